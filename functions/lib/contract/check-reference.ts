@@ -1,0 +1,18 @@
+import type { ReferenceData } from '../reference/reference-data';
+import type { PosEvent, Rejection } from './types';
+
+/** Checks an event that has the right shape against the store and product reference data. */
+export function checkReferences(event: PosEvent, ref: ReferenceData): Rejection | null {
+  if (!ref.stores.has(event.store_id)) {
+    return { reason: 'unknown_store', detail: `store_id: "${event.store_id}" is not in the store reference data` };
+  }
+  if ('lines' in event) {
+    for (let i = 0; i < event.lines.length; i++) {
+      const sku = event.lines[i].sku;
+      if (!ref.products.has(sku)) return { reason: 'unknown_sku', detail: `lines[${i}].sku: "${sku}" is not in the product reference data` };
+    }
+  } else if (!ref.products.has(event.sku)) {
+    return { reason: 'unknown_sku', detail: `sku: "${event.sku}" is not in the product reference data` };
+  }
+  return null;
+}

@@ -1,0 +1,82 @@
+import { ADJUSTMENT_REASONS, EVENT_TYPES, PAYMENT_METHODS } from './types';
+
+/**
+ * JSON Schema (draft 2020-12 subset) of event contract v1. The single definition of an event's shape:
+ * the ingest API and the pipeline's Validate step both compile it with ajv, and the CDK app can hand it to
+ * API Gateway as a request model.
+ */
+const base = {
+  event_id: { type: 'string', minLength: 1, maxLength: 64 },
+  event_type: { enum: EVENT_TYPES },
+  schema_version: { const: 1 },
+  store_id: { type: 'string', minLength: 1, maxLength: 32 },
+  occurred_at: { type: 'string', format: 'date-time-offset' },
+} as const;
+
+const sku = { type: 'string', minLength: 1, maxLength: 64 } as const;
+
+const transaction = {
+  type: 'object',
+  required: ['event_id', 'event_type', 'schema_version', 'store_id', 'occurred_at', 'transaction_id', 'customer_id', 'payment_method', 'lines'],
+  properties: {
+    ...base,
+    transaction_id: { type: 'string', minLength: 1, maxLength: 64 },
+    customer_id: { type: ['string', 'null'], maxLength: 64 },
+    payment_method: { enum: PAYMENT_METHODS },
+    lines: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 200,
+      items: {
+        type: 'object',
+        required: ['sku', 'quantity', 'unit_price'],
+        properties: {
+          sku,
+          quantity: { type: 'integer', minimum: 1, maximum: 10000 },
+          unit_price: { type: 'number', minimum: 0 },
+          discount: { type: 'number', minimum: 0 },
+        },
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+const snapshot = {
+  type: 'object',
+  required: ['event_id', 'event_type', 'schema_version', 'store_id', 'occurred_at', 'sku', 'on_hand_qty'],
+  properties: {
+    ...base,
+    sku,
+    on_hand_qty: { type: 'integer', minimum: 0 },
+    reorder_point: { type: 'integer', minimum: 0 },
+  },
+  additionalProperties: false,
+} as const;
+
+const adjustment = {
+  type: 'object',
+  required: ['event_id', 'event_type', 'schema_version', 'store_id', 'occurred_at', 'sku', 'quantity_change', 'reason'],
+  properties: {
+    ...base,
+    sku,
+    quantity_change: { type: 'integer', not: { const: 0 } },
+    reason: { enum: ADJUSTMENT_REASONS },
+  },
+  additionalProperties: false,
+} as const;
+
+/** The envelope is checked first so that an unknown event_type is reported as such, not as four mismatches. */
+export const envelopeSchema = {
+  type: 'object',
+  required: ['event_id', 'event_type', 'schema_version', 'store_id', 'occurred_at'],
+  properties: base,
+} as const;
+
+export const eventSchemasByType = {
+  sale: transaction,
+  return: transaction,
+  inventory_snapshot: snapshot,
+  inventory_adjustment: adjustment,
+} as const;

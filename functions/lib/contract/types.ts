@@ -1,0 +1,56 @@
+/** Event contract v1 (ARCHITECTURE.md §3). */
+export const EVENT_TYPES = ['sale', 'return', 'inventory_snapshot', 'inventory_adjustment'] as const;
+export const PAYMENT_METHODS = ['card', 'cash', 'mobile', 'gift_card', 'other'] as const;
+export const ADJUSTMENT_REASONS = ['receipt', 'shrink', 'damage', 'transfer_in', 'transfer_out', 'count_correction'] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+interface EventBase {
+  event_id: string;
+  schema_version: 1;
+  store_id: string;
+  occurred_at: string;
+}
+
+export interface SaleLine {
+  sku: string;
+  quantity: number;
+  unit_price: number;
+  discount?: number;
+}
+
+export interface TransactionEvent extends EventBase {
+  event_type: 'sale' | 'return';
+  transaction_id: string;
+  customer_id: string | null;
+  payment_method: PaymentMethod;
+  lines: SaleLine[];
+}
+
+export interface InventorySnapshotEvent extends EventBase {
+  event_type: 'inventory_snapshot';
+  sku: string;
+  on_hand_qty: number;
+  reorder_point?: number;
+}
+
+export interface InventoryAdjustmentEvent extends EventBase {
+  event_type: 'inventory_adjustment';
+  sku: string;
+  quantity_change: number;
+  reason: AdjustmentReason;
+}
+
+export type PosEvent = TransactionEvent | InventorySnapshotEvent | InventoryAdjustmentEvent;
+
+/** Why a record was quarantined. Duplicates are not quarantined: they are counted. */
+export const REJECT_REASONS = ['malformed_json', 'schema_violation', 'unknown_store', 'unknown_sku'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export interface Rejection {
+  reason: RejectReason;
+  /** field path and what is wrong with it, e.g. `lines[2].quantity: must be an integer >= 1` */
+  detail: string;
+}

@@ -1,0 +1,79 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { envelopeSchema, eventSchemasByType } from './event-schema';
+import type { EventType, PosEvent, Rejection } from './types';
+
+/** RFC 3339 date-time that must carry an offset (`Z` or `+hh:mm`) and be a real instant. */
+const RFC3339_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
+export function isRfc3339WithOffset(value: string): boolean {
+  if (!RFC3339_WITH_OFFSET.test(value)) return false;
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  return !Number.isNaN(Date.parse(value));
+}
+
+const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
+ajv.addFormat('date-time-offset', { type: 'string', validate: isRfc3339WithOffset });
+
+const validateEnvelope = ajv.compile(envelopeSchema);
+const validatorsByType = Object.fromEntries(
+  Object.entries(eventSchemasByType).map(([type, schema]) => [type, ajv.compile(schema)]),
+) as Record<EventType, ValidateFunction>;
+
+/** `/lines/2/quantity` -> `lines[2].quantity` */
+function fieldPath(instancePath: string, missing?: string): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (missing) parts.push(missing);
+  return parts.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+function describe(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return `${fieldPath(error.instancePath, String(p.missingProperty))}: is required`;
+    case 'additionalProperties':
+      return `${fieldPath(error.instancePath, String(p.additionalProperty))}: is not a field of this event type`;
+    case 'enum':
+      return `${fieldPath(error.instancePath)}: must be one of ${(p.allowedValues as unknown[]).join(', ')}`;
+    case 'const':
+      return `${fieldPath(error.instancePath)}: must be ${JSON.stringify(p.allowedValue)}`;
+    case 'format':
+      return `${fieldPath(error.instancePath)}: must be an RFC 3339 timestamp with an offset (Z or +hh:mm)`;
+    case 'not':
+      return `${fieldPath(error.instancePath)}: must not be 0`;
+    case 'type':
+      return `${fieldPath(error.instancePath) || 'event'}: must be ${String(p.type).replace(',', ' or ')}`;
+    default:
+      return `${fieldPath(error.instancePath) || 'event'}: ${error.message ?? 'is invalid'}`;
+  }
+}
+
+export type ParseResult = { ok: true; event: PosEvent } | { ok: false; rejection: Rejection };
+
+/** Checks one already-parsed value against the contract's shape (not reference data). */
+export function checkEventShape(value: unknown): ParseResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, rejection: { reason: 'schema_violation', detail: 'event: must be a JSON object' } };
+  }
+  if (!validateEnvelope(value)) {
+    return { ok: false, rejection: { reason: 'schema_violation', detail: describe(validateEnvelope.errors![0]) } };
+  }
+  const validate = validatorsByType[(value as { event_type: EventType }).event_type];
+  if (!validate(value)) {
+    return { ok: false, rejection: { reason: 'schema_violation', detail: describe(validate.errors![0]) } };
+  }
+  return { ok: true, event: value as PosEvent };
+}
+
+/** Parses one NDJSON line or JSON text and checks its shape. */
+export function parseEventText(text: string): ParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, rejection: { reason: 'malformed_json', detail: `event: not valid JSON (${(err as Error).message})` } };
+  }
+  return checkEventShape(value);
+}
