@@ -1,0 +1,37 @@
+import { CONTROL_PREFIX } from '../lake-layout';
+import type { ObjectStore } from '../ports';
+import { readJson } from './json-objects';
+import type { CommitResult } from './state';
+
+/** Every committed batch, oldest first. */
+export async function committedRuns(store: ObjectStore): Promise<CommitResult[]> {
+  const objects = (await store.list(`${CONTROL_PREFIX}runs/`)).filter((o) => o.key.endsWith('/committed.json'));
+  return Promise.all(objects.map((o) => readJson<CommitResult>(store, o.key)));
+}
+
+export interface LakeTotals {
+  batches: number;
+  received: number;
+  curatedEvents: number;
+  quarantined: number;
+  duplicates: number;
+  salesLines: number;
+  inventoryEvents: number;
+  netRevenue: number;
+  byReason: Record<string, number>;
+}
+
+export function totalsOf(runs: CommitResult[]): LakeTotals {
+  const t: LakeTotals = { batches: runs.length, received: 0, curatedEvents: 0, quarantined: 0, duplicates: 0, salesLines: 0, inventoryEvents: 0, netRevenue: 0, byReason: {} };
+  for (const r of runs) {
+    t.received += r.received;
+    t.curatedEvents += r.curatedEvents;
+    t.quarantined += r.quarantined;
+    t.duplicates += r.duplicates;
+    t.salesLines += r.rows.sales_lines;
+    t.inventoryEvents += r.rows.inventory_events;
+    t.netRevenue = Math.round((t.netRevenue + r.netRevenue) * 100) / 100;
+    for (const [reason, n] of Object.entries(r.byReason)) t.byReason[reason] = (t.byReason[reason] ?? 0) + (n ?? 0);
+  }
+  return t;
+}

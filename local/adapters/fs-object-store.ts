@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { ObjectInfo, ObjectStore } from '../../functions/lib/ports';
+import type { LakeFiles } from '../../functions/lib/runtime';
+
+/** The lake as folders: the object key is the path under the lake root, as it is the S3 key in the cloud. */
+export class FsObjectStore implements ObjectStore, LakeFiles {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  pathOf(key: string): string {
+    const full = resolve(this.root, key);
+    if (full !== this.root && !full.startsWith(this.root + sep)) throw new Error(`object key escapes the lake root: ${key}`);
+    return full;
+  }
+
+  /** Atomic: written to a temporary sibling, then renamed, so readers never see half an object. */
+  async put(key: string, body: Buffer | string): Promise<void> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
+    await writeFile(tmp, body);
+    await rename(tmp, path);
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no object at key ${key}`);
+      throw err;
+    }
+  }
+
+  async getIfExists(key: string): Promise<Buffer | null> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    // Walk from the deepest folder the prefix names, then filter by the full prefix (S3 prefix semantics).
+    const folder = prefix.endsWith('/') ? prefix : prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    const start = this.pathOf(folder);
+    const out: ObjectInfo[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile() && !entry.name.includes('.tmp-')) {
+          const key = relative(this.root, full).split(sep).join('/');
+          if (key.startsWith(prefix)) {
+            const s = await stat(full);
+            out.push({ key, size: s.size, lastModified: s.mtime });
+          }
+        }
+      }
+    };
+    await walk(start);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Deletes the objects, then the folders they leave empty (an S3 prefix with no objects does not exist). */
+  async delete(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((k) => rm(this.pathOf(k), { force: true })));
+    const dirs = [...new Set(keys.map((k) => dirname(this.pathOf(k))))].sort((a, b) => b.length - a.length);
+    for (let dir of dirs) {
+      while (dir !== this.root && dir.startsWith(this.root)) {
+        try {
+          await rmdir(dir);
+        } catch {
+          break; // not empty, or already gone
+        }
+        dir = dirname(dir);
+      }
+    }
+  }
+
+  async materialize(prefix: string): Promise<string> {
+    const path = this.pathOf(prefix);
+    await mkdir(path, { recursive: true });
+    return path;
+  }
+
+  /** Swaps the folder in with two renames, so a partition is never seen half-written. */
+  async replacePrefix(prefix: string, localDir: string): Promise<void> {
+    const target = this.pathOf(prefix);
+    if (resolve(localDir) === target) return;
+    await mkdir(dirname(target), { recursive: true });
+    const old = `${target.replace(/[/\\]$/, '')}.old-${randomBytes(4).toString('hex')}`;
+    const hadOld = existsSync(target);
+    if (hadOld) await rename(target, old);
+    await rename(localDir, target);
+    if (hadOld) await rm(old, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { PRODUCTS_KEY, rawObjectKey, STORES_KEY } from '../../functions/lib/lake-layout';
+import { FsObjectStore } from '../../local/adapters/fs-object-store';
+
+export const STORES_CSV = `store_id,store_name,region,manager_email,timezone,target_daily_revenue
+S001,Downtown NYC,east,nyc@example.com,America/New_York,5000
+S002,Sydney CBD,apac,syd@example.com,Australia/Sydney,4000
+S003,London West,emea,lon@example.com,Europe/London,4500
+`;
+
+export const PRODUCTS_CSV = `sku,product_name,category,brand,unit_cost,list_price,supplier,lead_time_days
+SKU-1,Coffee beans 1kg,grocery,Acme,8.50,19.99,BeanCo,5
+SKU-2,Mug,home,Acme,2.00,6.50,MugWorks,10
+SKU-3,Kettle,home,Boil,15.00,39.00,Boil Ltd,14
+`;
+
+export function tempLake(): { root: string; store: FsObjectStore } {
+  const root = mkdtempSync(join(tmpdir(), 'retail-lake-test-'));
+  return { root, store: new FsObjectStore(root) };
+}
+
+export async function withReference(store: FsObjectStore): Promise<void> {
+  await store.put(STORES_KEY, STORES_CSV);
+  await store.put(PRODUCTS_KEY, PRODUCTS_CSV);
+}
+
+let seq = 0;
+export function sale(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  seq++;
+  return {
+    event_id: `e-${seq}`,
+    event_type: 'sale',
+    schema_version: 1,
+    store_id: 'S001',
+    occurred_at: '2024-03-09T15:00:00Z',
+    transaction_id: `t-${seq}`,
+    customer_id: null,
+    payment_method: 'card',
+    lines: [
+      { sku: 'SKU-1', quantity: 2, unit_price: 19.99, discount: 1 },
+      { sku: 'SKU-2', quantity: 1, unit_price: 6.5 },
+    ],
+    ...overrides,
+  };
+}
+
+/** Drops lines into the raw zone the way Firehose would (gzip NDJSON under an arrival-time prefix). */
+export async function putRaw(store: FsObjectStore, lines: string[], arrival = new Date('2024-03-10T01:00:00Z'), unique = 'a'): Promise<string> {
+  const key = rawObjectKey(arrival, 'pos-events', unique);
+  await store.put(key, gzipSync(lines.join('\n') + '\n'));
+  return key;
+}

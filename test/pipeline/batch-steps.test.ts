@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { commitCheckpoint } from '../../functions/commit-checkpoint/commit-checkpoint';
+import { curateBatch } from '../../functions/curate-batch/curate-batch';
+import { planBatch } from '../../functions/plan-batch/plan-batch';
+import { validateBatch } from '../../functions/validate-batch/validate-batch';
+import { CuratedQueryEngine } from '../../local/engine/curated-engine';
+import type { FsObjectStore } from '../../local/adapters/fs-object-store';
+import { putRaw, sale, tempLake, withReference } from '../helpers/lake-fixture';
+
+async function runSteps(store: FsObjectStore) {
+  const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
+  if (plan.objectCount === 0) return null;
+  const validation = await validateBatch(store, store, plan.batchId, 0.05);
+  const curate = await curateBatch(store, store, plan.batchId);
+  const commit = await commitCheckpoint(store, plan.batchId);
+  return { plan, validation, curate, commit };
+}
+
+describe('plan, validate, curate, commit', () => {
+  it('puts every record in exactly one place and is idempotent under replay', async () => {
+    const { root, store } = tempLake();
+    await withReference(store);
+    const good = sale();
+    const ret = sale({ event_type: 'return', lines: [{ sku: 'SKU-2', quantity: 1, unit_price: 6.5 }] });
+    const snapshot = { event_id: 'inv-1', event_type: 'inventory_snapshot', schema_version: 1, store_id: 'S002', occurred_at: '2024-03-09T15:00:00Z', sku: 'SKU-3', on_hand_qty: 12 };
+    const lines = [
+      JSON.stringify(good),
+      JSON.stringify(ret),
+      JSON.stringify(snapshot),
+      JSON.stringify(good), // re-delivered in the same batch
+      '{"event_id": "broken", ',
+      JSON.stringify(sale({ store_id: 'S999' })),
+      JSON.stringify(sale({ lines: [{ sku: 'NOPE', quantity: 1, unit_price: 1 }] })),
+      JSON.stringify(sale({ lines: [{ sku: 'SKU-1', quantity: 0, unit_price: 1 }] })),
+    ];
+    await putRaw(store, lines);
+    const first = await runSteps(store);
+    expect(first).not.toBeNull();
+    expect(first!.validation.received).toBe(8);
+    expect(first!.validation.byReason).toEqual({ malformed_json: 1, unknown_store: 1, unknown_sku: 1, schema_violation: 1 });
+    expect(first!.curate.curatedEvents).toBe(3);
+    expect(first!.curate.duplicates).toBe(1);
+    expect(first!.curate.rows).toEqual({ sales_lines: 3, inventory_events: 1 });
+    // 2*19.99-1 + 6.50 - 6.50 (return)
+    expect(first!.curate.netRevenue).toBeCloseTo(38.98, 2);
+
+    // business dates in the stores' own zones: 15:00Z on 9 March is 10:00 in New York, 02:00 on the 10th in Sydney
+    expect(existsSync(join(root, 'curated/sales_lines/business_date=2024-03-09'))).toBe(true);
+    expect(existsSync(join(root, 'curated/inventory_events/business_date=2024-03-10'))).toBe(true);
+
+    // nothing new: no batch
+    expect(await runSteps(store)).toBeNull();
+
+    // replay the same file under a new key: every event is a duplicate, curated totals unchanged
+    await putRaw(store, lines, new Date('2024-03-10T02:00:00Z'), 'replay');
+    const replay = await runSteps(store);
+    expect(replay!.curate.curatedEvents).toBe(0);
+    expect(replay!.curate.duplicates).toBe(4);
+    expect(replay!.validation.quarantined).toBe(4);
+
+    const engine = await CuratedQueryEngine.open(root);
+    const [t] = await engine.query(`SELECT (SELECT count(*) FROM sales_lines) AS lines, (SELECT sum(net_revenue) FROM sales_lines) AS revenue,
+      (SELECT count(*) FROM inventory_events) AS inv, (SELECT count(*) FROM quarantine) AS q`);
+    expect(t).toEqual({ lines: 3, revenue: 38.98, inv: 1, q: 8 });
+    const [r] = await engine.query(`SELECT quantity, net_revenue, gross_margin FROM sales_lines WHERE event_type = 'return'`);
+    expect(r).toEqual({ quantity: -1, net_revenue: -6.5, gross_margin: -4.5 });
+    const [q] = await engine.query(`SELECT reason, detail, raw FROM quarantine WHERE reason = 'schema_violation' LIMIT 1`);
+    expect(q.detail).toBe('lines[0].quantity: must be >= 1');
+    expect(String(q.raw)).toContain('"quantity":0');
+    engine.close();
+    expect(existsSync(join(root, 'control/staging'))).toBe(false);
+  });
+
+  it('re-running curate for the same batch changes nothing', async () => {
+    const { root, store } = tempLake();
+    await withReference(store);
+    await putRaw(store, [JSON.stringify(sale()), JSON.stringify(sale())]);
+    const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
+    await validateBatch(store, store, plan.batchId, 0.05);
+    const a = await curateBatch(store, store, plan.batchId);
+    const b = await curateBatch(store, store, plan.batchId);
+    expect(b).toEqual(a);
+    const engine = await CuratedQueryEngine.open(root);
+    expect(await engine.query('SELECT count(*) AS n FROM sales_lines')).toEqual([{ n: 4 }]);
+    engine.close();
+  });
+});
