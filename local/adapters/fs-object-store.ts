@@ -32,7 +32,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
     try {
       return await readFile(this.pathOf(key));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no object at key ${key}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no object at key ${key}`, { cause: err });
       throw err;
     }
   }

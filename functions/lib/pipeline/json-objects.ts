@@ -5,7 +5,7 @@ export async function readJson<T>(store: ObjectStore, key: string): Promise<T> {
   try {
     return JSON.parse(body.toString('utf8')) as T;
   } catch (err) {
-    throw new Error(`${key}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${key}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
 }
 
