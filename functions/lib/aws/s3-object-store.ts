@@ -1,0 +1,112 @@
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type { ObjectInfo, ObjectStore } from '../ports';
+
+/** The lake's buckets by zone (ARCHITECTURE.md §4): keys keep their zone prefix inside their bucket. */
+export interface LakeBuckets {
+  raw: string;
+  quarantine: string;
+  curated: string;
+}
+
+/** The first key segment of each zone and the bucket that holds it (reference/ and control/ live in curated). */
+const ZONE_BUCKET: Record<string, keyof LakeBuckets> = {
+  raw: 'raw',
+  quarantine: 'quarantine',
+  curated: 'curated',
+  reference: 'curated',
+  control: 'curated',
+};
+
+/** S3 allows at most 1,000 keys per DeleteObjects request. */
+const DELETE_BATCH = 1000;
+
+export class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly buckets: LakeBuckets,
+  ) {}
+
+  /** The bucket of a key, by its first segment. */
+  bucketFor(key: string): string {
+    const zone = key.split('/', 1)[0];
+    const which = ZONE_BUCKET[zone];
+    if (!which || !key.includes('/')) {
+      throw new Error(`S3ObjectStore: key "${key}" is not under a lake zone (${Object.keys(ZONE_BUCKET).join('/, ')}/)`);
+    }
+    return this.buckets[which];
+  }
+
+  /** Buckets whose zones a listing prefix can reach: one once the first segment is complete, else every match. */
+  private bucketsForPrefix(prefix: string): string[] {
+    if (prefix.includes('/')) return [this.bucketFor(prefix)];
+    const zones = Object.keys(ZONE_BUCKET).filter((zone) => zone.startsWith(prefix));
+    return [...new Set(zones.map((zone) => this.buckets[ZONE_BUCKET[zone]]))];
+  }
+
+  async put(key: string, body: Buffer | string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucketFor(key), Key: key, Body: body }));
+  }
+
+  async get(key: string): Promise<Buffer> {
+    const found = await this.getIfExists(key);
+    if (found === null) throw new Error(`S3ObjectStore: s3://${this.bucketFor(key)}/${key} does not exist`);
+    return found;
+  }
+
+  async getIfExists(key: string): Promise<Buffer | null> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucketFor(key), Key: key }));
+      if (!out.Body) return Buffer.alloc(0);
+      return Buffer.from(await out.Body.transformToByteArray());
+    } catch (err) {
+      if (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.name === 'NotFound')) return null;
+      throw err;
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const found = new Map<string, ObjectInfo>();
+    for (const bucket of this.bucketsForPrefix(prefix)) {
+      let token: string | undefined;
+      do {
+        const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        for (const obj of page.Contents ?? []) {
+          if (obj.Key === undefined) continue;
+          found.set(obj.Key, { key: obj.Key, size: obj.Size ?? 0, lastModified: obj.LastModified ?? new Date(0) });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    }
+    return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    const byBucket = new Map<string, string[]>();
+    for (const key of keys) {
+      const bucket = this.bucketFor(key);
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), key]);
+    }
+    for (const [bucket, bucketKeys] of byBucket) {
+      for (let i = 0; i < bucketKeys.length; i += DELETE_BATCH) {
+        const batch = bucketKeys.slice(i, i + DELETE_BATCH);
+        const out = await this.s3.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        );
+        const errors = out.Errors ?? [];
+        if (errors.length > 0) {
+          const first = errors[0];
+          throw new Error(
+            `S3ObjectStore: ${errors.length} of ${batch.length} deletes failed in ${bucket}, first ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim(),
+          );
+        }
+      }
+    }
+  }
+}
