@@ -1,9 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { columnDefinitions, QUERYABLE_TABLES, type CuratedTableName } from '../../functions/lib/curated-schema';
 import { openDuckDb, readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import type { QueryEngine, Row } from '../../functions/lib/ports';
+import { sqlRoot } from '../../functions/lib/sql-files';
 
 /** Where each queryable table's Hive-partitioned Parquet lives under the lake root. */
 export function tableDir(lakeRoot: string, table: CuratedTableName): string {
@@ -29,6 +30,13 @@ export async function registerCuratedViews(conn: DuckDBConnection, lakeRoot: str
       await conn.run(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${glob}, hive_partitioning = true, union_by_name = true)`);
     } else {
       await conn.run(`CREATE OR REPLACE TABLE ${table} (${columnDefinitions(table)})`);
+    }
+  }
+  // Derived views (sql/athena/views/): the statements the pipeline's Athena refresh runs in the cloud.
+  const viewsDir = join(sqlRoot(), 'athena', 'views');
+  if (existsSync(viewsDir)) {
+    for (const file of readdirSync(viewsDir).filter((f) => f.endsWith('.sql')).sort()) {
+      await conn.run(readFileSync(join(viewsDir, file), 'utf8'));
     }
   }
 }

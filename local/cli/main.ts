@@ -1,0 +1,123 @@
+import '../polyfills';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT_BAD_INPUT, EXIT_PIPELINE_FAILED, UsageError } from './errors';
+
+/** Parses a whole number option, naming the option when it is not one. */
+export function wholeNumber(name: string, min = 1): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+export function fraction(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${name} must be a number from 0 to 1, got "${value}"`);
+    return n;
+  };
+}
+
+const program = new Command('retail-lake')
+  .description('Retail POS data lake, run whole on one machine (the same handlers, state machine and SQL as AWS).')
+  .addOption(new Option('--lake <dir>', 'lake root directory').env('RETAIL_LAKE_ROOT').default('.lake'))
+  .showHelpAfterError()
+  .exitOverride();
+
+const lakeOf = (cmd: Command): string => cmd.optsWithGlobals<{ lake: string }>().lake;
+
+program
+  .command('demo')
+  .description('simulate stores and tills, send through the ingest API, run the pipeline, print a summary')
+  .option('--stores <n>', 'number of stores', wholeNumber('--stores'), 12)
+  .option('--skus <n>', 'number of SKUs', wholeNumber('--skus'), 200)
+  .option('--days <n>', 'days of trading', wholeNumber('--days'), 7)
+  .option('--seed <n>', 'simulation seed', wholeNumber('--seed', 0), 42)
+  .option('--fault-rate <x>', 'share of events sent malformed or invalid', fraction('--fault-rate'), 0.02)
+  .option('--reset', 'empty the lake first even if it holds data not made by a demo')
+  .action(async (opts, cmd: Command) => {
+    const { demoCommand } = await import('./demo-command');
+    await demoCommand(lakeOf(cmd), opts);
+  });
+
+program
+  .command('serve')
+  .description('the ingest API on 127.0.0.1: POST /v1/events with the x-api-key header')
+  .option('--port <n>', 'port', wholeNumber('--port', 0), 8787)
+  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .addOption(new Option('--api-key <key>', 'API key clients must send (made up and printed when absent)').env('RETAIL_LAKE_API_KEY'))
+  .option('--buffer-seconds <n>', 'Firehose buffering interval', wholeNumber('--buffer-seconds'), 60)
+  .option('--buffer-mib <n>', 'Firehose buffering size', wholeNumber('--buffer-mib'), 5)
+  .action(async (opts, cmd: Command) => {
+    const { serveCommand } = await import('./serve-command');
+    await serveCommand(lakeOf(cmd), opts);
+  });
+
+program
+  .command('reference')
+  .description('load reference data (stores and products CSV)')
+  .requiredOption('--stores <file>', 'stores.csv: store_id, store_name, region, manager_email, timezone, target_daily_revenue')
+  .requiredOption('--products <file>', 'products.csv: sku, product_name, category, brand, unit_cost, list_price, supplier, lead_time_days')
+  .action(async (opts: { stores: string; products: string }, cmd: Command) => {
+    const { FsObjectStore } = await import('../adapters/fs-object-store');
+    const { loadReferenceFiles } = await import('./reference-command');
+    const n = await loadReferenceFiles(new FsObjectStore(lakeOf(cmd)), opts.stores, opts.products);
+    console.log(`reference data loaded: ${n.stores} stores, ${n.products} products`);
+  });
+
+program
+  .command('ingest')
+  .description('drop NDJSON batch files (plain or .gz) into the raw zone')
+  .argument('<files...>', 'NDJSON files')
+  .action(async (files: string[], _opts, cmd: Command) => {
+    const { FsObjectStore } = await import('../adapters/fs-object-store');
+    const { ingestFiles } = await import('./ingest-command');
+    for (const r of await ingestFiles(new FsObjectStore(lakeOf(cmd)), files)) console.log(`${r.file} -> ${r.key}`);
+  });
+
+program
+  .command('run')
+  .description('execute the pipeline over everything not yet processed')
+  .action(async (_opts, cmd: Command) => {
+    const { runCommand } = await import('./run-command');
+    const ok = await runCommand(lakeOf(cmd));
+    if (!ok) process.exitCode = EXIT_PIPELINE_FAILED;
+  });
+
+program
+  .command('query')
+  .description('analyst SQL over the curated tables (sales_lines, inventory_events, quarantine), or the warehouse')
+  .argument('<sql>', 'SQL (DuckDB dialect)')
+  .option('--warehouse', 'query the star schema instead of the curated tables')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .action(async (sql: string, opts: { warehouse?: boolean; format: 'table' | 'json' | 'csv' }, cmd: Command) => {
+    const { queryCommand } = await import('./query-command');
+    process.stdout.write(await queryCommand(lakeOf(cmd), sql, opts));
+  });
+
+program
+  .command('status')
+  .description('runs, counts (received, curated, quarantined by reason, duplicates), alarms')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { json?: boolean }, cmd: Command) => {
+    const { statusCommand } = await import('./status-command');
+    process.stdout.write(await statusCommand(lakeOf(cmd), opts));
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    const e = err as Error & { code?: string; exitCode?: number };
+    if (e.code?.startsWith('commander.')) {
+      // commander has printed its message; help and version are not errors
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      return;
+    }
+    process.stderr.write(`retail-lake: ${e.message}\n`);
+    process.exitCode = err instanceof UsageError ? EXIT_BAD_INPUT : EXIT_PIPELINE_FAILED;
+  }
+}
+
+void main();

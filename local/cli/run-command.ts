@@ -1,0 +1,39 @@
+import { runPipeline, type PipelineRunResult, type StepEvent } from '../pipeline/local-runner';
+import { writeJson } from '../../functions/lib/pipeline/json-objects';
+import { CONTROL_PREFIX } from '../../functions/lib/lake-layout';
+import { createLocalRuntime } from '../local-runtime';
+import { deliverBuffered } from './deliver-buffered';
+import { withRunLock } from './run-lock';
+import { progressBar } from './progress';
+import { printRunReport } from './run-report';
+
+/** The Tasks on the pipeline's success path (for the progress bar). */
+const SUCCESS_PATH_TASKS = 12;
+
+/** Delivers what `serve` left buffered, then runs the pipeline; prints the outcome. Returns false on failure. */
+export async function runPipelineWithProgress(lakeRoot: string): Promise<{ ok: boolean; result: PipelineRunResult }> {
+  await deliverBuffered(lakeRoot);
+  return withRunLock(lakeRoot, async () => {
+    const runtime = await createLocalRuntime(lakeRoot);
+    try {
+      const bar = progressBar('pipeline', SUCCESS_PATH_TASKS, 'steps');
+      let done = 0;
+      const result = await runPipeline(runtime, (e: StepEvent) => {
+        if (e.phase === 'end') bar.update(++done);
+      });
+      bar.stop();
+      if (result.status === 'failed') {
+        await writeJson(runtime.store, `${CONTROL_PREFIX}failures/${new Date().toISOString().replace(/[:.]/g, '-')}.json`, result.error);
+      }
+      return { ok: result.status !== 'failed', result };
+    } finally {
+      await runtime.close();
+    }
+  });
+}
+
+export async function runCommand(lakeRoot: string): Promise<boolean> {
+  const { ok, result } = await runPipelineWithProgress(lakeRoot);
+  await printRunReport(lakeRoot, result);
+  return ok;
+}

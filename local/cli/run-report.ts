@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import { ALERTS_OUTBOX_KEY } from '../../functions/lib/lake-layout';
+import type { PipelineRunResult } from '../pipeline/local-runner';
+import { FsObjectStore } from '../adapters/fs-object-store';
+import { formatTotals, lakeTotals } from './summary';
+
+interface FinalState {
+  plan?: { batchId: string; objectCount: number };
+  commit?: { received: number; curatedEvents: number; quarantined: number; duplicates: number };
+  risk?: { asOfDate?: string; critical?: number; high?: number };
+  alerts?: { messages?: number; stores?: number };
+  reconcile?: { summary?: string };
+  dashboards?: { locations?: string[] };
+}
+
+/** What a run did and where its results are: the end of `run` and `demo`. */
+export async function printRunReport(lakeRoot: string, result: PipelineRunResult): Promise<void> {
+  const out: string[] = [];
+  const state = (result.output ?? {}) as FinalState;
+  if (result.status === 'failed') {
+    process.stderr.write(`retail-lake: pipeline failed: ${result.error?.Error}: ${result.error?.Cause}\n`);
+    out.push(`The ops alert is in ${resolve(lakeRoot, ALERTS_OUTBOX_KEY)}.`);
+  } else if (result.status === 'nothing-to-do') {
+    out.push('Nothing new in the raw zone: the pipeline had nothing to do.');
+  } else {
+    const b = state.commit;
+    out.push(`Batch ${state.plan?.batchId}: ${state.plan?.objectCount} raw objects, ${b?.received} records -> ${b?.curatedEvents} curated, ${b?.quarantined} quarantined, ${b?.duplicates} duplicates`);
+  }
+  const store = new FsObjectStore(lakeRoot);
+  out.push('', 'Lake totals', ...formatTotals(await lakeTotals(store)).map((l) => `  ${l}`));
+  if (state.risk) {
+    out.push(`SKUs at risk        critical ${state.risk.critical ?? 0}, high ${state.risk.high ?? 0} (as of ${state.risk.asOfDate ?? '-'})`);
+    out.push(`low-stock alerts    ${state.alerts?.messages ?? 0} messages to ${state.alerts?.stores ?? 0} stores`);
+  }
+  if (state.reconcile?.summary) out.push(`reconciliation      ${state.reconcile.summary}`);
+  out.push(
+    '',
+    'Where things are',
+    `  curated Parquet   ${resolve(lakeRoot, 'curated')}`,
+    `  quarantine        ${resolve(lakeRoot, 'quarantine/pos')}`,
+    `  warehouse         ${resolve(lakeRoot, 'warehouse/warehouse.duckdb')}`,
+    `  alert outbox      ${resolve(lakeRoot, ALERTS_OUTBOX_KEY)}`,
+    ...(state.dashboards?.locations ?? []).map((l) => `  dashboard         ${l}`),
+    '',
+    `Try: npx retail-lake --lake ${lakeRoot} query "SELECT store_id, sum(net_revenue) AS revenue FROM sales_lines GROUP BY 1 ORDER BY 2 DESC"`,
+  );
+  process.stdout.write(out.join('\n') + '\n');
+}

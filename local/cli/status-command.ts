@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { ALERTS_OUTBOX_KEY, CONTROL_PREFIX, runPrefix } from '../../functions/lib/lake-layout';
+import { readJsonIfExists } from '../../functions/lib/pipeline/json-objects';
+import { committedRuns, totalsOf } from '../../functions/lib/pipeline/run-history';
+import { settingsFromEnv } from '../../functions/lib/runtime';
+import { FsObjectStore } from '../adapters/fs-object-store';
+import { UsageError } from './errors';
+import { backlog, formatTotals } from './summary';
+
+interface Alarm {
+  name: string;
+  state: 'OK' | 'ALARM';
+  detail: string;
+}
+
+/** `retail-lake status`: the local stand-in for the CloudWatch dashboard and alarms. */
+export async function statusCommand(lakeRoot: string, opts: { json?: boolean }): Promise<string> {
+  if (!existsSync(lakeRoot)) throw new UsageError(`lake ${lakeRoot} does not exist`);
+  const store = new FsObjectStore(lakeRoot);
+  const settings = settingsFromEnv();
+  const runs = await committedRuns(store);
+  const totals = totalsOf(runs);
+  const last = runs[runs.length - 1];
+  const failures = await store.list(`${CONTROL_PREFIX}failures/`);
+  const lastFailure = failures[failures.length - 1];
+  const reconcile = last ? await readJsonIfExists<{ balanced: boolean; summary: string }>(store, `${runPrefix(last.batchId)}reconcile.json`) : null;
+  const pending = await backlog(store);
+  const outbox = (await store.getIfExists(ALERTS_OUTBOX_KEY))?.toString('utf8').split('\n').filter(Boolean) ?? [];
+  const byTopic: Record<string, number> = {};
+  for (const line of outbox) {
+    const topic = (JSON.parse(line) as { topic: string }).topic;
+    byTopic[topic] = (byTopic[topic] ?? 0) + 1;
+  }
+  const lastRate = last && last.received ? last.quarantined / last.received : 0;
+  const failedSinceSuccess = lastFailure !== undefined && (!last || lastFailure.lastModified.toISOString() > last.committedAt);
+  const alarms: Alarm[] = [
+    { name: 'PipelineFailed', state: failedSinceSuccess ? 'ALARM' : 'OK', detail: failedSinceSuccess ? `last failure ${lastFailure!.key}` : 'no failure since the last success' },
+    { name: 'QuarantineRate', state: lastRate > settings.quarantineAlertRate ? 'ALARM' : 'OK', detail: `last batch ${(lastRate * 100).toFixed(2)}% (threshold ${(settings.quarantineAlertRate * 100).toFixed(1)}%)` },
+    { name: 'ReconciliationGap', state: reconcile && !reconcile.balanced ? 'ALARM' : 'OK', detail: reconcile?.summary ?? 'no reconciliation yet' },
+    { name: 'RawBacklog', state: pending.objects > 0 && pending.oldestAgeSeconds > 3600 ? 'ALARM' : 'OK', detail: `${pending.objects} raw objects waiting, oldest ${pending.oldestAgeSeconds}s` },
+  ];
+  const report = { runs: runs.length, lastRun: last ? { batchId: last.batchId, committedAt: last.committedAt } : null, totals, backlog: pending, alerts: byTopic, alarms };
+  if (opts.json) return JSON.stringify(report, null, 2) + '\n';
+  const lines = [
+    `lake                ${lakeRoot}`,
+    `runs                ${runs.length}${last ? ` (last ${last.batchId} at ${last.committedAt})` : ''}`,
+    ...formatTotals(totals),
+    `alerts published    ${Object.entries(byTopic).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`,
+    'alarms',
+    ...alarms.map((a) => `  ${a.state.padEnd(5)} ${a.name.padEnd(18)} ${a.detail}`),
+  ];
+  return lines.join('\n') + '\n';
+}

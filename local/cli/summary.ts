@@ -1,0 +1,31 @@
+import { RAW_PREFIX } from '../../functions/lib/lake-layout';
+import { readCheckpoint } from '../../functions/lib/pipeline/checkpoint';
+import { committedRuns, totalsOf, type LakeTotals } from '../../functions/lib/pipeline/run-history';
+import type { ObjectStore } from '../../functions/lib/ports';
+
+const int = (n: number): string => n.toLocaleString('en-US');
+const money = (n: number): string => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export function formatTotals(t: LakeTotals): string[] {
+  const reasons = Object.entries(t.byReason).sort((a, b) => b[1] - a[1]);
+  return [
+    `events received     ${int(t.received)}`,
+    `  curated           ${int(t.curatedEvents)}  (${int(t.salesLines)} sale/return lines, ${int(t.inventoryEvents)} inventory events)`,
+    `  quarantined       ${int(t.quarantined)}${reasons.length ? '  ' + reasons.map(([r, n]) => `${r} ${int(n)}`).join(', ') : ''}`,
+    `  duplicates        ${int(t.duplicates)}`,
+    `  reconciles        ${t.received === t.curatedEvents + t.quarantined + t.duplicates ? 'yes' : 'NO'} (received = curated + quarantined + duplicates)`,
+    `net revenue         ${money(t.netRevenue)}`,
+  ];
+}
+
+export async function lakeTotals(store: ObjectStore): Promise<LakeTotals> {
+  return totalsOf(await committedRuns(store));
+}
+
+/** Raw objects not yet taken by a committed batch, and the age of the oldest (the file-age alarm). */
+export async function backlog(store: ObjectStore, now = Date.now()): Promise<{ objects: number; oldestAgeSeconds: number }> {
+  const checkpoint = await readCheckpoint(store);
+  const pending = (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed));
+  const oldest = pending.reduce((min, o) => Math.min(min, o.lastModified.getTime()), now);
+  return { objects: pending.length, oldestAgeSeconds: Math.round((now - oldest) / 1000) };
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PIPELINE_FUNCTIONS, PIPELINE_TOPICS } from '../../functions/lib/pipeline/pipeline-functions';
+
+export const PIPELINE_ASL_PATH = join(__dirname, '..', '..', 'statemachines', 'pipeline.asl.json');
+
+const ACCOUNT = '000000000000';
+const REGION = 'local-1';
+export const localFunctionArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:retail-lake-${name}`;
+export const localTopicArn = (topic: string): string => `arn:aws:sns:${REGION}:${ACCOUNT}:retail-lake-${topic}`;
+
+/** The values the CDK app passes as definitionSubstitutions, for the local machine. */
+export function localSubstitutions(): Record<string, string> {
+  const subs: Record<string, string> = {
+    CurateGlueJobName: 'retail-lake-curate',
+    AthenaWorkGroup: 'retail-lake-analysts',
+    CuratedDatabase: 'retail_curated',
+    RedshiftWorkgroupName: 'retail-lake',
+    RedshiftDatabase: 'retail',
+  };
+  for (const [key, fn] of Object.entries(PIPELINE_FUNCTIONS)) subs[key] = localFunctionArn(fn);
+  for (const [key, topic] of Object.entries(PIPELINE_TOPICS)) subs[key] = localTopicArn(topic);
+  return subs;
+}
+
+/** Replaces every `${Name}`; a name with no value is an error, as it is for CDK's definitionSubstitutions. */
+export function substitute(definitionText: string, subs: Record<string, string>): string {
+  return definitionText.replace(/\$\{(\w+)\}/g, (_m, name: string) => {
+    if (!(name in subs)) throw new Error(`${PIPELINE_ASL_PATH}: substitution \${${name}} has no value`);
+    return subs[name];
+  });
+}
+
+export interface TaskState {
+  name: string;
+  resource: string;
+}
+
+interface AslStates {
+  States: Record<string, { Type: string; Resource?: string; Branches?: AslStates[]; ItemProcessor?: AslStates; Iterator?: AslStates }>;
+}
+
+/** Every Task state, including those inside Parallel branches and Map processors (overrides are keyed by name). */
+export function taskStates(definition: AslStates): TaskState[] {
+  const out: TaskState[] = [];
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type === 'Task' && state.Resource) out.push({ name, resource: state.Resource });
+    for (const branch of state.Branches ?? []) out.push(...taskStates(branch));
+    const processor = state.ItemProcessor ?? state.Iterator;
+    if (processor) out.push(...taskStates(processor));
+  }
+  return out;
+}
+
+export function loadLocalDefinition(): AslStates & Record<string, unknown> {
+  return JSON.parse(substitute(readFileSync(PIPELINE_ASL_PATH, 'utf8'), localSubstitutions()));
+}

@@ -1,0 +1,23 @@
+import type { Notification, Notifier, QueryEngine, Row, Warehouse } from '../../functions/lib/ports';
+import type { DashboardPublisher } from '../../functions/lib/runtime';
+
+/** Keeps what was published, for assertions. */
+export class MemoryNotifier implements Notifier {
+  readonly published: Notification[] = [];
+  async publish(n: Notification): Promise<void> {
+    this.published.push(n);
+  }
+}
+
+/** For tests whose path must not reach the warehouse, the query engine or the dashboards. */
+export class Unreachable implements Warehouse, QueryEngine, DashboardPublisher {
+  async execute(): Promise<void> {
+    throw new Error('unexpected warehouse call');
+  }
+  async query(): Promise<Row[]> {
+    throw new Error('unexpected query');
+  }
+  async refresh(): Promise<string[]> {
+    throw new Error('unexpected dashboard refresh');
+  }
+}
