@@ -31,8 +31,6 @@ const STAGED_COLUMNS = `{
   sku: 'VARCHAR', on_hand_qty: 'INTEGER', reorder_point: 'INTEGER', quantity_change: 'INTEGER', reason: 'VARCHAR'
 }`;
 
-const NATURAL_KEY: Record<CuratedTable, string> = { sales_lines: 'event_id, line_no', inventory_events: 'event_id' };
-
 async function parquetFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
   return (await readdir(dir)).filter((f) => f.endsWith('.parquet')).map((f) => join(dir, f));
@@ -52,10 +50,10 @@ async function mergeIntoPartitions(conn: DuckDBConnection, files: LakeFiles, tab
   await viewOverParquet(conn, 'existing_rows', existing, `SELECT * FROM new_${table} WHERE false`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW new_rows AS SELECT * FROM new_${table}`);
   const columns = Object.keys(CURATED_COLUMNS[table]).join(', ');
-  const merged = renderSql(readSql('transform/merge_partitions.sql'), { columns, natural_key: NATURAL_KEY[table] });
+  const merged = renderSql(readSql('transform/merge_partitions.sql'), { columns });
   const outDir = join(workDir, table);
   await conn.run(`COPY (${merged}) TO ${sqlString(outDir)}
-    (FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY (business_date), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}')`);
+    (FORMAT PARQUET, PARTITION_BY (business_date), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}')`);
   for (const d of dates) await files.replacePrefix(curatedPartitionPrefix(table, d), join(outDir, `business_date=${d}`));
   return dates;
 }
@@ -81,11 +79,13 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
     await viewOverParquet(conn, 'accepted_ids', idFiles, `SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`);
 
     await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
+    await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
+    // Unnesting is the one step each engine spells its own way (Spark: posexplode), so the host does it.
     await conn.run(`CREATE TEMP VIEW new_event_lines AS
-      SELECT event_id, transaction_id, store_id, occurred_at, event_type, customer_id, payment_method, line_no,
+      SELECT event_id, transaction_id, store_id, occurred_at_utc, business_date, event_type, customer_id, payment_method, line_no,
              line.sku AS sku, line.quantity AS quantity, line.unit_price AS unit_price, line.discount AS discount
       FROM (SELECT *, unnest(lines) AS line, generate_subscripts(lines, 1) AS line_no
-            FROM new_events WHERE event_type IN ('sale', 'return'))`);
+            FROM dated_events WHERE event_type IN ('sale', 'return'))`);
     await conn.run(`CREATE TEMP TABLE new_sales_lines AS ${readSql('transform/sales_lines.sql')}`);
     await conn.run(`CREATE TEMP TABLE new_inventory_events AS ${readSql('transform/inventory_events.sql')}`);
 

@@ -1,14 +1,11 @@
--- The new content of the affected partitions: the rows already there plus the new ones, one row per natural
--- key (rows already curated win), sorted by store and sku. Re-running a batch therefore changes nothing.
--- Inputs: existing_rows, new_rows (same columns). Placeholders: columns, natural_key.
-SELECT {{columns}}
-FROM (
-  SELECT u.*, row_number() OVER (PARTITION BY {{natural_key}} ORDER BY u.src) AS rn
-  FROM (
-    SELECT {{columns}}, 0 AS src FROM existing_rows
-    UNION ALL
-    SELECT {{columns}}, 1 AS src FROM new_rows
-  ) u
-) t
-WHERE rn = 1
-ORDER BY business_date, store_id, sku, occurred_at
+-- The new content of the affected partitions: the rows already there plus the new events' rows, an event's
+-- rows only when none of them is there yet (they are written together), sorted by store and sku.
+-- Re-running a batch therefore changes nothing.
+-- Inputs: existing_rows, new_rows (same columns). Placeholder: columns.
+SELECT {{columns}} FROM (
+  SELECT {{columns}} FROM existing_rows
+  UNION ALL
+  SELECT {{columns}} FROM new_rows n
+  WHERE NOT EXISTS (SELECT 1 FROM existing_rows e WHERE e.event_id = n.event_id)
+) merged
+ORDER BY store_id, sku

@@ -1,13 +1,13 @@
 -- One row per sale or return line. Returns count negative in quantity, revenue and margin.
--- Inputs: new_event_lines (new sale/return events, one row per line with line_no from 1), stores, products.
+-- Inputs: new_event_lines (dated new sale/return events, one row per line with line_no from 1), products.
 SELECT
   l.event_id,
   CAST(l.line_no AS INTEGER) AS line_no,
   l.transaction_id,
   l.store_id,
   l.sku,
-  utc_timestamp(l.occurred_at) AS occurred_at,
-  local_date(l.occurred_at, st.timezone) AS business_date,
+  l.occurred_at_utc AS occurred_at,
+  l.business_date,
   l.event_type,
   CAST(CASE WHEN l.event_type = 'return' THEN -l.quantity ELSE l.quantity END AS INTEGER) AS quantity,
   CAST(l.unit_price AS DECIMAL(18, 2)) AS unit_price,
@@ -20,5 +20,4 @@ SELECT
   l.customer_id,
   l.payment_method
 FROM new_event_lines l
-JOIN stores st ON st.store_id = l.store_id
 JOIN products p ON p.sku = l.sku
