@@ -1,0 +1,182 @@
+import type { Product, Store } from '../../functions/lib/reference/reference-data';
+import { categoryDemand } from './reference';
+import { AliasTable, Rng, hash32 } from './random';
+import type { TimestampStyle } from './timestamps';
+
+/**
+ * The shape of demand: when customers come (hour of day in the store's own time zone, day of week), how much
+ * they buy (basket size, quantities by price band), and what (skewed SKU popularity, varied per store).
+ */
+
+/** Day-of-week traffic multiplier, Sunday first: weekend uplift, quiet Monday-Tuesday. Mean 1. */
+const DOW_RAW = [1.15, 0.85, 0.88, 0.92, 0.98, 1.12, 1.35];
+const DOW_MEAN = DOW_RAW.reduce((a, b) => a + b, 0) / 7;
+export const DAY_OF_WEEK_FACTOR: readonly number[] = DOW_RAW.map((f) => f / DOW_MEAN);
+
+/** Zipf exponent of SKU popularity: the top 10% of SKUs take roughly half of the lines. */
+const ZIPF_EXPONENT = 1.0;
+/** A basket has one line, then another with this probability each time (mean about 2.6 lines). */
+export const NEXT_LINE_PROBABILITY = 0.62;
+export const MAX_BASKET_LINES = 40;
+export const MEAN_BASKET_LINES = 1 / (1 - NEXT_LINE_PROBABILITY);
+
+const OPENING_HOURS: readonly [number, number][] = [
+  [8, 21],
+  [9, 21],
+  [7, 22],
+  [9, 20],
+  [8, 22],
+  [10, 21],
+];
+
+/** Relative traffic at local hour h (a lunch and an after-work peak on weekdays, one broad midday peak at weekends). */
+export function hourWeight(hour: number, weekend: boolean): number {
+  const h = hour + 0.5;
+  if (weekend) return 0.35 + 1.4 * Math.exp(-((h - 14) ** 2) / (2 * 2.6 ** 2));
+  return 0.3 + 0.9 * Math.exp(-((h - 12.75) ** 2) / (2 * 1.2 ** 2)) + 1.25 * Math.exp(-((h - 17.75) ** 2) / (2 * 1.6 ** 2));
+}
+
+const TIMESTAMP_STYLES: readonly TimestampStyle[] = ['utc', 'local-offset', 'utc-millis'];
+
+export interface StoreModel {
+  index: number;
+  store: Store;
+  openHour: number;
+  /** first hour the store is closed again */
+  closeHour: number;
+  /** size relative to the mean store (from target_daily_revenue) */
+  size: number;
+  /** mean transactions per business day before day-of-week and daily noise */
+  transactionsPerDay: number;
+  /** share of each local hour in a weekday / weekend day's traffic (0 outside opening hours) */
+  hourShareWeekday: Float64Array;
+  hourShareWeekend: Float64Array;
+  popularity: AliasTable;
+  /** store-specific SKU weights, normalised to sum 1 */
+  skuShare: Float64Array;
+  timestampStyle: TimestampStyle;
+  /** some tills always send `"discount":0.00`, others leave the field out when there is none */
+  sendsZeroDiscount: boolean;
+  /** number of loyalty members who mostly shop here */
+  customerPool: number;
+  /** stores in the same region (including this one): where its members sometimes shop instead */
+  regionPeers: number[];
+}
+
+export interface SkuModel {
+  index: number;
+  sku: string;
+  priceCents: number;
+  priceText: string;
+  /** 0: under 5 (bought by several), 1: 5 to 30, 2: over 30 (one at a time) */
+  priceBand: 0 | 1 | 2;
+  meanQuantity: number;
+  leadDays: number;
+}
+
+const MEAN_QUANTITY_BY_BAND = [1 / (1 - 0.42) + 0.01 * 13, 1 / (1 - 0.18), 1.04];
+
+/** Units of one basket line. Cheap items sometimes go by the dozen. */
+export function drawQuantity(rng: Rng, band: 0 | 1 | 2): number {
+  let q = 1;
+  if (band === 0) {
+    if (rng.next() < 0.01) return rng.pick(BULK_QUANTITIES);
+    while (q < 12 && rng.next() < 0.42) q++;
+  } else if (band === 1) {
+    while (q < 6 && rng.next() < 0.18) q++;
+  } else if (rng.next() < 0.04) {
+    q = 2;
+  }
+  return q;
+}
+const BULK_QUANTITIES = [6, 12, 24] as const;
+
+export function buildSkuModels(products: readonly Product[]): SkuModel[] {
+  return products.map((p, index) => {
+    const priceCents = Math.round(p.list_price * 100);
+    const priceBand: 0 | 1 | 2 = p.list_price < 5 ? 0 : p.list_price <= 30 ? 1 : 2;
+    return {
+      index,
+      sku: p.sku,
+      priceCents,
+      priceText: (priceCents / 100).toFixed(2),
+      priceBand,
+      meanQuantity: MEAN_QUANTITY_BY_BAND[priceBand],
+      leadDays: Math.max(1, p.lead_time_days),
+    };
+  });
+}
+
+/** Global popularity: Zipf over a seeded shuffle of the catalog, scaled by the category's demand. */
+function basePopularity(products: readonly Product[], seed: number): Float64Array {
+  const order = products.map((_, i) => i);
+  new Rng(seed, 'popularity').shuffle(order);
+  const weights = new Float64Array(products.length);
+  order.forEach((productIndex, rank) => {
+    weights[productIndex] = categoryDemand(products[productIndex].category) / (rank + 1) ** ZIPF_EXPONENT;
+  });
+  return weights;
+}
+
+export function buildStoreModels(
+  stores: readonly Store[],
+  products: readonly Product[],
+  skus: readonly SkuModel[],
+  seed: number,
+  transactionsPerStoreDay: number | null,
+  loyaltyShare: number,
+): StoreModel[] {
+  const base = basePopularity(products, seed);
+  const meanTarget = stores.reduce((a, s) => a + s.target_daily_revenue, 0) / stores.length || 1;
+  const byRegion = new Map<string, number[]>();
+  stores.forEach((s, i) => {
+    const peers = byRegion.get(s.region);
+    if (peers) peers.push(i);
+    else byRegion.set(s.region, [i]);
+  });
+  return stores.map((store, index) => {
+    // Profiles come from the store id, not the row order, so a stores.csv read back gives the same stores.
+    const rng = new Rng(seed, `store:${store.store_id}`);
+    const [openHour, closeHour] = OPENING_HOURS[hash32(store.store_id) % OPENING_HOURS.length];
+    const size = Math.max(0.05, store.target_daily_revenue / meanTarget);
+    const weights = new Float64Array(products.length);
+    let total = 0;
+    for (let k = 0; k < weights.length; k++) {
+      weights[k] = base[k] * Math.exp(0.35 * rng.normal());
+      total += weights[k];
+    }
+    const skuShare = weights.map((w) => w / total);
+    let basketValueCents = 0;
+    for (let k = 0; k < skus.length; k++) basketValueCents += skuShare[k] * skus[k].meanQuantity * skus[k].priceCents;
+    basketValueCents *= MEAN_BASKET_LINES;
+    // Stores run a little above or below their revenue target, so the dashboards have something to show.
+    const performance = rng.uniform(0.82, 1.12);
+    const transactionsPerDay =
+      transactionsPerStoreDay !== null
+        ? transactionsPerStoreDay * size
+        : Math.max(1, (store.target_daily_revenue * 100 * performance) / Math.max(basketValueCents, 1));
+    const shares = (weekend: boolean): Float64Array => {
+      const out = new Float64Array(24);
+      let sum = 0;
+      for (let h = openHour; h < closeHour; h++) sum += out[h] = hourWeight(h, weekend);
+      for (let h = openHour; h < closeHour; h++) out[h] /= sum;
+      return out;
+    };
+    return {
+      index,
+      store,
+      openHour,
+      closeHour,
+      size,
+      transactionsPerDay,
+      hourShareWeekday: shares(false),
+      hourShareWeekend: shares(true),
+      popularity: new AliasTable(weights),
+      skuShare,
+      timestampStyle: TIMESTAMP_STYLES[index % TIMESTAMP_STYLES.length],
+      sendsZeroDiscount: hash32(`${store.store_id}:discount`) % 2 === 0,
+      customerPool: Math.max(30, Math.round(transactionsPerDay * loyaltyShare * 4)),
+      regionPeers: byRegion.get(store.region)!,
+    };
+  });
+}

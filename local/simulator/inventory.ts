@@ -1,0 +1,81 @@
+import type { SkuModel, StoreModel } from './demand-model';
+import { MEAN_BASKET_LINES } from './demand-model';
+import { Rng } from './random';
+
+/**
+ * Stock per store x SKU with a simple (s, S) replenishment policy: when on hand falls to the reorder point and
+ * nothing is on order, order up to a target; the receipt arrives lead_time_days later (sometimes late).
+ *
+ * Planning is deliberately imperfect so the stock-risk stage has real work: most items start with one to four
+ * weeks of cover and sensible reorder points, but some start thin, and some have reorder points planned on a
+ * demand estimate far below the real one. Combined with long supplier lead times, a minority of store x SKU
+ * pairs end the period with only a few days of supply or none.
+ */
+export class Inventory {
+  readonly onHand: Int32Array;
+  readonly reorderPoint: Int32Array;
+  readonly orderUpTo: Int32Array;
+  readonly onOrder: Int32Array;
+  /** receipts due per store-day (index store * days + day): flat pairs of [sku index, quantity] */
+  private readonly due: (number[] | undefined)[];
+
+  constructor(
+    stores: readonly StoreModel[],
+    private readonly skus: readonly SkuModel[],
+    private readonly days: number,
+    seed: number,
+  ) {
+    const n = stores.length * skus.length;
+    this.onHand = new Int32Array(n);
+    this.reorderPoint = new Int32Array(n);
+    this.orderUpTo = new Int32Array(n);
+    this.onOrder = new Int32Array(n);
+    this.due = new Array<number[] | undefined>(stores.length * days);
+    const rng = new Rng(seed, 'inventory');
+    for (const store of stores) {
+      for (const sku of skus) {
+        const i = store.index * skus.length + sku.index;
+        const dailyUnits = store.transactionsPerDay * MEAN_BASKET_LINES * store.skuShare[sku.index] * sku.meanQuantity;
+        const coverDays = rng.chance(0.06) ? rng.uniform(1.5, 5.5) : rng.uniform(10, 26);
+        const planningBias = rng.chance(0.06) ? rng.uniform(0.35, 0.6) : rng.uniform(1, 1.35);
+        const planned = dailyUnits * planningBias;
+        this.reorderPoint[i] = Math.ceil(planned * (sku.leadDays + 3));
+        this.orderUpTo[i] = this.reorderPoint[i] + Math.max(2, Math.ceil(planned * 14));
+        this.onHand[i] = Math.max(rng.int(2, 5), Math.round(dailyUnits * coverDays));
+      }
+    }
+  }
+
+  index(store: number, sku: number): number {
+    return store * this.skus.length + sku;
+  }
+
+  /**
+   * Places an order if stock at `i` has reached its reorder point and nothing is on order. Returns nothing:
+   * the receipt shows up later through `takeDue`. An order due after the simulated period stays open.
+   */
+  checkReorder(i: number, store: number, sku: number, day: number, rng: Rng): void {
+    if (this.onOrder[i] !== 0 || this.onHand[i] > this.reorderPoint[i]) return;
+    const qty = this.orderUpTo[i] - this.onHand[i];
+    if (qty <= 0) return;
+    this.onOrder[i] = qty;
+    const delay = rng.chance(0.15) ? rng.int(1, 3) : 0; // the supplier is late now and then
+    const arrival = day + this.skus[sku].leadDays + delay;
+    if (arrival >= this.days) return;
+    const slot = store * this.days + arrival;
+    (this.due[slot] ??= []).push(sku, qty);
+  }
+
+  /** Receipts arriving at `store` on `day`, as flat [sku, qty] pairs; each is handed out once. */
+  takeDue(store: number, day: number): number[] {
+    const slot = store * this.days + day;
+    const list = this.due[slot] ?? [];
+    this.due[slot] = undefined;
+    return list;
+  }
+
+  receive(i: number, qty: number): void {
+    this.onHand[i] += qty;
+    this.onOrder[i] = 0;
+  }
+}
