@@ -9,7 +9,7 @@ import { addDays, dayOfWeek } from './time-zones';
 const LINES_PER_TRANSACTION = 2.48;
 
 /**
- * Options that generate about `saleLines` sale lines (within a few percent) over `base`'s stores and days,
+ * Options that generate about `saleLines` sale lines (within about 10%: day-to-day noise and stock-outs) over `base`'s stores and days,
  * by setting transactionsPerStoreDay; for benchmarks at a chosen scale.
  */
 export function optionsForSaleLines(saleLines: number, base: SimulatorOptions = {}): SimulatorOptions {

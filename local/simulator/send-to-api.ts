@@ -61,12 +61,26 @@ interface ApiResult {
   reason?: unknown;
 }
 
+/** The per-record results of a response body, if it has exactly one per event sent. */
+function resultsOf(text: string, expected: number): ApiResult[] | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const results = (body as { results?: unknown } | null)?.results;
+  return Array.isArray(results) && results.length === expected ? (results as ApiResult[]) : null;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Simulates the tills and posts their events to `POST /v1/events`, `concurrency` requests at a time, retrying
- * throttled and failed requests with bounded exponential backoff. Counts per record what the API accepted and
- * rejected, from the response body.
+ * throttled and failed requests with bounded exponential backoff (a retried request is sent whole again: an
+ * event_id counts once). Counts per record what the API accepted and rejected, from the response body. The
+ * API checks the contract's shape only, so unknown_store / unknown_sku faults are accepted there and rejected
+ * later by the pipeline's Validate step.
  */
 export async function sendToApi(opts: SimulatorOptions, send: SendOptions): Promise<SendStats> {
   const batchSize = send.batchSize ?? 500;
@@ -99,9 +113,17 @@ export async function sendToApi(opts: SimulatorOptions, send: SendOptions): Prom
       } catch (err) {
         failure = `${(err as Error).name}: ${(err as Error).message}`;
       }
-      if (response && (response.status === 200 || response.status === 207)) {
-        tally(await response.json(), lines.length);
-        return;
+      if (response && (response.status === 200 || response.status === 207 || response.status === 400)) {
+        // 400 is also how the API answers a request whose every record it rejected: per-record results then
+        // count like any other; a 400 without them (an empty body, say) is a bad request.
+        const text = await response.text();
+        const results = resultsOf(text, lines.length);
+        if (results) {
+          tally(results);
+          return;
+        }
+        if (response.status !== 400) throw new SendError(`POST ${send.url}: HTTP ${response.status} without one result per event: ${text.slice(0, 200)}`, response.status);
+        throw new SendError(`POST ${send.url}: HTTP 400 ${text.slice(0, 200)}`, 400);
       }
       const retryable = response === null || response.status === 429 || response.status >= 500;
       const what = response ? `HTTP ${response.status} ${(await response.text()).slice(0, 200)}` : failure;
@@ -115,12 +137,8 @@ export async function sendToApi(opts: SimulatorOptions, send: SendOptions): Prom
     }
   };
 
-  const tally = (body: unknown, expected: number): void => {
-    const results = (body as { results?: unknown } | null)?.results;
-    if (!Array.isArray(results) || results.length !== expected) {
-      throw new SendError(`POST ${send.url}: response has ${Array.isArray(results) ? results.length : 'no'} results for ${expected} events`, null);
-    }
-    for (const r of results as ApiResult[]) {
+  const tally = (results: ApiResult[]): void => {
+    for (const r of results) {
       if (r.status === 'accepted') progress.accepted++;
       else {
         progress.rejected++;
@@ -132,18 +150,20 @@ export async function sendToApi(opts: SimulatorOptions, send: SendOptions): Prom
     send.onProgress?.({ ...progress });
   };
 
-  // Requests in flight; each settles to its error (or null) so nothing is left unhandled.
+  // Requests in flight. Each settles to null or its error (nothing left unhandled); the first error stops
+  // the run at the next batch.
   const inflight = new Set<Promise<Error | null>>();
   let firstError: Error | null = null;
   const start = async (lines: string[], asArray: boolean): Promise<void> => {
-    while (inflight.size >= concurrency) {
-      const err = await Promise.race(inflight);
-      firstError ??= err;
-    }
+    while (inflight.size >= concurrency && !firstError) await Promise.race(inflight);
     if (firstError) throw firstError;
     const p: Promise<Error | null> = post(lines, asArray).then(
       () => null,
-      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+      (err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err));
+        firstError ??= error;
+        return error;
+      },
     );
     inflight.add(p);
     void p.then(() => inflight.delete(p));
@@ -169,7 +189,7 @@ export async function sendToApi(opts: SimulatorOptions, send: SendOptions): Prom
   }
   if (batch.length) await start(batch, format === 'json');
   if (broken.length) await start(broken, false);
-  for (const err of await Promise.all(inflight)) firstError ??= err;
+  await Promise.all(inflight);
   if (firstError) throw firstError;
   return { ...progress, rejectedByReason, elapsedMs: Math.round(performance.now() - started), simulation: run.stats };
 }

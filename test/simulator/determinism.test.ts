@@ -45,7 +45,11 @@ describe('simulator determinism', () => {
   });
 
   it('tags event ids with the run, so runs with other options do not reuse them', () => {
-    const ids = (opts: SimulatorOptions): string => simulateEvents(opts).next().value!.line.match(/"event_id":"([^"]+)"/)![1];
+    const ids = (opts: SimulatorOptions): string => {
+      const first = simulateEvents(opts).next();
+      if (first.done) throw new Error('no events');
+      return /"event_id":"([^"]+)"/.exec(first.value.line)![1];
+    };
     expect(ids(small)).toMatch(/^evt-42-[0-9a-f]{8}-0$/);
     expect(ids({ ...small, startDate: '2026-04-01' })).not.toBe(ids(small));
     expect(resolveOptions({ ...small, days: 3 }).runTag).not.toBe(resolveOptions(small).runTag);
