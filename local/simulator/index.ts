@@ -1,4 +1,4 @@
-/** The retail POS simulator: seeded, deterministic stores, catalog and till events (see README in this folder). */
+/** The retail POS simulator: seeded, deterministic stores, catalog and till events (see README.md here). */
 export { DEFAULT_OPTIONS, resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options';
 export { generateReference, productsCsv, storesCsv, toReferenceData, writeReferenceCsv, type SimReference } from './reference';
 export { emptyStats, simulateEvents, type SimulatedLine, type SimulationRun, type SimulatorStats } from './simulate';

@@ -166,6 +166,8 @@ class Simulation {
   private readonly faultRng: Rng;
   private readonly idPrefix: string;
   private nextEvent = 0;
+  /** net revenue in cents, kept exact; stats.netRevenue is derived from it */
+  private netCents = 0;
   private readonly nextTransaction: Int32Array;
   private readonly out: SimulatedLine[] = [];
   private window = 0;
@@ -237,13 +239,15 @@ class Simulation {
     while (i < actions.length) {
       this.window = Math.floor(actions[i].start / HOUR_MS);
       this.releaseLate(false);
+      for (let k = 0; k < out.length; k++) yield out[k];
+      out.length = 0;
       const items = this.items;
       items.reset();
       for (; i < actions.length && Math.floor(actions[i].start / HOUR_MS) === this.window; i++) this.expand(actions[i], items);
       const order = items.sortedOrder();
-      for (let n = -1; n < order.length; n++) {
-        if (n >= 0) this.execute(items.t[order[n]], items.action[order[n]], items.kind[order[n]]);
-        // (plain loop, not yield*: a delegated generator per item would be garbage on the hot path)
+      for (let n = 0; n < order.length; n++) {
+        this.execute(items.t[order[n]], items.action[order[n]], items.kind[order[n]]);
+        // a plain loop, not yield*: a delegated generator per item would be garbage on the hot path
         for (let k = 0; k < out.length; k++) yield out[k];
         out.length = 0;
       }
@@ -251,7 +255,6 @@ class Simulation {
     this.releaseLate(true);
     for (let k = 0; k < out.length; k++) yield out[k];
     out.length = 0;
-    this.stats.netRevenue = Math.round(this.stats.netRevenue * 100) / 100;
     return this.stats;
   }
 
@@ -363,7 +366,7 @@ class Simulation {
     const chosen: number[] = [];
     let written = 0;
     let lines = '';
-    let netCents = 0;
+    let basketCents = 0;
     for (let l = 0; l < wanted; l++) {
       const k = sm.popularity.sample(rng);
       if (chosen.includes(k)) continue; // the same item again goes on the same line
@@ -384,7 +387,7 @@ class Simulation {
       if (rng.next() < (customer === null ? 0.05 : 0.12)) discount = Math.round((gross * rng.pick(DISCOUNT_PERCENTS)) / 100);
       if (lines) lines += ',';
       lines += lineText(sku.sku, qty, sku.priceText, discount, sm.sendsZeroDiscount);
-      netCents += gross - discount;
+      basketCents += gross - discount;
       written++;
       const slot = s * SOLD_RING + (this.soldCount[s]++ % SOLD_RING);
       this.soldSku[slot] = k;
@@ -407,7 +410,8 @@ class Simulation {
     );
     this.stats.transactions++;
     this.stats.saleLines += written;
-    this.stats.netRevenue += netCents / 100;
+    this.netCents += basketCents;
+    this.stats.netRevenue = this.netCents / 100;
     this.deliverTransaction(text, s, t, action);
   }
 
@@ -419,7 +423,7 @@ class Simulation {
     const filled = Math.min(this.soldCount[s], SOLD_RING);
     const wanted = rng.next() < 0.15 ? 2 : 1;
     let lines = '';
-    let netCents = 0;
+    let basketCents = 0;
     let count = 0;
     let first = -1;
     for (let attempt = 0; attempt < wanted * 3 && count < wanted; attempt++) {
@@ -436,7 +440,7 @@ class Simulation {
       this.inventory.onHand[i] += qty;
       if (lines) lines += ',';
       lines += lineText(this.skuModels[k].sku, qty, centsText(this.soldPrice[slot]), discount, sm.sendsZeroDiscount);
-      netCents += qty * this.soldPrice[slot] - discount;
+      basketCents += qty * this.soldPrice[slot] - discount;
       count++;
     }
     if (count === 0) return;
@@ -452,7 +456,8 @@ class Simulation {
     );
     this.stats.returns++;
     this.stats.returnLines += count;
-    this.stats.netRevenue -= netCents / 100;
+    this.netCents -= basketCents;
+    this.stats.netRevenue = this.netCents / 100;
     this.deliverTransaction(text, s, t, action);
   }
 

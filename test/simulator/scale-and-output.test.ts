@@ -20,7 +20,7 @@ describe('simulator scale', () => {
     for (const target of [20_000, 120_000]) {
       const opts = optionsForSaleLines(target, { stores: 4, skus: 150, days: 1 });
       const run = simulateEvents(opts);
-      for (const _ of run); // eslint-disable-line @typescript-eslint/no-unused-vars
+      for (const _ of run);
       expect(run.stats.saleLines).toBeGreaterThan(target * 0.88);
       expect(run.stats.saleLines).toBeLessThan(target * 1.12);
     }
@@ -29,7 +29,7 @@ describe('simulator scale', () => {
   it('scales traffic linearly with transactionsPerStoreDay and keeps the catalog stocked at scale', () => {
     const count = (tpsd: number): { tx: number; lost: number; lines: number } => {
       const run = simulateEvents({ stores: 3, skus: 80, days: 2, transactionsPerStoreDay: tpsd });
-      for (const _ of run); // eslint-disable-line @typescript-eslint/no-unused-vars
+      for (const _ of run);
       return { tx: run.stats.transactions + run.stats.returns, lost: run.stats.lostSaleLines, lines: run.stats.saleLines };
     };
     const base = count(2_000);
@@ -43,7 +43,7 @@ describe('simulator scale', () => {
   it('generates the demo defaults well under 5 seconds', () => {
     const started = performance.now();
     const run = simulateEvents();
-    for (const _ of run); // eslint-disable-line @typescript-eslint/no-unused-vars
+    for (const _ of run);
     expect(run.stats.events).toBeGreaterThan(20_000);
     expect(performance.now() - started).toBeLessThan(5_000);
   });
