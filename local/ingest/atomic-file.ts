@@ -1,0 +1,30 @@
+import { mkdir, open, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes `body` to `tmpPath`, flushes it to disk, then renames it to `finalPath`: readers see the whole file
+ * or nothing, and a crash never leaves a partial file at `finalPath`. Both paths must be on the same file
+ * system; the temporary file should live outside any directory that readers list.
+ */
+export async function writeFileAtomic(finalPath: string, body: Buffer | string, tmpPath = `${finalPath}.tmp`): Promise<void> {
+  await mkdir(dirname(tmpPath), { recursive: true });
+  const handle = await open(tmpPath, 'w');
+  try {
+    await handle.writeFile(body);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await mkdir(dirname(finalPath), { recursive: true });
+  await rename(tmpPath, finalPath);
+  await fsyncDir(dirname(finalPath));
+}

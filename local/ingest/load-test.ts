@@ -1,0 +1,135 @@
+/**
+ * Load test of the local ingest path: `node --import tsx local/ingest/load-test.ts [--events 100000]
+ * [--clients 4] [--batch 500]`. Starts the ingest server on a temporary lake, then a separate client process
+ * (like tills, it does not share the server's event loop) posts pre-built JSON batches from several
+ * concurrent connections. Prints acknowledged events/s, the time until everything is in raw/, and checks
+ * that every event is there exactly once.
+ */
+import { fork } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { sampleEvents } from './sample-events';
+import { startIngestServer } from './server';
+
+interface ClientResult {
+  events: number;
+  requests: number;
+  ms: number;
+  statuses: Record<string, number>;
+}
+
+function post(agent: Agent, url: string, apiKey: string, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-api-key': apiKey } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function runClient(url: string, apiKey: string, events: number, clients: number, batch: number): Promise<ClientResult> {
+  const bodies: Buffer[] = [];
+  for (let start = 0; start < events; start += batch) {
+    bodies.push(Buffer.from(JSON.stringify(sampleEvents(Math.min(batch, events - start), start, 'load'))));
+  }
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < bodies.length) {
+        const status = await post(agent, url, apiKey, bodies[next++]);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  agent.destroy();
+  return { events, requests: bodies.length, ms, statuses };
+}
+
+function countRaw(lakeRoot: string): { lines: number; distinct: number; objects: number } {
+  const dir = join(lakeRoot, 'raw', 'pos');
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.gz'));
+  const ids = new Set<string>();
+  let lines = 0;
+  for (const f of files) {
+    for (const line of gunzipSync(readFileSync(join(dir, f))).toString('utf8').split('\n')) {
+      if (!line) continue;
+      lines++;
+      ids.add((JSON.parse(line) as { event_id: string }).event_id);
+    }
+  }
+  return { lines, distinct: ids.size, objects: files.length };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '100000' },
+      clients: { type: 'string', default: '4' },
+      batch: { type: 'string', default: '500' },
+      client: { type: 'boolean', default: false },
+      url: { type: 'string' },
+      key: { type: 'string' },
+    },
+  });
+  const events = Number(values.events);
+  const clients = Number(values.clients);
+  const batch = Number(values.batch);
+
+  if (values.client) {
+    const result = await runClient(values.url!, values.key!, events, clients, batch);
+    process.send!(result);
+    return;
+  }
+
+  const lakeRoot = mkdtempSync(join(tmpdir(), 'retail-lake-load-'));
+  const server = await startIngestServer({ lakeRoot });
+  try {
+    const child = fork(__filename, ['--client', '--url', server.eventsUrl, '--key', server.apiKey, '--events', String(events), '--clients', String(clients), '--batch', String(batch)], {
+      execArgv: process.execArgv,
+    });
+    const result = await new Promise<ClientResult>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as ClientResult));
+      child.once('error', reject);
+      child.once('exit', (code) => code !== 0 && reject(new Error(`client exited with ${code}`)));
+    });
+    const deliveredDuringRun = server.stats().firehose.records;
+    const t0 = performance.now();
+    await server.drain();
+    const drainMs = performance.now() - t0;
+    const raw = countRaw(lakeRoot);
+    const report = {
+      events,
+      clients,
+      batch,
+      requests: result.requests,
+      statuses: result.statuses,
+      acknowledgedPerSecond: Math.round(events / (result.ms / 1000)),
+      acknowledgeSeconds: +(result.ms / 1000).toFixed(2),
+      deliveredDuringRun,
+      finalDrainSeconds: +(drainMs / 1000).toFixed(2),
+      endToEndPerSecond: Math.round(events / ((result.ms + drainMs) / 1000)),
+      raw,
+      exactlyOnce: raw.lines === events && raw.distinct === events,
+    };
+    console.log(JSON.stringify(report, null, 2));
+    if (!report.exactlyOnce) process.exitCode = 1;
+  } finally {
+    await server.close();
+    rmSync(lakeRoot, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
