@@ -1,0 +1,82 @@
+import { curatedPartitionPrefix, CURATED_PREFIX, PRODUCTS_KEY, STORES_KEY, type CuratedTable } from '../lake-layout';
+import { readSql, renderSql } from '../sql-files';
+import { splitSqlStatements } from './sql-text';
+
+/** BatchExecuteStatement takes at most 40 statements, and the pipeline sends the load as one batch (one
+ * transaction). */
+export const DATA_API_BATCH_LIMIT = 40;
+
+export interface CopySource {
+  /** the bucket holding curated/ and reference/ */
+  bucket: string;
+  /** the IAM role Redshift assumes to read it */
+  role: string;
+}
+
+/** How finely the COPY prefixes select partitions: the finest that fits in one batch is used. */
+export type PrefixLevel = 'day' | 'month' | 'year' | 'table';
+const LEVELS: PrefixLevel[] = ['day', 'month', 'year', 'table'];
+
+const LOAD_FILES: Record<CuratedTable, string> = {
+  sales_lines: 'redshift/load_sales_lines.sql',
+  inventory_events: 'redshift/load_inventory_events.sql',
+};
+
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** S3 key prefixes that together cover the partitions of `dates` (and, above day level, their neighbours). */
+export function partitionPrefixes(table: CuratedTable, dates: string[], level: PrefixLevel): string[] {
+  for (const d of dates) if (!ISO_DATE.test(d)) throw new Error(`affected date "${d}" of ${table} is not YYYY-MM-DD`);
+  if (dates.length === 0) return [];
+  if (level === 'table') return [`${CURATED_PREFIX}${table}/`];
+  const cut = level === 'day' ? 10 : level === 'month' ? 8 : 5; // '2024-01-05' | '2024-01-' | '2024-'
+  const keys = [...new Set(dates.map((d) => d.slice(0, cut)))].sort();
+  return keys.map((k) => (level === 'day' ? curatedPartitionPrefix(table, k) : `${CURATED_PREFIX}${table}/business_date=${k}`));
+}
+
+/** A template's statements; the ones using {{prefix}} repeated for each prefix. */
+function renderTemplate(file: string, params: Record<string, string>, prefixes: string[] = []): string[] {
+  const out: string[] = [];
+  for (const statement of splitSqlStatements(readSql(file))) {
+    if (statement.includes('{{prefix}}')) {
+      for (const prefix of prefixes) out.push(renderSql(statement, { ...params, prefix }));
+    } else out.push(renderSql(statement, params));
+  }
+  return out;
+}
+
+function checkSource(source: CopySource): void {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(source.bucket)) throw new Error(`"${source.bucket}" is not an S3 bucket name`);
+  if (!/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(source.role)) throw new Error(`"${source.role}" is not an IAM role ARN`);
+}
+
+export interface LoadPlan {
+  statements: string[];
+  prefixLevel: PrefixLevel;
+}
+
+/**
+ * The Redshift statements that bring the warehouse up to date after a batch: dimensions from the reference
+ * CSVs, the affected dates of each fact from the curated Parquet, then the calendar for the date range.
+ * At most `limit` statements: with many affected dates the COPY prefixes coarsen to months, years or the
+ * whole table (every date COPYed is replaced whole, so loading more dates than needed is still exact).
+ */
+export function buildLoadStatements(
+  affectedDates: Partial<Record<CuratedTable, string[]>>,
+  source: CopySource,
+  limit = DATA_API_BATCH_LIMIT,
+): LoadPlan {
+  checkSource(source);
+  const params = { bucket: source.bucket, role: source.role, stores_key: STORES_KEY, products_key: PRODUCTS_KEY };
+  const tables = Object.keys(LOAD_FILES) as CuratedTable[];
+  for (const level of LEVELS) {
+    const statements = [...renderTemplate('redshift/load_reference.sql', params)];
+    for (const table of tables) {
+      const prefixes = partitionPrefixes(table, affectedDates[table] ?? [], level);
+      if (prefixes.length) statements.push(...renderTemplate(LOAD_FILES[table], params, prefixes));
+    }
+    statements.push(...renderTemplate('redshift/load_calendar.sql', params));
+    if (statements.length <= limit) return { statements, prefixLevel: level };
+  }
+  throw new Error(`the warehouse load needs more than ${limit} statements even at table level`);
+}

@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { readRows } from '../../functions/lib/duckdb/duckdb-rows';
+import type { Row, Warehouse } from '../../functions/lib/ports';
+import { readSql } from '../../functions/lib/sql-files';
+import { previewSql, splitSqlStatements } from '../../functions/lib/warehouse/sql-text';
+import { translateScript, translateStatement, type TranslateOptions } from './redshift-to-duckdb';
+
+/** `<lake>/warehouse/warehouse.duckdb`: the local stand-in for Redshift Serverless. */
+export function warehousePath(lakeRoot: string): string {
+  return join(resolve(lakeRoot), 'warehouse', 'warehouse.duckdb');
+}
+
+export interface DuckDbWarehouseOptions {
+  lakeRoot: string;
+  /** a database file, or ':memory:' (tests: the data lives as long as the object) */
+  path: string;
+  /** how long to wait for another process's lock on the file (ms) */
+  lockWaitMs?: number;
+}
+
+// One queue per database file (a process never opens the same file twice at once: DuckDB would refuse) and
+// one per in-memory warehouse (one connection, one statement at a time).
+const queues = new Map<unknown, Promise<unknown>>();
+function serialized<T>(key: unknown, work: () => Promise<T>): Promise<T> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(work, work);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(key, tail);
+  // forget an idle queue so the map does not grow with every warehouse object
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The star-schema warehouse as a DuckDB database. Statements arrive in Redshift's dialect (sql/redshift/) and
+ * pass through the translator; the schema (sql/redshift/schema.sql) is created on first use.
+ * A file warehouse is opened for each call and closed after it, because only one process may have a DuckDB
+ * file open for writing: the CLI's `query --warehouse` and a pipeline run in another process take turns
+ * (a call waits up to `lockWaitMs` for the other to finish).
+ */
+export class DuckDbWarehouse implements Warehouse {
+  private memory: { instance: DuckDBInstance; conn: DuckDBConnection } | undefined;
+  private readonly translate: TranslateOptions;
+
+  constructor(private readonly options: DuckDbWarehouseOptions) {
+    this.translate = { lakeRoot: resolve(options.lakeRoot) };
+  }
+
+  /** The lake's warehouse file. */
+  static forLake(lakeRoot: string): DuckDbWarehouse {
+    return new DuckDbWarehouse({ lakeRoot, path: warehousePath(lakeRoot) });
+  }
+
+  /** A warehouse in memory that still reads COPY sources from the lake folder (tests). */
+  static inMemory(lakeRoot: string): DuckDbWarehouse {
+    return new DuckDbWarehouse({ lakeRoot, path: ':memory:' });
+  }
+
+  get path(): string {
+    return this.options.path;
+  }
+
+  /** Runs the statements in one transaction: all of them apply, or none (as a Data API batch). */
+  async execute(statements: string[]): Promise<void> {
+    await this.withConnection(async (conn) => {
+      statements.forEach((s, i) => {
+        if (splitSqlStatements(s).length > 1) throw new Error(`warehouse statement ${i + 1} holds more than one statement (the Data API takes one per entry): "${previewSql(s)}"`);
+      });
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        for (const [i, statement] of statements.entries()) {
+          let sql: string | null;
+          try {
+            sql = translateStatement(statement, this.translate);
+            if (sql !== null) await conn.run(sql);
+          } catch (err) {
+            throw new Error(`warehouse statement ${i + 1} of ${statements.length} failed ("${previewSql(statement)}"): ${(err as Error).message}`, { cause: err });
+          }
+        }
+        await conn.run('COMMIT');
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    return this.withConnection(async (conn) => {
+      const translated = translateStatement(sql, this.translate);
+      if (translated === null) return [];
+      return readRows(conn, translated);
+    });
+  }
+
+  /** Releases an in-memory database (a file warehouse holds nothing open between calls). */
+  async close(): Promise<void> {
+    if (this.memory) {
+      this.memory.conn.closeSync();
+      this.memory.instance.closeSync();
+      this.memory = undefined;
+    }
+  }
+
+  private async withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.options.path === ':memory:') {
+      return serialized(this, async () => {
+        if (!this.memory) {
+          const instance = await DuckDBInstance.create(':memory:');
+          const conn = await instance.connect();
+          await this.prepare(conn);
+          this.memory = { instance, conn };
+        }
+        return work(this.memory.conn);
+      });
+    }
+    const path = resolve(this.options.path);
+    return serialized(path, async () => {
+      mkdirSync(dirname(path), { recursive: true });
+      const instance = await this.openFile(path);
+      const conn = await instance.connect();
+      try {
+        await this.prepare(conn);
+        return await work(conn);
+      } finally {
+        conn.closeSync();
+        instance.closeSync();
+      }
+    });
+  }
+
+  private async openFile(path: string): Promise<DuckDBInstance> {
+    const deadline = Date.now() + (this.options.lockWaitMs ?? 10_000);
+    for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        return await DuckDBInstance.create(path);
+      } catch (err) {
+        if (!/lock/i.test((err as Error).message) || Date.now() > deadline) {
+          throw new Error(`cannot open the warehouse ${path}: ${(err as Error).message}`, { cause: err });
+        }
+        await sleep(wait);
+      }
+    }
+  }
+
+  /** Session settings that make DuckDB answer as Redshift does, and the schema. */
+  private async prepare(conn: DuckDBConnection): Promise<void> {
+    await conn.run(`SET TimeZone = 'UTC'`);
+    await conn.run('SET integer_division = true');
+    for (const statement of translateScript(readSql('redshift/schema.sql'), this.translate)) await conn.run(statement);
+  }
+}

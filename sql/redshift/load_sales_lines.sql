@@ -1,0 +1,25 @@
+-- fact_sales from the curated sales_lines partitions of the batch's affected business dates.
+-- Placeholders: bucket, role, prefix. A statement that uses {{prefix}} is rendered once per S3 prefix
+-- (functions/lib/warehouse/load-statements.ts chooses them: one per affected date, or per month or year
+-- when there are too many dates for one Data API batch).
+-- A curated partition holds every row of its date, deduplicated, so each date present in staging replaces
+-- that date in the fact as a whole: loading the same dates again, or a date that got late events, changes
+-- nothing else and never double counts. DELETE, not TRUNCATE: TRUNCATE would commit the batch's transaction.
+DELETE FROM stg_sales_lines;
+
+COPY stg_sales_lines
+FROM 's3://{{bucket}}/{{prefix}}'
+IAM_ROLE '{{role}}'
+FORMAT AS PARQUET;
+
+DELETE FROM fact_sales
+WHERE date_key IN (SELECT DISTINCT business_date FROM stg_sales_lines);
+
+INSERT INTO fact_sales (
+  date_key, timestamp_utc, store_id, sku, basket_id, qty_sold, unit_price, net_revenue, gross_margin,
+  customer_id, event_id, line_no, event_type, discount, payment_method
+)
+SELECT
+  s.business_date, s.occurred_at, s.store_id, s.sku, s.transaction_id, s.quantity, s.unit_price, s.net_revenue,
+  s.gross_margin, s.customer_id, s.event_id, s.line_no, s.event_type, s.discount, s.payment_method
+FROM stg_sales_lines s;
