@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { settingsFromEnv, type Runtime } from '../functions/lib/runtime';
+import { FsObjectStore } from './adapters/fs-object-store';
+import { OutboxNotifier } from './adapters/outbox-notifier';
+import { HtmlDashboardPublisher } from './dashboards/html-dashboard';
+import { CuratedQueryEngine } from './engine/curated-engine';
+import { DuckDbWarehouse } from './warehouse/duckdb-warehouse';
+
+export { warehousePath } from './warehouse/duckdb-warehouse';
+
+export interface LocalRuntime extends Runtime {
+  close(): Promise<void>;
+}
+
+/** The local adapters behind the ports: the lake on the file system, DuckDB for Athena and Redshift, an outbox
+ * file for SNS, an HTML page for the dashboards. */
+export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<LocalRuntime> {
+  const root = resolve(lakeRoot);
+  const store = new FsObjectStore(root);
+  const warehouse = DuckDbWarehouse.forLake(root);
+  const curatedQuery = await CuratedQueryEngine.open(root);
+  return {
+    mode: 'local',
+    store,
+    files: store,
+    notifier: new OutboxNotifier(root),
+    warehouse,
+    curatedQuery,
+    dashboards: new HtmlDashboardPublisher(root, warehouse),
+    settings: settingsFromEnv(env),
+    close: async () => {
+      curatedQuery.close();
+      await warehouse.close();
+    },
+  };
+}
+
+/** The warehouse for `query --warehouse` (the file is opened per call, so a running pipeline and a query take turns). */
+export async function openLocalWarehouse(lakeRoot: string): Promise<DuckDbWarehouse> {
+  return DuckDbWarehouse.forLake(resolve(lakeRoot));
+}
