@@ -1,0 +1,107 @@
+/**
+ * Dashboard datasets: a name and SQL against the warehouse (Redshift's dialect, sql/redshift/ tables), with
+ * the columns it returns. The local HTML publisher (local/dashboards/) runs them on the DuckDB warehouse; a
+ * QuickSight issue can turn each into a CustomSql dataset (the column types map to QuickSight's input
+ * column types). Add a dataset here and reference it from a dashboard below.
+ */
+
+export type DatasetColumnType = 'date' | 'string' | 'integer' | 'decimal';
+
+export interface DatasetColumn {
+  name: string;
+  type: DatasetColumnType;
+  label: string;
+}
+
+export interface DatasetDefinition {
+  name: string;
+  title: string;
+  description: string;
+  sql: string;
+  columns: DatasetColumn[];
+}
+
+export interface DashboardDefinition {
+  id: string;
+  title: string;
+  /** dataset names, in the order the page shows them */
+  datasets: string[];
+}
+
+const DAILY_STORE_SALES: DatasetDefinition = {
+  name: 'daily_store_sales',
+  title: 'Revenue by store and business date',
+  description: 'Net revenue (after returns and discounts), gross margin, baskets and the store target per business date.',
+  sql: `SELECT
+  f.date_key AS business_date,
+  f.store_id,
+  COALESCE(s.store_name, f.store_id) AS store_name,
+  COALESCE(s.region, '') AS region,
+  SUM(f.net_revenue) AS net_revenue,
+  SUM(f.gross_margin) AS gross_margin,
+  COUNT(DISTINCT CASE WHEN f.event_type = 'sale' THEN f.basket_id END) AS baskets,
+  SUM(f.qty_sold) AS net_units,
+  COALESCE(MAX(s.target_daily_revenue), 0) AS target_revenue
+FROM fact_sales f
+LEFT JOIN dim_store s ON s.store_id = f.store_id
+GROUP BY f.date_key, f.store_id, s.store_name, s.region
+ORDER BY business_date, f.store_id`,
+  columns: [
+    { name: 'business_date', type: 'date', label: 'Business date' },
+    { name: 'store_id', type: 'string', label: 'Store' },
+    { name: 'store_name', type: 'string', label: 'Store name' },
+    { name: 'region', type: 'string', label: 'Region' },
+    { name: 'net_revenue', type: 'decimal', label: 'Net revenue' },
+    { name: 'gross_margin', type: 'decimal', label: 'Gross margin' },
+    { name: 'baskets', type: 'integer', label: 'Baskets' },
+    { name: 'net_units', type: 'integer', label: 'Net units' },
+    { name: 'target_revenue', type: 'decimal', label: 'Target' },
+  ],
+};
+
+const INVENTORY_RISK: DatasetDefinition = {
+  name: 'inventory_risk',
+  title: 'At-risk SKUs',
+  description: 'SKUs whose estimated days of supply are below the high threshold, as of the latest stock-risk date.',
+  sql: `SELECT
+  r.date_key AS as_of_date,
+  r.store_id,
+  COALESCE(s.store_name, r.store_id) AS store_name,
+  r.sku,
+  COALESCE(p.product_name, r.sku) AS product_name,
+  r.on_hand_qty,
+  r.avg_daily_demand,
+  r.days_of_supply,
+  r.risk_flag AS severity,
+  p.lead_time_days
+FROM fact_inventory_snapshot r
+LEFT JOIN dim_store s ON s.store_id = r.store_id
+LEFT JOIN dim_product p ON p.sku = r.sku
+WHERE r.date_key = (SELECT MAX(date_key) FROM fact_inventory_snapshot)
+  AND r.risk_flag IN ('critical', 'high')
+ORDER BY CASE WHEN r.risk_flag = 'critical' THEN 0 ELSE 1 END, r.days_of_supply, r.store_id, r.sku`,
+  columns: [
+    { name: 'as_of_date', type: 'date', label: 'As of' },
+    { name: 'store_id', type: 'string', label: 'Store' },
+    { name: 'store_name', type: 'string', label: 'Store name' },
+    { name: 'sku', type: 'string', label: 'SKU' },
+    { name: 'product_name', type: 'string', label: 'Product' },
+    { name: 'on_hand_qty', type: 'integer', label: 'On hand (est.)' },
+    { name: 'avg_daily_demand', type: 'decimal', label: 'Daily demand' },
+    { name: 'days_of_supply', type: 'decimal', label: 'Days of supply' },
+    { name: 'severity', type: 'string', label: 'Severity' },
+    { name: 'lead_time_days', type: 'integer', label: 'Lead time (days)' },
+  ],
+};
+
+export const DATASETS: DatasetDefinition[] = [DAILY_STORE_SALES, INVENTORY_RISK];
+
+export const DASHBOARDS: DashboardDefinition[] = [
+  { id: 'executive-overview', title: 'Retail executive overview', datasets: ['daily_store_sales', 'inventory_risk'] },
+];
+
+export function datasetByName(name: string): DatasetDefinition {
+  const found = DATASETS.find((d) => d.name === name);
+  if (!found) throw new Error(`no dashboard dataset named ${name}`);
+  return found;
+}
