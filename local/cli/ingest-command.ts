@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { rawObjectKey } from '../../functions/lib/lake-layout';
-import type { FsObjectStore } from '../adapters/fs-object-store';
+import type { ObjectStore } from '../../functions/lib/ports';
 import { UsageError } from './errors';
 
 async function gzipOf(path: string): Promise<Buffer> {
@@ -19,7 +19,7 @@ async function gzipOf(path: string): Promise<Buffer> {
  * The batch path into the raw zone: each NDJSON file (plain or .gz) becomes one gzip raw object under the
  * arrival-time prefix, as Firehose would write it. The records are validated by the pipeline, like every other.
  */
-export async function ingestFiles(store: FsObjectStore, paths: string[], now = new Date()): Promise<{ file: string; key: string; bytes: number }[]> {
+export async function ingestFiles(store: ObjectStore, paths: string[], now = new Date()): Promise<{ file: string; key: string; bytes: number }[]> {
   if (paths.length === 0) throw new UsageError('ingest: name at least one NDJSON file');
   for (const path of paths) {
     let s;
