@@ -126,6 +126,9 @@ tr.critical td, .sev-critical { color: #b42318; font-weight: 600; }
 .empty { color: #5b6475; font-style: italic; }
 `;
 
+/** Business dates listed in the daily sales table. */
+export const TABLE_DATES = 31;
+
 /** The whole page: tables rendered here (readable without scripts), charts drawn in the page from the data. */
 export function renderDashboardHtml(data: DashboardData, chartJs: string, datasets: DatasetDefinition[]): string {
   const sales = data.datasets.daily_store_sales;
@@ -140,6 +143,10 @@ export function renderDashboardHtml(data: DashboardData, chartJs: string, datase
   const kpi = (label: string, value: string): string => `<div class="kpi"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div></div>`;
   const description = (name: string): string => escapeHtml(datasets.find((d) => d.name === name)?.description ?? '');
 
+  // The table lists the most recent dates only (the charts and the embedded data keep all of them).
+  const shownDates = new Set(series.dates.slice(-TABLE_DATES));
+  const tableSales = sales.filter((r) => shownDates.has(dateText(r.business_date)));
+  const salesTitle = series.dates.length > TABLE_DATES ? `Daily store sales (last ${TABLE_DATES} business dates)` : 'Daily store sales';
   const salesTable = htmlTable(
     [
       { label: 'Business date' },
@@ -152,7 +159,7 @@ export function renderDashboardHtml(data: DashboardData, chartJs: string, datase
       { label: 'Baskets', right: true },
       { label: 'Avg basket', right: true },
     ],
-    sales.map((r) => [
+    tableSales.map((r) => [
       dateText(r.business_date),
       `${String(r.store_name)} (${String(r.store_id)})`,
       String(r.region ?? ''),
@@ -220,7 +227,7 @@ ${kpi('At-risk SKUs', `${risk.length} (${critical} critical)`)}
 <section><h2>At-risk SKUs${escapeHtml(asOf)}</h2><p class="empty">${description('inventory_risk')}</p>
 ${riskTable}
 </section>
-<section><h2>Daily store sales</h2><p class="empty">${description('daily_store_sales')}</p>
+<section><h2>${escapeHtml(salesTitle)}</h2><p class="empty">${description('daily_store_sales')}</p>
 ${salesTable}
 </section>
 </main>

@@ -5,7 +5,7 @@ import { setRuntime } from '../../functions/lib/runtime';
 import { handler as refreshHandler } from '../../functions/refresh-dashboards/index';
 import { handler as riskHandler } from '../../functions/stock-risk/index';
 import { chartJsPath, dashboardPath, HtmlDashboardPublisher } from '../../local/dashboards/html-dashboard';
-import { chartSeries, escapeHtml, renderDashboardHtml } from '../../local/dashboards/render-html';
+import { chartSeries, escapeHtml, renderDashboardHtml, TABLE_DATES } from '../../local/dashboards/render-html';
 import { tempLake } from '../warehouse/lake-fixture';
 import { DuckDbWarehouse, loadCase, testRuntime } from '../risk/risk-fixture';
 
@@ -115,6 +115,24 @@ describe('HTML dashboard', () => {
     expect(html.match(/<\/script>/g)).toHaveLength(3); // the page's own three script elements only
     expect(html).toContain('<td>&lt;/script&gt;&lt;b&gt; (X)</td>');
     expect(drawCharts(html).map((c) => c.config.data.datasets[0].label)).toEqual(['</script><b> (X)', 'Net revenue']);
+  });
+
+  it('lists only the latest business dates in the table but charts them all', () => {
+    const rows = Array.from({ length: TABLE_DATES + 9 }, (_, i) => ({
+      business_date: new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10),
+      store_id: 'S1',
+      store_name: 'One',
+      region: 'R',
+      net_revenue: i,
+      target_revenue: 10,
+      gross_margin: 0,
+      baskets: 1,
+    }));
+    const html = renderDashboardHtml({ title: 'T', generatedAt: 'now', datasets: { daily_store_sales: rows, inventory_risk: [] } }, 'var Chart;', DATASETS);
+    expect(html).toContain(`Daily store sales (last ${TABLE_DATES} business dates)`);
+    expect(html).not.toContain('<td>2024-01-09</td>');
+    expect(html).toContain('<td>2024-01-10</td>');
+    expect(drawCharts(html)[0].config.data.labels).toHaveLength(TABLE_DATES + 9);
   });
 
   it('defines the datasets the dashboard uses, each with its columns', () => {

@@ -89,6 +89,20 @@ describe('warehouse schema', () => {
     }
   });
 
+  it('serializes concurrent calls on one file (DuckDB allows one open per file)', async () => {
+    const lake = tempLake();
+    try {
+      const a = DuckDbWarehouse.forLake(lake.root);
+      const b = DuckDbWarehouse.forLake(lake.root); // a second object on the same file shares the queue
+      const inserts = Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).execute([`INSERT INTO dim_store (store_id, store_name) VALUES ('S${i}', 'n')`]));
+      const counts = Array.from({ length: 6 }, () => a.query('SELECT count(*) AS n FROM dim_store'));
+      await Promise.all([...inserts, ...counts]);
+      expect(await b.query('SELECT count(*) AS n FROM dim_store')).toEqual([{ n: 6 }]);
+    } finally {
+      lake.cleanup();
+    }
+  });
+
   it('rolls the whole batch back when one statement fails', async () => {
     const lake = tempLake();
     const w = DuckDbWarehouse.inMemory(lake.root);
