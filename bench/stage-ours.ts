@@ -1,0 +1,53 @@
+/**
+ * One benchmark run of retail-lake on a prepared lake (reference + raw objects): the whole pipeline through
+ * the local Step Functions runner, then the analyst queries. Prints one JSON object. Run by bench/run.ts in
+ * a child process so its peak RSS is its own.
+ */
+import '../local/polyfills';
+import { createLocalRuntime } from '../local/local-runtime';
+import { runPipeline } from '../local/pipeline/local-runner';
+import { ANALYST_QUERIES, median } from './analyst-queries';
+
+async function main(): Promise<void> {
+  const lakeRoot = process.argv[2];
+  const queryRepeats = Number(process.argv[3] ?? 5);
+  const rt = await createLocalRuntime(lakeRoot);
+  const t0 = performance.now();
+  const result = await runPipeline(rt);
+  const pipelineMs = performance.now() - t0;
+  if (result.status !== 'succeeded') throw new Error(`pipeline ${result.status}: ${JSON.stringify(result.error)}`);
+  const ms = (state: string): number => result.steps.filter((s) => s.state === state).reduce((a, s) => a + s.ms, 0);
+  const out = result.output as { commit: { rows: { sales_lines: number }; received: number }; reconcile: { balanced: boolean } };
+
+  const queries = [];
+  for (const q of ANALYST_QUERIES) {
+    const times = [];
+    for (let i = 0; i < queryRepeats; i++) {
+      const s = performance.now();
+      await rt.curatedQuery.query(q.sql);
+      times.push(performance.now() - s);
+    }
+    queries.push({ name: q.name, medianMs: median(times) });
+  }
+  await rt.close();
+  console.log(
+    JSON.stringify({
+      saleLines: out.commit.rows.sales_lines,
+      records: out.commit.received,
+      balanced: out.reconcile.balanced,
+      rawToCuratedMs: ms('PlanBatch') + ms('Validate') + ms('CurateWithLambda'),
+      validateMs: ms('Validate'),
+      curateMs: ms('CurateWithLambda'),
+      warehouseLoadMs: ms('PrepareLoads') + ms('LoadWarehouse'),
+      stockRiskMs: ms('StockRisk'),
+      pipelineMs,
+      queries,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
