@@ -14,6 +14,8 @@ import { DEFAULT_POLL, pollUntil, type PollOptions } from './poll';
 export interface RedshiftTarget {
   workgroupName: string;
   database: string;
+  /** run as the user of this Secrets Manager secret (name or ARN) instead of the caller's IAM identity */
+  secretArn?: string;
 }
 
 /** BatchExecuteStatement takes at most 40 statements; longer lists run as consecutive batches. */
@@ -52,6 +54,7 @@ export class RedshiftDataWarehouse implements Warehouse {
         new BatchExecuteStatementCommand({
           WorkgroupName: this.target.workgroupName,
           Database: this.target.database,
+          SecretArn: this.target.secretArn,
           Sqls: sqls,
           StatementName: 'retail-lake',
         }),
@@ -62,7 +65,12 @@ export class RedshiftDataWarehouse implements Warehouse {
 
   async query(sql: string): Promise<Row[]> {
     const out = await this.client.send(
-      new ExecuteStatementCommand({ WorkgroupName: this.target.workgroupName, Database: this.target.database, Sql: sql }),
+      new ExecuteStatementCommand({
+        WorkgroupName: this.target.workgroupName,
+        Database: this.target.database,
+        SecretArn: this.target.secretArn,
+        Sql: sql,
+      }),
     );
     const statement = await this.waitFor(out.Id, `query "${preview(sql)}"`);
     if (!statement.HasResultSet) return [];

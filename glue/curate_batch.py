@@ -1,0 +1,217 @@
+"""Curate one large batch on AWS Glue (PySpark): the same sql/transform/ SQL the curate Lambda runs in DuckDB.
+
+Mirrors functions/curate-batch/curate-batch.ts step for step:
+  staged events + accepted ids -> new_events.sql -> dated_events.sql -> lines (posexplode) -> sales_lines.sql /
+  inventory_events.sql -> the batch's accepted ids -> merge_partitions.sql per affected partition -> the partitions
+  swapped in (new files written, stale keys deleted) -> the run record control/runs/<batch>/curate.json.
+
+The SQL files and dialect.json arrive as job extra files (working directory); DuckDB-only functions are mapped to
+Spark by spark_dialect.py. Key layouts come as arguments, rendered by infra/ from functions/lib/lake-layout.ts.
+"""
+import json
+import sys
+from decimal import Decimal
+
+import boto3
+from awsglue.utils import getResolvedOptions
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from spark_dialect import load_mapping, render, to_spark
+
+ARGS = getResolvedOptions(
+    sys.argv,
+    [
+        "JOB_NAME",
+        "batch_id",
+        "curated_bucket",
+        "staged_events_key",
+        "accepted_ids_prefix",
+        "accepted_ids_key",
+        "glue_work_prefix",
+        "curate_record_key",
+        "stores_key",
+        "products_key",
+        "partition_prefix",
+        "sales_lines_columns",
+        "inventory_events_columns",
+    ],
+)
+BATCH = ARGS["batch_id"]
+BUCKET = ARGS["curated_bucket"]
+TABLE_COLUMNS = {
+    "sales_lines": ARGS["sales_lines_columns"].split(","),
+    "inventory_events": ARGS["inventory_events_columns"].split(","),
+}
+
+
+def key_for(template):
+    return template.replace("{batch_id}", BATCH)
+
+
+MAPPING = load_mapping("dialect.json")
+builder = SparkSession.builder.appName(ARGS["JOB_NAME"])
+for name, value in MAPPING["session"].items():
+    builder = builder.config(name, value)
+spark = builder.getOrCreate()
+s3 = boto3.client("s3")
+
+
+def sql_file(name):
+    with open(f"{name}.sql", encoding="utf-8") as f:
+        return to_spark(f.read(), MAPPING)
+
+
+def s3a(key):
+    return f"s3://{BUCKET}/{key}"
+
+
+def list_keys(prefix):
+    keys = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix):
+        keys.extend(o["Key"] for o in page.get("Contents", []))
+    return sorted(keys)
+
+
+def delete_keys(keys):
+    for i in range(0, len(keys), 1000):
+        out = s3.delete_objects(Bucket=BUCKET, Delete={"Objects": [{"Key": k} for k in keys[i : i + 1000]], "Quiet": True})
+        if out.get("Errors"):
+            raise RuntimeError(f"deleting {len(out['Errors'])} objects failed, first: {out['Errors'][0]}")
+
+
+# The staged event columns, as the curate Lambda reads them (never inferred).
+LINE = T.StructType(
+    [
+        T.StructField("sku", T.StringType()),
+        T.StructField("quantity", T.IntegerType()),
+        T.StructField("unit_price", T.DoubleType()),
+        T.StructField("discount", T.DoubleType()),
+    ]
+)
+STAGED = T.StructType(
+    [
+        T.StructField("event_id", T.StringType()),
+        T.StructField("event_type", T.StringType()),
+        T.StructField("schema_version", T.IntegerType()),
+        T.StructField("store_id", T.StringType()),
+        T.StructField("occurred_at", T.StringType()),
+        T.StructField("transaction_id", T.StringType()),
+        T.StructField("customer_id", T.StringType()),
+        T.StructField("payment_method", T.StringType()),
+        T.StructField("lines", T.ArrayType(LINE)),
+        T.StructField("sku", T.StringType()),
+        T.StructField("on_hand_qty", T.IntegerType()),
+        T.StructField("reorder_point", T.IntegerType()),
+        T.StructField("quantity_change", T.IntegerType()),
+        T.StructField("reason", T.StringType()),
+    ]
+)
+
+# Reference data.
+spark.read.csv(s3a(ARGS["stores_key"]), header=True).createOrReplaceTempView("stores")
+spark.read.csv(s3a(ARGS["products_key"]), header=True).select("sku", F.col("unit_cost").cast("double").alias("unit_cost")).createOrReplaceTempView(
+    "products"
+)
+
+# Staged events in arrival order: the id grows with the file offset, which is what "first copy" means.
+staged = spark.read.schema(STAGED).json(s3a(key_for(ARGS["staged_events_key"])))
+staged.withColumn("seq", F.monotonically_increasing_id() + 1).createOrReplaceTempView("staged_events")
+
+# Event ids accepted by earlier batches; this batch's own file is left out so a re-run sees the same input.
+own_ids_key = key_for(ARGS["accepted_ids_key"])
+id_files = [k for k in list_keys(ARGS["accepted_ids_prefix"]) if k.endswith(".parquet") and k != own_ids_key]
+if id_files:
+    spark.read.parquet(*[s3a(k) for k in id_files]).select("event_id").createOrReplaceTempView("accepted_ids")
+else:
+    spark.createDataFrame([], T.StructType([T.StructField("event_id", T.StringType())])).createOrReplaceTempView("accepted_ids")
+
+spark.sql(sql_file("new_events")).cache().createOrReplaceTempView("new_events")
+spark.sql(sql_file("dated_events")).cache().createOrReplaceTempView("dated_events")
+# Unnesting is the one step each engine spells its own way (DuckDB: unnest + generate_subscripts).
+(
+    spark.table("dated_events")
+    .where(F.col("event_type").isin("sale", "return"))
+    .select(
+        "event_id", "transaction_id", "store_id", "occurred_at_utc", "business_date", "event_type", "customer_id", "payment_method",
+        F.posexplode("lines").alias("pos", "line"),
+    )
+    .select(
+        "event_id", "transaction_id", "store_id", "occurred_at_utc", "business_date", "event_type", "customer_id", "payment_method",
+        (F.col("pos") + 1).alias("line_no"),
+        F.col("line.sku").alias("sku"),
+        F.col("line.quantity").alias("quantity"),
+        F.col("line.unit_price").alias("unit_price"),
+        F.col("line.discount").alias("discount"),
+    )
+    .createOrReplaceTempView("new_event_lines")
+)
+new_rows = {
+    "sales_lines": spark.sql(sql_file("sales_lines")).cache(),
+    "inventory_events": spark.sql(sql_file("inventory_events")).cache(),
+}
+counts = spark.sql(
+    "SELECT (SELECT count(*) FROM staged_events) AS staged, (SELECT count(*) FROM new_events) AS curated_events"
+).first()
+net_revenue = new_rows["sales_lines"].agg(F.coalesce(F.sum("net_revenue"), F.lit(Decimal(0)))).first()[0]
+
+# The batch's accepted ids, one Parquet file at the key the Lambda uses, before any partition changes.
+work = key_for(ARGS["glue_work_prefix"])
+ids_tmp = f"{work}accepted_ids/"
+spark.table("new_events").select("event_id").orderBy("event_id").coalesce(1).write.mode("overwrite").option("compression", "zstd").parquet(s3a(ids_tmp))
+part = [k for k in list_keys(ids_tmp) if k.endswith(".parquet")]
+s3.copy_object(Bucket=BUCKET, Key=own_ids_key, CopySource={"Bucket": BUCKET, "Key": part[0]})
+delete_keys(list_keys(ids_tmp))
+
+
+def merge_table(table):
+    """Rewrites the partitions the batch touches: existing rows + new events' rows, each partition swapped whole."""
+    rows = new_rows[table]
+    dates = sorted(r[0].isoformat() for r in rows.select("business_date").distinct().collect())
+    if not dates:
+        return dates
+    columns = TABLE_COLUMNS[table]
+    prefix_of = {d: ARGS["partition_prefix"].replace("{table}", table).replace("{date}", d) for d in dates}
+    existing_keys = [k for d in dates for k in list_keys(prefix_of[d]) if k.endswith(".parquet")]
+    if existing_keys:
+        existing = spark.read.parquet(*[s3a(k) for k in existing_keys]).select(*columns)
+    else:
+        existing = rows.select(*columns).limit(0)
+    existing.createOrReplaceTempView("existing_rows")
+    rows.select(*columns).createOrReplaceTempView("new_rows")
+    merged = spark.sql(render(sql_file("merge_partitions"), {"columns": ", ".join(columns)}))
+    out = f"{work}{table}/"
+    # business_date stays inside the files (Redshift COPY does not read partition paths): partition by a copy.
+    (
+        merged.withColumn("_partition", F.col("business_date").cast("string"))
+        .repartition("_partition")
+        .sortWithinPartitions("store_id", "sku")
+        .write.mode("overwrite")
+        .option("compression", "zstd")
+        .partitionBy("_partition")
+        .parquet(s3a(out))
+    )
+    for d in dates:
+        written = [k for k in list_keys(f"{out}_partition={d}/") if k.endswith(".parquet")]
+        new_keys = []
+        for i, key in enumerate(written):
+            target = f"{prefix_of[d]}part-{i}.parquet"
+            s3.copy_object(Bucket=BUCKET, Key=target, CopySource={"Bucket": BUCKET, "Key": key})
+            new_keys.append(target)
+        delete_keys([k for k in list_keys(prefix_of[d]) if k not in new_keys])
+    delete_keys(list_keys(out))
+    return dates
+
+
+affected = {table: merge_table(table) for table in ("sales_lines", "inventory_events")}
+result = {
+    "batchId": BATCH,
+    "curatedEvents": int(counts["curated_events"]),
+    "duplicates": int(counts["staged"]) - int(counts["curated_events"]),
+    "rows": {t: new_rows[t].count() for t in new_rows},
+    "netRevenue": float(net_revenue),
+    "affectedDates": affected,
+}
+s3.put_object(Bucket=BUCKET, Key=key_for(ARGS["curate_record_key"]), Body=json.dumps(result).encode("utf-8"), ContentType="application/json")
+print(json.dumps(result))

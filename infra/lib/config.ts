@@ -1,0 +1,314 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Node } from 'constructs';
+import { parseStoresCsv } from '../../functions/lib/reference/reference-data';
+import { longestBucketName } from './shared/names';
+
+/** Who receives a store's low-stock alerts: one e-mail subscription per manager, filtered on their stores. */
+export interface StoreManager {
+  email: string;
+  storeIds: string[];
+}
+
+/** A principal that may query the curated tables in Athena, limited to the rows of some stores (Lake Formation). */
+export interface StoreAccessGrant {
+  /** short name, used for the data-cells filter name */
+  name: string;
+  principalArn: string;
+  storeIds: string[];
+}
+
+/** Everything that differs between stages; read from CDK context (cdk.json `stages.<stage>`), documented in docs/deploy.md. */
+export interface StageConfig {
+  stage: string;
+  /** resource name prefix, e.g. retail-lake-dev */
+  prefix: string;
+  region: string;
+  /** three AZs of the region for the warehouse's private subnets */
+  availabilityZones: string[];
+  /** the single switch between RETAIN and DESTROY for data (buckets, tables, warehouse); see retention.ts */
+  removeDataOnDestroy: boolean;
+  /** ops and data-quality alert e-mails (the data team) */
+  alertEmails: string[];
+  logRetentionDays: number;
+  ingest: {
+    throttleRateLimit: number;
+    throttleBurstLimit: number;
+    /** requests per day per API key */
+    quotaPerDay: number;
+    /** WAF: requests per 5 minutes from one IP before it is blocked */
+    wafRateLimitPer5Min: number;
+    maxBodyBytes: number;
+    streamRetentionHours: number;
+    firehoseBufferSeconds: number;
+    firehoseBufferMiB: number;
+    /** tills that get an API key, e.g. one key per region or store group */
+    apiKeyNames: string[];
+  };
+  lake: {
+    /** Glue / Athena database of the curated tables */
+    curatedDatabase: string;
+    rawToGlacierDays: number;
+    /** 0 = keep raw forever */
+    rawExpireDays: number;
+    quarantineExpireDays: number;
+    athenaResultsExpireDays: number;
+    accessLogsExpireDays: number;
+    noncurrentVersionExpireDays: number;
+  };
+  pipeline: {
+    /** EventBridge schedule expression: rate(...) or cron(...) */
+    schedule: string;
+    scheduleEnabled: boolean;
+    glueThresholdBytes: number;
+    glueWorkers: number;
+    riskCriticalDays: number;
+    riskHighDays: number;
+    quarantineAlertRate: number;
+    lambdaMemoryMb: number;
+    /** memory of the DuckDB steps (curate, stock risk, reconcile) */
+    duckdbMemoryMb: number;
+  };
+  warehouse: {
+    database: string;
+    adminUsername: string;
+    baseCapacityRpu: number;
+    maxCapacityRpu: number;
+  };
+  consumers: {
+    analystBytesScannedCutoffMb: number;
+    storeManagers: StoreManager[];
+    storeAccess: StoreAccessGrant[];
+    /** extra Lake Formation admins (the CDK deployment role is always one) */
+    lakeFormationAdmins: string[];
+    quicksight: { enabled: boolean; principalArn: string };
+  };
+  observability: {
+    /** alarm when Firehose's oldest undelivered record is older than this */
+    firehoseFreshnessSeconds: number;
+    kinesisIteratorAgeSeconds: number;
+    reconciliationGapThreshold: number;
+    stockoutThreshold: number;
+    /** CloudTrail logs reads of the lake buckets too, not only writes (many more events, see docs/deploy.md) */
+    trailReads: boolean;
+  };
+}
+
+/** SNS filter policies hold at most 150 value combinations. */
+export const MAX_FILTER_VALUES = 150;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+class ConfigError extends Error {
+  constructor(path: string, message: string) {
+    super(`cdk context ${path}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Typed reads from a context object, each naming the setting it rejects. */
+class Reader {
+  constructor(
+    private readonly obj: JsonObject,
+    private readonly path: string,
+  ) {}
+
+  private raw(key: string): Json | undefined {
+    return this.obj[key];
+  }
+
+  section(key: string): Reader {
+    const v = this.raw(key);
+    if (!isObject(v)) throw new ConfigError(`${this.path}.${key}`, 'must be an object');
+    return new Reader(v, `${this.path}.${key}`);
+  }
+
+  string(key: string): string {
+    const v = this.raw(key);
+    if (typeof v !== 'string' || v === '') throw new ConfigError(`${this.path}.${key}`, 'must be a non-empty string');
+    return v;
+  }
+
+  optionalString(key: string, fallback: string): string {
+    return this.raw(key) === undefined ? fallback : this.string(key);
+  }
+
+  number(key: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
+    const v = this.raw(key);
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v; // `-c` values arrive as strings
+    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = false } = opts;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      throw new ConfigError(`${this.path}.${key}`, `must be a ${integer ? 'whole ' : ''}number in ${min}..${max}, got ${JSON.stringify(v)}`);
+    }
+    return n;
+  }
+
+  boolean(key: string, fallback?: boolean): boolean {
+    const v = this.raw(key);
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (v === 'true' || v === 'false') return v === 'true';
+    if (typeof v !== 'boolean') throw new ConfigError(`${this.path}.${key}`, 'must be true or false');
+    return v;
+  }
+
+  strings(key: string, fallback?: string[]): string[] {
+    const v = this.raw(key);
+    if (v === undefined && fallback) return fallback;
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s === '')) {
+      throw new ConfigError(`${this.path}.${key}`, 'must be a list of non-empty strings');
+    }
+    return v as string[];
+  }
+
+  list(key: string): Reader[] {
+    const v = this.raw(key);
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || !v.every(isObject)) throw new ConfigError(`${this.path}.${key}`, 'must be a list of objects');
+    return (v as JsonObject[]).map((o, i) => new Reader(o, `${this.path}.${key}[${i}]`));
+  }
+
+  has(key: string): boolean {
+    return this.raw(key) !== undefined;
+  }
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Groups stores by manager e-mail (a manager with several stores gets one subscription). */
+export function managersFromStores(stores: Iterable<{ store_id: string; manager_email: string }>): StoreManager[] {
+  const byEmail = new Map<string, string[]>();
+  for (const s of stores) byEmail.set(s.manager_email, [...(byEmail.get(s.manager_email) ?? []), s.store_id]);
+  return [...byEmail.entries()].map(([email, storeIds]) => ({ email, storeIds: storeIds.sort() }));
+}
+
+function readStoreManagers(c: Reader, path: string, baseDir: string): StoreManager[] {
+  let managers: StoreManager[];
+  if (c.has('storesCsv')) {
+    const file = c.string('storesCsv');
+    const full = isAbsolute(file) ? file : resolve(baseDir, file);
+    managers = managersFromStores(parseStoresCsv(readFileSync(full, 'utf8'), file).values());
+  } else {
+    managers = c.list('storeManagers').map((m) => ({ email: m.string('email'), storeIds: m.strings('storeIds') }));
+  }
+  for (const m of managers) {
+    if (!EMAIL.test(m.email)) throw new ConfigError(path, `manager e-mail "${m.email}" is not an e-mail address`);
+    if (m.storeIds.length === 0) throw new ConfigError(path, `manager ${m.email} has no stores`);
+    if (m.storeIds.length > MAX_FILTER_VALUES) {
+      throw new ConfigError(path, `manager ${m.email} has ${m.storeIds.length} stores; an SNS filter policy holds at most ${MAX_FILTER_VALUES}`);
+    }
+  }
+  return managers;
+}
+
+/**
+ * The stage's settings: `-c stage=NAME` (default "dev") picks `stages.NAME` from context; `-c removeDataOnDestroy=true`
+ * overrides that one flag. `baseDir` resolves relative file paths (the project root).
+ */
+export function loadStageConfig(node: Node, baseDir: string): StageConfig {
+  const stage = String(node.tryGetContext('stage') ?? 'dev');
+  const stages: unknown = node.tryGetContext('stages');
+  if (!isObject(stages) || !isObject(stages[stage])) {
+    throw new ConfigError(`stages.${stage}`, `is not defined (stages: ${isObject(stages) ? Object.keys(stages).join(', ') : 'none'})`);
+  }
+  const r = new Reader(stages[stage] as JsonObject, `stages.${stage}`);
+  const overrideRemove: unknown = node.tryGetContext('removeDataOnDestroy');
+  const ingest = r.section('ingest');
+  const lake = r.section('lake');
+  const pipeline = r.section('pipeline');
+  const warehouse = r.section('warehouse');
+  const consumers = r.section('consumers');
+  const quicksight = consumers.section('quicksight');
+  const observability = r.section('observability');
+
+  const alertEmails = r.strings('alertEmails', []);
+  for (const e of alertEmails) if (!EMAIL.test(e)) throw new ConfigError(`stages.${stage}.alertEmails`, `"${e}" is not an e-mail address`);
+  const azs = r.strings('availabilityZones');
+  if (azs.length < 3) throw new ConfigError(`stages.${stage}.availabilityZones`, 'Redshift Serverless needs subnets in three AZs');
+  const schedule = pipeline.string('schedule');
+  if (!/^(rate|cron)\(.+\)$/.test(schedule)) throw new ConfigError(`stages.${stage}.pipeline.schedule`, `"${schedule}" is not rate(...) or cron(...)`);
+
+  const config: StageConfig = {
+    stage,
+    prefix: r.optionalString('prefix', `retail-lake-${stage}`),
+    region: r.string('region'),
+    availabilityZones: azs,
+    removeDataOnDestroy: overrideRemove === undefined ? r.boolean('removeDataOnDestroy', false) : overrideRemove === true || overrideRemove === 'true',
+    alertEmails,
+    logRetentionDays: r.number('logRetentionDays', { min: 1, integer: true }),
+    ingest: {
+      throttleRateLimit: ingest.number('throttleRateLimit', { min: 1 }),
+      throttleBurstLimit: ingest.number('throttleBurstLimit', { min: 1, integer: true }),
+      quotaPerDay: ingest.number('quotaPerDay', { min: 1, integer: true }),
+      wafRateLimitPer5Min: ingest.number('wafRateLimitPer5Min', { min: 10, integer: true }),
+      maxBodyBytes: ingest.number('maxBodyBytes', { min: 1024, max: 6 * 1024 * 1024, integer: true }),
+      streamRetentionHours: ingest.number('streamRetentionHours', { min: 24, max: 8760, integer: true }),
+      firehoseBufferSeconds: ingest.number('firehoseBufferSeconds', { min: 0, max: 900, integer: true }),
+      firehoseBufferMiB: ingest.number('firehoseBufferMiB', { min: 1, max: 128, integer: true }),
+      apiKeyNames: ingest.strings('apiKeyNames'),
+    },
+    lake: {
+      curatedDatabase: lake.optionalString('curatedDatabase', 'retail_curated'),
+      rawToGlacierDays: lake.number('rawToGlacierDays', { min: 1, integer: true }),
+      rawExpireDays: lake.number('rawExpireDays', { min: 0, integer: true }),
+      quarantineExpireDays: lake.number('quarantineExpireDays', { min: 1, integer: true }),
+      athenaResultsExpireDays: lake.number('athenaResultsExpireDays', { min: 1, integer: true }),
+      accessLogsExpireDays: lake.number('accessLogsExpireDays', { min: 1, integer: true }),
+      noncurrentVersionExpireDays: lake.number('noncurrentVersionExpireDays', { min: 1, integer: true }),
+    },
+    pipeline: {
+      schedule,
+      scheduleEnabled: pipeline.boolean('scheduleEnabled', true),
+      glueThresholdBytes: pipeline.number('glueThresholdBytes', { min: 1, integer: true }),
+      glueWorkers: pipeline.number('glueWorkers', { min: 2, integer: true }),
+      riskCriticalDays: pipeline.number('riskCriticalDays'),
+      riskHighDays: pipeline.number('riskHighDays'),
+      quarantineAlertRate: pipeline.number('quarantineAlertRate', { max: 1 }),
+      lambdaMemoryMb: pipeline.number('lambdaMemoryMb', { min: 128, max: 10240, integer: true }),
+      duckdbMemoryMb: pipeline.number('duckdbMemoryMb', { min: 512, max: 10240, integer: true }),
+    },
+    warehouse: {
+      database: warehouse.string('database'),
+      adminUsername: warehouse.string('adminUsername'),
+      baseCapacityRpu: warehouse.number('baseCapacityRpu', { min: 4, max: 1024, integer: true }),
+      maxCapacityRpu: warehouse.number('maxCapacityRpu', { min: 4, max: 1024, integer: true }),
+    },
+    consumers: {
+      analystBytesScannedCutoffMb: consumers.number('analystBytesScannedCutoffMb', { min: 10, integer: true }),
+      storeManagers: readStoreManagers(consumers, `stages.${stage}.consumers`, baseDir),
+      storeAccess: consumers.list('storeAccess').map((g) => ({ name: g.string('name'), principalArn: g.string('principalArn'), storeIds: g.strings('storeIds') })),
+      lakeFormationAdmins: consumers.strings('lakeFormationAdmins', []),
+      quicksight: { enabled: quicksight.boolean('enabled', false), principalArn: quicksight.optionalString('principalArn', '') },
+    },
+    observability: {
+      firehoseFreshnessSeconds: observability.number('firehoseFreshnessSeconds', { min: 60, integer: true }),
+      kinesisIteratorAgeSeconds: observability.number('kinesisIteratorAgeSeconds', { min: 1, integer: true }),
+      reconciliationGapThreshold: observability.number('reconciliationGapThreshold'),
+      stockoutThreshold: observability.number('stockoutThreshold', { min: 1, integer: true }),
+      trailReads: observability.boolean('trailReads', false),
+    },
+  };
+  if (!/^[a-z][a-z0-9_]{0,254}$/.test(config.lake.curatedDatabase)) {
+    throw new ConfigError(`stages.${stage}.lake.curatedDatabase`, 'must be lower-case letters, digits and _');
+  }
+  if (longestBucketName(config.prefix) > 63) {
+    throw new ConfigError(`stages.${stage}.prefix`, `"${config.prefix}" makes bucket names longer than S3's 63 characters`);
+  }
+  if (config.warehouse.maxCapacityRpu < config.warehouse.baseCapacityRpu) {
+    throw new ConfigError(`stages.${stage}.warehouse.maxCapacityRpu`, 'must be >= baseCapacityRpu');
+  }
+  if (config.pipeline.riskCriticalDays > config.pipeline.riskHighDays) {
+    throw new ConfigError(`stages.${stage}.pipeline.riskCriticalDays`, 'must be <= riskHighDays');
+  }
+  if (config.consumers.quicksight.enabled && !config.consumers.quicksight.principalArn) {
+    throw new ConfigError(`stages.${stage}.consumers.quicksight.principalArn`, 'is required when QuickSight is enabled');
+  }
+  for (const g of config.consumers.storeAccess) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(g.name)) throw new ConfigError(`stages.${stage}.consumers.storeAccess`, `name "${g.name}" must be 1-64 letters, digits, _ or -`);
+  }
+  return config;
+}

@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import { Construct } from 'constructs';
+import { renderSql } from '../../../functions/lib/sql-files';
+import { projectPath } from '../shared/paths';
+import type { AthenaWorkgroup } from '../pipeline/athena-access';
+
+export interface NamedSql {
+  /** file name without .sql */
+  name: string;
+  /** folder under sql/athena/ */
+  folder: 'tables' | 'queries' | 'views';
+  /** the first comment paragraph */
+  description: string;
+  sql: string;
+}
+
+/** The SQL files of sql/athena/<folder>/, with the description taken from their leading comment. */
+export function readAthenaSql(folder: NamedSql['folder']): NamedSql[] {
+  const dir = projectPath('sql', 'athena', folder);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      const sql = readFileSync(`${dir}/${file}`, 'utf8');
+      const comment = sql
+        .split('\n')
+        .filter((l) => l.startsWith('--'))
+        .map((l) => l.replace(/^--\s?/, ''))
+        .join(' ')
+        .trim();
+      return { name: file.replace(/\.sql$/, ''), folder, description: comment, sql };
+    });
+}
+
+export interface AnalystQueriesProps {
+  workgroup: AthenaWorkgroup;
+  database: string;
+  /** values of the {{...}} placeholders of the table DDL */
+  placeholders: Record<string, string>;
+}
+
+/**
+ * sql/athena/ as Athena named queries in the analysts' workgroup: the analyst queries, the views the pipeline
+ * refreshes, and the table DDL (to re-create a table by hand; the catalog itself comes from CDK).
+ */
+export class AnalystQueries extends Construct {
+  readonly queries: athena.CfnNamedQuery[] = [];
+
+  constructor(scope: Construct, id: string, props: AnalystQueriesProps) {
+    super(scope, id);
+    for (const folder of ['queries', 'views', 'tables'] as const) {
+      for (const q of readAthenaSql(folder)) {
+        const named = new athena.CfnNamedQuery(this, `${folder}-${q.name}`, {
+          name: `${folder === 'queries' ? '' : `${folder}/`}${q.name}`,
+          description: q.description.slice(0, 1024),
+          database: props.database,
+          workGroup: props.workgroup.name,
+          queryString: renderSql(q.sql, { database: props.database, ...props.placeholders }),
+        });
+        named.node.addDependency(props.workgroup.workgroup);
+        this.queries.push(named);
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import type { LakeStack } from '../lake/lake-stack';
+import { AthenaWorkgroup } from '../pipeline/athena-access';
+import type { WarehouseStack } from '../warehouse/warehouse-stack';
+import { AnalystQueries } from './analyst-queries';
+import { QuickSightWarehouse } from './quicksight-warehouse';
+import { StoreAccess } from './store-access';
+
+export interface ConsumersStackProps extends StackProps {
+  config: StageConfig;
+  lake: LakeStack;
+  warehouse: WarehouseStack;
+}
+
+/** Analysts (Athena workgroup, named queries), store managers' row-level access (Lake Formation), executives (QuickSight). */
+export class ConsumersStack extends Stack {
+  readonly analysts: AthenaWorkgroup;
+  readonly queries: AnalystQueries;
+  readonly storeAccess: StoreAccess;
+  readonly quicksight?: QuickSightWarehouse;
+
+  constructor(scope: Construct, id: string, props: ConsumersStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const buckets = props.lake.bucketsFor(this);
+    const database = config.lake.curatedDatabase;
+    this.analysts = new AthenaWorkgroup(this, 'Analysts', {
+      name: `${config.prefix}-analysts`,
+      description: 'Ad hoc SQL over the curated tables; per-query scan limit enforced',
+      results: buckets.athenaResults,
+      resultsPrefix: 'analysts/',
+      key: buckets.key,
+      bytesScannedCutoffPerQuery: config.consumers.analystBytesScannedCutoffMb * 1024 * 1024,
+      recursiveDelete: config.removeDataOnDestroy,
+    });
+    this.queries = new AnalystQueries(this, 'Queries', {
+      workgroup: this.analysts,
+      database,
+      placeholders: { curated_bucket: buckets.curated.bucketName, quarantine_bucket: buckets.quarantine.bucketName },
+    });
+    this.storeAccess = new StoreAccess(this, 'StoreAccess', {
+      database,
+      curated: buckets.curated,
+      key: buckets.key,
+      grants: config.consumers.storeAccess,
+      admins: config.consumers.lakeFormationAdmins,
+    });
+    const network = props.warehouse.network;
+    if (config.consumers.quicksight.enabled && network.quickSightSecurityGroup) {
+      this.quicksight = new QuickSightWarehouse(this, 'QuickSight', {
+        config,
+        warehouse: props.warehouse.warehouse,
+        vpc: network.vpc,
+        securityGroup: network.quickSightSecurityGroup,
+      });
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { DATASETS, type DatasetColumnType, type DatasetDefinition } from '../../../dashboards/datasets';
+
+/**
+ * The QuickSight side of the dashboard datasets: every definition in dashboards/datasets.ts (the seam shared with
+ * the local HTML dashboards) becomes a SPICE dataset over Redshift custom SQL. Add a dataset there, not here.
+ */
+export const QUICKSIGHT_DATASETS: readonly DatasetDefinition[] = DATASETS;
+
+/** QuickSight's input column types for the dataset column types. */
+export const QUICKSIGHT_COLUMN_TYPE: Record<DatasetColumnType, string> = {
+  date: 'DATETIME',
+  string: 'STRING',
+  integer: 'INTEGER',
+  decimal: 'DECIMAL',
+};
+
+/** Dataset ids are derived from the names, so the pipeline can refresh them without a reference to this stack. */
+export function quickSightDataSetId(prefix: string, dataset: Pick<DatasetDefinition, 'name'>): string {
+  return `${prefix}-${dataset.name.replace(/_/g, '-')}`;
+}

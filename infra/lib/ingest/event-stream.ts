@@ -1,0 +1,114 @@
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { RAW_PREFIX } from '../../../functions/lib/lake-layout';
+import type { StageConfig } from '../config';
+import { acknowledgeWildcards } from '../shared/iam-findings';
+import { acknowledge } from '../shared/nag';
+
+/** Firehose's arrival-time layout, the `raw/pos/YYYY/MM/DD/HH/` of ARCHITECTURE.md §4 (UTC). */
+export const RAW_DATA_PREFIX = `${RAW_PREFIX}!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/!{timestamp:HH}/`;
+/** Records Firehose could not deliver, by error type, kept in the raw zone so they can be redriven. */
+export const RAW_ERROR_PREFIX = 'raw/firehose-errors/!{firehose:error-output-type}/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/';
+
+export interface EventStreamProps {
+  config: StageConfig;
+  raw: s3.IBucket;
+  key: kms.IKey;
+  alarmTopic: sns.ITopic;
+}
+
+/**
+ * Kinesis (on-demand, KMS) -> Firehose -> the raw bucket as gzip NDJSON under arrival-time prefixes, with the alarms
+ * that say it is falling behind: iterator age, write throttling, delivery freshness.
+ */
+export class EventStream extends Construct {
+  readonly stream: kinesis.Stream;
+  readonly delivery: firehose.DeliveryStream;
+  readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: EventStreamProps) {
+    super(scope, id);
+    const { config } = props;
+
+    // The AWS-managed key (aws/kinesis): producers and Firehose need no key grants, and AwsSolutions-KDS3 asks for it.
+    this.stream = new kinesis.Stream(this, 'Stream', {
+      streamName: `${config.prefix}-pos-events`,
+      streamMode: kinesis.StreamMode.ON_DEMAND,
+      encryption: kinesis.StreamEncryption.MANAGED,
+      retentionPeriod: Duration.hours(config.ingest.streamRetentionHours),
+    });
+
+    const deliveryLogs = new logs.LogGroup(this, 'DeliveryLogs', {
+      logGroupName: `/aws/kinesisfirehose/${config.prefix}-pos-raw`,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.delivery = new firehose.DeliveryStream(this, 'Delivery', {
+      deliveryStreamName: `${config.prefix}-pos-raw`,
+      source: new firehose.KinesisStreamSource(this.stream),
+      destination: new firehose.S3Bucket(props.raw, {
+        dataOutputPrefix: RAW_DATA_PREFIX,
+        errorOutputPrefix: RAW_ERROR_PREFIX,
+        compression: firehose.Compression.GZIP,
+        bufferingInterval: Duration.seconds(config.ingest.firehoseBufferSeconds),
+        bufferingSize: Size.mebibytes(config.ingest.firehoseBufferMiB),
+        encryptionKey: props.key,
+        loggingConfig: new firehose.EnableLogging(deliveryLogs),
+      }),
+    });
+    acknowledge(this.delivery, 'firehoseFromKinesis');
+    acknowledgeWildcards(this.delivery, 'lakeObjects', {
+      resources: [props.raw.arnForObjects('*')],
+      actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
+    });
+    acknowledgeWildcards(this.delivery, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] });
+    acknowledgeWildcards(this.delivery, 'lambdaLogStreams', { resources: [`${deliveryLogs.logGroupArn}:*`] });
+
+    this.alarms = this.createAlarms(config);
+    const action = new cwActions.SnsAction(props.alarmTopic);
+    for (const alarm of this.alarms) alarm.addAlarmAction(action);
+  }
+
+  private createAlarms(config: StageConfig): cloudwatch.Alarm[] {
+    const { prefix, observability } = config;
+    return [
+      new cloudwatch.Alarm(this, 'IteratorAgeAlarm', {
+        alarmName: `${prefix}-kinesis-iterator-age`,
+        alarmDescription: 'Firehose is falling behind the POS stream (oldest unread record age)',
+        metric: this.stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: Duration.minutes(5) }),
+        threshold: observability.kinesisIteratorAgeSeconds * 1000,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'WriteThrottleAlarm', {
+        alarmName: `${prefix}-kinesis-write-throttled`,
+        alarmDescription: 'PutRecords was throttled by the POS stream',
+        metric: this.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'DataFreshnessAlarm', {
+        alarmName: `${prefix}-firehose-data-freshness`,
+        alarmDescription: 'The oldest record not yet delivered to the raw bucket is older than expected',
+        metric: this.delivery.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: Duration.minutes(5) }),
+        threshold: observability.firehoseFreshnessSeconds,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+  }
+}

@@ -1,0 +1,174 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { MAX_EVENTS_PER_REQUEST } from '../../../functions/ingest-api/config';
+import type { StageConfig } from '../config';
+import { LakeFunction } from '../shared/lake-function';
+import { acknowledge } from '../shared/nag';
+
+export interface IngestApiProps {
+  config: StageConfig;
+  stream: kinesis.IStream;
+  alarmTopic: sns.ITopic;
+  /** the ingest-api handler (functions/ingest-api/index.ts) */
+  entry: string;
+}
+
+/** The request model of `application/json`: an array of 1..500 event objects (the event contract, §3). */
+export const EVENTS_ARRAY_SCHEMA: apigw.JsonSchema = {
+  schema: apigw.JsonSchemaVersion.DRAFT4,
+  title: 'PosEvents',
+  type: apigw.JsonSchemaType.ARRAY,
+  minItems: 1,
+  maxItems: MAX_EVENTS_PER_REQUEST,
+  items: { type: apigw.JsonSchemaType.OBJECT },
+};
+
+/**
+ * POST /v1/events: API key + usage plan (throttle, burst, daily quota per key), WAF (per-IP rate limit, AWS bad-input
+ * and IP-reputation rules), request validation (Content-Type header required; JSON bodies must be an array of at
+ * most 500 objects; the Lambda checks NDJSON and the body size), JSON access logs, X-Ray, and the ingest Lambda.
+ */
+export class IngestApi extends Construct {
+  readonly api: apigw.RestApi;
+  readonly handler: LakeFunction;
+  readonly usagePlan: apigw.UsagePlan;
+  readonly apiKeys: apigw.IApiKey[];
+  readonly webAcl: wafv2.CfnWebACL;
+  readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: IngestApiProps) {
+    super(scope, id);
+    const { config } = props;
+    const { ingest } = config;
+
+    this.handler = new LakeFunction(this, 'Handler', {
+      config,
+      name: 'ingest-api',
+      description: 'POST /v1/events: validates the request, writes events to Kinesis (partition key store_id)',
+      entry: props.entry,
+      serviceName: 'ingest-api',
+      memorySize: 512,
+      timeout: Duration.seconds(29),
+      alarmTopic: props.alarmTopic,
+      environment: { STREAM_NAME: props.stream.streamName, MAX_BODY_BYTES: String(ingest.maxBodyBytes) },
+    });
+    props.stream.grantWrite(this.handler.fn);
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/apigateway/${config.prefix}-ingest/access`,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: `${config.prefix}-ingest`,
+      description: 'retail-lake ingest API for store tills',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      apiKeySourceType: apigw.ApiKeySourceType.HEADER,
+      deployOptions: {
+        stageName: config.stage,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: ingest.throttleRateLimit,
+        throttlingBurstLimit: ingest.throttleBurstLimit,
+      },
+    });
+    acknowledge(this.api, 'apiGatewayAccountRole');
+
+    const validator = this.api.addRequestValidator('Validator', {
+      requestValidatorName: 'body-and-headers',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const eventsModel = this.api.addModel('EventsArray', {
+      contentType: 'application/json',
+      modelName: 'PosEventsArray',
+      schema: EVENTS_ARRAY_SCHEMA,
+    });
+    const events = this.api.root.addResource('v1').addResource('events');
+    const method = events.addMethod('POST', new apigw.LambdaIntegration(this.handler.fn, { proxy: true }), {
+      apiKeyRequired: true,
+      requestValidator: validator,
+      requestParameters: { 'method.request.header.Content-Type': true },
+      requestModels: { 'application/json': eventsModel },
+    });
+    acknowledge(method, 'apiKeysAuthorization', 'apiKeysNotCognito');
+
+    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
+      name: `${config.prefix}-tills`,
+      throttle: { rateLimit: ingest.throttleRateLimit, burstLimit: ingest.throttleBurstLimit },
+      quota: { limit: ingest.quotaPerDay, period: apigw.Period.DAY },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    this.apiKeys = ingest.apiKeyNames.map((name) => {
+      const key = new apigw.ApiKey(this, `Key-${name}`, { apiKeyName: `${config.prefix}-${name}`, description: `tills: ${name}` });
+      this.usagePlan.addApiKey(key);
+      return key;
+    });
+
+    this.webAcl = this.createWebAcl(config);
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+
+    this.alarms = [
+      new cloudwatch.Alarm(this, 'ServerErrorAlarm', {
+        alarmName: `${config.prefix}-ingest-api-5xx`,
+        alarmDescription: 'The ingest API answered with server errors (events may not have been accepted)',
+        metric: this.api.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    const action = new cwActions.SnsAction(props.alarmTopic);
+    for (const alarm of this.alarms) alarm.addAlarmAction(action);
+  }
+
+  private createWebAcl(config: StageConfig): wafv2.CfnWebACL {
+    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: true,
+    });
+    const managed = (priority: number, name: string): wafv2.CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: visibility(name),
+    });
+    return new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: `${config.prefix}-ingest`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(`${config.prefix}-ingest`),
+      rules: [
+        {
+          name: 'rate-limit-per-ip',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: config.ingest.wafRateLimitPer5Min, aggregateKeyType: 'IP' } },
+          visibilityConfig: visibility('rate-limit-per-ip'),
+        },
+        managed(1, 'AWSManagedRulesAmazonIpReputationList'),
+        // Not the common rule set: its 8 KB body-size rule would reject legitimate batches of events.
+        managed(2, 'AWSManagedRulesKnownBadInputsRuleSet'),
+      ],
+    });
+  }
+}

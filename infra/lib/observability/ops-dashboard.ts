@@ -1,0 +1,82 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import type { IngestStack } from '../ingest/ingest-stack';
+import type { PipelineStack } from '../pipeline/pipeline-stack';
+import { pipelineMetric } from './pipeline-metric-alarms';
+
+export interface OpsDashboardProps {
+  config: StageConfig;
+  ingest: IngestStack;
+  pipeline: PipelineStack;
+  /** every alarm of the app, for the status widget */
+  alarms: cloudwatch.IAlarm[];
+}
+
+const FIVE_MIN = Duration.minutes(5);
+
+/** One CloudWatch dashboard with a row per stage of the flow: ingest, stream, pipeline, data quality, alarms. */
+export class OpsDashboard extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: OpsDashboardProps) {
+    super(scope, id);
+    const { api } = props.ingest.api;
+    const { stream, delivery } = props.ingest.events;
+    const sm = props.pipeline.pipeline.stateMachine;
+    const fns = [...props.pipeline.functions.functions.values()];
+    const sum = { statistic: 'Sum', period: FIVE_MIN };
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${props.config.prefix}-operations`,
+      defaultInterval: Duration.days(1),
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: `# retail-lake ${props.config.stage}: ingest -> stream -> pipeline -> warehouse`, width: 24, height: 1 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Ingest API requests and errors',
+        left: [api.metricCount(sum), api.metricClientError(sum), api.metricServerError(sum)],
+        right: [api.metricLatency({ statistic: 'p99', period: FIVE_MIN })],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Kinesis: records in, iterator age, write throttling',
+        left: [stream.metricIncomingRecords(sum), stream.metricWriteProvisionedThroughputExceeded(sum)],
+        right: [stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: FIVE_MIN })],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Firehose: delivery freshness (s) and records delivered',
+        left: [delivery.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MIN })],
+        right: [delivery.metric('DeliveryToS3.Records', sum)],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Pipeline executions',
+        left: [sm.metricStarted(sum), sm.metricSucceeded(sum), sm.metricFailed(sum), sm.metricTimedOut(sum)],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Pipeline Lambda errors',
+        left: fns.map((f) => f.fn.metricErrors({ ...sum, label: f.fn.node.id })),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Glue job failures and warehouse load failures',
+        left: [props.pipeline.curateJob.alarm.metric, props.pipeline.pipeline.warehouseLoadFailures],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Quarantine rate', left: [pipelineMetric('QuarantineRate')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Stock-outs (critical store x SKU)', left: [pipelineMetric('StockoutCount')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Reconciliation gap', left: [pipelineMetric('ReconciliationGap')], width: 8 }),
+    );
+    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 6 }));
+  }
+}

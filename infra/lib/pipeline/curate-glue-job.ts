@@ -1,0 +1,159 @@
+import { readdirSync } from 'node:fs';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
+import { ACCEPTED_IDS_PREFIX, curatedPartitionPrefix, PRODUCTS_KEY, runPrefix, stagingPrefix, STORES_KEY } from '../../../functions/lib/lake-layout';
+import { runRecordKeys } from '../../../functions/lib/pipeline/state';
+import { STAGED_EVENTS_FILE } from '../../../functions/validate-batch/validate-batch';
+import type { StageConfig } from '../config';
+import { acknowledgeGrantedWildcards, acknowledgeWildcards } from '../shared/iam-findings';
+import { acknowledge } from '../shared/nag';
+import { projectPath } from '../shared/paths';
+
+/** The transform SQL the job runs; functions.duckdb.sql is DuckDB's half of the dialect mapping (glue/dialect.json). */
+export function transformSqlFiles(): string[] {
+  return readdirSync(projectPath('sql', 'transform'))
+    .filter((f) => f.endsWith('.sql') && !f.endsWith('.duckdb.sql'))
+    .sort();
+}
+
+const BATCH = '{batch_id}';
+
+/**
+ * The job's key layout, rendered from functions/lib/lake-layout.ts so the PySpark script and the Lambdas cannot
+ * drift apart: `{batch_id}`, `{table}` and `{date}` are filled in by the script.
+ */
+export function curateJobArguments(curatedBucket: string): Record<string, string> {
+  return {
+    '--curated_bucket': curatedBucket,
+    '--staged_events_key': `${stagingPrefix(BATCH)}${STAGED_EVENTS_FILE}`,
+    '--accepted_ids_prefix': ACCEPTED_IDS_PREFIX,
+    '--accepted_ids_key': `${ACCEPTED_IDS_PREFIX}batch=${BATCH}.parquet`,
+    '--glue_work_prefix': `${stagingPrefix(BATCH)}glue/`,
+    '--curate_record_key': runRecordKeys(runPrefix(BATCH)).curate,
+    '--stores_key': STORES_KEY,
+    '--products_key': PRODUCTS_KEY,
+    '--partition_prefix': curatedPartitionPrefix('{table}' as 'sales_lines', '{date}'),
+    '--sales_lines_columns': Object.keys(CURATED_COLUMNS.sales_lines).join(','),
+    '--inventory_events_columns': Object.keys(CURATED_COLUMNS.inventory_events).join(','),
+  };
+}
+
+export interface CurateGlueJobProps {
+  config: StageConfig;
+  curated: s3.IBucket;
+  key: kms.IKey;
+  alarmTopic: sns.ITopic;
+}
+
+/**
+ * The Glue (PySpark, Glue 5.0) job that curates batches above GLUE_THRESHOLD_BYTES with the same sql/transform/ SQL:
+ * the SQL files and glue/dialect.json ship as extra files, glue/spark_dialect.py as an extra Python file. Logs,
+ * bookmarks and S3 output are encrypted with the lake key (security configuration). A failed, timed-out or errored
+ * run notifies the ops topic, and an alarm counts failed runs.
+ */
+export class CurateGlueJob extends Construct {
+  readonly job: glue.PySparkEtlJob;
+  readonly role: iam.Role;
+  readonly failureRule: events.Rule;
+  readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: CurateGlueJobProps) {
+    super(scope, id);
+    const { config } = props;
+    const stack = Stack.of(this);
+    const jobName = `${config.prefix}-curate`;
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'),
+      description: `${jobName} Glue job`,
+    });
+    props.curated.grantReadWrite(this.role);
+    props.curated.grantDelete(this.role);
+    const glueLogs = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
+        resources: [glueLogs],
+      }),
+    );
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': 'Glue' } } }));
+
+    const securityConfiguration = new glue.SecurityConfiguration(this, 'Security', {
+      securityConfigurationName: `${config.prefix}-curate`,
+      cloudWatchEncryption: glue.CloudWatchEncryption.kms(props.key),
+      jobBookmarksEncryption: glue.JobBookmarksEncryption.clientSideKms(props.key),
+      s3Encryption: glue.S3Encryption.kms(props.key),
+    });
+    props.key.grantEncryptDecrypt(this.role);
+
+    this.job = new glue.PySparkEtlJob(this, 'Job', {
+      jobName,
+      description: 'Curates a large batch: sql/transform/ on Spark (same SQL as the curate Lambda)',
+      role: this.role,
+      glueVersion: glue.GlueVersion.V5_0,
+      workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: config.pipeline.glueWorkers },
+      script: glue.Code.fromAsset(projectPath('glue', 'curate_batch.py')),
+      extraPythonFiles: [glue.Code.fromAsset(projectPath('glue', 'spark_dialect.py'))],
+      extraFiles: [
+        glue.Code.fromAsset(projectPath('glue', 'dialect.json')),
+        ...transformSqlFiles().map((f) => glue.Code.fromAsset(projectPath('sql', 'transform', f))),
+      ],
+      securityConfiguration,
+      maxConcurrentRuns: 1,
+      maxRetries: 0, // the state machine retries
+      timeout: Duration.hours(2),
+      defaultArguments: curateJobArguments(props.curated.bucketName),
+    });
+
+    acknowledgeWildcards(this.role, 'lakeObjects', {
+      resources: [props.curated.arnForObjects('*')],
+      actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
+    });
+    acknowledgeWildcards(this.role, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] });
+    acknowledgeWildcards(this.role, 'glueLogs', { resources: [glueLogs] });
+    acknowledge(this.role, 'glueMetrics');
+    // glue.Code.fromAsset grants the role read access to the CDK assets bucket holding the script and extra files.
+    acknowledgeGrantedWildcards(this.role, 'glueAssets', (resource) => /:s3:::cdk-[a-z0-9]+-assets-/.test(resource));
+
+    this.failureRule = new events.Rule(this, 'FailureRule', {
+      ruleName: `${jobName}-failed`,
+      description: 'Glue curate job run failed, timed out or errored',
+      eventPattern: {
+        source: ['aws.glue'],
+        detailType: ['Glue Job State Change'],
+        detail: { jobName: [jobName], state: ['FAILED', 'TIMEOUT', 'ERROR'] },
+      },
+      targets: [
+        new targets.SnsTopic(props.alarmTopic, {
+          message: events.RuleTargetInput.fromText(`retail-lake: Glue job ${jobName} run ${events.EventField.fromPath('$.detail.jobRunId')} ${events.EventField.fromPath('$.detail.state')}: ${events.EventField.fromPath('$.detail.message')}`),
+        }),
+      ],
+    });
+    this.alarm = new cloudwatch.Alarm(this, 'FailedRunsAlarm', {
+      alarmName: `${jobName}-failed-runs`,
+      alarmDescription: 'Glue curate job runs failed',
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/Events',
+        metricName: 'TriggeredRules',
+        dimensionsMap: { RuleName: this.failureRule.ruleName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+  }
+}

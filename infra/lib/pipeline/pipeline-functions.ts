@@ -1,0 +1,136 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { TopicName } from '../../../functions/lib/ports';
+import type { StageConfig } from '../config';
+import type { AlertTopics } from '../consumers/alert-topics';
+import { QUICKSIGHT_DATASETS, quickSightDataSetId } from '../consumers/quicksight-datasets';
+import type { LakeBuckets } from '../lake/lake-storage';
+import { acknowledgeWildcards } from '../shared/iam-findings';
+import { LakeFunction } from '../shared/lake-function';
+import { acknowledge } from '../shared/nag';
+import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
+import { tagAsWarehouseLoader } from '../warehouse/warehouse-access';
+import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from './athena-access';
+import type { DuckDbLayer } from './duckdb-layer';
+import { PIPELINE_STEPS, type PipelineStepSpec } from './pipeline-steps';
+
+/** The Powertools service of the pipeline's Lambdas: its metrics (RetailLake/QuarantineRate, ...) carry service=this. */
+export const PIPELINE_SERVICE = 'retail-lake-pipeline';
+
+export interface PipelineFunctionsProps {
+  config: StageConfig;
+  buckets: LakeBuckets;
+  topics: AlertTopics;
+  warehouse: RedshiftWarehouse;
+  athena: AthenaWorkgroup;
+  duckdb: DuckDbLayer;
+  entryFor: (name: string) => string;
+}
+
+/** The environment every pipeline Lambda gets (functions/lib/aws/aws-runtime.ts and runtime.ts read it). */
+export function pipelineEnvironment(props: Omit<PipelineFunctionsProps, 'duckdb' | 'entryFor'>): Record<string, string> {
+  const { config, buckets, topics, warehouse, athena } = props;
+  const topicArn = (name: TopicName): string => topics.byName(name).topicArn;
+  return {
+    BUCKET_RAW: buckets.raw.bucketName,
+    BUCKET_CURATED: buckets.curated.bucketName,
+    BUCKET_QUARANTINE: buckets.quarantine.bucketName,
+    TOPIC_LOW_STOCK_ARN: topicArn('low-stock'),
+    TOPIC_DATA_QUALITY_ARN: topicArn('data-quality'),
+    TOPIC_OPS_ARN: topicArn('ops'),
+    REDSHIFT_WORKGROUP: warehouse.workgroupName,
+    REDSHIFT_DATABASE: warehouse.database,
+    REDSHIFT_COPY_ROLE_ARN: warehouse.copyRole.roleArn,
+    ATHENA_WORKGROUP: athena.name,
+    CURATED_DATABASE: config.lake.curatedDatabase,
+    ATHENA_RESULTS_BUCKET: buckets.athenaResults.bucketName,
+    GLUE_THRESHOLD_BYTES: String(config.pipeline.glueThresholdBytes),
+    RISK_CRITICAL_DAYS: String(config.pipeline.riskCriticalDays),
+    RISK_HIGH_DAYS: String(config.pipeline.riskHighDays),
+    QUARANTINE_ALERT_RATE: String(config.pipeline.quarantineAlertRate),
+    QUICKSIGHT_ACCOUNT_ID: Stack.of(buckets.raw).account,
+    QUICKSIGHT_DATASET_IDS: config.consumers.quicksight.enabled ? QUICKSIGHT_DATASETS.map((d) => quickSightDataSetId(config.prefix, d)).join(',') : '',
+    LAKE_TMP_DIR: '/tmp/lake',
+  };
+}
+
+/** One Lambda per Task of the pipeline (PIPELINE_STEPS), each granted what its step touches. */
+export class PipelineFunctions extends Construct {
+  readonly functions = new Map<string, LakeFunction>();
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
+    super(scope, id);
+    const environment = pipelineEnvironment(props);
+    for (const step of PIPELINE_STEPS) {
+      const fn = new LakeFunction(this, step.name, {
+        config: props.config,
+        name: step.name,
+        description: step.description,
+        entry: props.entryFor(step.name),
+        serviceName: PIPELINE_SERVICE,
+        memorySize: step.duckdb ? props.config.pipeline.duckdbMemoryMb : props.config.pipeline.lambdaMemoryMb,
+        ephemeralStorageMiB: step.duckdb ? 4096 : undefined,
+        timeout: Duration.minutes(step.timeoutMinutes),
+        layers: step.duckdb ? [props.duckdb.layer] : undefined,
+        withSql: step.sql,
+        alarmTopic: props.topics.ops,
+        environment,
+      });
+      this.grantStep(fn, step, props);
+      this.functions.set(step.name, fn);
+    }
+  }
+
+  get(name: string): LakeFunction {
+    const fn = this.functions.get(name);
+    if (!fn) throw new Error(`no pipeline function ${name}`);
+    return fn;
+  }
+
+  private grantStep(fn: LakeFunction, step: PipelineStepSpec, props: PipelineFunctionsProps): void {
+    const { buckets } = props;
+    const bucketOf: Record<'raw' | 'quarantine' | 'curated', s3.IBucket> = { raw: buckets.raw, quarantine: buckets.quarantine, curated: buckets.curated };
+    const touched: s3.IBucket[] = [];
+    for (const zone of step.writes) {
+      bucketOf[zone].grantReadWrite(fn.fn);
+      bucketOf[zone].grantDelete(fn.fn);
+      touched.push(bucketOf[zone]);
+    }
+    for (const zone of step.reads.filter((z) => !step.writes.includes(z))) {
+      bucketOf[zone].grantRead(fn.fn);
+      touched.push(bucketOf[zone]);
+    }
+    if (touched.length > 0) {
+      acknowledgeWildcards(fn.role, 'lakeObjects', {
+        resources: touched.map((b) => b.arnForObjects('*')),
+        actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', ...(step.writes.length ? ['s3:DeleteObject*', 's3:Abort*'] : [])],
+      });
+      acknowledgeWildcards(fn.role, 'kmsDataKeys', { actions: step.writes.length ? ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] : [] });
+    }
+    for (const topic of step.topics ?? []) props.topics.byName(topic).grantPublish(fn.fn);
+    if (step.athena) {
+      const access = { workgroup: props.athena, database: props.config.lake.curatedDatabase, curated: buckets.curated, quarantine: buckets.quarantine };
+      grantAthenaQueries(fn.fn, access);
+      acknowledgeAthenaQueries(fn.role, access);
+    }
+    if (step.warehouse) {
+      props.warehouse.grantDataApi(fn.fn);
+      tagAsWarehouseLoader(fn.role);
+      acknowledge(fn.role, 'redshiftDataStatements');
+    }
+    if (step.quicksight) {
+      const stack = Stack.of(this);
+      fn.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['quicksight:CreateIngestion', 'quicksight:DescribeIngestion'],
+          resources: QUICKSIGHT_DATASETS.map((d) =>
+            stack.formatArn({ service: 'quicksight', resource: 'dataset', resourceName: quickSightDataSetId(props.config.prefix, d) }),
+          ),
+        }),
+      );
+    }
+  }
+}
+

@@ -1,0 +1,158 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import type { AlertTopics } from '../consumers/alert-topics';
+import { acknowledgeWildcards } from '../shared/iam-findings';
+import { acknowledge } from '../shared/nag';
+import { METRICS_NAMESPACE } from '../shared/lake-function';
+import { projectPath } from '../shared/paths';
+import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
+import { tagAsWarehouseLoader } from '../warehouse/warehouse-access';
+import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from './athena-access';
+import type { PipelineFunctions } from './pipeline-functions';
+import { PIPELINE_STEPS } from './pipeline-steps';
+
+/** The definition, used unchanged here and by the local runner. */
+export const PIPELINE_ASL = projectPath('statemachines', 'pipeline.asl.json');
+
+export interface PipelineStateMachineProps {
+  config: StageConfig;
+  functions: PipelineFunctions;
+  curateJob: glue.IJob;
+  topics: AlertTopics;
+  athena: AthenaWorkgroup;
+  warehouse: RedshiftWarehouse;
+  curated: s3.IBucket;
+  quarantine: s3.IBucket;
+}
+
+/** Every `${...}` of the ASL and its value (test/infra checks the two sets match). */
+export function pipelineSubstitutions(props: PipelineStateMachineProps): Record<string, string> {
+  const lambdas = Object.fromEntries(PIPELINE_STEPS.map((s) => [s.substitution, props.functions.get(s.name).fn.functionArn]));
+  return {
+    ...lambdas,
+    DataQualityTopicArn: props.topics.dataQuality.topicArn,
+    OpsTopicArn: props.topics.ops.topicArn,
+    CurateGlueJobName: props.curateJob.jobName,
+    AthenaWorkGroup: props.athena.name,
+    CuratedDatabase: props.config.lake.curatedDatabase,
+    RedshiftWorkgroupName: props.warehouse.workgroupName,
+    RedshiftDatabase: props.warehouse.database,
+  };
+}
+
+/**
+ * The pipeline state machine from statemachines/pipeline.asl.json with its substitutions, all-events logging and
+ * X-Ray; a role that can do exactly what the Tasks do; the EventBridge schedule; and its alarms (failed and
+ * timed-out executions, warehouse loads the Data API reports as failed).
+ */
+export class PipelineStateMachine extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly schedule: events.Rule;
+  readonly alarms: cloudwatch.Alarm[];
+  readonly warehouseLoadFailures: cloudwatch.Metric;
+
+  constructor(scope: Construct, id: string, props: PipelineStateMachineProps) {
+    super(scope, id);
+    const { config } = props;
+    const name = `${config.prefix}-pipeline`;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${name}`,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), description: `${name} state machine` });
+    this.grantTasks(props);
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: name,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromFile(PIPELINE_ASL),
+      definitionSubstitutions: pipelineSubstitutions(props),
+      role: this.role,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
+    // CDK adds X-Ray and CloudWatch Logs delivery permissions for tracing and logging; neither has resource ARNs.
+    acknowledge(this.role, 'xrayTracing', 'stateMachineLogDelivery');
+
+    this.schedule = new events.Rule(this, 'Schedule', {
+      ruleName: `${name}-schedule`,
+      description: 'Runs the pipeline over everything not yet processed',
+      schedule: events.Schedule.expression(config.pipeline.schedule),
+      enabled: config.pipeline.scheduleEnabled,
+      targets: [new targets.SfnStateMachine(this.stateMachine)],
+    });
+
+    // The Data API has no CloudWatch metrics: count its failures from the execution log.
+    this.warehouseLoadFailures = new logs.MetricFilter(this, 'WarehouseLoadFailures', {
+      logGroup: this.logGroup,
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: 'WarehouseLoadFailures',
+      filterPattern: logs.FilterPattern.any(
+        logs.FilterPattern.all(logs.FilterPattern.stringValue('$.type', '=', 'TaskFailed'), logs.FilterPattern.stringValue('$.details.resourceType', '=', 'aws-sdk:redshiftdata')),
+        logs.FilterPattern.all(logs.FilterPattern.stringValue('$.type', '=', 'FailStateEntered'), logs.FilterPattern.stringValue('$.details.name', '=', 'LoadFailed')),
+      ),
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ statistic: 'Sum', period: Duration.minutes(5) });
+
+    const alarm = (alarmId: string, suffix: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
+      new cloudwatch.Alarm(this, alarmId, {
+        alarmName: `${name}-${suffix}`,
+        alarmDescription: description,
+        metric,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const period = { statistic: 'Sum', period: Duration.minutes(5) };
+    this.alarms = [
+      alarm('FailedAlarm', 'executions-failed', 'A pipeline execution failed (the ops topic has the error)', this.stateMachine.metricFailed(period)),
+      alarm('TimedOutAlarm', 'executions-timed-out', 'A pipeline execution timed out', this.stateMachine.metricTimedOut(period)),
+      alarm('WarehouseLoadAlarm', 'warehouse-load-failed', 'The Redshift Data API reported a failed warehouse load', this.warehouseLoadFailures),
+    ];
+    const action = new cwActions.SnsAction(props.topics.ops);
+    for (const a of this.alarms) a.addAlarmAction(action);
+  }
+
+  private grantTasks(props: PipelineStateMachineProps): void {
+    const role = this.role;
+    // lambda:InvokeFunction on exactly the Task functions (unqualified ARNs, as the ASL names them).
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: PIPELINE_STEPS.map((s) => props.functions.get(s.name).fn.functionArn),
+      }),
+    );
+    props.topics.dataQuality.grantPublish(role);
+    props.topics.ops.grantPublish(role);
+    acknowledgeWildcards(role, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*'] });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'],
+        resources: [props.curateJob.jobArn],
+      }),
+    );
+    const access = { workgroup: props.athena, database: props.config.lake.curatedDatabase, curated: props.curated, quarantine: props.quarantine, writeViews: true };
+    grantAthenaQueries(role, access);
+    acknowledgeAthenaQueries(role, access);
+    // BatchExecuteStatement + DescribeStatement (the load's poll loop), as the role's own database user.
+    props.warehouse.grantDataApi(role);
+    tagAsWarehouseLoader(role);
+    acknowledge(role, 'redshiftDataStatements');
+  }
+}

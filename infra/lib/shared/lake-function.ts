@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+import { acknowledge } from './nag';
+import { acknowledgeWildcards } from './iam-findings';
+import { PROJECT_ROOT } from './paths';
+
+/** Modules the bundles leave out: the SDK is in the Lambda runtime; DuckDB is native and comes from a layer. */
+export const EXTERNAL_MODULES = ['@aws-sdk/*', '@duckdb/node-api'];
+/** Where a bundle finds sql/ (functions/lib/sql-files.ts reads SQL_ROOT). */
+export const LAMBDA_SQL_ROOT = '/var/task/sql';
+export const METRICS_NAMESPACE = 'RetailLake';
+
+export interface LakeFunctionProps {
+  config: StageConfig;
+  /** short name: the function is `<prefix>-<name>` */
+  name: string;
+  description: string;
+  /** the handler file (exports `handler`) */
+  entry: string;
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeout: Duration;
+  ephemeralStorageMiB?: number;
+  layers?: lambda.ILayerVersion[];
+  /** ship sql/ in the bundle and set SQL_ROOT */
+  withSql?: boolean;
+  /** Powertools service name (dimension of the function's custom metrics) */
+  serviceName: string;
+  /** where its alarms go */
+  alarmTopic: sns.ITopic;
+  reservedConcurrentExecutions?: number;
+}
+
+/**
+ * A Lambda the way every one in this app is built: bundled by a local esbuild (no Docker), Node.js 24, X-Ray
+ * tracing, its own log group with retention, its own role (no managed policies), Powertools settings, and its
+ * alarms (error rate, throttles) routed to the ops topic.
+ */
+export class LakeFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: LakeFunctionProps) {
+    super(scope, id);
+    const { config } = props;
+    const functionName = `${config.prefix}-${props.name}`;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${functionName} execution role`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      functionName,
+      description: props.description,
+      entry: props.entry,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.X86_64, // the DuckDB layer carries linux-x64 binaries
+      memorySize: props.memorySize ?? config.pipeline.lambdaMemoryMb,
+      timeout: props.timeout,
+      ephemeralStorageSize: props.ephemeralStorageMiB ? Size.mebibytes(props.ephemeralStorageMiB) : undefined,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      layers: props.layers,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...(props.withSql ? { SQL_ROOT: LAMBDA_SQL_ROOT } : {}),
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        externalModules: EXTERNAL_MODULES,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            props.withSql ? [`cp -R "${join(PROJECT_ROOT, 'sql')}" "${outputDir}/sql"`] : [],
+        },
+      },
+    });
+    acknowledge(this.role, 'xrayTracing');
+    acknowledgeWildcards(this.role, 'lambdaLogStreams', { resources: [`${this.logGroup.logGroupArn}:*`] });
+
+    this.alarms = [this.errorRateAlarm(functionName), this.throttleAlarm(functionName)];
+    const action = new cwActions.SnsAction(props.alarmTopic);
+    for (const alarm of this.alarms) alarm.addAlarmAction(action);
+  }
+
+  /** errors * 100 / invocations above 5% in 2 of 3 five-minute periods; no invocations is not an alarm. */
+  private errorRateAlarm(functionName: string): cloudwatch.Alarm {
+    const rate = new cloudwatch.MathExpression({
+      expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+      usingMetrics: {
+        errors: this.fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+        invocations: this.fn.metricInvocations({ statistic: 'Sum', period: Duration.minutes(5) }),
+      },
+      label: 'error rate %',
+      period: Duration.minutes(5),
+    });
+    return new cloudwatch.Alarm(this, 'ErrorRateAlarm', {
+      alarmName: `${functionName}-error-rate`,
+      alarmDescription: `${functionName}: more than 5% of invocations failed`,
+      metric: rate,
+      threshold: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private throttleAlarm(functionName: string): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, 'ThrottleAlarm', {
+      alarmName: `${functionName}-throttles`,
+      alarmDescription: `${functionName}: invocations were throttled`,
+      metric: this.fn.metricThrottles({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

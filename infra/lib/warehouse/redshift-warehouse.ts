@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { CURATED_PREFIX, REFERENCE_PREFIX } from '../../../functions/lib/lake-layout';
+import { splitSqlStatements } from '../../../functions/lib/warehouse/sql-text';
+import type { StageConfig } from '../config';
+import { acknowledgeWildcards } from '../shared/iam-findings';
+import { LakeFunction } from '../shared/lake-function';
+import { acknowledge } from '../shared/nag';
+import { projectPath } from '../shared/paths';
+import { dataRetention } from '../shared/retention';
+import { CREATE_DB_ROLES, GRANT_STATEMENTS } from './warehouse-access';
+
+/** The construct id CDK gives the shared Lambda behind every AwsCustomResource in a stack. */
+const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+
+/** The warehouse DDL the custom resource applies (ARCHITECTURE.md §4 star schema), by path. */
+export const WAREHOUSE_DDL_FILES = ['sql/redshift/schema.sql'];
+
+export interface RedshiftWarehouseProps {
+  config: StageConfig;
+  vpc: ec2.IVpc;
+  securityGroup: ec2.ISecurityGroup;
+  key: kms.IKey;
+  curated: s3.IBucket;
+  alarmTopic: sns.ITopic;
+  /** the DDL custom resource handler */
+  ddlEntry: string;
+}
+
+/** The statements the custom resource runs, in order: the schema files, then the grants. */
+export function warehouseDdlStatements(): string[] {
+  return [...WAREHOUSE_DDL_FILES.flatMap((file) => splitSqlStatements(readFileSync(projectPath(file), 'utf8'))), ...GRANT_STATEMENTS];
+}
+
+/**
+ * Redshift Serverless: a namespace encrypted with the lake key whose admin password Secrets Manager manages, a
+ * workgroup in the isolated subnets (enhanced VPC routing, TLS required, user activity logging), the role COPY uses
+ * to read curated/ and reference/, and a custom resource that applies the schema DDL on every deployment.
+ */
+export class RedshiftWarehouse extends Construct {
+  readonly namespace: redshift.CfnNamespace;
+  readonly workgroup: redshift.CfnWorkgroup;
+  readonly copyRole: iam.Role;
+  readonly workgroupName: string;
+  readonly database: string;
+  /** the admin credentials secret Redshift created (manageAdminPassword) */
+  readonly adminSecretArn: string;
+  readonly ddl: CustomResource;
+
+  constructor(scope: Construct, id: string, props: RedshiftWarehouseProps) {
+    super(scope, id);
+    const { config } = props;
+    const retention = dataRetention(config);
+    this.workgroupName = config.prefix;
+    this.database = config.warehouse.database;
+
+    this.copyRole = new iam.Role(this, 'CopyRole', {
+      assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('redshift.amazonaws.com'), new iam.ServicePrincipal('redshift-serverless.amazonaws.com')),
+      description: 'Redshift COPY from the curated bucket (curated/ Parquet, reference/ CSV)',
+    });
+    props.curated.grantRead(this.copyRole, `${CURATED_PREFIX}*`);
+    props.curated.grantRead(this.copyRole, `${REFERENCE_PREFIX}*`);
+    acknowledgeWildcards(this.copyRole, 'lakeObjects', {
+      resources: [props.curated.arnForObjects(`${CURATED_PREFIX}*`), props.curated.arnForObjects(`${REFERENCE_PREFIX}*`)],
+      actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
+    });
+
+    this.namespace = new redshift.CfnNamespace(this, 'Namespace', {
+      namespaceName: config.prefix,
+      dbName: this.database,
+      adminUsername: config.warehouse.adminUsername,
+      manageAdminPassword: true,
+      adminPasswordSecretKmsKeyId: props.key.keyArn,
+      kmsKeyId: props.key.keyArn,
+      iamRoles: [this.copyRole.roleArn],
+      defaultIamRoleArn: this.copyRole.roleArn,
+      logExports: ['userlog', 'connectionlog', 'useractivitylog'],
+    });
+    this.namespace.applyRemovalPolicy(retention.removalPolicy);
+
+    this.workgroup = new redshift.CfnWorkgroup(this, 'Workgroup', {
+      workgroupName: this.workgroupName,
+      namespaceName: config.prefix,
+      baseCapacity: config.warehouse.baseCapacityRpu,
+      maxCapacity: config.warehouse.maxCapacityRpu,
+      enhancedVpcRouting: true,
+      publiclyAccessible: false,
+      subnetIds: props.vpc.isolatedSubnets.map((s) => s.subnetId),
+      securityGroupIds: [props.securityGroup.securityGroupId],
+      configParameters: [
+        { parameterKey: 'require_ssl', parameterValue: 'true' },
+        { parameterKey: 'enable_user_activity_logging', parameterValue: 'true' },
+      ],
+    });
+    this.workgroup.node.addDependency(this.namespace);
+
+    // CloudFormation does not return the managed secret's ARN; the namespace API does.
+    const secretLookup = new cr.AwsCustomResource(this, 'AdminSecretLookup', {
+      onUpdate: {
+        service: 'RedshiftServerless',
+        action: 'getNamespace',
+        parameters: { namespaceName: this.namespace.namespaceName },
+        physicalResourceId: cr.PhysicalResourceId.of(`${config.prefix}-admin-secret`),
+        outputPaths: ['namespace.adminPasswordSecretArn'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['redshift-serverless:GetNamespace'], resources: [this.namespace.attrNamespaceNamespaceArn] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    secretLookup.node.addDependency(this.namespace);
+    this.adminSecretArn = secretLookup.getResponseField('namespace.adminPasswordSecretArn');
+    const provider = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+    if (provider) acknowledge(provider, 'awsCustomResourceProvider');
+
+    this.ddl = this.applyDdl(props);
+  }
+
+  get workgroupArn(): string {
+    return this.workgroup.attrWorkgroupWorkgroupArn;
+  }
+
+  /** Lets `grantee` run statements on the workgroup through the Data API with its own IAM identity. */
+  grantDataApi(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement', 'redshift-serverless:GetCredentials'],
+        resources: [this.workgroupArn],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult', 'redshift-data:CancelStatement'],
+        resources: ['*'],
+      }),
+    );
+  }
+
+  private applyDdl(props: RedshiftWarehouseProps): CustomResource {
+    const handler = new LakeFunction(this, 'DdlHandler', {
+      config: props.config,
+      name: 'warehouse-ddl',
+      description: 'Custom resource: applies sql/redshift/schema.sql and the warehouse grants through the Data API',
+      entry: props.ddlEntry,
+      serviceName: 'warehouse-ddl',
+      timeout: Duration.minutes(10),
+      alarmTopic: props.alarmTopic,
+    });
+    this.grantDataApi(handler.fn);
+    handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.adminSecretArn] }));
+    props.key.grantDecrypt(handler.fn);
+    acknowledge(handler.role, 'redshiftDataStatements');
+
+    const statements = warehouseDdlStatements();
+    const ddl = new CustomResource(this, 'Ddl', {
+      serviceToken: handler.fn.functionArn,
+      resourceType: 'Custom::WarehouseDdl',
+      properties: {
+        WorkgroupName: this.workgroupName,
+        Database: this.database,
+        SecretArn: this.adminSecretArn,
+        CreateIfMissing: CREATE_DB_ROLES,
+        Statements: statements,
+        // A changed schema file changes this and re-runs the DDL.
+        Hash: createHash('sha256').update(JSON.stringify([CREATE_DB_ROLES, statements])).digest('hex'),
+      },
+    });
+    ddl.node.addDependency(this.workgroup);
+    return ddl;
+  }
+}

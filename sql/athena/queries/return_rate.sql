@@ -1,0 +1,13 @@
+-- Return rate per store: returned units as a share of sold units, and returned revenue as a share of sales.
+SELECT
+  store_id,
+  SUM(CASE WHEN event_type = 'sale' THEN quantity ELSE 0 END) AS units_sold,
+  -SUM(CASE WHEN event_type = 'return' THEN quantity ELSE 0 END) AS units_returned,
+  ROUND(100.0 * -SUM(CASE WHEN event_type = 'return' THEN quantity ELSE 0 END)
+    / NULLIF(SUM(CASE WHEN event_type = 'sale' THEN quantity ELSE 0 END), 0), 2) AS unit_return_rate_pct,
+  ROUND(100 * -SUM(CASE WHEN event_type = 'return' THEN net_revenue ELSE 0 END)
+    / NULLIF(SUM(CASE WHEN event_type = 'sale' THEN net_revenue ELSE 0 END), 0), 2) AS revenue_return_rate_pct
+FROM sales_lines
+WHERE business_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'
+GROUP BY store_id
+ORDER BY unit_return_rate_pct DESC
