@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
@@ -103,6 +104,8 @@ export async function startLocalFirehose(options: LocalFirehoseOptions): Promise
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? ((err: unknown) => console.error(`local firehose: ${err instanceof Error ? err.message : String(err)}`));
 
+  // partial objects of a delivery that crashed before its rename: their records are delivered again
+  await rm(join(firehoseDir(lakeRoot), 'tmp'), { recursive: true, force: true });
   const checkpoint: FirehoseCheckpoint = await readCheckpoint(lakeRoot, streamName);
   const shards = await listShards(client, streamName);
 

@@ -4,6 +4,9 @@
  * (like tills, it does not share the server's event loop) posts pre-built JSON batches from several
  * concurrent connections. Prints acknowledged events/s, the time until everything is in raw/, and checks
  * that every event is there exactly once.
+ *
+ * `--target stream` measures the local stream alone instead: PutRecords of `--batch` records from `--clients`
+ * concurrent callers, then GetRecords of everything (`--thread main` runs kinesalite on the caller's thread).
  */
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
@@ -12,8 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { sampleEvents } from './sample-events';
 import { startIngestServer } from './server';
+import { startLocalStream } from './stream';
 
 interface ClientResult {
   events: number;
@@ -70,6 +75,49 @@ function countRaw(lakeRoot: string): { lines: number; distinct: number; objects:
   return { lines, distinct: ids.size, objects: files.length };
 }
 
+async function measureStream(events: number, clients: number, batch: number, thread: 'main' | 'worker'): Promise<void> {
+  const lakeRoot = mkdtempSync(join(tmpdir(), 'retail-lake-stream-'));
+  const stream = await startLocalStream({ lakeRoot, thread });
+  try {
+    const entries = sampleEvents(events, 0, 'load').map((e) => ({ Data: Buffer.from(`${JSON.stringify(e)}\n`), PartitionKey: e.store_id }));
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next < entries.length) {
+          const records = entries.slice(next, (next += batch));
+          const out = await stream.client.send(new PutRecordsCommand({ StreamName: stream.streamName, Records: records }));
+          if (out.FailedRecordCount) throw new Error(`${out.FailedRecordCount} records failed`);
+        }
+      }),
+    );
+    const putMs = performance.now() - t0;
+    const t1 = performance.now();
+    let read = 0;
+    const { Shards } = await stream.client.send(new ListShardsCommand({ StreamName: stream.streamName }));
+    for (const shard of Shards ?? []) {
+      let iterator = (await stream.client.send(new GetShardIteratorCommand({ StreamName: stream.streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      for (;;) {
+        const out = await stream.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10000 }));
+        read += out.Records?.length ?? 0;
+        iterator = out.NextShardIterator;
+        if (!out.Records?.length) break;
+      }
+    }
+    const getMs = performance.now() - t1;
+    console.log(
+      JSON.stringify(
+        { target: 'stream', thread, events, clients, batch, putRecordsPerSecond: Math.round(events / (putMs / 1000)), getRecordsPerSecond: Math.round(read / (getMs / 1000)), read },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await stream.stop();
+    rmSync(lakeRoot, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -77,6 +125,8 @@ async function main(): Promise<void> {
       clients: { type: 'string', default: '4' },
       batch: { type: 'string', default: '500' },
       client: { type: 'boolean', default: false },
+      target: { type: 'string', default: 'server' },
+      thread: { type: 'string', default: 'worker' },
       url: { type: 'string' },
       key: { type: 'string' },
     },
@@ -85,6 +135,7 @@ async function main(): Promise<void> {
   const clients = Number(values.clients);
   const batch = Number(values.batch);
 
+  if (values.target === 'stream') return measureStream(events, clients, batch, values.thread === 'main' ? 'main' : 'worker');
   if (values.client) {
     const result = await runClient(values.url!, values.key!, events, clients, batch);
     process.send!(result);

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { startLocalFirehose } from '../../local/ingest/firehose';
 import { checkpointPath, type FirehoseCheckpoint } from '../../local/ingest/firehose-checkpoint';
@@ -83,7 +84,10 @@ describe('local firehose', () => {
     expect(ids(lake.root).sort()).toEqual(['t1', 't2']);
   });
 
-  it('resumes after its checkpoint: a restart delivers only what came after', async () => {
+  it('resumes after its checkpoint: a restart delivers only what came after, and clears partial temp files', async () => {
+    const partial = join(lake.root, 'control', 'firehose', 'tmp', 'crashed.gz.tmp');
+    mkdirSync(dirname(partial), { recursive: true });
+    writeFileSync(partial, 'half an object');
     const first = await startLocalFirehose({ lakeRoot: lake.root, client: stream.client, streamName: stream.streamName });
     await put(stream, [line('a1'), line('a2', 'S002'), line('a3', 'S003')]);
     await first.flush();
@@ -93,6 +97,7 @@ describe('local firehose', () => {
     const deliveries = await second.drain();
     expect(deliveries.map((d) => d.records)).toEqual([2]);
     expect(ids(lake.root).sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+    expect(existsSync(partial)).toBe(false);
   });
 
   it('when the checkpoint cannot be written after an object is in place, a restart delivers that buffer again, never less', async () => {
