@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { settingsFromEnv, type Runtime } from '../functions/lib/runtime';
 import { FsObjectStore } from './adapters/fs-object-store';
@@ -27,7 +28,8 @@ export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEn
     warehouse,
     curatedQuery,
     dashboards: new HtmlDashboardPublisher(root, warehouse),
-    settings: settingsFromEnv(env),
+    // locally every core validates unless VALIDATE_WORKERS says otherwise
+    settings: settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), ...env }),
     close: async () => {
       curatedQuery.close();
       await warehouse.close();

@@ -21,7 +21,7 @@ import { writeJson } from '../lib/pipeline/json-objects';
 import { runRecordKeys, type CurateResult } from '../lib/pipeline/state';
 import type { LakeFiles } from '../lib/runtime';
 import { readSql, renderSql } from '../lib/sql-files';
-import { STAGED_EVENTS_FILE } from '../validate-batch/validate-batch';
+import { STAGED_EVENTS_GLOB } from '../validate-batch/validate-batch';
 
 /** Columns of a staged event as read from NDJSON (explicit, never inferred). */
 const STAGED_COLUMNS = `{
@@ -69,9 +69,10 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
     await conn.run(`CREATE TEMP TABLE stores AS SELECT * FROM read_csv(${sqlString(refPath(STORES_KEY))}, header = true, all_varchar = true)`);
     await conn.run(`CREATE TEMP TABLE products AS SELECT sku, CAST(unit_cost AS DOUBLE) AS unit_cost FROM read_csv(${sqlString(refPath(PRODUCTS_KEY))}, header = true, all_varchar = true)`);
 
-    const stagedPath = join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_FILE);
+    // part files in raw-object order, lines in arrival order: seq is the arrival order the dedup keeps
+    const stagedGlob = join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB);
     await conn.run(`CREATE TEMP TABLE staged_events AS
-      SELECT row_number() OVER () AS seq, * FROM read_json(${sqlString(stagedPath)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
+      SELECT row_number() OVER () AS seq, * FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
 
     // Event ids accepted by earlier batches; this batch's own file is left out so a re-run sees the same input.
     const ownIdsKey = `${ACCEPTED_IDS_PREFIX}batch=${batchId}.parquet`;

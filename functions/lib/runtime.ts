@@ -19,6 +19,8 @@ export interface PipelineSettings {
   glueThresholdBytes: number;
   /** days of sales history used for average daily demand */
   demandWindowDays: number;
+  /** worker threads that validate raw objects in parallel (1: on the calling thread, as in a small Lambda) */
+  validateWorkers: number;
 }
 
 /** Refreshes what executives look at: local HTML pages; QuickSight datasets in the cloud. */
@@ -52,6 +54,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineS
     quarantineAlertRate: num('QUARANTINE_ALERT_RATE', 0.05),
     glueThresholdBytes: num('GLUE_THRESHOLD_BYTES', 512 * 1024 * 1024),
     demandWindowDays: num('DEMAND_WINDOW_DAYS', 28),
+    validateWorkers: Math.max(1, Math.floor(num('VALIDATE_WORKERS', 1))),
   };
 }
 

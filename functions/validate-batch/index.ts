@@ -5,5 +5,5 @@ import { validateBatch } from './validate-batch';
 /** Validate: schema and reference data; rejects to quarantine with reason and original text. */
 export async function handler(state: PipelineState): Promise<ValidationResult> {
   const rt = await getRuntime();
-  return validateBatch(rt.store, rt.files, state.plan.batchId, rt.settings.quarantineAlertRate);
+  return validateBatch(rt.store, rt.files, state.plan.batchId, rt.settings.quarantineAlertRate, rt.settings.validateWorkers);
 }

@@ -1,39 +1,26 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { checkReferences } from '../lib/contract/check-reference';
 import type { RejectReason } from '../lib/contract/types';
-import { parseEventText } from '../lib/contract/validate-event';
 import { openDuckDb, sqlString } from '../lib/duckdb/duckdb-rows';
 import { QUARANTINE_PREFIX, runPrefix, stagingPrefix } from '../lib/lake-layout';
 import type { ObjectStore } from '../lib/ports';
 import { readJson, writeJson } from '../lib/pipeline/json-objects';
-import { loadReferenceData } from '../lib/pipeline/load-reference';
+import { loadReferenceTexts } from '../lib/pipeline/load-reference';
 import { runRecordKeys, type BatchManifest, type ValidationResult } from '../lib/pipeline/state';
+import { parseProductsCsv, parseStoresCsv } from '../lib/reference/reference-data';
 import type { LakeFiles } from '../lib/runtime';
+import { startWorker } from '../lib/typescript-worker';
+import { validateObject, type ObjectVerdicts } from './validate-records';
+import type { ValidateTask } from './validate-worker';
 
-export const STAGED_EVENTS_FILE = 'events.ndjson';
+export { rawText } from './validate-records';
 
-/** Raw objects are gzip NDJSON as Firehose writes them; batch files dropped by `ingest` may be plain. */
-export function rawText(body: Buffer): string {
-  const gz = body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
-  return (gz ? gunzipSync(body) : body).toString('utf8');
-}
+/** Valid records of raw object i go to `events-<i>.ndjson` in the staging folder; Curate reads them in order. */
+export const STAGED_EVENTS_GLOB = 'events-*.ndjson';
+const partName = (index: number): string => `events-${String(index).padStart(6, '0')}.ndjson`;
 
-interface WriteSink {
-  write(text: string): void;
-  end(): Promise<void>;
-}
-
-function fileSink(path: string): WriteSink {
-  const stream = createWriteStream(path);
-  return {
-    write: (text) => void stream.write(text),
-    end: () => new Promise((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve()))),
-  };
-}
+type Counts = Omit<ObjectVerdicts, 'validText'>;
 
 /** Quarantine rows become Parquet under quarantine/pos/received_date=YYYY-MM-DD/, one file per batch and date
  * (named by batch, so validating the same batch again rewrites the same files). */
@@ -59,67 +46,110 @@ async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId:
   }
 }
 
-export async function validateBatch(store: ObjectStore, files: LakeFiles, batchId: string, alertRate: number): Promise<ValidationResult> {
+/**
+ * Validates the batch's raw objects, `workers` at a time on worker threads (or on this thread when 1).
+ * Objects are read here and handed over; each verdict comes back with its object's index, so the staged
+ * order is the raw order whatever the threads' timing.
+ */
+async function validateObjects(
+  store: ObjectStore,
+  manifest: BatchManifest,
+  reference: { storesCsv: string; productsCsv: string },
+  stagingDir: string,
+  workers: number,
+): Promise<Counts[]> {
+  const tasks = manifest.objects.map((o, index) => ({ index, key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId, partPath: join(stagingDir, partName(index)) }));
+  const results: Counts[] = new Array(tasks.length);
+  if (workers <= 1 || tasks.length <= 1) {
+    const ref = { stores: parseStoresCsv(reference.storesCsv), products: parseProductsCsv(reference.productsCsv) };
+    for (const t of tasks) {
+      const { validText, ...counts } = validateObject(await store.get(t.key), ref, t);
+      await writeFile(t.partPath, validText);
+      results[t.index] = counts;
+    }
+    return results;
+  }
+  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => startWorker(join(__dirname, 'validate-worker.ts'), reference));
+  let next = 0;
+  try {
+    await Promise.all(
+      pool.map(async (worker) => {
+        while (next < tasks.length) {
+          const t = tasks[next++];
+          const body = await store.get(t.key);
+          const reply = await new Promise<Counts & { index: number; error?: string }>((resolve, reject) => {
+            const onError = (err: Error): void => reject(err);
+            worker.once('error', onError);
+            worker.once('message', (m: Counts & { index: number; error?: string }) => {
+              worker.off('error', onError);
+              resolve(m);
+            });
+            const task: ValidateTask = { ...t, body };
+            worker.postMessage(task, [body.buffer as ArrayBuffer]);
+          });
+          if (reply.error) throw new Error(`validating ${t.key}: ${reply.error}`);
+          results[reply.index] = reply;
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+export async function validateBatch(
+  store: ObjectStore,
+  files: LakeFiles,
+  batchId: string,
+  alertRate: number,
+  workers = 1,
+): Promise<ValidationResult> {
   const keys = runRecordKeys(runPrefix(batchId));
   const manifest = await readJson<BatchManifest>(store, keys.manifest);
-  const ref = await loadReferenceData(store);
+  const reference = await loadReferenceTexts(store);
+  // a reference file that does not parse fails here, once, not in every worker
+  parseStoresCsv(reference.storesCsv);
+  parseProductsCsv(reference.productsCsv);
 
   const staging = stagingPrefix(batchId);
   const stagingDir = await files.materialize(staging);
   const workDir = await mkdtemp(join(tmpdir(), 'retail-lake-validate-'));
-  const rejectsPath = join(workDir, 'rejects.ndjson');
-  const events = fileSink(join(stagingDir, STAGED_EVENTS_FILE));
-  const rejects = fileSink(rejectsPath);
-
-  let received = 0;
-  let valid = 0;
-  const byReason: Partial<Record<RejectReason, number>> = {};
   try {
-    for (const object of manifest.objects) {
-      const text = rawText(await store.get(object.key));
-      let start = 0;
-      while (start < text.length) {
-        let end = text.indexOf('\n', start);
-        if (end === -1) end = text.length;
-        const line = text.slice(start, end).replace(/\r$/, '');
-        start = end + 1;
-        if (line.trim() === '') continue;
-        received++;
-        const parsed = parseEventText(line);
-        const rejection = parsed.ok ? checkReferences(parsed.event, ref) : parsed.rejection;
-        if (rejection) {
-          byReason[rejection.reason] = (byReason[rejection.reason] ?? 0) + 1;
-          rejects.write(
-            JSON.stringify({ ...rejection, raw: line, received_at: object.lastModified, source_key: object.key, batch_id: batchId }) + '\n',
-          );
-        } else {
-          valid++;
-          events.write(line + '\n');
-        }
-      }
-    }
-  } finally {
-    await Promise.all([events.end(), rejects.end()]);
-  }
-  await files.replacePrefix(staging, stagingDir);
-  const quarantined = received - valid;
-  if (quarantined > 0) await writeQuarantine(store, rejectsPath, batchId, workDir);
-  await rm(workDir, { recursive: true, force: true });
+    const perObject = await validateObjects(store, manifest, reference, stagingDir, workers);
+    await files.replacePrefix(staging, stagingDir);
 
-  const quarantineRate = received === 0 ? 0 : quarantined / received;
-  const reasons = Object.entries(byReason).map(([r, n]) => `${r}: ${n}`).join(', ');
-  const result: ValidationResult = {
-    batchId,
-    received,
-    valid,
-    quarantined,
-    byReason,
-    quarantineRate,
-    dataQualityMessage:
-      `Batch ${batchId}: ${quarantined} of ${received} records quarantined (${(quarantineRate * 100).toFixed(1)}%, ` +
-      `threshold ${(alertRate * 100).toFixed(1)}%). By reason: ${reasons || 'none'}. See ${QUARANTINE_PREFIX}.`,
-    stagedKey: `${staging}${STAGED_EVENTS_FILE}`,
-  };
-  await writeJson(store, keys.validation, result);
-  return result;
+    let received = 0;
+    let valid = 0;
+    const byReason: Partial<Record<RejectReason, number>> = {};
+    for (const r of perObject) {
+      received += r.received;
+      valid += r.valid;
+      for (const [reason, n] of Object.entries(r.byReason) as [RejectReason, number][]) byReason[reason] = (byReason[reason] ?? 0) + n;
+    }
+    const quarantined = received - valid;
+    if (quarantined > 0) {
+      const rejectsPath = join(workDir, 'rejects.ndjson');
+      await writeFile(rejectsPath, perObject.map((r) => r.rejectsText).join(''));
+      await writeQuarantine(store, rejectsPath, batchId, workDir);
+    }
+    const quarantineRate = received === 0 ? 0 : quarantined / received;
+    const reasons = Object.entries(byReason).map(([r, n]) => `${r}: ${n}`).join(', ');
+    const result: ValidationResult = {
+      batchId,
+      received,
+      valid,
+      quarantined,
+      byReason,
+      quarantineRate,
+      dataQualityMessage:
+        `Batch ${batchId}: ${quarantined} of ${received} records quarantined (${(quarantineRate * 100).toFixed(1)}%, ` +
+        `threshold ${(alertRate * 100).toFixed(1)}%). By reason: ${reasons || 'none'}. See ${QUARANTINE_PREFIX}.`,
+      stagedKey: `${staging}${STAGED_EVENTS_GLOB}`,
+    };
+    await writeJson(store, keys.validation, result);
+    return result;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
 }

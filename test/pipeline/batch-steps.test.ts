@@ -86,3 +86,26 @@ describe('plan, validate, curate, commit', () => {
     engine.close();
   });
 });
+
+describe('validate on worker threads', () => {
+  it('gives the same staged records, counts and quarantine as validating on one thread', async () => {
+    const results = [];
+    for (const workers of [1, 3]) {
+      const { root, store } = tempLake();
+      await withReference(store);
+      for (let f = 0; f < 4; f++) {
+        await putRaw(store, [JSON.stringify(sale()), '{oops', JSON.stringify(sale({ store_id: 'S404' })), JSON.stringify(sale())], new Date(Date.UTC(2024, 2, 10, f)), `f${f}`);
+      }
+      const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
+      const v = await validateBatch(store, store, plan.batchId, 0.05, workers);
+      const staged = (await store.list(`control/staging/${plan.batchId}/`)).map((o) => o.key.split('/').pop());
+      const texts = await Promise.all((await store.list(`control/staging/${plan.batchId}/`)).map(async (o) => (await store.get(o.key)).toString('utf8')));
+      const engine = await CuratedQueryEngine.open(root);
+      const quarantine = await engine.query('SELECT reason, source_key FROM quarantine ORDER BY source_key, reason');
+      engine.close();
+      results.push({ counts: { received: v.received, valid: v.valid, byReason: v.byReason }, staged, lines: texts.map((t) => t.split('\n').filter(Boolean).length), quarantine: quarantine.map((q) => q.reason) });
+    }
+    expect(results[0].counts).toEqual({ received: 16, valid: 8, byReason: { malformed_json: 4, unknown_store: 4 } });
+    expect(results[1]).toEqual(results[0]);
+  });
+});

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
 import { ACCEPTED_IDS_PREFIX, curatedPartitionPrefix, PRODUCTS_KEY, runPrefix, stagingPrefix, STORES_KEY } from '../../../functions/lib/lake-layout';
 import { runRecordKeys } from '../../../functions/lib/pipeline/state';
-import { STAGED_EVENTS_FILE } from '../../../functions/validate-batch/validate-batch';
+import { STAGED_EVENTS_GLOB } from '../../../functions/validate-batch/validate-batch';
 import type { StageConfig } from '../config';
 import { acknowledgeGrantedWildcards, acknowledgeWildcards } from '../shared/iam-findings';
 import { acknowledge } from '../shared/nag';
@@ -35,7 +35,7 @@ const BATCH = '{batch_id}';
 export function curateJobArguments(curatedBucket: string): Record<string, string> {
   return {
     '--curated_bucket': curatedBucket,
-    '--staged_events_key': `${stagingPrefix(BATCH)}${STAGED_EVENTS_FILE}`,
+    '--staged_events_key': `${stagingPrefix(BATCH)}${STAGED_EVENTS_GLOB}`,
     '--accepted_ids_prefix': ACCEPTED_IDS_PREFIX,
     '--accepted_ids_key': `${ACCEPTED_IDS_PREFIX}batch=${BATCH}.parquet`,
     '--glue_work_prefix': `${stagingPrefix(BATCH)}glue/`,
