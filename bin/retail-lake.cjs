@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI under tsx's loader (`node --import tsx`), so there is no build step between a clone
-// and `npm start`. The child gets the terminal; signals sent to this process are passed on (serve stops cleanly).
-const { spawn } = require('node:child_process');
-const { join } = require('node:path');
+// Runs the TypeScript CLI in this process under tsx's hooks (require and import), so there is no build step
+// between a clone and `npm start`, and signals (Ctrl-C, kill) reach the CLI itself.
+const { register } = require('node:module');
+const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-const loader = pathToFileURL(join(__dirname, '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-const main = join(__dirname, '..', 'local', 'cli', 'main.ts');
-const child = spawn(process.execPath, ['--import', loader, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (require('node:os').constants.signals[signal] ?? 0) : 1)));
+require('tsx/cjs/api').register();
+// tsx's import hooks, registered as `node --import tsx` would (its esm/api helper resolves the wrong path
+// when called from CommonJS in this version)
+const tsxDist = join(dirname(require.resolve('tsx/package.json')), 'dist');
+register(pathToFileURL(join(tsxDist, 'esm', 'index.mjs')).href, { data: {} });
+require('../local/cli/main.ts');
