@@ -26,7 +26,7 @@ ARGS = getResolvedOptions(
         "JOB_NAME",
         "batch_id",
         "curated_bucket",
-        "staged_events_key",
+        "staged_events_key",  # a glob of the part files
         "accepted_ids_prefix",
         "accepted_ids_key",
         "glue_work_prefix",
@@ -115,9 +115,20 @@ spark.read.csv(s3a(ARGS["products_key"]), header=True).select("sku", F.col("unit
     "products"
 )
 
-# Staged events in arrival order: the id grows with the file offset, which is what "first copy" means.
-staged = spark.read.schema(STAGED).json(s3a(key_for(ARGS["staged_events_key"])))
-staged.withColumn("seq", F.monotonically_increasing_id() + 1).createOrReplaceTempView("staged_events")
+# Staged events in arrival order, as DuckDB reads the part files (by name, then line), so "first copy" means the
+# same. Within one file the generated id grows with the offset. new_events.sql only compares seq between copies of
+# one event, so a sortable (file, offset) pair does, without a global sort.
+staged = (
+    spark.read.schema(STAGED)
+    .json(s3a(key_for(ARGS["staged_events_key"])))
+    .withColumn("_file", F.input_file_name())
+    .withColumn("_offset", F.monotonically_increasing_id())
+)
+(
+    staged.withColumn("seq", F.struct("_file", "_offset"))
+    .drop("_file", "_offset")
+    .createOrReplaceTempView("staged_events")
+)
 
 # Event ids accepted by earlier batches; this batch's own file is left out so a re-run sees the same input.
 own_ids_key = key_for(ARGS["accepted_ids_key"])

@@ -70,7 +70,7 @@ export class EventStream extends Construct {
       actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
     });
     acknowledgeWildcards(this.delivery, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] });
-    acknowledgeWildcards(this.delivery, 'lambdaLogStreams', { resources: [`${deliveryLogs.logGroupArn}:*`] });
+    acknowledgeWildcards(this.delivery, 'logStreams', { resources: [`${deliveryLogs.logGroupArn}:*`] });
 
     this.alarms = this.createAlarms(config);
     const action = new cwActions.SnsAction(props.alarmTopic);

@@ -75,6 +75,7 @@ export class PipelineFunctions extends Construct {
         timeout: Duration.minutes(step.timeoutMinutes),
         layers: step.duckdb ? [props.duckdb.layer] : undefined,
         withSql: step.sql,
+        workers: step.workers,
         alarmTopic: props.topics.ops,
         environment,
       });

@@ -11,6 +11,8 @@ export interface PipelineStepSpec {
   duckdb: boolean;
   /** reads sql/ at run time: the bundle ships the folder */
   sql: boolean;
+  /** worker-thread entries the handler starts (functions/lib/typescript-worker.ts): bundled next to index.js */
+  workers?: string[];
   timeoutMinutes: number;
   /** lake zones read / written (written implies read) */
   reads: ('raw' | 'quarantine' | 'curated')[];
@@ -42,6 +44,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     description: 'Validate: schema and reference checks; rejects to quarantine/ with reason, valid events to staging',
     duckdb: true,
     sql: true,
+    workers: ['functions/validate-batch/validate-worker.ts'],
     timeoutMinutes: 15,
     reads: ['raw'],
     writes: ['quarantine', 'curated'],
@@ -80,7 +83,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     name: 'stock-risk',
     substitution: 'StockRiskFunctionArn',
     description: 'StockRisk: on-hand, average daily demand and days of supply per store and SKU; the alert list',
-    duckdb: true,
+    duckdb: false,
     sql: true,
     timeoutMinutes: 15,
     reads: [],
@@ -103,7 +106,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     name: 'reconcile',
     substitution: 'ReconcileFunctionArn',
     description: 'Reconcile: raw vs curated vs quarantine vs warehouse, counts and revenue',
-    duckdb: true,
+    duckdb: false,
     sql: true,
     timeoutMinutes: 15,
     reads: ['raw', 'quarantine'],

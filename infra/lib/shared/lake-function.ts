@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -33,11 +33,20 @@ export interface LakeFunctionProps {
   layers?: lambda.ILayerVersion[];
   /** ship sql/ in the bundle and set SQL_ROOT */
   withSql?: boolean;
+  /** worker-thread entries (project-relative .ts paths), each bundled to `<name>.js` beside index.js */
+  workers?: string[];
   /** Powertools service name (dimension of the function's custom metrics) */
   serviceName: string;
   /** where its alarms go */
   alarmTopic: sns.ITopic;
   reservedConcurrentExecutions?: number;
+}
+
+/** esbuild, as NodejsFunction runs it, for a worker entry: same target and externals, output `<name>.js`. */
+export function workerBundleCommand(worker: string, outputDir: string): string {
+  const out = join(outputDir, `${basename(worker, '.ts')}.js`);
+  const externals = EXTERNAL_MODULES.map((m) => `--external:${m}`).join(' ');
+  return `"${join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild')}" "${join(PROJECT_ROOT, worker)}" --bundle --platform=node --target=node24 --format=cjs --minify --sourcemap ${externals} --outfile="${out}"`;
 }
 
 /**
@@ -101,13 +110,15 @@ export class LakeFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) =>
-            props.withSql ? [`cp -R "${join(PROJECT_ROOT, 'sql')}" "${outputDir}/sql"`] : [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            ...(props.withSql ? [`cp -R "${join(PROJECT_ROOT, 'sql')}" "${outputDir}/sql"`] : []),
+            ...(props.workers ?? []).map((worker) => workerBundleCommand(worker, outputDir)),
+          ],
         },
       },
     });
     acknowledge(this.role, 'xrayTracing');
-    acknowledgeWildcards(this.role, 'lambdaLogStreams', { resources: [`${this.logGroup.logGroupArn}:*`] });
+    acknowledgeWildcards(this.role, 'logStreams', { resources: [`${this.logGroup.logGroupArn}:*`] });
 
     this.alarms = [this.errorRateAlarm(functionName), this.throttleAlarm(functionName)];
     const action = new cwActions.SnsAction(props.alarmTopic);

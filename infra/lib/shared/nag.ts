@@ -46,10 +46,10 @@ export const NAG_ACKNOWLEDGEMENTS = {
     id: 'AwsSolutions-KDF1',
     reason: 'A delivery stream whose source is a Kinesis stream cannot enable its own SSE: records are encrypted in the stream (KMS) and written to the raw bucket with SSE-KMS under the lake key.',
   },
-  lambdaLogStreams: {
+  logStreams: {
     rule: 'AwsSolutions-IAM5',
-    finding: 'Resource::<function log group>:* (logs:CreateLogStream, logs:PutLogEvents)',
-    reason: 'Log streams are created per Lambda execution environment with generated names; the grant is limited to the function’s own log group.',
+    finding: 'Resource::<log group ARN>:* (logs:CreateLogStream, logs:PutLogEvents) of a Lambda or the Firehose delivery',
+    reason: 'Log streams get generated names (one per Lambda execution environment, one per delivery); the grant is limited to the writer’s own log group.',
   },
   lakeObjects: {
     rule: 'AwsSolutions-IAM5',
@@ -60,11 +60,6 @@ export const NAG_ACKNOWLEDGEMENTS = {
     rule: 'AwsSolutions-IAM5',
     finding: 'Action::kms:GenerateDataKey* and Action::kms:ReEncrypt* on the lake key',
     reason: 'SSE-KMS writes and publishing to the KMS-encrypted topics need GenerateDataKey (and GenerateDataKeyWithoutPlaintext); ReEncrypt* comes with CDK’s encrypt/decrypt grant. The resource is the lake key only.',
-  },
-  lambdaVersions: {
-    rule: 'AwsSolutions-IAM5',
-    finding: 'Resource::<function>.Arn:* (lambda:InvokeFunction)',
-    reason: 'CDK grants invoke on the function and its versions/aliases (`arn:*`); the functions are exactly the pipeline’s Task Lambdas.',
   },
   glueCatalog: {
     rule: 'AwsSolutions-IAM5',
