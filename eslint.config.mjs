@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.lake/', 'bench/results/', 'coverage/', 'glue/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.lake/', '.tmp/', 'bench/results/', 'coverage/', 'glue/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
