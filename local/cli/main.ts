@@ -15,10 +15,11 @@ export function wholeNumber(name: string, min = 1): (value: string) => number {
   };
 }
 
-export function fraction(name: string): (value: string) => number {
+/** A rate in [0, max): the simulator keeps most of what it sends valid. */
+export function rate(name: string, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${name} must be a number from 0 to 1, got "${value}"`);
+    if (!Number.isFinite(n) || n < 0 || n >= max) throw new InvalidArgumentError(`${name} must be a number from 0 up to (not including) ${max}, got "${value}"`);
     return n;
   };
 }
@@ -26,7 +27,6 @@ export function fraction(name: string): (value: string) => number {
 const program = new Command('retail-lake')
   .description('Retail POS data lake, run whole on one machine (the same handlers, state machine and SQL as AWS).')
   .addOption(new Option('--lake <dir>', 'lake root directory').env('RETAIL_LAKE_ROOT').default('.lake'))
-  .showHelpAfterError()
   .exitOverride();
 
 const lakeOf = (cmd: Command): string => cmd.optsWithGlobals<{ lake: string }>().lake;
@@ -38,7 +38,7 @@ program
   .option('--skus <n>', 'number of SKUs', wholeNumber('--skus'), 200)
   .option('--days <n>', 'days of trading', wholeNumber('--days'), 7)
   .option('--seed <n>', 'simulation seed', wholeNumber('--seed', 0), 42)
-  .option('--fault-rate <x>', 'share of events sent malformed or invalid', fraction('--fault-rate'), 0.02)
+  .option('--fault-rate <x>', 'share of events sent malformed or invalid', rate('--fault-rate', 0.5), 0.02)
   .option('--reset', 'empty the lake first even if it holds data not made by a demo')
   .action(async (opts, cmd: Command) => {
     const { demoCommand } = await import('./demo-command');
