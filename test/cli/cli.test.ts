@@ -40,6 +40,6 @@ describe('retail-lake CLI', () => {
     expect(ok.stdout).toMatch(/3 records -> 1 curated, 2 quarantined, 0 duplicates/);
     const q = cli(lake, 'query', '--format', 'json', 'SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY reason');
     expect(q.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ reason: 'malformed_json', n: 1 }, { reason: 'unknown_store', n: 1 }]);
-    expect(cli(lake, 'status').stdout).toMatch(/OK    PipelineFailed/);
+    expect(cli(lake, 'status').stdout).toMatch(/OK {4}PipelineFailed/);
   });
 });
