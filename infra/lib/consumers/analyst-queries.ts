@@ -3,7 +3,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import { Construct } from 'constructs';
 import { renderSql } from '../../../functions/lib/sql-files';
 import { projectPath } from '../shared/paths';
-import type { AthenaWorkgroup } from '../pipeline/athena-access';
+import type { AthenaWorkgroup } from '../shared/athena-workgroup';
 
 export interface NamedSql {
   /** file name without .sql */

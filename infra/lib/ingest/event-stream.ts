@@ -1,6 +1,5 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { RAW_PREFIX } from '../../../functions/lib/lake-layout';
 import type { StageConfig } from '../config';
+import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeWildcards } from '../shared/iam-findings';
 import { acknowledge } from '../shared/nag';
 
@@ -72,42 +72,32 @@ export class EventStream extends Construct {
     acknowledgeWildcards(this.delivery, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] });
     acknowledgeWildcards(this.delivery, 'logStreams', { resources: [`${deliveryLogs.logGroupArn}:*`] });
 
-    this.alarms = this.createAlarms(config);
-    const action = new cwActions.SnsAction(props.alarmTopic);
-    for (const alarm of this.alarms) alarm.addAlarmAction(action);
-  }
-
-  private createAlarms(config: StageConfig): cloudwatch.Alarm[] {
     const { prefix, observability } = config;
-    return [
-      new cloudwatch.Alarm(this, 'IteratorAgeAlarm', {
+    const topic = props.alarmTopic;
+    this.alarms = [
+      opsAlarm(this, 'IteratorAgeAlarm', {
         alarmName: `${prefix}-kinesis-iterator-age`,
         alarmDescription: 'Firehose is falling behind the POS stream (oldest unread record age)',
-        metric: this.stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: Duration.minutes(5) }),
+        metric: this.stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: FIVE_MINUTES }),
         threshold: observability.kinesisIteratorAgeSeconds * 1000,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        topic,
       }),
-      new cloudwatch.Alarm(this, 'WriteThrottleAlarm', {
+      opsAlarm(this, 'WriteThrottleAlarm', {
         alarmName: `${prefix}-kinesis-write-throttled`,
         alarmDescription: 'PutRecords was throttled by the POS stream',
-        metric: this.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        metric: this.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: FIVE_MINUTES }),
+        topic,
       }),
-      new cloudwatch.Alarm(this, 'DataFreshnessAlarm', {
+      opsAlarm(this, 'DataFreshnessAlarm', {
         alarmName: `${prefix}-firehose-data-freshness`,
         alarmDescription: 'The oldest record not yet delivered to the raw bucket is older than expected',
-        metric: this.delivery.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: Duration.minutes(5) }),
+        metric: this.delivery.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES }),
         threshold: observability.firehoseFreshnessSeconds,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        topic,
       }),
     ];
   }

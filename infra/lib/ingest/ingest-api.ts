@@ -1,7 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,6 +8,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MAX_EVENTS_PER_REQUEST } from '../../../functions/ingest-api/config';
 import type { StageConfig } from '../config';
+import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { LakeFunction } from '../shared/lake-function';
 import { acknowledge } from '../shared/nag';
 
@@ -125,18 +125,13 @@ export class IngestApi extends Construct {
     });
 
     this.alarms = [
-      new cloudwatch.Alarm(this, 'ServerErrorAlarm', {
+      opsAlarm(this, 'ServerErrorAlarm', {
         alarmName: `${config.prefix}-ingest-api-5xx`,
         alarmDescription: 'The ingest API answered with server errors (events may not have been accepted)',
-        metric: this.api.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        metric: this.api.metricServerError({ statistic: 'Sum', period: FIVE_MINUTES }),
+        topic: props.alarmTopic,
       }),
     ];
-    const action = new cwActions.SnsAction(props.alarmTopic);
-    for (const alarm of this.alarms) alarm.addAlarmAction(action);
   }
 
   private createWebAcl(config: StageConfig): wafv2.CfnWebACL {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { IngestStack } from '../ingest/ingest-stack';
 import type { PipelineStack } from '../pipeline/pipeline-stack';
+import { FIVE_MINUTES } from '../shared/alarms';
 import { pipelineMetric } from './pipeline-metric-alarms';
 
 export interface OpsDashboardProps {
@@ -13,8 +14,6 @@ export interface OpsDashboardProps {
   /** every alarm of the app, for the status widget */
   alarms: cloudwatch.IAlarm[];
 }
-
-const FIVE_MIN = Duration.minutes(5);
 
 /** One CloudWatch dashboard with a row per stage of the flow: ingest, stream, pipeline, data quality, alarms. */
 export class OpsDashboard extends Construct {
@@ -26,7 +25,7 @@ export class OpsDashboard extends Construct {
     const { stream, delivery } = props.ingest.events;
     const sm = props.pipeline.pipeline.stateMachine;
     const fns = [...props.pipeline.functions.functions.values()];
-    const sum = { statistic: 'Sum', period: FIVE_MIN };
+    const sum = { statistic: 'Sum', period: FIVE_MINUTES };
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${props.config.prefix}-operations`,
@@ -39,18 +38,18 @@ export class OpsDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Ingest API requests and errors',
         left: [api.metricCount(sum), api.metricClientError(sum), api.metricServerError(sum)],
-        right: [api.metricLatency({ statistic: 'p99', period: FIVE_MIN })],
+        right: [api.metricLatency({ statistic: 'p99', period: FIVE_MINUTES })],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Kinesis: records in, iterator age, write throttling',
         left: [stream.metricIncomingRecords(sum), stream.metricWriteProvisionedThroughputExceeded(sum)],
-        right: [stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: FIVE_MIN })],
+        right: [stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: FIVE_MINUTES })],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Firehose: delivery freshness (s) and records delivered',
-        left: [delivery.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MIN })],
+        left: [delivery.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES })],
         right: [delivery.metric('DeliveryToS3.Records', sum)],
         width: 8,
       }),

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import { opsAlarm } from '../shared/alarms';
 import { METRICS_NAMESPACE } from '../shared/lake-function';
 import { PIPELINE_SERVICE } from '../pipeline/pipeline-functions';
 
@@ -34,21 +34,11 @@ export class PipelineMetricAlarms extends Construct {
     super(scope, id);
     const { config } = props;
     const alarm = (name: PipelineMetricName, threshold: number, description: string): cloudwatch.Alarm =>
-      new cloudwatch.Alarm(this, name, {
-        alarmName: `${config.prefix}-${name}`,
-        alarmDescription: description,
-        metric: pipelineMetric(name),
-        threshold,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      opsAlarm(this, name, { alarmName: `${config.prefix}-${name}`, alarmDescription: description, metric: pipelineMetric(name), threshold, topic: props.alarmTopic });
     this.alarms = {
       QuarantineRate: alarm('QuarantineRate', config.pipeline.quarantineAlertRate, 'Share of a batch quarantined above the data-quality threshold'),
       StockoutCount: alarm('StockoutCount', config.observability.stockoutThreshold, 'More store x SKU pairs at critical stock than expected'),
       ReconciliationGap: alarm('ReconciliationGap', config.observability.reconciliationGapThreshold, 'Raw, curated and warehouse counts or revenue disagree'),
     };
-    const action = new cwActions.SnsAction(props.alarmTopic);
-    for (const a of Object.values(this.alarms)) a.addAlarmAction(action);
   }
 }

@@ -1,6 +1,5 @@
 import { readdirSync } from 'node:fs';
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -15,6 +14,7 @@ import { ACCEPTED_IDS_PREFIX, curatedPartitionPrefix, PRODUCTS_KEY, runPrefix, s
 import { runRecordKeys } from '../../../functions/lib/pipeline/state';
 import { STAGED_EVENTS_GLOB } from '../../../functions/validate-batch/validate-batch';
 import type { StageConfig } from '../config';
+import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeGrantedWildcards, acknowledgeWildcards } from '../shared/iam-findings';
 import { acknowledge } from '../shared/nag';
 import { projectPath } from '../shared/paths';
@@ -139,7 +139,7 @@ export class CurateGlueJob extends Construct {
         }),
       ],
     });
-    this.alarm = new cloudwatch.Alarm(this, 'FailedRunsAlarm', {
+    this.alarm = opsAlarm(this, 'FailedRunsAlarm', {
       alarmName: `${jobName}-failed-runs`,
       alarmDescription: 'Glue curate job runs failed',
       metric: new cloudwatch.Metric({
@@ -147,13 +147,9 @@ export class CurateGlueJob extends Construct {
         metricName: 'TriggeredRules',
         dimensionsMap: { RuleName: this.failureRule.ruleName },
         statistic: 'Sum',
-        period: Duration.minutes(5),
+        period: FIVE_MINUTES,
       }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      topic: props.alarmTopic,
     });
-    this.alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
   }
 }

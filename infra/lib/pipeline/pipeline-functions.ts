@@ -12,7 +12,7 @@ import { LakeFunction } from '../shared/lake-function';
 import { acknowledge } from '../shared/nag';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { tagAsWarehouseLoader } from '../warehouse/warehouse-access';
-import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from './athena-access';
+import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from '../shared/athena-workgroup';
 import type { DuckDbLayer } from './duckdb-layer';
 import { PIPELINE_STEPS, type PipelineStepSpec } from './pipeline-steps';
 

@@ -5,7 +5,7 @@ import type { AlertTopics } from '../consumers/alert-topics';
 import type { LakeStack } from '../lake/lake-stack';
 import { handlerEntry } from '../shared/paths';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
-import { AthenaWorkgroup } from './athena-access';
+import { AthenaWorkgroup } from '../shared/athena-workgroup';
 import { CurateGlueJob } from './curate-glue-job';
 import { DuckDbLayer } from './duckdb-layer';
 import { PipelineFunctions } from './pipeline-functions';

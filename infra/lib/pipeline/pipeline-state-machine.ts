@@ -1,6 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as glue from 'aws-cdk-lib/aws-glue';
@@ -11,13 +10,14 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { AlertTopics } from '../consumers/alert-topics';
+import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeWildcards } from '../shared/iam-findings';
 import { acknowledge } from '../shared/nag';
 import { METRICS_NAMESPACE } from '../shared/lake-function';
 import { projectPath } from '../shared/paths';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { tagAsWarehouseLoader } from '../warehouse/warehouse-access';
-import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from './athena-access';
+import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from '../shared/athena-workgroup';
 import type { PipelineFunctions } from './pipeline-functions';
 import { PIPELINE_STEPS } from './pipeline-steps';
 
@@ -107,26 +107,30 @@ export class PipelineStateMachine extends Construct {
       ),
       metricValue: '1',
       defaultValue: 0,
-    }).metric({ statistic: 'Sum', period: Duration.minutes(5) });
+    }).metric({ statistic: 'Sum', period: FIVE_MINUTES });
 
-    const alarm = (alarmId: string, suffix: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
-      new cloudwatch.Alarm(this, alarmId, {
-        alarmName: `${name}-${suffix}`,
-        alarmDescription: description,
-        metric,
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    const period = { statistic: 'Sum', period: Duration.minutes(5) };
+    const period = { statistic: 'Sum', period: FIVE_MINUTES };
+    const topic = props.topics.ops;
     this.alarms = [
-      alarm('FailedAlarm', 'executions-failed', 'A pipeline execution failed (the ops topic has the error)', this.stateMachine.metricFailed(period)),
-      alarm('TimedOutAlarm', 'executions-timed-out', 'A pipeline execution timed out', this.stateMachine.metricTimedOut(period)),
-      alarm('WarehouseLoadAlarm', 'warehouse-load-failed', 'The Redshift Data API reported a failed warehouse load', this.warehouseLoadFailures),
+      opsAlarm(this, 'FailedAlarm', {
+        alarmName: `${name}-executions-failed`,
+        alarmDescription: 'A pipeline execution failed (the ops topic has the error)',
+        metric: this.stateMachine.metricFailed(period),
+        topic,
+      }),
+      opsAlarm(this, 'TimedOutAlarm', {
+        alarmName: `${name}-executions-timed-out`,
+        alarmDescription: 'A pipeline execution timed out',
+        metric: this.stateMachine.metricTimedOut(period),
+        topic,
+      }),
+      opsAlarm(this, 'WarehouseLoadAlarm', {
+        alarmName: `${name}-warehouse-load-failed`,
+        alarmDescription: 'The Redshift Data API reported a failed warehouse load',
+        metric: this.warehouseLoadFailures,
+        topic,
+      }),
     ];
-    const action = new cwActions.SnsAction(props.topics.ops);
-    for (const a of this.alarms) a.addAlarmAction(action);
   }
 
   private grantTasks(props: PipelineStateMachineProps): void {

@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CURATED_PREFIX, QUARANTINE_PREFIX } from '../../../functions/lib/lake-layout';
-import { acknowledgeWildcards } from '../shared/iam-findings';
+import { acknowledgeWildcards } from './iam-findings';
 
 export interface AthenaWorkgroupProps {
   name: string;

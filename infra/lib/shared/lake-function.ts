@@ -1,7 +1,6 @@
 import { basename, join } from 'node:path';
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -9,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import { FIVE_MINUTES, opsAlarm } from './alarms';
 import { acknowledge } from './nag';
 import { acknowledgeWildcards } from './iam-findings';
 import { PROJECT_ROOT } from './paths';
@@ -120,43 +120,30 @@ export class LakeFunction extends Construct {
     acknowledge(this.role, 'xrayTracing');
     acknowledgeWildcards(this.role, 'logStreams', { resources: [`${this.logGroup.logGroupArn}:*`] });
 
-    this.alarms = [this.errorRateAlarm(functionName), this.throttleAlarm(functionName)];
-    const action = new cwActions.SnsAction(props.alarmTopic);
-    for (const alarm of this.alarms) alarm.addAlarmAction(action);
-  }
-
-  /** errors * 100 / invocations above 5% in 2 of 3 five-minute periods; no invocations is not an alarm. */
-  private errorRateAlarm(functionName: string): cloudwatch.Alarm {
-    const rate = new cloudwatch.MathExpression({
+    const fiveMinuteSum = { statistic: 'Sum', period: FIVE_MINUTES };
+    // errors * 100 / invocations above 5% in 2 of 3 five-minute periods; no invocations is not an alarm.
+    const errorRate = new cloudwatch.MathExpression({
       expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-      usingMetrics: {
-        errors: this.fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
-        invocations: this.fn.metricInvocations({ statistic: 'Sum', period: Duration.minutes(5) }),
-      },
+      usingMetrics: { errors: this.fn.metricErrors(fiveMinuteSum), invocations: this.fn.metricInvocations(fiveMinuteSum) },
       label: 'error rate %',
-      period: Duration.minutes(5),
+      period: FIVE_MINUTES,
     });
-    return new cloudwatch.Alarm(this, 'ErrorRateAlarm', {
-      alarmName: `${functionName}-error-rate`,
-      alarmDescription: `${functionName}: more than 5% of invocations failed`,
-      metric: rate,
-      threshold: 5,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-  }
-
-  private throttleAlarm(functionName: string): cloudwatch.Alarm {
-    return new cloudwatch.Alarm(this, 'ThrottleAlarm', {
-      alarmName: `${functionName}-throttles`,
-      alarmDescription: `${functionName}: invocations were throttled`,
-      metric: this.fn.metricThrottles({ statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.alarms = [
+      opsAlarm(this, 'ErrorRateAlarm', {
+        alarmName: `${functionName}-error-rate`,
+        alarmDescription: `${functionName}: more than 5% of invocations failed`,
+        metric: errorRate,
+        threshold: 5,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        topic: props.alarmTopic,
+      }),
+      opsAlarm(this, 'ThrottleAlarm', {
+        alarmName: `${functionName}-throttles`,
+        alarmDescription: `${functionName}: invocations were throttled`,
+        metric: this.fn.metricThrottles(fiveMinuteSum),
+        topic: props.alarmTopic,
+      }),
+    ];
   }
 }
