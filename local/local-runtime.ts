@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { settingsFromEnv, type Runtime } from '../functions/lib/runtime';
 import { FsObjectStore } from './adapters/fs-object-store';
+import { MetricLog } from './adapters/metric-log';
 import { OutboxNotifier } from './adapters/outbox-notifier';
 import { HtmlDashboardPublisher } from './dashboards/html-dashboard';
 import { CuratedQueryEngine } from './engine/curated-engine';
@@ -28,6 +29,7 @@ export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEn
     warehouse,
     curatedQuery,
     dashboards: new HtmlDashboardPublisher(root, warehouse),
+    metrics: new MetricLog(root),
     // locally every core validates unless VALIDATE_WORKERS says otherwise
     settings: settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), ...env }),
     close: async () => {

@@ -47,3 +47,14 @@ export interface Warehouse {
 export interface QueryEngine {
   query(sql: string): Promise<Row[]>;
 }
+
+export interface Metric {
+  name: string;
+  value: number;
+  unit: 'Count' | 'Percent' | 'None';
+}
+
+/** The pipeline's own health figures (CloudWatch namespace RetailLake in the cloud; the metric log locally). */
+export interface MetricsPublisher {
+  publish(metrics: Metric[]): Promise<void>;
+}

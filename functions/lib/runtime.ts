@@ -1,4 +1,4 @@
-import type { Notifier, ObjectStore, QueryEngine, Warehouse } from './ports';
+import type { MetricsPublisher, Notifier, ObjectStore, QueryEngine, Warehouse } from './ports';
 
 /** Local directory access to lake prefixes, for the steps that run DuckDB over files. */
 export interface LakeFiles {
@@ -37,6 +37,7 @@ export interface Runtime {
   warehouse: Warehouse;
   curatedQuery: QueryEngine;
   dashboards: DashboardPublisher;
+  metrics: MetricsPublisher;
   settings: PipelineSettings;
 }
 

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /** Loads a TypeScript entry through tsx's require hook inside the worker (also under jest, which has its own
@@ -15,4 +17,10 @@ export function startWorker(entry: string, workerData: Record<string, unknown>):
     workerData: { ...workerData, __entry: entry, __tsxApi: require.resolve('tsx/cjs/api') },
     execArgv: [],
   });
+}
+
+/** The worker script `name` beside the caller: the bundled `.js` in a Lambda package, else the `.ts` source. */
+export function workerEntry(dir: string, name: string): string {
+  const bundled = join(dir, `${name}.js`);
+  return existsSync(bundled) ? bundled : join(dir, `${name}.ts`);
 }

@@ -10,7 +10,7 @@ import { loadReferenceTexts } from '../lib/pipeline/load-reference';
 import { runRecordKeys, type BatchManifest, type ValidationResult } from '../lib/pipeline/state';
 import { parseProductsCsv, parseStoresCsv } from '../lib/reference/reference-data';
 import type { LakeFiles } from '../lib/runtime';
-import { startWorker } from '../lib/typescript-worker';
+import { startWorker, workerEntry } from '../lib/typescript-worker';
 import { validateObject, type ObjectVerdicts } from './validate-records';
 import type { ValidateTask } from './validate-worker';
 
@@ -69,7 +69,7 @@ async function validateObjects(
     }
     return results;
   }
-  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => startWorker(join(__dirname, 'validate-worker.ts'), reference));
+  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => startWorker(workerEntry(__dirname, 'validate-worker'), reference));
   let next = 0;
   try {
     await Promise.all(
@@ -142,6 +142,7 @@ export async function validateBatch(
       quarantined,
       byReason,
       quarantineRate,
+      dataQualityAlert: quarantineRate > alertRate,
       dataQualityMessage:
         `Batch ${batchId}: ${quarantined} of ${received} records quarantined (${(quarantineRate * 100).toFixed(1)}%, ` +
         `threshold ${(alertRate * 100).toFixed(1)}%). By reason: ${reasons || 'none'}. See ${QUARANTINE_PREFIX}.`,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRODUCTS_CSV, STORES_CSV, sale } from '../helpers/lake-fixture';
@@ -41,5 +41,11 @@ describe('retail-lake CLI', () => {
     const q = cli(lake, 'query', '--format', 'json', 'SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY reason');
     expect(q.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ reason: 'malformed_json', n: 1 }, { reason: 'unknown_store', n: 1 }]);
     expect(cli(lake, 'status').stdout).toMatch(/OK {4}PipelineFailed/);
+    // 2 of 3 records quarantined: above the 5% threshold, the state machine publishes a data-quality alert
+    const outbox = readFileSync(join(lake, 'control/alerts/outbox.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { topic: string; message: string });
+    const dq = outbox.filter((m) => m.topic === 'data-quality');
+    expect(dq).toHaveLength(1);
+    expect(dq[0].message).toMatch(/2 of 3 records quarantined \(66\.7%, threshold 5\.0%\)/);
+    expect(outbox.filter((m) => m.topic === 'ops')).toHaveLength(1); // the failed run before the reference data
   });
 });

@@ -1,4 +1,4 @@
-import type { Notification, Notifier, QueryEngine, Row, Warehouse } from '../../functions/lib/ports';
+import type { Metric, MetricsPublisher, Notification, Notifier, QueryEngine, Row, Warehouse } from '../../functions/lib/ports';
 import type { DashboardPublisher } from '../../functions/lib/runtime';
 
 /** Keeps what was published, for assertions. */
@@ -19,5 +19,12 @@ export class Unreachable implements Warehouse, QueryEngine, DashboardPublisher {
   }
   async refresh(): Promise<string[]> {
     throw new Error('unexpected dashboard refresh');
+  }
+}
+
+export class MemoryMetrics implements MetricsPublisher {
+  readonly published: Metric[] = [];
+  async publish(metrics: Metric[]): Promise<void> {
+    this.published.push(...metrics);
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
 import { readOutbox } from '../../local/adapters/outbox-notifier';
+import { metricLogPath } from '../../local/adapters/metric-log';
 import { ingestFiles } from '../../local/cli/ingest-command';
 import { createLocalRuntime, type LocalRuntime } from '../../local/local-runtime';
 import { runPipeline, type PipelineRunResult } from '../../local/pipeline/local-runner';
@@ -86,6 +87,16 @@ describe('the pipeline end to end through the local Step Functions runner', () =
     const dashboard = (first.output as { dashboards: { locations: string[] } }).dashboards.locations[0];
     expect(existsSync(dashboard)).toBe(true);
     expect(readFileSync(dashboard, 'utf8')).not.toMatch(/<script[^>]+src=/);
+  });
+
+  it('publishes the pipeline metrics to the metric log, and no data-quality alert under the 5% threshold', async () => {
+    const metrics = readFileSync(metricLogPath(root), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { name: string; value: number });
+    const byName = Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+    expect(byName.QuarantineRate).toBeCloseTo((first.output as { validation: { quarantineRate: number } }).validation.quarantineRate, 10);
+    expect(byName.QuarantineRate).toBeLessThan(0.05);
+    expect(byName.ReconciliationGap).toBe(0);
+    expect(byName.StockoutCount).toBe((first.output as { risk: { critical: number } }).risk.critical);
+    expect(await readOutbox(root, 'data-quality')).toEqual([]);
   });
 
   it('a replay of the same files and a re-run leave every total unchanged', async () => {

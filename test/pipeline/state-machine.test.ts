@@ -5,7 +5,7 @@ import { PIPELINE_FUNCTIONS } from '../../functions/lib/pipeline/pipeline-functi
 import { FsObjectStore } from '../../local/adapters/fs-object-store';
 import { loadLocalDefinition, taskStates } from '../../local/pipeline/asl-resources';
 import { runPipeline } from '../../local/pipeline/local-runner';
-import { MemoryNotifier, Unreachable } from '../helpers/memory-adapters';
+import { MemoryMetrics, MemoryNotifier, Unreachable } from '../helpers/memory-adapters';
 import { putRaw, sale, tempLake } from '../helpers/lake-fixture';
 
 // asl-validator ships no types: validator(definition, options) -> { isValid, errors }
@@ -35,7 +35,7 @@ describe('local runner', () => {
   function runtimeFor(root: string, notifier: MemoryNotifier): Runtime {
     const store = new FsObjectStore(root);
     const none = new Unreachable();
-    return { mode: 'local', store, files: store, notifier, warehouse: none, curatedQuery: none, dashboards: none, settings: settingsFromEnv({}) };
+    return { mode: 'local', store, files: store, notifier, warehouse: none, curatedQuery: none, dashboards: none, metrics: new MemoryMetrics(), settings: settingsFromEnv({}) };
   }
 
   it('with nothing in the raw zone, succeeds doing nothing', async () => {

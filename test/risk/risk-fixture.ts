@@ -73,6 +73,7 @@ export function testRuntime(root: string, warehouse: Warehouse, notifier: Notifi
     warehouse,
     curatedQuery,
     dashboards: { refresh: unused('dashboards') },
+    metrics: { publish: unused('metrics') },
     settings: { ...settingsFromEnv({}), ...settings },
   };
 }

@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { settingsFromEnv, type Runtime } from '../runtime';
 import { AthenaQueryEngine } from './athena-query-engine';
+import { EmfMetricsPublisher } from './emf-metrics';
 import { requireEnv } from './env';
 import { dataSetIdsFromEnv, QuickSightDashboards } from './quicksight-dashboards';
 import { RedshiftDataWarehouse } from './redshift-data-warehouse';
@@ -75,6 +76,7 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv, clients: AwsClients = d
         return new QuickSightDashboards(clients.quickSight, { accountId, dataSetIds }).refresh();
       },
     },
+    metrics: new EmfMetricsPublisher(env),
     settings: settingsFromEnv(env),
   };
 }

@@ -25,6 +25,8 @@ export interface ValidationResult {
   quarantined: number;
   byReason: Partial<Record<RejectReason, number>>;
   quarantineRate: number;
+  /** quarantineRate above the stage's threshold: the state machine publishes dataQualityMessage */
+  dataQualityAlert: boolean;
   dataQualityMessage: string;
   stagedKey: string;
 }
