@@ -175,14 +175,14 @@ describe('warehouse load from curated Parquet', () => {
   });
 
   it('coarser COPY prefixes give the same warehouse', async () => {
-    for (const limit of [30, 19]) {
+    for (const limit of [40, 29]) {
       const plan = buildLoadStatements(AFFECTED, SOURCE, limit);
       expect(plan.statements.length).toBeLessThanOrEqual(limit);
       await w.execute(plan.statements);
       expect(await warehouseTotals(w)).toEqual(await curatedTotals(lake.root));
     }
-    expect(buildLoadStatements(AFFECTED, SOURCE, 30).prefixLevel).toBe('day');
-    expect(buildLoadStatements(AFFECTED, SOURCE, 19).prefixLevel).toBe('month');
+    expect(buildLoadStatements(AFFECTED, SOURCE, 40).prefixLevel).toBe('day');
+    expect(buildLoadStatements(AFFECTED, SOURCE, 29).prefixLevel).toBe('month');
   });
 
   it('dim_calendar covers the date range with weekday, weekend, week, quarter and 4-4-5 fiscal period', async () => {
