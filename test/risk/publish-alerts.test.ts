@@ -1,6 +1,6 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import type { PipelineState } from '../../functions/lib/pipeline/state';
-import { snsSubject, storeAlertMessages } from '../../functions/lib/risk/alert-message';
+import { MAX_LISTED_SKUS, snsSubject, storeAlertMessages } from '../../functions/lib/risk/alert-message';
 import { worstSeverity, type AlertList, type StockAlert } from '../../functions/lib/risk/alerts';
 import { suggestedReorderQty } from '../../functions/lib/risk/reorder';
 import { setRuntime } from '../../functions/lib/runtime';
@@ -94,6 +94,18 @@ describe('publish alerts', () => {
     expect(s2.indexOf(' A ')).toBeLessThan(s2.indexOf(' B '));
     expect(worstSeverity(['high', 'high'])).toBe('high');
     expect(worstSeverity(['high', 'critical'])).toBe('critical');
+  });
+
+  it('keeps a store message under the SNS size limit by listing the most urgent SKUs', () => {
+    const many = Array.from({ length: MAX_LISTED_SKUS + 40 }, (_, i) =>
+      alert({ store_id: 'S1', sku: `SKU-${String(i).padStart(5, '0')}`, severity: 'high', days_of_supply: 1 + i / 1000, product_name: 'p'.repeat(256) }),
+    );
+    const [m] = storeAlertMessages(list(many), 7);
+    expect(m.skus).toBe(MAX_LISTED_SKUS + 40);
+    expect(Buffer.byteLength(m.notification.message)).toBeLessThan(256 * 1024);
+    expect(m.notification.message).toContain('... and 40 more (less urgent) SKUs.');
+    expect(m.notification.message).toContain(`SKU-${String(MAX_LISTED_SKUS - 1).padStart(5, '0')}`);
+    expect(m.notification.message).not.toContain(`SKU-${String(MAX_LISTED_SKUS).padStart(5, '0')}`);
   });
 
   it('suggests a reorder quantity covering lead time plus safety stock, never negative', () => {

@@ -23,6 +23,9 @@ function table(header: string[], rows: string[][], rightAligned: boolean[]): str
 
 const fmt = (n: number | null, digits = 1): string => (n === null ? '-' : n.toFixed(digits));
 
+/** ~150 bytes a row (product names up to 256 characters can make rows longer): well under SNS's 256 KB. */
+export const MAX_LISTED_SKUS = 500;
+
 export interface StoreAlertMessage {
   notification: Notification;
   storeId: string;
@@ -42,7 +45,9 @@ export function storeAlertMessages(list: AlertList, safetyDays: number): StoreAl
     const severity = worstSeverity(alerts.map((a) => a.severity));
     const storeName = alerts[0].store_name;
     const critical = alerts.filter((a) => a.severity === 'critical').length;
-    const rows = alerts.map((a) => [
+    // SNS takes at most 256 KB per message: list the most urgent SKUs, say how many more there are.
+    const listed = alerts.slice(0, MAX_LISTED_SKUS);
+    const rows = listed.map((a) => [
       a.severity.toUpperCase(),
       a.sku,
       a.product_name,
@@ -56,6 +61,7 @@ export function storeAlertMessages(list: AlertList, safetyDays: number): StoreAl
       `${alerts.length} SKU${alerts.length === 1 ? '' : 's'} need reordering: ${critical} critical, ${alerts.length - critical} high.`,
       '',
       table(['severity', 'sku', 'product', 'on hand', 'days of supply', 'daily demand', 'reorder qty'], rows, [false, false, false, true, true, true, true]),
+      ...(alerts.length > listed.length ? [`... and ${alerts.length - listed.length} more (less urgent) SKUs.`] : []),
       '',
       `Days of supply = estimated on hand / average daily demand over the last ${list.thresholds.demandWindowDays} business days;`,
       `critical below ${list.thresholds.criticalDays} days, high below ${list.thresholds.highDays} days.`,
