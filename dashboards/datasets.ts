@@ -63,23 +63,10 @@ const INVENTORY_RISK: DatasetDefinition = {
   name: 'inventory_risk',
   title: 'At-risk SKUs',
   description: 'SKUs whose estimated days of supply are below the high threshold, as of the latest stock-risk date.',
-  sql: `SELECT
-  r.date_key AS as_of_date,
-  r.store_id,
-  COALESCE(s.store_name, r.store_id) AS store_name,
-  r.sku,
-  COALESCE(p.product_name, r.sku) AS product_name,
-  r.on_hand_qty,
-  r.avg_daily_demand,
-  r.days_of_supply,
-  r.risk_flag AS severity,
-  p.lead_time_days
-FROM fact_inventory_snapshot r
-LEFT JOIN dim_store s ON s.store_id = r.store_id
-LEFT JOIN dim_product p ON p.sku = r.sku
-WHERE r.date_key = (SELECT MAX(date_key) FROM fact_inventory_snapshot)
-  AND r.risk_flag IN ('critical', 'high')
-ORDER BY CASE WHEN r.risk_flag = 'critical' THEN 0 ELSE 1 END, r.days_of_supply, r.store_id, r.sku`,
+  sql: `SELECT as_of_date, store_id, store_name, sku, product_name, on_hand_qty, avg_daily_demand, days_of_supply, severity, lead_time_days
+FROM v_inventory_risk
+WHERE as_of_date = (SELECT MAX(date_key) FROM fact_inventory_snapshot)
+ORDER BY CASE WHEN severity = 'critical' THEN 0 ELSE 1 END, days_of_supply, store_id, sku`,
   columns: [
     { name: 'as_of_date', type: 'date', label: 'As of' },
     { name: 'store_id', type: 'string', label: 'Store' },

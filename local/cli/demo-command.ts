@@ -73,7 +73,7 @@ export async function demoCommand(lakeRoot: string, opts: DemoOptions): Promise<
   const rejected = Object.entries(sent.rejectedByReason).map(([r, c]) => `${r} ${c}`).join(', ');
   process.stdout.write(
     `\nretail-lake demo: ${opts.stores} stores, ${opts.skus} SKUs, ${opts.days} days (seed ${opts.seed}) in ${seconds.toFixed(1)} s\n` +
-      `simulated           ${simulated.events.toLocaleString('en-US')} events (${simulated.transactions.toLocaleString('en-US')} sales, ${simulated.returns} returns, ${simulated.snapshots + simulated.adjustments} inventory events; faults injected: ${Object.entries(simulated.byKind).filter(([k]) => k !== 'valid').map(([k, v]) => `${k} ${v}`).join(', ')})\n` +
+      `simulated           ${simulated.events.toLocaleString('en-US')} events (${simulated.transactions.toLocaleString('en-US')} sales, ${simulated.returns.toLocaleString('en-US')} returns, ${(simulated.snapshots + simulated.adjustments).toLocaleString('en-US')} inventory events; faults injected: ${Object.entries(simulated.byKind).filter(([k]) => k !== 'valid').map(([k, v]) => `${k} ${v}`).join(', ')})\n` +
       `ingest API          ${sent.accepted.toLocaleString('en-US')} accepted, ${sent.rejected.toLocaleString('en-US')} rejected at the door${rejected ? ` (${rejected})` : ''}; every record went on to raw/\n\n`,
   );
   await printRunReport(resolve(lakeRoot), result);

@@ -188,3 +188,23 @@ CREATE TABLE IF NOT EXISTS stg_product (
   lead_time_days INTEGER
 )
 DISTSTYLE ALL;
+
+-- The at-risk SKUs (critical or high) of every stock-risk date, with their store and product: what the
+-- low-stock alerts (at_risk_skus.sql) and the inventory-risk dashboard dataset both read.
+CREATE OR REPLACE VIEW v_inventory_risk AS
+SELECT
+  r.date_key AS as_of_date,
+  r.store_id,
+  COALESCE(s.store_name, r.store_id) AS store_name,
+  r.sku,
+  COALESCE(p.product_name, r.sku) AS product_name,
+  r.on_hand_qty,
+  r.reorder_point,
+  r.avg_daily_demand,
+  r.days_of_supply,
+  r.risk_flag AS severity,
+  p.lead_time_days
+FROM fact_inventory_snapshot r
+LEFT JOIN dim_store s ON s.store_id = r.store_id
+LEFT JOIN dim_product p ON p.sku = r.sku
+WHERE r.risk_flag IN ('critical', 'high');
