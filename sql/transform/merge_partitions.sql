@@ -1,5 +1,6 @@
 -- The new content of the affected partitions: the rows already there plus the new events' rows, an event's
--- rows only when none of them is there yet (they are written together), sorted by store and sku.
+-- rows only when none of them is there yet (they are written together), sorted by store and sku within each
+-- business date (ordering by the partition key first lets the partitioned writer take partitions in turn).
 -- Re-running a batch therefore changes nothing.
 -- Inputs: existing_rows, new_rows (same columns). Placeholder: columns.
 SELECT {{columns}} FROM (
@@ -8,4 +9,4 @@ SELECT {{columns}} FROM (
   SELECT {{columns}} FROM new_rows n
   WHERE NOT EXISTS (SELECT 1 FROM existing_rows e WHERE e.event_id = n.event_id)
 ) merged
-ORDER BY store_id, sku
+ORDER BY business_date, store_id, sku
