@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ALERTS_OUTBOX_KEY } from '../../functions/lib/lake-layout';
+import { readOutbox } from '../adapters/outbox-notifier';
 import type { PipelineRunResult } from '../pipeline/local-runner';
 import { FsObjectStore } from '../adapters/fs-object-store';
 import { formatTotals, lakeTotals } from './summary';
@@ -33,6 +34,15 @@ export async function printRunReport(lakeRoot: string, result: PipelineRunResult
     out.push(`low-stock alerts    ${state.alerts?.messages ?? 0} messages to ${state.alerts?.stores ?? 0} stores`);
   }
   if (state.reconcile?.summary) out.push(`reconciliation      ${state.reconcile.summary}`);
+  if ((state.alerts?.messages ?? 0) > 0) {
+    // what a store manager receives (SNS e-mail in the cloud): the latest message, its first lines
+    const latest = (await readOutbox(lakeRoot, 'low-stock')).pop();
+    if (latest) {
+      const lines = latest.message.split('\n');
+      out.push('', `Latest low-stock alert [store_id=${latest.attributes.store_id}, severity=${latest.attributes.severity}]: ${latest.subject}`, ...lines.slice(0, 9).map((l) => `  ${l}`));
+      if (lines.length > 9) out.push(`  ... ${lines.length - 9} more lines`);
+    }
+  }
   out.push(
     '',
     'Where things are',
