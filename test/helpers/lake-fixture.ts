@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,9 +17,10 @@ SKU-2,Mug,home,Acme,2.00,6.50,MugWorks,10
 SKU-3,Kettle,home,Boil,15.00,39.00,Boil Ltd,14
 `;
 
-export function tempLake(): { root: string; store: FsObjectStore } {
-  const root = mkdtempSync(join(tmpdir(), 'retail-lake-test-'));
-  return { root, store: new FsObjectStore(root) };
+/** An empty lake in a temporary folder: its root, its object store, and a way to remove it. */
+export function tempLake(name = 'test'): { root: string; store: FsObjectStore; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), `retail-lake-${name}-`));
+  return { root, store: new FsObjectStore(root), cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 export async function withReference(store: FsObjectStore): Promise<void> {

@@ -58,7 +58,7 @@ async function waitFor(check: () => boolean, ms: number): Promise<void> {
 describe('durability of acknowledged events (serve killed with SIGKILL)', () => {
   let lake: ReturnType<typeof tempLake>;
   beforeEach(() => (lake = tempLake('durability')));
-  afterEach(() => lake.remove());
+  afterEach(() => lake.cleanup());
 
   it('every event acknowledged before kill -9 is delivered afterwards, exactly once', async () => {
     const child = await startServeChild(lake.root, 3600);

@@ -38,7 +38,7 @@ describe('local firehose', () => {
   });
   afterEach(async () => {
     await stream.stop();
-    lake.remove();
+    lake.cleanup();
   });
 
   it('flush writes one gzip NDJSON object under raw/pos/YYYY/MM/DD/HH/ (delivery time, UTC), then the checkpoint', async () => {

@@ -1,13 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
-export function tempLake(name: string): { root: string; remove: () => void } {
-  const root = mkdtempSync(join(tmpdir(), `retail-lake-${name}-`));
-  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
-}
+export { tempLake } from '../helpers/lake-fixture';
 
 /** Every raw object under raw/pos/ (relative key and its NDJSON lines). */
 export function readRaw(lakeRoot: string): { key: string; lines: string[] }[] {

@@ -18,7 +18,7 @@ async function post(server: IngestServer, body: string, contentType = 'applicati
 describe('local ingest server (HTTP + handler + kinesalite + firehose)', () => {
   let lake: ReturnType<typeof tempLake>;
   beforeEach(() => (lake = tempLake('server')));
-  afterEach(() => lake.remove());
+  afterEach(() => lake.cleanup());
 
   it('acknowledges events over HTTP and delivers each exactly once to raw/pos/YYYY/MM/DD/HH/ as gzip NDJSON', async () => {
     const server = await startIngestServer({ lakeRoot: lake.root, apiKey: 'k-123' });

@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { columnDefinitions, CURATED_COLUMNS } from '../../functions/lib/curated-schema';
 import { openDuckDb, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
@@ -54,10 +53,7 @@ export const PRODUCTS: Product[] = [
   { sku: 'SKU-4', product_name: 'Tea', category: 'Grocery', brand: 'Leaf', unit_cost: 1.1, list_price: 2.2, supplier: 'Garden', lead_time_days: 3 },
 ];
 
-export function tempLake(): { root: string; cleanup: () => void } {
-  const root = mkdtempSync(join(tmpdir(), 'retail-lake-wh-'));
-  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
-}
+export { tempLake } from '../helpers/lake-fixture';
 
 export async function writeReference(root: string, stores = STORES, products = PRODUCTS): Promise<void> {
   for (const [key, text] of [
