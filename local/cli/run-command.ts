@@ -19,6 +19,7 @@ export async function runPipelineWithProgress(lakeRoot: string): Promise<{ ok: b
       const bar = progressBar('pipeline', SUCCESS_PATH_TASKS, 'steps');
       let done = 0;
       const result = await runPipeline(runtime, (e: StepEvent) => {
+        if (e.phase === 'start') bar.update(done, e.state);
         if (e.phase === 'end') bar.update(++done);
       });
       bar.stop();
