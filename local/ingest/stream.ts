@@ -2,7 +2,6 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -14,6 +13,7 @@ import kinesalite from 'kinesalite';
 import leveldown from 'leveldown';
 import { createKinesisClient } from '../../functions/lib/aws/kinesis-client';
 import { CONTROL_PREFIX } from '../../functions/lib/lake-layout';
+import { startWorker, workerEntry } from '../../functions/lib/typescript-worker';
 import { checkpointPath } from './firehose-checkpoint';
 import { installKinesaliteSpeedups } from './kinesalite-speedups';
 
@@ -123,19 +123,8 @@ async function listenOnMainThread(dir: string): Promise<Listening> {
   };
 }
 
-/** The worker loads the TypeScript entry through tsx's require hook (also under jest, which has its own). */
-const WORKER_BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-require(workerData.tsxApi).register();
-require(workerData.entry);
-`;
-
 async function listenOnWorker(dir: string): Promise<Listening> {
-  const worker = new Worker(WORKER_BOOTSTRAP, {
-    eval: true,
-    workerData: { dir, entry: join(__dirname, 'stream-worker.ts'), tsxApi: require.resolve('tsx/cjs/api') },
-    execArgv: [],
-  });
+  const worker = startWorker(workerEntry(__dirname, 'stream-worker'), { dir });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the stream worker exited (${code}) before listening`)));
