@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { ALERTS_OUTBOX_KEY, CONTROL_PREFIX, runPrefix } from '../../functions/lib/lake-layout';
+import { CONTROL_PREFIX, runPrefix } from '../../functions/lib/lake-layout';
 import { readJsonIfExists } from '../../functions/lib/pipeline/json-objects';
 import { committedRuns, totalsOf } from '../../functions/lib/pipeline/run-history';
 import { settingsFromEnv } from '../../functions/lib/runtime';
 import { FsObjectStore } from '../adapters/fs-object-store';
+import { readOutbox } from '../adapters/outbox-notifier';
 import { UsageError } from './errors';
 import { backlog, formatTotals } from './summary';
 
@@ -25,12 +26,8 @@ export async function statusCommand(lakeRoot: string, opts: { json?: boolean }):
   const lastFailure = failures[failures.length - 1];
   const reconcile = last ? await readJsonIfExists<{ balanced: boolean; summary: string }>(store, `${runPrefix(last.batchId)}reconcile.json`) : null;
   const pending = await backlog(store);
-  const outbox = (await store.getIfExists(ALERTS_OUTBOX_KEY))?.toString('utf8').split('\n').filter(Boolean) ?? [];
   const byTopic: Record<string, number> = {};
-  for (const line of outbox) {
-    const topic = (JSON.parse(line) as { topic: string }).topic;
-    byTopic[topic] = (byTopic[topic] ?? 0) + 1;
-  }
+  for (const { topic } of await readOutbox(lakeRoot)) byTopic[topic] = (byTopic[topic] ?? 0) + 1;
   const lastRate = last && last.received ? last.quarantined / last.received : 0;
   const failedSinceSuccess = lastFailure !== undefined && (!last || lastFailure.lastModified.toISOString() > last.committedAt);
   const alarms: Alarm[] = [
