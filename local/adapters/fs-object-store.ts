@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ObjectInfo, ObjectStore } from '../../functions/lib/ports';
 import type { LakeFiles } from '../../functions/lib/runtime';
+import { writeFileAtomic } from './atomic-file';
 
 /** The lake as folders: the object key is the path under the lake root, as it is the S3 key in the cloud. */
 export class FsObjectStore implements ObjectStore, LakeFiles {
@@ -19,13 +20,10 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
     return full;
   }
 
-  /** Atomic: written to a temporary sibling, then renamed, so readers never see half an object. */
+  /** Atomic and durable: a temporary sibling (which list() skips) is flushed, then renamed into place. */
   async put(key: string, body: Buffer | string): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
-    await writeFile(tmp, body);
-    await rename(tmp, path);
+    await writeFileAtomic(path, body, `${path}.tmp-${randomBytes(4).toString('hex')}`);
   }
 
   async get(key: string): Promise<Buffer> {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONTROL_PREFIX } from '../../functions/lib/lake-layout';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../adapters/atomic-file';
 
 /**
  * Where the local firehose has delivered up to, per shard. A shard is named with its starting sequence number

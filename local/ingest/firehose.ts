@@ -12,7 +12,7 @@ import {
   type _Record as KinesisRecord,
 } from '@aws-sdk/client-kinesis';
 import { rawObjectKey } from '../../functions/lib/lake-layout';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../adapters/atomic-file';
 import { type FirehoseCheckpoint, firehoseDir, readCheckpoint, writeCheckpoint } from './firehose-checkpoint';
 
 const gzip = promisify(gzipCb);
