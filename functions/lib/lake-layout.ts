@@ -28,10 +28,6 @@ export function curatedPartitionPrefix(table: CuratedTable, businessDate: string
   return `${CURATED_PREFIX}${table}/business_date=${businessDate}/`;
 }
 
-export function quarantinePrefixFor(receivedDate: string): string {
-  return `${QUARANTINE_PREFIX}received_date=${receivedDate}/`;
-}
-
 export const STORES_KEY = `${REFERENCE_PREFIX}stores/stores.csv`;
 export const PRODUCTS_KEY = `${REFERENCE_PREFIX}products/products.csv`;
 

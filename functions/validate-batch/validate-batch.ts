@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RejectReason } from '../lib/contract/types';
 import { openDuckDb, sqlString } from '../lib/duckdb/duckdb-rows';
-import { QUARANTINE_PREFIX, runPrefix, stagingPrefix } from '../lib/lake-layout';
+import { PRODUCTS_KEY, QUARANTINE_PREFIX, runPrefix, stagingPrefix, STORES_KEY } from '../lib/lake-layout';
 import type { ObjectStore } from '../lib/ports';
 import { readJson, writeJson } from '../lib/pipeline/json-objects';
 import { loadReferenceTexts } from '../lib/pipeline/load-reference';
 import { runRecordKeys, type BatchManifest, type ValidationResult } from '../lib/pipeline/state';
-import { parseProductsCsv, parseStoresCsv } from '../lib/reference/reference-data';
+import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../lib/reference/reference-data';
 import type { LakeFiles } from '../lib/runtime';
 import { startWorker, workerEntry } from '../lib/typescript-worker';
 import { validateObject, type ObjectVerdicts } from './validate-records';
@@ -54,22 +54,21 @@ async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId:
 async function validateObjects(
   store: ObjectStore,
   manifest: BatchManifest,
-  reference: { storesCsv: string; productsCsv: string },
+  reference: { storesCsv: string; productsCsv: string; ref: ReferenceData },
   stagingDir: string,
   workers: number,
 ): Promise<Counts[]> {
   const tasks = manifest.objects.map((o, index) => ({ index, key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId, partPath: join(stagingDir, partName(index)) }));
   const results: Counts[] = new Array(tasks.length);
   if (workers <= 1 || tasks.length <= 1) {
-    const ref = { stores: parseStoresCsv(reference.storesCsv), products: parseProductsCsv(reference.productsCsv) };
     for (const t of tasks) {
-      const { validText, ...counts } = validateObject(await store.get(t.key), ref, t);
+      const { validText, ...counts } = validateObject(await store.get(t.key), reference.ref, t);
       await writeFile(t.partPath, validText);
       results[t.index] = counts;
     }
     return results;
   }
-  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => startWorker(workerEntry(__dirname, 'validate-worker'), reference));
+  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => startWorker(workerEntry(__dirname, 'validate-worker'), { storesCsv: reference.storesCsv, productsCsv: reference.productsCsv }));
   let next = 0;
   try {
     await Promise.all(
@@ -107,10 +106,12 @@ export async function validateBatch(
 ): Promise<ValidationResult> {
   const keys = runRecordKeys(runPrefix(batchId));
   const manifest = await readJson<BatchManifest>(store, keys.manifest);
-  const reference = await loadReferenceTexts(store);
-  // a reference file that does not parse fails here, once, not in every worker
-  parseStoresCsv(reference.storesCsv);
-  parseProductsCsv(reference.productsCsv);
+  const texts = await loadReferenceTexts(store);
+  // parsed here once: a reference file that does not parse fails here, not in every worker
+  const reference = {
+    ...texts,
+    ref: { stores: parseStoresCsv(texts.storesCsv, STORES_KEY), products: parseProductsCsv(texts.productsCsv, PRODUCTS_KEY) },
+  };
 
   const staging = stagingPrefix(batchId);
   const stagingDir = await files.materialize(staging);

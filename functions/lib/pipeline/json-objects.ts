@@ -1,7 +1,6 @@
 import type { ObjectStore } from '../ports';
 
-export async function readJson<T>(store: ObjectStore, key: string): Promise<T> {
-  const body = await store.get(key);
+function parseJson<T>(key: string, body: Buffer): T {
   try {
     return JSON.parse(body.toString('utf8')) as T;
   } catch (err) {
@@ -9,9 +8,13 @@ export async function readJson<T>(store: ObjectStore, key: string): Promise<T> {
   }
 }
 
+export async function readJson<T>(store: ObjectStore, key: string): Promise<T> {
+  return parseJson<T>(key, await store.get(key));
+}
+
 export async function readJsonIfExists<T>(store: ObjectStore, key: string): Promise<T | null> {
   const body = await store.getIfExists(key);
-  return body === null ? null : (JSON.parse(body.toString('utf8')) as T);
+  return body === null ? null : parseJson<T>(key, body);
 }
 
 export async function writeJson(store: ObjectStore, key: string, value: unknown): Promise<void> {

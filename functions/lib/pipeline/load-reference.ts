@@ -1,6 +1,5 @@
 import { PRODUCTS_KEY, STORES_KEY } from '../lake-layout';
 import type { ObjectStore } from '../ports';
-import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../reference/reference-data';
 
 /** The reference CSVs as stored; a clear error when they were never loaded. */
 export async function loadReferenceTexts(store: ObjectStore): Promise<{ storesCsv: string; productsCsv: string }> {
@@ -11,8 +10,3 @@ export async function loadReferenceTexts(store: ObjectStore): Promise<{ storesCs
   return { storesCsv: stores.toString('utf8'), productsCsv: products.toString('utf8') };
 }
 
-/** Reads the reference data the pipeline validates against. */
-export async function loadReferenceData(store: ObjectStore): Promise<ReferenceData> {
-  const { storesCsv, productsCsv } = await loadReferenceTexts(store);
-  return { stores: parseStoresCsv(storesCsv, STORES_KEY), products: parseProductsCsv(productsCsv, PRODUCTS_KEY) };
-}
