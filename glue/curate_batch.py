@@ -115,18 +115,12 @@ spark.read.csv(s3a(ARGS["products_key"]), header=True).select("sku", F.col("unit
     "products"
 )
 
-# Staged events in arrival order, as DuckDB reads the part files (by name, then line), so "first copy" means the
-# same. Within one file the generated id grows with the offset. new_events.sql only compares seq between copies of
-# one event, so a sortable (file, offset) pair does, without a global sort.
-staged = (
-    spark.read.schema(STAGED)
-    .json(s3a(key_for(ARGS["staged_events_key"])))
-    .withColumn("_file", F.input_file_name())
-    .withColumn("_offset", F.monotonically_increasing_id())
-)
+# Staged lines are {"seq": n, "event": {...}}: seq, set by Validate, is the arrival order "first copy" refers to.
 (
-    staged.withColumn("seq", F.struct("_file", "_offset"))
-    .drop("_file", "_offset")
+    spark.read.schema(T.StructType([T.StructField("seq", T.LongType()), T.StructField("event", STAGED)]))
+    .json(s3a(key_for(ARGS["staged_events_key"])))
+    .select("seq", "event.*")
+    .cache()
     .createOrReplaceTempView("staged_events")
 )
 
@@ -142,7 +136,8 @@ spark.sql(sql_file("new_events")).cache().createOrReplaceTempView("new_events")
 spark.sql(sql_file("dated_events")).cache().createOrReplaceTempView("dated_events")
 # Unnesting is the one step each engine spells its own way (DuckDB: unnest + generate_subscripts).
 (
-    spark.table("dated_events")
+    spark.table("staged_events")
+    .join(spark.table("dated_events"), "seq")
     .where(F.col("event_type").isin("sale", "return"))
     .select(
         "event_id", "transaction_id", "store_id", "occurred_at_utc", "business_date", "event_type", "customer_id", "payment_method",

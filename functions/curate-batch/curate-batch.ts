@@ -23,12 +23,13 @@ import type { LakeFiles } from '../lib/runtime';
 import { readSql, renderSql } from '../lib/sql-files';
 import { STAGED_EVENTS_GLOB } from '../validate-batch/validate-batch';
 
-/** Columns of a staged event as read from NDJSON (explicit, never inferred). */
+/** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
 const STAGED_COLUMNS = `{
-  event_id: 'VARCHAR', event_type: 'VARCHAR', schema_version: 'INTEGER', store_id: 'VARCHAR', occurred_at: 'VARCHAR',
-  transaction_id: 'VARCHAR', customer_id: 'VARCHAR', payment_method: 'VARCHAR',
-  lines: 'STRUCT(sku VARCHAR, quantity INTEGER, unit_price DOUBLE, discount DOUBLE)[]',
-  sku: 'VARCHAR', on_hand_qty: 'INTEGER', reorder_point: 'INTEGER', quantity_change: 'INTEGER', reason: 'VARCHAR'
+  seq: 'BIGINT',
+  event: 'STRUCT(event_id VARCHAR, event_type VARCHAR, schema_version INTEGER, store_id VARCHAR, occurred_at VARCHAR,
+    transaction_id VARCHAR, customer_id VARCHAR, payment_method VARCHAR,
+    lines STRUCT(sku VARCHAR, quantity INTEGER, unit_price DOUBLE, discount DOUBLE)[],
+    sku VARCHAR, on_hand_qty INTEGER, reorder_point INTEGER, quantity_change INTEGER, reason VARCHAR)'
 }`;
 
 async function parquetFiles(dir: string): Promise<string[]> {
@@ -69,10 +70,10 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
     await conn.run(`CREATE TEMP TABLE stores AS SELECT * FROM read_csv(${sqlString(refPath(STORES_KEY))}, header = true, all_varchar = true)`);
     await conn.run(`CREATE TEMP TABLE products AS SELECT sku, CAST(unit_cost AS DOUBLE) AS unit_cost FROM read_csv(${sqlString(refPath(PRODUCTS_KEY))}, header = true, all_varchar = true)`);
 
-    // part files in raw-object order, lines in arrival order: seq is the arrival order the dedup keeps
+    // seq (set by Validate) is the arrival order the dedup keeps
     const stagedGlob = join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB);
     await conn.run(`CREATE TEMP TABLE staged_events AS
-      SELECT row_number() OVER () AS seq, * FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
+      SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
 
     // Event ids accepted by earlier batches; this batch's own file is left out so a re-run sees the same input.
     const ownIdsKey = `${ACCEPTED_IDS_PREFIX}batch=${batchId}.parquet`;
@@ -85,8 +86,9 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
     await conn.run(`CREATE TEMP VIEW new_event_lines AS
       SELECT event_id, transaction_id, store_id, occurred_at_utc, business_date, event_type, customer_id, payment_method, line_no,
              line.sku AS sku, line.quantity AS quantity, line.unit_price AS unit_price, line.discount AS discount
-      FROM (SELECT *, unnest(lines) AS line, generate_subscripts(lines, 1) AS line_no
-            FROM dated_events WHERE event_type IN ('sale', 'return'))`);
+      FROM (SELECT s.event_id, s.transaction_id, s.store_id, d.occurred_at_utc, d.business_date, s.event_type, s.customer_id,
+                   s.payment_method, unnest(s.lines) AS line, generate_subscripts(s.lines, 1) AS line_no
+            FROM staged_events s JOIN dated_events d ON d.seq = s.seq WHERE s.event_type IN ('sale', 'return'))`);
     await conn.run(`CREATE TEMP TABLE new_sales_lines AS ${readSql('transform/sales_lines.sql')}`);
     await conn.run(`CREATE TEMP TABLE new_inventory_events AS ${readSql('transform/inventory_events.sql')}`);
 

@@ -10,17 +10,23 @@ import { loadReferenceTexts } from '../lib/pipeline/load-reference';
 import { runRecordKeys, type BatchManifest, type ValidationResult } from '../lib/pipeline/state';
 import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../lib/reference/reference-data';
 import type { LakeFiles } from '../lib/runtime';
+import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntry } from '../lib/typescript-worker';
-import { validateObject, type ObjectVerdicts } from './validate-records';
+import { chunksOf, MAX_OBJECTS_PER_BATCH, rawBytes, validateChunk, type ChunkVerdicts } from './validate-records';
 import type { ValidateTask } from './validate-worker';
 
 export { rawText } from './validate-records';
 
-/** Valid records of raw object i go to `events-<i>.ndjson` in the staging folder; Curate reads them in order. */
+/** Valid records go to part files `events-<object>-<chunk>.ndjson` in the staging folder, each line
+ * `{"seq":<n>,"event":<the original line>}`; Curate reads them all. */
 export const STAGED_EVENTS_GLOB = 'events-*.ndjson';
-const partName = (index: number): string => `events-${String(index).padStart(6, '0')}.ndjson`;
+const partName = (object: number, chunk: number): string => `events-${String(object).padStart(6, '0')}-${String(chunk).padStart(6, '0')}.ndjson`;
+/** Work is handed to the threads in pieces of this size, so one large object still keeps every thread busy. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Chunks decompressed ahead of the workers (bounds the memory held for them). */
+const CHUNKS_AHEAD = 8;
 
-type Counts = Omit<ObjectVerdicts, 'validText'>;
+type Counts = Omit<ChunkVerdicts, 'validText'>;
 
 /** Quarantine rows become Parquet under quarantine/pos/received_date=YYYY-MM-DD/, one file per batch and date
  * (named by batch, so validating the same batch again rewrites the same files). */
@@ -46,48 +52,71 @@ async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId:
   }
 }
 
+/** The batch's chunks in raw order: objects read and decompressed one at a time, as the threads ask. */
+async function* batchChunks(store: ObjectStore, manifest: BatchManifest, stagingDir: string): AsyncGenerator<ValidateTask> {
+  if (manifest.objects.length > MAX_OBJECTS_PER_BATCH) {
+    throw new Error(`batch ${manifest.batchId}: ${manifest.objects.length} raw objects, more than the ${MAX_OBJECTS_PER_BATCH} a batch can number`);
+  }
+  let order = 0;
+  for (const [index, o] of manifest.objects.entries()) {
+    const bytes = await rawBytes(await store.get(o.key));
+    let n = 0;
+    for (const chunk of chunksOf(bytes, index, CHUNK_BYTES)) {
+      yield { ...chunk, order: order++, key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId, partPath: join(stagingDir, partName(index, n++)) };
+    }
+  }
+}
+
+/** Sends a task to a worker (the chunk's bytes are copied into a buffer the worker then owns) and awaits its reply. */
+function runOnWorker(worker: Worker, task: ValidateTask): Promise<Counts & { order: number; error?: string }> {
+  const bytes = new Uint8Array(task.bytes); // the chunk is a view into its object's buffer: copy it out
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    worker.once('error', onError);
+    worker.once('message', (m: Counts & { order: number; error?: string }) => {
+      worker.off('error', onError);
+      resolve(m);
+    });
+    worker.postMessage({ ...task, bytes }, [bytes.buffer]);
+  });
+}
+
 /**
- * Validates the batch's raw objects, `workers` at a time on worker threads (or on this thread when 1).
- * Objects are read here and handed over; each verdict comes back with its object's index, so the staged
- * order is the raw order whatever the threads' timing.
+ * Validates the batch's raw objects in newline-aligned chunks, `workers` at a time on worker threads (or on
+ * this thread when 1). Each verdict comes back with its chunk's position, so the counts and rejects keep the
+ * raw order whatever the threads' timing.
  */
-async function validateObjects(
+async function validateChunks(
   store: ObjectStore,
   manifest: BatchManifest,
   reference: { storesCsv: string; productsCsv: string; ref: ReferenceData },
   stagingDir: string,
   workers: number,
 ): Promise<Counts[]> {
-  const tasks = manifest.objects.map((o, index) => ({ index, key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId, partPath: join(stagingDir, partName(index)) }));
-  const results: Counts[] = new Array(tasks.length);
-  if (workers <= 1 || tasks.length <= 1) {
-    for (const t of tasks) {
-      const { validText, ...counts } = validateObject(await store.get(t.key), reference.ref, t);
-      await writeFile(t.partPath, validText);
-      results[t.index] = counts;
+  const results: Counts[] = [];
+  const chunks = batchChunks(store, manifest, stagingDir);
+  if (workers <= 1) {
+    for await (const task of chunks) {
+      const { validText, ...counts } = validateChunk(task, reference.ref, task);
+      if (validText) await writeFile(task.partPath, validText);
+      results[task.order] = counts;
     }
     return results;
   }
-  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => startWorker(workerEntry(__dirname, 'validate-worker'), { storesCsv: reference.storesCsv, productsCsv: reference.productsCsv }));
-  let next = 0;
+  // a small read-ahead queue, so decompressing the next object overlaps the threads' work on this one
+  const ahead: Promise<IteratorResult<ValidateTask>>[] = [];
+  const next = (): Promise<IteratorResult<ValidateTask>> => {
+    while (ahead.length < CHUNKS_AHEAD) ahead.push(chunks.next());
+    return ahead.shift()!;
+  };
+  const pool = Array.from({ length: workers }, () => startWorker(workerEntry(__dirname, 'validate-worker'), { storesCsv: reference.storesCsv, productsCsv: reference.productsCsv }));
   try {
     await Promise.all(
       pool.map(async (worker) => {
-        while (next < tasks.length) {
-          const t = tasks[next++];
-          const body = await store.get(t.key);
-          const reply = await new Promise<Counts & { index: number; error?: string }>((resolve, reject) => {
-            const onError = (err: Error): void => reject(err);
-            worker.once('error', onError);
-            worker.once('message', (m: Counts & { index: number; error?: string }) => {
-              worker.off('error', onError);
-              resolve(m);
-            });
-            const task: ValidateTask = { ...t, body };
-            worker.postMessage(task, [body.buffer as ArrayBuffer]);
-          });
-          if (reply.error) throw new Error(`validating ${t.key}: ${reply.error}`);
-          results[reply.index] = reply;
+        for (let item = await next(); !item.done; item = await next()) {
+          const { order, error, ...counts } = await runOnWorker(worker, item.value);
+          if (error) throw new Error(`validating ${item.value.key}: ${error}`);
+          results[order] = counts;
         }
       }),
     );
@@ -115,15 +144,17 @@ export async function validateBatch(
 
   const staging = stagingPrefix(batchId);
   const stagingDir = await files.materialize(staging);
+  // a re-run writes the batch's part files afresh
+  for (const f of await readdir(stagingDir)) if (f.startsWith('events-')) await rm(join(stagingDir, f));
   const workDir = await mkdtemp(join(tmpdir(), 'retail-lake-validate-'));
   try {
-    const perObject = await validateObjects(store, manifest, reference, stagingDir, workers);
+    const perChunk = await validateChunks(store, manifest, reference, stagingDir, workers);
     await files.replacePrefix(staging, stagingDir);
 
     let received = 0;
     let valid = 0;
     const byReason: Partial<Record<RejectReason, number>> = {};
-    for (const r of perObject) {
+    for (const r of perChunk) {
       received += r.received;
       valid += r.valid;
       for (const [reason, n] of Object.entries(r.byReason) as [RejectReason, number][]) byReason[reason] = (byReason[reason] ?? 0) + n;
@@ -131,7 +162,7 @@ export async function validateBatch(
     const quarantined = received - valid;
     if (quarantined > 0) {
       const rejectsPath = join(workDir, 'rejects.ndjson');
-      await writeFile(rejectsPath, perObject.map((r) => r.rejectsText).join(''));
+      await writeFile(rejectsPath, perChunk.map((r) => r.rejectsText).join(''));
       await writeQuarantine(store, rejectsPath, batchId, workDir);
     }
     const quarantineRate = received === 0 ? 0 : quarantined / received;

@@ -1,37 +1,76 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzip, gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
 import { checkReferences } from '../lib/contract/check-reference';
 import type { RejectReason } from '../lib/contract/types';
 import { parseEventText } from '../lib/contract/validate-event';
 import type { ReferenceData } from '../lib/reference/reference-data';
 
+const gunzipAsync = promisify(gunzip);
+const isGzip = (body: Uint8Array): boolean => body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
+
 /** Raw objects are gzip NDJSON as Firehose writes them; batch files dropped by `ingest` may be plain. */
 export function rawText(body: Uint8Array): string {
-  const gz = body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
-  return Buffer.from(gz ? gunzipSync(body) : body).toString('utf8');
+  return Buffer.from(isGzip(body) ? gunzipSync(body) : body).toString('utf8');
 }
 
-export interface ObjectVerdicts {
+/** The NDJSON bytes of a raw object, decompressed off the JavaScript thread (zlib runs on libuv's pool). */
+export async function rawBytes(body: Uint8Array): Promise<Buffer> {
+  return isGzip(body) ? gunzipAsync(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+/**
+ * Every record of a batch gets a sequence number that orders it as it arrived: raw object i starts at
+ * i * OBJECT_SEQ_SPAN and each line adds its offset in the object. Curate keeps the first copy of an event by
+ * it. The span (64 GiB) is far above any raw object, and 2^53 / span leaves room for 131,072 objects a batch.
+ */
+export const OBJECT_SEQ_SPAN = 2 ** 36;
+export const MAX_OBJECTS_PER_BATCH = Math.floor(Number.MAX_SAFE_INTEGER / OBJECT_SEQ_SPAN);
+
+/** One newline-aligned piece of a raw object (the unit a Validate worker takes). */
+export interface RawChunk {
+  bytes: Uint8Array;
+  /** sequence number of the chunk's first byte */
+  seqBase: number;
+}
+
+/** Splits an object's NDJSON bytes at newlines into pieces of about `size` bytes (a line is never cut). */
+export function* chunksOf(bytes: Buffer, objectIndex: number, size: number): Generator<RawChunk> {
+  let start = 0;
+  while (start < bytes.length) {
+    let end = Math.min(start + size, bytes.length);
+    if (end < bytes.length) {
+      const newline = bytes.indexOf(10, end - 1);
+      end = newline === -1 ? bytes.length : newline + 1;
+    }
+    yield { bytes: bytes.subarray(start, end), seqBase: objectIndex * OBJECT_SEQ_SPAN + start };
+    start = end;
+  }
+}
+
+export interface ChunkVerdicts {
   received: number;
   valid: number;
   byReason: Partial<Record<RejectReason, number>>;
-  /** the valid records' original lines, newline-terminated */
+  /** the valid records as staged NDJSON: `{"seq":<n>,"event":<the original line>}`, newline-terminated */
   validText: string;
   /** one JSON line per rejected record: reason, detail, raw (the original text), received_at, source_key, batch_id */
   rejectsText: string;
 }
 
-/** Validates every record (line) of one raw object against the contract and the reference data. */
-export function validateObject(body: Uint8Array, ref: ReferenceData, source: { key: string; receivedAt: string; batchId: string }): ObjectVerdicts {
-  const text = rawText(body);
+/** Validates every record (line) of one chunk against the contract and the reference data. */
+export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key: string; receivedAt: string; batchId: string }): ChunkVerdicts {
+  const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
   const valid: string[] = [];
   const rejects: string[] = [];
   const byReason: Partial<Record<RejectReason, number>> = {};
   let received = 0;
   let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+  while (start < bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end === -1) end = bytes.length;
+    // a line ends at a newline byte, never inside a UTF-8 sequence, so each decodes on its own
+    const line = bytes.toString('utf8', start, end > start && bytes[end - 1] === 13 ? end - 1 : end);
+    const seq = chunk.seqBase + start;
     start = end + 1;
     if (line.trim() === '') continue;
     received++;
@@ -41,7 +80,7 @@ export function validateObject(body: Uint8Array, ref: ReferenceData, source: { k
       byReason[rejection.reason] = (byReason[rejection.reason] ?? 0) + 1;
       rejects.push(JSON.stringify({ ...rejection, raw: line, received_at: source.receivedAt, source_key: source.key, batch_id: source.batchId }));
     } else {
-      valid.push(line);
+      valid.push(`{"seq":${seq},"event":${line}}`);
     }
   }
   return {

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseProductsCsv, parseStoresCsv } from '../lib/reference/reference-data';
-import { validateObject } from './validate-records';
+import { validateChunk, type RawChunk } from './validate-records';
 
-/** A Validate worker thread: validates the raw objects it is sent, writes each one's valid records to the
- * part file it names, and answers with the counts and the rejects. */
-export interface ValidateTask {
-  index: number;
-  body: Uint8Array;
+/** A Validate worker thread: validates the chunks it is sent, writes each one's valid records to the part
+ * file it names, and answers with the counts and the rejects. */
+export interface ValidateTask extends RawChunk {
+  /** position of the chunk in the batch (raw-object order, then offset) */
+  order: number;
   key: string;
   receivedAt: string;
   batchId: string;
@@ -19,10 +19,10 @@ const ref = { stores: parseStoresCsv(storesCsv), products: parseProductsCsv(prod
 
 parentPort?.on('message', (task: ValidateTask) => {
   try {
-    const v = validateObject(task.body, ref, { key: task.key, receivedAt: task.receivedAt, batchId: task.batchId });
-    writeFileSync(task.partPath, v.validText);
-    parentPort?.postMessage({ index: task.index, received: v.received, valid: v.valid, byReason: v.byReason, rejectsText: v.rejectsText });
+    const { validText, ...counts } = validateChunk(task, ref, task);
+    if (validText) writeFileSync(task.partPath, validText);
+    parentPort?.postMessage({ order: task.order, ...counts });
   } catch (err) {
-    parentPort?.postMessage({ index: task.index, error: (err as Error).message });
+    parentPort?.postMessage({ order: task.order, error: (err as Error).message });
   }
 });

@@ -1,16 +1,17 @@
--- The new events with their UTC instant and business date (the calendar date in the store's own time zone).
+-- The new events' UTC instant and business date (the calendar date in the store's own time zone), by seq.
 -- Zone offsets are whole quarter hours and change only on quarter-hour boundaries, so the costly zone lookup
 -- is done once per store and quarter hour, not once per event.
--- Inputs: new_events, stores.
+-- Inputs: new_events, staged_events, stores.
 WITH utc AS (
-  SELECT e.*, utc_timestamp(e.occurred_at) AS occurred_at_utc, quarter_hour(utc_timestamp(e.occurred_at)) AS utc_quarter
-  FROM new_events e
+  SELECT s.seq, s.store_id, utc_timestamp(s.occurred_at) AS occurred_at_utc, quarter_hour(utc_timestamp(s.occurred_at)) AS utc_quarter
+  FROM staged_events s
+  JOIN new_events n ON n.seq = s.seq
 ),
 offsets AS (
   SELECT q.store_id, q.utc_quarter, local_timestamp(q.utc_quarter, st.timezone) - q.utc_quarter AS utc_offset
   FROM (SELECT DISTINCT store_id, utc_quarter FROM utc) q
   JOIN stores st ON st.store_id = q.store_id
 )
-SELECT u.*, CAST(u.occurred_at_utc + o.utc_offset AS DATE) AS business_date
+SELECT u.seq, u.occurred_at_utc, CAST(u.occurred_at_utc + o.utc_offset AS DATE) AS business_date
 FROM utc u
 JOIN offsets o ON o.store_id = u.store_id AND o.utc_quarter = u.utc_quarter

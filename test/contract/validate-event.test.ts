@@ -57,6 +57,12 @@ describe('event contract v1', () => {
     expect(isRfc3339WithOffset('2024-03-01T10:00:00')).toBe(false);
     expect(isRfc3339WithOffset('2024-02-29T10:00:00Z')).toBe(true); // leap year
     expect(isRfc3339WithOffset('2023-02-29T10:00:00Z')).toBe(false);
+    expect(isRfc3339WithOffset('2000-02-29T10:00:00Z')).toBe(true); // divisible by 400
+    expect(isRfc3339WithOffset('2100-02-29T10:00:00Z')).toBe(false); // a century, not divisible by 400
+    expect(isRfc3339WithOffset('2024-04-31T10:00:00Z')).toBe(false);
+    expect(isRfc3339WithOffset('2024-12-31T23:59:59-23:59')).toBe(true);
+    expect(isRfc3339WithOffset('2024-12-31T23:59:60Z')).toBe(false);
+    expect(isRfc3339WithOffset('2024-12-00T10:00:00Z')).toBe(false);
     expect(isRfc3339WithOffset('2024-03-01T24:00:00Z')).toBe(false);
     expect(isRfc3339WithOffset('2024-03-01T10:00:00+25:00')).toBe(false);
   });

@@ -11,7 +11,8 @@ async function sqlBusinessDates(instants: { zone: string; at: string }[]): Promi
   await conn.run(readSql('transform/functions.duckdb.sql'));
   await conn.run(`CREATE TABLE stores AS SELECT unnest([${ZONES.map(sqlString).join(',')}]) AS store_id, unnest([${ZONES.map(sqlString).join(',')}]) AS timezone`);
   const values = instants.map((e, i) => `(${i}, ${sqlString(e.zone)}, ${sqlString(e.at)})`).join(',');
-  await conn.run(`CREATE TABLE new_events AS SELECT * FROM (VALUES ${values}) t(seq, store_id, occurred_at)`);
+  await conn.run(`CREATE TABLE staged_events AS SELECT * FROM (VALUES ${values}) t(seq, store_id, occurred_at)`);
+  await conn.run(`CREATE TABLE new_events AS SELECT seq FROM staged_events`);
   const rows = await readRows(conn, `SELECT seq, CAST(business_date AS VARCHAR) AS d FROM (${readSql('transform/dated_events.sql')}) ORDER BY seq`);
   conn.closeSync();
   return rows.map((r) => String(r.d));

@@ -5,15 +5,20 @@ import type { EventType, PosEvent, Rejection } from './types';
 /** RFC 3339 date-time that must carry an offset (`Z` or `+hh:mm`) and name a real instant. */
 const RFC3339_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
 export function isRfc3339WithOffset(value: string): boolean {
   const m = RFC3339_WITH_OFFSET.exec(value);
   if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  // Date.parse rolls 30 February over to 1 March; a till that sends it has a bug worth hearing about
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return false;
-  if (hour > 23 || minute > 59 || second > 59) return false;
-  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return false;
+  // checked by hand: Date.parse rolls 30 February over to 1 March, and a till that sends it has a bug worth hearing about
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (day > (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1])) return false;
+  if (+m[4] > 23 || +m[5] > 59 || +m[6] > 59) return false;
+  if (m[9] !== undefined && (+m[9] > 23 || +m[10] > 59)) return false;
   return true;
 }
 
