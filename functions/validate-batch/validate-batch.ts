@@ -26,7 +26,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 /** Chunks decompressed ahead of the workers (bounds the memory held for them). */
 const CHUNKS_AHEAD = 8;
 
-type Counts = Omit<ChunkVerdicts, 'validText'>;
+type Counts = Omit<ChunkVerdicts, 'staged'>;
 
 /** Quarantine rows become Parquet under quarantine/pos/received_date=YYYY-MM-DD/, one file per batch and date
  * (named by batch, so validating the same batch again rewrites the same files). */
@@ -97,8 +97,8 @@ async function validateChunks(
   const chunks = batchChunks(store, manifest, stagingDir);
   if (workers <= 1) {
     for await (const task of chunks) {
-      const { validText, ...counts } = validateChunk(task, reference.ref, task);
-      if (validText) await writeFile(task.partPath, validText);
+      const { staged, ...counts } = validateChunk(task, reference.ref, task);
+      if (staged.length) await writeFile(task.partPath, staged);
       results[task.order] = counts;
     }
     return results;

@@ -55,7 +55,7 @@ export interface ChunkVerdicts {
   valid: number;
   byReason: Partial<Record<RejectReason, number>>;
   /** the valid records as staged NDJSON: `{"seq":<n>,"event":<the original line>}`, newline-terminated */
-  validText: string;
+  staged: Buffer;
   /** one JSON line per rejected record: reason, detail, raw (the original text), received_at, source_key, batch_id */
   rejectsText: string;
 }
@@ -63,22 +63,30 @@ export interface ChunkVerdicts {
 /** Validates every record (line) of one chunk against the contract and the reference data. */
 export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key: string; receivedAt: string; batchId: string }): ChunkVerdicts {
   const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
-  const valid: string[] = [];
+  // valid lines as (seq, start, end) triples: the staged file is then copied from the chunk's own bytes
+  const valid: number[] = [];
+  // ...except lines whose bytes are not UTF-8: they are staged as decoded (U+FFFD), as they were validated
+  const decoded = new Map<number, Buffer>();
   const rejects: string[] = [];
   const byReason: Partial<Record<RejectReason, number>> = {};
+  const stage = (lineStart: number, lineEnd: number, line: string): void => {
+    valid.push(chunk.seqBase + lineStart, lineStart, lineEnd);
+    if (line.includes('\uFFFD')) decoded.set(lineStart, Buffer.from(line, 'utf8'));
+  };
   let received = 0;
   let start = 0;
   while (start < bytes.length) {
     let end = bytes.indexOf(10, start);
     if (end === -1) end = bytes.length;
+    const lineEnd = end > start && bytes[end - 1] === 13 ? end - 1 : end;
     // a line ends at a newline byte, never inside a UTF-8 sequence, so each decodes on its own
-    const line = bytes.toString('utf8', start, end > start && bytes[end - 1] === 13 ? end - 1 : end);
-    const seq = chunk.seqBase + start;
+    const line = bytes.toString('utf8', start, lineEnd);
+    const lineStart = start;
     start = end + 1;
     if (line.trim() === '') continue;
     received++;
     if (isCanonicalValidEvent(line, ref)) {
-      valid.push(`{"seq":${seq},"event":${line}}`);
+      stage(lineStart, lineEnd, line);
       continue;
     }
     const parsed = parseEventText(line);
@@ -87,14 +95,30 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key
       byReason[rejection.reason] = (byReason[rejection.reason] ?? 0) + 1;
       rejects.push(JSON.stringify({ ...rejection, raw: line, received_at: source.receivedAt, source_key: source.key, batch_id: source.batchId }));
     } else {
-      valid.push(`{"seq":${seq},"event":${line}}`);
+      stage(lineStart, lineEnd, line);
     }
   }
-  return {
-    received,
-    valid: valid.length,
-    byReason,
-    validText: valid.length ? valid.join('\n') + '\n' : '',
-    rejectsText: rejects.length ? rejects.join('\n') + '\n' : '',
-  };
+  return { received, valid: valid.length / 3, byReason, staged: stagedNdjson(bytes, valid, decoded), rejectsText: rejects.length ? rejects.join('\n') + '\n' : '' };
+}
+
+/** `{"seq":<n>,"event":<line>}\n` for each (seq, start, end) triple, the line's own bytes copied (or its decoded
+ * form where `decoded` has one). */
+function stagedNdjson(bytes: Buffer, valid: number[], decoded: Map<number, Buffer>): Buffer {
+  const prefixes: string[] = [];
+  let size = 0;
+  for (let i = 0; i < valid.length; i += 3) {
+    const prefix = `{"seq":${valid[i]},"event":`;
+    prefixes.push(prefix);
+    size += prefix.length + (decoded.get(valid[i + 1])?.length ?? valid[i + 2] - valid[i + 1]) + 2;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < valid.length; i += 3) {
+    at += out.write(prefixes[i / 3], at, 'latin1');
+    const own = decoded.get(valid[i + 1]);
+    at += own ? own.copy(out, at) : bytes.copy(out, at, valid[i + 1], valid[i + 2]);
+    out[at++] = 0x7d; // }
+    out[at++] = 0x0a; // newline
+  }
+  return out;
 }

@@ -19,8 +19,8 @@ const ref = { stores: parseStoresCsv(storesCsv), products: parseProductsCsv(prod
 
 parentPort?.on('message', (task: ValidateTask) => {
   try {
-    const { validText, ...counts } = validateChunk(task, ref, task);
-    if (validText) writeFileSync(task.partPath, validText);
+    const { staged, ...counts } = validateChunk(task, ref, task);
+    if (staged.length) writeFileSync(task.partPath, staged);
     parentPort?.postMessage({ order: task.order, ...counts });
   } catch (err) {
     parentPort?.postMessage({ order: task.order, error: (err as Error).message });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { chunksOf, OBJECT_SEQ_SPAN, validateChunk, type RawChunk } from '../../functions/validate-batch/validate-records';
 import { parseProductsCsv, parseStoresCsv } from '../../functions/lib/reference/reference-data';
 import { PRODUCTS_CSV, sale, STORES_CSV } from '../helpers/lake-fixture';
@@ -22,7 +23,7 @@ function objectText(): string {
 
 function validateInChunks(bytes: Buffer, size: number) {
   const verdicts = [...chunksOf(bytes, 3, size)].map((c) => validateChunk(c, ref, source));
-  const staged = verdicts.flatMap((v) => v.validText.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number; event: { event_id: string } }));
+  const staged = verdicts.flatMap((v) => v.staged.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number; event: { event_id: string } }));
   return {
     received: verdicts.reduce((a, v) => a + v.received, 0),
     valid: verdicts.reduce((a, v) => a + v.valid, 0),
@@ -75,6 +76,18 @@ describe('Validate chunks', () => {
   it('stages each valid record with its original text as the event', () => {
     const line = JSON.stringify(sale({ customer_id: 'Zoë' }));
     const v = validateChunk({ bytes: Buffer.from(`${line}\n`), seqBase: 5 }, ref, source);
-    expect(v.validText).toBe(`{"seq":5,"event":${line}}\n`);
+    expect(v.staged.toString('utf8')).toBe(`{"seq":5,"event":${line}}\n`);
+  });
+});
+
+describe('Validate staging', () => {
+  it('stages a line that is not UTF-8 as it was validated (U+FFFD), so the staged file is UTF-8', () => {
+    const [before, after] = JSON.stringify(sale({ customer_id: 'Zoe' })).split('Zoe');
+    const bytes = Buffer.concat([Buffer.from(`${before}Zo`), Buffer.from([0xff]), Buffer.from(`${after}\n${JSON.stringify(sale())}\n`)]);
+    const v = validateChunk({ bytes, seqBase: 0 }, ref, source);
+    expect(v.valid).toBe(2);
+    const staged = v.staged.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: { customer_id: string } });
+    expect(staged[0].event.customer_id).toBe('Zo\uFFFD');
+    expect(isUtf8(v.staged)).toBe(true);
   });
 });
