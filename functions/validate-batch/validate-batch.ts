@@ -59,7 +59,12 @@ async function* batchChunks(store: ObjectStore, manifest: BatchManifest, staging
   }
   let order = 0;
   for (const [index, o] of manifest.objects.entries()) {
-    const bytes = await rawBytes(await store.get(o.key));
+    let bytes: Buffer;
+    try {
+      bytes = await rawBytes(await store.get(o.key));
+    } catch (err) {
+      throw new Error(`reading raw object ${o.key}: ${(err as Error).message}`, { cause: err });
+    }
     let n = 0;
     for (const chunk of chunksOf(bytes, index, CHUNK_BYTES)) {
       yield { ...chunk, order: order++, key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId, partPath: join(stagingDir, partName(index, n++)) };
@@ -106,7 +111,11 @@ async function validateChunks(
   // a small read-ahead queue, so decompressing the next object overlaps the threads' work on this one
   const ahead: Promise<IteratorResult<ValidateTask>>[] = [];
   const next = (): Promise<IteratorResult<ValidateTask>> => {
-    while (ahead.length < CHUNKS_AHEAD) ahead.push(chunks.next());
+    while (ahead.length < CHUNKS_AHEAD) {
+      const pending = chunks.next();
+      pending.catch(() => undefined); // a failure is reported when its turn is awaited, not as an unhandled rejection
+      ahead.push(pending);
+    }
     return ahead.shift()!;
   };
   const pool = Array.from({ length: workers }, () => startWorker(workerEntry(__dirname, 'validate-worker'), { storesCsv: reference.storesCsv, productsCsv: reference.productsCsv }));

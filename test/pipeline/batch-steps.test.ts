@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { commitCheckpoint } from '../../functions/commit-checkpoint/commit-checkpoint';
 import { curateBatch } from '../../functions/curate-batch/curate-batch';
+import { rawObjectKey } from '../../functions/lib/lake-layout';
 import { planBatch } from '../../functions/plan-batch/plan-batch';
 import { validateBatch } from '../../functions/validate-batch/validate-batch';
 import { CuratedQueryEngine } from '../../local/engine/curated-engine';
@@ -107,5 +109,22 @@ describe('validate on worker threads', () => {
     }
     expect(results[0].counts).toEqual({ received: 16, valid: 8, byReason: { malformed_json: 4, unknown_store: 4 } });
     expect(results[1]).toEqual(results[0]);
+  });
+});
+
+describe('validate with a raw object that cannot be read', () => {
+  it.each([1, 2])('fails naming the object (%i thread(s)) and records no validation', async (workers) => {
+    const { store, cleanup } = tempLake();
+    try {
+      await withReference(store);
+      for (let f = 0; f < 3; f++) await putRaw(store, [JSON.stringify(sale())], new Date(Date.UTC(2024, 2, 10, f)), `f${f}`);
+      const broken = rawObjectKey(new Date(Date.UTC(2024, 2, 10, 1, 30)), 'pos-events', 'torn');
+      await store.put(broken, gzipSync('{"a":1}\n'.repeat(1000)).subarray(0, 40));
+      const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
+      await expect(validateBatch(store, store, plan.batchId, 0.05, workers)).rejects.toThrow(`reading raw object ${broken}: unexpected end of file`);
+      expect(await store.getIfExists(`control/runs/${plan.batchId}/validation.json`)).toBeNull();
+    } finally {
+      cleanup();
+    }
   });
 });
