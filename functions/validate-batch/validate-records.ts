@@ -65,13 +65,13 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key
   const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
   // valid lines as (seq, start, end) triples: the staged file is then copied from the chunk's own bytes
   const valid: number[] = [];
-  // ...except lines whose bytes are not UTF-8: they are staged as decoded (U+FFFD), as they were validated
+  // ...except lines staged in another form: re-serialized (not in canonical form) or decoded (not UTF-8)
   const decoded = new Map<number, Buffer>();
   const rejects: string[] = [];
   const byReason: Partial<Record<RejectReason, number>> = {};
-  const stage = (lineStart: number, lineEnd: number, line: string): void => {
+  const stage = (lineStart: number, lineEnd: number, text: string, reserialized = false): void => {
     valid.push(chunk.seqBase + lineStart, lineStart, lineEnd);
-    if (line.includes('\uFFFD')) decoded.set(lineStart, Buffer.from(line, 'utf8'));
+    if (reserialized || text.includes('\uFFFD')) decoded.set(lineStart, Buffer.from(text, 'utf8'));
   };
   let received = 0;
   let start = 0;
@@ -94,8 +94,10 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key
     if (rejection) {
       byReason[rejection.reason] = (byReason[rejection.reason] ?? 0) + 1;
       rejects.push(JSON.stringify({ ...rejection, raw: line, received_at: source.receivedAt, source_key: source.key, batch_id: source.batchId }));
-    } else {
-      stage(lineStart, lineEnd, line);
+    } else if (parsed.ok) {
+      // staged as parsed: a line JSON.parse accepts may still repeat a key (the last one counts, and DuckDB would
+      // refuse the line) or spell a value another way; the serialized event is what was validated
+      stage(lineStart, lineEnd, JSON.stringify(parsed.event), true);
     }
   }
   return { received, valid: valid.length / 3, byReason, staged: stagedNdjson(bytes, valid, decoded), rejectsText: rejects.length ? rejects.join('\n') + '\n' : '' };

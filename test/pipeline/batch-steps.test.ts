@@ -128,3 +128,26 @@ describe('validate with a raw object that cannot be read', () => {
     }
   });
 });
+
+describe('valid events not in canonical form', () => {
+  it('are curated as validated: a repeated key counts once, with its last value', async () => {
+    const { root, store, cleanup } = tempLake();
+    try {
+      await withReference(store);
+      const spaced = JSON.stringify(sale({ event_id: 'spaced' }), null, 1).replace(/\n/g, ' ');
+      const repeated = JSON.stringify(sale({ event_id: 'repeated', store_id: 'S002' })).replace('"store_id":"S002"', '"store_id":"S404","store_id":"S002"');
+      await putRaw(store, [spaced, repeated]);
+      const steps = await runSteps(store);
+      expect(steps?.validation).toMatchObject({ received: 2, valid: 2, quarantined: 0 });
+      expect(steps?.curate.curatedEvents).toBe(2);
+      const engine = await CuratedQueryEngine.open(root);
+      expect(await engine.query('SELECT DISTINCT event_id, store_id FROM sales_lines ORDER BY event_id')).toEqual([
+        { event_id: 'repeated', store_id: 'S002' },
+        { event_id: 'spaced', store_id: 'S001' },
+      ]);
+      engine.close();
+    } finally {
+      cleanup();
+    }
+  });
+});

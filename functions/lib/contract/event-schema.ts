@@ -14,6 +14,11 @@ const base = {
 } as const;
 
 const sku = { type: 'string', minLength: 1, maxLength: 64 } as const;
+/** Upper bounds so that every number fits the curated column it lands in: counts are 32-bit integers, money is
+ * DECIMAL(18, 2) even multiplied by the largest quantity. Without them a price of 1e300 would pass and then stop
+ * Curate for the whole batch. */
+const MAX_COUNT = 2_147_483_647;
+const MAX_MONEY = 1_000_000_000_000;
 
 const transaction = {
   type: 'object',
@@ -33,8 +38,8 @@ const transaction = {
         properties: {
           sku,
           quantity: { type: 'integer', minimum: 1, maximum: 10000 },
-          unit_price: { type: 'number', minimum: 0 },
-          discount: { type: 'number', minimum: 0 },
+          unit_price: { type: 'number', minimum: 0, maximum: MAX_MONEY },
+          discount: { type: 'number', minimum: 0, maximum: MAX_MONEY },
         },
         additionalProperties: false,
       },
@@ -49,8 +54,8 @@ const snapshot = {
   properties: {
     ...base,
     sku,
-    on_hand_qty: { type: 'integer', minimum: 0 },
-    reorder_point: { type: 'integer', minimum: 0 },
+    on_hand_qty: { type: 'integer', minimum: 0, maximum: MAX_COUNT },
+    reorder_point: { type: 'integer', minimum: 0, maximum: MAX_COUNT },
   },
   additionalProperties: false,
 } as const;
@@ -61,7 +66,7 @@ const adjustment = {
   properties: {
     ...base,
     sku,
-    quantity_change: { type: 'integer', not: { const: 0 } },
+    quantity_change: { type: 'integer', minimum: -MAX_COUNT, maximum: MAX_COUNT, not: { const: 0 } },
     reason: { enum: ADJUSTMENT_REASONS },
   },
   additionalProperties: false,
