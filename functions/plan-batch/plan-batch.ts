@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CONTROL_PREFIX, RAW_PREFIX, runPrefix } from '../lib/lake-layout';
 import type { ObjectStore } from '../lib/ports';
+import { MAX_OBJECTS_PER_BATCH } from '../lib/pipeline/batch-seq';
 import { readCheckpoint } from '../lib/pipeline/checkpoint';
 import { readJson, writeJson } from '../lib/pipeline/json-objects';
 import { runRecordKeys, type BatchManifest, type BatchPlan } from '../lib/pipeline/state';
@@ -22,14 +23,17 @@ async function findUnfinishedBatch(store: ObjectStore): Promise<BatchManifest | 
   return null;
 }
 
-export async function planBatch(store: ObjectStore, glueThresholdBytes: number, now = new Date()): Promise<BatchPlan> {
+/** The next batch: an unfinished one if there is one, else the raw objects not yet processed, oldest first, at
+ * most `maxObjects` of them (the rest wait for the next run). */
+export async function planBatch(store: ObjectStore, glueThresholdBytes: number, now = new Date(), maxObjects = MAX_OBJECTS_PER_BATCH): Promise<BatchPlan> {
   const unfinished = await findUnfinishedBatch(store);
   let manifest: BatchManifest;
   if (unfinished) {
     manifest = unfinished;
   } else {
     const checkpoint = await readCheckpoint(store);
-    const objects = (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed));
+    // listed in key order, and keys begin raw/pos/YYYY/MM/DD/HH/: the oldest hours first
+    const objects = (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed)).slice(0, maxObjects);
     const batchId = newBatchId(now);
     manifest = {
       batchId,

@@ -6,13 +6,14 @@ import { openDuckDb, sqlString } from '../lib/duckdb/duckdb-rows';
 import { PRODUCTS_KEY, QUARANTINE_PREFIX, runPrefix, stagingPrefix, STORES_KEY } from '../lib/lake-layout';
 import type { ObjectStore } from '../lib/ports';
 import { readJson, writeJson } from '../lib/pipeline/json-objects';
+import { MAX_OBJECTS_PER_BATCH } from '../lib/pipeline/batch-seq';
 import { loadReferenceTexts } from '../lib/pipeline/load-reference';
 import { runRecordKeys, type BatchManifest, type ValidationResult } from '../lib/pipeline/state';
 import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../lib/reference/reference-data';
 import type { LakeFiles } from '../lib/runtime';
 import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntry } from '../lib/typescript-worker';
-import { chunksOf, MAX_OBJECTS_PER_BATCH, rawBytes, validateChunk, type ChunkVerdicts } from './validate-records';
+import { chunksOf, rawBytes, validateChunk, type ChunkVerdicts } from './validate-records';
 import type { ValidateTask } from './validate-worker';
 
 export { rawText } from './validate-records';

@@ -4,6 +4,7 @@ import { isCanonicalValidEvent } from '../lib/contract/canonical-fast-path';
 import { checkReferences } from '../lib/contract/check-reference';
 import type { RejectReason } from '../lib/contract/types';
 import { parseEventText } from '../lib/contract/validate-event';
+import { OBJECT_SEQ_SPAN } from '../lib/pipeline/batch-seq';
 import type { ReferenceData } from '../lib/reference/reference-data';
 
 const gunzipAsync = promisify(gunzip);
@@ -20,14 +21,6 @@ export function rawText(body: Uint8Array): string {
 export async function rawBytes(body: Uint8Array): Promise<Buffer> {
   return isGzip(body) ? gunzipAsync(body, GUNZIP_OPTIONS) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
-
-/**
- * Every record of a batch gets a sequence number that orders it as it arrived: raw object i starts at
- * i * OBJECT_SEQ_SPAN and each line adds its offset in the object. Curate keeps the first copy of an event by
- * it. The span (64 GiB) is far above any raw object, and 2^53 / span leaves room for 131,072 objects a batch.
- */
-export const OBJECT_SEQ_SPAN = 2 ** 36;
-export const MAX_OBJECTS_PER_BATCH = Math.floor(Number.MAX_SAFE_INTEGER / OBJECT_SEQ_SPAN);
 
 /** One newline-aligned piece of a raw object (the unit a Validate worker takes). */
 export interface RawChunk {

@@ -151,3 +151,24 @@ describe('valid events not in canonical form', () => {
     }
   });
 });
+
+describe('plan with more raw objects than a batch takes', () => {
+  it('takes the oldest up to the limit and leaves the rest for the next batch', async () => {
+    const { store, cleanup } = tempLake();
+    try {
+      await withReference(store);
+      for (let h = 3; h >= 0; h--) await putRaw(store, [JSON.stringify(sale())], new Date(Date.UTC(2024, 2, 10, h)), `h${h}`);
+      const first = await planBatch(store, Number.MAX_SAFE_INTEGER, new Date(), 3);
+      expect(first.objectCount).toBe(3);
+      const manifest = JSON.parse((await store.get(first.manifestKey)).toString()) as { objects: { key: string }[] };
+      expect(manifest.objects.map((o) => o.key.split('/').slice(2, 6).join('-'))).toEqual(['2024-03-10-00', '2024-03-10-01', '2024-03-10-02']);
+      await validateBatch(store, store, first.batchId, 0.05);
+      await curateBatch(store, store, first.batchId);
+      await commitCheckpoint(store, first.batchId);
+      const second = await planBatch(store, Number.MAX_SAFE_INTEGER, new Date(), 3);
+      expect(second.objectCount).toBe(1);
+    } finally {
+      cleanup();
+    }
+  });
+});

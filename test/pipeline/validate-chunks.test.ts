@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { chunksOf, OBJECT_SEQ_SPAN, validateChunk, type RawChunk } from '../../functions/validate-batch/validate-records';
+import { OBJECT_SEQ_SPAN } from '../../functions/lib/pipeline/batch-seq';
+import { chunksOf, validateChunk, type RawChunk } from '../../functions/validate-batch/validate-records';
 import { parseProductsCsv, parseStoresCsv } from '../../functions/lib/reference/reference-data';
 import { PRODUCTS_CSV, sale, STORES_CSV } from '../helpers/lake-fixture';
 
