@@ -62,9 +62,10 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key
   const decoded = new Map<number, Buffer>();
   const rejects: string[] = [];
   const byReason: Partial<Record<RejectReason, number>> = {};
-  const stage = (lineStart: number, lineEnd: number, text: string, reserialized = false): void => {
+  /** stages the line's own bytes, or `instead` when given */
+  const stage = (lineStart: number, lineEnd: number, instead?: string): void => {
     valid.push(chunk.seqBase + lineStart, lineStart, lineEnd);
-    if (reserialized || text.includes('\uFFFD')) decoded.set(lineStart, Buffer.from(text, 'utf8'));
+    if (instead !== undefined) decoded.set(lineStart, Buffer.from(instead, 'utf8'));
   };
   let received = 0;
   let start = 0;
@@ -79,7 +80,7 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key
     if (line.trim() === '') continue;
     received++;
     if (isCanonicalValidEvent(line, ref)) {
-      stage(lineStart, lineEnd, line);
+      stage(lineStart, lineEnd, line.includes('\uFFFD') ? line : undefined);
       continue;
     }
     const parsed = parseEventText(line);
@@ -90,7 +91,7 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key
     } else if (parsed.ok) {
       // staged as parsed: a line JSON.parse accepts may still repeat a key (the last one counts, and DuckDB would
       // refuse the line) or spell a value another way; the serialized event is what was validated
-      stage(lineStart, lineEnd, JSON.stringify(parsed.event), true);
+      stage(lineStart, lineEnd, JSON.stringify(parsed.event));
     }
   }
   return { received, valid: valid.length / 3, byReason, staged: stagedNdjson(bytes, valid, decoded), rejectsText: rejects.length ? rejects.join('\n') + '\n' : '' };
