@@ -13,7 +13,7 @@ import { checkReferences } from '../functions/lib/contract/check-reference';
 import { parseEventText } from '../functions/lib/contract/validate-event';
 import { parseProductsCsv, parseStoresCsv } from '../functions/lib/reference/reference-data';
 import { PRODUCTS_KEY, STORES_KEY } from '../functions/lib/lake-layout';
-import { rawText } from '../functions/validate-batch/validate-batch';
+import { rawText } from '../functions/pipeline/validate-batch/validate-batch';
 
 const salesSchema = new ParquetSchema({
   event_id: { type: 'UTF8' }, line_no: { type: 'INT32' }, transaction_id: { type: 'UTF8' }, store_id: { type: 'UTF8' }, sku: { type: 'UTF8' },

@@ -1,6 +1,6 @@
 """Curate one large batch on AWS Glue (PySpark): the same sql/transform/ SQL the curate Lambda runs in DuckDB.
 
-Mirrors functions/curate-batch/curate-batch.ts step for step:
+Mirrors functions/pipeline/curate-batch/curate-batch.ts step for step:
   staged events + accepted ids -> new_events.sql -> dated_events.sql -> lines (posexplode) -> sales_lines.sql /
   inventory_events.sql -> the batch's accepted ids -> merge_partitions.sql per affected partition -> the partitions
   swapped in (new files written, stale keys deleted) -> the run record control/runs/<batch>/curate.json.

@@ -7,7 +7,7 @@ import kinesaliteDb from 'kinesalite/db';
  * drop-in replacements compute the same strings with native BigInt. kinesalite's actions call them through
  * the module object (`db.stringifySequence(...)`), so replacing the exports is enough. Only the current
  * sequence format (version 2, the one new streams use) takes the fast path; anything else goes to the
- * original. test/ingest/kinesalite-speedups.test.ts checks both give identical results.
+ * original. test/local/ingest/kinesalite-speedups.test.ts checks both give identical results.
  */
 
 type Db = typeof kinesaliteDb;

@@ -1,4 +1,4 @@
-import type { IngestMetrics } from '../../functions/ingest-api/ingest-handler';
+import type { IngestMetrics } from '../../functions/ingest/ingest-handler';
 
 /** The handler's metrics, kept as running totals in memory instead of CloudWatch EMF lines on stdout. */
 export class LocalIngestMetrics implements IngestMetrics {

@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { DEFAULT_MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from '../../functions/ingest-api/config';
-import { createIngestHandler } from '../../functions/ingest-api/ingest-handler';
+import { DEFAULT_MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from '../../functions/ingest/config';
+import { createIngestHandler } from '../../functions/ingest/ingest-handler';
 import { DEFAULT_RETRY_POLICY } from '../../functions/lib/aws/kinesis-put-records';
 import { toApiGatewayEvent } from './api-gateway-event';
 import { type Delivery, type LocalFirehose, startLocalFirehose } from './firehose';

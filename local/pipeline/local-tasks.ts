@@ -12,15 +12,15 @@ type Handler = (state: PipelineState) => Promise<unknown>;
 
 /** Loaded lazily: each handler module is only needed when its Task runs. */
 const HANDLERS: Record<PipelineFunctionName, () => Promise<Handler>> = {
-  'plan-batch': async () => (await import('../../functions/plan-batch/index')).handler,
-  'validate-batch': async () => (await import('../../functions/validate-batch/index')).handler,
-  'curate-batch': async () => (await import('../../functions/curate-batch/index')).handler,
-  'commit-checkpoint': async () => (await import('../../functions/commit-checkpoint/index')).handler,
-  'prepare-loads': async () => (await import('../../functions/prepare-loads/index')).handler as Handler,
-  'stock-risk': async () => (await import('../../functions/stock-risk/index')).handler as Handler,
-  'publish-alerts': async () => (await import('../../functions/publish-alerts/index')).handler as Handler,
-  reconcile: async () => (await import('../../functions/reconcile/index')).handler,
-  'refresh-dashboards': async () => (await import('../../functions/refresh-dashboards/index')).handler as Handler,
+  'plan-batch': async () => (await import('../../functions/pipeline/plan-batch/index')).handler,
+  'validate-batch': async () => (await import('../../functions/pipeline/validate-batch/index')).handler,
+  'curate-batch': async () => (await import('../../functions/pipeline/curate-batch/index')).handler,
+  'commit-checkpoint': async () => (await import('../../functions/pipeline/commit-checkpoint/index')).handler,
+  'prepare-loads': async () => (await import('../../functions/pipeline/prepare-loads/index')).handler as Handler,
+  'stock-risk': async () => (await import('../../functions/pipeline/stock-risk/index')).handler as Handler,
+  'publish-alerts': async () => (await import('../../functions/pipeline/publish-alerts/index')).handler as Handler,
+  reconcile: async () => (await import('../../functions/pipeline/reconcile/index')).handler,
+  'refresh-dashboards': async () => (await import('../../functions/pipeline/refresh-dashboards/index')).handler as Handler,
 };
 
 const asJson = (value: unknown): Json => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json));

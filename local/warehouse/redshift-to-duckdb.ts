@@ -5,7 +5,7 @@ import { listLakeKeys } from './lake-keys';
 
 /**
  * The one place where Redshift's dialect becomes DuckDB's, so sql/redshift/ is the only copy of the warehouse
- * SQL. Rules (each has a test in test/warehouse/redshift-to-duckdb.test.ts):
+ * SQL. Rules (each has a test in test/local/warehouse/redshift-to-duckdb.test.ts):
  *
  *  1. Physical design is dropped: DISTSTYLE, DISTKEY, [COMPOUND|INTERLEAVED] SORTKEY, ENCODE, BACKUP.
  *  2. IDENTITY(seed, step) and GENERATED ... AS IDENTITY are dropped (write explicit keys).

@@ -4,7 +4,7 @@
  * decimal numbers) with one regular expression per event type plus checks on the captured values, about ten
  * times faster than JSON.parse + ajv. It only ever says "valid" or "not sure": anything it does not recognise
  * (another field order, whitespace, escapes, an unknown store, any defect) goes to the full validator, which
- * alone words rejections. Every construct it accepts is accepted by ajv too; test/contract/canonical-fast-path
+ * alone words rejections. Every construct it accepts is accepted by ajv too; test/functions/lib/contract/canonical-fast-path
  * checks that on valid, faulty and mutated events, and the compiler refuses schema keywords it does not know,
  * so a schema change cannot make it accept what ajv would reject.
  */

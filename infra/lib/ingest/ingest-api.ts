@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { MAX_EVENTS_PER_REQUEST } from '../../../functions/ingest-api/config';
+import { MAX_EVENTS_PER_REQUEST } from '../../../functions/ingest/config';
 import type { StageConfig } from '../config';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { LakeFunction } from '../shared/lake-function';
@@ -16,7 +16,7 @@ export interface IngestApiProps {
   config: StageConfig;
   stream: kinesis.IStream;
   alarmTopic: sns.ITopic;
-  /** the ingest-api handler (functions/ingest-api/index.ts) */
+  /** the ingest-api handler (functions/ingest/index.ts) */
   entry: string;
 }
 

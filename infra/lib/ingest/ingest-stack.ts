@@ -28,7 +28,7 @@ export class IngestStack extends Stack {
       config: props.config,
       stream: this.events.stream,
       alarmTopic: props.opsTopic,
-      entry: (props.entryFor ?? handlerEntry)('ingest-api'),
+      entry: (props.entryFor ?? handlerEntry)('ingest'),
     });
   }
 }

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
 import { ACCEPTED_IDS_PREFIX, curatedPartitionPrefix, PRODUCTS_KEY, runPrefix, stagingPrefix, STORES_KEY } from '../../../functions/lib/lake-layout';
 import { runRecordKeys } from '../../../functions/lib/pipeline/state';
-import { STAGED_EVENTS_GLOB } from '../../../functions/validate-batch/validate-batch';
+import { STAGED_EVENTS_GLOB } from '../../../functions/pipeline/validate-batch/validate-batch';
 import type { StageConfig } from '../config';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeGrantedWildcards, acknowledgeWildcards } from '../shared/iam-findings';

@@ -68,7 +68,7 @@ export class PipelineFunctions extends Construct {
         config: props.config,
         name: step.name,
         description: step.description,
-        entry: props.entryFor(step.name),
+        entry: props.entryFor(`pipeline/${step.name}`),
         serviceName: PIPELINE_SERVICE,
         memorySize: step.duckdb ? props.config.pipeline.duckdbMemoryMb : props.config.pipeline.lambdaMemoryMb,
         ephemeralStorageMiB: step.duckdb ? 4096 : undefined,

@@ -2,7 +2,7 @@ import type { TopicName } from '../../../functions/lib/ports';
 
 /** A pipeline Task implemented by a Lambda (functions/<name>/index.ts), and what it may touch. */
 export interface PipelineStepSpec {
-  /** folder under functions/ and the function's short name */
+  /** folder under functions/pipeline/ and the function's short name */
   name: string;
   /** the ASL substitution that receives the function's ARN */
   substitution: string;
@@ -44,7 +44,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     description: 'Validate: schema and reference checks; rejects to quarantine/ with reason, valid events to staging',
     duckdb: true,
     sql: true,
-    workers: ['functions/validate-batch/validate-worker.ts'],
+    workers: ['functions/pipeline/validate-batch/validate-worker.ts'],
     timeoutMinutes: 15,
     reads: ['raw'],
     writes: ['quarantine', 'curated'],

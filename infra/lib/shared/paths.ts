@@ -5,5 +5,5 @@ export const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
 
 export const projectPath = (...parts: string[]): string => join(PROJECT_ROOT, ...parts);
 
-/** The handler file of a function folder under functions/. */
-export const handlerEntry = (name: string): string => projectPath('functions', name, 'index.ts');
+/** The handler file of a function folder under functions/ (`ingest`, `pipeline/plan-batch`, ...). */
+export const handlerEntry = (folder: string): string => projectPath('functions', folder, 'index.ts');

@@ -1,0 +1,34 @@
+import { runPrefix, stagingPrefix } from '../../lib/lake-layout';
+import type { ObjectStore } from '../../lib/ports';
+import { readCheckpoint, writeCheckpoint } from '../../lib/pipeline/checkpoint';
+import { readJson, writeJson } from '../../lib/pipeline/json-objects';
+import { runRecordKeys, type BatchManifest, type CommitResult, type CurateResult, type ValidationResult } from '../../lib/pipeline/state';
+
+/** Marks the batch's raw objects processed and records the batch's counts; the staging copy is removed. */
+export async function commitCheckpoint(store: ObjectStore, batchId: string, now = new Date()): Promise<CommitResult> {
+  const keys = runRecordKeys(runPrefix(batchId));
+  const [manifest, validation, curate] = await Promise.all([
+    readJson<BatchManifest>(store, keys.manifest),
+    readJson<ValidationResult>(store, keys.validation),
+    readJson<CurateResult>(store, keys.curate),
+  ]);
+  const accounted = curate.curatedEvents + curate.duplicates + validation.quarantined;
+  if (accounted !== validation.received) {
+    throw new Error(`batch ${batchId} does not reconcile: received ${validation.received} != curated ${curate.curatedEvents} + duplicates ${curate.duplicates} + quarantined ${validation.quarantined}`);
+  }
+  const checkpoint = await readCheckpoint(store);
+  for (const o of manifest.objects) checkpoint.processed[o.key] = batchId;
+  const result: CommitResult = {
+    ...curate,
+    received: validation.received,
+    quarantined: validation.quarantined,
+    byReason: validation.byReason,
+    committedAt: now.toISOString(),
+  };
+  // Checkpoint first, run record last: a run record means the batch is whole (PlanBatch resumes batches without one).
+  await writeCheckpoint(store, checkpoint);
+  await writeJson(store, keys.committed, result);
+  const staged = await store.list(stagingPrefix(batchId));
+  await store.delete(staged.map((o) => o.key));
+  return result;
+}

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { CURATED_COLUMNS } from '../../lib/curated-schema';
+import { openDuckDb, readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
+import {
+  ACCEPTED_IDS_PREFIX,
+  CURATED_TABLES,
+  curatedPartitionPrefix,
+  PRODUCTS_KEY,
+  REFERENCE_PREFIX,
+  runPrefix,
+  stagingPrefix,
+  STORES_KEY,
+  type CuratedTable,
+} from '../../lib/lake-layout';
+import type { ObjectStore } from '../../lib/ports';
+import { writeJson } from '../../lib/pipeline/json-objects';
+import { runRecordKeys, type CurateResult } from '../../lib/pipeline/state';
+import type { LakeFiles } from '../../lib/runtime';
+import { readSql, renderSql } from '../../lib/sql-files';
+import { STAGED_EVENTS_GLOB } from '../validate-batch/validate-batch';
+
+/** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
+const STAGED_COLUMNS = `{
+  seq: 'BIGINT',
+  event: 'STRUCT(event_id VARCHAR, event_type VARCHAR, schema_version INTEGER, store_id VARCHAR, occurred_at VARCHAR,
+    transaction_id VARCHAR, customer_id VARCHAR, payment_method VARCHAR,
+    lines STRUCT(sku VARCHAR, quantity INTEGER, unit_price DOUBLE, discount DOUBLE)[],
+    sku VARCHAR, on_hand_qty INTEGER, reorder_point INTEGER, quantity_change INTEGER, reason VARCHAR)'
+}`;
+
+async function parquetFiles(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  return (await readdir(dir)).filter((f) => f.endsWith('.parquet')).map((f) => join(dir, f));
+}
+
+async function viewOverParquet(conn: DuckDBConnection, view: string, files: string[], emptyAs: string): Promise<void> {
+  if (files.length === 0) await conn.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${emptyAs}`);
+  else await conn.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`);
+}
+
+/** Rewrites the partitions a batch touches: existing rows + new rows, deduplicated, each swapped in whole. */
+async function mergeIntoPartitions(conn: DuckDBConnection, files: LakeFiles, table: CuratedTable, workDir: string): Promise<string[]> {
+  const dates = (await readRows(conn, `SELECT DISTINCT CAST(business_date AS VARCHAR) AS d FROM new_${table} ORDER BY d`)).map((r) => String(r.d));
+  if (dates.length === 0) return dates;
+  const existing: string[] = [];
+  for (const d of dates) existing.push(...(await parquetFiles(await files.materialize(curatedPartitionPrefix(table, d)))));
+  await viewOverParquet(conn, 'existing_rows', existing, `SELECT * FROM new_${table} WHERE false`);
+  await conn.run(`CREATE OR REPLACE TEMP VIEW new_rows AS SELECT * FROM new_${table}`);
+  const columns = Object.keys(CURATED_COLUMNS[table]).join(', ');
+  const merged = renderSql(readSql('transform/merge_partitions.sql'), { columns });
+  const outDir = join(workDir, table);
+  await conn.run(`COPY (${merged}) TO ${sqlString(outDir)}
+    (FORMAT PARQUET, PARTITION_BY (business_date), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}')`);
+  for (const d of dates) await files.replacePrefix(curatedPartitionPrefix(table, d), join(outDir, `business_date=${d}`));
+  return dates;
+}
+
+export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId: string): Promise<CurateResult> {
+  const workDir = await mkdtemp(join(tmpdir(), 'retail-lake-curate-'));
+  const conn = await openDuckDb();
+  try {
+    await conn.run(`SET TimeZone = 'UTC'`);
+    await conn.run(readSql('transform/functions.duckdb.sql'));
+    const refDir = await files.materialize(REFERENCE_PREFIX);
+    const refPath = (key: string): string => join(refDir, key.slice(REFERENCE_PREFIX.length));
+    await conn.run(`CREATE TEMP TABLE stores AS SELECT * FROM read_csv(${sqlString(refPath(STORES_KEY))}, header = true, all_varchar = true)`);
+    await conn.run(`CREATE TEMP TABLE products AS SELECT sku, CAST(unit_cost AS DOUBLE) AS unit_cost FROM read_csv(${sqlString(refPath(PRODUCTS_KEY))}, header = true, all_varchar = true)`);
+
+    // seq (set by Validate) is the arrival order the dedup keeps
+    const stagedGlob = join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB);
+    await conn.run(`CREATE TEMP TABLE staged_events AS
+      SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
+
+    // Event ids accepted by earlier batches; this batch's own file is left out so a re-run sees the same input.
+    const ownIdsKey = `${ACCEPTED_IDS_PREFIX}batch=${batchId}.parquet`;
+    const idFiles = (await parquetFiles(await files.materialize(ACCEPTED_IDS_PREFIX))).filter((f) => !f.endsWith(`batch=${batchId}.parquet`));
+    await viewOverParquet(conn, 'accepted_ids', idFiles, `SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`);
+
+    await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
+    await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
+    // Unnesting is the one step each engine spells its own way (Spark: posexplode), so the host does it.
+    await conn.run(`CREATE TEMP VIEW new_event_lines AS
+      SELECT event_id, transaction_id, store_id, occurred_at_utc, business_date, event_type, customer_id, payment_method, line_no,
+             line.sku AS sku, line.quantity AS quantity, line.unit_price AS unit_price, line.discount AS discount
+      FROM (SELECT s.event_id, s.transaction_id, s.store_id, d.occurred_at_utc, d.business_date, s.event_type, s.customer_id,
+                   s.payment_method, unnest(s.lines) AS line, generate_subscripts(s.lines, 1) AS line_no
+            FROM staged_events s JOIN dated_events d ON d.seq = s.seq WHERE s.event_type IN ('sale', 'return'))`);
+    await conn.run(`CREATE TEMP TABLE new_sales_lines AS ${readSql('transform/sales_lines.sql')}`);
+    await conn.run(`CREATE TEMP TABLE new_inventory_events AS ${readSql('transform/inventory_events.sql')}`);
+
+    const [counts] = await readRows(conn, `SELECT
+        (SELECT count(*) FROM staged_events) AS staged,
+        (SELECT count(*) FROM new_events) AS curated_events,
+        (SELECT count(*) FROM new_sales_lines) AS sales_lines,
+        (SELECT count(*) FROM new_inventory_events) AS inventory_events,
+        (SELECT COALESCE(sum(net_revenue), 0) FROM new_sales_lines) AS net_revenue`);
+
+    // Accepted ids are recorded before the partitions change: a crash in between leaves rows the merge's
+    // natural-key dedup absorbs on the re-run, never rows counted twice.
+    const idsOut = join(workDir, 'accepted_ids.parquet');
+    await conn.run(`COPY (SELECT event_id FROM new_events ORDER BY event_id) TO ${sqlString(idsOut)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
+    await store.put(ownIdsKey, await readFile(idsOut));
+
+    const affectedDates = {} as Record<CuratedTable, string[]>;
+    for (const table of CURATED_TABLES) affectedDates[table] = await mergeIntoPartitions(conn, files, table, workDir);
+
+    const result: CurateResult = {
+      batchId,
+      curatedEvents: Number(counts.curated_events),
+      duplicates: Number(counts.staged) - Number(counts.curated_events),
+      rows: { sales_lines: Number(counts.sales_lines), inventory_events: Number(counts.inventory_events) },
+      netRevenue: Number(counts.net_revenue),
+      affectedDates,
+    };
+    await writeJson(store, runRecordKeys(runPrefix(batchId)).curate, result);
+    return result;
+  } finally {
+    conn.closeSync();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

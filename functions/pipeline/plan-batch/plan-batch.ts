@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { CONTROL_PREFIX, RAW_PREFIX, runPrefix } from '../../lib/lake-layout';
+import type { ObjectStore } from '../../lib/ports';
+import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
+import { readCheckpoint } from '../../lib/pipeline/checkpoint';
+import { readJson, writeJson } from '../../lib/pipeline/json-objects';
+import { runRecordKeys, type BatchManifest, type BatchPlan } from '../../lib/pipeline/state';
+
+export function newBatchId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A batch whose manifest was written but which never committed (the run was interrupted): it is finished
+ * under the same id, so its staged and accepted events are not mistaken for duplicates of themselves. */
+async function findUnfinishedBatch(store: ObjectStore): Promise<BatchManifest | null> {
+  const records = await store.list(`${CONTROL_PREFIX}runs/`);
+  const keys = new Set(records.map((r) => r.key));
+  for (const r of records) {
+    if (!r.key.endsWith('/manifest.json')) continue;
+    const prefix = r.key.slice(0, -'manifest.json'.length);
+    if (!keys.has(runRecordKeys(prefix).committed)) return readJson<BatchManifest>(store, r.key);
+  }
+  return null;
+}
+
+/** The next batch: an unfinished one if there is one, else the raw objects not yet processed, oldest first, at
+ * most `maxObjects` of them (the rest wait for the next run). */
+export async function planBatch(store: ObjectStore, glueThresholdBytes: number, now = new Date(), maxObjects = MAX_OBJECTS_PER_BATCH): Promise<BatchPlan> {
+  const unfinished = await findUnfinishedBatch(store);
+  let manifest: BatchManifest;
+  if (unfinished) {
+    manifest = unfinished;
+  } else {
+    const checkpoint = await readCheckpoint(store);
+    // listed in key order, and keys begin raw/pos/YYYY/MM/DD/HH/: the oldest hours first
+    const objects = (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed)).slice(0, maxObjects);
+    const batchId = newBatchId(now);
+    manifest = {
+      batchId,
+      createdAt: now.toISOString(),
+      objects: objects.map((o) => ({ key: o.key, size: o.size, lastModified: o.lastModified.toISOString() })),
+    };
+    if (objects.length > 0) await writeJson(store, runRecordKeys(runPrefix(batchId)).manifest, manifest);
+  }
+  const bytes = manifest.objects.reduce((sum, o) => sum + o.size, 0);
+  return {
+    batchId: manifest.batchId,
+    objectCount: manifest.objects.length,
+    bytes,
+    useGlue: bytes > glueThresholdBytes,
+    manifestKey: runRecordKeys(runPrefix(manifest.batchId)).manifest,
+    resumed: unfinished !== null,
+  };
+}

@@ -1,0 +1,40 @@
+import type { CommitResult } from '../../lib/pipeline/state';
+import { readSql } from '../../lib/sql-files';
+import { buildLoadStatements, type PrefixLevel } from '../../lib/warehouse/load-statements';
+import { splitSqlStatements } from '../../lib/warehouse/sql-text';
+
+export interface PrepareLoadsResult {
+  /** one statement for athena:startQueryExecution (it takes a single statement) */
+  athenaRefreshSql: string;
+  /** the Sqls of redshiftdata:batchExecuteStatement: at most 40, one transaction */
+  redshiftSqls: string[];
+  /** how finely the COPYs select partitions (day unless the batch touched many dates) */
+  prefixLevel: PrefixLevel;
+}
+
+export const DEFAULT_CURATED_BUCKET = 'local-curated';
+export const DEFAULT_COPY_ROLE = 'arn:aws:iam::000000000000:role/local-copy';
+
+/** The single statement of an Athena view file, without comments or the final semicolon. */
+export function athenaStatement(file: string): string {
+  const statements = splitSqlStatements(readSql(file));
+  if (statements.length !== 1) throw new Error(`sql/${file} must hold exactly one statement, found ${statements.length}`);
+  return statements[0];
+}
+
+/**
+ * Renders the Athena refresh and the warehouse load for a committed batch. Pure: the state machine runs the
+ * statements (Athena, Redshift Data API), locally mapped to DuckDB. The curated bucket (which also holds
+ * reference/) comes from BUCKET_CURATED, the role Redshift uses for COPY from REDSHIFT_COPY_ROLE_ARN.
+ */
+export function prepareLoads(commit: Pick<CommitResult, 'affectedDates'>, env: NodeJS.ProcessEnv = process.env): PrepareLoadsResult {
+  const plan = buildLoadStatements(commit.affectedDates, {
+    bucket: env.BUCKET_CURATED || DEFAULT_CURATED_BUCKET,
+    role: env.REDSHIFT_COPY_ROLE_ARN || DEFAULT_COPY_ROLE,
+  });
+  return {
+    athenaRefreshSql: athenaStatement('athena/views/daily_store_sales.sql'),
+    redshiftSqls: plan.statements,
+    prefixLevel: plan.prefixLevel,
+  };
+}

@@ -1,0 +1,48 @@
+import { runPrefix } from '../../lib/lake-layout';
+import type { ObjectStore, QueryEngine, Warehouse } from '../../lib/ports';
+import { writeJson } from '../../lib/pipeline/json-objects';
+import { committedRuns, totalsOf, type LakeTotals } from '../../lib/pipeline/run-history';
+
+export interface ReconcileResult {
+  balanced: boolean;
+  summary: string;
+  gaps: string[];
+  totals: LakeTotals;
+  curated: { events: number; salesLines: number; netRevenue: number; quarantined: number };
+  warehouse: { salesLines: number; netRevenue: number };
+}
+
+const cents = (n: unknown): number => Math.round(Number(n) * 100);
+
+/** Raw vs curated vs quarantine vs warehouse, for everything committed so far. */
+export async function reconcile(store: ObjectStore, curated: QueryEngine, warehouse: Warehouse, batchId: string): Promise<ReconcileResult> {
+  const totals = totalsOf(await committedRuns(store));
+  const [c] = await curated.query(`SELECT
+      (SELECT count(DISTINCT event_id) FROM sales_lines) + (SELECT count(*) FROM inventory_events) AS events,
+      (SELECT count(*) FROM sales_lines) AS sales_lines,
+      (SELECT COALESCE(sum(net_revenue), 0) FROM sales_lines) AS net_revenue,
+      (SELECT count(*) FROM quarantine) AS quarantined`);
+  const [w] = await warehouse.query(`SELECT count(*) AS sales_lines, COALESCE(sum(net_revenue), 0) AS net_revenue FROM fact_sales`);
+  const result = {
+    curated: { events: Number(c.events), salesLines: Number(c.sales_lines), netRevenue: Number(c.net_revenue), quarantined: Number(c.quarantined) },
+    warehouse: { salesLines: Number(w.sales_lines), netRevenue: Number(w.net_revenue) },
+  };
+  const gaps: string[] = [];
+  const accounted = totals.curatedEvents + totals.quarantined + totals.duplicates;
+  if (totals.received !== accounted) gaps.push(`received ${totals.received} != curated + quarantined + duplicates ${accounted}`);
+  if (result.curated.events !== totals.curatedEvents) gaps.push(`curated tables hold ${result.curated.events} events, run records say ${totals.curatedEvents}`);
+  if (result.curated.quarantined !== totals.quarantined) gaps.push(`quarantine holds ${result.curated.quarantined} records, run records say ${totals.quarantined}`);
+  if (result.warehouse.salesLines !== result.curated.salesLines) gaps.push(`warehouse fact_sales has ${result.warehouse.salesLines} lines, curated sales_lines ${result.curated.salesLines}`);
+  if (cents(result.warehouse.netRevenue) !== cents(result.curated.netRevenue)) gaps.push(`warehouse revenue ${result.warehouse.netRevenue} != curated revenue ${result.curated.netRevenue}`);
+  const out: ReconcileResult = {
+    balanced: gaps.length === 0,
+    summary: gaps.length === 0
+      ? `balanced: ${totals.received} received = ${totals.curatedEvents} curated + ${totals.quarantined} quarantined + ${totals.duplicates} duplicates; warehouse = curated (${result.curated.salesLines} lines, revenue ${result.curated.netRevenue.toFixed(2)})`
+      : `reconciliation gap: ${gaps.join('; ')}`,
+    gaps,
+    totals,
+    ...result,
+  };
+  await writeJson(store, `${runPrefix(batchId)}reconcile.json`, out);
+  return out;
+}

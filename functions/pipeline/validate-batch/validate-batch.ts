@@ -1,0 +1,198 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RejectReason } from '../../lib/contract/types';
+import { openDuckDb, sqlString } from '../../lib/duckdb/duckdb-rows';
+import { PRODUCTS_KEY, QUARANTINE_PREFIX, runPrefix, stagingPrefix, STORES_KEY } from '../../lib/lake-layout';
+import type { ObjectStore } from '../../lib/ports';
+import { readJson, writeJson } from '../../lib/pipeline/json-objects';
+import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
+import { loadReferenceTexts } from '../../lib/pipeline/load-reference';
+import { runRecordKeys, type BatchManifest, type ValidationResult } from '../../lib/pipeline/state';
+import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../../lib/reference/reference-data';
+import type { LakeFiles } from '../../lib/runtime';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerEntry } from '../../lib/typescript-worker';
+import { chunksOf, rawBytes, validateChunk, type ChunkVerdicts } from './validate-records';
+import type { ValidateTask } from './validate-worker';
+
+export { rawText } from './validate-records';
+
+/** Valid records go to part files `events-<object>-<chunk>.ndjson` in the staging folder, each line
+ * `{"seq":<n>,"event":<the original line>}`; Curate reads them all. */
+export const STAGED_EVENTS_GLOB = 'events-*.ndjson';
+const partName = (object: number, chunk: number): string => `events-${String(object).padStart(6, '0')}-${String(chunk).padStart(6, '0')}.ndjson`;
+/** Work is handed to the threads in pieces of this size, so one large object still keeps every thread busy. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Chunks decompressed ahead of the workers (bounds the memory held for them). */
+const CHUNKS_AHEAD = 8;
+
+type Counts = Omit<ChunkVerdicts, 'staged'>;
+
+/** Quarantine rows become Parquet under quarantine/pos/received_date=YYYY-MM-DD/, one file per batch and date
+ * (named by batch, so validating the same batch again rewrites the same files). */
+async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId: string, workDir: string): Promise<void> {
+  const outDir = join(workDir, 'quarantine');
+  const conn = await openDuckDb();
+  try {
+    await conn.run(`SET TimeZone = 'UTC'`);
+    await conn.run(`COPY (
+        SELECT reason, detail, raw, received_at::TIMESTAMPTZ::TIMESTAMP AS received_at, source_key, batch_id,
+               received_at::TIMESTAMPTZ::DATE AS received_date
+        FROM read_json(${sqlString(rejectsPath)}, format = 'newline_delimited',
+          columns = {reason: 'VARCHAR', detail: 'VARCHAR', raw: 'VARCHAR', received_at: 'VARCHAR', source_key: 'VARCHAR', batch_id: 'VARCHAR'})
+      ) TO ${sqlString(outDir)} (FORMAT PARQUET, PARTITION_BY (received_date), WRITE_PARTITION_COLUMNS true,
+        FILENAME_PATTERN ${sqlString(`part-${batchId}-{i}`)})`);
+  } finally {
+    conn.closeSync();
+  }
+  for (const partition of await readdir(outDir)) {
+    for (const file of await readdir(join(outDir, partition))) {
+      await store.put(`${QUARANTINE_PREFIX}${partition}/${file}`, await readFile(join(outDir, partition, file)));
+    }
+  }
+}
+
+/** The batch's chunks in raw order: objects read and decompressed one at a time, as the threads ask. */
+async function* batchChunks(store: ObjectStore, manifest: BatchManifest, stagingDir: string): AsyncGenerator<ValidateTask> {
+  if (manifest.objects.length > MAX_OBJECTS_PER_BATCH) {
+    throw new Error(`batch ${manifest.batchId}: ${manifest.objects.length} raw objects, more than the ${MAX_OBJECTS_PER_BATCH} a batch can number`);
+  }
+  let order = 0;
+  for (const [index, o] of manifest.objects.entries()) {
+    let bytes: Buffer;
+    try {
+      bytes = await rawBytes(await store.get(o.key));
+    } catch (err) {
+      throw new Error(`reading raw object ${o.key}: ${(err as Error).message}`, { cause: err });
+    }
+    let n = 0;
+    for (const chunk of chunksOf(bytes, index, CHUNK_BYTES)) {
+      yield { ...chunk, order: order++, key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId, partPath: join(stagingDir, partName(index, n++)) };
+    }
+  }
+}
+
+/** Sends a task to a worker (the chunk's bytes are copied into a buffer the worker then owns) and awaits its reply. */
+function runOnWorker(worker: Worker, task: ValidateTask): Promise<Counts & { order: number; error?: string }> {
+  const bytes = new Uint8Array(task.bytes); // the chunk is a view into its object's buffer: copy it out
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    worker.once('error', onError);
+    worker.once('message', (m: Counts & { order: number; error?: string }) => {
+      worker.off('error', onError);
+      resolve(m);
+    });
+    worker.postMessage({ ...task, bytes }, [bytes.buffer]);
+  });
+}
+
+/**
+ * Validates the batch's raw objects in newline-aligned chunks, `workers` at a time on worker threads (or on
+ * this thread when 1). Each verdict comes back with its chunk's position, so the counts and rejects keep the
+ * raw order whatever the threads' timing.
+ */
+async function validateChunks(
+  store: ObjectStore,
+  manifest: BatchManifest,
+  reference: { storesCsv: string; productsCsv: string; ref: ReferenceData },
+  stagingDir: string,
+  workers: number,
+): Promise<Counts[]> {
+  const results: Counts[] = [];
+  const chunks = batchChunks(store, manifest, stagingDir);
+  if (workers <= 1) {
+    for await (const task of chunks) {
+      const { staged, ...counts } = validateChunk(task, reference.ref, task);
+      if (staged.length) await writeFile(task.partPath, staged);
+      results[task.order] = counts;
+    }
+    return results;
+  }
+  // a small read-ahead queue, so decompressing the next object overlaps the threads' work on this one
+  const ahead: Promise<IteratorResult<ValidateTask>>[] = [];
+  const next = (): Promise<IteratorResult<ValidateTask>> => {
+    while (ahead.length < CHUNKS_AHEAD) {
+      const pending = chunks.next();
+      pending.catch(() => undefined); // a failure is reported when its turn is awaited, not as an unhandled rejection
+      ahead.push(pending);
+    }
+    return ahead.shift()!;
+  };
+  const pool = Array.from({ length: workers }, () => startWorker(workerEntry(__dirname, 'validate-worker'), { storesCsv: reference.storesCsv, productsCsv: reference.productsCsv }));
+  try {
+    await Promise.all(
+      pool.map(async (worker) => {
+        for (let item = await next(); !item.done; item = await next()) {
+          const { order, error, ...counts } = await runOnWorker(worker, item.value);
+          if (error) throw new Error(`validating ${item.value.key}: ${error}`);
+          results[order] = counts;
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+export async function validateBatch(
+  store: ObjectStore,
+  files: LakeFiles,
+  batchId: string,
+  alertRate: number,
+  workers = 1,
+): Promise<ValidationResult> {
+  const keys = runRecordKeys(runPrefix(batchId));
+  const manifest = await readJson<BatchManifest>(store, keys.manifest);
+  const texts = await loadReferenceTexts(store);
+  // parsed here once: a reference file that does not parse fails here, not in every worker
+  const reference = {
+    ...texts,
+    ref: { stores: parseStoresCsv(texts.storesCsv, STORES_KEY), products: parseProductsCsv(texts.productsCsv, PRODUCTS_KEY) },
+  };
+
+  const staging = stagingPrefix(batchId);
+  const stagingDir = await files.materialize(staging);
+  // a re-run writes the batch's part files afresh
+  for (const f of await readdir(stagingDir)) if (f.startsWith('events-')) await rm(join(stagingDir, f));
+  const workDir = await mkdtemp(join(tmpdir(), 'retail-lake-validate-'));
+  try {
+    const perChunk = await validateChunks(store, manifest, reference, stagingDir, workers);
+    await files.replacePrefix(staging, stagingDir);
+
+    let received = 0;
+    let valid = 0;
+    const byReason: Partial<Record<RejectReason, number>> = {};
+    for (const r of perChunk) {
+      received += r.received;
+      valid += r.valid;
+      for (const [reason, n] of Object.entries(r.byReason) as [RejectReason, number][]) byReason[reason] = (byReason[reason] ?? 0) + n;
+    }
+    const quarantined = received - valid;
+    if (quarantined > 0) {
+      const rejectsPath = join(workDir, 'rejects.ndjson');
+      await writeFile(rejectsPath, perChunk.map((r) => r.rejectsText).join(''));
+      await writeQuarantine(store, rejectsPath, batchId, workDir);
+    }
+    const quarantineRate = received === 0 ? 0 : quarantined / received;
+    const reasons = Object.entries(byReason).map(([r, n]) => `${r}: ${n}`).join(', ');
+    const result: ValidationResult = {
+      batchId,
+      received,
+      valid,
+      quarantined,
+      byReason,
+      quarantineRate,
+      dataQualityAlert: quarantineRate > alertRate,
+      dataQualityMessage:
+        `Batch ${batchId}: ${quarantined} of ${received} records quarantined (${(quarantineRate * 100).toFixed(1)}%, ` +
+        `threshold ${(alertRate * 100).toFixed(1)}%). By reason: ${reasons || 'none'}. See ${QUARANTINE_PREFIX}.`,
+      stagedKey: `${staging}${STAGED_EVENTS_GLOB}`,
+    };
+    await writeJson(store, keys.validation, result);
+    return result;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,109 @@
+import { compileMatchers, isCanonicalValidEvent } from '../../../../functions/lib/contract/canonical-fast-path';
+import { eventSchemasByType } from '../../../../functions/lib/contract/event-schema';
+import { checkReferences } from '../../../../functions/lib/contract/check-reference';
+import { parseEventText } from '../../../../functions/lib/contract/validate-event';
+import { Rng } from '../../../../local/simulator/random';
+import { generateReference, simulateEvents, toReferenceData } from '../../../../local/simulator';
+
+const opts = { seed: 7, stores: 4, skus: 30, days: 6, faultRate: 0.2, duplicateRate: 0.02 };
+const reference = generateReference(opts);
+const ref = toReferenceData(reference);
+const lines = [...simulateEvents(opts, reference)];
+
+/** The full validator's verdict: the authority the fast path must never contradict. */
+const fullyValid = (line: string): boolean => {
+  const parsed = parseEventText(line);
+  return parsed.ok && checkReferences(parsed.event, ref) === null;
+};
+
+/** Small edits of a valid line: the kinds of near-misses a fast recogniser could wrongly let through. */
+const EDITS: readonly ((line: string, rng: Rng) => string)[] = [
+  (l, rng) => {
+    const i = rng.int(0, l.length - 1);
+    return l.slice(0, i) + l.slice(i + 1); // a character lost
+  },
+  (l, rng) => {
+    const i = rng.int(0, l.length - 1);
+    return l.slice(0, i) + rng.pick(['"', '\\', ',', '0', '-', '.', 'e', ' ', '{', '}', '[', ']', ':', '9', 'é', '\u0001', '\ud83d']) + l.slice(i);
+  },
+  (l, rng) => {
+    const i = rng.int(0, l.length - 1);
+    return l.slice(0, i) + rng.pick(['"', '\\', '0', '-', 'x', '5', '.', ',']) + l.slice(i + 1); // a character replaced
+  },
+  (l) => l.replace(/"quantity":(\d+)/, '"quantity":$10000'),
+  (l) => l.replace(/"quantity":\d+/, '"quantity":-1'),
+  (l) => l.replace(/"quantity":\d+/, '"quantity":1.0'),
+  (l) => l.replace(/"unit_price":[\d.]+/, '"unit_price":-0.5'),
+  (l) => l.replace(/"unit_price":[\d.]+/, '"unit_price":1e400'),
+  (l) => l.replace(/"on_hand_qty":\d+/, '"on_hand_qty":-3'),
+  (l) => l.replace(/"quantity_change":-?\d+/, '"quantity_change":0'),
+  (l) => l.replace(/"quantity_change":-?\d+/, '"quantity_change":-0'),
+  (l) => l.replace(/"occurred_at":"[^"]*"/, '"occurred_at":"2026-02-30T10:00:00Z"'),
+  (l) => l.replace(/"occurred_at":"[^"]*"/, '"occurred_at":"2026-03-01T10:00:00"'),
+  (l) => l.replace(/"occurred_at":"[^"]*"/, '"occurred_at":"2026-03-01T10:00:00+24:00"'),
+  (l) => l.replace(/"event_type":"[a-z_]+"/, '"event_type":"inventory_snapshot"'),
+  (l) => l.replace(/"event_type":"[a-z_]+"/, '"event_type":"sale"'),
+  (l) => l.replace(/"store_id":"[^"]*"/, '"store_id":"S999"'),
+  (l) => l.replace(/"sku":"[^"]*"/, '"sku":"NOPE"'),
+  (l) => l.replace(/"lines":\[.*\]/, '"lines":[]'),
+  (l) => l.replace(/"customer_id":null/, '"customer_id":12'),
+  (l) => l.replace(/"customer_id":"[^"]*"/, '"customer_id":""'),
+  (l) => l.replace(/"schema_version":1/, '"schema_version":1,"schema_version":2'),
+  (l) => l.replace(/\}$/, ',"extra":1}'),
+  (l) => l.replace(/"event_id":"[^"]*"/, `"event_id":"${'x'.repeat(65)}"`),
+  (l) => l.replace(/"event_id":"[^"]*"/, '"event_id":""'),
+  (l) => l.replace(/"lines":\[(.*)\]/, (_m, items: string) => `"lines":[${Array(201).fill(items.split('},{')[0].replace(/\}?$/, '}')).join(',')}]`),
+];
+
+describe('canonical fast path', () => {
+  it('recognises the canonical valid events tills send (so it is worth having)', () => {
+    const valid = lines.filter((l) => fullyValid(l.line));
+    const fast = valid.filter((l) => isCanonicalValidEvent(l.line, ref));
+    expect(valid.length).toBeGreaterThan(1000);
+    expect(fast.length).toBe(valid.length);
+  });
+
+  it('never accepts a simulated line the full validator rejects', () => {
+    const rejected = lines.filter((l) => !fullyValid(l.line));
+    expect(rejected.length).toBeGreaterThan(100);
+    for (const { line } of rejected) expect({ line, fast: isCanonicalValidEvent(line, ref) }).toEqual({ line, fast: false });
+  });
+
+  it('never accepts an edited line the full validator rejects (20,000 random edits)', () => {
+    const rng = new Rng(11);
+    const valid = lines.filter((l) => fullyValid(l.line)).map((l) => l.line);
+    let rejectedEdits = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const edited = rng.pick(EDITS)(rng.pick(valid), rng);
+      const full = fullyValid(edited);
+      if (!full) rejectedEdits++;
+      if (isCanonicalValidEvent(edited, ref) && !full) throw new Error(`fast path accepted what the validator rejects: ${edited}`);
+    }
+    expect(rejectedEdits).toBeGreaterThan(10_000);
+  });
+
+  it('leaves lines in another form to the full validator (not sure is not invalid)', () => {
+    const line = lines.find((l) => l.kind === 'valid' && l.line.includes('"lines"'))!.line;
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(line) as object).reverse()));
+    const spaced = JSON.stringify(JSON.parse(line), null, 1).replace(/\n/g, '');
+    for (const other of [reordered, spaced]) {
+      expect(fullyValid(other)).toBe(true);
+      expect(isCanonicalValidEvent(other, ref)).toBe(false);
+    }
+  });
+});
+
+describe('canonical fast path compiler', () => {
+  const base = { type: 'object', required: ['event_id', 'event_type'], properties: { event_id: { type: 'string', minLength: 1 }, event_type: { enum: ['x'] } }, additionalProperties: false };
+  it('compiles the contract schemas', () => {
+    expect([...compileMatchers(eventSchemasByType).keys()].sort()).toEqual(Object.keys(eventSchemasByType).sort());
+  });
+  it.each([
+    ['a keyword it does not translate', { ...base, properties: { ...base.properties, sku: { type: 'string', pattern: '^S' } } }, /keyword "pattern"/],
+    ['an object open to other fields', { ...base, additionalProperties: true }, /additionalProperties: false/],
+    ['a format it does not know', { ...base, properties: { ...base.properties, at: { type: 'string', format: 'email' } } }, /format "email"/],
+    ['an optional first field', { ...base, required: ['event_type'] }, /first field/],
+  ])('refuses %s', (_what, schema, message) => {
+    expect(() => compileMatchers({ x: schema })).toThrow(message);
+  });
+});

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { CURATED_COLUMNS } from '../../functions/lib/curated-schema';
+import { ACCEPTED_IDS_PREFIX, curatedPartitionPrefix, runPrefix, stagingPrefix } from '../../functions/lib/lake-layout';
+import { runRecordKeys } from '../../functions/lib/pipeline/state';
+import { STAGED_EVENTS_GLOB } from '../../functions/pipeline/validate-batch/validate-batch';
+import { curateJobArguments, transformSqlFiles } from '../../infra/lib/pipeline/curate-glue-job';
+import { projectPath } from '../../infra/lib/shared/paths';
+
+interface DialectMapping {
+  session: Record<string, string>;
+  rewrite: Record<string, { params: string[]; spark: string }>;
+  identical: string[];
+}
+
+const mapping = JSON.parse(readFileSync(projectPath('glue', 'dialect.json'), 'utf8')) as DialectMapping;
+/** Words followed by "(" that are SQL syntax, not functions. */
+const SYNTAX = new Set(['as', 'in', 'over', 'and', 'or', 'not', 'from', 'join', 'on', 'where', 'select', 'decimal', 'partition', 'by', 'then', 'else', 'when', 'all', 'union']);
+
+function code(sql: string): string {
+  return sql.replace(/--[^\n]*/g, '').replace(/'(?:[^']|'')*'/g, "''");
+}
+
+/** Names of the functions a SQL text calls. */
+function calledFunctions(sql: string): string[] {
+  return [...code(sql).matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((m) => m[1].toLowerCase()).filter((n) => !SYNTAX.has(n));
+}
+
+describe('the Glue job’s DuckDB -> Spark mapping (glue/dialect.json)', () => {
+  const macros = [...readFileSync(projectPath('sql', 'transform', 'functions.duckdb.sql'), 'utf8').matchAll(/CREATE OR REPLACE MACRO (\w+)\(([^)]*)\)/gi)].map((m) => ({
+    name: m[1].toLowerCase(),
+    params: m[2].split(',').map((p) => p.trim()),
+  }));
+
+  it('maps exactly the engine-specific functions DuckDB defines as macros, with the same parameters', () => {
+    expect(macros.length).toBeGreaterThan(0);
+    expect(Object.keys(mapping.rewrite).sort()).toEqual(macros.map((m) => m.name).sort());
+    for (const macro of macros) {
+      const rule = mapping.rewrite[macro.name];
+      expect(rule.params).toHaveLength(macro.params.length);
+      for (const p of rule.params) expect(rule.spark).toContain(`{${p}}`);
+    }
+  });
+
+  it('knows every function the transform SQL calls: mapped, or the same in both engines', () => {
+    const known = new Set([...Object.keys(mapping.rewrite), ...mapping.identical]);
+    const files = transformSqlFiles();
+    expect(files).toEqual(expect.arrayContaining(['new_events.sql', 'sales_lines.sql', 'inventory_events.sql', 'merge_partitions.sql']));
+    for (const file of files) {
+      const unknown = calledFunctions(readFileSync(projectPath('sql', 'transform', file), 'utf8')).filter((f) => !known.has(f));
+      expect({ file, unknown }).toEqual({ file, unknown: [] });
+    }
+  });
+
+  it('runs Spark in UTC with timestamps without time zone, like the DuckDB curation', () => {
+    expect(mapping.session).toEqual({ 'spark.sql.session.timeZone': 'UTC', 'spark.sql.timestampType': 'TIMESTAMP_NTZ' });
+  });
+
+  it('gives the job the lake layout of functions/lib/lake-layout.ts', () => {
+    const args = curateJobArguments('bucket');
+    const batch = '{batch_id}';
+    expect(args['--staged_events_key']).toBe(`${stagingPrefix(batch)}${STAGED_EVENTS_GLOB}`);
+    expect(args['--accepted_ids_prefix']).toBe(ACCEPTED_IDS_PREFIX);
+    expect(args['--curate_record_key']).toBe(runRecordKeys(runPrefix(batch)).curate);
+    expect(args['--partition_prefix']).toBe(curatedPartitionPrefix('sales_lines', '{date}').replace('sales_lines', '{table}'));
+    expect(args['--sales_lines_columns'].split(',')).toEqual(Object.keys(CURATED_COLUMNS.sales_lines));
+    expect(args['--inventory_events_columns'].split(',')).toEqual(Object.keys(CURATED_COLUMNS.inventory_events));
+  });
+
+  it('names every argument the script reads', () => {
+    const script = readFileSync(projectPath('glue', 'curate_batch.py'), 'utf8');
+    const read = [...script.slice(script.indexOf('getResolvedOptions'), script.indexOf('BATCH =')).matchAll(/"(\w+)"/g)].map((m) => m[1]);
+    const given = Object.keys(curateJobArguments('bucket')).map((k) => k.slice(2));
+    expect(read.filter((a) => a !== 'JOB_NAME' && a !== 'batch_id').sort()).toEqual(given.sort());
+  });
+});

@@ -1,0 +1,124 @@
+import { rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { columnDefinitions, CURATED_COLUMNS } from '../../functions/lib/curated-schema';
+import { openDuckDb, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
+import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
+import { PRODUCT_COLUMNS, STORE_COLUMNS, toCsv, type Product, type Store } from '../../functions/lib/reference/reference-data';
+
+/** Test helpers: a throw-away lake folder with curated Parquet and reference CSVs written the way the
+ * pipeline writes them (Hive partitions by business_date, the column also inside the files). */
+
+export interface SalesLineRow {
+  event_id: string;
+  line_no: number;
+  transaction_id: string;
+  store_id: string;
+  sku: string;
+  occurred_at: string;
+  business_date: string;
+  event_type: 'sale' | 'return';
+  quantity: number;
+  unit_price: number;
+  discount: number;
+  net_revenue: number;
+  unit_cost: number;
+  gross_margin: number;
+  customer_id: string | null;
+  payment_method: string;
+}
+
+export interface InventoryEventRow {
+  event_id: string;
+  store_id: string;
+  sku: string;
+  occurred_at: string;
+  business_date: string;
+  event_type: 'inventory_snapshot' | 'inventory_adjustment';
+  on_hand_qty: number | null;
+  reorder_point: number | null;
+  quantity_change: number | null;
+  reason: string | null;
+}
+
+export const STORES: Store[] = [
+  { store_id: 'S001', store_name: 'Downtown', region: 'North', manager_email: 'a@example.com', timezone: 'Europe/London', target_daily_revenue: 100 },
+  { store_id: 'S002', store_name: 'Harbour, Quay "2"', region: 'South', manager_email: 'b@example.com', timezone: 'America/New_York', target_daily_revenue: 250.5 },
+];
+
+export const PRODUCTS: Product[] = [
+  { sku: 'SKU-1', product_name: 'Milk 1L', category: 'Dairy', brand: 'Moo', unit_cost: 0.5, list_price: 1.2, supplier: 'Farm', lead_time_days: 2 },
+  { sku: 'SKU-2', product_name: 'Bread', category: 'Bakery', brand: 'Loaf', unit_cost: 1, list_price: 2.5, supplier: 'Baker', lead_time_days: 1 },
+  { sku: 'SKU-3', product_name: 'Coffee 250g', category: 'Grocery', brand: 'Bean', unit_cost: 3.25, list_price: 6.99, supplier: 'Roaster', lead_time_days: 5 },
+  { sku: 'SKU-4', product_name: 'Tea', category: 'Grocery', brand: 'Leaf', unit_cost: 1.1, list_price: 2.2, supplier: 'Garden', lead_time_days: 3 },
+];
+
+export { tempLake } from './lake-fixture';
+
+export async function writeReference(root: string, stores = STORES, products = PRODUCTS): Promise<void> {
+  for (const [key, text] of [
+    [STORES_KEY, toCsv(STORE_COLUMNS, stores)],
+    [PRODUCTS_KEY, toCsv(PRODUCT_COLUMNS, products)],
+  ] as const) {
+    await mkdir(dirname(join(root, key)), { recursive: true });
+    await writeFile(join(root, key), text);
+  }
+}
+
+/** A sale or return line with revenue and margin computed as curation does (returns negative). */
+export function line(
+  p: { event_id: string; line_no?: number; store_id: string; sku: string; occurred_at: string; business_date: string; quantity: number; unit_price: number; discount?: number; event_type?: 'sale' | 'return'; transaction_id?: string },
+): SalesLineRow {
+  const type = p.event_type ?? 'sale';
+  const sign = type === 'return' ? -1 : 1;
+  const cost = PRODUCTS.find((x) => x.sku === p.sku)?.unit_cost ?? 0;
+  const discount = p.discount ?? 0;
+  const r2 = (n: number): number => Math.round(n * 100) / 100;
+  return {
+    event_id: p.event_id,
+    line_no: p.line_no ?? 1,
+    transaction_id: p.transaction_id ?? `T-${p.event_id}`,
+    store_id: p.store_id,
+    sku: p.sku,
+    occurred_at: p.occurred_at,
+    business_date: p.business_date,
+    event_type: type,
+    quantity: sign * p.quantity,
+    unit_price: p.unit_price,
+    discount,
+    net_revenue: r2(sign * (p.quantity * p.unit_price - discount)),
+    unit_cost: cost,
+    gross_margin: r2(sign * (p.quantity * p.unit_price - discount - p.quantity * cost)),
+    customer_id: null,
+    payment_method: 'card',
+  };
+}
+
+export function inventoryEvent(p: Partial<InventoryEventRow> & Pick<InventoryEventRow, 'event_id' | 'store_id' | 'sku' | 'occurred_at' | 'business_date' | 'event_type'>): InventoryEventRow {
+  return { on_hand_qty: null, reorder_point: null, quantity_change: null, reason: null, ...p };
+}
+
+const literal = (v: unknown): string => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : sqlString(String(v)));
+
+/**
+ * Writes curated partitions for the given rows with DuckDB (COPY ... PARTITION_BY business_date,
+ * WRITE_PARTITION_COLUMNS), replacing any partition folder of the same date.
+ */
+export async function writeCurated(root: string, table: 'sales_lines' | 'inventory_events', rows: (SalesLineRow | InventoryEventRow)[]): Promise<void> {
+  if (rows.length === 0) return;
+  const conn = await openDuckDb();
+  try {
+    const columns = Object.keys(CURATED_COLUMNS[table]);
+    await conn.run(`CREATE TABLE t (${columnDefinitions(table)})`);
+    const values = rows.map((r) => `(${columns.map((c) => literal((r as unknown as Record<string, unknown>)[c])).join(', ')})`).join(',\n');
+    await conn.run(`INSERT INTO t VALUES ${values}`);
+    const dir = join(root, 'curated', table);
+    for (const d of new Set(rows.map((r) => r.business_date))) rmSync(join(dir, `business_date=${d}`), { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await conn.run(
+      `COPY (SELECT * FROM t ORDER BY store_id, sku) TO ${sqlString(dir)} (FORMAT parquet, PARTITION_BY (business_date), WRITE_PARTITION_COLUMNS true, OVERWRITE_OR_IGNORE true)`,
+    );
+  } finally {
+    conn.closeSync();
+  }
+}

@@ -1,0 +1,51 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { nagFindings, resourcesOfType, synthTestApp, type TestApp } from '../../helpers';
+
+describe('observability stack', () => {
+  let t: TestApp;
+  let template: Template;
+  beforeAll(() => {
+    t = synthTestApp();
+    template = Template.fromStack(t.stacks.observability);
+  });
+
+  it('alarms on the pipeline metrics in the RetailLake namespace', () => {
+    for (const [metric, threshold] of [
+      ['QuarantineRate', t.config.pipeline.quarantineAlertRate],
+      ['StockoutCount', t.config.observability.stockoutThreshold],
+      ['ReconciliationGap', t.config.observability.reconciliationGapThreshold],
+    ] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'RetailLake',
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: 'retail-lake-pipeline' }],
+        Threshold: threshold,
+        AlarmActions: [Match.anyValue()],
+      });
+    }
+  });
+
+  it('draws one operations dashboard', () => {
+    const [, dashboard] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard')[0];
+    expect(dashboard.DashboardName).toBe('retail-lake-dev-operations');
+    const body = JSON.stringify(dashboard.DashboardBody);
+    for (const metric of ['IteratorAgeMilliseconds', 'DeliveryToS3.DataFreshness', 'ExecutionsFailed', 'QuarantineRate', 'WarehouseLoadFailures']) {
+      expect(body).toContain(metric);
+    }
+  });
+
+  it('routes every alarm of the app to the ops topic', () => {
+    let count = 0;
+    for (const stack of Object.values(t.stacks)) {
+      for (const [, alarm] of resourcesOfType(Template.fromStack(stack), 'AWS::CloudWatch::Alarm')) {
+        count++;
+        expect(JSON.stringify(alarm.AlarmActions)).toMatch(/Topicsops/);
+      }
+    }
+    expect(count).toBeGreaterThan(30);
+  });
+
+  it('passes the AwsSolutions rules', () => {
+    expect(nagFindings(t.stacks.observability)).toEqual([]);
+  });
+});

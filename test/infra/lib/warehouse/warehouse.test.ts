@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { splitSqlStatements } from '../../../../functions/lib/warehouse/sql-text';
+import { WAREHOUSE_DDL_FILES } from '../../../../infra/lib/warehouse/redshift-warehouse';
+import { CREATE_DB_ROLES, GRANT_STATEMENTS } from '../../../../infra/lib/warehouse/warehouse-access';
+import { projectPath } from '../../../../infra/lib/shared/paths';
+import { nagFindings, resourcesOfType, synthTestApp, type TestApp } from '../../helpers';
+
+describe('warehouse stack', () => {
+  let t: TestApp;
+  let template: Template;
+  beforeAll(() => {
+    t = synthTestApp();
+    template = Template.fromStack(t.stacks.warehouse);
+  });
+
+  it('puts the warehouse in isolated subnets of three AZs: no internet gateway, no NAT, an S3 gateway endpoint', () => {
+    template.resourceCountIs('AWS::EC2::Subnet', 3);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', ServiceName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['.s3'])] }) });
+    for (const [, subnet] of resourcesOfType(template, 'AWS::EC2::Subnet')) {
+      expect(t.config.availabilityZones).toContain(subnet.AvailabilityZone);
+      expect(subnet.MapPublicIpOnLaunch).toBe(false);
+    }
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
+  });
+
+  it('creates a KMS-encrypted namespace whose admin password Secrets Manager manages', () => {
+    template.hasResourceProperties('AWS::RedshiftServerless::Namespace', {
+      NamespaceName: 'retail-lake-dev',
+      DbName: t.config.warehouse.database,
+      AdminUsername: t.config.warehouse.adminUsername,
+      ManageAdminPassword: true,
+      AdminPasswordSecretKmsKeyId: Match.anyValue(),
+      KmsKeyId: Match.anyValue(),
+      LogExports: ['userlog', 'connectionlog', 'useractivitylog'],
+    });
+    const ns = resourcesOfType(template, 'AWS::RedshiftServerless::Namespace')[0][1];
+    expect(ns.AdminUserPassword).toBeUndefined();
+  });
+
+  it('runs a private workgroup with enhanced VPC routing and TLS required', () => {
+    template.hasResourceProperties('AWS::RedshiftServerless::Workgroup', {
+      WorkgroupName: 'retail-lake-dev',
+      PubliclyAccessible: false,
+      EnhancedVpcRouting: true,
+      BaseCapacity: t.config.warehouse.baseCapacityRpu,
+      MaxCapacity: t.config.warehouse.maxCapacityRpu,
+      ConfigParameters: Match.arrayWith([{ ParameterKey: 'require_ssl', ParameterValue: 'true' }]),
+    });
+  });
+
+  it('lets COPY read only curated/ and reference/ of the curated bucket', () => {
+    const [roleId] = resourcesOfType(template, 'AWS::IAM::Role').find(([id]) => id.includes('CopyRole')) ?? [''];
+    const statements = resourcesOfType(template, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Roles).includes(roleId))
+      .flatMap(([, p]) => (p.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+    const objectResources = statements
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:GetObject')))
+      .flatMap((s) => [s.Resource].flat())
+      .map((r) => JSON.stringify(r))
+      .filter((r) => r.includes('/')); // object ARNs; the bucket ARN itself is there for ListBucket
+    expect(objectResources.length).toBe(2);
+    expect(objectResources.some((r) => r.includes('/curated/*'))).toBe(true);
+    expect(objectResources.some((r) => r.includes('/reference/*'))).toBe(true);
+    expect(statements.flatMap((s) => [s.Action].flat()).some((a) => /Put|Delete/.test(a))).toBe(false);
+  });
+
+  it('applies the schema of sql/redshift/ and the grants through a custom resource, re-run when they change', () => {
+    const ddl = resourcesOfType(template, 'Custom::WarehouseDdl')[0][1];
+    const expected = WAREHOUSE_DDL_FILES.flatMap((f) => splitSqlStatements(readFileSync(projectPath(f), 'utf8')));
+    expect(expected.length).toBeGreaterThan(5);
+    expect(ddl.Statements).toEqual([...expected, ...GRANT_STATEMENTS]);
+    expect(ddl.CreateIfMissing).toEqual(CREATE_DB_ROLES);
+    expect(ddl.Hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(ddl.SecretArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/AdminSecretLookup/), 'namespace.adminPasswordSecretArn'] });
+  });
+
+  it('passes the AwsSolutions rules', () => {
+    expect(nagFindings(t.stacks.warehouse)).toEqual([]);
+  });
+});

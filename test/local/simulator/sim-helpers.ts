@@ -1,0 +1,59 @@
+import { checkReferences } from '../../../functions/lib/contract/check-reference';
+import type { PosEvent } from '../../../functions/lib/contract/types';
+import { parseEventText } from '../../../functions/lib/contract/validate-event';
+import { generateReference, simulateEvents, toReferenceData, type LineKind, type SimulatorOptions, type SimulatorStats, type SimReference } from '../../../local/simulator';
+
+export interface Generated {
+  ref: SimReference;
+  lines: string[];
+  kinds: LineKind[];
+  stats: SimulatorStats;
+}
+
+export function generate(opts: SimulatorOptions = {}): Generated {
+  const ref = generateReference(opts);
+  const run = simulateEvents(opts, ref);
+  const lines: string[] = [];
+  const kinds: LineKind[] = [];
+  for (const { line, kind } of run) {
+    lines.push(line);
+    kinds.push(kind);
+  }
+  return { ref, lines, kinds, stats: run.stats };
+}
+
+/**
+ * What the project's own contract code makes of each line, the way the pipeline does: parse and check the shape,
+ * check references, then drop an event_id already seen as a duplicate.
+ */
+export function classify(g: Generated): { verdicts: LineKind[]; valid: PosEvent[] } {
+  const refData = toReferenceData(g.ref);
+  const seen = new Set<string>();
+  const verdicts: LineKind[] = [];
+  const valid: PosEvent[] = [];
+  for (const line of g.lines) {
+    const parsed = parseEventText(line);
+    if (!parsed.ok) {
+      verdicts.push(parsed.rejection.reason);
+      continue;
+    }
+    const refProblem = checkReferences(parsed.event, refData);
+    if (refProblem) verdicts.push(refProblem.reason);
+    else if (seen.has(parsed.event.event_id)) verdicts.push('duplicate');
+    else {
+      seen.add(parsed.event.event_id);
+      verdicts.push('valid');
+      valid.push(parsed.event);
+    }
+  }
+  return { verdicts, valid };
+}
+
+export function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) {
+    const k = key(item);
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
