@@ -4,6 +4,7 @@
  * a child process so its peak RSS is its own.
  */
 import '../local/polyfills';
+import { RetailLakeError } from '../functions/lib/errors';
 import { createLocalRuntime } from '../local/local-runtime';
 import { runPipeline } from '../local/pipeline/local-runner';
 import { ANALYST_QUERIES, median } from './analyst-queries';
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const result = await runPipeline(rt);
   const pipelineMs = performance.now() - t0;
-  if (result.status !== 'succeeded') throw new Error(`pipeline ${result.status}: ${JSON.stringify(result.error)}`);
+  if (result.status !== 'succeeded') throw new RetailLakeError(`pipeline ${result.status}: ${JSON.stringify(result.error)}`);
   const ms = (state: string): number => result.steps.filter((s) => s.state === state).reduce((a, s) => a + s.ms, 0);
   const out = result.output as { commit: { rows: { sales_lines: number }; received: number }; reconcile: { balanced: boolean } };
 

@@ -89,6 +89,6 @@ export const DASHBOARDS: DashboardDefinition[] = [
 
 export function datasetByName(name: string): DatasetDefinition {
   const found = DATASETS.find((d) => d.name === name);
-  if (!found) throw new Error(`no dashboard dataset named ${name}`);
+  if (!found) throw new RangeError(`no dashboard dataset named ${name}`);
   return found;
 }

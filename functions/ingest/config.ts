@@ -1,4 +1,5 @@
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../lib/aws/kinesis-put-records';
+import { ConfigurationError } from '../lib/errors';
 
 /** PutRecords' total per call: a request that fits is one call in the common case. */
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -17,14 +18,14 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: must be a whole number >= 1, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigurationError(`${name}: must be a whole number >= 1, got "${raw}"`);
   return n;
 }
 
 /** Settings of the Lambda, from its environment. */
 export function ingestConfigFromEnv(env: NodeJS.ProcessEnv): IngestConfig {
   const streamName = env.STREAM_NAME;
-  if (!streamName) throw new Error('STREAM_NAME: is required (the Kinesis stream events are written to)');
+  if (!streamName) throw new ConfigurationError('STREAM_NAME: is required (the Kinesis stream events are written to)');
   return {
     streamName,
     apiKey: env.RETAIL_LAKE_API_KEY || undefined,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigurationError } from './errors';
 
 /**
  * The SQL files of sql/ are the single source of each transform. Locally they are read from the checkout;
@@ -24,7 +25,7 @@ export function readSql(relativePath: string): string {
 /** Replaces `{{name}}` placeholders; an unknown placeholder is an error, not an empty string. */
 export function renderSql(template: string, params: Record<string, string | number>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, name: string) => {
-    if (!(name in params)) throw new Error(`SQL template placeholder {{${name}}} has no value`);
+    if (!(name in params)) throw new ConfigurationError(`SQL template placeholder {{${name}}} has no value`);
     return String(params[name]);
   });
 }

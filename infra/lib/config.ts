@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Node } from 'constructs';
+import { ConfigurationError } from '../../functions/lib/errors';
 import { parseStoresCsv } from '../../functions/lib/reference/reference-data';
 import { longestBucketName } from './shared/names';
 
@@ -100,10 +101,10 @@ export const MAX_FILTER_VALUES = 150;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-class ConfigError extends Error {
+/** A bad stage setting, named by its path in the cdk context. */
+class ConfigError extends ConfigurationError {
   constructor(path: string, message: string) {
     super(`cdk context ${path}: ${message}`);
-    this.name = 'ConfigError';
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { PipelineStateError } from '../../functions/lib/errors';
 import type { ObjectInfo, ObjectStore } from '../../functions/lib/ports';
 import type { LakeFiles } from '../../functions/lib/runtime';
 import { writeFileAtomic } from './atomic-file';
@@ -16,7 +17,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
 
   pathOf(key: string): string {
     const full = resolve(this.root, key);
-    if (full !== this.root && !full.startsWith(this.root + sep)) throw new Error(`object key escapes the lake root: ${key}`);
+    if (full !== this.root && !full.startsWith(this.root + sep)) throw new RangeError(`object key escapes the lake root: ${key}`);
     return full;
   }
 
@@ -30,7 +31,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
     try {
       return await readFile(this.pathOf(key));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no object at key ${key}`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new PipelineStateError(`no object at key ${key}`, { cause: err });
       throw err;
     }
   }

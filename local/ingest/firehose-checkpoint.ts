@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PipelineStateError } from '../../functions/lib/errors';
 import { CONTROL_PREFIX } from '../../functions/lib/lake-layout';
 import { writeFileAtomic } from '../adapters/atomic-file';
 
@@ -42,7 +43,7 @@ export async function readCheckpoint(lakeRoot: string, streamName: string): Prom
     throw err;
   }
   const value: unknown = JSON.parse(text);
-  if (!isCheckpoint(value)) throw new Error(`${checkpointPath(lakeRoot)}: not a firehose checkpoint`);
+  if (!isCheckpoint(value)) throw new PipelineStateError(`${checkpointPath(lakeRoot)}: not a firehose checkpoint`);
   return value.streamName === streamName ? value : emptyCheckpoint(streamName);
 }
 

@@ -11,6 +11,7 @@ import {
   ListShardsCommand,
   type _Record as KinesisRecord,
 } from '@aws-sdk/client-kinesis';
+import { RetailLakeError } from '../../functions/lib/errors';
 import { rawObjectKey } from '../../functions/lib/lake-layout';
 import { writeFileAtomic } from '../adapters/atomic-file';
 import { type FirehoseCheckpoint, firehoseDir, readCheckpoint, writeCheckpoint } from './firehose-checkpoint';
@@ -127,7 +128,7 @@ export async function startLocalFirehose(options: LocalFirehoseOptions): Promise
           : { StreamName: streamName, ShardId: shard.shardId, ShardIteratorType: 'TRIM_HORIZON' },
       ),
     );
-    if (!out.ShardIterator) throw new Error(`no iterator for ${shard.shardId}`);
+    if (!out.ShardIterator) throw new RetailLakeError(`no iterator for ${shard.shardId}`);
     return out.ShardIterator;
   }
 

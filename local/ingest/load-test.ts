@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { TransientError } from '../../functions/lib/errors';
 import { sampleEvents } from './sample-events';
 import { startIngestServer } from './server';
 import { startLocalStream } from './stream';
@@ -87,7 +88,7 @@ async function measureStream(events: number, clients: number, batch: number, thr
         while (next < entries.length) {
           const records = entries.slice(next, (next += batch));
           const out = await stream.client.send(new PutRecordsCommand({ StreamName: stream.streamName, Records: records }));
-          if (out.FailedRecordCount) throw new Error(`${out.FailedRecordCount} records failed`);
+          if (out.FailedRecordCount) throw new TransientError(`${out.FailedRecordCount} records failed`);
         }
       }),
     );

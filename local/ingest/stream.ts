@@ -12,6 +12,7 @@ import {
 import kinesalite from 'kinesalite';
 import leveldown from 'leveldown';
 import { createKinesisClient } from '../../functions/lib/aws/kinesis-client';
+import { RetailLakeError, TransientError } from '../../functions/lib/errors';
 import { CONTROL_PREFIX } from '../../functions/lib/lake-layout';
 import { startWorker, workerEntry } from '../../functions/lib/typescript-worker';
 import { checkpointPath } from './firehose-checkpoint';
@@ -50,7 +51,7 @@ export interface LocalStream {
   stop(): Promise<void>;
 }
 
-export class StreamInUseError extends Error {
+export class StreamInUseError extends RetailLakeError {
   constructor(dir: string) {
     super(`the lake's stream (${dir}) is open in another process, probably a running \`retail-lake serve\``);
     this.name = 'StreamInUseError';
@@ -97,7 +98,7 @@ async function ensureActiveStream(client: KinesisClient, streamName: string, sha
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`stream ${streamName} did not become ACTIVE`);
+  throw new TransientError(`stream ${streamName} did not become ACTIVE`);
 }
 
 interface Listening {

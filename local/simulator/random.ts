@@ -102,10 +102,10 @@ export class AliasTable {
 
   constructor(weights: ArrayLike<number>) {
     const n = weights.length;
-    if (n === 0) throw new Error('AliasTable needs at least one weight');
+    if (n === 0) throw new RangeError('AliasTable needs at least one weight');
     let total = 0;
     for (let i = 0; i < n; i++) total += weights[i];
-    if (!(total > 0)) throw new Error('AliasTable needs a positive total weight');
+    if (!(total > 0)) throw new RangeError('AliasTable needs a positive total weight');
     this.size = n;
     this.prob = new Float64Array(n);
     this.alias = new Int32Array(n);

@@ -5,6 +5,7 @@
  * products.csv, `--send URL --api-key KEY` posts to a running ingest API. Prints a JSON summary.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { ConfigurationError } from '../../functions/lib/errors';
 import { generateReference, writeReferenceCsv } from './reference';
 import { optionsForSaleLines } from './scale';
 import { simulateEvents } from './simulate';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   let summary: object;
   if (a.send) {
     const apiKey = (a.apiKey as string | undefined) ?? process.env.RETAIL_LAKE_API_KEY;
-    if (!apiKey) throw new Error('--send needs --api-key or RETAIL_LAKE_API_KEY');
+    if (!apiKey) throw new ConfigurationError('--send needs --api-key or RETAIL_LAKE_API_KEY');
     summary = await sendToApi(opts, { url: a.send as string, apiKey, concurrency: a.concurrency as number });
   } else if (a.out) {
     const reference = generateReference(opts);

@@ -1,3 +1,4 @@
+import { RetailLakeError } from '../../functions/lib/errors';
 import type { SimulatorOptions } from './options';
 import type { SimReference } from './reference';
 import { simulateEvents, type SimulatorStats } from './simulate';
@@ -46,7 +47,7 @@ export interface SendStats extends SendProgress {
 }
 
 /** The API refused a request for good (bad key, bad request) or kept failing after every retry. */
-export class SendError extends Error {
+export class SendError extends RetailLakeError {
   constructor(
     message: string,
     readonly status: number | null,

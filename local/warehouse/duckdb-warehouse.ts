@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readRows } from '../../functions/lib/duckdb/duckdb-rows';
+import { RetailLakeError, TransientError, withContext } from '../../functions/lib/errors';
 import type { Row, Warehouse } from '../../functions/lib/ports';
 import { readSql } from '../../functions/lib/sql-files';
 import { previewSql, splitSqlStatements } from '../../functions/lib/warehouse/sql-text';
@@ -72,7 +73,7 @@ export class DuckDbWarehouse implements Warehouse {
   async execute(statements: string[]): Promise<void> {
     await this.withConnection(async (conn) => {
       statements.forEach((s, i) => {
-        if (splitSqlStatements(s).length > 1) throw new Error(`warehouse statement ${i + 1} holds more than one statement (the Data API takes one per entry): "${previewSql(s)}"`);
+        if (splitSqlStatements(s).length > 1) throw new RangeError(`warehouse statement ${i + 1} holds more than one statement (the Data API takes one per entry): "${previewSql(s)}"`);
       });
       await conn.run('BEGIN TRANSACTION');
       try {
@@ -82,7 +83,7 @@ export class DuckDbWarehouse implements Warehouse {
             sql = translateStatement(statement, this.translate);
             if (sql !== null) await conn.run(sql);
           } catch (err) {
-            throw new Error(`warehouse statement ${i + 1} of ${statements.length} failed ("${previewSql(statement)}"): ${(err as Error).message}`, { cause: err });
+            throw withContext(`warehouse statement ${i + 1} of ${statements.length} failed ("${previewSql(statement)}")`, err);
           }
         }
         await conn.run('COMMIT');
@@ -143,8 +144,10 @@ export class DuckDbWarehouse implements Warehouse {
       try {
         return await DuckDBInstance.create(path);
       } catch (err) {
-        if (!/lock/i.test((err as Error).message) || Date.now() > deadline) {
-          throw new Error(`cannot open the warehouse ${path}: ${(err as Error).message}`, { cause: err });
+        const locked = /lock/i.test((err as Error).message);
+        if (!locked || Date.now() > deadline) {
+          // a lock still held by another process (a long query, a pipeline run) is worth another try later
+          throw withContext(`cannot open the warehouse ${path}`, err, locked ? TransientError : RetailLakeError);
         }
         await sleep(wait);
       }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { sqlString } from '../../functions/lib/duckdb/duckdb-rows';
+import { ConfigurationError } from '../../functions/lib/errors';
 import { maskSql, previewSql, splitSqlStatements, unquoteString } from '../../functions/lib/warehouse/sql-text';
 import { listLakeKeys } from './lake-keys';
 
@@ -37,7 +38,8 @@ export interface TranslateOptions {
   listKeys?: (prefix: string) => string[];
 }
 
-export class RedshiftTranslationError extends Error {
+/** A Redshift statement the local translator cannot run in DuckDB. */
+export class RedshiftTranslationError extends ConfigurationError {
   constructor(statement: string, reason: string) {
     super(`cannot run locally: ${reason} (in "${previewSql(statement)}")`);
     this.name = 'RedshiftTranslationError';

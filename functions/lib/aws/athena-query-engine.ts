@@ -6,8 +6,10 @@ import {
   type ColumnInfo,
   type Datum,
 } from '@aws-sdk/client-athena';
+import { RetailLakeError, TransientError } from '../errors';
 import type { QueryEngine, Row } from '../ports';
 import { DEFAULT_POLL, pollUntil, type PollOptions } from './poll';
+import { awsCall } from './sdk-errors';
 
 export interface AthenaTarget {
   workGroup: string;
@@ -35,25 +37,29 @@ export class AthenaQueryEngine implements QueryEngine {
   ) {}
 
   async query(sql: string): Promise<Row[]> {
-    const started = await this.athena.send(
-      new StartQueryExecutionCommand({
-        QueryString: sql,
-        WorkGroup: this.target.workGroup,
-        QueryExecutionContext: { Database: this.target.database },
-      }),
+    const started = await awsCall('Athena StartQueryExecution', () =>
+      this.athena.send(
+        new StartQueryExecutionCommand({
+          QueryString: sql,
+          WorkGroup: this.target.workGroup,
+          QueryExecutionContext: { Database: this.target.database },
+        }),
+      ),
     );
     const id = started.QueryExecutionId;
-    if (!id) throw new Error('Athena: StartQueryExecution returned no query execution id');
+    if (!id) throw new RetailLakeError('Athena: StartQueryExecution returned no query execution id');
     await pollUntil(
       `Athena query ${id}`,
       async () => {
-        const out = await this.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+        const out = await awsCall(`Athena GetQueryExecution ${id}`, () => this.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id })));
         const status = out.QueryExecution?.Status;
         const state = status?.State;
         if (state === 'SUCCEEDED') return { done: true, value: undefined };
         if (state === 'FAILED' || state === 'CANCELLED') {
           const reason = status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason ?? 'no reason given';
-          throw new Error(`Athena query ${id} ${state}: ${reason}`);
+          // Athena says whether the failure was its own (Retryable) or the query's
+          const Kind = status?.AthenaError?.Retryable ? TransientError : RetailLakeError;
+          throw new Kind(`Athena query ${id} ${state}: ${reason}`);
         }
         return { done: false };
       },
@@ -65,7 +71,7 @@ export class AthenaQueryEngine implements QueryEngine {
     let token: string | undefined;
     let first = true;
     do {
-      const page = await this.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token }));
+      const page = await awsCall(`Athena GetQueryResults ${id}`, () => this.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token })));
       if (page.ResultSet?.ResultSetMetadata?.ColumnInfo) columns = page.ResultSet.ResultSetMetadata.ColumnInfo;
       let data = page.ResultSet?.Rows ?? [];
       // A SELECT's first result row repeats the column names.

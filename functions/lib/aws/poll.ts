@@ -1,4 +1,5 @@
 /** Bounded polling for the asynchronous query APIs (Redshift Data API, Athena). */
+import { TransientError } from '../errors';
 
 export interface PollOptions {
   /** pause between status checks */
@@ -23,7 +24,8 @@ export async function pollUntil<T>(what: string, check: () => Promise<PollState<
     const state = await check();
     if (state.done) return state.value;
     if (Date.now() + options.intervalMs > deadline) {
-      throw new Error(`${what}: still running after ${Math.round(options.maxWaitMs / 1000)} s, gave up waiting`);
+      // the work may yet finish, or a retry find the service less busy
+      throw new TransientError(`${what}: still running after ${Math.round(options.maxWaitMs / 1000)} s, gave up waiting`);
     }
     await sleep(options.intervalMs);
   }

@@ -1,5 +1,6 @@
 import { CreateIngestionCommand, QuickSightClient } from '@aws-sdk/client-quicksight';
 import type { DashboardPublisher } from '../runtime';
+import { awsCall } from './sdk-errors';
 
 export interface QuickSightTarget {
   accountId: string;
@@ -24,8 +25,8 @@ export class QuickSightDashboards implements DashboardPublisher {
     const started: string[] = [];
     for (const dataSetId of this.target.dataSetIds) {
       const ingestionId = `retail-lake-${stamp}`;
-      const out = await this.client.send(
-        new CreateIngestionCommand({ AwsAccountId: this.target.accountId, DataSetId: dataSetId, IngestionId: ingestionId }),
+      const out = await awsCall(`QuickSight CreateIngestion for data set ${dataSetId}`, () =>
+        this.client.send(new CreateIngestionCommand({ AwsAccountId: this.target.accountId, DataSetId: dataSetId, IngestionId: ingestionId })),
       );
       started.push(`quicksight:${dataSetId} ingestion ${out.IngestionId ?? ingestionId} ${out.IngestionStatus ?? ''}`.trim());
     }

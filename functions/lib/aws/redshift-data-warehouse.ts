@@ -8,8 +8,10 @@ import {
   type DescribeStatementResponse,
   type Field,
 } from '@aws-sdk/client-redshift-data';
+import { RetailLakeError } from '../errors';
 import type { Row, Warehouse } from '../ports';
 import { DEFAULT_POLL, pollUntil, type PollOptions } from './poll';
+import { awsCall } from './sdk-errors';
 
 export interface RedshiftTarget {
   workgroupName: string;
@@ -50,27 +52,31 @@ export class RedshiftDataWarehouse implements Warehouse {
   async execute(statements: string[]): Promise<void> {
     for (let i = 0; i < statements.length; i += MAX_BATCH_STATEMENTS) {
       const sqls = statements.slice(i, i + MAX_BATCH_STATEMENTS);
-      const out = await this.client.send(
-        new BatchExecuteStatementCommand({
-          WorkgroupName: this.target.workgroupName,
-          Database: this.target.database,
-          SecretArn: this.target.secretArn,
-          Sqls: sqls,
-          StatementName: 'retail-lake',
-        }),
+      const out = await awsCall('Redshift Data API BatchExecuteStatement', () =>
+        this.client.send(
+          new BatchExecuteStatementCommand({
+            WorkgroupName: this.target.workgroupName,
+            Database: this.target.database,
+            SecretArn: this.target.secretArn,
+            Sqls: sqls,
+            StatementName: 'retail-lake',
+          }),
+        ),
       );
       await this.waitFor(out.Id, `batch of ${sqls.length} statement(s) starting "${preview(sqls[0])}"`);
     }
   }
 
   async query(sql: string): Promise<Row[]> {
-    const out = await this.client.send(
-      new ExecuteStatementCommand({
-        WorkgroupName: this.target.workgroupName,
-        Database: this.target.database,
-        SecretArn: this.target.secretArn,
-        Sql: sql,
-      }),
+    const out = await awsCall('Redshift Data API ExecuteStatement', () =>
+      this.client.send(
+        new ExecuteStatementCommand({
+          WorkgroupName: this.target.workgroupName,
+          Database: this.target.database,
+          SecretArn: this.target.secretArn,
+          Sql: sql,
+        }),
+      ),
     );
     const statement = await this.waitFor(out.Id, `query "${preview(sql)}"`);
     if (!statement.HasResultSet) return [];
@@ -78,7 +84,9 @@ export class RedshiftDataWarehouse implements Warehouse {
     let columns: ColumnMetadata[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(new GetStatementResultCommand({ Id: statement.Id, NextToken: token }));
+      const page = await awsCall(`Redshift Data API GetStatementResult ${statement.Id}`, () =>
+        this.client.send(new GetStatementResultCommand({ Id: statement.Id, NextToken: token })),
+      );
       if (page.ColumnMetadata?.length) columns = page.ColumnMetadata;
       for (const record of page.Records ?? []) {
         const row: Row = {};
@@ -93,16 +101,16 @@ export class RedshiftDataWarehouse implements Warehouse {
   }
 
   private async waitFor(id: string | undefined, what: string): Promise<DescribeStatementResponse> {
-    if (!id) throw new Error(`Redshift Data API: ${what}: no statement id returned`);
+    if (!id) throw new RetailLakeError(`Redshift Data API: ${what}: no statement id returned`);
     return pollUntil<DescribeStatementResponse>(
       `Redshift Data API ${what} (${id})`,
       async () => {
-        const d = await this.client.send(new DescribeStatementCommand({ Id: id }));
+        const d = await awsCall(`Redshift Data API DescribeStatement ${id}`, () => this.client.send(new DescribeStatementCommand({ Id: id })));
         if (d.Status === 'FINISHED') return { done: true, value: d };
         if (d.Status === 'FAILED' || d.Status === 'ABORTED') {
           const failed = d.SubStatements?.find((s) => s.Status === 'FAILED' || s.Status === 'ABORTED');
           const where = failed ? ` at statement "${preview(failed.QueryString ?? '')}"` : '';
-          throw new Error(`Redshift Data API: ${what} ${d.Status}${where}: ${failed?.Error ?? d.Error ?? 'no error message'}`);
+          throw new RetailLakeError(`Redshift Data API: ${what} ${d.Status}${where}: ${failed?.Error ?? d.Error ?? 'no error message'}`);
         }
         return { done: false };
       },

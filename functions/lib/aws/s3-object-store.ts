@@ -6,7 +6,9 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { PipelineStateError, RetailLakeError, TransientError } from '../errors';
 import type { ObjectInfo, ObjectStore } from '../ports';
+import { awsCall, isTransientName } from './sdk-errors';
 
 /** The lake's buckets by zone (ARCHITECTURE.md §4): keys keep their zone prefix inside their bucket. */
 export interface LakeBuckets {
@@ -38,7 +40,7 @@ export class S3ObjectStore implements ObjectStore {
     const zone = key.split('/', 1)[0];
     const which = ZONE_BUCKET[zone];
     if (!which || !key.includes('/')) {
-      throw new Error(`S3ObjectStore: key "${key}" is not under a lake zone (${Object.keys(ZONE_BUCKET).join('/, ')}/)`);
+      throw new RangeError(`S3ObjectStore: key "${key}" is not under a lake zone (${Object.keys(ZONE_BUCKET).join('/, ')}/)`);
     }
     return this.buckets[which];
   }
@@ -51,20 +53,25 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Buffer | string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucketFor(key), Key: key, Body: body }));
+    const bucket = this.bucketFor(key);
+    await awsCall(`S3 PutObject s3://${bucket}/${key}`, () => this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })));
   }
 
   async get(key: string): Promise<Buffer> {
     const found = await this.getIfExists(key);
-    if (found === null) throw new Error(`S3ObjectStore: s3://${this.bucketFor(key)}/${key} does not exist`);
+    if (found === null) throw new PipelineStateError(`S3ObjectStore: s3://${this.bucketFor(key)}/${key} does not exist`);
     return found;
   }
 
   async getIfExists(key: string): Promise<Buffer | null> {
+    const bucket = this.bucketFor(key);
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucketFor(key), Key: key }));
-      if (!out.Body) return Buffer.alloc(0);
-      return Buffer.from(await out.Body.transformToByteArray());
+      // the body is read inside the call: a connection reset while streaming it is as transient as one before
+      return await awsCall(`S3 GetObject s3://${bucket}/${key}`, async () => {
+        const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        if (!out.Body) return Buffer.alloc(0);
+        return Buffer.from(await out.Body.transformToByteArray());
+      });
     } catch (err) {
       if (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.name === 'NotFound')) return null;
       throw err;
@@ -76,7 +83,9 @@ export class S3ObjectStore implements ObjectStore {
     for (const bucket of this.bucketsForPrefix(prefix)) {
       let token: string | undefined;
       do {
-        const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        const page = await awsCall(`S3 ListObjectsV2 s3://${bucket}/${prefix}`, () =>
+          this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
+        );
         for (const obj of page.Contents ?? []) {
           if (obj.Key === undefined) continue;
           found.set(obj.Key, { key: obj.Key, size: obj.Size ?? 0, lastModified: obj.LastModified ?? new Date(0) });
@@ -96,13 +105,14 @@ export class S3ObjectStore implements ObjectStore {
     for (const [bucket, bucketKeys] of byBucket) {
       for (let i = 0; i < bucketKeys.length; i += DELETE_BATCH) {
         const batch = bucketKeys.slice(i, i + DELETE_BATCH);
-        const out = await this.s3.send(
-          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        const out = await awsCall(`S3 DeleteObjects in ${bucket}`, () =>
+          this.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })),
         );
         const errors = out.Errors ?? [];
         if (errors.length > 0) {
           const first = errors[0];
-          throw new Error(
+          const Kind = errors.every((e) => isTransientName(e.Code)) ? TransientError : RetailLakeError;
+          throw new Kind(
             `S3ObjectStore: ${errors.length} of ${batch.length} deletes failed in ${bucket}, first ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim(),
           );
         }

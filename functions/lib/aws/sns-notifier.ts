@@ -1,5 +1,7 @@
 import { PublishCommand, SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
+import { ConfigurationError } from '../errors';
 import type { Notification, Notifier, TopicName } from '../ports';
+import { awsCall } from './sdk-errors';
 
 /** The environment variable that carries each topic's ARN (set by infra/). */
 export const TOPIC_ENV: Record<TopicName, string> = {
@@ -23,20 +25,22 @@ export class SnsNotifier implements Notifier {
   async publish(notification: Notification): Promise<void> {
     const envName = TOPIC_ENV[notification.topic];
     const topicArn = this.env[envName];
-    if (!topicArn) throw new Error(`SnsNotifier: no topic ARN for "${notification.topic}" (set ${envName})`);
+    if (!topicArn) throw new ConfigurationError(`SnsNotifier: no topic ARN for "${notification.topic}" (set ${envName})`);
     const attributes: Record<string, MessageAttributeValue> = {};
     for (const [name, value] of Object.entries(notification.attributes)) {
       // SNS rejects empty attribute values; an absent attribute filters the same way.
       if (value === '') continue;
       attributes[name] = { DataType: 'String', StringValue: value };
     }
-    await this.sns.send(
-      new PublishCommand({
-        TopicArn: topicArn,
-        Subject: snsSubject(notification.subject),
-        Message: notification.message,
-        MessageAttributes: attributes,
-      }),
+    await awsCall(`SNS Publish to ${topicArn}`, () =>
+      this.sns.send(
+        new PublishCommand({
+          TopicArn: topicArn,
+          Subject: snsSubject(notification.subject),
+          Message: notification.message,
+          MessageAttributes: attributes,
+        }),
+      ),
     );
   }
 }

@@ -11,6 +11,7 @@
 import type { ReferenceData } from '../reference/reference-data';
 import { eventSchemasByType } from './event-schema';
 import { isRfc3339WithOffset } from './validate-event';
+import { ConfigurationError } from '../errors';
 
 type Schema = Record<string, unknown>;
 /** A check on one captured value; reference-data lookups are checks too. */
@@ -32,7 +33,7 @@ const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\
 function jsonLiteral(value: unknown): string {
   if (typeof value === 'string' && /^[A-Za-z0-9_.-]*$/.test(value)) return escapeRegex(JSON.stringify(value));
   if (typeof value === 'number' && Number.isSafeInteger(value)) return escapeRegex(JSON.stringify(value));
-  throw new Error(`fast path: enum/const value ${JSON.stringify(value)} is not supported`);
+  throw new ConfigurationError(`fast path: enum/const value ${JSON.stringify(value)} is not supported`);
 }
 
 /** The reference data a field's value must be found in (mirrors checkReferences). */
@@ -42,14 +43,14 @@ const REFERENCE_FIELDS: Record<string, Check> = {
 };
 
 function only(schema: Schema, allowed: string[], where: string): void {
-  for (const key of Object.keys(schema)) if (!allowed.includes(key)) throw new Error(`fast path: keyword "${key}" at ${where} is not supported`);
+  for (const key of Object.keys(schema)) if (!allowed.includes(key)) throw new ConfigurationError(`fast path: keyword "${key}" at ${where} is not supported`);
 }
 
 function numberCheck(schema: Schema, integer: boolean, where: string): Check {
   const min = schema.minimum as number | undefined;
   const max = schema.maximum as number | undefined;
   const not = schema.not as Schema | undefined;
-  if (not !== undefined && (Object.keys(not).length !== 1 || typeof not.const !== 'number')) throw new Error(`fast path: only not: {const: <number>} is supported at ${where}`);
+  if (not !== undefined && (Object.keys(not).length !== 1 || typeof not.const !== 'number')) throw new ConfigurationError(`fast path: only not: {const: <number>} is supported at ${where}`);
   const excluded = not?.const as number | undefined;
   return (text) => {
     const n = Number(text);
@@ -88,8 +89,8 @@ function compileValue(schema: Schema, where: string, reference?: Check): Compile
   const nullableString = Array.isArray(type) && type.length === 2 && type.includes('string') && type.includes('null');
   if (type === 'string' || nullableString) {
     only(schema, ['type', 'minLength', 'maxLength', 'format'], where);
-    if (nullableString && (schema.minLength !== undefined || schema.format !== undefined || reference)) throw new Error(`fast path: nullable string at ${where} with more than maxLength`);
-    if (schema.format !== undefined && schema.format !== 'date-time-offset') throw new Error(`fast path: format "${String(schema.format)}" at ${where}`);
+    if (nullableString && (schema.minLength !== undefined || schema.format !== undefined || reference)) throw new ConfigurationError(`fast path: nullable string at ${where} with more than maxLength`);
+    if (schema.format !== undefined && schema.format !== 'date-time-offset') throw new ConfigurationError(`fast path: format "${String(schema.format)}" at ${where}`);
     const chars = plainChars((schema.minLength as number | undefined) ?? 0, (schema.maxLength as number | undefined) ?? 100_000);
     if (nullableString) return { source: `(?:null|"${chars}")`, checks: [] };
     const check = schema.format ? (text: string) => isRfc3339WithOffset(text) : reference;
@@ -105,7 +106,7 @@ function compileValue(schema: Schema, where: string, reference?: Check): Compile
     const item = compileObject(schema.items as Schema, `${where}[]`);
     const minItems = (schema.minItems as number | undefined) ?? 0;
     const maxItems = (schema.maxItems as number | undefined) ?? Number.MAX_SAFE_INTEGER;
-    if (minItems < 1) throw new Error(`fast path: array ${where} must have minItems >= 1`);
+    if (minItems < 1) throw new ConfigurationError(`fast path: array ${where} must have minItems >= 1`);
     const itemAt = new RegExp(`${item.source}(?:,|$)`, 'y');
     const plain = nonCapturing(item.source);
     // the whole array is one group; its items are then matched one by one for their own checks
@@ -121,20 +122,20 @@ function compileValue(schema: Schema, where: string, reference?: Check): Compile
     };
     return { source: `\\[(${plain}(?:,${plain})*)\\]`, checks: [check] };
   }
-  throw new Error(`fast path: schema at ${where} is not supported`);
+  throw new ConfigurationError(`fast path: schema at ${where} is not supported`);
 }
 
 /** Fields in the schema's `properties` order, required ones always present, optional ones in their place. */
 function compileObject(schema: Schema, where: string): Compiled {
   only(schema, ['type', 'required', 'properties', 'additionalProperties'], where);
-  if (schema.additionalProperties !== false) throw new Error(`fast path: ${where} must set additionalProperties: false`);
+  if (schema.additionalProperties !== false) throw new ConfigurationError(`fast path: ${where} must set additionalProperties: false`);
   const required = new Set(schema.required as string[]);
   const properties = Object.entries(schema.properties as Record<string, Schema>);
-  if (!required.has(properties[0][0])) throw new Error(`fast path: the first field of ${where} must be required`);
+  if (!required.has(properties[0][0])) throw new ConfigurationError(`fast path: the first field of ${where} must be required`);
   let source = '\\{';
   const checks: Check[] = [];
   properties.forEach(([name, property], i) => {
-    if (!/^[a-z_]+$/.test(name)) throw new Error(`fast path: field name ${name} at ${where}`);
+    if (!/^[a-z_]+$/.test(name)) throw new ConfigurationError(`fast path: field name ${name} at ${where}`);
     const value = compileValue(property, `${where}.${name}`, REFERENCE_FIELDS[name]);
     const field = `${i === 0 ? '' : ','}"${name}":${value.source}`;
     source += required.has(name) ? field : `(?:${field})?`;

@@ -1,10 +1,11 @@
 import type { ObjectStore } from '../ports';
+import { PipelineStateError } from '../errors';
 
 function parseJson<T>(key: string, body: Buffer): T {
   try {
     return JSON.parse(body.toString('utf8')) as T;
   } catch (err) {
-    throw new Error(`${key}: not valid JSON (${(err as Error).message})`, { cause: err });
+    throw new PipelineStateError(`${key}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
 }
 

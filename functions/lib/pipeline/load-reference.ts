@@ -1,11 +1,12 @@
 import { PRODUCTS_KEY, STORES_KEY } from '../lake-layout';
 import type { ObjectStore } from '../ports';
+import { PipelineStateError } from '../errors';
 
 /** The reference CSVs as stored; a clear error when they were never loaded. */
 export async function loadReferenceTexts(store: ObjectStore): Promise<{ storesCsv: string; productsCsv: string }> {
   const [stores, products] = await Promise.all([store.getIfExists(STORES_KEY), store.getIfExists(PRODUCTS_KEY)]);
   if (!stores || !products) {
-    throw new Error(`reference data is not loaded (${!stores ? STORES_KEY : PRODUCTS_KEY} is missing): run \`retail-lake reference --stores FILE --products FILE\``);
+    throw new PipelineStateError(`reference data is not loaded (${!stores ? STORES_KEY : PRODUCTS_KEY} is missing): run \`retail-lake reference --stores FILE --products FILE\``);
   }
   return { storesCsv: stores.toString('utf8'), productsCsv: products.toString('utf8') };
 }

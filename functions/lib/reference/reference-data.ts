@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { DataError } from '../errors';
 
 export interface Store {
   store_id: string;
@@ -29,7 +30,7 @@ export const STORE_COLUMNS = ['store_id', 'store_name', 'region', 'manager_email
 export const PRODUCT_COLUMNS = ['sku', 'product_name', 'category', 'brand', 'unit_cost', 'list_price', 'supplier', 'lead_time_days'] as const;
 
 /** A reference file that cannot be used, with the file, line and field at fault. */
-export class ReferenceDataError extends Error {
+export class ReferenceDataError extends DataError {
   constructor(
     readonly file: string,
     readonly line: number | null,

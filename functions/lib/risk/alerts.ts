@@ -1,4 +1,5 @@
 import { runPrefix } from '../lake-layout';
+import { DataError } from '../errors';
 
 export type Severity = 'critical' | 'high';
 
@@ -34,7 +35,7 @@ export function isSeverity(value: unknown): value is Severity {
 
 /** The most urgent severity of a non-empty list. */
 export function worstSeverity(severities: Severity[]): Severity {
-  if (severities.length === 0) throw new Error('worstSeverity: no severities');
+  if (severities.length === 0) throw new RangeError('worstSeverity: no severities');
   return severities.reduce((a, b) => (SEVERITY_RANK[b] < SEVERITY_RANK[a] ? b : a));
 }
 
@@ -43,7 +44,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined || v =
 /** A warehouse row of at_risk_skus.sql as a StockAlert (numbers may arrive as strings from the Data API). */
 export function toStockAlert(row: Record<string, unknown>): StockAlert {
   const severity = row.severity;
-  if (!isSeverity(severity)) throw new Error(`at-risk row for ${String(row.store_id)}/${String(row.sku)} has severity ${String(severity)}`);
+  if (!isSeverity(severity)) throw new DataError(`at-risk row for ${String(row.store_id)}/${String(row.sku)} has severity ${String(severity)}`);
   return {
     store_id: String(row.store_id),
     store_name: String(row.store_name ?? row.store_id),

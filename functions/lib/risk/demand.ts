@@ -1,4 +1,5 @@
 import { readSql, renderSql } from '../sql-files';
+import { ConfigurationError } from '../errors';
 
 /**
  * The forecasting seam: a SELECT returning (store_id, sku, avg_daily_demand) as of a date, which
@@ -14,7 +15,7 @@ export function demandEstimateSql(asOfDate: string, windowDays: number): string 
 
 /** The first business date of a window of `days` dates ending with `asOfDate` (inclusive). */
 export function windowStart(asOfDate: string, days: number): string {
-  if (!Number.isInteger(days) || days < 1) throw new Error(`demand window must be a whole number of days >= 1, got ${days}`);
+  if (!Number.isInteger(days) || days < 1) throw new ConfigurationError(`demand window must be a whole number of days >= 1, got ${days}`);
   const t = Date.parse(`${asOfDate}T00:00:00Z`);
   return new Date(t - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 }

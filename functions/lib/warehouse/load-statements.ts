@@ -1,6 +1,7 @@
 import { curatedPartitionPrefix, CURATED_PREFIX, PRODUCTS_KEY, STORES_KEY, type CuratedTable } from '../lake-layout';
 import { readSql, renderSql } from '../sql-files';
 import { splitSqlStatements } from './sql-text';
+import { ConfigurationError, PipelineStateError } from '../errors';
 
 /** BatchExecuteStatement takes at most 40 statements, and the pipeline sends the load as one batch (one
  * transaction). */
@@ -26,7 +27,7 @@ const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** S3 key prefixes that together cover the partitions of `dates` (and, above day level, their neighbours). */
 export function partitionPrefixes(table: CuratedTable, dates: string[], level: PrefixLevel): string[] {
-  for (const d of dates) if (!ISO_DATE.test(d)) throw new Error(`affected date "${d}" of ${table} is not YYYY-MM-DD`);
+  for (const d of dates) if (!ISO_DATE.test(d)) throw new PipelineStateError(`affected date "${d}" of ${table} is not YYYY-MM-DD`);
   if (dates.length === 0) return [];
   if (level === 'table') return [`${CURATED_PREFIX}${table}/`];
   const cut = level === 'day' ? 10 : level === 'month' ? 8 : 5; // '2024-01-05' | '2024-01-' | '2024-'
@@ -46,8 +47,8 @@ function renderTemplate(file: string, params: Record<string, string>, prefixes: 
 }
 
 function checkSource(source: CopySource): void {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(source.bucket)) throw new Error(`"${source.bucket}" is not an S3 bucket name`);
-  if (!/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(source.role)) throw new Error(`"${source.role}" is not an IAM role ARN`);
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(source.bucket)) throw new ConfigurationError(`"${source.bucket}" is not an S3 bucket name`);
+  if (!/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(source.role)) throw new ConfigurationError(`"${source.role}" is not an IAM role ARN`);
 }
 
 export interface LoadPlan {
@@ -79,5 +80,5 @@ export function buildLoadStatements(
     statements.push(...renderTemplate('redshift/load_calendar.sql', params));
     if (statements.length <= limit) return { statements, prefixLevel: level };
   }
-  throw new Error(`the warehouse load needs more than ${limit} statements even at table level`);
+  throw new ConfigurationError(`the warehouse load needs more than ${limit} statements even at table level`);
 }

@@ -19,7 +19,7 @@ function lex(sql: string): Piece[] {
     if (c === "'" || c === '"') {
       let j = i + 1;
       for (;;) {
-        if (j >= sql.length) throw new Error(`unterminated ${c === "'" ? 'string literal' : 'quoted identifier'} in SQL: ${sql.slice(i, i + 40)}`);
+        if (j >= sql.length) throw new SyntaxError(`unterminated ${c === "'" ? 'string literal' : 'quoted identifier'} in SQL: ${sql.slice(i, i + 40)}`);
         if (sql[j] === c) {
           if (sql[j + 1] === c) j += 2;
           else break;
@@ -36,7 +36,7 @@ function lex(sql: string): Piece[] {
       i = j;
     } else if (c === '/' && sql[i + 1] === '*') {
       const end = sql.indexOf('*/', i + 2);
-      if (end === -1) throw new Error(`unterminated /* comment in SQL: ${sql.slice(i, i + 40)}`);
+      if (end === -1) throw new SyntaxError(`unterminated /* comment in SQL: ${sql.slice(i, i + 40)}`);
       flush();
       pieces.push({ kind: 'comment', text: sql.slice(i, end + 2) });
       i = end + 2;
@@ -103,7 +103,7 @@ export function maskSql(sql: string): MaskedSql {
 
 /** The value of a '...' literal. */
 export function unquoteString(literal: string): string {
-  if (!/^'[\s\S]*'$/.test(literal)) throw new Error(`not a string literal: ${literal}`);
+  if (!/^'[\s\S]*'$/.test(literal)) throw new SyntaxError(`not a string literal: ${literal}`);
   return literal.slice(1, -1).replace(/''/g, "'");
 }
 

@@ -3,6 +3,7 @@ import type { ObjectStore } from '../../lib/ports';
 import { readCheckpoint, writeCheckpoint } from '../../lib/pipeline/checkpoint';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
 import { runRecordKeys, type BatchManifest, type CommitResult, type CurateResult, type ValidationResult } from '../../lib/pipeline/state';
+import { PipelineStateError } from '../../lib/errors';
 
 /** Marks the batch's raw objects processed and records the batch's counts; the staging copy is removed. */
 export async function commitCheckpoint(store: ObjectStore, batchId: string, now = new Date()): Promise<CommitResult> {
@@ -14,7 +15,7 @@ export async function commitCheckpoint(store: ObjectStore, batchId: string, now 
   ]);
   const accounted = curate.curatedEvents + curate.duplicates + validation.quarantined;
   if (accounted !== validation.received) {
-    throw new Error(`batch ${batchId} does not reconcile: received ${validation.received} != curated ${curate.curatedEvents} + duplicates ${curate.duplicates} + quarantined ${validation.quarantined}`);
+    throw new PipelineStateError(`batch ${batchId} does not reconcile: received ${validation.received} != curated ${curate.curatedEvents} + duplicates ${curate.duplicates} + quarantined ${validation.quarantined}`);
   }
   const checkpoint = await readCheckpoint(store);
   for (const o of manifest.objects) checkpoint.processed[o.key] = batchId;

@@ -2,6 +2,7 @@ import type { CommitResult } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
 import { buildLoadStatements, type PrefixLevel } from '../../lib/warehouse/load-statements';
 import { splitSqlStatements } from '../../lib/warehouse/sql-text';
+import { ConfigurationError } from '../../lib/errors';
 
 export interface PrepareLoadsResult {
   /** one statement for athena:startQueryExecution (it takes a single statement) */
@@ -18,7 +19,7 @@ export const DEFAULT_COPY_ROLE = 'arn:aws:iam::000000000000:role/local-copy';
 /** The single statement of an Athena view file, without comments or the final semicolon. */
 export function athenaStatement(file: string): string {
   const statements = splitSqlStatements(readSql(file));
-  if (statements.length !== 1) throw new Error(`sql/${file} must hold exactly one statement, found ${statements.length}`);
+  if (statements.length !== 1) throw new ConfigurationError(`sql/${file} must hold exactly one statement, found ${statements.length}`);
   return statements[0];
 }
 

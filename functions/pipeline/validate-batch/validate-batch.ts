@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RejectReason } from '../../lib/contract/types';
+import { DataError, PipelineStateError, RetailLakeError, withContext } from '../../lib/errors';
 import { openDuckDb, sqlString } from '../../lib/duckdb/duckdb-rows';
 import { PRODUCTS_KEY, QUARANTINE_PREFIX, runPrefix, stagingPrefix, STORES_KEY } from '../../lib/lake-layout';
 import type { ObjectStore } from '../../lib/ports';
@@ -56,7 +57,7 @@ async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId:
 /** The batch's chunks in raw order: objects read and decompressed one at a time, as the threads ask. */
 async function* batchChunks(store: ObjectStore, manifest: BatchManifest, stagingDir: string): AsyncGenerator<ValidateTask> {
   if (manifest.objects.length > MAX_OBJECTS_PER_BATCH) {
-    throw new Error(`batch ${manifest.batchId}: ${manifest.objects.length} raw objects, more than the ${MAX_OBJECTS_PER_BATCH} a batch can number`);
+    throw new PipelineStateError(`batch ${manifest.batchId}: ${manifest.objects.length} raw objects, more than the ${MAX_OBJECTS_PER_BATCH} a batch can number`);
   }
   let order = 0;
   for (const [index, o] of manifest.objects.entries()) {
@@ -64,7 +65,8 @@ async function* batchChunks(store: ObjectStore, manifest: BatchManifest, staging
     try {
       bytes = await rawBytes(await store.get(o.key));
     } catch (err) {
-      throw new Error(`reading raw object ${o.key}: ${(err as Error).message}`, { cause: err });
+      // a store error keeps its kind (a TransientError is retried); anything else is an object that will not decompress
+      throw withContext(`reading raw object ${o.key}`, err, DataError);
     }
     let n = 0;
     for (const chunk of chunksOf(bytes, index, CHUNK_BYTES)) {
@@ -125,7 +127,7 @@ async function validateChunks(
       pool.map(async (worker) => {
         for (let item = await next(); !item.done; item = await next()) {
           const { order, error, ...counts } = await runOnWorker(worker, item.value);
-          if (error) throw new Error(`validating ${item.value.key}: ${error}`);
+          if (error) throw new RetailLakeError(`validating ${item.value.key}: ${error}`);
           results[order] = counts;
         }
       }),

@@ -1,5 +1,6 @@
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { RetailLakeError, TransientError } from '../../../functions/lib/errors';
 import { RedshiftDataWarehouse } from '../../../functions/lib/aws/redshift-data-warehouse';
 
 /**
@@ -22,7 +23,10 @@ type Send = (url: string, body: string) => Promise<void>;
 
 const putResponse: Send = async (url, body) => {
   const res = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '' } });
-  if (!res.ok) throw new Error(`CloudFormation response upload failed: ${res.status}`);
+  if (!res.ok) {
+    const Kind = res.status >= 500 ? TransientError : RetailLakeError;
+    throw new Kind(`CloudFormation response upload failed: ${res.status}`);
+  }
 };
 
 export async function applyDdl(

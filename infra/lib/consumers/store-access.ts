@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ConfigurationError } from '../../../functions/lib/errors';
 import { CURATED_PREFIX } from '../../../functions/lib/lake-layout';
 import type { StoreAccessGrant } from '../config';
 import { acknowledgeWildcards } from '../shared/iam-findings';
@@ -13,7 +14,7 @@ export const STORE_FILTERED_TABLES = ['sales_lines', 'inventory_events'] as cons
 
 /** Lake Formation's PartiQL row filter for a set of stores. */
 export function storeRowFilter(storeIds: string[]): string {
-  for (const id of storeIds) if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new Error(`store id "${id}" cannot go into a row filter`);
+  for (const id of storeIds) if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new ConfigurationError(`store id "${id}" cannot go into a row filter`);
   return `store_id IN (${storeIds.map((id) => `'${id}'`).join(', ')})`;
 }
 

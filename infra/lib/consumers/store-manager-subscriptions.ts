@@ -1,6 +1,7 @@
 import { NestedStack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ConfigurationError } from '../../../functions/lib/errors';
 import { MAX_FILTER_VALUES, type StoreManager } from '../config';
 
 /** Subscriptions per nested stack: CloudFormation allows 500 resources in a stack; keep well under it. */
@@ -14,7 +15,7 @@ export interface StoreManagerSubscriptionsProps {
 /** The filter policy of one manager: their stores' ids on the `store_id` message attribute. */
 export function storeFilterPolicy(storeIds: string[]): Record<string, sns.SubscriptionFilter> {
   if (storeIds.length === 0 || storeIds.length > MAX_FILTER_VALUES) {
-    throw new Error(`a store filter policy needs 1..${MAX_FILTER_VALUES} store ids, got ${storeIds.length}`);
+    throw new ConfigurationError(`a store filter policy needs 1..${MAX_FILTER_VALUES} store ids, got ${storeIds.length}`);
   }
   return { store_id: sns.SubscriptionFilter.stringFilter({ allowlist: [...storeIds].sort() }) };
 }

@@ -1,6 +1,7 @@
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ConfigurationError } from '../../../functions/lib/errors';
 import { CURATED_COLUMNS, type CuratedTableName } from '../../../functions/lib/curated-schema';
 import { CURATED_PREFIX, PRODUCTS_KEY, QUARANTINE_PREFIX, STORES_KEY } from '../../../functions/lib/lake-layout';
 import type { StageConfig } from '../config';
@@ -38,7 +39,7 @@ export function glueType(duckdbType: string): glue.Type {
     case 'TIMESTAMP':
       return glue.Schema.TIMESTAMP;
     default:
-      throw new Error(`curated column type ${duckdbType} has no Glue mapping`);
+      throw new ConfigurationError(`curated column type ${duckdbType} has no Glue mapping`);
   }
 }
 

@@ -126,7 +126,7 @@ export function acknowledge(scope: IConstruct, ...keys: NagAcknowledgementKey[])
   Validations.of(scope).acknowledge(
     ...keys.map((k) => {
       const entry: NagAcknowledgement = NAG_ACKNOWLEDGEMENTS[k];
-      if (!entry.id) throw new Error(`nag acknowledgement ${k} has computed findings: use acknowledgeWildcards`);
+      if (!entry.id) throw new RangeError(`nag acknowledgement ${k} has computed findings: use acknowledgeWildcards`);
       return { id: entry.id, reason: entry.reason };
     }),
   );
