@@ -67,5 +67,7 @@ const KINDS: ErrorKind[] = [TransientError, DataError, ConfigurationError, Pipel
  */
 export function withContext(context: string, err: unknown, otherwise: ErrorKind = RetailLakeError): RetailLakeError {
   const Kind = KINDS.find((kind) => err instanceof kind) ?? otherwise;
-  return new Kind(`${context}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  // read as a field, not through instanceof Error: errors from Node's own modules may come from another realm
+  const message = (err as { message?: unknown } | null)?.message;
+  return new Kind(`${context}: ${typeof message === 'string' ? message : String(err)}`, { cause: err });
 }

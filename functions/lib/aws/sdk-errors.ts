@@ -52,8 +52,8 @@ export function isTransientName(name: string | undefined): boolean {
 
 /** Whether an error from an AWS SDK call is one a later retry gets past (the SDK has already retried it). */
 export function isTransientSdkError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const e = err as Error & SdkErrorFields;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as Partial<Error> & SdkErrorFields;
   return (
     e.$retryable !== undefined ||
     TRANSIENT_STATUS.has(e.$metadata?.httpStatusCode ?? 0) ||
@@ -72,6 +72,7 @@ export async function awsCall<T>(what: string, call: () => Promise<T>): Promise<
     return await call();
   } catch (err) {
     if (!isTransientSdkError(err)) throw err;
-    throw new TransientError(`${what}: ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
+    const e = err as Error;
+    throw new TransientError(`${what}: ${e.name}: ${e.message}`, { cause: err });
   }
 }

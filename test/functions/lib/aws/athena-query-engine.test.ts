@@ -1,6 +1,7 @@
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AthenaQueryEngine } from '../../../../functions/lib/aws/athena-query-engine';
+import { TransientError } from '../../../../functions/lib/errors';
 
 const athenaMock = mockClient(AthenaClient);
 const engine = () =>
@@ -51,6 +52,14 @@ describe('AthenaQueryEngine', () => {
     });
     await expect(engine().query('select nope from sales_lines')).rejects.toThrow("Athena query e2 FAILED: COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved");
     expect(athenaMock.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
+  });
+
+  it('fails with a TransientError when Athena says the failure is retryable', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'e4' });
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { Status: { State: 'FAILED', AthenaError: { ErrorMessage: 'internal error', Retryable: true } } },
+    });
+    await expect(engine().query('select 1')).rejects.toBeInstanceOf(TransientError);
   });
 
   it('gives up after the wait bound', async () => {

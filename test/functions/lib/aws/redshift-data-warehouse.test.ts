@@ -3,10 +3,13 @@ import {
   DescribeStatementCommand,
   ExecuteStatementCommand,
   GetStatementResultCommand,
+  InternalServerException,
   RedshiftDataClient,
+  ValidationException,
 } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RedshiftDataWarehouse } from '../../../../functions/lib/aws/redshift-data-warehouse';
+import { RetailLakeError, TransientError } from '../../../../functions/lib/errors';
 
 const rsMock = mockClient(RedshiftDataClient);
 const fast = { intervalMs: 1, maxWaitMs: 200 };
@@ -45,6 +48,32 @@ describe('RedshiftDataWarehouse', () => {
     rsMock.on(BatchExecuteStatementCommand).resolves({ Id: 'b3' });
     rsMock.on(DescribeStatementCommand).resolves({ Status: 'STARTED' });
     await expect(warehouse().execute(['vacuum'])).rejects.toThrow(/still running after 0 s, gave up waiting/);
+    await expect(warehouse().execute(['vacuum'])).rejects.toBeInstanceOf(TransientError);
+  });
+
+  it('turns a Data API internal error into a TransientError that keeps it as the cause', async () => {
+    const internal = new InternalServerException({ Message: 'try again', message: 'try again', $metadata: { httpStatusCode: 500 } });
+    rsMock.on(BatchExecuteStatementCommand).resolves({ Id: 'b4' });
+    rsMock.on(DescribeStatementCommand).rejects(internal);
+    const err = await warehouse()
+      .execute(['select 1'])
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransientError);
+    expect((err as Error).message).toBe('Redshift Data API DescribeStatement b4: InternalServerException: try again');
+    expect((err as Error).cause).toBe(internal);
+  });
+
+  it('passes a request the Data API refuses through as it was, and a FAILED statement is not transient', async () => {
+    const invalid = new ValidationException({ message: 'bad', $metadata: { httpStatusCode: 400 } });
+    rsMock.on(ExecuteStatementCommand).rejects(invalid);
+    await expect(warehouse().query('select')).rejects.toBe(invalid);
+    rsMock.on(BatchExecuteStatementCommand).resolves({ Id: 'b5' });
+    rsMock.on(DescribeStatementCommand).resolves({ Status: 'FAILED', Error: 'syntax error' });
+    const failed = await warehouse()
+      .execute(['selec 1'])
+      .catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(RetailLakeError);
+    expect(failed).not.toBeInstanceOf(TransientError);
   });
 
   it('pages through query results and converts values', async () => {

@@ -8,11 +8,13 @@ import {
   NoSuchKey,
   PutObjectCommand,
   S3Client,
+  S3ServiceException,
   type GetObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3LakeFiles } from '../../../../functions/lib/aws/s3-lake-files';
 import { S3ObjectStore } from '../../../../functions/lib/aws/s3-object-store';
+import { PipelineStateError, TransientError } from '../../../../functions/lib/errors';
 
 const buckets = { raw: 'raw-bkt', quarantine: 'q-bkt', curated: 'cur-bkt' };
 const s3Mock = mockClient(S3Client);
@@ -52,11 +54,25 @@ describe('S3ObjectStore', () => {
     expect((await s.get('control/checkpoint.json')).toString()).toBe('{"a":1}');
     expect(await s.getIfExists('control/none.json')).toBeNull();
     await expect(s.get('control/none.json')).rejects.toThrow('s3://cur-bkt/control/none.json does not exist');
+    await expect(s.get('control/none.json')).rejects.toBeInstanceOf(PipelineStateError);
   });
 
   it('passes other read errors through', async () => {
     s3Mock.on(GetObjectCommand).rejects(new Error('AccessDenied'));
     await expect(store().getIfExists('raw/pos/a')).rejects.toThrow('AccessDenied');
+  });
+
+  it('turns throttling and 5xx answers into a TransientError that keeps the SDK error', async () => {
+    const slowDown = new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Please reduce your request rate.' });
+    s3Mock.on(GetObjectCommand).rejects(slowDown);
+    const err = await store()
+      .get('raw/pos/a')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransientError);
+    expect((err as Error).message).toBe('S3 GetObject s3://raw-bkt/raw/pos/a: SlowDown: Please reduce your request rate.');
+    expect((err as Error).cause).toBe(slowDown);
+    s3Mock.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'raw/pos/z', Code: 'InternalError', Message: 'retry' }] });
+    await expect(store().delete(['raw/pos/z'])).rejects.toBeInstanceOf(TransientError);
   });
 
   it('follows continuation tokens and returns keys sorted', async () => {
