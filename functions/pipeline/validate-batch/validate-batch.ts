@@ -61,13 +61,14 @@ async function* batchChunks(store: ObjectStore, manifest: BatchManifest, staging
   }
   let order = 0;
   for (const [index, o] of manifest.objects.entries()) {
-    let bytes: Buffer;
-    try {
-      bytes = await rawBytes(await store.get(o.key));
-    } catch (err) {
-      // a store error keeps its kind (a TransientError is retried); anything else is an object that will not decompress
-      throw withContext(`reading raw object ${o.key}`, err, DataError);
-    }
+    const context = `reading raw object ${o.key}`;
+    // a store error keeps its kind (a TransientError is retried); an object that will not decompress is bad data
+    const body = await store.get(o.key).catch((err: unknown) => {
+      throw withContext(context, err);
+    });
+    const bytes = await rawBytes(body).catch((err: unknown) => {
+      throw withContext(context, err, DataError);
+    });
     let n = 0;
     for (const chunk of chunksOf(bytes, index, CHUNK_BYTES)) {
       yield { ...chunk, order: order++, key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId, partPath: join(stagingDir, partName(index, n++)) };
