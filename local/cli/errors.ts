@@ -1,4 +1,4 @@
-/** Exit codes of ARCHITECTURE.md §6. */
+/** Exit codes of docs/architecture.md §10. */
 export const EXIT_OK = 0;
 export const EXIT_PIPELINE_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;

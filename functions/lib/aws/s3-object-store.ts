@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { ObjectInfo, ObjectStore } from '../ports';
 
-/** The lake's buckets by zone (ARCHITECTURE.md §4): keys keep their zone prefix inside their bucket. */
+/** The lake's buckets by zone (docs/architecture.md §4): keys keep their zone prefix inside their bucket. */
 export interface LakeBuckets {
   raw: string;
   quarantine: string;
