@@ -1,5 +1,5 @@
-/** Business meaning of the contract (ARCHITECTURE.md §3), for code paths that are not SQL. The curation SQL
- * in sql/transform/ computes the same figures; test/unit/business-rules.test.ts checks that they agree. */
+/** Business meaning of the contract (docs/architecture.md §3), for code paths that are not SQL. The curation SQL
+ * in sql/transform/ computes the same figures; test/functions/lib/business-rules.test.ts checks that they agree. */
 
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,5 +1,5 @@
 /**
- * Column types of the curated tables (ARCHITECTURE.md §4), in DuckDB's type names. The curation SQL writes
+ * Column types of the curated tables (docs/architecture.md §5), in DuckDB's type names. The curation SQL writes
  * them; the local query engine uses them for tables that have no files yet; the Glue catalog (infra/) mirrors
  * them. Money is DECIMAL(18,2); occurred_at is a UTC timestamp; business_date is the Hive partition (and is
  * also written into the files so that Redshift COPY, which does not read partition paths, gets it).

@@ -1,4 +1,4 @@
-/** Object keys of the lake's zones (ARCHITECTURE.md §4). The same keys are S3 keys in the cloud and paths
+/** Object keys of the lake's zones (docs/architecture.md §4). The same keys are S3 keys in the cloud and paths
  * under the lake root locally. */
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');

@@ -1,5 +1,5 @@
 /**
- * The small ports handlers talk to (ARCHITECTURE.md §5). Each has an AWS SDK v3 adapter (functions/lib/aws/)
+ * The small ports handlers talk to (docs/architecture.md §6). Each has an AWS SDK v3 adapter (functions/lib/aws/)
  * and a local adapter (local/adapters/); handlers get them from `functions/lib/runtime.ts` and never know
  * where they run.
  */

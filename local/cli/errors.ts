@@ -1,6 +1,6 @@
 import { RetailLakeError } from '../../functions/lib/errors';
 
-/** Exit codes of ARCHITECTURE.md §6. */
+/** Exit codes of docs/architecture.md §10. */
 export const EXIT_OK = 0;
 export const EXIT_PIPELINE_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;

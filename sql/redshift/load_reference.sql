@@ -1,4 +1,4 @@
--- dim_store and dim_product from the reference CSVs (header row, columns as in ARCHITECTURE.md §3, in that
+-- dim_store and dim_product from the reference CSVs (header row, columns as in docs/architecture.md §3, in that
 -- order: the COPY column list maps the file's fields by position).
 -- Placeholders: bucket, role, stores_key, products_key.
 -- Delete + insert by natural key: a changed store or product is replaced, a new one added, one no longer in

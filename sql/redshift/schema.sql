@@ -1,8 +1,8 @@
--- The star schema of the retail-lake warehouse (ARCHITECTURE.md §4), in Redshift's dialect.
+-- The star schema of the retail-lake warehouse (docs/architecture.md §5), in Redshift's dialect.
 -- Locally the same file creates the DuckDB warehouse through local/warehouse/redshift-to-duckdb.ts.
 --
 -- Conventions
--- * date_key is the business date (the store's local date, ARCHITECTURE.md §3) as a DATE, not an integer
+-- * date_key is the business date (the store's local date, docs/architecture.md §3) as a DATE, not an integer
 --   yyyymmdd: it joins to curated business_date without conversion, sorts and zone-maps as well as an integer
 --   in Redshift, and QuickSight treats it as a date.
 -- * Small dimensions are DISTSTYLE ALL (a copy on every node: joins never move them).
@@ -166,7 +166,7 @@ CREATE TABLE IF NOT EXISTS stg_inventory_events (
 )
 DISTKEY (sku);
 
--- Reference CSV staging: the columns of stores.csv / products.csv (ARCHITECTURE.md §3) in header order.
+-- Reference CSV staging: the columns of stores.csv / products.csv (docs/architecture.md §3) in header order.
 CREATE TABLE IF NOT EXISTS stg_store (
   store_id             VARCHAR(32),
   store_name           VARCHAR(256),

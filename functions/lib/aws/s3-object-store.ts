@@ -10,7 +10,7 @@ import { PipelineStateError, RetailLakeError, TransientError } from '../errors';
 import type { ObjectInfo, ObjectStore } from '../ports';
 import { awsCall, isTransientName } from './sdk-errors';
 
-/** The lake's buckets by zone (ARCHITECTURE.md §4): keys keep their zone prefix inside their bucket. */
+/** The lake's buckets by zone (docs/architecture.md §4): keys keep their zone prefix inside their bucket. */
 export interface LakeBuckets {
   raw: string;
   quarantine: string;

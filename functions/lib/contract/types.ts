@@ -1,4 +1,4 @@
-/** Event contract v1 (ARCHITECTURE.md §3). */
+/** Event contract v1 (docs/architecture.md §3). */
 export const EVENT_TYPES = ['sale', 'return', 'inventory_snapshot', 'inventory_adjustment'] as const;
 export const PAYMENT_METHODS = ['card', 'cash', 'mobile', 'gift_card', 'other'] as const;
 export const ADJUSTMENT_REASONS = ['receipt', 'shrink', 'damage', 'transfer_in', 'transfer_out', 'count_correction'] as const;

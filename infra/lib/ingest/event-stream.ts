@@ -13,7 +13,7 @@ import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeWildcards } from '../shared/iam-findings';
 import { acknowledge } from '../shared/nag';
 
-/** Firehose's arrival-time layout, the `raw/pos/YYYY/MM/DD/HH/` of ARCHITECTURE.md §4 (UTC). */
+/** Firehose's arrival-time layout, the `raw/pos/YYYY/MM/DD/HH/` of docs/architecture.md §4 (UTC). */
 export const RAW_DATA_PREFIX = `${RAW_PREFIX}!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/!{timestamp:HH}/`;
 /** Records Firehose could not deliver, by error type, kept in the raw zone so they can be redriven. */
 export const RAW_ERROR_PREFIX = 'raw/firehose-errors/!{firehose:error-output-type}/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/';

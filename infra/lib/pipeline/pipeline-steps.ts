@@ -25,7 +25,7 @@ export interface PipelineStepSpec {
 
 /**
  * The Task Lambdas of statemachines/pipeline.asl.json, one per `${...FunctionArn}` substitution. The access
- * each needs follows what the step does (ARCHITECTURE.md §2); curated/ includes control/ and reference/.
+ * each needs follows what the step does (docs/architecture.md §2); curated/ includes control/ and reference/.
  */
 export const PIPELINE_STEPS: PipelineStepSpec[] = [
   {

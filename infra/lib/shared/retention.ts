@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type { StageConfig } from '../config';
 
 /**
- * The one place that decides whether data survives `cdk destroy` (ARCHITECTURE.md §8). Buckets, Glue tables, the
+ * The one place that decides whether data survives `cdk destroy` (docs/architecture.md §9). Buckets, Glue tables, the
  * warehouse namespace and the KMS key RETAIN unless the stage sets `removeDataOnDestroy`.
  */
 export interface DataRetention {

@@ -22,7 +22,7 @@ import { CREATE_DB_ROLES, GRANT_STATEMENTS } from './warehouse-access';
 /** The construct id CDK gives the shared Lambda behind every AwsCustomResource in a stack. */
 const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 
-/** The warehouse DDL the custom resource applies (ARCHITECTURE.md §4 star schema), by path. */
+/** The warehouse DDL the custom resource applies (docs/architecture.md §5 star schema), by path. */
 export const WAREHOUSE_DDL_FILES = ['sql/redshift/schema.sql'];
 
 export interface RedshiftWarehouseProps {
