@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { ObjectInfo, ObjectStore } from '../../functions/lib/ports';
-import type { LakeFiles } from '../../functions/lib/runtime';
+import type { LakeFiles, ObjectInfo, ObjectStore } from '../../functions/lib/ports';
 import { writeFileAtomic } from './atomic-file';
 
 /** The lake as folders: the object key is the path under the lake root, as it is the S3 key in the cloud. */
