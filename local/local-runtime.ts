@@ -1,21 +1,25 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { settingsFromEnv, type Runtime } from '../functions/lib/runtime';
+import { settingsFromEnv } from '../functions/lib/pipeline/pipeline-settings';
+import type { IngestBuffer, Runtime } from '../functions/lib/ports';
 import { FsObjectStore } from './adapters/fs-object-store';
 import { MetricLog } from './adapters/metric-log';
 import { OutboxNotifier } from './adapters/outbox-notifier';
 import { HtmlDashboardPublisher } from './dashboards/html-dashboard';
 import { CuratedQueryEngine } from './engine/curated-engine';
+import { LocalIngestBuffer } from './ingest/ingest-buffer';
 import { DuckDbWarehouse } from './warehouse/duckdb-warehouse';
 
 export { warehousePath } from './warehouse/duckdb-warehouse';
 
 export interface LocalRuntime extends Runtime {
+  /** what `serve` acknowledged and left in the lake's stream (`run` delivers it before planning) */
+  ingest: IngestBuffer;
   close(): Promise<void>;
 }
 
 /** The local adapters behind the ports: the lake on the file system, DuckDB for Athena and Redshift, an outbox
- * file for SNS, an HTML page for the dashboards. */
+ * file for SNS, an HTML page for the dashboards, the lake's stream for the ingest buffer. */
 export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<LocalRuntime> {
   const root = resolve(lakeRoot);
   const store = new FsObjectStore(root);
@@ -30,6 +34,7 @@ export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEn
     curatedQuery,
     dashboards: new HtmlDashboardPublisher(root, warehouse),
     metrics: new MetricLog(root),
+    ingest: new LocalIngestBuffer(root),
     // locally every core validates unless VALIDATE_WORKERS says otherwise
     settings: settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), ...env }),
     close: async () => {

@@ -1,7 +1,7 @@
 /**
  * The small ports handlers talk to (docs/architecture.md §6). Each has an AWS SDK v3 adapter (functions/lib/aws/)
- * and a local adapter (local/adapters/); handlers get them from `functions/lib/runtime.ts` and never know
- * where they run.
+ * and a local adapter (local/adapters/). A step's core gets them as a `Runtime`: its Lambda handler from
+ * functions/lib/aws/lambda-runtime.ts, the local runner from local/local-runtime.ts; it never knows where it runs.
  */
 
 export interface ObjectInfo {
@@ -57,4 +57,64 @@ export interface Metric {
 /** The pipeline's own health figures (CloudWatch namespace RetailLake in the cloud; the metric log locally). */
 export interface MetricsPublisher {
   publish(metrics: Metric[]): Promise<void>;
+}
+
+/** Local directory access to lake prefixes, for the steps that run DuckDB over files. */
+export interface LakeFiles {
+  /** A local directory holding the objects under `prefix` (locally the lake folder itself; in Lambda a /tmp copy). */
+  materialize(prefix: string): Promise<string>;
+  /** Make the objects under `prefix` exactly the files of `localDir` (locally a rename; in AWS an upload, then a
+   * delete of the keys that are no longer there). */
+  replacePrefix(prefix: string, localDir: string): Promise<void>;
+}
+
+/** Refreshes what executives look at: local HTML pages; QuickSight datasets in the cloud. */
+export interface DashboardPublisher {
+  /** returns where the refreshed dashboards can be seen (file paths or dashboard ids) */
+  refresh(): Promise<string[]>;
+}
+
+/** The pipeline's tunables (functions/lib/pipeline/pipeline-settings.ts reads them from the environment). */
+export interface PipelineSettings {
+  /** days of supply below which a SKU is critical / high */
+  criticalDays: number;
+  highDays: number;
+  /** share of a batch quarantined above which a data-quality alert is sent */
+  quarantineAlertRate: number;
+  /** batches larger than this (bytes of raw objects) are curated by the Glue job in the cloud */
+  glueThresholdBytes: number;
+  /** days of sales history used for average daily demand */
+  demandWindowDays: number;
+  /** worker threads that validate raw objects in parallel (1: on the calling thread, as in a small Lambda) */
+  validateWorkers: number;
+}
+
+/** Everything a pipeline step's core is given: the ports and the settings. */
+export interface Runtime {
+  mode: 'local' | 'aws';
+  store: ObjectStore;
+  files: LakeFiles;
+  notifier: Notifier;
+  warehouse: Warehouse;
+  curatedQuery: QueryEngine;
+  dashboards: DashboardPublisher;
+  metrics: MetricsPublisher;
+  settings: PipelineSettings;
+}
+
+/** What a flush of the ingest buffer delivered to raw/. */
+export interface PendingDelivery {
+  /** records delivered to raw/ */
+  records: number;
+  /** set when nothing could be done: a running `serve` holds the stream (its own firehose delivers) */
+  skipped?: 'stream-in-use';
+}
+
+/**
+ * Events ingest acknowledged that are not in raw/ yet. Locally: what a stopped (or killed) `serve` left in the
+ * lake's stream, delivered before a run plans its batch. In the cloud Firehose delivers its own buffer on its own
+ * schedule, so there is no adapter: a batch takes what is in raw/ when it starts.
+ */
+export interface IngestBuffer {
+  deliverPending(): Promise<PendingDelivery>;
 }

@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PipelineStateError } from '../../functions/lib/errors';
-import type { ObjectInfo, ObjectStore } from '../../functions/lib/ports';
-import type { LakeFiles } from '../../functions/lib/runtime';
+import type { LakeFiles, ObjectInfo, ObjectStore } from '../../functions/lib/ports';
 import { writeFileAtomic } from './atomic-file';
 
 /** The lake as folders: the object key is the path under the lake root, as it is the S3 key in the cloud. */

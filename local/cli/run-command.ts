@@ -2,21 +2,20 @@ import { runPipeline, type PipelineRunResult, type StepEvent } from '../pipeline
 import { writeJson } from '../../functions/lib/pipeline/json-objects';
 import { CONTROL_PREFIX } from '../../functions/lib/lake-layout';
 import { createLocalRuntime } from '../local-runtime';
+import { loadLocalDefinition } from '../pipeline/asl-resources';
+import { successPathTasks } from '../pipeline/asl-states';
 import { deliverBuffered } from './deliver-buffered';
 import { withRunLock } from './run-lock';
 import { progressBar } from './progress';
 import { printRunReport } from './run-report';
 
-/** The Tasks on the pipeline's success path (for the progress bar). */
-const SUCCESS_PATH_TASKS = 12;
-
-/** Delivers what `serve` left buffered, then runs the pipeline; prints the outcome. Returns false on failure. */
+/** Under the run lock: delivers what `serve` left buffered, then runs the pipeline with a progress bar. */
 export async function runPipelineWithProgress(lakeRoot: string): Promise<{ ok: boolean; result: PipelineRunResult }> {
-  await deliverBuffered(lakeRoot);
   return withRunLock(lakeRoot, async () => {
     const runtime = await createLocalRuntime(lakeRoot);
     try {
-      const bar = progressBar('pipeline', SUCCESS_PATH_TASKS, 'steps');
+      await deliverBuffered(runtime.ingest);
+      const bar = progressBar('pipeline', successPathTasks(loadLocalDefinition()).length, 'steps');
       let done = 0;
       const result = await runPipeline(runtime, (e: StepEvent) => {
         if (e.phase === 'start') bar.update(done, e.state);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { CONTROL_PREFIX, runPrefix } from '../../functions/lib/lake-layout';
 import { readJsonIfExists } from '../../functions/lib/pipeline/json-objects';
 import { committedRuns, totalsOf } from '../../functions/lib/pipeline/run-history';
-import { settingsFromEnv } from '../../functions/lib/runtime';
+import { settingsFromEnv } from '../../functions/lib/pipeline/pipeline-settings';
 import { FsObjectStore } from '../adapters/fs-object-store';
 import { readOutbox } from '../adapters/outbox-notifier';
 import { UsageError } from './errors';

@@ -1,6 +1,7 @@
 import { RAW_PREFIX } from '../../functions/lib/lake-layout';
 import { readCheckpoint } from '../../functions/lib/pipeline/checkpoint';
-import { committedRuns, totalsOf, type LakeTotals } from '../../functions/lib/pipeline/run-history';
+import { committedRuns, totalsOf } from '../../functions/lib/pipeline/run-history';
+import type { LakeTotals } from '../../functions/lib/pipeline/state';
 import type { ObjectStore } from '../../functions/lib/ports';
 
 const int = (n: number): string => n.toLocaleString('en-US');

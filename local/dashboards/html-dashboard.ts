@@ -1,8 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DASHBOARDS, datasetByName } from '../../dashboards/datasets';
-import type { Row, Warehouse } from '../../functions/lib/ports';
-import type { DashboardPublisher } from '../../functions/lib/runtime';
+import type { DashboardPublisher, Row, Warehouse } from '../../functions/lib/ports';
 import { renderDashboardHtml } from './render-html';
 
 /** `<lake>/dashboards/index.html` */

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -10,7 +9,7 @@ import { DEFAULT_RETRY_POLICY } from '../../functions/lib/aws/kinesis-put-record
 import { toApiGatewayEvent } from './api-gateway-event';
 import { type Delivery, type LocalFirehose, startLocalFirehose } from './firehose';
 import { LocalIngestMetrics } from './local-metrics';
-import { type LocalStream, resetLocalStream, startLocalStream, StreamInUseError, streamDir } from './stream';
+import { resetLocalStream, startLocalStream } from './stream';
 
 /**
  * `retail-lake serve`: the ingest API on a local port. Each request becomes the API Gateway event the Lambda
@@ -197,36 +196,4 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     close: () => (closing ??= close()),
     stats: () => ({ requests, metrics: { ...metrics.totals }, firehose: firehose.stats() }),
   };
-}
-
-export interface PendingDelivery {
-  /** records delivered to raw/ */
-  records: number;
-  deliveries: Delivery[];
-  /** set when nothing could be done: a running `serve` holds the stream (its own firehose delivers) */
-  skipped?: 'stream-in-use';
-}
-
-/**
- * Delivers what a stopped (or killed) `serve` left in the lake's stream, then empties the stream's storage.
- * Used by `run` before planning a batch.
- */
-export async function deliverPending(lakeRoot: string, options: { bufferBytes?: number } = {}): Promise<PendingDelivery> {
-  if (!existsSync(streamDir(lakeRoot))) return { records: 0, deliveries: [] };
-  let stream: LocalStream;
-  try {
-    stream = await startLocalStream({ lakeRoot });
-  } catch (err) {
-    if (err instanceof StreamInUseError) return { records: 0, deliveries: [], skipped: 'stream-in-use' };
-    throw err;
-  }
-  let deliveries: Delivery[];
-  try {
-    const firehose = await startLocalFirehose({ lakeRoot, client: stream.client, streamName: stream.streamName, bufferBytes: options.bufferBytes });
-    deliveries = await firehose.drain();
-  } finally {
-    await stream.stop();
-  }
-  await resetLocalStream(lakeRoot);
-  return { records: deliveries.reduce((n, d) => n + d.records, 0), deliveries };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PIPELINE_FUNCTIONS, PIPELINE_TOPICS } from '../../functions/lib/pipeline/pipeline-functions';
+import { PIPELINE_STEPS, PIPELINE_TOPICS } from '../../functions/pipeline/steps';
+import type { AslStates } from './asl-states';
 
 export const PIPELINE_ASL_PATH = join(__dirname, '..', '..', 'statemachines', 'pipeline.asl.json');
 
@@ -18,7 +19,7 @@ export function localSubstitutions(): Record<string, string> {
     RedshiftWorkgroupName: 'retail-lake',
     RedshiftDatabase: 'retail',
   };
-  for (const [key, fn] of Object.entries(PIPELINE_FUNCTIONS)) subs[key] = localFunctionArn(fn);
+  for (const step of PIPELINE_STEPS) subs[step.substitution] = localFunctionArn(step.name);
   for (const [key, topic] of Object.entries(PIPELINE_TOPICS)) subs[key] = localTopicArn(topic);
   return subs;
 }
@@ -29,27 +30,6 @@ export function substitute(definitionText: string, subs: Record<string, string>)
     if (!(name in subs)) throw new Error(`${PIPELINE_ASL_PATH}: substitution \${${name}} has no value`);
     return subs[name];
   });
-}
-
-export interface TaskState {
-  name: string;
-  resource: string;
-}
-
-interface AslStates {
-  States: Record<string, { Type: string; Resource?: string; Branches?: AslStates[]; ItemProcessor?: AslStates; Iterator?: AslStates }>;
-}
-
-/** Every Task state, including those inside Parallel branches and Map processors (overrides are keyed by name). */
-export function taskStates(definition: AslStates): TaskState[] {
-  const out: TaskState[] = [];
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type === 'Task' && state.Resource) out.push({ name, resource: state.Resource });
-    for (const branch of state.Branches ?? []) out.push(...taskStates(branch));
-    const processor = state.ItemProcessor ?? state.Iterator;
-    if (processor) out.push(...taskStates(processor));
-  }
-  return out;
 }
 
 export function loadLocalDefinition(): AslStates & Record<string, unknown> {

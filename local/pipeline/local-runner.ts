@@ -1,7 +1,9 @@
 import '../polyfills';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { setRuntime, type Runtime } from '../../functions/lib/runtime';
-import { loadLocalDefinition, taskStates } from './asl-resources';
+import type { PipelineError, PipelineState } from '../../functions/lib/pipeline/state';
+import type { Runtime } from '../../functions/lib/ports';
+import { loadLocalDefinition } from './asl-resources';
+import { taskStates, waitStates } from './asl-states';
 import { localResourceTable, type Json, type LocalTask } from './local-tasks';
 
 export interface StepEvent {
@@ -16,24 +18,42 @@ export interface PipelineRunResult {
   status: 'succeeded' | 'failed' | 'nothing-to-do';
   output: Json;
   /** the error the Catch handed to NotifyFailure */
-  error?: { Error: string; Cause: string };
+  error?: PipelineError;
   steps: { state: string; ms: number }[];
 }
 
-/** Wait states poll the Data API; locally statements finish synchronously, so polls need no pause. */
+/** Wait states (the Data API poll) pause for nothing: locally statements finish synchronously. */
 const NO_WAIT = 0;
 /** Retries keep their count locally but not their back-off pauses. */
 const LOCAL_RETRY_MS = 10;
 
+/** A Task's local implementation that reports its start, end (with its time) or error. */
+function observed(name: string, impl: LocalTask, onStep: (e: StepEvent) => void, steps: PipelineRunResult['steps']): LocalTask {
+  return async (input) => {
+    const started = performance.now();
+    onStep({ state: name, phase: 'start' });
+    try {
+      const output = await impl(input);
+      const ms = performance.now() - started;
+      steps.push({ state: name, ms });
+      onStep({ state: name, phase: 'end', ms, output });
+      return output;
+    } catch (err) {
+      onStep({ state: name, phase: 'error', error: (err as Error).message });
+      throw err;
+    }
+  };
+}
+
 /**
  * Runs statemachines/pipeline.asl.json unchanged through aws-local-stepfunctions, each Task mapped by its
- * Resource to the local implementation.
+ * Resource to the local implementation, which gets `runtime`'s ports.
  */
 export async function runPipeline(runtime: Runtime, onStep: (e: StepEvent) => void = () => undefined): Promise<PipelineRunResult> {
   const definition = loadLocalDefinition();
   const resources = localResourceTable(runtime);
-  const steps: { state: string; ms: number }[] = [];
-  let failure: { Error: string; Cause: string } | undefined;
+  const steps: PipelineRunResult['steps'] = [];
+  let failure: PipelineError | undefined;
 
   const handlers: Record<string, LocalTask> = {};
   const retryIntervalOverrides: Record<string, number> = {};
@@ -41,41 +61,29 @@ export async function runPipeline(runtime: Runtime, onStep: (e: StepEvent) => vo
     const impl = resources.get(task.resource);
     if (!impl) throw new Error(`state ${task.name}: no local implementation for Resource ${task.resource}`);
     retryIntervalOverrides[task.name] = LOCAL_RETRY_MS;
-    handlers[task.name] = async (input) => {
-      if (task.name === 'NotifyFailure') failure = parseFailure(input);
-      const started = performance.now();
-      onStep({ state: task.name, phase: 'start' });
-      try {
-        const output = await impl(input);
-        const ms = performance.now() - started;
-        steps.push({ state: task.name, ms });
-        onStep({ state: task.name, phase: 'end', ms, output });
-        return output;
-      } catch (err) {
-        onStep({ state: task.name, phase: 'error', error: (err as Error).message });
-        throw err;
-      }
-    };
+    const run = observed(task.name, impl, onStep, steps);
+    handlers[task.name] = run;
+    if (task.name === 'NotifyFailure') {
+      handlers[task.name] = async (input) => {
+        failure = parseFailure(input);
+        return run(input);
+      };
+    }
   }
-  const waitTimeOverrides = Object.fromEntries(
-    Object.keys(definition.States).concat(['WaitForLoad']).map((name) => [name, NO_WAIT]),
-  );
+  const waitTimeOverrides = Object.fromEntries(waitStates(definition).map((name) => [name, NO_WAIT]));
 
   const machine = new StateMachine(definition as unknown as StateMachineDefinition);
-  setRuntime(runtime); // the handlers ask getRuntime() for their ports, as they do in Lambda
   const execution = machine.run({}, { overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides, retryIntervalOverrides } });
   try {
     const output = (await execution.result) as Json;
-    const plan = output && typeof output === 'object' && !Array.isArray(output) ? (output.plan as { objectCount?: number } | undefined) : undefined;
+    const plan = output && typeof output === 'object' && !Array.isArray(output) ? (output as unknown as Partial<PipelineState>).plan : undefined;
     return { status: plan?.objectCount === 0 ? 'nothing-to-do' : 'succeeded', output, steps };
   } catch (err) {
     return { status: 'failed', output: null, error: failure ?? { Error: (err as Error).name, Cause: (err as Error).message }, steps };
-  } finally {
-    setRuntime(undefined);
   }
 }
 
-function parseFailure(input: Json): { Error: string; Cause: string } {
+function parseFailure(input: Json): PipelineError {
   const message = input && typeof input === 'object' && !Array.isArray(input) ? input.Message : undefined;
   try {
     const e = JSON.parse(String(message)) as { Error?: string; Cause?: string };

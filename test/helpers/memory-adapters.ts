@@ -1,5 +1,4 @@
-import type { Metric, MetricsPublisher, Notification, Notifier, QueryEngine, Row, Warehouse } from '../../functions/lib/ports';
-import type { DashboardPublisher } from '../../functions/lib/runtime';
+import type { DashboardPublisher, Metric, MetricsPublisher, Notification, Notifier, QueryEngine, Row, Warehouse } from '../../functions/lib/ports';
 
 /** Keeps what was published, for assertions. */
 export class MemoryNotifier implements Notifier {

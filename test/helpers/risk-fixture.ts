@@ -1,5 +1,5 @@
-import type { Notifier, QueryEngine, Warehouse } from '../../functions/lib/ports';
-import { settingsFromEnv, type PipelineSettings, type Runtime } from '../../functions/lib/runtime';
+import { settingsFromEnv } from '../../functions/lib/pipeline/pipeline-settings';
+import type { Notifier, PipelineSettings, QueryEngine, Runtime, Warehouse } from '../../functions/lib/ports';
 import { prepareLoads } from '../../functions/pipeline/prepare-loads/prepare-loads';
 import { FsObjectStore } from '../../local/adapters/fs-object-store';
 import { DuckDbWarehouse } from '../../local/warehouse/duckdb-warehouse';

@@ -6,6 +6,8 @@ import { readOutbox } from '../../local/adapters/outbox-notifier';
 import { metricLogPath } from '../../local/adapters/metric-log';
 import { ingestFiles } from '../../local/cli/ingest-command';
 import { createLocalRuntime, type LocalRuntime } from '../../local/local-runtime';
+import { loadLocalDefinition } from '../../local/pipeline/asl-resources';
+import { successPathTasks } from '../../local/pipeline/asl-states';
 import { runPipeline, type PipelineRunResult } from '../../local/pipeline/local-runner';
 import { generateReference, productsCsv, storesCsv, writeNdjsonFiles, type SimulatorStats } from '../../local/simulator';
 
@@ -58,6 +60,8 @@ describe('the pipeline end to end through the local Step Functions runner', () =
       expect.stringMatching(/RefreshAthena|LoadWarehouse/), expect.stringMatching(/RefreshAthena|LoadWarehouse/), 'DescribeLoad',
       'StockRisk', 'PublishAlerts', 'Reconcile', 'RefreshDashboards',
     ]);
+    // the progress bar's length, derived from the definition
+    expect(first.steps.map((s) => s.state).sort()).toEqual(successPathTasks(loadLocalDefinition()).sort());
   });
 
   it('puts every record in exactly one place: counts equal what the simulator injected', () => {

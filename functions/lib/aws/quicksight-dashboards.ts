@@ -1,5 +1,5 @@
 import { CreateIngestionCommand, QuickSightClient } from '@aws-sdk/client-quicksight';
-import type { DashboardPublisher } from '../runtime';
+import type { DashboardPublisher } from '../ports';
 import { awsCall } from './sdk-errors';
 
 export interface QuickSightTarget {

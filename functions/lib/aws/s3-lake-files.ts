@@ -1,7 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import type { ObjectStore } from '../ports';
-import type { LakeFiles } from '../runtime';
+import type { LakeFiles, ObjectStore } from '../ports';
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 export async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -1,24 +1,12 @@
 import { CONTROL_PREFIX } from '../lake-layout';
 import type { ObjectStore } from '../ports';
 import { readJson } from './json-objects';
-import type { CommitResult } from './state';
+import type { CommitResult, LakeTotals } from './state';
 
 /** Every committed batch, oldest first. */
 export async function committedRuns(store: ObjectStore): Promise<CommitResult[]> {
   const objects = (await store.list(`${CONTROL_PREFIX}runs/`)).filter((o) => o.key.endsWith('/committed.json'));
   return Promise.all(objects.map((o) => readJson<CommitResult>(store, o.key)));
-}
-
-export interface LakeTotals {
-  batches: number;
-  received: number;
-  curatedEvents: number;
-  quarantined: number;
-  duplicates: number;
-  salesLines: number;
-  inventoryEvents: number;
-  netRevenue: number;
-  byReason: Record<string, number>;
 }
 
 export function totalsOf(runs: CommitResult[]): LakeTotals {

@@ -1,5 +1,6 @@
 import type { RejectReason } from '../contract/types';
 import type { CuratedTable } from '../lake-layout';
+import type { PrefixLevel } from '../warehouse/load-statements';
 
 /** What flows between the pipeline's Tasks (kept small: Step Functions caps a state at 256 KB). */
 export interface BatchPlan {
@@ -47,11 +48,96 @@ export interface CommitResult extends CurateResult {
   committedAt: string;
 }
 
+/** PrepareLoads: the statements the state machine runs itself (Athena, Redshift Data API). */
+export interface LoadsResult {
+  /** one statement for athena:startQueryExecution (it takes a single statement) */
+  athenaRefreshSql: string;
+  /** the Sqls of redshiftdata:batchExecuteStatement: at most 40, one transaction */
+  redshiftSqls: string[];
+  /** how finely the COPYs select partitions (day unless the batch touched many dates) */
+  prefixLevel: PrefixLevel;
+}
+
+export interface StockRiskResult {
+  /** the latest business date in the warehouse; null while it holds no facts */
+  asOfDate: string | null;
+  critical: number;
+  high: number;
+  /** control/runs/<batchId>/alerts.json */
+  alertsKey: string;
+}
+
+export interface PublishAlertsResult {
+  messages: number;
+  stores: number;
+  skus: number;
+}
+
+/** What the run records of every committed batch add up to. */
+export interface LakeTotals {
+  batches: number;
+  received: number;
+  curatedEvents: number;
+  quarantined: number;
+  duplicates: number;
+  salesLines: number;
+  inventoryEvents: number;
+  netRevenue: number;
+  byReason: Record<string, number>;
+}
+
+export interface ReconcileResult {
+  balanced: boolean;
+  summary: string;
+  gaps: string[];
+  totals: LakeTotals;
+  curated: { events: number; salesLines: number; netRevenue: number; quarantined: number };
+  warehouse: { salesLines: number; netRevenue: number };
+}
+
+export interface RefreshDashboardsResult {
+  /** where the refreshed dashboards are: local HTML file paths, or QuickSight ingestions */
+  locations: string[];
+}
+
+/** What a Catch (or the ReconciliationFailed Pass) puts at $.error for NotifyFailure. */
+export interface PipelineError {
+  Error: string;
+  Cause: string;
+}
+
+/**
+ * The state statemachines/pipeline.asl.json passes from Task to Task: each key is a ResultPath of the definition
+ * ($.plan, $.validation, ...), set once its step has run.
+ */
 export interface PipelineState {
   plan: BatchPlan;
   validation?: ValidationResult;
   commit?: CommitResult;
+  loads?: LoadsResult;
+  risk?: StockRiskResult;
+  alerts?: PublishAlertsResult;
+  reconcile?: ReconcileResult;
+  dashboards?: RefreshDashboardsResult;
+  error?: PipelineError;
 }
+
+// A Record over keyof PipelineState: adding a key to the interface without listing it here (or listing one it
+// does not have) fails to compile, so the list below is the interface's keys exactly.
+const STATE_KEYS: Record<keyof PipelineState, true> = {
+  plan: true,
+  validation: true,
+  commit: true,
+  loads: true,
+  risk: true,
+  alerts: true,
+  reconcile: true,
+  dashboards: true,
+  error: true,
+};
+
+/** The keys of PipelineState (test/functions/lib/pipeline/state.test.ts checks them against the ASL's ResultPaths). */
+export const PIPELINE_STATE_KEYS = Object.keys(STATE_KEYS) as (keyof PipelineState)[];
 
 export const runRecordKeys = (runPrefix: string) => ({
   manifest: `${runPrefix}manifest.json`,

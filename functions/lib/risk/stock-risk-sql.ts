@@ -1,4 +1,4 @@
-import type { PipelineSettings } from '../runtime';
+import type { PipelineSettings } from '../ports';
 import { readSql, renderSql } from '../sql-files';
 import { splitSqlStatements } from '../warehouse/sql-text';
 import { demandEstimateSql } from './demand';

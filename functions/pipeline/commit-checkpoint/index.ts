@@ -1,8 +1,10 @@
+import { lambdaHandler } from '../../lib/aws/lambda-runtime';
 import type { CommitResult, PipelineState } from '../../lib/pipeline/state';
-import { getRuntime } from '../../lib/runtime';
+import type { Runtime } from '../../lib/ports';
 import { commitCheckpoint } from './commit-checkpoint';
 
-export async function handler(state: PipelineState): Promise<CommitResult> {
-  const rt = await getRuntime();
+export async function run(state: PipelineState, rt: Runtime): Promise<CommitResult> {
   return commitCheckpoint(rt.store, state.plan.batchId);
 }
+
+export const handler = lambdaHandler(run);

@@ -16,10 +16,9 @@ import {
   STORES_KEY,
   type CuratedTable,
 } from '../../lib/lake-layout';
-import type { ObjectStore } from '../../lib/ports';
+import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { writeJson } from '../../lib/pipeline/json-objects';
 import { runRecordKeys, type CurateResult } from '../../lib/pipeline/state';
-import type { LakeFiles } from '../../lib/runtime';
 import { readSql, renderSql } from '../../lib/sql-files';
 import { STAGED_EVENTS_GLOB } from '../validate-batch/validate-batch';
 

@@ -1,17 +1,8 @@
-import type { CommitResult } from '../../lib/pipeline/state';
+import type { CommitResult, LoadsResult } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
-import { buildLoadStatements, type PrefixLevel } from '../../lib/warehouse/load-statements';
+import { buildLoadStatements } from '../../lib/warehouse/load-statements';
 import { splitSqlStatements } from '../../lib/warehouse/sql-text';
 import { ConfigurationError } from '../../lib/errors';
-
-export interface PrepareLoadsResult {
-  /** one statement for athena:startQueryExecution (it takes a single statement) */
-  athenaRefreshSql: string;
-  /** the Sqls of redshiftdata:batchExecuteStatement: at most 40, one transaction */
-  redshiftSqls: string[];
-  /** how finely the COPYs select partitions (day unless the batch touched many dates) */
-  prefixLevel: PrefixLevel;
-}
 
 export const DEFAULT_CURATED_BUCKET = 'local-curated';
 export const DEFAULT_COPY_ROLE = 'arn:aws:iam::000000000000:role/local-copy';
@@ -28,7 +19,7 @@ export function athenaStatement(file: string): string {
  * statements (Athena, Redshift Data API), locally mapped to DuckDB. The curated bucket (which also holds
  * reference/) comes from BUCKET_CURATED, the role Redshift uses for COPY from REDSHIFT_COPY_ROLE_ARN.
  */
-export function prepareLoads(commit: Pick<CommitResult, 'affectedDates'>, env: NodeJS.ProcessEnv = process.env): PrepareLoadsResult {
+export function prepareLoads(commit: Pick<CommitResult, 'affectedDates'>, env: NodeJS.ProcessEnv = process.env): LoadsResult {
   const plan = buildLoadStatements(commit.affectedDates, {
     bucket: env.BUCKET_CURATED || DEFAULT_CURATED_BUCKET,
     role: env.REDSHIFT_COPY_ROLE_ARN || DEFAULT_COPY_ROLE,

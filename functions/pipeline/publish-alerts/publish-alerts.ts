@@ -1,13 +1,8 @@
 import { readJson } from '../../lib/pipeline/json-objects';
+import type { PublishAlertsResult } from '../../lib/pipeline/state';
 import type { Notifier, ObjectStore } from '../../lib/ports';
 import { storeAlertMessages } from '../../lib/risk/alert-message';
 import type { AlertList } from '../../lib/risk/alerts';
-
-export interface PublishAlertsResult {
-  messages: number;
-  stores: number;
-  skus: number;
-}
 
 /**
  * Publishes the batch's alert list to the low-stock topic, one message per store. Delivery is at least once:

@@ -1,9 +1,9 @@
-import type { PipelineState } from '../../lib/pipeline/state';
-import { getRuntime } from '../../lib/runtime';
-import { reconcile, type ReconcileResult } from './reconcile';
+import { lambdaHandler } from '../../lib/aws/lambda-runtime';
+import type { PipelineState, ReconcileResult } from '../../lib/pipeline/state';
+import type { Runtime } from '../../lib/ports';
+import { reconcile } from './reconcile';
 
-export async function handler(state: PipelineState & { risk?: { critical?: number } }): Promise<ReconcileResult> {
-  const rt = await getRuntime();
+export async function run(state: PipelineState, rt: Runtime): Promise<ReconcileResult> {
   const result = await reconcile(rt.store, rt.curatedQuery, rt.warehouse, state.plan.batchId);
   await rt.metrics.publish([
     { name: 'ReconciliationGap', value: result.gaps.length, unit: 'Count' },
@@ -11,3 +11,5 @@ export async function handler(state: PipelineState & { risk?: { critical?: numbe
   ]);
   return result;
 }
+
+export const handler = lambdaHandler(run);

@@ -1,16 +1,8 @@
 import { runPrefix } from '../../lib/lake-layout';
 import type { ObjectStore, QueryEngine, Warehouse } from '../../lib/ports';
 import { writeJson } from '../../lib/pipeline/json-objects';
-import { committedRuns, totalsOf, type LakeTotals } from '../../lib/pipeline/run-history';
-
-export interface ReconcileResult {
-  balanced: boolean;
-  summary: string;
-  gaps: string[];
-  totals: LakeTotals;
-  curated: { events: number; salesLines: number; netRevenue: number; quarantined: number };
-  warehouse: { salesLines: number; netRevenue: number };
-}
+import { committedRuns, totalsOf } from '../../lib/pipeline/run-history';
+import type { ReconcileResult } from '../../lib/pipeline/state';
 
 const cents = (n: unknown): number => Math.round(Number(n) * 100);
 

@@ -1,12 +1,10 @@
-import { getRuntime } from '../../lib/runtime';
-
-export interface RefreshDashboardsResult {
-  /** where the refreshed dashboards are: local HTML file paths, or QuickSight ingestions */
-  locations: string[];
-}
+import { lambdaHandler } from '../../lib/aws/lambda-runtime';
+import type { RefreshDashboardsResult } from '../../lib/pipeline/state';
+import type { Runtime } from '../../lib/ports';
 
 /** RefreshDashboards: local HTML pages, or QuickSight dataset refreshes in the cloud. */
-export async function handler(_state?: unknown): Promise<RefreshDashboardsResult> {
-  const rt = await getRuntime();
+export async function run(_state: unknown, rt: Runtime): Promise<RefreshDashboardsResult> {
   return { locations: await rt.dashboards.refresh() };
 }
+
+export const handler = lambdaHandler(run);

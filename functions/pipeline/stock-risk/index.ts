@@ -1,9 +1,11 @@
-import type { PipelineState } from '../../lib/pipeline/state';
-import { getRuntime } from '../../lib/runtime';
-import { runStockRisk, type StockRiskResult } from './stock-risk';
+import { lambdaHandler } from '../../lib/aws/lambda-runtime';
+import type { PipelineState, StockRiskResult } from '../../lib/pipeline/state';
+import type { Runtime } from '../../lib/ports';
+import { runStockRisk } from './stock-risk';
 
 /** StockRisk: estimated on hand, demand and days of supply per store and SKU; writes the alert list. */
-export async function handler(state: PipelineState): Promise<StockRiskResult> {
-  const rt = await getRuntime();
+export async function run(state: PipelineState, rt: Runtime): Promise<StockRiskResult> {
   return runStockRisk(rt.warehouse, rt.store, rt.settings, state.plan.batchId);
 }
+
+export const handler = lambdaHandler(run);

@@ -1,17 +1,8 @@
 import { writeJson } from '../../lib/pipeline/json-objects';
-import type { ObjectStore, Warehouse } from '../../lib/ports';
+import type { StockRiskResult } from '../../lib/pipeline/state';
+import type { ObjectStore, PipelineSettings, Warehouse } from '../../lib/ports';
 import { alertsKey, toStockAlert, type AlertList } from '../../lib/risk/alerts';
 import { asIsoDate, asOfDateSql, atRiskSql, stockRiskStatements } from '../../lib/risk/stock-risk-sql';
-import type { PipelineSettings } from '../../lib/runtime';
-
-export interface StockRiskResult {
-  /** the latest business date in the warehouse; null while it holds no facts */
-  asOfDate: string | null;
-  critical: number;
-  high: number;
-  /** control/runs/<batchId>/alerts.json */
-  alertsKey: string;
-}
 
 /**
  * Estimates each store's stock per SKU as of the latest business date, writes it to fact_inventory_snapshot

@@ -13,8 +13,3 @@ export const QUICKSIGHT_COLUMN_TYPE: Record<DatasetColumnType, string> = {
   integer: 'INTEGER',
   decimal: 'DECIMAL',
 };
-
-/** Dataset ids are derived from the names, so the pipeline can refresh them without a reference to this stack. */
-export function quickSightDataSetId(prefix: string, dataset: Pick<DatasetDefinition, 'name'>): string {
-  return `${prefix}-${dataset.name.replace(/_/g, '-')}`;
-}

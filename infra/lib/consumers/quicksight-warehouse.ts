@@ -7,7 +7,8 @@ import type { StageConfig } from '../config';
 import { acknowledge } from '../shared/nag';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { WAREHOUSE_PORT } from '../warehouse/warehouse-network';
-import { QUICKSIGHT_COLUMN_TYPE, QUICKSIGHT_DATASETS, quickSightDataSetId } from './quicksight-datasets';
+import { quickSightDataSetId } from '../shared/quicksight-dataset-ids';
+import { QUICKSIGHT_COLUMN_TYPE, QUICKSIGHT_DATASETS } from './quicksight-datasets';
 
 const DATA_SOURCE_ACTIONS = [
   'quicksight:DescribeDataSource',

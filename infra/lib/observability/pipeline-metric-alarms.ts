@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { opsAlarm } from '../shared/alarms';
 import { METRICS_NAMESPACE } from '../shared/lake-function';
-import { PIPELINE_SERVICE } from '../pipeline/pipeline-functions';
+import { PIPELINE_SERVICE } from '../pipeline/pipeline-lambdas';
 
 /** The pipeline's own metrics (Powertools EMF from the pipeline Lambdas: namespace RetailLake, service dimension). */
 export const PIPELINE_METRICS = ['QuarantineRate', 'StockoutCount', 'ReconciliationGap'] as const;

@@ -1,14 +1,14 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
-import type { AlertTopics } from '../consumers/alert-topics';
+import type { AlertTopics } from '../shared/alert-topics';
 import type { LakeStack } from '../lake/lake-stack';
 import { handlerEntry } from '../shared/paths';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { AthenaWorkgroup } from '../shared/athena-workgroup';
 import { CurateGlueJob } from './curate-glue-job';
 import { DuckDbLayer } from './duckdb-layer';
-import { PipelineFunctions } from './pipeline-functions';
+import { PipelineLambdas } from './pipeline-lambdas';
 import { PipelineStateMachine } from './pipeline-state-machine';
 
 export interface PipelineStackProps extends StackProps {
@@ -23,7 +23,7 @@ export interface PipelineStackProps extends StackProps {
 export class PipelineStack extends Stack {
   readonly athena: AthenaWorkgroup;
   readonly curateJob: CurateGlueJob;
-  readonly functions: PipelineFunctions;
+  readonly functions: PipelineLambdas;
   readonly pipeline: PipelineStateMachine;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
@@ -39,7 +39,7 @@ export class PipelineStack extends Stack {
       recursiveDelete: true,
     });
     this.curateJob = new CurateGlueJob(this, 'CurateJob', { config, curated: buckets.curated, key: buckets.key, alarmTopic: props.topics.ops });
-    this.functions = new PipelineFunctions(this, 'Functions', {
+    this.functions = new PipelineLambdas(this, 'Functions', {
       config,
       buckets,
       topics: props.topics,

@@ -9,7 +9,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
-import type { AlertTopics } from '../consumers/alert-topics';
+import type { AlertTopics } from '../shared/alert-topics';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeWildcards } from '../shared/iam-findings';
 import { acknowledge } from '../shared/nag';
@@ -18,15 +18,15 @@ import { projectPath } from '../shared/paths';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { tagAsWarehouseLoader } from '../warehouse/warehouse-access';
 import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from '../shared/athena-workgroup';
-import type { PipelineFunctions } from './pipeline-functions';
-import { PIPELINE_STEPS } from './pipeline-steps';
+import { PIPELINE_STEPS, PIPELINE_TOPICS } from '../../../functions/pipeline/steps';
+import type { PipelineLambdas } from './pipeline-lambdas';
 
 /** The definition, used unchanged here and by the local runner. */
 export const PIPELINE_ASL = projectPath('statemachines', 'pipeline.asl.json');
 
 export interface PipelineStateMachineProps {
   config: StageConfig;
-  functions: PipelineFunctions;
+  functions: PipelineLambdas;
   curateJob: glue.IJob;
   topics: AlertTopics;
   athena: AthenaWorkgroup;
@@ -38,10 +38,10 @@ export interface PipelineStateMachineProps {
 /** Every `${...}` of the ASL and its value (test/infra checks the two sets match). */
 export function pipelineSubstitutions(props: PipelineStateMachineProps): Record<string, string> {
   const lambdas = Object.fromEntries(PIPELINE_STEPS.map((s) => [s.substitution, props.functions.get(s.name).fn.functionArn]));
+  const topics = Object.fromEntries(Object.entries(PIPELINE_TOPICS).map(([sub, topic]) => [sub, props.topics.byName(topic).topicArn]));
   return {
     ...lambdas,
-    DataQualityTopicArn: props.topics.dataQuality.topicArn,
-    OpsTopicArn: props.topics.ops.topicArn,
+    ...topics,
     CurateGlueJobName: props.curateJob.jobName,
     AthenaWorkGroup: props.athena.name,
     CuratedDatabase: props.config.lake.curatedDatabase,

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { DASHBOARDS, DATASETS, datasetByName } from '../../../dashboards/datasets';
-import { setRuntime } from '../../../functions/lib/runtime';
-import { handler as refreshHandler } from '../../../functions/pipeline/refresh-dashboards/index';
-import { handler as riskHandler } from '../../../functions/pipeline/stock-risk/index';
+import { run as refreshDashboards } from '../../../functions/pipeline/refresh-dashboards/index';
+import { run as stockRisk } from '../../../functions/pipeline/stock-risk/index';
 import { chartJsPath, dashboardPath, HtmlDashboardPublisher } from '../../../local/dashboards/html-dashboard';
 import { chartSeries, escapeHtml, renderDashboardHtml, TABLE_DATES } from '../../../local/dashboards/render-html';
 import { tempLake } from '../../helpers/warehouse-fixture';
@@ -39,7 +38,6 @@ describe('HTML dashboard', () => {
     w = DuckDbWarehouse.inMemory(lake.root);
   });
   afterEach(async () => {
-    setRuntime(undefined);
     await w.close();
     lake.cleanup();
   });
@@ -48,9 +46,8 @@ describe('HTML dashboard', () => {
     await loadCase(lake.root, w);
     const runtime = testRuntime(lake.root, w, { publish: async () => undefined });
     runtime.dashboards = new HtmlDashboardPublisher(lake.root, w, { now: () => new Date('2024-01-12T07:00:00Z') });
-    setRuntime(runtime);
-    await riskHandler({ plan });
-    const out = await refreshHandler({ plan });
+    await stockRisk({ plan }, runtime);
+    const out = await refreshDashboards({ plan }, runtime);
     expect(out).toEqual({ locations: [dashboardPath(lake.root)] });
     expect(out.locations[0]).toBe(`${lake.root}/dashboards/index.html`);
     const html = readFileSync(out.locations[0], 'utf8');

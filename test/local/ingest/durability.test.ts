@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { sampleEvents } from '../../../local/ingest/sample-events';
-import { deliverPending } from '../../../local/ingest/server';
+import { LocalIngestBuffer } from '../../../local/ingest/ingest-buffer';
 import { rawEventIds, readRaw, tempLake } from './helpers';
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -85,7 +85,7 @@ describe('durability of acknowledged events (serve killed with SIGKILL)', () => 
     }
     expect(readRaw(lake.root)).toEqual([]); // nothing was delivered before the kill (60 min buffer)
 
-    const pending = await deliverPending(lake.root);
+    const pending = await new LocalIngestBuffer(lake.root).deliverPending();
     const delivered = rawEventIds(lake.root);
     expect(pending.records).toBe(delivered.length);
     expect(new Set(delivered).size).toBe(delivered.length);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampleEvents } from '../../../local/ingest/sample-events';
-import { deliverPending, type IngestServer, startIngestServer } from '../../../local/ingest/server';
+import { LocalIngestBuffer } from '../../../local/ingest/ingest-buffer';
+import { type IngestServer, startIngestServer } from '../../../local/ingest/server';
 import { readRaw, tempLake } from './helpers';
 
 interface Answer {
@@ -85,11 +86,12 @@ describe('local ingest server (HTTP + handler + kinesalite + firehose)', () => {
     expect(readRaw(lake.root)).toEqual([]);
   });
 
-  it('deliverPending delivers nothing for a lake without a stream, and refuses politely while a server holds it', async () => {
-    expect(await deliverPending(lake.root)).toEqual({ records: 0, deliveries: [] });
+  it('the ingest buffer delivers nothing for a lake without a stream, and refuses politely while a server holds it', async () => {
+    const buffer = new LocalIngestBuffer(lake.root);
+    expect(await buffer.deliverPending()).toEqual({ records: 0, deliveries: [] });
     const server = await startIngestServer({ lakeRoot: lake.root, apiKey: 'k' });
     try {
-      expect(await deliverPending(lake.root)).toEqual({ records: 0, deliveries: [], skipped: 'stream-in-use' });
+      expect(await buffer.deliverPending()).toEqual({ records: 0, deliveries: [], skipped: 'stream-in-use' });
     } finally {
       await server.close();
     }

@@ -1,6 +1,6 @@
 import { DataError, TransientError } from '../../../functions/lib/errors';
-import type { ObjectInfo } from '../../../functions/lib/ports';
-import { settingsFromEnv, type Runtime } from '../../../functions/lib/runtime';
+import type { ObjectInfo, Runtime } from '../../../functions/lib/ports';
+import { settingsFromEnv } from '../../../functions/lib/pipeline/pipeline-settings';
 import { FsObjectStore } from '../../../local/adapters/fs-object-store';
 import { runPipeline } from '../../../local/pipeline/local-runner';
 import { tempLake } from '../../helpers/lake-fixture';

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { settingsFromEnv, type Runtime } from '../../../functions/lib/runtime';
-import { PIPELINE_FUNCTIONS } from '../../../functions/lib/pipeline/pipeline-functions';
+import { settingsFromEnv } from '../../../functions/lib/pipeline/pipeline-settings';
+import type { Runtime } from '../../../functions/lib/ports';
+import { PIPELINE_STEPS } from '../../../functions/pipeline/steps';
 import { FsObjectStore } from '../../../local/adapters/fs-object-store';
-import { loadLocalDefinition, taskStates } from '../../../local/pipeline/asl-resources';
+import { loadLocalDefinition } from '../../../local/pipeline/asl-resources';
+import { taskStates } from '../../../local/pipeline/asl-states';
 import { runPipeline } from '../../../local/pipeline/local-runner';
 import { MemoryMetrics, MemoryNotifier, Unreachable } from '../../helpers/memory-adapters';
 import { putRaw, sale, tempLake } from '../../helpers/lake-fixture';
@@ -26,7 +28,7 @@ describe('state machine definitions', () => {
   it('every Task names a Resource the local runner implements, and every pipeline function is used', () => {
     const tasks = taskStates(loadLocalDefinition());
     const resources = tasks.map((t) => t.resource);
-    for (const fn of Object.values(PIPELINE_FUNCTIONS)) expect(resources.some((r) => r.endsWith(`:function:retail-lake-${fn}`))).toBe(true);
+    for (const step of PIPELINE_STEPS) expect(resources.some((r) => r.endsWith(`:function:retail-lake-${step.name}`))).toBe(true);
     expect(tasks.map((t) => t.name)).toEqual(expect.arrayContaining(['LoadWarehouse', 'DescribeLoad', 'RefreshAthena', 'NotifyFailure']));
   });
 });

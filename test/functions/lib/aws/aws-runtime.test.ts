@@ -5,6 +5,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAwsRuntime, type AwsClients } from '../../../../functions/lib/aws/aws-runtime';
+import { lambdaHandler, lambdaRuntime } from '../../../../functions/lib/aws/lambda-runtime';
+import type { Runtime } from '../../../../functions/lib/ports';
 import { QuickSightDashboards } from '../../../../functions/lib/aws/quicksight-dashboards';
 
 const region = 'eu-west-1';
@@ -71,5 +73,27 @@ describe('createAwsRuntime', () => {
     const qs = new QuickSightDashboards(new QuickSightClient({ region }), { accountId: '1', dataSetIds: ['x'] }, () => new Date('2024-03-09T10:11:12Z'));
     await expect(qs.refresh()).rejects.toThrow('ResourceNotFoundException');
     expect(qsMock.commandCalls(CreateIngestionCommand)[0].args[0].input.IngestionId).toBe('retail-lake-20240309101112');
+  });
+});
+
+describe('lambdaHandler', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it("gives a step's core the AWS runtime from the environment, built once per container", async () => {
+    Object.assign(process.env, env);
+    const seen: Runtime[] = [];
+    const handler = lambdaHandler(async (state: { n: number }, rt: Runtime) => {
+      seen.push(rt);
+      return state.n + 1;
+    });
+    expect(await handler({ n: 1 })).toBe(2);
+    expect(await handler({ n: 2 })).toBe(3);
+    expect(seen[0].mode).toBe('aws');
+    expect(seen[0].settings.criticalDays).toBe(2);
+    expect(seen[1]).toBe(seen[0]);
+    expect(await lambdaRuntime()).toBe(seen[0]);
   });
 });

@@ -1,11 +1,9 @@
 import { appendFile, readFile } from 'node:fs/promises';
-import type { PipelineState } from '../../../../functions/lib/pipeline/state';
 import { MAX_LISTED_SKUS, snsSubject, storeAlertMessages } from '../../../../functions/lib/risk/alert-message';
 import { worstSeverity, type AlertList, type StockAlert } from '../../../../functions/lib/risk/alerts';
 import { suggestedReorderQty } from '../../../../functions/lib/risk/reorder';
-import { setRuntime } from '../../../../functions/lib/runtime';
-import { handler as publishHandler } from '../../../../functions/pipeline/publish-alerts/index';
-import { handler as riskHandler } from '../../../../functions/pipeline/stock-risk/index';
+import { run as publishAlerts } from '../../../../functions/pipeline/publish-alerts/index';
+import { run as stockRisk } from '../../../../functions/pipeline/stock-risk/index';
 import { OutboxNotifier, outboxPath, readOutbox } from '../../../../local/adapters/outbox-notifier';
 import { tempLake } from '../../../helpers/warehouse-fixture';
 import { DuckDbWarehouse, loadCase, testRuntime } from '../../../helpers/risk-fixture';
@@ -27,7 +25,6 @@ const list = (alerts: StockAlert[]): AlertList => ({ batchId: 'b', asOfDate: '20
 describe('publish alerts', () => {
   let lake: ReturnType<typeof tempLake> | undefined;
   afterEach(() => {
-    setRuntime(undefined);
     lake?.cleanup();
     lake = undefined;
   });
@@ -38,9 +35,9 @@ describe('publish alerts', () => {
     try {
       await loadCase(root, w);
       const notifier = new OutboxNotifier(root, { now: () => new Date('2024-01-12T06:00:00Z') });
-      setRuntime(testRuntime(root, w, notifier));
-      const risk = await riskHandler({ plan });
-      const out = await publishHandler({ plan, risk } as PipelineState & { risk: typeof risk });
+      const rt = testRuntime(root, w, notifier);
+      const risk = await stockRisk({ plan }, rt);
+      const out = await publishAlerts({ plan, risk }, rt);
       expect(out).toEqual({ messages: 2, stores: 2, skus: 3 });
 
       const sent = await readOutbox(root);
@@ -68,11 +65,11 @@ describe('publish alerts', () => {
     const { root } = (lake = tempLake());
     const published: unknown[] = [];
     const w = DuckDbWarehouse.inMemory(root);
-    setRuntime(testRuntime(root, w, { publish: async (n) => void published.push(n) }));
-    const risk = await riskHandler({ plan }); // empty warehouse
-    expect(await publishHandler({ plan, risk } as PipelineState & { risk: typeof risk })).toEqual({ messages: 0, stores: 0, skus: 0 });
+    const rt = testRuntime(root, w, { publish: async (n) => void published.push(n) });
+    const risk = await stockRisk({ plan }, rt); // empty warehouse
+    expect(await publishAlerts({ plan, risk }, rt)).toEqual({ messages: 0, stores: 0, skus: 0 });
     expect(published).toEqual([]);
-    await expect(publishHandler({ plan } as PipelineState)).rejects.toThrow(/risk.alertsKey/);
+    await expect(publishAlerts({ plan }, rt)).rejects.toThrow(/risk.alertsKey/);
     await w.close();
   });
 

@@ -2,8 +2,7 @@ import type { PipelineState } from '../../../../functions/lib/pipeline/state';
 import type { Notifier } from '../../../../functions/lib/ports';
 import type { AlertList } from '../../../../functions/lib/risk/alerts';
 import { windowStart } from '../../../../functions/lib/risk/demand';
-import { setRuntime } from '../../../../functions/lib/runtime';
-import { handler } from '../../../../functions/pipeline/stock-risk/index';
+import { run } from '../../../../functions/pipeline/stock-risk/index';
 import { FsObjectStore } from '../../../../local/adapters/fs-object-store';
 import { tempLake } from '../../../helpers/warehouse-fixture';
 import { DuckDbWarehouse, loadCase, testRuntime } from '../../../helpers/risk-fixture';
@@ -28,15 +27,14 @@ describe('stock risk', () => {
     w = DuckDbWarehouse.inMemory(lake.root);
   });
   afterEach(async () => {
-    setRuntime(undefined);
     await w.close();
     lake.cleanup();
   });
 
   it('estimates on hand from the last count, adjustments, sales and returns; demand and days of supply; severities', async () => {
     await loadCase(lake.root, w);
-    setRuntime(testRuntime(lake.root, w, noNotifier));
-    const out = await handler(state('b1'));
+    const rt = testRuntime(lake.root, w, noNotifier);
+    const out = await run(state('b1'), rt);
     expect(out).toEqual({ asOfDate: '2024-01-11', critical: 2, high: 1, alertsKey: 'control/runs/b1/alerts.json' });
 
     const p = await positions(w);
@@ -73,10 +71,10 @@ describe('stock risk', () => {
 
   it('is idempotent: running again replaces the as-of date', async () => {
     await loadCase(lake.root, w);
-    setRuntime(testRuntime(lake.root, w, noNotifier));
-    const first = await handler(state('b1'));
+    const rt = testRuntime(lake.root, w, noNotifier);
+    const first = await run(state('b1'), rt);
     const before = await positions(w);
-    const second = await handler(state('b1'));
+    const second = await run(state('b1'), rt);
     expect(second).toEqual(first);
     expect(await positions(w)).toEqual(before);
     expect(await w.query('SELECT count(*) AS n FROM fact_inventory_snapshot')).toEqual([{ n: 5 }]);
@@ -84,8 +82,8 @@ describe('stock risk', () => {
 
   it('honours the thresholds and the demand window from the settings', async () => {
     await loadCase(lake.root, w);
-    setRuntime(testRuntime(lake.root, w, noNotifier, { criticalDays: 0.5, highDays: 5, demandWindowDays: 2 }));
-    const out = await handler(state('b2'));
+    const rt = testRuntime(lake.root, w, noNotifier, { criticalDays: 0.5, highDays: 5, demandWindowDays: 2 });
+    const out = await run(state('b2'), rt);
     const p = await positions(w);
     // window 01-10..01-11: S001 traded on 2 days; SKU-1 net 10 + 15 - 2 = 23 -> 11.5/day; 7 / 11.5 = 0.61
     expect(p['S001/SKU-1']).toMatchObject({ avg_daily_demand: 11.5, days_of_supply: 0.61, risk_flag: 'high' });
@@ -95,8 +93,8 @@ describe('stock risk', () => {
   });
 
   it('writes an empty alert list while the warehouse has no facts', async () => {
-    setRuntime(testRuntime(lake.root, w, noNotifier));
-    const out = await handler(state('b0'));
+    const rt = testRuntime(lake.root, w, noNotifier);
+    const out = await run(state('b0'), rt);
     expect(out).toEqual({ asOfDate: null, critical: 0, high: 0, alertsKey: 'control/runs/b0/alerts.json' });
     const list = JSON.parse((await new FsObjectStore(lake.root).get(out.alertsKey)).toString('utf8')) as AlertList;
     expect(list.alerts).toEqual([]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PIPELINE_ASL } from '../../../../infra/lib/pipeline/pipeline-state-machine';
-import { PIPELINE_STEPS } from '../../../../infra/lib/pipeline/pipeline-steps';
+import { PIPELINE_STEPS } from '../../../../functions/pipeline/steps';
 import { nagFindings, resourcesOfType, synthTestApp, type TestApp } from '../../helpers';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };

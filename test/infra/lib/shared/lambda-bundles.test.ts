@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { PIPELINE_STEPS } from '../../../../infra/lib/pipeline/pipeline-steps';
+import { PIPELINE_STEPS } from '../../../../functions/pipeline/steps';
 import { EXTERNAL_MODULES } from '../../../../infra/lib/shared/lake-function';
 import { handlerEntry, projectPath } from '../../../../infra/lib/shared/paths';
 

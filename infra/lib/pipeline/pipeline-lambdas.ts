@@ -3,23 +3,23 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { TopicName } from '../../../functions/lib/ports';
+import { PIPELINE_STEPS, type PipelineStep } from '../../../functions/pipeline/steps';
 import type { StageConfig } from '../config';
-import type { AlertTopics } from '../consumers/alert-topics';
-import { QUICKSIGHT_DATASETS, quickSightDataSetId } from '../consumers/quicksight-datasets';
 import type { LakeBuckets } from '../lake/lake-storage';
+import type { AlertTopics } from '../shared/alert-topics';
 import { acknowledgeWildcards } from '../shared/iam-findings';
 import { LakeFunction } from '../shared/lake-function';
 import { acknowledge } from '../shared/nag';
+import { quickSightDataSetIds } from '../shared/quicksight-dataset-ids';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { tagAsWarehouseLoader } from '../warehouse/warehouse-access';
 import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from '../shared/athena-workgroup';
 import type { DuckDbLayer } from './duckdb-layer';
-import { PIPELINE_STEPS, type PipelineStepSpec } from './pipeline-steps';
 
 /** The Powertools service of the pipeline's Lambdas: its metrics (RetailLake/QuarantineRate, ...) carry service=this. */
 export const PIPELINE_SERVICE = 'retail-lake-pipeline';
 
-export interface PipelineFunctionsProps {
+export interface PipelineLambdasProps {
   config: StageConfig;
   buckets: LakeBuckets;
   topics: AlertTopics;
@@ -29,8 +29,8 @@ export interface PipelineFunctionsProps {
   entryFor: (name: string) => string;
 }
 
-/** The environment every pipeline Lambda gets (functions/lib/aws/aws-runtime.ts and runtime.ts read it). */
-export function pipelineEnvironment(props: Omit<PipelineFunctionsProps, 'duckdb' | 'entryFor'>): Record<string, string> {
+/** The environment every pipeline Lambda gets (functions/lib/aws/aws-runtime.ts and functions/lib/pipeline/pipeline-settings.ts read it). */
+export function pipelineEnvironment(props: Omit<PipelineLambdasProps, 'duckdb' | 'entryFor'>): Record<string, string> {
   const { config, buckets, topics, warehouse, athena } = props;
   const topicArn = (name: TopicName): string => topics.byName(name).topicArn;
   return {
@@ -51,16 +51,16 @@ export function pipelineEnvironment(props: Omit<PipelineFunctionsProps, 'duckdb'
     RISK_HIGH_DAYS: String(config.pipeline.riskHighDays),
     QUARANTINE_ALERT_RATE: String(config.pipeline.quarantineAlertRate),
     QUICKSIGHT_ACCOUNT_ID: Stack.of(buckets.raw).account,
-    QUICKSIGHT_DATASET_IDS: config.consumers.quicksight.enabled ? QUICKSIGHT_DATASETS.map((d) => quickSightDataSetId(config.prefix, d)).join(',') : '',
+    QUICKSIGHT_DATASET_IDS: config.consumers.quicksight.enabled ? quickSightDataSetIds(config.prefix).join(',') : '',
     LAKE_TMP_DIR: '/tmp/lake',
   };
 }
 
-/** One Lambda per Task of the pipeline (PIPELINE_STEPS), each granted what its step touches. */
-export class PipelineFunctions extends Construct {
+/** One Lambda per Task of the pipeline (PIPELINE_STEPS of functions/pipeline/steps.ts), each granted what its step touches. */
+export class PipelineLambdas extends Construct {
   readonly functions = new Map<string, LakeFunction>();
 
-  constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
+  constructor(scope: Construct, id: string, props: PipelineLambdasProps) {
     super(scope, id);
     const environment = pipelineEnvironment(props);
     for (const step of PIPELINE_STEPS) {
@@ -68,14 +68,14 @@ export class PipelineFunctions extends Construct {
         config: props.config,
         name: step.name,
         description: step.description,
-        entry: props.entryFor(`pipeline/${step.name}`),
+        entry: props.entryFor(`pipeline/${step.name}`), // functions/pipeline/<name>/index.ts
         serviceName: PIPELINE_SERVICE,
         memorySize: step.duckdb ? props.config.pipeline.duckdbMemoryMb : props.config.pipeline.lambdaMemoryMb,
         ephemeralStorageMiB: step.duckdb ? 4096 : undefined,
         timeout: Duration.minutes(step.timeoutMinutes),
         layers: step.duckdb ? [props.duckdb.layer] : undefined,
         withSql: step.sql,
-        workers: step.workers,
+        workers: step.workers ? [...step.workers] : undefined,
         alarmTopic: props.topics.ops,
         environment,
       });
@@ -90,7 +90,7 @@ export class PipelineFunctions extends Construct {
     return fn;
   }
 
-  private grantStep(fn: LakeFunction, step: PipelineStepSpec, props: PipelineFunctionsProps): void {
+  private grantStep(fn: LakeFunction, step: PipelineStep, props: PipelineLambdasProps): void {
     const { buckets } = props;
     const bucketOf: Record<'raw' | 'quarantine' | 'curated', s3.IBucket> = { raw: buckets.raw, quarantine: buckets.quarantine, curated: buckets.curated };
     const touched: s3.IBucket[] = [];
@@ -126,9 +126,7 @@ export class PipelineFunctions extends Construct {
       fn.fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['quicksight:CreateIngestion', 'quicksight:DescribeIngestion'],
-          resources: QUICKSIGHT_DATASETS.map((d) =>
-            stack.formatArn({ service: 'quicksight', resource: 'dataset', resourceName: quickSightDataSetId(props.config.prefix, d) }),
-          ),
+          resources: quickSightDataSetIds(props.config.prefix).map((id) => stack.formatArn({ service: 'quicksight', resource: 'dataset', resourceName: id })),
         }),
       );
     }

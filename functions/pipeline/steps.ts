@@ -1,7 +1,17 @@
-import type { TopicName } from '../../../functions/lib/ports';
+import type { PipelineState } from '../lib/pipeline/state';
+import type { Runtime, TopicName } from '../lib/ports';
 
-/** A pipeline Task implemented by a Lambda (functions/<name>/index.ts), and what it may touch. */
-export interface PipelineStepSpec {
+/** The lake's buckets, as a step's access names them (curated/ includes control/ and reference/). */
+export type LakeZone = 'raw' | 'quarantine' | 'curated';
+
+/** What every step folder's index.ts exports beside its Lambda `handler`: the core both the handler and the local
+ * runner call with a runtime. */
+export interface StepModule {
+  run(state: PipelineState, runtime: Runtime): Promise<unknown>;
+}
+
+/** A pipeline Task implemented by a Lambda (functions/pipeline/<name>/index.ts), and what it may touch. */
+export interface PipelineStep {
   /** folder under functions/pipeline/ and the function's short name */
   name: string;
   /** the ASL substitution that receives the function's ARN */
@@ -12,22 +22,25 @@ export interface PipelineStepSpec {
   /** reads sql/ at run time: the bundle ships the folder */
   sql: boolean;
   /** worker-thread entries the handler starts (functions/lib/typescript-worker.ts): bundled next to index.js */
-  workers?: string[];
+  workers?: readonly string[];
   timeoutMinutes: number;
   /** lake zones read / written (written implies read) */
-  reads: ('raw' | 'quarantine' | 'curated')[];
-  writes: ('raw' | 'quarantine' | 'curated')[];
+  reads: readonly LakeZone[];
+  writes: readonly LakeZone[];
   athena?: boolean;
   warehouse?: boolean;
-  topics?: TopicName[];
+  topics?: readonly TopicName[];
   quicksight?: boolean;
+  /** the step's module, loaded when it first runs (the local runner; CDK bundles the folder's index.ts instead) */
+  load(): Promise<StepModule>;
 }
 
 /**
- * The Task Lambdas of statemachines/pipeline.asl.json, one per `${...FunctionArn}` substitution. The access
- * each needs follows what the step does (docs/architecture.md §2); curated/ includes control/ and reference/.
+ * The Task Lambdas of statemachines/pipeline.asl.json, one per `${...FunctionArn}` substitution: the one list the
+ * CDK app (one function per step, granted what the step touches) and the local runner (the same core in-process)
+ * read. The access each needs follows what the step does (docs/architecture.md §2); curated/ includes control/ and reference/.
  */
-export const PIPELINE_STEPS: PipelineStepSpec[] = [
+const STEPS = [
   {
     name: 'plan-batch',
     substitution: 'PlanBatchFunctionArn',
@@ -37,6 +50,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     timeoutMinutes: 5,
     reads: ['raw'],
     writes: ['curated'],
+    load: () => import('./plan-batch/index'),
   },
   {
     name: 'validate-batch',
@@ -48,6 +62,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     timeoutMinutes: 15,
     reads: ['raw'],
     writes: ['quarantine', 'curated'],
+    load: () => import('./validate-batch/index'),
   },
   {
     name: 'curate-batch',
@@ -58,6 +73,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     timeoutMinutes: 15,
     reads: [],
     writes: ['curated'],
+    load: () => import('./curate-batch/index'),
   },
   {
     name: 'commit-checkpoint',
@@ -68,6 +84,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     timeoutMinutes: 5,
     reads: [],
     writes: ['curated'],
+    load: () => import('./commit-checkpoint/index'),
   },
   {
     name: 'prepare-loads',
@@ -78,6 +95,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     timeoutMinutes: 5,
     reads: [],
     writes: ['curated'],
+    load: () => import('./prepare-loads/index'),
   },
   {
     name: 'stock-risk',
@@ -90,6 +108,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     writes: ['curated'],
     athena: true,
     warehouse: true,
+    load: () => import('./stock-risk/index'),
   },
   {
     name: 'publish-alerts',
@@ -101,6 +120,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     reads: [],
     writes: ['curated'],
     topics: ['low-stock', 'data-quality', 'ops'],
+    load: () => import('./publish-alerts/index'),
   },
   {
     name: 'reconcile',
@@ -114,6 +134,7 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     athena: true,
     warehouse: true,
     topics: ['ops', 'data-quality'],
+    load: () => import('./reconcile/index'),
   },
   {
     name: 'refresh-dashboards',
@@ -125,5 +146,19 @@ export const PIPELINE_STEPS: PipelineStepSpec[] = [
     reads: ['curated'],
     writes: [],
     quicksight: true,
+    load: () => import('./refresh-dashboards/index'),
   },
-];
+] as const satisfies readonly PipelineStep[];
+
+export type PipelineStepName = (typeof STEPS)[number]['name'];
+
+export const PIPELINE_STEPS: readonly (PipelineStep & { name: PipelineStepName })[] = STEPS;
+
+export function pipelineStep(name: PipelineStepName): PipelineStep {
+  const step = PIPELINE_STEPS.find((s) => s.name === name);
+  if (!step) throw new Error(`no pipeline step ${name}`);
+  return step;
+}
+
+/** The ASL substitutions that name topics, and the topic each one is. */
+export const PIPELINE_TOPICS = { DataQualityTopicArn: 'data-quality', OpsTopicArn: 'ops' } as const satisfies Record<string, TopicName>;

@@ -1,0 +1,23 @@
+import type { PipelineSettings } from '../ports';
+
+/**
+ * The pipeline settings from the environment infra/ sets on every pipeline Lambda (RISK_*_DAYS,
+ * QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS); unset ones take defaults.
+ */
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineSettings {
+  const num = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: must be a number >= 0, got "${raw}"`);
+    return n;
+  };
+  return {
+    criticalDays: num('RISK_CRITICAL_DAYS', 3),
+    highDays: num('RISK_HIGH_DAYS', 7),
+    quarantineAlertRate: num('QUARANTINE_ALERT_RATE', 0.05),
+    glueThresholdBytes: num('GLUE_THRESHOLD_BYTES', 512 * 1024 * 1024),
+    demandWindowDays: num('DEMAND_WINDOW_DAYS', 28),
+    validateWorkers: Math.max(1, Math.floor(num('VALIDATE_WORKERS', 1))),
+  };
+}
