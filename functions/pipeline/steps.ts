@@ -156,7 +156,7 @@ export const PIPELINE_STEPS: readonly (PipelineStep & { name: PipelineStepName }
 
 export function pipelineStep(name: PipelineStepName): PipelineStep {
   const step = PIPELINE_STEPS.find((s) => s.name === name);
-  if (!step) throw new Error(`no pipeline step ${name}`);
+  if (!step) throw new RangeError(`no pipeline step ${name}`);
   return step;
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PIPELINE_STEPS, PIPELINE_TOPICS } from '../../functions/pipeline/steps';
 import type { AslStates } from './asl-states';
+import { ConfigurationError } from '../../functions/lib/errors';
 
 export const PIPELINE_ASL_PATH = join(__dirname, '..', '..', 'statemachines', 'pipeline.asl.json');
 
@@ -27,7 +28,7 @@ export function localSubstitutions(): Record<string, string> {
 /** Replaces every `${Name}`; a name with no value is an error, as it is for CDK's definitionSubstitutions. */
 export function substitute(definitionText: string, subs: Record<string, string>): string {
   return definitionText.replace(/\$\{(\w+)\}/g, (_m, name: string) => {
-    if (!(name in subs)) throw new Error(`${PIPELINE_ASL_PATH}: substitution \${${name}} has no value`);
+    if (!(name in subs)) throw new ConfigurationError(`${PIPELINE_ASL_PATH}: substitution \${${name}} has no value`);
     return subs[name];
   });
 }

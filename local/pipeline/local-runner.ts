@@ -5,6 +5,7 @@ import type { Runtime } from '../../functions/lib/ports';
 import { loadLocalDefinition } from './asl-resources';
 import { taskStates, waitStates } from './asl-states';
 import { localResourceTable, type Json, type LocalTask } from './local-tasks';
+import { ConfigurationError } from '../../functions/lib/errors';
 
 export interface StepEvent {
   state: string;
@@ -59,7 +60,7 @@ export async function runPipeline(runtime: Runtime, onStep: (e: StepEvent) => vo
   const retryIntervalOverrides: Record<string, number> = {};
   for (const task of taskStates(definition)) {
     const impl = resources.get(task.resource);
-    if (!impl) throw new Error(`state ${task.name}: no local implementation for Resource ${task.resource}`);
+    if (!impl) throw new ConfigurationError(`state ${task.name}: no local implementation for Resource ${task.resource}`);
     retryIntervalOverrides[task.name] = LOCAL_RETRY_MS;
     const run = observed(task.name, impl, onStep, steps);
     handlers[task.name] = run;

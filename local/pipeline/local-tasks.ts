@@ -3,6 +3,7 @@ import type { PipelineState } from '../../functions/lib/pipeline/state';
 import type { Runtime, TopicName } from '../../functions/lib/ports';
 import { PIPELINE_STEPS, PIPELINE_TOPICS, pipelineStep, type PipelineStep } from '../../functions/pipeline/steps';
 import { localFunctionArn, localTopicArn } from './asl-resources';
+import { ConfigurationError, PipelineStateError } from '../../functions/lib/errors';
 
 // The JSON the state machine passes around; handlers declare their own input types.
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -21,7 +22,7 @@ function snsPublish(runtime: Runtime): LocalTask {
   return async (input) => {
     const p = obj(input);
     const topic = topicByArn.get(String(p.TopicArn));
-    if (!topic) throw new Error(`sns:publish: unknown topic ${String(p.TopicArn)}`);
+    if (!topic) throw new ConfigurationError(`sns:publish: unknown topic ${String(p.TopicArn)}`);
     const attributes: Record<string, string> = {};
     for (const [k, v] of Object.entries(obj(p.MessageAttributes ?? null))) attributes[k] = String(obj(v).StringValue);
     await runtime.notifier.publish({ topic, subject: String(p.Subject ?? ''), message: String(p.Message ?? ''), attributes });
@@ -35,7 +36,7 @@ function redshiftDataApi(runtime: Runtime): { batchExecuteStatement: LocalTask; 
   return {
     batchExecuteStatement: async (input) => {
       const sqls = obj(input).Sqls;
-      if (!Array.isArray(sqls) || sqls.length === 0) throw new Error('redshiftdata:batchExecuteStatement: Sqls must be a non-empty list');
+      if (!Array.isArray(sqls) || sqls.length === 0) throw new RangeError('redshiftdata:batchExecuteStatement: Sqls must be a non-empty list');
       const id = randomUUID();
       try {
         await runtime.warehouse.execute(sqls.map(String));
@@ -48,7 +49,7 @@ function redshiftDataApi(runtime: Runtime): { batchExecuteStatement: LocalTask; 
     describeStatement: async (input) => {
       const id = String(obj(input).Id);
       const s = statements.get(id);
-      if (!s) throw new Error(`redshiftdata:describeStatement: no statement ${id}`);
+      if (!s) throw new PipelineStateError(`redshiftdata:describeStatement: no statement ${id}`);
       return { Id: id, ...s };
     },
   };

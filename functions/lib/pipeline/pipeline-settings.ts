@@ -1,4 +1,5 @@
 import type { PipelineSettings } from '../ports';
+import { ConfigurationError } from '../errors';
 
 /**
  * The pipeline settings from the environment infra/ sets on every pipeline Lambda (RISK_*_DAYS,
@@ -9,7 +10,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineS
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: must be a number >= 0, got "${raw}"`);
+    if (!Number.isFinite(n) || n < 0) throw new ConfigurationError(`${name}: must be a number >= 0, got "${raw}"`);
     return n;
   };
   return {

@@ -86,7 +86,7 @@ export class PipelineLambdas extends Construct {
 
   get(name: string): LakeFunction {
     const fn = this.functions.get(name);
-    if (!fn) throw new Error(`no pipeline function ${name}`);
+    if (!fn) throw new RangeError(`no pipeline function ${name}`);
     return fn;
   }
 
