@@ -1,7 +1,8 @@
 import { RetailLakeError } from '../../functions/lib/errors';
 import type { SimulatorOptions } from './options';
 import type { SimReference } from './reference';
-import { simulateEvents, type SimulatorStats } from './simulate';
+import { RequestPool } from './request-pool';
+import { type SimulatedLine, simulateEvents, type SimulatorStats } from './simulate';
 
 export interface SendOptions {
   /** the ingest endpoint, e.g. `http://127.0.0.1:8080/v1/events` */
@@ -76,6 +77,125 @@ function resultsOf(text: string, expected: number): ApiResult[] | null {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The lines of one request, sent as a JSON array or as NDJSON. */
+interface RequestBatch {
+  lines: string[];
+  asArray: boolean;
+}
+
+/**
+ * The simulated lines in requests of `batchSize`. With `json`, lines that are not JSON at all cannot be
+ * array elements: they go in NDJSON requests of their own, started as they fill up and after the rest.
+ */
+function* requestBatches(lines: Iterable<SimulatedLine>, format: 'ndjson' | 'json', batchSize: number): Generator<RequestBatch> {
+  let batch: string[] = [];
+  let broken: string[] = [];
+  for (const { line, kind } of lines) {
+    if (format === 'json' && kind === 'malformed_json') {
+      broken.push(line);
+      if (broken.length >= batchSize) {
+        yield { lines: broken, asArray: false };
+        broken = [];
+      }
+      continue;
+    }
+    batch.push(line);
+    if (batch.length >= batchSize) {
+      yield { lines: batch, asArray: format === 'json' };
+      batch = [];
+    }
+  }
+  if (batch.length) yield { lines: batch, asArray: format === 'json' };
+  if (broken.length) yield { lines: broken, asArray: false };
+}
+
+/** Statuses that carry per-record results (400 too, when the API rejected every record). */
+const ANSWERED = new Set([200, 207, 400]);
+
+/**
+ * Posts requests to the ingest API, retrying throttled and failed ones with bounded exponential backoff,
+ * and counts per record what the API accepted and rejected.
+ */
+class ApiSender {
+  readonly progress: SendProgress = { sent: 0, accepted: 0, rejected: 0, requests: 0, retries: 0 };
+  readonly rejectedByReason: Record<string, number> = {};
+  private readonly maxRetries: number;
+  private readonly backoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly send: SendOptions) {
+    this.maxRetries = send.maxRetries ?? 6;
+    this.backoffMs = send.backoffMs ?? 200;
+    this.maxBackoffMs = send.maxBackoffMs ?? 5000;
+    this.timeoutMs = send.timeoutMs ?? 30_000;
+  }
+
+  /** Sends one request until the API answers it for good (a retried request is sent whole again). */
+  async post({ lines, asArray }: RequestBatch): Promise<void> {
+    const body = asArray ? `[${lines.join(',')}]` : lines.join('\n') + '\n';
+    const contentType = asArray ? 'application/json' : 'application/x-ndjson';
+    const { url } = this.send;
+    for (let attempt = 0; ; attempt++) {
+      const { response, failure } = await this.attempt(body, contentType);
+      if (response && ANSWERED.has(response.status)) return this.countAnswer(response, lines.length);
+      const retryable = response === null || response.status === 429 || response.status >= 500;
+      const what = response ? `HTTP ${response.status} ${(await response.text()).slice(0, 200)}` : failure;
+      if (!retryable) throw new SendError(`POST ${url}: ${what}`, response!.status);
+      if (attempt >= this.maxRetries) throw new SendError(`POST ${url}: still failing after ${this.maxRetries} retries: ${what}`, response?.status ?? null);
+      this.progress.retries++;
+      await sleep(this.backoff(attempt, response));
+    }
+  }
+
+  /** One POST: its response, or why there was none. */
+  private async attempt(body: string, contentType: string): Promise<{ response: Response | null; failure: string }> {
+    try {
+      this.progress.requests++;
+      const response = await fetch(this.send.url, {
+        method: 'POST',
+        headers: { 'content-type': contentType, 'x-api-key': this.send.apiKey },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      return { response, failure: '' };
+    } catch (err) {
+      return { response: null, failure: `${(err as Error).name}: ${(err as Error).message}` };
+    }
+  }
+
+  /** Counts an answer's per-record results; a 400 without them (an empty body, say) is a bad request. */
+  private async countAnswer(response: Response, expected: number): Promise<void> {
+    const text = await response.text();
+    const results = resultsOf(text, expected);
+    if (results) return this.tally(results);
+    if (response.status !== 400) throw new SendError(`POST ${this.send.url}: HTTP ${response.status} without one result per event: ${text.slice(0, 200)}`, response.status);
+    throw new SendError(`POST ${this.send.url}: HTTP 400 ${text.slice(0, 200)}`, 400);
+  }
+
+  /** ms to wait before the next attempt: the server's Retry-After if it gave one, else jittered exponential backoff */
+  private backoff(attempt: number, response: Response | null): number {
+    const retryAfter = Number(response?.headers.get('retry-after'));
+    if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.min(this.maxBackoffMs, retryAfter * 1000);
+    // Jitter keeps concurrent senders from retrying in lockstep; it never changes what is sent.
+    return Math.min(this.maxBackoffMs, this.backoffMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+  }
+
+  private tally(results: ApiResult[]): void {
+    const { progress } = this;
+    for (const r of results) {
+      if (r.status === 'accepted') progress.accepted++;
+      else {
+        progress.rejected++;
+        const reason = typeof r.reason === 'string' ? r.reason : 'unspecified';
+        this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + 1;
+      }
+    }
+    progress.sent = progress.accepted + progress.rejected;
+    this.send.onProgress?.({ ...progress });
+  }
+}
+
 /**
  * Simulates the tills and posts their events to `POST /v1/events`, `concurrency` requests at a time, retrying
  * throttled and failed requests with bounded exponential backoff (a retried request is sent whole again: an
@@ -88,109 +208,11 @@ export async function sendToApi(opts: SimulatorOptions, send: SendOptions): Prom
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 500) throw new RangeError(`batchSize: must be 1..500, got ${batchSize}`);
   const concurrency = send.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency: must be a whole number >= 1, got ${concurrency}`);
-  const format = send.format ?? 'ndjson';
-  const maxRetries = send.maxRetries ?? 6;
-  const backoffMs = send.backoffMs ?? 200;
-  const maxBackoffMs = send.maxBackoffMs ?? 5000;
-  const timeoutMs = send.timeoutMs ?? 30_000;
   const started = performance.now();
-  const progress: SendProgress = { sent: 0, accepted: 0, rejected: 0, requests: 0, retries: 0 };
-  const rejectedByReason: Record<string, number> = {};
-
-  const post = async (lines: string[], asArray: boolean): Promise<void> => {
-    const body = asArray ? `[${lines.join(',')}]` : lines.join('\n') + '\n';
-    const contentType = asArray ? 'application/json' : 'application/x-ndjson';
-    for (let attempt = 0; ; attempt++) {
-      let response: Response | null = null;
-      let failure = '';
-      try {
-        progress.requests++;
-        response = await fetch(send.url, {
-          method: 'POST',
-          headers: { 'content-type': contentType, 'x-api-key': send.apiKey },
-          body,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (err) {
-        failure = `${(err as Error).name}: ${(err as Error).message}`;
-      }
-      if (response && (response.status === 200 || response.status === 207 || response.status === 400)) {
-        // 400 is also how the API answers a request whose every record it rejected: per-record results then
-        // count like any other; a 400 without them (an empty body, say) is a bad request.
-        const text = await response.text();
-        const results = resultsOf(text, lines.length);
-        if (results) {
-          tally(results);
-          return;
-        }
-        if (response.status !== 400) throw new SendError(`POST ${send.url}: HTTP ${response.status} without one result per event: ${text.slice(0, 200)}`, response.status);
-        throw new SendError(`POST ${send.url}: HTTP 400 ${text.slice(0, 200)}`, 400);
-      }
-      const retryable = response === null || response.status === 429 || response.status >= 500;
-      const what = response ? `HTTP ${response.status} ${(await response.text()).slice(0, 200)}` : failure;
-      if (!retryable) throw new SendError(`POST ${send.url}: ${what}`, response!.status);
-      if (attempt >= maxRetries) throw new SendError(`POST ${send.url}: still failing after ${maxRetries} retries: ${what}`, response?.status ?? null);
-      progress.retries++;
-      const retryAfter = Number(response?.headers.get('retry-after'));
-      const backoff = Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
-      // Jitter keeps concurrent senders from retrying in lockstep; it never changes what is sent.
-      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(maxBackoffMs, retryAfter * 1000) : backoff * (0.5 + Math.random() / 2));
-    }
-  };
-
-  const tally = (results: ApiResult[]): void => {
-    for (const r of results) {
-      if (r.status === 'accepted') progress.accepted++;
-      else {
-        progress.rejected++;
-        const reason = typeof r.reason === 'string' ? r.reason : 'unspecified';
-        rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + 1;
-      }
-    }
-    progress.sent = progress.accepted + progress.rejected;
-    send.onProgress?.({ ...progress });
-  };
-
-  // Requests in flight. Each settles to null or its error (nothing left unhandled); the first error stops
-  // the run at the next batch.
-  const inflight = new Set<Promise<Error | null>>();
-  let firstError: Error | null = null;
-  const start = async (lines: string[], asArray: boolean): Promise<void> => {
-    while (inflight.size >= concurrency && !firstError) await Promise.race(inflight);
-    if (firstError) throw firstError;
-    const p: Promise<Error | null> = post(lines, asArray).then(
-      () => null,
-      (err: unknown) => {
-        const error = err instanceof Error ? err : new Error(String(err));
-        firstError ??= error;
-        return error;
-      },
-    );
-    inflight.add(p);
-    void p.then(() => inflight.delete(p));
-  };
-
+  const sender = new ApiSender(send);
+  const pool = new RequestPool(concurrency);
   const run = simulateEvents(opts, send.reference);
-  let batch: string[] = [];
-  let broken: string[] = [];
-  for (const { line, kind } of run) {
-    if (format === 'json' && kind === 'malformed_json') {
-      broken.push(line);
-      if (broken.length >= batchSize) {
-        await start(broken, false);
-        broken = [];
-      }
-      continue;
-    }
-    batch.push(line);
-    if (batch.length >= batchSize) {
-      await start(batch, format === 'json');
-      batch = [];
-    }
-  }
-  if (batch.length) await start(batch, format === 'json');
-  if (broken.length) await start(broken, false);
-  await Promise.all(inflight);
-  if (firstError) throw firstError;
-  return { ...progress, rejectedByReason, elapsedMs: Math.round(performance.now() - started), simulation: run.stats };
+  for (const batch of requestBatches(run, send.format ?? 'ndjson', batchSize)) await pool.start(() => sender.post(batch));
+  await pool.finish();
+  return { ...sender.progress, rejectedByReason: sender.rejectedByReason, elapsedMs: Math.round(performance.now() - started), simulation: run.stats };
 }

@@ -389,13 +389,7 @@ class Simulation {
       lines += lineText(sku.sku, qty, sku.priceText, discount, sm.sendsZeroDiscount);
       basketCents += gross - discount;
       written++;
-      const slot = s * SOLD_RING + (this.soldCount[s]++ % SOLD_RING);
-      this.soldSku[slot] = k;
-      this.soldQty[slot] = qty;
-      this.soldPrice[slot] = sku.priceCents;
-      this.soldDiscount[slot] = discount;
-      this.soldPayment[slot] = payment;
-      this.soldCustomer[slot] = customer;
+      this.rememberSold(s, k, qty, sku.priceCents, discount, payment, customer);
     }
     if (!lines) return; // everything they wanted was out of stock: no sale
     const text = transactionText(
@@ -413,6 +407,17 @@ class Simulation {
     this.netCents += basketCents;
     this.stats.netRevenue = this.netCents / 100;
     this.deliverTransaction(text, s, t, action);
+  }
+
+  /** Keeps a sold line in the store's ring of recent sales, where returns pick what comes back. */
+  private rememberSold(s: number, k: number, qty: number, priceCents: number, discount: number, payment: number, customer: string | null): void {
+    const slot = s * SOLD_RING + (this.soldCount[s]++ % SOLD_RING);
+    this.soldSku[slot] = k;
+    this.soldQty[slot] = qty;
+    this.soldPrice[slot] = priceCents;
+    this.soldDiscount[slot] = discount;
+    this.soldPayment[slot] = payment;
+    this.soldCustomer[slot] = customer;
   }
 
   /** A customer brings back items bought earlier at this store; they go back on the shelf. */
