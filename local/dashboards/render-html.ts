@@ -129,50 +129,32 @@ tr.critical td, .sev-critical { color: #b42318; font-weight: 600; }
 /** Business dates listed in the daily sales table. */
 export const TABLE_DATES = 31;
 
-/** The whole page: tables rendered here (readable without scripts), charts drawn in the page from the data. */
-export function renderDashboardHtml(data: DashboardData, chartJs: string, datasets: DatasetDefinition[]): string {
-  const sales = data.datasets.daily_store_sales;
-  const risk = data.datasets.inventory_risk;
-  const series = chartSeries(sales);
+const kpi = (label: string, value: string): string =>
+  `<div class="kpi"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div></div>`;
+
+/** A dataset's description from its definition, escaped ('' if it has none). */
+const describe = (datasets: DatasetDefinition[], name: string): string => escapeHtml(datasets.find((d) => d.name === name)?.description ?? '');
+
+/** The headline figures, one card each, over every business date loaded. */
+function kpiCards(sales: Row[], risk: Row[]): string {
   const revenue = sales.reduce((n, r) => n + num(r.net_revenue), 0);
   const target = sales.reduce((n, r) => n + num(r.target_revenue), 0);
   const margin = sales.reduce((n, r) => n + num(r.gross_margin), 0);
   const baskets = sales.reduce((n, r) => n + num(r.baskets), 0);
   const critical = risk.filter((r) => r.severity === 'critical').length;
-  const range = series.dates.length ? `Business dates ${series.dates[0]} to ${series.dates[series.dates.length - 1]}` : 'No sales loaded yet';
-  const kpi = (label: string, value: string): string => `<div class="kpi"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div></div>`;
-  const description = (name: string): string => escapeHtml(datasets.find((d) => d.name === name)?.description ?? '');
+  return [
+    kpi('Net revenue', money(revenue)),
+    kpi('Revenue vs target', pct(revenue, target)),
+    kpi('Gross margin', pct(margin, revenue)),
+    kpi('Baskets', String(baskets)),
+    kpi('Avg basket', baskets > 0 ? money(revenue / baskets) : '-'),
+    kpi('At-risk SKUs', `${risk.length} (${critical} critical)`),
+  ].join('\n');
+}
 
-  // The table lists the most recent dates only (the charts and the embedded data keep all of them).
-  const shownDates = new Set(series.dates.slice(-TABLE_DATES));
-  const tableSales = sales.filter((r) => shownDates.has(dateText(r.business_date)));
-  const salesTitle = series.dates.length > TABLE_DATES ? `Daily store sales (last ${TABLE_DATES} business dates)` : 'Daily store sales';
-  const salesTable = htmlTable(
-    [
-      { label: 'Business date' },
-      { label: 'Store' },
-      { label: 'Region' },
-      { label: 'Net revenue', right: true },
-      { label: 'Target', right: true },
-      { label: 'vs target', right: true },
-      { label: 'Margin %', right: true },
-      { label: 'Baskets', right: true },
-      { label: 'Avg basket', right: true },
-    ],
-    tableSales.map((r) => [
-      dateText(r.business_date),
-      `${String(r.store_name)} (${String(r.store_id)})`,
-      String(r.region ?? ''),
-      money(num(r.net_revenue)),
-      money(num(r.target_revenue)),
-      pct(num(r.net_revenue), num(r.target_revenue)),
-      pct(num(r.gross_margin), num(r.net_revenue)),
-      String(num(r.baskets)),
-      num(r.baskets) > 0 ? money(num(r.net_revenue) / num(r.baskets)) : '-',
-    ]),
-    'No sales in the warehouse yet.',
-  );
-  const riskTable = htmlTable(
+/** The at-risk SKUs table, critical rows marked. */
+function riskSection(risk: Row[], datasets: DatasetDefinition[]): string {
+  const table = htmlTable(
     [
       { label: 'Severity' },
       { label: 'Store' },
@@ -196,16 +178,66 @@ export function renderDashboardHtml(data: DashboardData, chartJs: string, datase
     'No SKU is at risk.',
   ).replace(/<tr><td>critical<\/td>/g, '<tr class="critical"><td>critical</td>');
   const asOf = risk.length ? ` as of ${dateText(risk[0].as_of_date)}` : '';
+  return `<section><h2>At-risk SKUs${escapeHtml(asOf)}</h2><p class="empty">${describe(datasets, 'inventory_risk')}</p>
+${table}
+</section>`;
+}
 
-  return `<!doctype html>
-<html lang="en">
-<head>
+/** The daily sales table, most recent `TABLE_DATES` business dates only (the charts and the embedded data keep all of them). */
+function salesSection(sales: Row[], dates: string[], datasets: DatasetDefinition[]): string {
+  const shownDates = new Set(dates.slice(-TABLE_DATES));
+  const title = dates.length > TABLE_DATES ? `Daily store sales (last ${TABLE_DATES} business dates)` : 'Daily store sales';
+  const table = htmlTable(
+    [
+      { label: 'Business date' },
+      { label: 'Store' },
+      { label: 'Region' },
+      { label: 'Net revenue', right: true },
+      { label: 'Target', right: true },
+      { label: 'vs target', right: true },
+      { label: 'Margin %', right: true },
+      { label: 'Baskets', right: true },
+      { label: 'Avg basket', right: true },
+    ],
+    sales
+      .filter((r) => shownDates.has(dateText(r.business_date)))
+      .map((r) => [
+        dateText(r.business_date),
+        `${String(r.store_name)} (${String(r.store_id)})`,
+        String(r.region ?? ''),
+        money(num(r.net_revenue)),
+        money(num(r.target_revenue)),
+        pct(num(r.net_revenue), num(r.target_revenue)),
+        pct(num(r.gross_margin), num(r.net_revenue)),
+        String(num(r.baskets)),
+        num(r.baskets) > 0 ? money(num(r.net_revenue) / num(r.baskets)) : '-',
+      ]),
+    'No sales in the warehouse yet.',
+  );
+  return `<section><h2>${escapeHtml(title)}</h2><p class="empty">${describe(datasets, 'daily_store_sales')}</p>
+${table}
+</section>`;
+}
+
+/** The page's head: no resource may come from outside the page. */
+function pageHead(title: string): string {
+  return `<head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>${escapeHtml(data.title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
-</head>
+</head>`;
+}
+
+/** The whole page: tables rendered here (readable without scripts), charts drawn in the page from the data. */
+export function renderDashboardHtml(data: DashboardData, chartJs: string, datasets: DatasetDefinition[]): string {
+  const { daily_store_sales: sales, inventory_risk: risk } = data.datasets;
+  const series = chartSeries(sales);
+  const range = series.dates.length ? `Business dates ${series.dates[0]} to ${series.dates[series.dates.length - 1]}` : 'No sales loaded yet';
+  return `<!doctype html>
+<html lang="en">
+${pageHead(data.title)}
 <body>
 <header>
 <h1>${escapeHtml(data.title)}</h1>
@@ -213,23 +245,14 @@ export function renderDashboardHtml(data: DashboardData, chartJs: string, datase
 </header>
 <main>
 <div class="kpis">
-${kpi('Net revenue', money(revenue))}
-${kpi('Revenue vs target', pct(revenue, target))}
-${kpi('Gross margin', pct(margin, revenue))}
-${kpi('Baskets', String(baskets))}
-${kpi('Avg basket', baskets > 0 ? money(revenue / baskets) : '-')}
-${kpi('At-risk SKUs', `${risk.length} (${critical} critical)`)}
+${kpiCards(sales, risk)}
 </div>
 <div class="charts">
 <section><h2>Revenue by store and day</h2><canvas id="revenue-by-store" aria-label="Net revenue by store and business date"></canvas></section>
 <section><h2>Revenue vs target</h2><canvas id="revenue-vs-target" aria-label="Net revenue against target per store"></canvas></section>
 </div>
-<section><h2>At-risk SKUs${escapeHtml(asOf)}</h2><p class="empty">${description('inventory_risk')}</p>
-${riskTable}
-</section>
-<section><h2>${escapeHtml(salesTitle)}</h2><p class="empty">${description('daily_store_sales')}</p>
-${salesTable}
-</section>
+${riskSection(risk, datasets)}
+${salesSection(sales, series.dates, datasets)}
 </main>
 <script id="dashboard-data" type="application/json">${scriptJson({ series, datasets: data.datasets })}</script>
 <script>
