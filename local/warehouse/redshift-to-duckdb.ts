@@ -172,72 +172,97 @@ function mapFunctions(code: string, restore: (code: string) => string, statement
   return out;
 }
 
-// Rules 5 and 6.
-function translateCopy(statement: string, options: TranslateOptions): string {
-  const m = /^COPY\s+([\w."]+)\s*(\([^)]*\))?\s*FROM\s+('(?:[^']|'')*')\s*([\s\S]*)$/i.exec(statement.trim());
-  if (!m) throw new RedshiftTranslationError(statement, 'COPY must be COPY table [(columns)] FROM \'s3://bucket/prefix\' options');
-  const [, table, columns = '', sourceLiteral, optionText] = m;
-  const source = /^s3:\/\/[^/]+\/(.*)$/.exec(unquoteString(sourceLiteral));
-  if (!source) throw new RedshiftTranslationError(statement, `COPY source must be an s3:// URL, got ${sourceLiteral}`);
-  const prefix = source[1];
+type CopyFormat = 'parquet' | 'csv';
 
-  const tokens = optionText.match(/'(?:[^']|'')*'|[^\s']+/g) ?? [];
-  let format: 'parquet' | 'csv' | null = null;
-  const csv = { header: 0, delim: ',', quote: '"', nullPadding: false };
-  const literal = (i: number, what: string): string => {
-    const t = tokens[i];
-    if (!t || !t.startsWith("'")) throw new RedshiftTranslationError(statement, `${what} needs a quoted value`);
+/** What a COPY's options say about reading its files. */
+interface CopyReadOptions {
+  format: CopyFormat;
+  csv: { header: number; delim: string; quote: string; nullPadding: boolean };
+}
+
+/** The words of a COPY's options, read one at a time. */
+class CopyOptionTokens {
+  private readonly tokens: string[];
+  private at = -1;
+
+  constructor(
+    private readonly statement: string,
+    optionText: string,
+  ) {
+    this.tokens = optionText.match(/'(?:[^']|'')*'|[^\s']+/g) ?? [];
+  }
+
+  next(): string | undefined {
+    return this.tokens[++this.at];
+  }
+
+  /** the value after an option word, past an optional AS */
+  value(): string | undefined {
+    if (this.tokens[++this.at]?.toUpperCase() === 'AS') this.at++;
+    return this.tokens[this.at];
+  }
+
+  /** a value that must be a quoted string, unquoted */
+  quoted(what: string): string {
+    const t = this.value();
+    if (!t || !t.startsWith("'")) throw new RedshiftTranslationError(this.statement, `${what} needs a quoted value`);
     return unquoteString(t);
-  };
-  const skipAs = (i: number): number => (tokens[i]?.toUpperCase() === 'AS' ? i + 1 : i);
-  for (let i = 0; i < tokens.length; i++) {
-    const word = tokens[i].toUpperCase();
+  }
+
+  skip(): void {
+    this.at++;
+  }
+
+  /** skips the next token if it is a quoted string (an optional value) */
+  skipQuoted(): void {
+    if (this.tokens[this.at + 1]?.startsWith("'")) this.at++;
+  }
+}
+
+/** The options after COPY ... FROM '...' (rules 5 and 6). */
+function parseCopyOptions(statement: string, optionText: string): CopyReadOptions {
+  const tokens = new CopyOptionTokens(statement, optionText);
+  let format: CopyFormat | null = null;
+  const csv = { header: 0, delim: ',', quote: '"', nullPadding: false };
+  for (let token = tokens.next(); token !== undefined; token = tokens.next()) {
+    const word = token.toUpperCase();
     switch (word) {
       case 'IAM_ROLE':
       case 'CREDENTIALS':
       case 'REGION':
       case 'TIMEFORMAT':
       case 'DATEFORMAT':
-        i = skipAs(i + 1);
+        tokens.value(); // no local effect
+        break;
+      case 'STATUPDATE':
+      case 'COMPUPDATE':
+        tokens.skip(); // ON / OFF: no local effect
         break;
       case 'FORMAT': {
-        i = skipAs(i + 1);
-        const f = (tokens[i] ?? '').toUpperCase();
-        if (f === 'PARQUET') format = 'parquet';
-        else if (f === 'CSV') format = 'csv';
-        else throw new RedshiftTranslationError(statement, `COPY format ${f || '(none)'} is not supported locally`);
+        const f = (tokens.value() ?? '').toUpperCase();
+        if (f !== 'PARQUET' && f !== 'CSV') throw new RedshiftTranslationError(statement, `COPY format ${f || '(none)'} is not supported locally`);
+        format = f === 'PARQUET' ? 'parquet' : 'csv';
         break;
       }
       case 'PARQUET':
-        format = 'parquet';
-        break;
       case 'CSV':
-        format = 'csv';
+        format = word === 'PARQUET' ? 'parquet' : 'csv';
         break;
       case 'QUOTE':
-        i = skipAs(i + 1);
-        csv.quote = literal(i, 'QUOTE');
+        csv.quote = tokens.quoted('QUOTE');
         break;
       case 'DELIMITER':
-        i = skipAs(i + 1);
-        csv.delim = literal(i, 'DELIMITER');
+        csv.delim = tokens.quoted('DELIMITER');
         break;
-      case 'IGNOREHEADER': {
-        i = skipAs(i + 1);
-        const n = Number(tokens[i]);
-        if (!Number.isInteger(n) || n < 0) throw new RedshiftTranslationError(statement, 'IGNOREHEADER needs a whole number');
-        csv.header = n;
+      case 'IGNOREHEADER':
+        csv.header = Number(tokens.value());
+        if (!Number.isInteger(csv.header) || csv.header < 0) throw new RedshiftTranslationError(statement, 'IGNOREHEADER needs a whole number');
         break;
-      }
       case 'FILLRECORD':
         csv.nullPadding = true;
         break;
       case 'ACCEPTINVCHARS':
-        if (tokens[i + 1]?.startsWith("'")) i++;
-        break;
-      case 'STATUPDATE':
-      case 'COMPUPDATE':
-        i++;
+        tokens.skipQuoted();
         break;
       case 'EMPTYASNULL':
       case 'BLANKSASNULL':
@@ -246,17 +271,16 @@ function translateCopy(statement: string, options: TranslateOptions): string {
       case 'EXPLICIT_IDS':
         break;
       default:
-        throw new RedshiftTranslationError(statement, `COPY option ${tokens[i]} is not supported locally`);
+        throw new RedshiftTranslationError(statement, `COPY option ${token} is not supported locally`);
     }
   }
   if (!format) throw new RedshiftTranslationError(statement, 'COPY needs FORMAT AS PARQUET or CSV locally');
+  return { format, csv };
+}
 
-  const list = options.listKeys ?? ((p: string) => listLakeKeys(options.lakeRoot, p));
-  const keys = list(prefix).filter((k) => format !== 'parquet' || k.endsWith('.parquet'));
-  if (keys.length === 0) throw new RedshiftTranslationError(statement, `no ${format === 'parquet' ? 'Parquet ' : ''}files under s3 prefix ${prefix}`);
-  const files = `[${keys.map((k) => sqlString(join(options.lakeRoot, k))).join(', ')}]`;
-  const target = `${table}${columns ? ` ${columns}` : ''}`;
-  if (format === 'parquet') return `INSERT INTO ${target} SELECT * FROM read_parquet(${files}, hive_partitioning = false)`;
+/** The DuckDB read of the files, as its INSERT's SELECT. */
+function readFilesSql(files: string, { format, csv }: CopyReadOptions): string {
+  if (format === 'parquet') return `SELECT * FROM read_parquet(${files}, hive_partitioning = false)`;
   const csvOptions = [
     `header = false`,
     `skip = ${csv.header}`,
@@ -265,5 +289,22 @@ function translateCopy(statement: string, options: TranslateOptions): string {
     `all_varchar = true`,
     `null_padding = ${csv.nullPadding}`,
   ];
-  return `INSERT INTO ${target} SELECT * FROM read_csv(${files}, ${csvOptions.join(', ')})`;
+  return `SELECT * FROM read_csv(${files}, ${csvOptions.join(', ')})`;
+}
+
+// Rules 5 and 6.
+function translateCopy(statement: string, options: TranslateOptions): string {
+  const m = /^COPY\s+([\w."]+)\s*(\([^)]*\))?\s*FROM\s+('(?:[^']|'')*')\s*([\s\S]*)$/i.exec(statement.trim());
+  if (!m) throw new RedshiftTranslationError(statement, 'COPY must be COPY table [(columns)] FROM \'s3://bucket/prefix\' options');
+  const [, table, columns = '', sourceLiteral, optionText] = m;
+  const source = /^s3:\/\/[^/]+\/(.*)$/.exec(unquoteString(sourceLiteral));
+  if (!source) throw new RedshiftTranslationError(statement, `COPY source must be an s3:// URL, got ${sourceLiteral}`);
+  const prefix = source[1];
+  const read = parseCopyOptions(statement, optionText);
+
+  const list = options.listKeys ?? ((p: string) => listLakeKeys(options.lakeRoot, p));
+  const keys = list(prefix).filter((k) => read.format !== 'parquet' || k.endsWith('.parquet'));
+  if (keys.length === 0) throw new RedshiftTranslationError(statement, `no ${read.format === 'parquet' ? 'Parquet ' : ''}files under s3 prefix ${prefix}`);
+  const files = `[${keys.map((k) => sqlString(join(options.lakeRoot, k))).join(', ')}]`;
+  return `INSERT INTO ${table}${columns ? ` ${columns}` : ''} ${readFilesSql(files, read)}`;
 }
