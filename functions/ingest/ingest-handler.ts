@@ -54,6 +54,53 @@ function resultOf(record: ReceivedRecord): RecordResult {
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 2)} MiB`;
 
+/** Why a request is refused before anything reaches the stream (400, 401, 413, 415). */
+interface Refusal {
+  ok: false;
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+/** A request that passed every check, its records ready for the stream. */
+interface ReadRequest {
+  ok: true;
+  /** body size */
+  bytes: number;
+  records: ReceivedRecord[];
+  streamRecords: StreamRecord[];
+}
+
+const refusal = (statusCode: number, error: string, message: string): Refusal => ({ ok: false, statusCode, error, message });
+
+/** Checks the key, media type, sizes and shape of a request, in the order the client is told about them. */
+function readRequest(event: APIGatewayProxyEvent, config: IngestConfig): ReadRequest | Refusal {
+  if (config.apiKey !== undefined && !apiKeyMatches(getHeader(event, API_KEY_HEADER), config.apiKey)) {
+    return refusal(401, 'invalid_api_key', `a valid API key is required in the ${API_KEY_HEADER} header`);
+  }
+  const contentType = checkContentType(getHeader(event, 'content-type'));
+  if (!contentType.ok) return refusal(415, 'unsupported_media_type', contentType.message);
+  const encoding = getHeader(event, 'content-encoding');
+  if (encoding && encoding.trim().toLowerCase() !== 'identity') {
+    return refusal(415, 'unsupported_media_type', `Content-Encoding ${encoding} is not accepted: send the body uncompressed`);
+  }
+
+  const bytes = event.body == null ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes.length > config.maxBodyBytes) {
+    return refusal(413, 'body_too_large', `the body is ${bytes.length} bytes; the limit is ${config.maxBodyBytes} bytes (${mib(config.maxBodyBytes)})`);
+  }
+  const split = splitBody(bytes.toString('utf8'), contentType.format, config.maxEvents);
+  if (!split.ok) return refusal(split.statusCode, split.error, split.message);
+  const { records } = split;
+
+  const streamRecords: StreamRecord[] = records.map((r) => ({ data: Buffer.from(`${r.line}\n`, 'utf8'), partitionKey: r.partitionKey }));
+  const oversized = streamRecords.findIndex((r) => r.data.length + Buffer.byteLength(r.partitionKey) > MAX_RECORD_BYTES);
+  if (oversized >= 0) {
+    return refusal(413, 'event_too_large', `the event at index ${oversized} is ${streamRecords[oversized].data.length} bytes; one event is at most ${MAX_RECORD_BYTES} bytes (1 MiB)`);
+  }
+  return { ok: true, bytes: bytes.length, records, streamRecords };
+}
+
 /**
  * POST /v1/events. Every record received, valid or not, is written to the stream as one line: raw keeps
  * everything a store sent and the pipeline quarantines what the contract rejects, with the same reason this
@@ -62,36 +109,13 @@ const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(bytes % 
 export function createIngestHandler(deps: IngestDeps): IngestHandler {
   const { config, logger, metrics } = deps;
 
-  /** an answer given before anything reached the stream (400, 401, 413, 415) */
-  function refuse(statusCode: number, error: string, message: string): APIGatewayProxyResult {
-    metrics.addMetric('RequestsRefused', 'Count', 1);
-    return errorResponse(statusCode, error, message);
-  }
-
   async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    if (config.apiKey !== undefined && !apiKeyMatches(getHeader(event, API_KEY_HEADER), config.apiKey)) {
-      return refuse(401, 'invalid_api_key', `a valid API key is required in the ${API_KEY_HEADER} header`);
+    const request = readRequest(event, config);
+    if (!request.ok) {
+      metrics.addMetric('RequestsRefused', 'Count', 1);
+      return errorResponse(request.statusCode, request.error, request.message);
     }
-    const contentType = checkContentType(getHeader(event, 'content-type'));
-    if (!contentType.ok) return refuse(415, 'unsupported_media_type', contentType.message);
-    const encoding = getHeader(event, 'content-encoding');
-    if (encoding && encoding.trim().toLowerCase() !== 'identity') {
-      return refuse(415, 'unsupported_media_type', `Content-Encoding ${encoding} is not accepted: send the body uncompressed`);
-    }
-
-    const bytes = event.body == null ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-    if (bytes.length > config.maxBodyBytes) {
-      return refuse(413, 'body_too_large', `the body is ${bytes.length} bytes; the limit is ${config.maxBodyBytes} bytes (${mib(config.maxBodyBytes)})`);
-    }
-    const split = splitBody(bytes.toString('utf8'), contentType.format, config.maxEvents);
-    if (!split.ok) return refuse(split.statusCode, split.error, split.message);
-    const { records } = split;
-
-    const streamRecords: StreamRecord[] = records.map((r) => ({ data: Buffer.from(`${r.line}\n`, 'utf8'), partitionKey: r.partitionKey }));
-    const oversized = streamRecords.findIndex((r) => r.data.length + Buffer.byteLength(r.partitionKey) > MAX_RECORD_BYTES);
-    if (oversized >= 0) {
-      return refuse(413, 'event_too_large', `the event at index ${oversized} is ${streamRecords[oversized].data.length} bytes; one event is at most ${MAX_RECORD_BYTES} bytes (1 MiB)`);
-    }
+    const { bytes, records, streamRecords } = request;
 
     const results = records.map(resultOf);
     const accepted = results.filter((r) => r.status === 'accepted').length;
@@ -101,7 +125,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
     metrics.addMetric('EventsAccepted', 'Count', accepted);
     metrics.addMetric('EventsRejected', 'Count', rejected);
     metrics.addMetric('EventsNotStored', 'Count', put.failed.length);
-    metrics.addMetric('RequestBytes', 'Bytes', bytes.length);
+    metrics.addMetric('RequestBytes', 'Bytes', bytes);
 
     if (put.failed.length > 0) {
       logger.warn('records not stored after retries', { notStored: put.failed.length, received: records.length, attempts: put.attempts, errors: put.errors });
@@ -119,7 +143,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
       );
     }
     if (put.attempts > 1) logger.info('records stored after retries', { attempts: put.attempts, errors: put.errors });
-    logger.info('events received', { received: records.length, accepted, rejected, bytes: bytes.length });
+    logger.info('events received', { received: records.length, accepted, rejected, bytes });
     const body: IngestResponseBody = { accepted, rejected, results };
     return jsonResponse(rejected === 0 ? 200 : accepted === 0 ? 400 : 207, body);
   }
