@@ -11,7 +11,8 @@ import { ParquetSchema, ParquetWriter } from 'parquetjs-lite';
 import { businessDate, lineGrossMargin, lineNetRevenue, lineSign } from '../functions/lib/business-rules';
 import { checkReferences } from '../functions/lib/contract/check-reference';
 import { parseEventText } from '../functions/lib/contract/validate-event';
-import { parseProductsCsv, parseStoresCsv } from '../functions/lib/reference/reference-data';
+import type { PosEvent } from '../functions/lib/contract/types';
+import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../functions/lib/reference/reference-data';
 import { PRODUCTS_KEY, STORES_KEY } from '../functions/lib/lake-layout';
 import { rawText } from '../functions/pipeline/validate-batch/validate-batch';
 
@@ -31,25 +32,66 @@ function rawFiles(dir: string): string[] {
   return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.gz')).sort().map((f) => join(dir, f));
 }
 
+/** One Parquet file per table and business date, opened on first use. */
+class PartitionWriters {
+  private readonly writers = new Map<string, Promise<ParquetWriter>>();
+
+  constructor(private readonly outDir: string) {}
+
+  get(table: 'sales_lines' | 'inventory_events', date: string): Promise<ParquetWriter> {
+    const key = `${table}/${date}`;
+    let w = this.writers.get(key);
+    if (!w) {
+      const dir = join(this.outDir, table, `business_date=${date}`);
+      mkdirSync(dir, { recursive: true });
+      w = ParquetWriter.openFile(table === 'sales_lines' ? salesSchema : inventorySchema, join(dir, 'part-0.parquet'));
+      this.writers.set(key, w);
+    }
+    return w;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const w of this.writers.values()) await (await w).close();
+  }
+}
+
+/** Writes a valid, first-seen event's rows; returns the sale lines written. */
+async function writeEvent(e: PosEvent, ref: ReferenceData, writers: PartitionWriters): Promise<number> {
+  const date = businessDate(e.occurred_at, ref.stores.get(e.store_id)!.timezone);
+  const occurred = new Date(e.occurred_at);
+  if (!('lines' in e)) {
+    const w = await writers.get('inventory_events', date);
+    await w.appendRow({
+      event_id: e.event_id, store_id: e.store_id, sku: e.sku, occurred_at: occurred, business_date: date, event_type: e.event_type,
+      ...(e.event_type === 'inventory_snapshot'
+        ? { on_hand_qty: e.on_hand_qty, ...(e.reorder_point === undefined ? {} : { reorder_point: e.reorder_point }) }
+        : { quantity_change: e.quantity_change, reason: e.reason }),
+    });
+    return 0;
+  }
+  const w = await writers.get('sales_lines', date);
+  for (let i = 0; i < e.lines.length; i++) {
+    const l = e.lines[i];
+    const cost = ref.products.get(l.sku)!.unit_cost;
+    await w.appendRow({
+      event_id: e.event_id, line_no: i + 1, transaction_id: e.transaction_id, store_id: e.store_id, sku: l.sku, occurred_at: occurred,
+      business_date: date, event_type: e.event_type, quantity: lineSign(e.event_type) * l.quantity, unit_price: l.unit_price,
+      discount: l.discount ?? 0, net_revenue: lineNetRevenue(e.event_type, l.quantity, l.unit_price, l.discount ?? 0), unit_cost: cost,
+      gross_margin: lineGrossMargin(e.event_type, l.quantity, l.unit_price, l.discount ?? 0, cost),
+      ...(e.customer_id === null ? {} : { customer_id: e.customer_id }), payment_method: e.payment_method,
+    });
+  }
+  return e.lines.length;
+}
+
 async function main(): Promise<void> {
   const [lakeRoot, outDir] = process.argv.slice(2);
   const t0 = performance.now();
-  const ref = {
+  const ref: ReferenceData = {
     stores: parseStoresCsv(readFileSync(join(lakeRoot, STORES_KEY), 'utf8')),
     products: parseProductsCsv(readFileSync(join(lakeRoot, PRODUCTS_KEY), 'utf8')),
   };
-  const writers = new Map<string, Promise<ParquetWriter>>();
-  const writer = (table: string, date: string): Promise<ParquetWriter> => {
-    const key = `${table}/${date}`;
-    let w = writers.get(key);
-    if (!w) {
-      const dir = join(outDir, table, `business_date=${date}`);
-      mkdirSync(dir, { recursive: true });
-      w = ParquetWriter.openFile(table === 'sales_lines' ? salesSchema : inventorySchema, join(dir, 'part-0.parquet'));
-      writers.set(key, w);
-    }
-    return w;
-  };
+  const writers = new PartitionWriters(outDir);
   const seen = new Set<string>();
   let received = 0;
   let rejected = 0;
@@ -70,34 +112,10 @@ async function main(): Promise<void> {
         continue;
       }
       seen.add(e.event_id);
-      const date = businessDate(e.occurred_at, ref.stores.get(e.store_id)!.timezone);
-      const occurred = new Date(e.occurred_at);
-      if ('lines' in e) {
-        const w = await writer('sales_lines', date);
-        for (let i = 0; i < e.lines.length; i++) {
-          const l = e.lines[i];
-          const cost = ref.products.get(l.sku)!.unit_cost;
-          await w.appendRow({
-            event_id: e.event_id, line_no: i + 1, transaction_id: e.transaction_id, store_id: e.store_id, sku: l.sku, occurred_at: occurred,
-            business_date: date, event_type: e.event_type, quantity: lineSign(e.event_type) * l.quantity, unit_price: l.unit_price,
-            discount: l.discount ?? 0, net_revenue: lineNetRevenue(e.event_type, l.quantity, l.unit_price, l.discount ?? 0), unit_cost: cost,
-            gross_margin: lineGrossMargin(e.event_type, l.quantity, l.unit_price, l.discount ?? 0, cost),
-            ...(e.customer_id === null ? {} : { customer_id: e.customer_id }), payment_method: e.payment_method,
-          });
-          saleLines++;
-        }
-      } else {
-        const w = await writer('inventory_events', date);
-        await w.appendRow({
-          event_id: e.event_id, store_id: e.store_id, sku: e.sku, occurred_at: occurred, business_date: date, event_type: e.event_type,
-          ...(e.event_type === 'inventory_snapshot'
-            ? { on_hand_qty: e.on_hand_qty, ...(e.reorder_point === undefined ? {} : { reorder_point: e.reorder_point }) }
-            : { quantity_change: e.quantity_change, reason: e.reason }),
-        });
-      }
+      saleLines += await writeEvent(e, ref, writers);
     }
   }
-  for (const w of writers.values()) await (await w).close();
+  await writers.closeAll();
   console.log(JSON.stringify({ saleLines, received, rejected, duplicates, rawToCuratedMs: performance.now() - t0, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
 }
 
