@@ -206,6 +206,100 @@ function readStoreManagers(c: Reader, path: string, baseDir: string): StoreManag
   return managers;
 }
 
+function readIngest(ingest: Reader): StageConfig['ingest'] {
+  return {
+    throttleRateLimit: ingest.number('throttleRateLimit', { min: 1 }),
+    throttleBurstLimit: ingest.number('throttleBurstLimit', { min: 1, integer: true }),
+    quotaPerDay: ingest.number('quotaPerDay', { min: 1, integer: true }),
+    wafRateLimitPer5Min: ingest.number('wafRateLimitPer5Min', { min: 10, integer: true }),
+    maxBodyBytes: ingest.number('maxBodyBytes', { min: 1024, max: 6 * 1024 * 1024, integer: true }),
+    streamRetentionHours: ingest.number('streamRetentionHours', { min: 24, max: 8760, integer: true }),
+    firehoseBufferSeconds: ingest.number('firehoseBufferSeconds', { min: 0, max: 900, integer: true }),
+    firehoseBufferMiB: ingest.number('firehoseBufferMiB', { min: 1, max: 128, integer: true }),
+    apiKeyNames: ingest.strings('apiKeyNames'),
+  };
+}
+
+function readLake(lake: Reader): StageConfig['lake'] {
+  return {
+    curatedDatabase: lake.optionalString('curatedDatabase', 'retail_curated'),
+    rawToGlacierDays: lake.number('rawToGlacierDays', { min: 1, integer: true }),
+    rawExpireDays: lake.number('rawExpireDays', { min: 0, integer: true }),
+    quarantineExpireDays: lake.number('quarantineExpireDays', { min: 1, integer: true }),
+    athenaResultsExpireDays: lake.number('athenaResultsExpireDays', { min: 1, integer: true }),
+    accessLogsExpireDays: lake.number('accessLogsExpireDays', { min: 1, integer: true }),
+    noncurrentVersionExpireDays: lake.number('noncurrentVersionExpireDays', { min: 1, integer: true }),
+  };
+}
+
+function readPipeline(pipeline: Reader, path: string): StageConfig['pipeline'] {
+  const schedule = pipeline.string('schedule');
+  if (!/^(rate|cron)\(.+\)$/.test(schedule)) throw new ConfigError(`${path}.schedule`, `"${schedule}" is not rate(...) or cron(...)`);
+  return {
+    schedule,
+    scheduleEnabled: pipeline.boolean('scheduleEnabled', true),
+    glueThresholdBytes: pipeline.number('glueThresholdBytes', { min: 1, integer: true }),
+    glueWorkers: pipeline.number('glueWorkers', { min: 2, integer: true }),
+    riskCriticalDays: pipeline.number('riskCriticalDays'),
+    riskHighDays: pipeline.number('riskHighDays'),
+    quarantineAlertRate: pipeline.number('quarantineAlertRate', { max: 1 }),
+    lambdaMemoryMb: pipeline.number('lambdaMemoryMb', { min: 128, max: 10240, integer: true }),
+    duckdbMemoryMb: pipeline.number('duckdbMemoryMb', { min: 512, max: 10240, integer: true }),
+  };
+}
+
+function readWarehouse(warehouse: Reader): StageConfig['warehouse'] {
+  return {
+    database: warehouse.string('database'),
+    adminUsername: warehouse.string('adminUsername'),
+    baseCapacityRpu: warehouse.number('baseCapacityRpu', { min: 4, max: 1024, integer: true }),
+    maxCapacityRpu: warehouse.number('maxCapacityRpu', { min: 4, max: 1024, integer: true }),
+  };
+}
+
+function readConsumers(consumers: Reader, path: string, baseDir: string): StageConfig['consumers'] {
+  const quicksight = consumers.section('quicksight');
+  return {
+    analystBytesScannedCutoffMb: consumers.number('analystBytesScannedCutoffMb', { min: 10, integer: true }),
+    storeManagers: readStoreManagers(consumers, path, baseDir),
+    storeAccess: consumers.list('storeAccess').map((g) => ({ name: g.string('name'), principalArn: g.string('principalArn'), storeIds: g.strings('storeIds') })),
+    lakeFormationAdmins: consumers.strings('lakeFormationAdmins', []),
+    quicksight: { enabled: quicksight.boolean('enabled', false), principalArn: quicksight.optionalString('principalArn', '') },
+  };
+}
+
+function readObservability(observability: Reader): StageConfig['observability'] {
+  return {
+    firehoseFreshnessSeconds: observability.number('firehoseFreshnessSeconds', { min: 60, integer: true }),
+    kinesisIteratorAgeSeconds: observability.number('kinesisIteratorAgeSeconds', { min: 1, integer: true }),
+    reconciliationGapThreshold: observability.number('reconciliationGapThreshold'),
+    stockoutThreshold: observability.number('stockoutThreshold', { min: 1, integer: true }),
+    trailReads: observability.boolean('trailReads', false),
+  };
+}
+
+/** The checks that span settings (or need the whole config), after each setting has been read. */
+function checkStageConfig(config: StageConfig, path: string): void {
+  if (!/^[a-z][a-z0-9_]{0,254}$/.test(config.lake.curatedDatabase)) {
+    throw new ConfigError(`${path}.lake.curatedDatabase`, 'must be lower-case letters, digits and _');
+  }
+  if (longestBucketName(config.prefix) > 63) {
+    throw new ConfigError(`${path}.prefix`, `"${config.prefix}" makes bucket names longer than S3's 63 characters`);
+  }
+  if (config.warehouse.maxCapacityRpu < config.warehouse.baseCapacityRpu) {
+    throw new ConfigError(`${path}.warehouse.maxCapacityRpu`, 'must be >= baseCapacityRpu');
+  }
+  if (config.pipeline.riskCriticalDays > config.pipeline.riskHighDays) {
+    throw new ConfigError(`${path}.pipeline.riskCriticalDays`, 'must be <= riskHighDays');
+  }
+  if (config.consumers.quicksight.enabled && !config.consumers.quicksight.principalArn) {
+    throw new ConfigError(`${path}.consumers.quicksight.principalArn`, 'is required when QuickSight is enabled');
+  }
+  for (const g of config.consumers.storeAccess) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(g.name)) throw new ConfigError(`${path}.consumers.storeAccess`, `name "${g.name}" must be 1-64 letters, digits, _ or -`);
+  }
+}
+
 /**
  * The stage's settings: `-c stage=NAME` (default "dev") picks `stages.NAME` from context; `-c removeDataOnDestroy=true`
  * overrides that one flag. `baseDir` resolves relative file paths (the project root).
@@ -216,22 +310,13 @@ export function loadStageConfig(node: Node, baseDir: string): StageConfig {
   if (!isObject(stages) || !isObject(stages[stage])) {
     throw new ConfigError(`stages.${stage}`, `is not defined (stages: ${isObject(stages) ? Object.keys(stages).join(', ') : 'none'})`);
   }
-  const r = new Reader(stages[stage] as JsonObject, `stages.${stage}`);
+  const path = `stages.${stage}`;
+  const r = new Reader(stages[stage] as JsonObject, path);
   const overrideRemove: unknown = node.tryGetContext('removeDataOnDestroy');
-  const ingest = r.section('ingest');
-  const lake = r.section('lake');
-  const pipeline = r.section('pipeline');
-  const warehouse = r.section('warehouse');
-  const consumers = r.section('consumers');
-  const quicksight = consumers.section('quicksight');
-  const observability = r.section('observability');
-
   const alertEmails = r.strings('alertEmails', []);
-  for (const e of alertEmails) if (!EMAIL.test(e)) throw new ConfigError(`stages.${stage}.alertEmails`, `"${e}" is not an e-mail address`);
+  for (const e of alertEmails) if (!EMAIL.test(e)) throw new ConfigError(`${path}.alertEmails`, `"${e}" is not an e-mail address`);
   const azs = r.strings('availabilityZones');
-  if (azs.length < 3) throw new ConfigError(`stages.${stage}.availabilityZones`, 'Redshift Serverless needs subnets in three AZs');
-  const schedule = pipeline.string('schedule');
-  if (!/^(rate|cron)\(.+\)$/.test(schedule)) throw new ConfigError(`stages.${stage}.pipeline.schedule`, `"${schedule}" is not rate(...) or cron(...)`);
+  if (azs.length < 3) throw new ConfigError(`${path}.availabilityZones`, 'Redshift Serverless needs subnets in three AZs');
 
   const config: StageConfig = {
     stage,
@@ -241,75 +326,13 @@ export function loadStageConfig(node: Node, baseDir: string): StageConfig {
     removeDataOnDestroy: overrideRemove === undefined ? r.boolean('removeDataOnDestroy', false) : overrideRemove === true || overrideRemove === 'true',
     alertEmails,
     logRetentionDays: r.number('logRetentionDays', { min: 1, integer: true }),
-    ingest: {
-      throttleRateLimit: ingest.number('throttleRateLimit', { min: 1 }),
-      throttleBurstLimit: ingest.number('throttleBurstLimit', { min: 1, integer: true }),
-      quotaPerDay: ingest.number('quotaPerDay', { min: 1, integer: true }),
-      wafRateLimitPer5Min: ingest.number('wafRateLimitPer5Min', { min: 10, integer: true }),
-      maxBodyBytes: ingest.number('maxBodyBytes', { min: 1024, max: 6 * 1024 * 1024, integer: true }),
-      streamRetentionHours: ingest.number('streamRetentionHours', { min: 24, max: 8760, integer: true }),
-      firehoseBufferSeconds: ingest.number('firehoseBufferSeconds', { min: 0, max: 900, integer: true }),
-      firehoseBufferMiB: ingest.number('firehoseBufferMiB', { min: 1, max: 128, integer: true }),
-      apiKeyNames: ingest.strings('apiKeyNames'),
-    },
-    lake: {
-      curatedDatabase: lake.optionalString('curatedDatabase', 'retail_curated'),
-      rawToGlacierDays: lake.number('rawToGlacierDays', { min: 1, integer: true }),
-      rawExpireDays: lake.number('rawExpireDays', { min: 0, integer: true }),
-      quarantineExpireDays: lake.number('quarantineExpireDays', { min: 1, integer: true }),
-      athenaResultsExpireDays: lake.number('athenaResultsExpireDays', { min: 1, integer: true }),
-      accessLogsExpireDays: lake.number('accessLogsExpireDays', { min: 1, integer: true }),
-      noncurrentVersionExpireDays: lake.number('noncurrentVersionExpireDays', { min: 1, integer: true }),
-    },
-    pipeline: {
-      schedule,
-      scheduleEnabled: pipeline.boolean('scheduleEnabled', true),
-      glueThresholdBytes: pipeline.number('glueThresholdBytes', { min: 1, integer: true }),
-      glueWorkers: pipeline.number('glueWorkers', { min: 2, integer: true }),
-      riskCriticalDays: pipeline.number('riskCriticalDays'),
-      riskHighDays: pipeline.number('riskHighDays'),
-      quarantineAlertRate: pipeline.number('quarantineAlertRate', { max: 1 }),
-      lambdaMemoryMb: pipeline.number('lambdaMemoryMb', { min: 128, max: 10240, integer: true }),
-      duckdbMemoryMb: pipeline.number('duckdbMemoryMb', { min: 512, max: 10240, integer: true }),
-    },
-    warehouse: {
-      database: warehouse.string('database'),
-      adminUsername: warehouse.string('adminUsername'),
-      baseCapacityRpu: warehouse.number('baseCapacityRpu', { min: 4, max: 1024, integer: true }),
-      maxCapacityRpu: warehouse.number('maxCapacityRpu', { min: 4, max: 1024, integer: true }),
-    },
-    consumers: {
-      analystBytesScannedCutoffMb: consumers.number('analystBytesScannedCutoffMb', { min: 10, integer: true }),
-      storeManagers: readStoreManagers(consumers, `stages.${stage}.consumers`, baseDir),
-      storeAccess: consumers.list('storeAccess').map((g) => ({ name: g.string('name'), principalArn: g.string('principalArn'), storeIds: g.strings('storeIds') })),
-      lakeFormationAdmins: consumers.strings('lakeFormationAdmins', []),
-      quicksight: { enabled: quicksight.boolean('enabled', false), principalArn: quicksight.optionalString('principalArn', '') },
-    },
-    observability: {
-      firehoseFreshnessSeconds: observability.number('firehoseFreshnessSeconds', { min: 60, integer: true }),
-      kinesisIteratorAgeSeconds: observability.number('kinesisIteratorAgeSeconds', { min: 1, integer: true }),
-      reconciliationGapThreshold: observability.number('reconciliationGapThreshold'),
-      stockoutThreshold: observability.number('stockoutThreshold', { min: 1, integer: true }),
-      trailReads: observability.boolean('trailReads', false),
-    },
+    ingest: readIngest(r.section('ingest')),
+    lake: readLake(r.section('lake')),
+    pipeline: readPipeline(r.section('pipeline'), `${path}.pipeline`),
+    warehouse: readWarehouse(r.section('warehouse')),
+    consumers: readConsumers(r.section('consumers'), `${path}.consumers`, baseDir),
+    observability: readObservability(r.section('observability')),
   };
-  if (!/^[a-z][a-z0-9_]{0,254}$/.test(config.lake.curatedDatabase)) {
-    throw new ConfigError(`stages.${stage}.lake.curatedDatabase`, 'must be lower-case letters, digits and _');
-  }
-  if (longestBucketName(config.prefix) > 63) {
-    throw new ConfigError(`stages.${stage}.prefix`, `"${config.prefix}" makes bucket names longer than S3's 63 characters`);
-  }
-  if (config.warehouse.maxCapacityRpu < config.warehouse.baseCapacityRpu) {
-    throw new ConfigError(`stages.${stage}.warehouse.maxCapacityRpu`, 'must be >= baseCapacityRpu');
-  }
-  if (config.pipeline.riskCriticalDays > config.pipeline.riskHighDays) {
-    throw new ConfigError(`stages.${stage}.pipeline.riskCriticalDays`, 'must be <= riskHighDays');
-  }
-  if (config.consumers.quicksight.enabled && !config.consumers.quicksight.principalArn) {
-    throw new ConfigError(`stages.${stage}.consumers.quicksight.principalArn`, 'is required when QuickSight is enabled');
-  }
-  for (const g of config.consumers.storeAccess) {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(g.name)) throw new ConfigError(`stages.${stage}.consumers.storeAccess`, `name "${g.name}" must be 1-64 letters, digits, _ or -`);
-  }
+  checkStageConfig(config, path);
   return config;
 }

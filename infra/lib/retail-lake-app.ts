@@ -9,22 +9,25 @@ import { PipelineStack } from './pipeline/pipeline-stack';
 import { WarehouseStack } from './warehouse/warehouse-stack';
 
 export interface RetailLakeOptions {
-  /** handler file of a function folder; default functions/<name>/index.ts */
-  entryFor?: (name: string) => string;
+  /**
+   * handler file of a function folder
+   * @default - functions/<name>/index.ts
+   */
+  readonly entryFor?: (name: string) => string;
 }
 
 export interface RetailLakeStacks {
-  lake: LakeStack;
-  alerts: AlertsStack;
-  warehouse: WarehouseStack;
-  ingest: IngestStack;
-  pipeline: PipelineStack;
-  consumers: ConsumersStack;
-  observability: ObservabilityStack;
+  readonly lake: LakeStack;
+  readonly alerts: AlertsStack;
+  readonly warehouse: WarehouseStack;
+  readonly ingest: IngestStack;
+  readonly pipeline: PipelineStack;
+  readonly consumers: ConsumersStack;
+  readonly observability: ObservabilityStack;
 }
 
 /** Stack ids: `RetailLake-<Stage>-<Concern>`. */
-export function stackId(config: StageConfig, concern: string): string {
+export function stackId(config: Pick<StageConfig, 'stage'>, concern: string): string {
   return `RetailLake-${config.stage[0].toUpperCase()}${config.stage.slice(1)}-${concern}`;
 }
 

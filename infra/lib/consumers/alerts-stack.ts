@@ -6,8 +6,10 @@ import { AlertTopics } from '../shared/alert-topics';
 import { StoreManagerSubscriptions } from './store-manager-subscriptions';
 
 export interface AlertsStackProps extends StackProps {
-  config: StageConfig;
-  key: kms.IKey;
+  /** the stage settings this stack maps onto its constructs */
+  readonly config: Pick<StageConfig, 'prefix' | 'alertEmails' | 'consumers'>;
+  /** the lake key, which encrypts the topics */
+  readonly key: kms.IKey;
 }
 
 /**
@@ -20,7 +22,7 @@ export class AlertsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AlertsStackProps) {
     super(scope, id, props);
-    this.topics = new AlertTopics(this, 'Topics', { config: props.config, key: props.key });
+    this.topics = new AlertTopics(this, 'Topics', { prefix: props.config.prefix, key: props.key, alertEmails: props.config.alertEmails });
     this.managers = new StoreManagerSubscriptions(this, 'StoreManagers', {
       topic: this.topics.lowStock,
       managers: props.config.consumers.storeManagers,

@@ -34,10 +34,15 @@ export function readAthenaSql(folder: NamedSql['folder']): NamedSql[] {
 }
 
 export interface AnalystQueriesProps {
-  workgroup: AthenaWorkgroup;
-  database: string;
-  /** values of the {{...}} placeholders of the table DDL */
-  placeholders: Record<string, string>;
+  /** the workgroup the named queries belong to */
+  readonly workgroup: AthenaWorkgroup;
+  /** the Glue database the queries run against */
+  readonly database: string;
+  /**
+   * values of the {{...}} placeholders of the table DDL, besides {{database}}
+   * @default - none
+   */
+  readonly placeholders?: Record<string, string>;
 }
 
 /**

@@ -9,9 +9,12 @@ import { QuickSightWarehouse } from './quicksight-warehouse';
 import { StoreAccess } from './store-access';
 
 export interface ConsumersStackProps extends StackProps {
-  config: StageConfig;
-  lake: LakeStack;
-  warehouse: WarehouseStack;
+  /** the stage settings this stack maps onto its constructs */
+  readonly config: Pick<StageConfig, 'prefix' | 'removeDataOnDestroy' | 'lake' | 'consumers'>;
+  /** the lake: its buckets (imported here) and key */
+  readonly lake: LakeStack;
+  /** the warehouse and its network, for QuickSight */
+  readonly warehouse: WarehouseStack;
 }
 
 /** Analysts (Athena workgroup, named queries), store managers' row-level access (Lake Formation), executives (QuickSight). */
@@ -50,7 +53,8 @@ export class ConsumersStack extends Stack {
     const network = props.warehouse.network;
     if (config.consumers.quicksight.enabled && network.quickSightSecurityGroup) {
       this.quicksight = new QuickSightWarehouse(this, 'QuickSight', {
-        config,
+        prefix: config.prefix,
+        ownerArn: config.consumers.quicksight.principalArn,
         warehouse: props.warehouse.warehouse,
         vpc: network.vpc,
         securityGroup: network.quickSightSecurityGroup,

@@ -3,7 +3,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as quicksight from 'aws-cdk-lib/aws-quicksight';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
+import type { DatasetDefinition } from '../../../dashboards/datasets';
 import { acknowledge } from '../shared/nag';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { WAREHOUSE_PORT } from '../warehouse/warehouse-network';
@@ -32,11 +32,16 @@ const DATA_SET_ACTIONS = [
 ];
 
 export interface QuickSightWarehouseProps {
-  config: StageConfig;
-  warehouse: RedshiftWarehouse;
-  vpc: ec2.IVpc;
+  /** resource name prefix: names the VPC connection, the data source and the dataset ids */
+  readonly prefix: string;
+  /** the QuickSight user or group that owns the data source and the datasets */
+  readonly ownerArn: string;
+  /** the warehouse the datasets query */
+  readonly warehouse: RedshiftWarehouse;
+  /** the warehouse's VPC; QuickSight's network interfaces go into its isolated subnets */
+  readonly vpc: ec2.IVpc;
   /** the group QuickSight's network interfaces use (allowed into the warehouse on its port) */
-  securityGroup: ec2.ISecurityGroup;
+  readonly securityGroup: ec2.ISecurityGroup;
 }
 
 /**
@@ -51,10 +56,12 @@ export class QuickSightWarehouse extends Construct {
 
   constructor(scope: Construct, id: string, props: QuickSightWarehouseProps) {
     super(scope, id);
-    const { config, warehouse } = props;
-    const account = Stack.of(this).account;
-    const principal = config.consumers.quicksight.principalArn;
+    this.vpcConnection = this.createVpcConnection(props);
+    this.dataSource = this.createDataSource(props);
+    this.dataSets = QUICKSIGHT_DATASETS.map((dataset) => this.createDataSet(props, dataset));
+  }
 
+  private createVpcConnection(props: QuickSightWarehouseProps): quicksight.CfnVPCConnection {
     const networkRole = new iam.Role(this, 'VpcConnectionRole', {
       assumedBy: new iam.ServicePrincipal('quicksight.amazonaws.com'),
       description: 'QuickSight manages its network interfaces in the warehouse subnets',
@@ -67,19 +74,22 @@ export class QuickSightWarehouse extends Construct {
     );
     acknowledge(networkRole, 'quickSightNetwork');
 
-    this.vpcConnection = new quicksight.CfnVPCConnection(this, 'VpcConnection', {
-      awsAccountId: account,
-      vpcConnectionId: `${config.prefix}-warehouse`,
-      name: `${config.prefix} warehouse`,
+    return new quicksight.CfnVPCConnection(this, 'VpcConnection', {
+      awsAccountId: Stack.of(this).account,
+      vpcConnectionId: `${props.prefix}-warehouse`,
+      name: `${props.prefix} warehouse`,
       roleArn: networkRole.roleArn,
       subnetIds: props.vpc.isolatedSubnets.map((s) => s.subnetId),
       securityGroupIds: [props.securityGroup.securityGroupId],
     });
+  }
 
-    this.dataSource = new quicksight.CfnDataSource(this, 'DataSource', {
-      awsAccountId: account,
-      dataSourceId: `${config.prefix}-warehouse`,
-      name: `${config.prefix} warehouse`,
+  private createDataSource(props: QuickSightWarehouseProps): quicksight.CfnDataSource {
+    const { warehouse } = props;
+    return new quicksight.CfnDataSource(this, 'DataSource', {
+      awsAccountId: Stack.of(this).account,
+      dataSourceId: `${props.prefix}-warehouse`,
+      name: `${props.prefix} warehouse`,
       type: 'REDSHIFT',
       dataSourceParameters: {
         redshiftParameters: {
@@ -91,28 +101,27 @@ export class QuickSightWarehouse extends Construct {
       credentials: { secretArn: warehouse.adminSecretArn },
       sslProperties: { disableSsl: false },
       vpcConnectionProperties: { vpcConnectionArn: this.vpcConnection.attrArn },
-      permissions: [{ principal, actions: DATA_SOURCE_ACTIONS }],
+      permissions: [{ principal: props.ownerArn, actions: DATA_SOURCE_ACTIONS }],
     });
+  }
 
-    this.dataSets = QUICKSIGHT_DATASETS.map((dataset) => {
-      const dataSetId = quickSightDataSetId(config.prefix, dataset);
-      return new quicksight.CfnDataSet(this, `DataSet-${dataset.name}`, {
-        awsAccountId: account,
-        dataSetId,
-        name: dataset.title,
-        importMode: 'SPICE',
-        physicalTableMap: {
-          [dataset.name]: {
-            customSql: {
-              dataSourceArn: this.dataSource.attrArn,
-              name: dataset.name,
-              sqlQuery: dataset.sql,
-              columns: dataset.columns.map((c) => ({ name: c.name, type: QUICKSIGHT_COLUMN_TYPE[c.type] })),
-            },
+  private createDataSet(props: QuickSightWarehouseProps, dataset: DatasetDefinition): quicksight.CfnDataSet {
+    return new quicksight.CfnDataSet(this, `DataSet-${dataset.name}`, {
+      awsAccountId: Stack.of(this).account,
+      dataSetId: quickSightDataSetId(props.prefix, dataset),
+      name: dataset.title,
+      importMode: 'SPICE',
+      physicalTableMap: {
+        [dataset.name]: {
+          customSql: {
+            dataSourceArn: this.dataSource.attrArn,
+            name: dataset.name,
+            sqlQuery: dataset.sql,
+            columns: dataset.columns.map((c) => ({ name: c.name, type: QUICKSIGHT_COLUMN_TYPE[c.type] })),
           },
         },
-        permissions: [{ principal, actions: DATA_SET_ACTIONS }],
-      });
+      },
+      permissions: [{ principal: props.ownerArn, actions: DATA_SET_ACTIONS }],
     });
   }
 }

@@ -19,12 +19,22 @@ export function storeRowFilter(storeIds: string[]): string {
 }
 
 export interface StoreAccessProps {
-  database: string;
-  curated: s3.IBucket;
-  key: kms.IKey;
-  grants: StoreAccessGrant[];
-  /** principals made Lake Formation admins besides the CDK deployment role */
-  admins: string[];
+  /** the Glue database of the curated tables */
+  readonly database: string;
+  /** the bucket of curated/, registered with Lake Formation */
+  readonly curated: s3.IBucket;
+  /** the lake key, which Lake Formation decrypts curated/ with */
+  readonly key: kms.IKey;
+  /**
+   * the principals limited to some stores' rows
+   * @default - none
+   */
+  readonly grants?: readonly StoreAccessGrant[];
+  /**
+   * principals made Lake Formation admins besides the CDK deployment role
+   * @default - none
+   */
+  readonly admins?: readonly string[];
 }
 
 /**
@@ -48,7 +58,7 @@ export class StoreAccess extends Construct {
     // APPEND: adds admins to the account's settings instead of replacing what is there.
     this.settings = new lakeformation.CfnDataLakeSettings(this, 'Settings', {
       mutationType: 'APPEND',
-      admins: [...deployRole, ...props.admins].map((dataLakePrincipalIdentifier) => ({ dataLakePrincipalIdentifier })),
+      admins: [...deployRole, ...(props.admins ?? [])].map((dataLakePrincipalIdentifier) => ({ dataLakePrincipalIdentifier })),
     });
 
     this.dataAccessRole = new iam.Role(this, 'DataAccessRole', {
@@ -70,7 +80,7 @@ export class StoreAccess extends Construct {
     });
     this.location.node.addDependency(this.settings);
 
-    for (const grant of props.grants) {
+    for (const grant of props.grants ?? []) {
       const principal = { dataLakePrincipalIdentifier: grant.principalArn };
       const describe = new lakeformation.CfnPrincipalPermissions(this, `${grant.name}-database`, {
         principal,

@@ -8,8 +8,10 @@ import { MAX_FILTER_VALUES, type StoreManager } from '../config';
 export const SUBSCRIPTIONS_PER_STACK = 400;
 
 export interface StoreManagerSubscriptionsProps {
-  topic: sns.ITopic;
-  managers: StoreManager[];
+  /** the low-stock topic */
+  readonly topic: sns.ITopic;
+  /** the managers, each subscribed with a filter on their stores */
+  readonly managers: readonly StoreManager[];
 }
 
 /** The filter policy of one manager: their stores' ids on the `store_id` message attribute. */

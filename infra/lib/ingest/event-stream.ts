@@ -8,7 +8,6 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { RAW_PREFIX } from '../../../functions/lib/lake-layout';
-import type { StageConfig } from '../config';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeWildcards } from '../shared/iam-findings';
 import { acknowledge } from '../shared/nag';
@@ -19,10 +18,35 @@ export const RAW_DATA_PREFIX = `${RAW_PREFIX}!{timestamp:yyyy}/!{timestamp:MM}/!
 export const RAW_ERROR_PREFIX = 'raw/firehose-errors/!{firehose:error-output-type}/!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/';
 
 export interface EventStreamProps {
-  config: StageConfig;
-  raw: s3.IBucket;
-  key: kms.IKey;
-  alarmTopic: sns.ITopic;
+  /** resource name prefix: the stream is `<prefix>-pos-events`, the delivery stream `<prefix>-pos-raw` */
+  readonly prefix: string;
+  /** the bucket Firehose delivers to */
+  readonly raw: s3.IBucket;
+  /** the key Firehose encrypts the delivered objects with */
+  readonly key: kms.IKey;
+  /** where the alarms go */
+  readonly alarmTopic: sns.ITopic;
+  /** how long the delivery error log keeps events */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * how long the stream keeps records
+   * @default Duration.hours(24)
+   */
+  readonly streamRetention?: Duration;
+  /**
+   * Firehose delivers at least this often
+   * @default Duration.seconds(300)
+   */
+  readonly bufferingInterval?: Duration;
+  /**
+   * or when this much has arrived
+   * @default Size.mebibytes(5)
+   */
+  readonly bufferingSize?: Size;
+  /** alarm when the oldest unread record of the stream is older than this */
+  readonly iteratorAgeThreshold: Duration;
+  /** alarm when the oldest record not yet delivered to the raw bucket is older than this */
+  readonly freshnessThreshold: Duration;
 }
 
 /**
@@ -36,50 +60,56 @@ export class EventStream extends Construct {
 
   constructor(scope: Construct, id: string, props: EventStreamProps) {
     super(scope, id);
-    const { config } = props;
-
     // The AWS-managed key (aws/kinesis): producers and Firehose need no key grants, and AwsSolutions-KDS3 asks for it.
     this.stream = new kinesis.Stream(this, 'Stream', {
-      streamName: `${config.prefix}-pos-events`,
+      streamName: `${props.prefix}-pos-events`,
       streamMode: kinesis.StreamMode.ON_DEMAND,
       encryption: kinesis.StreamEncryption.MANAGED,
-      retentionPeriod: Duration.hours(config.ingest.streamRetentionHours),
+      retentionPeriod: props.streamRetention ?? Duration.hours(24),
     });
+    this.delivery = this.createDelivery(props);
+    this.alarms = this.createAlarms(props);
+  }
 
+  /** Firehose from the stream to raw/, gzip, encrypted with the lake key, errors logged. */
+  private createDelivery(props: EventStreamProps): firehose.DeliveryStream {
     const deliveryLogs = new logs.LogGroup(this, 'DeliveryLogs', {
-      logGroupName: `/aws/kinesisfirehose/${config.prefix}-pos-raw`,
-      retention: config.logRetentionDays as logs.RetentionDays,
+      logGroupName: `/aws/kinesisfirehose/${props.prefix}-pos-raw`,
+      retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.delivery = new firehose.DeliveryStream(this, 'Delivery', {
-      deliveryStreamName: `${config.prefix}-pos-raw`,
+    const delivery = new firehose.DeliveryStream(this, 'Delivery', {
+      deliveryStreamName: `${props.prefix}-pos-raw`,
       source: new firehose.KinesisStreamSource(this.stream),
       destination: new firehose.S3Bucket(props.raw, {
         dataOutputPrefix: RAW_DATA_PREFIX,
         errorOutputPrefix: RAW_ERROR_PREFIX,
         compression: firehose.Compression.GZIP,
-        bufferingInterval: Duration.seconds(config.ingest.firehoseBufferSeconds),
-        bufferingSize: Size.mebibytes(config.ingest.firehoseBufferMiB),
+        bufferingInterval: props.bufferingInterval ?? Duration.seconds(300),
+        bufferingSize: props.bufferingSize ?? Size.mebibytes(5),
         encryptionKey: props.key,
         loggingConfig: new firehose.EnableLogging(deliveryLogs),
       }),
     });
-    acknowledge(this.delivery, 'firehoseFromKinesis');
-    acknowledgeWildcards(this.delivery, 'lakeObjects', {
+    acknowledge(delivery, 'firehoseFromKinesis');
+    acknowledgeWildcards(delivery, 'lakeObjects', {
       resources: [props.raw.arnForObjects('*')],
       actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
     });
-    acknowledgeWildcards(this.delivery, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] });
-    acknowledgeWildcards(this.delivery, 'logStreams', { resources: [`${deliveryLogs.logGroupArn}:*`] });
+    acknowledgeWildcards(delivery, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] });
+    acknowledgeWildcards(delivery, 'logStreams', { resources: [`${deliveryLogs.logGroupArn}:*`] });
+    return delivery;
+  }
 
-    const { prefix, observability } = config;
+  private createAlarms(props: EventStreamProps): cloudwatch.Alarm[] {
+    const { prefix } = props;
     const topic = props.alarmTopic;
-    this.alarms = [
+    return [
       opsAlarm(this, 'IteratorAgeAlarm', {
         alarmName: `${prefix}-kinesis-iterator-age`,
         alarmDescription: 'Firehose is falling behind the POS stream (oldest unread record age)',
         metric: this.stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period: FIVE_MINUTES }),
-        threshold: observability.kinesisIteratorAgeSeconds * 1000,
+        threshold: props.iteratorAgeThreshold.toMilliseconds(),
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
         topic,
@@ -94,7 +124,7 @@ export class EventStream extends Construct {
         alarmName: `${prefix}-firehose-data-freshness`,
         alarmDescription: 'The oldest record not yet delivered to the raw bucket is older than expected',
         metric: this.delivery.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES }),
-        threshold: observability.firehoseFreshnessSeconds,
+        threshold: props.freshnessThreshold.toSeconds(),
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
         topic,

@@ -7,17 +7,38 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MAX_EVENTS_PER_REQUEST } from '../../../functions/ingest/config';
-import type { StageConfig } from '../config';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { LakeFunction } from '../shared/lake-function';
 import { acknowledge } from '../shared/nag';
 
 export interface IngestApiProps {
-  config: StageConfig;
-  stream: kinesis.IStream;
-  alarmTopic: sns.ITopic;
+  /** resource name prefix: names the API, the Lambda, the usage plan, the keys and the web ACL */
+  readonly prefix: string;
+  /** the API's deployment stage (the path's first segment) */
+  readonly stageName: string;
+  /** the stream the Lambda writes events to */
+  readonly stream: kinesis.IStream;
+  /** where the alarms go */
+  readonly alarmTopic: sns.ITopic;
   /** the ingest-api handler (functions/ingest/index.ts) */
-  entry: string;
+  readonly entry: string;
+  /** how long the access and Lambda logs keep events */
+  readonly logRetention: logs.RetentionDays;
+  /** largest request body the Lambda accepts, in bytes */
+  readonly maxBodyBytes: number;
+  /** steady-state requests per second, for the stage and per API key */
+  readonly throttleRateLimit: number;
+  /** burst of requests, for the stage and per API key */
+  readonly throttleBurstLimit: number;
+  /** requests per day per API key */
+  readonly quotaPerDay: number;
+  /** WAF: requests per 5 minutes from one IP before it is blocked */
+  readonly wafRateLimitPer5Min: number;
+  /**
+   * one API key for each name (`<prefix>-<name>`), all on the usage plan
+   * @default - no keys
+   */
+  readonly apiKeyNames?: readonly string[];
 }
 
 /** The request model of `application/json`: an array of 1..500 event objects (the event contract, §3). */
@@ -45,48 +66,81 @@ export class IngestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
-    const { config } = props;
-    const { ingest } = config;
-
     this.handler = new LakeFunction(this, 'Handler', {
-      config,
-      name: 'ingest-api',
+      functionName: `${props.prefix}-ingest-api`,
       description: 'POST /v1/events: validates the request, writes events to Kinesis (partition key store_id)',
       entry: props.entry,
       serviceName: 'ingest-api',
       memorySize: 512,
       timeout: Duration.seconds(29),
       alarmTopic: props.alarmTopic,
-      environment: { STREAM_NAME: props.stream.streamName, MAX_BODY_BYTES: String(ingest.maxBodyBytes) },
+      logRetention: props.logRetention,
+      environment: { STREAM_NAME: props.stream.streamName, MAX_BODY_BYTES: String(props.maxBodyBytes) },
     });
     props.stream.grantWrite(this.handler.fn);
 
+    this.api = this.createRestApi(props);
+    this.addEventsMethod();
+    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
+      name: `${props.prefix}-tills`,
+      throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
+      quota: { limit: props.quotaPerDay, period: apigw.Period.DAY },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    this.apiKeys = (props.apiKeyNames ?? []).map((name) => {
+      const key = new apigw.ApiKey(this, `Key-${name}`, { apiKeyName: `${props.prefix}-${name}`, description: `tills: ${name}` });
+      this.usagePlan.addApiKey(key);
+      return key;
+    });
+
+    this.webAcl = this.createWebAcl(props);
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+
+    this.alarms = [
+      opsAlarm(this, 'ServerErrorAlarm', {
+        alarmName: `${props.prefix}-ingest-api-5xx`,
+        alarmDescription: 'The ingest API answered with server errors (events may not have been accepted)',
+        metric: this.api.metricServerError({ statistic: 'Sum', period: FIVE_MINUTES }),
+        topic: props.alarmTopic,
+      }),
+    ];
+  }
+
+  /** The regional REST API with its stage: JSON access logs, X-Ray, stage throttling. */
+  private createRestApi(props: IngestApiProps): apigw.RestApi {
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      logGroupName: `/aws/apigateway/${config.prefix}-ingest/access`,
-      retention: config.logRetentionDays as logs.RetentionDays,
+      logGroupName: `/aws/apigateway/${props.prefix}-ingest/access`,
+      retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.api = new apigw.RestApi(this, 'Api', {
-      restApiName: `${config.prefix}-ingest`,
+    const api = new apigw.RestApi(this, 'Api', {
+      restApiName: `${props.prefix}-ingest`,
       description: 'retail-lake ingest API for store tills',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       apiKeySourceType: apigw.ApiKeySourceType.HEADER,
       deployOptions: {
-        stageName: config.stage,
+        stageName: props.stageName,
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
         tracingEnabled: true,
-        throttlingRateLimit: ingest.throttleRateLimit,
-        throttlingBurstLimit: ingest.throttleBurstLimit,
+        throttlingRateLimit: props.throttleRateLimit,
+        throttlingBurstLimit: props.throttleBurstLimit,
       },
     });
-    acknowledge(this.api, 'apiGatewayAccountRole');
+    acknowledge(api, 'apiGatewayAccountRole');
+    return api;
+  }
 
+  /** POST /v1/events to the Lambda: API key required, Content-Type required, JSON bodies checked against the model. */
+  private addEventsMethod(): void {
     const validator = this.api.addRequestValidator('Validator', {
       requestValidatorName: 'body-and-headers',
       validateRequestBody: true,
@@ -105,36 +159,9 @@ export class IngestApi extends Construct {
       requestModels: { 'application/json': eventsModel },
     });
     acknowledge(method, 'apiKeysAuthorization', 'apiKeysNotCognito');
-
-    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
-      name: `${config.prefix}-tills`,
-      throttle: { rateLimit: ingest.throttleRateLimit, burstLimit: ingest.throttleBurstLimit },
-      quota: { limit: ingest.quotaPerDay, period: apigw.Period.DAY },
-      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
-    });
-    this.apiKeys = ingest.apiKeyNames.map((name) => {
-      const key = new apigw.ApiKey(this, `Key-${name}`, { apiKeyName: `${config.prefix}-${name}`, description: `tills: ${name}` });
-      this.usagePlan.addApiKey(key);
-      return key;
-    });
-
-    this.webAcl = this.createWebAcl(config);
-    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
-      resourceArn: this.api.deploymentStage.stageArn,
-      webAclArn: this.webAcl.attrArn,
-    });
-
-    this.alarms = [
-      opsAlarm(this, 'ServerErrorAlarm', {
-        alarmName: `${config.prefix}-ingest-api-5xx`,
-        alarmDescription: 'The ingest API answered with server errors (events may not have been accepted)',
-        metric: this.api.metricServerError({ statistic: 'Sum', period: FIVE_MINUTES }),
-        topic: props.alarmTopic,
-      }),
-    ];
   }
 
-  private createWebAcl(config: StageConfig): wafv2.CfnWebACL {
+  private createWebAcl(props: IngestApiProps): wafv2.CfnWebACL {
     const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
       metricName,
@@ -148,16 +175,16 @@ export class IngestApi extends Construct {
       visibilityConfig: visibility(name),
     });
     return new wafv2.CfnWebACL(this, 'WebAcl', {
-      name: `${config.prefix}-ingest`,
+      name: `${props.prefix}-ingest`,
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility(`${config.prefix}-ingest`),
+      visibilityConfig: visibility(`${props.prefix}-ingest`),
       rules: [
         {
           name: 'rate-limit-per-ip',
           priority: 0,
           action: { block: {} },
-          statement: { rateBasedStatement: { limit: config.ingest.wafRateLimitPer5Min, aggregateKeyType: 'IP' } },
+          statement: { rateBasedStatement: { limit: props.wafRateLimitPer5Min, aggregateKeyType: 'IP' } },
           visibilityConfig: visibility('rate-limit-per-ip'),
         },
         managed(1, 'AWSManagedRulesAmazonIpReputationList'),

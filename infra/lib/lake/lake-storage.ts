@@ -3,23 +3,45 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
 import { lakeBucketName, type LakeZone } from '../shared/names';
 import { acknowledge } from '../shared/nag';
 import { dataRetention } from '../shared/retention';
 
 /** The lake's key and buckets, as the other constructs take them. */
 export interface LakeBuckets {
-  key: kms.IKey;
-  raw: s3.IBucket;
-  curated: s3.IBucket;
-  quarantine: s3.IBucket;
-  athenaResults: s3.IBucket;
-  accessLogs: s3.IBucket;
+  readonly key: kms.IKey;
+  readonly raw: s3.IBucket;
+  readonly curated: s3.IBucket;
+  readonly quarantine: s3.IBucket;
+  readonly athenaResults: s3.IBucket;
+  readonly accessLogs: s3.IBucket;
 }
 
 export interface LakeStorageProps {
-  config: StageConfig;
+  /** resource name prefix: the key alias is `alias/<prefix>-lake`, the buckets `<prefix>-<zone>-<account>-<region>` */
+  readonly prefix: string;
+  /** the stage, named in the key's description */
+  readonly stage: string;
+  /** raw objects move to Glacier Instant Retrieval after this */
+  readonly rawToGlacierAfter: Duration;
+  /**
+   * raw objects expire after this
+   * @default - raw is kept forever
+   */
+  readonly rawExpiration?: Duration;
+  /** quarantined objects expire after this */
+  readonly quarantineExpiration: Duration;
+  /** Athena query results expire after this */
+  readonly athenaResultsExpiration: Duration;
+  /** S3 access logs and the data-event trail expire after this */
+  readonly accessLogsExpiration: Duration;
+  /** overwritten or deleted versions of raw and curated objects expire after this */
+  readonly noncurrentVersionExpiration: Duration;
+  /**
+   * let `cdk destroy` delete the key and the buckets with their objects
+   * @default false
+   */
+  readonly removeDataOnDestroy?: boolean;
 }
 
 /**
@@ -37,13 +59,11 @@ export class LakeStorage extends Construct implements LakeBuckets {
 
   constructor(scope: Construct, id: string, props: LakeStorageProps) {
     super(scope, id);
-    const { config } = props;
-    const retention = dataRetention(config);
-    const { lake } = config;
+    const retention = dataRetention(props);
 
     this.key = new kms.Key(this, 'Key', {
-      alias: `alias/${config.prefix}-lake`,
-      description: `retail-lake ${config.stage}: lake buckets, stream, topics, warehouse`,
+      alias: `alias/${props.prefix}-lake`,
+      description: `retail-lake ${props.stage}: lake buckets, stream, topics, warehouse`,
       enableKeyRotation: true,
       removalPolicy: retention.removalPolicy,
     });
@@ -51,57 +71,57 @@ export class LakeStorage extends Construct implements LakeBuckets {
 
     // Server access log delivery supports SSE-S3 destinations only.
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      bucketName: lakeBucketName(config.prefix, 'access-logs'),
+      bucketName: lakeBucketName(props.prefix, 'access-logs'),
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(lake.accessLogsExpireDays) }],
+      lifecycleRules: [{ id: 'expire-logs', expiration: props.accessLogsExpiration }],
       ...retention,
     });
     acknowledge(this.accessLogs, 'accessLogsBucket');
 
-    const dataBucket = (zone: LakeZone, extra: Partial<s3.BucketProps>): s3.Bucket =>
-      new s3.Bucket(this, zoneId(zone), {
-        bucketName: lakeBucketName(config.prefix, zone),
-        encryption: s3.BucketEncryption.KMS,
-        encryptionKey: this.key,
-        bucketKeyEnabled: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        minimumTLSVersion: 1.2,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        serverAccessLogsBucket: this.accessLogs,
-        serverAccessLogsPrefix: `s3/${zone}/`,
-        ...retention,
-        ...extra,
-      });
-
     // Versioned: raw is the system of record; curated partitions are rewritten in place (a bad run can be undone).
-    this.raw = dataBucket('raw', {
+    this.raw = this.dataBucket(props, 'raw', {
       versioned: true,
       lifecycleRules: [
         {
           id: 'raw-to-glacier',
-          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(lake.rawToGlacierDays) }],
-          ...(lake.rawExpireDays > 0 ? { expiration: Duration.days(lake.rawExpireDays) } : {}),
-          noncurrentVersionExpiration: Duration.days(lake.noncurrentVersionExpireDays),
+          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: props.rawToGlacierAfter }],
+          ...(props.rawExpiration ? { expiration: props.rawExpiration } : {}),
+          noncurrentVersionExpiration: props.noncurrentVersionExpiration,
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
     });
-    this.curated = dataBucket('curated', {
+    this.curated = this.dataBucket(props, 'curated', {
       versioned: true,
-      lifecycleRules: [
-        { id: 'old-versions', noncurrentVersionExpiration: Duration.days(lake.noncurrentVersionExpireDays), abortIncompleteMultipartUploadAfter: Duration.days(7) },
-      ],
+      lifecycleRules: [{ id: 'old-versions', noncurrentVersionExpiration: props.noncurrentVersionExpiration, abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
-    this.quarantine = dataBucket('quarantine', {
-      lifecycleRules: [{ id: 'expire-quarantine', expiration: Duration.days(lake.quarantineExpireDays), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    this.quarantine = this.dataBucket(props, 'quarantine', {
+      lifecycleRules: [{ id: 'expire-quarantine', expiration: props.quarantineExpiration, abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
-    this.athenaResults = dataBucket('athena-results', {
-      lifecycleRules: [{ id: 'expire-results', expiration: Duration.days(lake.athenaResultsExpireDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    this.athenaResults = this.dataBucket(props, 'athena-results', {
+      lifecycleRules: [{ id: 'expire-results', expiration: props.athenaResultsExpiration, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+  }
+
+  /** A zone's bucket: SSE-KMS with the lake key and a bucket key, access logged under `s3/<zone>/`. */
+  private dataBucket(props: LakeStorageProps, zone: LakeZone, extra: Partial<s3.BucketProps>): s3.Bucket {
+    return new s3.Bucket(this, zoneId(zone), {
+      bucketName: lakeBucketName(props.prefix, zone),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: `s3/${zone}/`,
+      ...dataRetention(props),
+      ...extra,
     });
   }
 
@@ -152,10 +172,10 @@ function zoneId(zone: LakeZone): string {
  * The lake's buckets as seen from another stack: imported by their derived names (with the key), so a grant there
  * needs no CloudFormation export and names the bucket the same way everywhere.
  */
-export function importLakeBuckets(scope: Construct, config: StageConfig, key: kms.IKey): LakeBuckets {
+export function importLakeBuckets(scope: Construct, prefix: string, key: kms.IKey): LakeBuckets {
   const get = (zone: LakeZone, encrypted: boolean): s3.IBucket =>
     s3.Bucket.fromBucketAttributes(scope, `Imported${zoneId(zone)}`, {
-      bucketName: lakeBucketName(config.prefix, zone),
+      bucketName: lakeBucketName(prefix, zone),
       ...(encrypted ? { encryptionKey: key } : {}),
     });
   return {

@@ -9,12 +9,16 @@ import { OpsDashboard } from './ops-dashboard';
 import { PipelineMetricAlarms } from './pipeline-metric-alarms';
 
 export interface ObservabilityStackProps extends StackProps {
-  config: StageConfig;
-  opsTopic: sns.ITopic;
-  ingest: IngestStack;
-  pipeline: PipelineStack;
+  /** the stage settings this stack maps onto its constructs */
+  readonly config: Pick<StageConfig, 'stage' | 'prefix' | 'pipeline' | 'observability'>;
+  /** where the alarms go */
+  readonly opsTopic: sns.ITopic;
+  /** the ingest side the dashboard shows */
+  readonly ingest: IngestStack;
+  /** the pipeline the dashboard shows */
+  readonly pipeline: PipelineStack;
   /** the alarms the other stacks' constructs created (each stage ships its own) */
-  stageAlarms: cloudwatch.IAlarm[];
+  readonly stageAlarms: cloudwatch.IAlarm[];
 }
 
 /**
@@ -28,11 +32,24 @@ export class ObservabilityStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
-    this.metricAlarms = new PipelineMetricAlarms(this, 'PipelineMetrics', { config: props.config, alarmTopic: props.opsTopic });
+    const { config } = props;
+    this.metricAlarms = new PipelineMetricAlarms(this, 'PipelineMetrics', {
+      prefix: config.prefix,
+      alarmTopic: props.opsTopic,
+      thresholds: {
+        QuarantineRate: config.pipeline.quarantineAlertRate,
+        StockoutCount: config.observability.stockoutThreshold,
+        ReconciliationGap: config.observability.reconciliationGapThreshold,
+      },
+    });
     this.dashboard = new OpsDashboard(this, 'Dashboard', {
-      config: props.config,
-      ingest: props.ingest,
-      pipeline: props.pipeline,
+      prefix: config.prefix,
+      stage: config.stage,
+      ingestApi: props.ingest.api.api,
+      events: props.ingest.events,
+      pipeline: props.pipeline.pipeline,
+      functions: props.pipeline.functions,
+      curateJob: props.pipeline.curateJob,
       alarms: [...props.stageAlarms, ...Object.values(this.metricAlarms.alarms)],
     });
   }

@@ -1,18 +1,31 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
-import type { IngestStack } from '../ingest/ingest-stack';
-import type { PipelineStack } from '../pipeline/pipeline-stack';
+import type { EventStream } from '../ingest/event-stream';
+import type { CurateGlueJob } from '../pipeline/curate-glue-job';
+import type { PipelineLambdas } from '../pipeline/pipeline-lambdas';
+import type { PipelineStateMachine } from '../pipeline/pipeline-state-machine';
 import { FIVE_MINUTES } from '../shared/alarms';
 import { pipelineMetric } from './pipeline-metric-alarms';
 
 export interface OpsDashboardProps {
-  config: StageConfig;
-  ingest: IngestStack;
-  pipeline: PipelineStack;
+  /** resource name prefix: the dashboard is `<prefix>-operations` */
+  readonly prefix: string;
+  /** the stage, named in the dashboard's title */
+  readonly stage: string;
+  /** the ingest API (requests, errors, latency) */
+  readonly ingestApi: apigw.RestApi;
+  /** the stream and its delivery to raw/ */
+  readonly events: EventStream;
+  /** the pipeline's state machine and its warehouse-load failures */
+  readonly pipeline: PipelineStateMachine;
+  /** the pipeline's Task Lambdas (errors per function) */
+  readonly functions: PipelineLambdas;
+  /** the Glue job (failed runs) */
+  readonly curateJob: CurateGlueJob;
   /** every alarm of the app, for the status widget */
-  alarms: cloudwatch.IAlarm[];
+  readonly alarms: cloudwatch.IAlarm[];
 }
 
 /** One CloudWatch dashboard with a row per stage of the flow: ingest, stream, pipeline, data quality, alarms. */
@@ -21,18 +34,18 @@ export class OpsDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: OpsDashboardProps) {
     super(scope, id);
-    const { api } = props.ingest.api;
-    const { stream, delivery } = props.ingest.events;
-    const sm = props.pipeline.pipeline.stateMachine;
-    const fns = [...props.pipeline.functions.functions.values()];
+    const api = props.ingestApi;
+    const { stream, delivery } = props.events;
+    const sm = props.pipeline.stateMachine;
+    const fns = [...props.functions.functions.values()];
     const sum = { statistic: 'Sum', period: FIVE_MINUTES };
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${props.config.prefix}-operations`,
+      dashboardName: `${props.prefix}-operations`,
       defaultInterval: Duration.days(1),
     });
     this.dashboard.addWidgets(
-      new cloudwatch.TextWidget({ markdown: `# retail-lake ${props.config.stage}: ingest -> stream -> pipeline -> warehouse`, width: 24, height: 1 }),
+      new cloudwatch.TextWidget({ markdown: `# retail-lake ${props.stage}: ingest -> stream -> pipeline -> warehouse`, width: 24, height: 1 }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -67,7 +80,7 @@ export class OpsDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Glue job failures and warehouse load failures',
-        left: [props.pipeline.curateJob.alarm.metric, props.pipeline.pipeline.warehouseLoadFailures],
+        left: [props.curateJob.alarm.metric, props.pipeline.warehouseLoadFailures],
         width: 8,
       }),
     );

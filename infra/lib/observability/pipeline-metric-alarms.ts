@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
 import { opsAlarm } from '../shared/alarms';
 import { METRICS_NAMESPACE } from '../shared/lake-function';
 import { PIPELINE_SERVICE } from '../pipeline/pipeline-lambdas';
@@ -22,9 +21,19 @@ export function pipelineMetric(name: PipelineMetricName, statistic = 'Maximum'):
 }
 
 export interface PipelineMetricAlarmsProps {
-  config: StageConfig;
-  alarmTopic: sns.ITopic;
+  /** resource name prefix: the alarms are `<prefix>-<metric>` */
+  readonly prefix: string;
+  /** where the alarms go */
+  readonly alarmTopic: sns.ITopic;
+  /** the value of each metric above which its alarm fires */
+  readonly thresholds: Readonly<Record<PipelineMetricName, number>>;
 }
+
+const DESCRIPTIONS: Record<PipelineMetricName, string> = {
+  QuarantineRate: 'Share of a batch quarantined above the data-quality threshold',
+  StockoutCount: 'More store x SKU pairs at critical stock than expected',
+  ReconciliationGap: 'Raw, curated and warehouse counts or revenue disagree',
+};
 
 /** Alarms on what the data says: too much quarantined, too many stock-outs, raw vs curated vs warehouse out of balance. */
 export class PipelineMetricAlarms extends Construct {
@@ -32,13 +41,14 @@ export class PipelineMetricAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineMetricAlarmsProps) {
     super(scope, id);
-    const { config } = props;
-    const alarm = (name: PipelineMetricName, threshold: number, description: string): cloudwatch.Alarm =>
-      opsAlarm(this, name, { alarmName: `${config.prefix}-${name}`, alarmDescription: description, metric: pipelineMetric(name), threshold, topic: props.alarmTopic });
-    this.alarms = {
-      QuarantineRate: alarm('QuarantineRate', config.pipeline.quarantineAlertRate, 'Share of a batch quarantined above the data-quality threshold'),
-      StockoutCount: alarm('StockoutCount', config.observability.stockoutThreshold, 'More store x SKU pairs at critical stock than expected'),
-      ReconciliationGap: alarm('ReconciliationGap', config.observability.reconciliationGapThreshold, 'Raw, curated and warehouse counts or revenue disagree'),
-    };
+    const alarm = (name: PipelineMetricName): cloudwatch.Alarm =>
+      opsAlarm(this, name, {
+        alarmName: `${props.prefix}-${name}`,
+        alarmDescription: DESCRIPTIONS[name],
+        metric: pipelineMetric(name),
+        threshold: props.thresholds[name],
+        topic: props.alarmTopic,
+      });
+    this.alarms = { QuarantineRate: alarm('QuarantineRate'), StockoutCount: alarm('StockoutCount'), ReconciliationGap: alarm('ReconciliationGap') };
   }
 }

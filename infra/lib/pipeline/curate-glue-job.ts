@@ -13,7 +13,6 @@ import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
 import { ACCEPTED_IDS_PREFIX, curatedPartitionPrefix, PRODUCTS_KEY, runPrefix, stagingPrefix, STORES_KEY } from '../../../functions/lib/lake-layout';
 import { runRecordKeys } from '../../../functions/lib/pipeline/state';
 import { STAGED_EVENTS_GLOB } from '../../../functions/pipeline/validate-batch/validate-batch';
-import type { StageConfig } from '../config';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeGrantedWildcards, acknowledgeWildcards } from '../shared/iam-findings';
 import { acknowledge } from '../shared/nag';
@@ -49,10 +48,19 @@ export function curateJobArguments(curatedBucket: string): Record<string, string
 }
 
 export interface CurateGlueJobProps {
-  config: StageConfig;
-  curated: s3.IBucket;
-  key: kms.IKey;
-  alarmTopic: sns.ITopic;
+  /** resource name prefix: the job is `<prefix>-curate` */
+  readonly prefix: string;
+  /** the bucket the job reads staging from and writes curated/ to */
+  readonly curated: s3.IBucket;
+  /** the lake key: the job's logs, bookmarks and output are encrypted with it */
+  readonly key: kms.IKey;
+  /** where failed runs and the alarm go */
+  readonly alarmTopic: sns.ITopic;
+  /**
+   * G.1X workers per run
+   * @default 2
+   */
+  readonly numberOfWorkers?: number;
 }
 
 /**
@@ -69,27 +77,15 @@ export class CurateGlueJob extends Construct {
 
   constructor(scope: Construct, id: string, props: CurateGlueJobProps) {
     super(scope, id);
-    const { config } = props;
-    const stack = Stack.of(this);
-    const jobName = `${config.prefix}-curate`;
-
+    const jobName = `${props.prefix}-curate`;
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'),
       description: `${jobName} Glue job`,
     });
-    props.curated.grantReadWrite(this.role);
-    props.curated.grantDelete(this.role);
-    const glueLogs = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
-        resources: [glueLogs],
-      }),
-    );
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': 'Glue' } } }));
+    const glueLogs = this.grantJobAccess(props);
 
     const securityConfiguration = new glue.SecurityConfiguration(this, 'Security', {
-      securityConfigurationName: `${config.prefix}-curate`,
+      securityConfigurationName: jobName,
       cloudWatchEncryption: glue.CloudWatchEncryption.kms(props.key),
       jobBookmarksEncryption: glue.JobBookmarksEncryption.clientSideKms(props.key),
       s3Encryption: glue.S3Encryption.kms(props.key),
@@ -101,7 +97,7 @@ export class CurateGlueJob extends Construct {
       description: 'Curates a large batch: sql/transform/ on Spark (same SQL as the curate Lambda)',
       role: this.role,
       glueVersion: glue.GlueVersion.V5_0,
-      workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: config.pipeline.glueWorkers },
+      workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: props.numberOfWorkers ?? 2 },
       script: glue.Code.fromAsset(projectPath('glue', 'curate_batch.py')),
       extraPythonFiles: [glue.Code.fromAsset(projectPath('glue', 'spark_dialect.py'))],
       extraFiles: [
@@ -114,31 +110,8 @@ export class CurateGlueJob extends Construct {
       timeout: Duration.hours(2),
       defaultArguments: curateJobArguments(props.curated.bucketName),
     });
-
-    acknowledgeWildcards(this.role, 'lakeObjects', {
-      resources: [props.curated.arnForObjects('*')],
-      actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
-    });
-    acknowledgeWildcards(this.role, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] });
-    acknowledgeWildcards(this.role, 'glueLogs', { resources: [glueLogs] });
-    acknowledge(this.role, 'glueMetrics');
-    // glue.Code.fromAsset grants the role read access to the CDK assets bucket holding the script and extra files.
-    acknowledgeGrantedWildcards(this.role, 'glueAssets', (resource) => /:s3:::cdk-[a-z0-9]+-assets-/.test(resource));
-
-    this.failureRule = new events.Rule(this, 'FailureRule', {
-      ruleName: `${jobName}-failed`,
-      description: 'Glue curate job run failed, timed out or errored',
-      eventPattern: {
-        source: ['aws.glue'],
-        detailType: ['Glue Job State Change'],
-        detail: { jobName: [jobName], state: ['FAILED', 'TIMEOUT', 'ERROR'] },
-      },
-      targets: [
-        new targets.SnsTopic(props.alarmTopic, {
-          message: events.RuleTargetInput.fromText(`retail-lake: Glue job ${jobName} run ${events.EventField.fromPath('$.detail.jobRunId')} ${events.EventField.fromPath('$.detail.state')}: ${events.EventField.fromPath('$.detail.message')}`),
-        }),
-      ],
-    });
+    this.acknowledgeGrants(props.curated, glueLogs);
+    this.failureRule = this.notifyFailedRuns(jobName, props.alarmTopic);
     this.alarm = opsAlarm(this, 'FailedRunsAlarm', {
       alarmName: `${jobName}-failed-runs`,
       alarmDescription: 'Glue curate job runs failed',
@@ -150,6 +123,52 @@ export class CurateGlueJob extends Construct {
         period: FIVE_MINUTES,
       }),
       topic: props.alarmTopic,
+    });
+  }
+
+  /** The role's access to the curated bucket, the Glue log groups and Glue's metrics; returns the log groups' ARN. */
+  private grantJobAccess(props: CurateGlueJobProps): string {
+    props.curated.grantReadWrite(this.role);
+    props.curated.grantDelete(this.role);
+    const glueLogs = Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
+        resources: [glueLogs],
+      }),
+    );
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': 'Glue' } } }));
+    return glueLogs;
+  }
+
+  private acknowledgeGrants(curated: s3.IBucket, glueLogs: string): void {
+    acknowledgeWildcards(this.role, 'lakeObjects', {
+      resources: [curated.arnForObjects('*')],
+      actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
+    });
+    acknowledgeWildcards(this.role, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] });
+    acknowledgeWildcards(this.role, 'glueLogs', { resources: [glueLogs] });
+    acknowledge(this.role, 'glueMetrics');
+    // glue.Code.fromAsset grants the role read access to the CDK assets bucket holding the script and extra files.
+    acknowledgeGrantedWildcards(this.role, 'glueAssets', (resource) => /:s3:::cdk-[a-z0-9]+-assets-/.test(resource));
+  }
+
+  /** An EventBridge rule that sends failed, timed-out and errored runs to the topic. */
+  private notifyFailedRuns(jobName: string, topic: sns.ITopic): events.Rule {
+    const field = (path: string): string => events.EventField.fromPath(path);
+    return new events.Rule(this, 'FailureRule', {
+      ruleName: `${jobName}-failed`,
+      description: 'Glue curate job run failed, timed out or errored',
+      eventPattern: {
+        source: ['aws.glue'],
+        detailType: ['Glue Job State Change'],
+        detail: { jobName: [jobName], state: ['FAILED', 'TIMEOUT', 'ERROR'] },
+      },
+      targets: [
+        new targets.SnsTopic(topic, {
+          message: events.RuleTargetInput.fromText(`retail-lake: Glue job ${jobName} run ${field('$.detail.jobRunId')} ${field('$.detail.state')}: ${field('$.detail.message')}`),
+        }),
+      ],
     });
   }
 }

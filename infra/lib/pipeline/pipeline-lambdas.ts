@@ -1,10 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { TopicName } from '../../../functions/lib/ports';
 import { PIPELINE_STEPS, type PipelineStep } from '../../../functions/pipeline/steps';
-import type { StageConfig } from '../config';
 import type { LakeBuckets } from '../lake/lake-storage';
 import type { AlertTopics } from '../shared/alert-topics';
 import { acknowledgeWildcards } from '../shared/iam-findings';
@@ -20,18 +20,52 @@ import type { DuckDbLayer } from './duckdb-layer';
 export const PIPELINE_SERVICE = 'retail-lake-pipeline';
 
 export interface PipelineLambdasProps {
-  config: StageConfig;
-  buckets: LakeBuckets;
-  topics: AlertTopics;
-  warehouse: RedshiftWarehouse;
-  athena: AthenaWorkgroup;
-  duckdb: DuckDbLayer;
-  entryFor: (name: string) => string;
+  /** resource name prefix: the functions are `<prefix>-<step>`, the QuickSight datasets `<prefix>-<dataset>` */
+  readonly prefix: string;
+  /** the lake buckets the steps read and write */
+  readonly buckets: LakeBuckets;
+  /** the topics the steps publish to; the functions' alarms go to the ops topic */
+  readonly topics: AlertTopics;
+  /** the warehouse the steps load and query */
+  readonly warehouse: RedshiftWarehouse;
+  /** the workgroup the steps' Athena queries run in */
+  readonly athena: AthenaWorkgroup;
+  /** the layer the DuckDB steps load */
+  readonly duckdb: DuckDbLayer;
+  /** the handler file of a function folder (`pipeline/<step>`) */
+  readonly entryFor: (name: string) => string;
+  /** the Glue database of the curated tables */
+  readonly curatedDatabase: string;
+  /** batches larger than this (bytes) are curated by the Glue job */
+  readonly glueThresholdBytes: number;
+  /** stock lasting fewer days than this is at critical risk */
+  readonly riskCriticalDays: number;
+  /** stock lasting fewer days than this is at high risk */
+  readonly riskHighDays: number;
+  /** share of a batch quarantined above which data quality is alerted */
+  readonly quarantineAlertRate: number;
+  /**
+   * memory of the steps without DuckDB, in MB
+   * @default - LakeFunction's default (512)
+   */
+  readonly memorySize?: number;
+  /**
+   * memory of the DuckDB steps, in MB
+   * @default 3008
+   */
+  readonly duckdbMemorySize?: number;
+  /** how long the functions' logs keep events */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * the QuickSight datasets exist (RefreshDashboards refreshes them)
+   * @default false
+   */
+  readonly quickSightEnabled?: boolean;
 }
 
 /** The environment every pipeline Lambda gets (functions/lib/aws/aws-runtime.ts and functions/lib/pipeline/pipeline-settings.ts read it). */
 export function pipelineEnvironment(props: Omit<PipelineLambdasProps, 'duckdb' | 'entryFor'>): Record<string, string> {
-  const { config, buckets, topics, warehouse, athena } = props;
+  const { buckets, topics, warehouse, athena } = props;
   const topicArn = (name: TopicName): string => topics.byName(name).topicArn;
   return {
     BUCKET_RAW: buckets.raw.bucketName,
@@ -44,14 +78,14 @@ export function pipelineEnvironment(props: Omit<PipelineLambdasProps, 'duckdb' |
     REDSHIFT_DATABASE: warehouse.database,
     REDSHIFT_COPY_ROLE_ARN: warehouse.copyRole.roleArn,
     ATHENA_WORKGROUP: athena.name,
-    CURATED_DATABASE: config.lake.curatedDatabase,
+    CURATED_DATABASE: props.curatedDatabase,
     ATHENA_RESULTS_BUCKET: buckets.athenaResults.bucketName,
-    GLUE_THRESHOLD_BYTES: String(config.pipeline.glueThresholdBytes),
-    RISK_CRITICAL_DAYS: String(config.pipeline.riskCriticalDays),
-    RISK_HIGH_DAYS: String(config.pipeline.riskHighDays),
-    QUARANTINE_ALERT_RATE: String(config.pipeline.quarantineAlertRate),
+    GLUE_THRESHOLD_BYTES: String(props.glueThresholdBytes),
+    RISK_CRITICAL_DAYS: String(props.riskCriticalDays),
+    RISK_HIGH_DAYS: String(props.riskHighDays),
+    QUARANTINE_ALERT_RATE: String(props.quarantineAlertRate),
     QUICKSIGHT_ACCOUNT_ID: Stack.of(buckets.raw).account,
-    QUICKSIGHT_DATASET_IDS: config.consumers.quicksight.enabled ? quickSightDataSetIds(config.prefix).join(',') : '',
+    QUICKSIGHT_DATASET_IDS: props.quickSightEnabled ? quickSightDataSetIds(props.prefix).join(',') : '',
     LAKE_TMP_DIR: '/tmp/lake',
   };
 }
@@ -65,18 +99,18 @@ export class PipelineLambdas extends Construct {
     const environment = pipelineEnvironment(props);
     for (const step of PIPELINE_STEPS) {
       const fn = new LakeFunction(this, step.name, {
-        config: props.config,
-        name: step.name,
+        functionName: `${props.prefix}-${step.name}`,
         description: step.description,
         entry: props.entryFor(`pipeline/${step.name}`), // functions/pipeline/<name>/index.ts
         serviceName: PIPELINE_SERVICE,
-        memorySize: step.duckdb ? props.config.pipeline.duckdbMemoryMb : props.config.pipeline.lambdaMemoryMb,
+        memorySize: step.duckdb ? (props.duckdbMemorySize ?? 3008) : props.memorySize,
         ephemeralStorageMiB: step.duckdb ? 4096 : undefined,
         timeout: Duration.minutes(step.timeoutMinutes),
         layers: step.duckdb ? [props.duckdb.layer] : undefined,
         withSql: step.sql,
         workers: step.workers ? [...step.workers] : undefined,
         alarmTopic: props.topics.ops,
+        logRetention: props.logRetention,
         environment,
       });
       this.grantStep(fn, step, props);
@@ -112,7 +146,7 @@ export class PipelineLambdas extends Construct {
     }
     for (const topic of step.topics ?? []) props.topics.byName(topic).grantPublish(fn.fn);
     if (step.athena) {
-      const access = { workgroup: props.athena, database: props.config.lake.curatedDatabase, curated: buckets.curated, quarantine: buckets.quarantine };
+      const access = { workgroup: props.athena, database: props.curatedDatabase, curated: buckets.curated, quarantine: buckets.quarantine };
       grantAthenaQueries(fn.fn, access);
       acknowledgeAthenaQueries(fn.role, access);
     }
@@ -126,7 +160,7 @@ export class PipelineLambdas extends Construct {
       fn.fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['quicksight:CreateIngestion', 'quicksight:DescribeIngestion'],
-          resources: quickSightDataSetIds(props.config.prefix).map((id) => stack.formatArn({ service: 'quicksight', resource: 'dataset', resourceName: id })),
+          resources: quickSightDataSetIds(props.prefix).map((id) => stack.formatArn({ service: 'quicksight', resource: 'dataset', resourceName: id })),
         }),
       );
     }

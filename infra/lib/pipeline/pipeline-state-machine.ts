@@ -6,9 +6,9 @@ import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
 import type { AlertTopics } from '../shared/alert-topics';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeWildcards } from '../shared/iam-findings';
@@ -25,14 +25,33 @@ import type { PipelineLambdas } from './pipeline-lambdas';
 export const PIPELINE_ASL = projectPath('statemachines', 'pipeline.asl.json');
 
 export interface PipelineStateMachineProps {
-  config: StageConfig;
-  functions: PipelineLambdas;
-  curateJob: glue.IJob;
-  topics: AlertTopics;
-  athena: AthenaWorkgroup;
-  warehouse: RedshiftWarehouse;
-  curated: s3.IBucket;
-  quarantine: s3.IBucket;
+  /** resource name prefix: the state machine is `<prefix>-pipeline` */
+  readonly prefix: string;
+  /** the Task Lambdas */
+  readonly functions: PipelineLambdas;
+  /** the Glue job that curates large batches */
+  readonly curateJob: glue.IJob;
+  /** the topics the state machine publishes to (data quality, ops) and its alarms go to (ops) */
+  readonly topics: AlertTopics;
+  /** the workgroup of the derived-table refresh */
+  readonly athena: AthenaWorkgroup;
+  /** the warehouse the loads run on */
+  readonly warehouse: RedshiftWarehouse;
+  /** the Glue database of the curated tables */
+  readonly curatedDatabase: string;
+  /** the bucket of curated/ */
+  readonly curated: s3.IBucket;
+  /** the bucket of quarantine/ */
+  readonly quarantine: s3.IBucket;
+  /** how long the execution log keeps events */
+  readonly logRetention: logs.RetentionDays;
+  /** when the pipeline runs */
+  readonly schedule: events.Schedule;
+  /**
+   * whether the schedule starts executions
+   * @default true
+   */
+  readonly scheduleEnabled?: boolean;
 }
 
 /** Every `${...}` of the ASL and its value (test/infra checks the two sets match). */
@@ -44,7 +63,7 @@ export function pipelineSubstitutions(props: PipelineStateMachineProps): Record<
     ...topics,
     CurateGlueJobName: props.curateJob.jobName,
     AthenaWorkGroup: props.athena.name,
-    CuratedDatabase: props.config.lake.curatedDatabase,
+    CuratedDatabase: props.curatedDatabase,
     RedshiftWorkgroupName: props.warehouse.workgroupName,
     RedshiftDatabase: props.warehouse.database,
   };
@@ -65,12 +84,11 @@ export class PipelineStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineStateMachineProps) {
     super(scope, id);
-    const { config } = props;
-    const name = `${config.prefix}-pipeline`;
+    const name = `${props.prefix}-pipeline`;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${name}`,
-      retention: config.logRetentionDays as logs.RetentionDays,
+      retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), description: `${name} state machine` });
@@ -91,13 +109,17 @@ export class PipelineStateMachine extends Construct {
     this.schedule = new events.Rule(this, 'Schedule', {
       ruleName: `${name}-schedule`,
       description: 'Runs the pipeline over everything not yet processed',
-      schedule: events.Schedule.expression(config.pipeline.schedule),
-      enabled: config.pipeline.scheduleEnabled,
+      schedule: props.schedule,
+      enabled: props.scheduleEnabled ?? true,
       targets: [new targets.SfnStateMachine(this.stateMachine)],
     });
+    this.warehouseLoadFailures = this.countWarehouseLoadFailures();
+    this.alarms = this.createAlarms(name, props.topics.ops);
+  }
 
-    // The Data API has no CloudWatch metrics: count its failures from the execution log.
-    this.warehouseLoadFailures = new logs.MetricFilter(this, 'WarehouseLoadFailures', {
+  /** The Data API has no CloudWatch metrics: count its failures from the execution log. */
+  private countWarehouseLoadFailures(): cloudwatch.Metric {
+    return new logs.MetricFilter(this, 'WarehouseLoadFailures', {
       logGroup: this.logGroup,
       metricNamespace: METRICS_NAMESPACE,
       metricName: 'WarehouseLoadFailures',
@@ -108,10 +130,11 @@ export class PipelineStateMachine extends Construct {
       metricValue: '1',
       defaultValue: 0,
     }).metric({ statistic: 'Sum', period: FIVE_MINUTES });
+  }
 
+  private createAlarms(name: string, topic: sns.ITopic): cloudwatch.Alarm[] {
     const period = { statistic: 'Sum', period: FIVE_MINUTES };
-    const topic = props.topics.ops;
-    this.alarms = [
+    return [
       opsAlarm(this, 'FailedAlarm', {
         alarmName: `${name}-executions-failed`,
         alarmDescription: 'A pipeline execution failed (the ops topic has the error)',
@@ -151,7 +174,7 @@ export class PipelineStateMachine extends Construct {
         resources: [props.curateJob.jobArn],
       }),
     );
-    const access = { workgroup: props.athena, database: props.config.lake.curatedDatabase, curated: props.curated, quarantine: props.quarantine, writeViews: true };
+    const access = { workgroup: props.athena, database: props.curatedDatabase, curated: props.curated, quarantine: props.quarantine, writeViews: true };
     grantAthenaQueries(role, access);
     acknowledgeAthenaQueries(role, access);
     // BatchExecuteStatement + DescribeStatement (the load's poll loop), as the role's own database user.

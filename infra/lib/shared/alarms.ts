@@ -7,16 +7,29 @@ import type { Construct } from 'constructs';
 export const FIVE_MINUTES = Duration.minutes(5);
 
 export interface OpsAlarmProps {
-  alarmName: string;
-  alarmDescription: string;
-  metric: cloudwatch.IMetric;
+  /** the alarm's name */
+  readonly alarmName: string;
+  /** what it means when it fires */
+  readonly alarmDescription: string;
+  /** the metric compared with the threshold */
+  readonly metric: cloudwatch.IMetric;
   /** where the alarm goes (the ops topic) */
-  topic: sns.ITopic;
-  /** default 0: any occurrence alarms */
-  threshold?: number;
-  /** default 1 of 1; falling-behind alarms use 2 of 3 */
-  evaluationPeriods?: number;
-  datapointsToAlarm?: number;
+  readonly topic: sns.ITopic;
+  /**
+   * the value the metric must exceed
+   * @default 0 (any occurrence alarms)
+   */
+  readonly threshold?: number;
+  /**
+   * periods evaluated; falling-behind alarms use 2 of 3
+   * @default 1
+   */
+  readonly evaluationPeriods?: number;
+  /**
+   * breaching periods among evaluationPeriods that alarm
+   * @default - evaluationPeriods
+   */
+  readonly datapointsToAlarm?: number;
 }
 
 /** An alarm as every stage ships it: above the threshold, missing data is not a failure, notifies the ops topic. */

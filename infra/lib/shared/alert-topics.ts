@@ -3,11 +3,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { TopicName } from '../../../functions/lib/ports';
-import type { StageConfig } from '../config';
 
 export interface AlertTopicsProps {
-  config: StageConfig;
-  key: kms.IKey;
+  /** resource name prefix: the topics are `<prefix>-<topic name>` */
+  readonly prefix: string;
+  /** the key the topics are encrypted with */
+  readonly key: kms.IKey;
+  /**
+   * the data team's e-mails, subscribed to the ops and data-quality topics
+   * @default - no subscriptions
+   */
+  readonly alertEmails?: readonly string[];
 }
 
 /**
@@ -23,7 +29,7 @@ export class AlertTopics extends Construct {
     super(scope, id);
     const topic = (name: TopicName, displayName: string): sns.Topic =>
       new sns.Topic(this, name, {
-        topicName: `${props.config.prefix}-${name}`,
+        topicName: `${props.prefix}-${name}`,
         displayName,
         masterKey: props.key,
         enforceSSL: true,
@@ -31,7 +37,7 @@ export class AlertTopics extends Construct {
     this.lowStock = topic('low-stock', 'Retail lake: low stock');
     this.dataQuality = topic('data-quality', 'Retail lake: data quality');
     this.ops = topic('ops', 'Retail lake: operations');
-    for (const email of props.config.alertEmails) {
+    for (const email of props.alertEmails ?? []) {
       this.ops.addSubscription(new subs.EmailSubscription(email));
       this.dataQuality.addSubscription(new subs.EmailSubscription(email));
     }

@@ -8,33 +8,48 @@ import { CURATED_PREFIX, QUARANTINE_PREFIX } from '../../../functions/lib/lake-l
 import { acknowledgeWildcards } from './iam-findings';
 
 export interface AthenaWorkgroupProps {
-  name: string;
-  description: string;
-  results: s3.IBucket;
+  /** the workgroup's name */
+  readonly name: string;
+  /** the workgroup's description */
+  readonly description: string;
+  /** the bucket query results go to */
+  readonly results: s3.IBucket;
   /** key prefix of this workgroup's results in the results bucket */
-  resultsPrefix: string;
-  key: kms.IKey;
-  /** per-query scan limit; undefined = none */
-  bytesScannedCutoffPerQuery?: number;
-  /** let `cdk destroy` remove the workgroup with its query history */
-  recursiveDelete: boolean;
+  readonly resultsPrefix: string;
+  /** the key query results are encrypted with (SSE-KMS) */
+  readonly key: kms.IKey;
+  /**
+   * per-query scan limit in bytes
+   * @default - none
+   */
+  readonly bytesScannedCutoffPerQuery?: number;
+  /**
+   * let `cdk destroy` remove the workgroup with its query history
+   * @default false
+   */
+  readonly recursiveDelete?: boolean;
 }
 
 /** An Athena workgroup whose settings clients cannot override: engine v3, KMS-encrypted results in the lake. */
 export class AthenaWorkgroup extends Construct {
   readonly workgroup: athena.CfnWorkGroup;
   readonly name: string;
-  readonly props: AthenaWorkgroupProps;
+  /** where its results go: the bucket, the key prefix and the key that encrypts them */
+  readonly results: s3.IBucket;
+  readonly resultsPrefix: string;
+  readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: AthenaWorkgroupProps) {
     super(scope, id);
     this.name = props.name;
-    this.props = props;
+    this.results = props.results;
+    this.resultsPrefix = props.resultsPrefix;
+    this.key = props.key;
     this.workgroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: props.name,
       description: props.description,
       state: 'ENABLED',
-      recursiveDeleteOption: props.recursiveDelete,
+      recursiveDeleteOption: props.recursiveDelete ?? false,
       workGroupConfiguration: {
         enforceWorkGroupConfiguration: true,
         publishCloudWatchMetricsEnabled: true,
@@ -54,12 +69,19 @@ export class AthenaWorkgroup extends Construct {
 }
 
 export interface AthenaQueryAccess {
-  workgroup: AthenaWorkgroup;
-  database: string;
-  curated: s3.IBucket;
-  quarantine: s3.IBucket;
-  /** also create/replace views (the pipeline's derived-table refresh) */
-  writeViews?: boolean;
+  /** the workgroup the queries run in */
+  readonly workgroup: AthenaWorkgroup;
+  /** the Glue database of the curated tables */
+  readonly database: string;
+  /** the bucket of curated/ */
+  readonly curated: s3.IBucket;
+  /** the bucket of quarantine/ */
+  readonly quarantine: s3.IBucket;
+  /**
+   * also create/replace views (the pipeline's derived-table refresh)
+   * @default false
+   */
+  readonly writeViews?: boolean;
 }
 
 /**
@@ -95,12 +117,12 @@ export function grantAthenaQueries(grantee: iam.IGrantable, access: AthenaQueryA
       resources: [catalog, db, tables],
     }),
   );
-  const results = workgroup.props.results;
+  const results = workgroup.results;
   add(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [results.bucketArn, access.curated.bucketArn, access.quarantine.bucketArn] }));
   add(
     new iam.PolicyStatement({
       actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      resources: [results.arnForObjects(`${workgroup.props.resultsPrefix}*`)],
+      resources: [results.arnForObjects(`${workgroup.resultsPrefix}*`)],
     }),
   );
   add(
@@ -109,7 +131,7 @@ export function grantAthenaQueries(grantee: iam.IGrantable, access: AthenaQueryA
       resources: [access.curated.arnForObjects(`${CURATED_PREFIX}*`), access.quarantine.arnForObjects(`${QUARANTINE_PREFIX}*`)],
     }),
   );
-  add(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [workgroup.props.key.keyArn] }));
+  add(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [workgroup.key.keyArn] }));
 }
 
 /** The IAM5 acknowledgements that go with grantAthenaQueries, on the policy's scope. */
@@ -120,7 +142,7 @@ export function acknowledgeAthenaQueries(scope: Construct, access: AthenaQueryAc
   });
   acknowledgeWildcards(scope, 'athenaObjects', {
     resources: [
-      access.workgroup.props.results.arnForObjects(`${access.workgroup.props.resultsPrefix}*`),
+      access.workgroup.results.arnForObjects(`${access.workgroup.resultsPrefix}*`),
       access.curated.arnForObjects(`${CURATED_PREFIX}*`),
       access.quarantine.arnForObjects(`${QUARANTINE_PREFIX}*`),
     ],

@@ -7,7 +7,6 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
 import { FIVE_MINUTES, opsAlarm } from './alarms';
 import { acknowledge } from './nag';
 import { acknowledgeWildcards } from './iam-findings';
@@ -20,27 +19,59 @@ export const LAMBDA_SQL_ROOT = '/var/task/sql';
 export const METRICS_NAMESPACE = 'RetailLake';
 
 export interface LakeFunctionProps {
-  config: StageConfig;
-  /** short name: the function is `<prefix>-<name>` */
-  name: string;
-  description: string;
+  /** the function's name; its log group is `/aws/lambda/<functionName>` and its alarms start with it */
+  readonly functionName: string;
+  /** the function's description */
+  readonly description: string;
   /** the handler file (exports `handler`) */
-  entry: string;
-  environment?: Record<string, string>;
-  memorySize?: number;
-  timeout: Duration;
-  ephemeralStorageMiB?: number;
-  layers?: lambda.ILayerVersion[];
-  /** ship sql/ in the bundle and set SQL_ROOT */
-  withSql?: boolean;
-  /** worker-thread entries (project-relative .ts paths), each bundled to `<name>.js` beside index.js */
-  workers?: string[];
+  readonly entry: string;
+  /**
+   * extra environment variables, next to the Powertools settings
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * memory in MB
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /** the function's timeout */
+  readonly timeout: Duration;
+  /**
+   * /tmp size in MiB
+   * @default - Lambda's default (512 MiB)
+   */
+  readonly ephemeralStorageMiB?: number;
+  /**
+   * layers the function loads
+   * @default - none
+   */
+  readonly layers?: lambda.ILayerVersion[];
+  /**
+   * ship sql/ in the bundle and set SQL_ROOT
+   * @default false
+   */
+  readonly withSql?: boolean;
+  /**
+   * worker-thread entries (project-relative .ts paths), each bundled to `<name>.js` beside index.js
+   * @default - none
+   */
+  readonly workers?: string[];
   /** Powertools service name (dimension of the function's custom metrics) */
-  serviceName: string;
+  readonly serviceName: string;
   /** where its alarms go */
-  alarmTopic: sns.ITopic;
-  reservedConcurrentExecutions?: number;
+  readonly alarmTopic: sns.ITopic;
+  /** how long its log group keeps events */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * reserved concurrency
+   * @default - none (the account's unreserved pool)
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
+
+/** Memory of a LakeFunction that does not set memorySize. */
+const DEFAULT_MEMORY_MB = 512;
 
 /** esbuild, as NodejsFunction runs it, for a worker entry: same target and externals, output `<name>.js`. */
 export function workerBundleCommand(worker: string, outputDir: string): string {
@@ -62,12 +93,10 @@ export class LakeFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: LakeFunctionProps) {
     super(scope, id);
-    const { config } = props;
-    const functionName = `${config.prefix}-${props.name}`;
-
+    const { functionName } = props;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/lambda/${functionName}`,
-      retention: config.logRetentionDays as logs.RetentionDays,
+      retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, 'Role', {
@@ -75,15 +104,21 @@ export class LakeFunction extends Construct {
       description: `${functionName} execution role`,
     });
     this.logGroup.grantWrite(this.role);
+    this.fn = this.createFunction(props);
+    acknowledge(this.role, 'xrayTracing');
+    acknowledgeWildcards(this.role, 'logStreams', { resources: [`${this.logGroup.logGroupArn}:*`] });
+    this.alarms = this.createAlarms(props);
+  }
 
-    this.fn = new nodejs.NodejsFunction(this, 'Function', {
-      functionName,
+  private createFunction(props: LakeFunctionProps): nodejs.NodejsFunction {
+    return new nodejs.NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
       description: props.description,
       entry: props.entry,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.X86_64, // the DuckDB layer carries linux-x64 binaries
-      memorySize: props.memorySize ?? config.pipeline.lambdaMemoryMb,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout,
       ephemeralStorageSize: props.ephemeralStorageMiB ? Size.mebibytes(props.ephemeralStorageMiB) : undefined,
       role: this.role,
@@ -117,9 +152,11 @@ export class LakeFunction extends Construct {
         },
       },
     });
-    acknowledge(this.role, 'xrayTracing');
-    acknowledgeWildcards(this.role, 'logStreams', { resources: [`${this.logGroup.logGroupArn}:*`] });
+  }
 
+  /** Error rate and throttles, to the alarm topic. */
+  private createAlarms(props: LakeFunctionProps): cloudwatch.Alarm[] {
+    const { functionName } = props;
     const fiveMinuteSum = { statistic: 'Sum', period: FIVE_MINUTES };
     // errors * 100 / invocations above 5% in 2 of 3 five-minute periods; no invocations is not an alarm.
     const errorRate = new cloudwatch.MathExpression({
@@ -128,7 +165,7 @@ export class LakeFunction extends Construct {
       label: 'error rate %',
       period: FIVE_MINUTES,
     });
-    this.alarms = [
+    return [
       opsAlarm(this, 'ErrorRateAlarm', {
         alarmName: `${functionName}-error-rate`,
         alarmDescription: `${functionName}: more than 5% of invocations failed`,

@@ -4,6 +4,7 @@ import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -11,7 +12,6 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CURATED_PREFIX, REFERENCE_PREFIX } from '../../../functions/lib/lake-layout';
 import { splitSqlStatements } from '../../../functions/lib/warehouse/sql-text';
-import type { StageConfig } from '../config';
 import { acknowledgeWildcards } from '../shared/iam-findings';
 import { LakeFunction } from '../shared/lake-function';
 import { acknowledge } from '../shared/nag';
@@ -26,14 +26,40 @@ const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 export const WAREHOUSE_DDL_FILES = ['sql/redshift/schema.sql'];
 
 export interface RedshiftWarehouseProps {
-  config: StageConfig;
-  vpc: ec2.IVpc;
-  securityGroup: ec2.ISecurityGroup;
-  key: kms.IKey;
-  curated: s3.IBucket;
-  alarmTopic: sns.ITopic;
+  /** resource name prefix: the namespace and the workgroup are `<prefix>`, the DDL Lambda `<prefix>-warehouse-ddl` */
+  readonly prefix: string;
+  /** the database the namespace creates and the DDL applies to */
+  readonly database: string;
+  /** the admin user (its password is managed by Secrets Manager) */
+  readonly adminUsername: string;
+  /** the workgroup's base capacity in RPUs */
+  readonly baseCapacityRpu: number;
+  /** the workgroup's maximum capacity in RPUs */
+  readonly maxCapacityRpu: number;
+  /** the VPC whose isolated subnets hold the workgroup */
+  readonly vpc: ec2.IVpc;
+  /** the workgroup's security group */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** the key that encrypts the namespace and the admin secret */
+  readonly key: kms.IKey;
+  /** the bucket COPY reads curated/ and reference/ from */
+  readonly curated: s3.IBucket;
+  /** where the DDL Lambda's alarms go */
+  readonly alarmTopic: sns.ITopic;
   /** the DDL custom resource handler */
-  ddlEntry: string;
+  readonly ddlEntry: string;
+  /** how long the DDL Lambda's logs keep events */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * memory of the DDL Lambda in MB
+   * @default 512
+   */
+  readonly ddlMemorySize?: number;
+  /**
+   * let `cdk destroy` delete the namespace with its data
+   * @default false
+   */
+  readonly removeDataOnDestroy?: boolean;
 }
 
 /** The statements the custom resource runs, in order: the schema files, then the grants. */
@@ -58,26 +84,13 @@ export class RedshiftWarehouse extends Construct {
 
   constructor(scope: Construct, id: string, props: RedshiftWarehouseProps) {
     super(scope, id);
-    const { config } = props;
-    const retention = dataRetention(config);
-    this.workgroupName = config.prefix;
-    this.database = config.warehouse.database;
-
-    this.copyRole = new iam.Role(this, 'CopyRole', {
-      assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('redshift.amazonaws.com'), new iam.ServicePrincipal('redshift-serverless.amazonaws.com')),
-      description: 'Redshift COPY from the curated bucket (curated/ Parquet, reference/ CSV)',
-    });
-    props.curated.grantRead(this.copyRole, `${CURATED_PREFIX}*`);
-    props.curated.grantRead(this.copyRole, `${REFERENCE_PREFIX}*`);
-    acknowledgeWildcards(this.copyRole, 'lakeObjects', {
-      resources: [props.curated.arnForObjects(`${CURATED_PREFIX}*`), props.curated.arnForObjects(`${REFERENCE_PREFIX}*`)],
-      actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
-    });
-
+    this.workgroupName = props.prefix;
+    this.database = props.database;
+    this.copyRole = this.createCopyRole(props.curated);
     this.namespace = new redshift.CfnNamespace(this, 'Namespace', {
-      namespaceName: config.prefix,
+      namespaceName: props.prefix,
       dbName: this.database,
-      adminUsername: config.warehouse.adminUsername,
+      adminUsername: props.adminUsername,
       manageAdminPassword: true,
       adminPasswordSecretKmsKeyId: props.key.keyArn,
       kmsKeyId: props.key.keyArn,
@@ -85,13 +98,13 @@ export class RedshiftWarehouse extends Construct {
       defaultIamRoleArn: this.copyRole.roleArn,
       logExports: ['userlog', 'connectionlog', 'useractivitylog'],
     });
-    this.namespace.applyRemovalPolicy(retention.removalPolicy);
+    this.namespace.applyRemovalPolicy(dataRetention(props).removalPolicy);
 
     this.workgroup = new redshift.CfnWorkgroup(this, 'Workgroup', {
       workgroupName: this.workgroupName,
-      namespaceName: config.prefix,
-      baseCapacity: config.warehouse.baseCapacityRpu,
-      maxCapacity: config.warehouse.maxCapacityRpu,
+      namespaceName: props.prefix,
+      baseCapacity: props.baseCapacityRpu,
+      maxCapacity: props.maxCapacityRpu,
       enhancedVpcRouting: true,
       publiclyAccessible: false,
       subnetIds: props.vpc.isolatedSubnets.map((s) => s.subnetId),
@@ -103,25 +116,7 @@ export class RedshiftWarehouse extends Construct {
     });
     this.workgroup.node.addDependency(this.namespace);
 
-    // CloudFormation does not return the managed secret's ARN; the namespace API does.
-    const secretLookup = new cr.AwsCustomResource(this, 'AdminSecretLookup', {
-      onUpdate: {
-        service: 'RedshiftServerless',
-        action: 'getNamespace',
-        parameters: { namespaceName: this.namespace.namespaceName },
-        physicalResourceId: cr.PhysicalResourceId.of(`${config.prefix}-admin-secret`),
-        outputPaths: ['namespace.adminPasswordSecretArn'],
-      },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['redshift-serverless:GetNamespace'], resources: [this.namespace.attrNamespaceNamespaceArn] }),
-      ]),
-      installLatestAwsSdk: false,
-    });
-    secretLookup.node.addDependency(this.namespace);
-    this.adminSecretArn = secretLookup.getResponseField('namespace.adminPasswordSecretArn');
-    const provider = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
-    if (provider) acknowledge(provider, 'awsCustomResourceProvider');
-
+    this.adminSecretArn = this.lookUpAdminSecret(props.prefix);
     this.ddl = this.applyDdl(props);
   }
 
@@ -145,15 +140,52 @@ export class RedshiftWarehouse extends Construct {
     );
   }
 
+  /** The role COPY assumes: reads curated/ and reference/. */
+  private createCopyRole(curated: s3.IBucket): iam.Role {
+    const role = new iam.Role(this, 'CopyRole', {
+      assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('redshift.amazonaws.com'), new iam.ServicePrincipal('redshift-serverless.amazonaws.com')),
+      description: 'Redshift COPY from the curated bucket (curated/ Parquet, reference/ CSV)',
+    });
+    curated.grantRead(role, `${CURATED_PREFIX}*`);
+    curated.grantRead(role, `${REFERENCE_PREFIX}*`);
+    acknowledgeWildcards(role, 'lakeObjects', {
+      resources: [curated.arnForObjects(`${CURATED_PREFIX}*`), curated.arnForObjects(`${REFERENCE_PREFIX}*`)],
+      actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
+    });
+    return role;
+  }
+
+  /** CloudFormation does not return the managed secret's ARN; the namespace API does. */
+  private lookUpAdminSecret(prefix: string): string {
+    const secretLookup = new cr.AwsCustomResource(this, 'AdminSecretLookup', {
+      onUpdate: {
+        service: 'RedshiftServerless',
+        action: 'getNamespace',
+        parameters: { namespaceName: this.namespace.namespaceName },
+        physicalResourceId: cr.PhysicalResourceId.of(`${prefix}-admin-secret`),
+        outputPaths: ['namespace.adminPasswordSecretArn'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['redshift-serverless:GetNamespace'], resources: [this.namespace.attrNamespaceNamespaceArn] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    secretLookup.node.addDependency(this.namespace);
+    const provider = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+    if (provider) acknowledge(provider, 'awsCustomResourceProvider');
+    return secretLookup.getResponseField('namespace.adminPasswordSecretArn');
+  }
+
   private applyDdl(props: RedshiftWarehouseProps): CustomResource {
     const handler = new LakeFunction(this, 'DdlHandler', {
-      config: props.config,
-      name: 'warehouse-ddl',
+      functionName: `${props.prefix}-warehouse-ddl`,
       description: 'Custom resource: applies sql/redshift/schema.sql and the warehouse grants through the Data API',
       entry: props.ddlEntry,
       serviceName: 'warehouse-ddl',
       timeout: Duration.minutes(10),
+      memorySize: props.ddlMemorySize,
       alarmTopic: props.alarmTopic,
+      logRetention: props.logRetention,
     });
     this.grantDataApi(handler.fn);
     handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.adminSecretArn] }));

@@ -2,13 +2,22 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config';
 
 /** Redshift Serverless' default port. */
 export const WAREHOUSE_PORT = 5439;
 
 export interface WarehouseNetworkProps {
-  config: StageConfig;
+  /** resource name prefix: the VPC is `<prefix>-warehouse`, its flow logs `/<prefix>/vpc-flow-logs` */
+  readonly prefix: string;
+  /** the AZs of the isolated subnets (Redshift Serverless needs three) */
+  readonly availabilityZones: string[];
+  /** how long the flow logs keep events */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * add the security group of QuickSight's VPC connection, allowed into the warehouse
+   * @default false
+   */
+  readonly allowQuickSight?: boolean;
 }
 
 /**
@@ -24,19 +33,18 @@ export class WarehouseNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: WarehouseNetworkProps) {
     super(scope, id);
-    const { config } = props;
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      vpcName: `${config.prefix}-warehouse`,
+      vpcName: `${props.prefix}-warehouse`,
       ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/22'),
-      availabilityZones: config.availabilityZones,
+      availabilityZones: props.availabilityZones,
       natGateways: 0,
       subnetConfiguration: [{ name: 'warehouse', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 26 }],
       restrictDefaultSecurityGroup: false, // true adds a custom resource Lambda; nothing uses the default group
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
-      logGroupName: `/${config.prefix}/vpc-flow-logs`,
-      retention: config.logRetentionDays as logs.RetentionDays,
+      logGroupName: `/${props.prefix}/vpc-flow-logs`,
+      retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.vpc.addFlowLog('FlowLog', {
@@ -48,7 +56,7 @@ export class WarehouseNetwork extends Construct {
       description: 'Redshift Serverless workgroup: no inbound rules except from QuickSight when enabled',
       allowAllOutbound: true,
     });
-    if (config.consumers.quicksight.enabled) {
+    if (props.allowQuickSight) {
       const qs = new ec2.SecurityGroup(this, 'QuickSightSg', {
         vpc: this.vpc,
         description: 'QuickSight VPC connection: to the warehouse port only',
