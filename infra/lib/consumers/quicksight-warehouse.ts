@@ -112,7 +112,8 @@ export class QuickSightWarehouse extends Construct {
       name: dataset.title,
       importMode: 'SPICE',
       physicalTableMap: {
-        [dataset.name]: {
+        // physical table ids allow letters, digits and hyphens only (the dataset names have underscores)
+        [dataset.name.replace(/_/g, '-')]: {
           customSql: {
             dataSourceArn: this.dataSource.attrArn,
             name: dataset.name,

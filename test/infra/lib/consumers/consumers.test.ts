@@ -76,6 +76,8 @@ describe('consumers stack', () => {
     const datasets = resourcesOfType(template, 'AWS::QuickSight::DataSet').map(([, p]) => p);
     expect(datasets.map((d) => d.DataSetId).sort()).toEqual(DATASETS.map((d) => `retail-lake-dev-${d.name.replace(/_/g, '-')}`).sort());
     for (const d of datasets) expect(d.ImportMode).toBe('SPICE');
+    // QuickSight's physical table ids: letters, digits and hyphens (CloudFormation rejects the dataset otherwise)
+    for (const d of datasets) for (const id of Object.keys(d.PhysicalTableMap as object)) expect(id).toMatch(/^[0-9a-zA-Z-]{1,64}$/);
     // the warehouse lets QuickSight's interfaces in on the Redshift port only
     warehouse.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5439, ToPort: 5439, IpProtocol: 'tcp' });
   });
