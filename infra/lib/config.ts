@@ -7,16 +7,20 @@ import { longestBucketName } from './shared/names';
 
 /** Who receives a store's low-stock alerts: one e-mail subscription per manager, filtered on their stores. */
 export interface StoreManager {
-  email: string;
-  storeIds: string[];
+  /** the manager's e-mail address (the subscription endpoint) */
+  readonly email: string;
+  /** the stores whose alerts the manager receives */
+  readonly storeIds: readonly string[];
 }
 
 /** A principal that may query the curated tables in Athena, limited to the rows of some stores (Lake Formation). */
 export interface StoreAccessGrant {
   /** short name, used for the data-cells filter name */
-  name: string;
-  principalArn: string;
-  storeIds: string[];
+  readonly name: string;
+  /** the IAM principal granted SELECT through the filters */
+  readonly principalArn: string;
+  /** the stores whose rows the principal sees */
+  readonly storeIds: readonly string[];
 }
 
 /** Everything that differs between stages; read from CDK context (cdk.json `stages.<stage>`), documented in docs/deploy.md. */

@@ -50,18 +50,28 @@ export interface QuickSightWarehouseProps {
  * account must already have a QuickSight subscription; stages without one leave `consumers.quicksight.enabled` off.
  */
 export class QuickSightWarehouse extends Construct {
+  /** the role QuickSight manages its network interfaces with */
+  readonly vpcConnectionRole: iam.Role;
   readonly vpcConnection: quicksight.CfnVPCConnection;
   readonly dataSource: quicksight.CfnDataSource;
   readonly dataSets: quicksight.CfnDataSet[];
 
   constructor(scope: Construct, id: string, props: QuickSightWarehouseProps) {
     super(scope, id);
-    this.vpcConnection = this.createVpcConnection(props);
+    this.vpcConnectionRole = this.createVpcConnectionRole();
+    this.vpcConnection = new quicksight.CfnVPCConnection(this, 'VpcConnection', {
+      awsAccountId: Stack.of(this).account,
+      vpcConnectionId: `${props.prefix}-warehouse`,
+      name: `${props.prefix} warehouse`,
+      roleArn: this.vpcConnectionRole.roleArn,
+      subnetIds: props.vpc.isolatedSubnets.map((s) => s.subnetId),
+      securityGroupIds: [props.securityGroup.securityGroupId],
+    });
     this.dataSource = this.createDataSource(props);
     this.dataSets = QUICKSIGHT_DATASETS.map((dataset) => this.createDataSet(props, dataset));
   }
 
-  private createVpcConnection(props: QuickSightWarehouseProps): quicksight.CfnVPCConnection {
+  private createVpcConnectionRole(): iam.Role {
     const networkRole = new iam.Role(this, 'VpcConnectionRole', {
       assumedBy: new iam.ServicePrincipal('quicksight.amazonaws.com'),
       description: 'QuickSight manages its network interfaces in the warehouse subnets',
@@ -73,15 +83,7 @@ export class QuickSightWarehouse extends Construct {
       }),
     );
     acknowledge(networkRole, 'quickSightNetwork');
-
-    return new quicksight.CfnVPCConnection(this, 'VpcConnection', {
-      awsAccountId: Stack.of(this).account,
-      vpcConnectionId: `${props.prefix}-warehouse`,
-      name: `${props.prefix} warehouse`,
-      roleArn: networkRole.roleArn,
-      subnetIds: props.vpc.isolatedSubnets.map((s) => s.subnetId),
-      securityGroupIds: [props.securityGroup.securityGroupId],
-    });
+    return networkRole;
   }
 
   private createDataSource(props: QuickSightWarehouseProps): quicksight.CfnDataSource {

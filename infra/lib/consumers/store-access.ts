@@ -13,7 +13,7 @@ import { acknowledgeWildcards } from '../shared/iam-findings';
 export const STORE_FILTERED_TABLES = ['sales_lines', 'inventory_events'] as const;
 
 /** Lake Formation's PartiQL row filter for a set of stores. */
-export function storeRowFilter(storeIds: string[]): string {
+export function storeRowFilter(storeIds: readonly string[]): string {
   for (const id of storeIds) if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new ConfigurationError(`store id "${id}" cannot go into a row filter`);
   return `store_id IN (${storeIds.map((id) => `'${id}'`).join(', ')})`;
 }

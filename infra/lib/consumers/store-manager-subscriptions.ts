@@ -15,7 +15,7 @@ export interface StoreManagerSubscriptionsProps {
 }
 
 /** The filter policy of one manager: their stores' ids on the `store_id` message attribute. */
-export function storeFilterPolicy(storeIds: string[]): Record<string, sns.SubscriptionFilter> {
+export function storeFilterPolicy(storeIds: readonly string[]): Record<string, sns.SubscriptionFilter> {
   if (storeIds.length === 0 || storeIds.length > MAX_FILTER_VALUES) {
     throw new ConfigurationError(`a store filter policy needs 1..${MAX_FILTER_VALUES} store ids, got ${storeIds.length}`);
   }

@@ -56,6 +56,8 @@ export interface EventStreamProps {
 export class EventStream extends Construct {
   readonly stream: kinesis.Stream;
   readonly delivery: firehose.DeliveryStream;
+  /** Firehose's delivery error log */
+  readonly deliveryLogs: logs.LogGroup;
   readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: EventStreamProps) {
@@ -67,17 +69,17 @@ export class EventStream extends Construct {
       encryption: kinesis.StreamEncryption.MANAGED,
       retentionPeriod: props.streamRetention ?? Duration.hours(24),
     });
+    this.deliveryLogs = new logs.LogGroup(this, 'DeliveryLogs', {
+      logGroupName: `/aws/kinesisfirehose/${props.prefix}-pos-raw`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.delivery = this.createDelivery(props);
     this.alarms = this.createAlarms(props);
   }
 
   /** Firehose from the stream to raw/, gzip, encrypted with the lake key, errors logged. */
   private createDelivery(props: EventStreamProps): firehose.DeliveryStream {
-    const deliveryLogs = new logs.LogGroup(this, 'DeliveryLogs', {
-      logGroupName: `/aws/kinesisfirehose/${props.prefix}-pos-raw`,
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
     const delivery = new firehose.DeliveryStream(this, 'Delivery', {
       deliveryStreamName: `${props.prefix}-pos-raw`,
       source: new firehose.KinesisStreamSource(this.stream),
@@ -88,7 +90,7 @@ export class EventStream extends Construct {
         bufferingInterval: props.bufferingInterval ?? Duration.seconds(300),
         bufferingSize: props.bufferingSize ?? Size.mebibytes(5),
         encryptionKey: props.key,
-        loggingConfig: new firehose.EnableLogging(deliveryLogs),
+        loggingConfig: new firehose.EnableLogging(this.deliveryLogs),
       }),
     });
     acknowledge(delivery, 'firehoseFromKinesis');
@@ -97,7 +99,7 @@ export class EventStream extends Construct {
       actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
     });
     acknowledgeWildcards(delivery, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] });
-    acknowledgeWildcards(delivery, 'logStreams', { resources: [`${deliveryLogs.logGroupArn}:*`] });
+    acknowledgeWildcards(delivery, 'logStreams', { resources: [`${this.deliveryLogs.logGroupArn}:*`] });
     return delivery;
   }
 

@@ -58,6 +58,8 @@ export const EVENTS_ARRAY_SCHEMA: apigw.JsonSchema = {
  */
 export class IngestApi extends Construct {
   readonly api: apigw.RestApi;
+  /** the stage's JSON access log */
+  readonly accessLogs: logs.LogGroup;
   readonly handler: LakeFunction;
   readonly usagePlan: apigw.UsagePlan;
   readonly apiKeys: apigw.IApiKey[];
@@ -79,6 +81,11 @@ export class IngestApi extends Construct {
     });
     props.stream.grantWrite(this.handler.fn);
 
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/apigateway/${props.prefix}-ingest/access`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.api = this.createRestApi(props);
     this.addEventsMethod();
     this.usagePlan = this.api.addUsagePlan('UsagePlan', {
@@ -111,11 +118,6 @@ export class IngestApi extends Construct {
 
   /** The regional REST API with its stage: JSON access logs, X-Ray, stage throttling. */
   private createRestApi(props: IngestApiProps): apigw.RestApi {
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      logGroupName: `/aws/apigateway/${props.prefix}-ingest/access`,
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
     const api = new apigw.RestApi(this, 'Api', {
       restApiName: `${props.prefix}-ingest`,
       description: 'retail-lake ingest API for store tills',
@@ -125,7 +127,7 @@ export class IngestApi extends Construct {
       apiKeySourceType: apigw.ApiKeySourceType.HEADER,
       deployOptions: {
         stageName: props.stageName,
-        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,

@@ -72,6 +72,8 @@ export interface CurateGlueJobProps {
 export class CurateGlueJob extends Construct {
   readonly job: glue.PySparkEtlJob;
   readonly role: iam.Role;
+  /** encrypts the job's logs, bookmarks and S3 output with the lake key */
+  readonly securityConfiguration: glue.SecurityConfiguration;
   readonly failureRule: events.Rule;
   readonly alarm: cloudwatch.Alarm;
 
@@ -84,7 +86,7 @@ export class CurateGlueJob extends Construct {
     });
     const glueLogs = this.grantJobAccess(props);
 
-    const securityConfiguration = new glue.SecurityConfiguration(this, 'Security', {
+    this.securityConfiguration = new glue.SecurityConfiguration(this, 'Security', {
       securityConfigurationName: jobName,
       cloudWatchEncryption: glue.CloudWatchEncryption.kms(props.key),
       jobBookmarksEncryption: glue.JobBookmarksEncryption.clientSideKms(props.key),
@@ -104,7 +106,7 @@ export class CurateGlueJob extends Construct {
         glue.Code.fromAsset(projectPath('glue', 'dialect.json')),
         ...transformSqlFiles().map((f) => glue.Code.fromAsset(projectPath('sql', 'transform', f))),
       ],
-      securityConfiguration,
+      securityConfiguration: this.securityConfiguration,
       maxConcurrentRuns: 1,
       maxRetries: 0, // the state machine retries
       timeout: Duration.hours(2),

@@ -80,6 +80,8 @@ export class RedshiftWarehouse extends Construct {
   readonly database: string;
   /** the admin credentials secret Redshift created (manageAdminPassword) */
   readonly adminSecretArn: string;
+  /** the Lambda behind the DDL custom resource */
+  readonly ddlHandler: LakeFunction;
   readonly ddl: CustomResource;
 
   constructor(scope: Construct, id: string, props: RedshiftWarehouseProps) {
@@ -117,7 +119,8 @@ export class RedshiftWarehouse extends Construct {
     this.workgroup.node.addDependency(this.namespace);
 
     this.adminSecretArn = this.lookUpAdminSecret(props.prefix);
-    this.ddl = this.applyDdl(props);
+    this.ddlHandler = this.createDdlHandler(props);
+    this.ddl = this.applyDdl();
   }
 
   get workgroupArn(): string {
@@ -176,7 +179,8 @@ export class RedshiftWarehouse extends Construct {
     return secretLookup.getResponseField('namespace.adminPasswordSecretArn');
   }
 
-  private applyDdl(props: RedshiftWarehouseProps): CustomResource {
+  /** The custom resource's Lambda: Data API as the admin (the secret), on this workgroup. */
+  private createDdlHandler(props: RedshiftWarehouseProps): LakeFunction {
     const handler = new LakeFunction(this, 'DdlHandler', {
       functionName: `${props.prefix}-warehouse-ddl`,
       description: 'Custom resource: applies sql/redshift/schema.sql and the warehouse grants through the Data API',
@@ -191,10 +195,14 @@ export class RedshiftWarehouse extends Construct {
     handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.adminSecretArn] }));
     props.key.grantDecrypt(handler.fn);
     acknowledge(handler.role, 'redshiftDataStatements');
+    return handler;
+  }
 
+  /** The schema and the grants, applied on every deployment that changes them. */
+  private applyDdl(): CustomResource {
     const statements = warehouseDdlStatements();
     const ddl = new CustomResource(this, 'Ddl', {
-      serviceToken: handler.fn.functionArn,
+      serviceToken: this.ddlHandler.fn.functionArn,
       resourceType: 'Custom::WarehouseDdl',
       properties: {
         WorkgroupName: this.workgroupName,

@@ -28,6 +28,8 @@ export interface WarehouseNetworkProps {
 export class WarehouseNetwork extends Construct {
   readonly vpc: ec2.Vpc;
   readonly warehouseSecurityGroup: ec2.SecurityGroup;
+  /** the VPC's flow log (rejected traffic) */
+  readonly flowLogs: logs.LogGroup;
   /** QuickSight's network interfaces, when QuickSight is enabled */
   readonly quickSightSecurityGroup?: ec2.SecurityGroup;
 
@@ -42,13 +44,13 @@ export class WarehouseNetwork extends Construct {
       restrictDefaultSecurityGroup: false, // true adds a custom resource Lambda; nothing uses the default group
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+    this.flowLogs = new logs.LogGroup(this, 'FlowLogs', {
       logGroupName: `/${props.prefix}/vpc-flow-logs`,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogs),
       trafficType: ec2.FlowLogTrafficType.REJECT,
     });
     this.warehouseSecurityGroup = new ec2.SecurityGroup(this, 'WarehouseSg', {
