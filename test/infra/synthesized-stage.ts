@@ -11,7 +11,9 @@ import { SYNTH_CACHE_ENV } from './synth-cache-setup';
 export const STAGE_FILE = 'stage.json';
 
 export type StackKey = keyof RetailLakeStacks;
-export const STACK_KEYS: readonly StackKey[] = ['lake', 'alerts', 'warehouse', 'ingest', 'pipeline', 'consumers', 'observability'];
+/** A Record, so that a stack added to RetailLakeStacks and not listed here does not compile. */
+const STACKS: Record<StackKey, true> = { lake: true, alerts: true, warehouse: true, ingest: true, pipeline: true, consumers: true, observability: true };
+export const STACK_KEYS = Object.keys(STACKS) as StackKey[];
 
 type Json = Record<string, unknown>;
 
