@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
-import { resourcesOfType, synthTestApp, type TestApp } from '../infra/helpers';
+import { resourcesOfType } from '../infra/helpers';
+import { synthesizedStage, type SynthesizedStage } from '../infra/synthesized-stage';
 
 // asl-validator ships no types: validator(definition, options) -> { isValid, errors }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,18 +15,17 @@ function sampleValue(name: string): string {
 }
 
 describe('deployed state machines', () => {
-  let t: TestApp;
-  beforeAll(() => {
-    t = synthTestApp();
+  let t: SynthesizedStage;
+  beforeAll(async () => {
+    t = await synthesizedStage();
   });
 
   it('every state machine of the app, substituted as CloudFormation will, is valid Amazon States Language', () => {
-    const assembly = t.app.synth();
     let checked = 0;
-    for (const stack of Object.values(t.stacks)) {
-      for (const [, props] of resourcesOfType(Template.fromStack(stack), 'AWS::StepFunctions::StateMachine')) {
+    for (const stackTemplate of Object.values(t.templates)) {
+      for (const [, props] of resourcesOfType(stackTemplate, 'AWS::StepFunctions::StateMachine')) {
         const key = (props.DefinitionS3Location as { Key: string }).Key;
-        let text = readFileSync(join(assembly.directory, `asset.${key}`), 'utf8');
+        let text = readFileSync(join(t.assemblyDir, `asset.${key}`), 'utf8');
         const subs = Object.keys((props.DefinitionSubstitutions as Record<string, unknown>) ?? {});
         for (const name of subs) text = text.split(`\${${name}}`).join(sampleValue(name));
         expect(text).not.toMatch(/\$\{\w+\}/);

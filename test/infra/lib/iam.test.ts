@@ -1,5 +1,5 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import { resourcesOfType, synthTestApp, type TestApp } from '../helpers';
+import { resourcesOfType } from '../helpers';
+import { STACK_KEYS, synthesizedStage, type SynthesizedStage } from '../synthesized-stage';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -13,18 +13,18 @@ const RESOURCELESS = [
 ];
 
 describe('IAM across the app', () => {
-  let t: TestApp;
-  beforeAll(() => {
-    t = synthTestApp({ stage: { consumers: { quicksight: { enabled: true, principalArn: 'arn:aws:quicksight:eu-west-1:123456789012:user/default/exec' } } } });
+  let t: SynthesizedStage;
+  beforeAll(async () => {
+    t = await synthesizedStage({ stage: { consumers: { quicksight: { enabled: true, principalArn: 'arn:aws:quicksight:eu-west-1:123456789012:user/default/exec' } } } });
   });
 
   it('grants Resource "*" only for actions that have no resource ARNs', () => {
     const offending: string[] = [];
-    for (const stack of Object.values(t.stacks)) {
-      for (const [id, policy] of resourcesOfType(Template.fromStack(stack), 'AWS::IAM::Policy')) {
+    for (const key of STACK_KEYS) {
+      for (const [id, policy] of resourcesOfType(t.templates[key], 'AWS::IAM::Policy')) {
         for (const s of (policy.PolicyDocument as { Statement: Statement[] }).Statement) {
           if (s.Effect !== 'Allow' || ![s.Resource].flat().includes('*')) continue;
-          for (const action of [s.Action].flat()) if (!RESOURCELESS.some((re) => re.test(action))) offending.push(`${stack.stackName}/${id}: ${action}`);
+          for (const action of [s.Action].flat()) if (!RESOURCELESS.some((re) => re.test(action))) offending.push(`${t.stackNames[key]}/${id}: ${action}`);
         }
       }
     }
@@ -32,7 +32,7 @@ describe('IAM across the app', () => {
   });
 
   it('limits PutMetricData on "*" to the Glue namespace', () => {
-    const pipeline = Template.fromStack(t.stacks.pipeline);
+    const pipeline = t.templates.pipeline;
     const metrics = resourcesOfType(pipeline, 'AWS::IAM::Policy')
       .flatMap(([, p]) => (p.PolicyDocument as { Statement: Statement[] }).Statement)
       .filter((s) => [s.Action].flat().includes('cloudwatch:PutMetricData'));
@@ -41,8 +41,8 @@ describe('IAM across the app', () => {
   });
 
   it('uses no AWS managed policies on the app’s own roles', () => {
-    for (const stack of Object.values(t.stacks)) {
-      for (const [id, role] of resourcesOfType(Template.fromStack(stack), 'AWS::IAM::Role')) {
+    for (const stackTemplate of Object.values(t.templates)) {
+      for (const [id, role] of resourcesOfType(stackTemplate, 'AWS::IAM::Role')) {
         // CDK's own helper roles: AwsCustomResource and API Gateway's account role (acknowledged in docs/deploy.md),
         // and the bucket auto-delete provider of stages that may destroy data
         if (/^AWS679f53fac002430cb0da5b7982bd2287|CloudWatchRole|^CustomS3AutoDeleteObjectsCustomResourceProviderRole/.test(id)) continue;

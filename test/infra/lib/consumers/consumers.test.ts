@@ -2,16 +2,17 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DATASETS } from '../../../../dashboards/datasets';
 import { readAthenaSql } from '../../../../infra/lib/consumers/analyst-queries';
 import { storeRowFilter } from '../../../../infra/lib/consumers/store-access';
-import { nagFindings, resourcesOfType, synthTestApp, type TestApp } from '../../helpers';
+import { resourcesOfType } from '../../helpers';
+import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
 const MANAGER_ROLE = 'arn:aws:iam::123456789012:role/store-manager-central';
 
 describe('consumers stack', () => {
-  let t: TestApp;
+  let t: SynthesizedStage;
   let template: Template;
   let warehouse: Template;
-  beforeAll(() => {
-    t = synthTestApp({
+  beforeAll(async () => {
+    t = await synthesizedStage({
       stage: {
         consumers: {
           storeAccess: [{ name: 'central', principalArn: MANAGER_ROLE, storeIds: ['S003', 'S004'] }],
@@ -19,8 +20,8 @@ describe('consumers stack', () => {
         },
       },
     });
-    template = Template.fromStack(t.stacks.consumers);
-    warehouse = Template.fromStack(t.stacks.warehouse);
+    template = t.templates.consumers;
+    warehouse = t.templates.warehouse;
   });
 
   it('gives analysts a workgroup with enforced settings, KMS-encrypted results and a scan cutoff', () => {
@@ -83,7 +84,7 @@ describe('consumers stack', () => {
   });
 
   it('passes the AwsSolutions rules', () => {
-    expect(nagFindings(t.stacks.consumers)).toEqual([]);
-    expect(nagFindings(t.stacks.warehouse)).toEqual([]);
+    expect(t.nagFindings.consumers).toEqual([]);
+    expect(t.nagFindings.warehouse).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RAW_DATA_PREFIX } from '../../../../infra/lib/ingest/event-stream';
-import { nagFindings, resourcesOfType, synthTestApp, type TestApp } from '../../helpers';
+import { resourcesOfType } from '../../helpers';
+import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
 describe('ingest stack', () => {
-  let t: TestApp;
+  let t: SynthesizedStage;
   let template: Template;
-  beforeAll(() => {
-    t = synthTestApp();
-    template = Template.fromStack(t.stacks.ingest);
+  beforeAll(async () => {
+    t = await synthesizedStage();
+    template = t.templates.ingest;
   });
 
   it('exposes POST /v1/events behind an API key, a request validator and a JSON model', () => {
@@ -116,6 +117,6 @@ describe('ingest stack', () => {
   });
 
   it('passes the AwsSolutions rules', () => {
-    expect(nagFindings(t.stacks.ingest)).toEqual([]);
+    expect(t.nagFindings.ingest).toEqual([]);
   });
 });

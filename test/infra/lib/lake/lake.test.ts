@@ -1,14 +1,15 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CURATED_COLUMNS } from '../../../../functions/lib/curated-schema';
 import { STORE_COLUMNS, PRODUCT_COLUMNS } from '../../../../functions/lib/reference/reference-data';
-import { nagFindings, resourcesOfType, synthTestApp, type TestApp } from '../../helpers';
+import { resourcesOfType } from '../../helpers';
+import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
 describe('lake stack', () => {
-  let t: TestApp;
+  let t: SynthesizedStage;
   let template: Template;
-  beforeAll(() => {
-    t = synthTestApp();
-    template = Template.fromStack(t.stacks.lake);
+  beforeAll(async () => {
+    t = await synthesizedStage();
+    template = t.templates.lake;
   });
 
   it('has one customer key with rotation and five buckets', () => {
@@ -103,12 +104,11 @@ describe('lake stack', () => {
     });
   });
 
-  it('destroys data only when the stage opts in', () => {
+  it('destroys data only when the stage opts in', async () => {
     // dev in cdk.json opts in; the default and prod retain
     expect(t.config.removeDataOnDestroy).toBe(true);
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
-    const retained = synthTestApp({ stage: { removeDataOnDestroy: false } });
-    const kept = Template.fromStack(retained.stacks.lake);
+    const kept = (await synthesizedStage({ stage: { removeDataOnDestroy: false } })).templates.lake;
     for (const type of ['AWS::S3::Bucket', 'AWS::Glue::Table', 'AWS::Glue::Database', 'AWS::KMS::Key']) {
       const resources = kept.findResources(type);
       expect(Object.keys(resources).length).toBeGreaterThan(0);
@@ -118,6 +118,6 @@ describe('lake stack', () => {
   });
 
   it('passes the AwsSolutions rules', () => {
-    expect(nagFindings(t.stacks.lake)).toEqual([]);
+    expect(t.nagFindings.lake).toEqual([]);
   });
 });

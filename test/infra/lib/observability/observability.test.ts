@@ -1,12 +1,13 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { nagFindings, resourcesOfType, synthTestApp, type TestApp } from '../../helpers';
+import { resourcesOfType } from '../../helpers';
+import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
 describe('observability stack', () => {
-  let t: TestApp;
+  let t: SynthesizedStage;
   let template: Template;
-  beforeAll(() => {
-    t = synthTestApp();
-    template = Template.fromStack(t.stacks.observability);
+  beforeAll(async () => {
+    t = await synthesizedStage();
+    template = t.templates.observability;
   });
 
   it('alarms on the pipeline metrics in the RetailLake namespace', () => {
@@ -36,8 +37,8 @@ describe('observability stack', () => {
 
   it('routes every alarm of the app to the ops topic', () => {
     let count = 0;
-    for (const stack of Object.values(t.stacks)) {
-      for (const [, alarm] of resourcesOfType(Template.fromStack(stack), 'AWS::CloudWatch::Alarm')) {
+    for (const stackTemplate of Object.values(t.templates)) {
+      for (const [, alarm] of resourcesOfType(stackTemplate, 'AWS::CloudWatch::Alarm')) {
         count++;
         expect(JSON.stringify(alarm.AlarmActions)).toMatch(/Topicsops/);
       }
@@ -46,6 +47,6 @@ describe('observability stack', () => {
   });
 
   it('passes the AwsSolutions rules', () => {
-    expect(nagFindings(t.stacks.observability)).toEqual([]);
+    expect(t.nagFindings.observability).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PIPELINE_ASL } from '../../../../infra/lib/pipeline/pipeline-state-machine';
 import { PIPELINE_STEPS } from '../../../../functions/pipeline/steps';
-import { nagFindings, resourcesOfType, synthTestApp, type TestApp } from '../../helpers';
+import { resourcesOfType } from '../../helpers';
+import { STACK_KEYS, synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 type Json = Record<string, unknown>;
@@ -31,14 +32,14 @@ const PIPELINE_ENV = [
 const actionsOf = (s: Statement): string[] => [s.Action].flat();
 
 describe('pipeline stack', () => {
-  let t: TestApp;
+  let t: SynthesizedStage;
   let template: Template;
   let templates: Record<string, Template>;
   let roleStatements: Statement[];
-  beforeAll(() => {
-    t = synthTestApp();
-    template = Template.fromStack(t.stacks.pipeline);
-    templates = Object.fromEntries(Object.values(t.stacks).map((s) => [s.stackName, Template.fromStack(s)]));
+  beforeAll(async () => {
+    t = await synthesizedStage();
+    template = t.templates.pipeline;
+    templates = Object.fromEntries(STACK_KEYS.map((k) => [t.stackNames[k], t.templates[k]]));
     const [roleId] = resourcesOfType(template, 'AWS::IAM::Role').find(([id]) => id.startsWith('PipelineRole')) ?? [''];
     roleStatements = resourcesOfType(template, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Roles).includes(roleId))
@@ -51,8 +52,7 @@ describe('pipeline stack', () => {
 
   it('deploys statemachines/pipeline.asl.json unchanged, as an asset', () => {
     const location = stateMachine().DefinitionS3Location as { Key: string };
-    const assembly = t.app.synth();
-    const asset = readFileSync(join(assembly.directory, `asset.${location.Key.replace(/\.json$/, '')}.json`), 'utf8');
+    const asset = readFileSync(join(t.assemblyDir, `asset.${location.Key.replace(/\.json$/, '')}.json`), 'utf8');
     expect(asset).toBe(readFileSync(PIPELINE_ASL, 'utf8'));
   });
 
@@ -74,8 +74,8 @@ describe('pipeline stack', () => {
       expect(templates[ref.StackName].toJSON().Resources[output.Value.Ref].Type).toBe('AWS::SNS::Topic');
     }
     template.hasResourceProperties('AWS::Athena::WorkGroup', { Name: subs.AthenaWorkGroup });
-    templates[t.stacks.lake.stackName].hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: subs.CuratedDatabase } });
-    const warehouse = templates[t.stacks.warehouse.stackName];
+    templates[t.stackNames.lake].hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: subs.CuratedDatabase } });
+    const warehouse = templates[t.stackNames.warehouse];
     warehouse.hasResourceProperties('AWS::RedshiftServerless::Workgroup', { WorkgroupName: subs.RedshiftWorkgroupName });
     warehouse.hasResourceProperties('AWS::RedshiftServerless::Namespace', { DbName: subs.RedshiftDatabase });
   });
@@ -183,6 +183,6 @@ describe('pipeline stack', () => {
   });
 
   it('passes the AwsSolutions rules', () => {
-    expect(nagFindings(t.stacks.pipeline)).toEqual([]);
+    expect(t.nagFindings.pipeline).toEqual([]);
   });
 });

@@ -4,14 +4,15 @@ import { splitSqlStatements } from '../../../../functions/lib/warehouse/sql-text
 import { WAREHOUSE_DDL_FILES } from '../../../../infra/lib/warehouse/redshift-warehouse';
 import { CREATE_DB_ROLES, GRANT_STATEMENTS } from '../../../../infra/lib/warehouse/warehouse-access';
 import { projectPath } from '../../../../infra/lib/shared/paths';
-import { nagFindings, resourcesOfType, synthTestApp, type TestApp } from '../../helpers';
+import { resourcesOfType } from '../../helpers';
+import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
 describe('warehouse stack', () => {
-  let t: TestApp;
+  let t: SynthesizedStage;
   let template: Template;
-  beforeAll(() => {
-    t = synthTestApp();
-    template = Template.fromStack(t.stacks.warehouse);
+  beforeAll(async () => {
+    t = await synthesizedStage();
+    template = t.templates.warehouse;
   });
 
   it('puts the warehouse in isolated subnets of three AZs: no internet gateway, no NAT, an S3 gateway endpoint', () => {
@@ -78,6 +79,6 @@ describe('warehouse stack', () => {
   });
 
   it('passes the AwsSolutions rules', () => {
-    expect(nagFindings(t.stacks.warehouse)).toEqual([]);
+    expect(t.nagFindings.warehouse).toEqual([]);
   });
 });
