@@ -5,8 +5,10 @@ Mirrors functions/pipeline/curate-batch/curate-batch.ts step for step:
   inventory_events.sql -> the batch's accepted ids -> merge_partitions.sql per affected partition -> the partitions
   swapped in (new files written, stale keys deleted) -> the run record control/runs/<batch>/curate.json.
 
-The SQL files and dialect.json arrive as job extra files (working directory); DuckDB-only functions are mapped to
-Spark by spark_dialect.py. Key layouts come as arguments, rendered by infra/ from functions/lib/lake-layout.ts.
+spark_dialect.py, dialect.json and the SQL files arrive as one zip in --extra-py-files (on the Python path; the
+files are read from beside the module); DuckDB-only functions are mapped to Spark by spark_dialect.py. The Spark
+session runs in UTC with Spark's zone-aware TIMESTAMP (dialect.json "session"); the curated timestamps are written
+without zone, as DuckDB writes them. Key layouts come as arguments, rendered by infra/ from functions/lib/lake-layout.ts.
 """
 import json
 import sys
@@ -18,7 +20,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from spark_dialect import load_mapping, render, to_spark
+from spark_dialect import load_mapping, render, resource_text, to_spark
 
 ARGS = getResolvedOptions(
     sys.argv,
@@ -50,7 +52,7 @@ def key_for(template):
     return template.replace("{batch_id}", BATCH)
 
 
-MAPPING = load_mapping("dialect.json")
+MAPPING = load_mapping()
 builder = SparkSession.builder.appName(ARGS["JOB_NAME"])
 for name, value in MAPPING["session"].items():
     builder = builder.config(name, value)
@@ -59,8 +61,17 @@ s3 = boto3.client("s3")
 
 
 def sql_file(name):
-    with open(f"{name}.sql", encoding="utf-8") as f:
-        return to_spark(f.read(), MAPPING)
+    return to_spark(resource_text(f"{name}.sql"), MAPPING)
+
+
+def without_zone(df):
+    """The curated timestamps are UTC wall-clock time without zone (Parquet INT64 micros, isAdjustedToUTC=false, as
+    DuckDB writes TIMESTAMP). A zone-aware column (e.g. read from an older file written with isAdjustedToUTC=true)
+    is cast to one here; in the UTC session the value stays the same."""
+    for field in df.schema.fields:
+        if isinstance(field.dataType, T.TimestampType):
+            df = df.withColumn(field.name, F.col(field.name).cast(T.TimestampNTZType()))
+    return df
 
 
 def s3a(key):
@@ -186,7 +197,7 @@ def merge_table(table):
         existing = rows.select(*columns).limit(0)
     existing.createOrReplaceTempView("existing_rows")
     rows.select(*columns).createOrReplaceTempView("new_rows")
-    merged = spark.sql(render(sql_file("merge_partitions"), {"columns": ", ".join(columns)}))
+    merged = without_zone(spark.sql(render(sql_file("merge_partitions"), {"columns": ", ".join(columns)})))
     out = f"{work}{table}/"
     # business_date stays inside the files (Redshift COPY does not read partition paths): partition by a copy.
     (

@@ -3,16 +3,27 @@
 The transform SQL calls a few engine-specific functions (the macros of sql/transform/functions.duckdb.sql);
 here each call is replaced by its Spark template, arguments rewritten first, so nested calls work. String
 literals and comments are left alone. Everything else in the SQL is common to both engines.
+
+On Glue this module arrives in the job's --extra-py-files zip together with dialect.json and the transform SQL
+(infra/lib/pipeline/curate-glue-job.ts jobSupportFiles); resource_text reads those files from beside it.
 """
 import json
+import pkgutil
 import re
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def load_mapping(path="dialect.json"):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+def resource_text(name):
+    """A file shipped beside this module, by name: from the zip on Glue, from the folder the zip is built from here."""
+    data = pkgutil.get_data(__name__, name)
+    if data is None:
+        raise FileNotFoundError(f"{name} is not beside {__name__}")
+    return data.decode("utf-8")
+
+
+def load_mapping():
+    return json.loads(resource_text("dialect.json"))
 
 
 def strip_comments(sql):

@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs';
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { copyFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ArnFormat, AssetHashType, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -7,6 +8,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
@@ -15,6 +17,7 @@ import { runRecordKeys } from '../../../functions/lib/pipeline/state';
 import { STAGED_EVENTS_GLOB } from '../../../functions/pipeline/validate-batch/validate-batch';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeGrantedWildcards, acknowledgeWildcards } from '../shared/iam-findings';
+import { localCopyBundling } from '../shared/local-bundling';
 import { acknowledge } from '../shared/nag';
 import { projectPath } from '../shared/paths';
 
@@ -23,6 +26,22 @@ export function transformSqlFiles(): string[] {
   return readdirSync(projectPath('sql', 'transform'))
     .filter((f) => f.endsWith('.sql') && !f.endsWith('.duckdb.sql'))
     .sort();
+}
+
+/** The Python module the job imports; the files it reads sit beside it (spark_dialect.resource_text). */
+export const JOB_SUPPORT_MODULE = 'spark_dialect.py';
+
+/**
+ * The files of the job's support zip, by the name the script uses, and where each comes from. They ship as one
+ * zip in `--extra-py-files`: Glue puts a zip on the Python path whatever its S3 key, so `import spark_dialect`
+ * works although CDK names assets by hash, and the script reads dialect.json and the SQL from the same zip.
+ */
+export function jobSupportFiles(): Record<string, string> {
+  return {
+    [JOB_SUPPORT_MODULE]: projectPath('glue', JOB_SUPPORT_MODULE),
+    'dialect.json': projectPath('glue', 'dialect.json'),
+    ...Object.fromEntries(transformSqlFiles().map((f) => [f, projectPath('sql', 'transform', f)])),
+  };
 }
 
 const BATCH = '{batch_id}';
@@ -65,7 +84,8 @@ export interface CurateGlueJobProps {
 
 /**
  * The Glue (PySpark, Glue 5.0) job that curates batches above GLUE_THRESHOLD_BYTES with the same sql/transform/ SQL:
- * the SQL files and glue/dialect.json ship as extra files, glue/spark_dialect.py as an extra Python file. Logs,
+ * glue/spark_dialect.py, glue/dialect.json and the SQL files ship as one zip in `--extra-py-files` (jobSupportFiles),
+ * so every file keeps the name the script uses although CDK stores assets under hash names. Logs,
  * bookmarks and S3 output are encrypted with the lake key (security configuration). A failed, timed-out or errored
  * run notifies the ops topic, and an alarm counts failed runs.
  */
@@ -101,11 +121,7 @@ export class CurateGlueJob extends Construct {
       glueVersion: glue.GlueVersion.V5_0,
       workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: props.numberOfWorkers ?? 2 },
       script: glue.Code.fromAsset(projectPath('glue', 'curate_batch.py')),
-      extraPythonFiles: [glue.Code.fromAsset(projectPath('glue', 'spark_dialect.py'))],
-      extraFiles: [
-        glue.Code.fromAsset(projectPath('glue', 'dialect.json')),
-        ...transformSqlFiles().map((f) => glue.Code.fromAsset(projectPath('sql', 'transform', f))),
-      ],
+      extraPythonFiles: [this.supportZip()],
       securityConfiguration: this.securityConfiguration,
       maxConcurrentRuns: 1,
       maxRetries: 0, // the state machine retries
@@ -126,6 +142,21 @@ export class CurateGlueJob extends Construct {
       }),
       topic: props.alarmTopic,
     });
+  }
+
+  /**
+   * The support files as one zip asset. Its hash is taken from the copied files (OUTPUT), so a change to any SQL
+   * file ships a new zip; the folder given as the source only anchors the asset.
+   */
+  private supportZip(): glue.Code {
+    const asset = new s3assets.Asset(this, 'SupportFiles', {
+      path: projectPath('glue'),
+      assetHashType: AssetHashType.OUTPUT,
+      bundling: localCopyBundling((outputDir) => {
+        for (const [name, source] of Object.entries(jobSupportFiles())) copyFileSync(source, join(outputDir, name));
+      }),
+    });
+    return glue.Code.fromBucket(asset.bucket, asset.s3ObjectKey);
   }
 
   /** The role's access to the curated bucket, the Glue log groups and Glue's metrics; returns the log groups' ARN. */
@@ -151,7 +182,7 @@ export class CurateGlueJob extends Construct {
     acknowledgeWildcards(this.role, 'kmsDataKeys', { actions: ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] });
     acknowledgeWildcards(this.role, 'glueLogs', { resources: [glueLogs] });
     acknowledge(this.role, 'glueMetrics');
-    // glue.Code.fromAsset grants the role read access to the CDK assets bucket holding the script and extra files.
+    // glue.Code grants the role read access to the CDK assets bucket holding the script and the support zip.
     acknowledgeGrantedWildcards(this.role, 'glueAssets', (resource) => /:s3:::cdk-[a-z0-9]+-assets-/.test(resource));
   }
 

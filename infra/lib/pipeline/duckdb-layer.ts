@@ -1,8 +1,9 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { AssetHashType } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { localCopyBundling } from '../shared/local-bundling';
 import { projectPath } from '../shared/paths';
 
 /** The packages that make up @duckdb/node-api on linux-x64 (the API, its loader, the native binding). */
@@ -31,17 +32,11 @@ export class DuckDbLayer extends Construct {
       code: lambda.Code.fromAsset(projectPath('node_modules', '@duckdb'), {
         assetHashType: AssetHashType.CUSTOM,
         assetHash: `duckdb-node-api-${version}-linux-x64`,
-        bundling: {
-          image: DockerImage.fromRegistry('unused-local-bundling-only'),
-          local: {
-            tryBundle(outputDir: string): boolean {
-              for (const pkg of DUCKDB_PACKAGES) {
-                cpSync(projectPath('node_modules', pkg), join(outputDir, 'nodejs', 'node_modules', pkg), { recursive: true, dereference: true });
-              }
-              return true;
-            },
-          },
-        },
+        bundling: localCopyBundling((outputDir) => {
+          for (const pkg of DUCKDB_PACKAGES) {
+            cpSync(projectPath('node_modules', pkg), join(outputDir, 'nodejs', 'node_modules', pkg), { recursive: true, dereference: true });
+          }
+        }),
       }),
     });
   }
