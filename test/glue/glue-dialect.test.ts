@@ -51,10 +51,6 @@ describe('the Glue job’s DuckDB -> Spark mapping (glue/dialect.json)', () => {
     }
   });
 
-  it('runs Spark in UTC with timestamps without time zone, like the DuckDB curation', () => {
-    expect(mapping.session).toEqual({ 'spark.sql.session.timeZone': 'UTC', 'spark.sql.timestampType': 'TIMESTAMP_NTZ' });
-  });
-
   it('gives the job the lake layout of functions/lib/lake-layout.ts', () => {
     const args = curateJobArguments('bucket');
     const batch = '{batch_id}';
