@@ -85,7 +85,7 @@ export const NAG_ACKNOWLEDGEMENTS = {
   glueAssets: {
     rule: 'AwsSolutions-IAM5',
     finding: 'Resource::arn:aws:s3:::cdk-<qualifier>-assets-<AWS::AccountId>-<region>/* on the Glue job role',
-    reason: 'The job’s script, extra Python file and extra files (the sql/transform/ SQL) are CDK file assets; glue.Code grants the job read access to the bootstrap assets bucket that holds them.',
+    reason: 'The job’s script and its support zip (spark_dialect.py, dialect.json and the sql/transform/ SQL) are CDK file assets; glue.Code grants the job read access to the bootstrap assets bucket that holds them.',
   },
   glueMetrics: {
     rule: 'AwsSolutions-IAM5',
