@@ -147,14 +147,14 @@ describe('pipeline stack', () => {
     expect(tagged.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['FunctionsreconcileRole', 'FunctionsstockriskRole', 'PipelineRole']);
   });
 
-  it('runs the curate Glue job on Glue 5 with the transform SQL as extra files and encrypted logs', () => {
+  it('runs the curate Glue job on Glue 5 with the transform SQL in its support zip and encrypted logs', () => {
     template.hasResourceProperties('AWS::Glue::Job', {
       Name: 'retail-lake-dev-curate',
       GlueVersion: '5.0',
       WorkerType: 'G.1X',
       NumberOfWorkers: t.config.pipeline.glueWorkers,
       SecurityConfiguration: Match.anyValue(),
-      DefaultArguments: Match.objectLike({ '--extra-files': Match.anyValue(), '--extra-py-files': Match.anyValue(), '--partition_prefix': 'curated/{table}/business_date={date}/' }),
+      DefaultArguments: Match.objectLike({ '--extra-files': Match.absent(), '--extra-py-files': Match.anyValue(), '--partition_prefix': 'curated/{table}/business_date={date}/' }),
     });
     template.hasResourceProperties('AWS::Glue::SecurityConfiguration', {
       EncryptionConfiguration: {
