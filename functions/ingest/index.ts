@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createKinesisClient } from '../lib/aws/kinesis-client';
+import { METRICS_NAMESPACE } from '../lib/metric-names';
 import { ingestConfigFromEnv } from './config';
 import { createIngestHandler, type IngestHandler } from './ingest-handler';
 
@@ -12,7 +13,7 @@ import { createIngestHandler, type IngestHandler } from './ingest-handler';
  * createIngestHandler with a client for its in-process stream.
  */
 const logger = new Logger({ serviceName: 'ingest-api' });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'RetailLake', serviceName: 'ingest-api' });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE, serviceName: 'ingest-api' });
 
 let handle: IngestHandler | undefined;
 

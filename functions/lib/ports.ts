@@ -3,6 +3,7 @@
  * and a local adapter (local/adapters/). A step's core gets them as a `Runtime`: its Lambda handler from
  * functions/lib/aws/lambda-runtime.ts, the local runner from local/local-runtime.ts; it never knows where it runs.
  */
+import type { PipelineMetricName } from './metric-names';
 
 export interface ObjectInfo {
   key: string;
@@ -49,7 +50,7 @@ export interface QueryEngine {
 }
 
 export interface Metric {
-  name: string;
+  name: PipelineMetricName;
   value: number;
   unit: 'Count' | 'Percent' | 'None';
 }

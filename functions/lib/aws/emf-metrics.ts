@@ -1,7 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '../metric-names';
 import type { Metric, MetricsPublisher } from '../ports';
-
-export const METRICS_NAMESPACE = 'RetailLake';
 
 const UNITS: Record<Metric['unit'], (typeof MetricUnit)[keyof typeof MetricUnit]> = { Count: MetricUnit.Count, Percent: MetricUnit.Percent, None: MetricUnit.NoUnit };
 

@@ -2,14 +2,11 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, type PipelineMetricName } from '../../../functions/lib/metric-names';
 import { opsAlarm } from '../shared/alarms';
-import { METRICS_NAMESPACE } from '../shared/lake-function';
 import { PIPELINE_SERVICE } from '../pipeline/pipeline-lambdas';
 
-/** The pipeline's own metrics (Powertools EMF from the pipeline Lambdas: namespace RetailLake, service dimension). */
-export const PIPELINE_METRICS = ['QuarantineRate', 'StockoutCount', 'ReconciliationGap'] as const;
-export type PipelineMetricName = (typeof PIPELINE_METRICS)[number];
-
+/** One of the pipeline's own metrics (Powertools EMF from the pipeline Lambdas, service dimension). */
 export function pipelineMetric(name: PipelineMetricName, statistic = 'Maximum'): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,

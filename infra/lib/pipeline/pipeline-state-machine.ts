@@ -13,7 +13,7 @@ import type { AlertTopics } from '../shared/alert-topics';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeWildcards } from '../shared/iam-findings';
 import { acknowledge } from '../shared/nag';
-import { METRICS_NAMESPACE } from '../shared/lake-function';
+import { METRICS_NAMESPACE } from '../../../functions/lib/metric-names';
 import { projectPath } from '../shared/paths';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { tagAsWarehouseLoader } from '../warehouse/warehouse-access';

@@ -7,6 +7,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../../functions/lib/metric-names';
 import { FIVE_MINUTES, opsAlarm } from './alarms';
 import { acknowledge } from './nag';
 import { acknowledgeWildcards } from './iam-findings';
@@ -16,7 +17,6 @@ import { PROJECT_ROOT } from './paths';
 export const EXTERNAL_MODULES = ['@aws-sdk/*', '@duckdb/node-api'];
 /** Where a bundle finds sql/ (functions/lib/sql-files.ts reads SQL_ROOT). */
 export const LAMBDA_SQL_ROOT = '/var/task/sql';
-export const METRICS_NAMESPACE = 'RetailLake';
 
 export interface LakeFunctionProps {
   /** the function's name; its log group is `/aws/lambda/<functionName>` and its alarms start with it */
