@@ -13,8 +13,8 @@ import { checkReferences } from '../functions/lib/contract/check-reference';
 import { parseEventText } from '../functions/lib/contract/validate-event';
 import type { PosEvent } from '../functions/lib/contract/types';
 import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../functions/lib/reference/reference-data';
-import { PRODUCTS_KEY, STORES_KEY } from '../functions/lib/lake-layout';
-import { rawText } from '../functions/pipeline/validate-batch/validate-batch';
+import { curatedPartitionPrefix, PRODUCTS_KEY, RAW_PREFIX, STORES_KEY, type CuratedTable } from '../functions/lib/lake-layout';
+import { rawText } from '../functions/lib/raw-objects';
 
 const salesSchema = new ParquetSchema({
   event_id: { type: 'UTF8' }, line_no: { type: 'INT32' }, transaction_id: { type: 'UTF8' }, store_id: { type: 'UTF8' }, sku: { type: 'UTF8' },
@@ -38,11 +38,11 @@ class PartitionWriters {
 
   constructor(private readonly outDir: string) {}
 
-  get(table: 'sales_lines' | 'inventory_events', date: string): Promise<ParquetWriter> {
+  get(table: CuratedTable, date: string): Promise<ParquetWriter> {
     const key = `${table}/${date}`;
     let w = this.writers.get(key);
     if (!w) {
-      const dir = join(this.outDir, table, `business_date=${date}`);
+      const dir = join(this.outDir, curatedPartitionPrefix(table, date));
       mkdirSync(dir, { recursive: true });
       w = ParquetWriter.openFile(table === 'sales_lines' ? salesSchema : inventorySchema, join(dir, 'part-0.parquet'));
       this.writers.set(key, w);
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   let rejected = 0;
   let duplicates = 0;
   let saleLines = 0;
-  for (const file of rawFiles(join(lakeRoot, 'raw', 'pos'))) {
+  for (const file of rawFiles(join(lakeRoot, RAW_PREFIX))) {
     for (const line of rawText(readFileSync(file)).split('\n')) {
       if (!line.trim()) continue;
       received++;

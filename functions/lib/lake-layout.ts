@@ -1,5 +1,6 @@
 /** Object keys of the lake's zones (docs/architecture.md §4). The same keys are S3 keys in the cloud and paths
  * under the lake root locally. */
+import type { CuratedTableName } from './curated-schema';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -8,6 +9,18 @@ export const QUARANTINE_PREFIX = 'quarantine/pos/';
 export const CURATED_PREFIX = 'curated/';
 export const REFERENCE_PREFIX = 'reference/';
 export const CONTROL_PREFIX = 'control/';
+
+/** The cloud lake's buckets. */
+export type LakeBucket = 'raw' | 'quarantine' | 'curated';
+const topSegment = (prefix: string): string => prefix.slice(0, prefix.indexOf('/'));
+/** The bucket that holds each zone, by the key's first segment (reference/ and control/ live in curated). */
+export const ZONE_BUCKET: Readonly<Record<string, LakeBucket>> = {
+  [topSegment(RAW_PREFIX)]: 'raw',
+  [topSegment(QUARANTINE_PREFIX)]: 'quarantine',
+  [topSegment(CURATED_PREFIX)]: 'curated',
+  [topSegment(REFERENCE_PREFIX)]: 'curated',
+  [topSegment(CONTROL_PREFIX)]: 'curated',
+};
 
 export const CURATED_TABLES = ['sales_lines', 'inventory_events'] as const;
 export type CuratedTable = (typeof CURATED_TABLES)[number];
@@ -24,8 +37,22 @@ export function rawObjectKey(arrival: Date, streamName: string, unique: string):
   return `${rawPrefixFor(arrival)}${streamName}-1-${stamp}-${unique}.gz`;
 }
 
+/** `curated/<table>/`: the Hive-partitioned Parquet of a curated table. */
+export const curatedTablePrefix = (table: CuratedTable): string => `${CURATED_PREFIX}${table}/`;
+
+/** The partition folder of a business date. */
 export function curatedPartitionPrefix(table: CuratedTable, businessDate: string): string {
-  return `${CURATED_PREFIX}${table}/business_date=${businessDate}/`;
+  return `${curatedDatePrefix(table, businessDate)}/`;
+}
+
+/** A key prefix matching every partition whose date starts with `datePrefix` ('2024-01-': all of January). */
+export function curatedDatePrefix(table: CuratedTable, datePrefix: string): string {
+  return `${curatedTablePrefix(table)}business_date=${datePrefix}`;
+}
+
+/** Where each queryable table's partitions live: the curated tables under curated/, quarantine under quarantine/pos/. */
+export function queryableTablePrefix(table: CuratedTableName): string {
+  return table === 'quarantine' ? QUARANTINE_PREFIX : curatedTablePrefix(table);
 }
 
 export const STORES_KEY = `${REFERENCE_PREFIX}stores/stores.csv`;
@@ -33,7 +60,41 @@ export const PRODUCTS_KEY = `${REFERENCE_PREFIX}products/products.csv`;
 
 /** Processed-files manifest and run records. */
 export const CHECKPOINT_KEY = `${CONTROL_PREFIX}checkpoint.json`;
-export const runPrefix = (batchId: string): string => `${CONTROL_PREFIX}runs/${batchId}/`;
+export const RUNS_PREFIX = `${CONTROL_PREFIX}runs/`;
+export const runPrefix = (batchId: string): string => `${RUNS_PREFIX}${batchId}/`;
+
+/** The records a batch's steps write under its run prefix. */
+export const RUN_RECORD_FILES = {
+  manifest: 'manifest.json',
+  validation: 'validation.json',
+  curate: 'curate.json',
+  committed: 'committed.json',
+  reconcile: 'reconcile.json',
+  alerts: 'alerts.json',
+} as const;
+export type RunRecord = keyof typeof RUN_RECORD_FILES;
+
+/** The run record keys under a run prefix (`runPrefix(batchId)`, or the prefix of a listed record). */
+export function runRecordKeys(prefix: string): Record<RunRecord, string> {
+  const keys = {} as Record<RunRecord, string>;
+  for (const [record, file] of Object.entries(RUN_RECORD_FILES) as [RunRecord, string][]) keys[record] = `${prefix}${file}`;
+  return keys;
+}
+
 export const stagingPrefix = (batchId: string): string => `${CONTROL_PREFIX}staging/${batchId}/`;
+/** Validate stages valid records in part files `events-<object>-<chunk>.ndjson` in the staging folder, each line
+ * `{"seq":<n>,"event":<the original line>}`; Curate (Lambda or Glue) reads them all through the glob. */
+const STAGED_PART_PREFIX = 'events-';
+export const STAGED_EVENTS_GLOB = `${STAGED_PART_PREFIX}*.ndjson`;
+export const stagedPartName = (object: number, chunk: number): string => `${STAGED_PART_PREFIX}${pad(object, 6)}-${pad(chunk, 6)}.ndjson`;
+export const isStagedPart = (fileName: string): boolean => fileName.startsWith(STAGED_PART_PREFIX);
+
+/** The event ids each batch accepted, one Parquet file per batch: later batches drop events already seen. */
 export const ACCEPTED_IDS_PREFIX = `${CONTROL_PREFIX}accepted_ids/`;
+export const acceptedIdsKey = (batchId: string): string => `${ACCEPTED_IDS_PREFIX}batch=${batchId}.parquet`;
+
+/** Failed local runs, one record each (the cloud has the Step Functions execution history instead). */
+export const FAILURES_PREFIX = `${CONTROL_PREFIX}failures/`;
+export const failureKey = (at: Date): string => `${FAILURES_PREFIX}${at.toISOString().replace(/[:.]/g, '-')}.json`;
+
 export const ALERTS_OUTBOX_KEY = `${CONTROL_PREFIX}alerts/outbox.ndjson`;

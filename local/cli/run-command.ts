@@ -1,6 +1,6 @@
 import { runPipeline, type PipelineRunResult, type StepEvent } from '../pipeline/local-runner';
 import { writeJson } from '../../functions/lib/pipeline/json-objects';
-import { CONTROL_PREFIX } from '../../functions/lib/lake-layout';
+import { failureKey } from '../../functions/lib/lake-layout';
 import { createLocalRuntime } from '../local-runtime';
 import { loadLocalDefinition } from '../pipeline/asl-resources';
 import { successPathTasks } from '../pipeline/asl-states';
@@ -23,7 +23,7 @@ export async function runPipelineWithProgress(lakeRoot: string): Promise<{ ok: b
       });
       bar.stop();
       if (result.status === 'failed') {
-        await writeJson(runtime.store, `${CONTROL_PREFIX}failures/${new Date().toISOString().replace(/[:.]/g, '-')}.json`, result.error);
+        await writeJson(runtime.store, failureKey(new Date()), result.error);
       }
       return { ok: result.status !== 'failed', result };
     } finally {

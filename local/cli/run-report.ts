@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { ALERTS_OUTBOX_KEY } from '../../functions/lib/lake-layout';
+import { ALERTS_OUTBOX_KEY, CURATED_PREFIX, QUARANTINE_PREFIX } from '../../functions/lib/lake-layout';
 import { readOutbox } from '../adapters/outbox-notifier';
 import type { PipelineRunResult } from '../pipeline/local-runner';
 import { FsObjectStore } from '../adapters/fs-object-store';
+import { warehousePath } from '../warehouse/duckdb-warehouse';
 import { formatTotals, lakeTotals } from './summary';
 
 interface FinalState {
@@ -46,9 +47,9 @@ export async function printRunReport(lakeRoot: string, result: PipelineRunResult
   out.push(
     '',
     'Where things are',
-    `  curated Parquet   ${resolve(lakeRoot, 'curated')}`,
-    `  quarantine        ${resolve(lakeRoot, 'quarantine/pos')}`,
-    `  warehouse         ${resolve(lakeRoot, 'warehouse/warehouse.duckdb')}`,
+    `  curated Parquet   ${resolve(lakeRoot, CURATED_PREFIX)}`,
+    `  quarantine        ${resolve(lakeRoot, QUARANTINE_PREFIX)}`,
+    `  warehouse         ${warehousePath(lakeRoot)}`,
     `  alert outbox      ${resolve(lakeRoot, ALERTS_OUTBOX_KEY)}`,
     ...(state.dashboards?.locations ?? []).map((l) => `  dashboard         ${l}`),
     '',

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { CONTROL_PREFIX, runPrefix } from '../../functions/lib/lake-layout';
+import { FAILURES_PREFIX, runPrefix, runRecordKeys } from '../../functions/lib/lake-layout';
 import { readJsonIfExists } from '../../functions/lib/pipeline/json-objects';
 import { committedRuns, totalsOf } from '../../functions/lib/pipeline/run-history';
 import { settingsFromEnv } from '../../functions/lib/pipeline/pipeline-settings';
@@ -22,9 +22,9 @@ export async function statusCommand(lakeRoot: string, opts: { json?: boolean }):
   const runs = await committedRuns(store);
   const totals = totalsOf(runs);
   const last = runs[runs.length - 1];
-  const failures = await store.list(`${CONTROL_PREFIX}failures/`);
+  const failures = await store.list(FAILURES_PREFIX);
   const lastFailure = failures[failures.length - 1];
-  const reconcile = last ? await readJsonIfExists<{ balanced: boolean; summary: string }>(store, `${runPrefix(last.batchId)}reconcile.json`) : null;
+  const reconcile = last ? await readJsonIfExists<{ balanced: boolean; summary: string }>(store, runRecordKeys(runPrefix(last.batchId)).reconcile) : null;
   const pending = await backlog(store);
   const byTopic: Record<string, number> = {};
   for (const { topic } of await readOutbox(lakeRoot)) byTopic[topic] = (byTopic[topic] ?? 0) + 1;

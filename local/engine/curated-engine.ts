@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { columnDefinitions, QUERYABLE_TABLES, type CuratedTableName } from '../../functions/lib/curated-schema';
 import { openDuckDb, readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
+import { queryableTablePrefix } from '../../functions/lib/lake-layout';
 import type { QueryEngine, Row } from '../../functions/lib/ports';
 import { sqlRoot } from '../../functions/lib/sql-files';
 
 /** Where each queryable table's Hive-partitioned Parquet lives under the lake root. */
 export function tableDir(lakeRoot: string, table: CuratedTableName): string {
-  return table === 'quarantine' ? join(lakeRoot, 'quarantine', 'pos') : join(lakeRoot, 'curated', table);
+  return join(lakeRoot, queryableTablePrefix(table));
 }
 
 function hasParquet(dir: string): boolean {

@@ -14,9 +14,10 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { TransientError } from '../../functions/lib/errors';
+import { RAW_PREFIX } from '../../functions/lib/lake-layout';
+import { rawText } from '../../functions/lib/raw-objects';
 import { sampleEvents } from './sample-events';
 import { startIngestServer } from './server';
 import { startLocalStream } from './stream';
@@ -62,12 +63,12 @@ async function runClient(url: string, apiKey: string, events: number, clients: n
 }
 
 function countRaw(lakeRoot: string): { lines: number; distinct: number; objects: number } {
-  const dir = join(lakeRoot, 'raw', 'pos');
+  const dir = join(lakeRoot, RAW_PREFIX);
   const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.gz'));
   const ids = new Set<string>();
   let lines = 0;
   for (const f of files) {
-    for (const line of gunzipSync(readFileSync(join(dir, f))).toString('utf8').split('\n')) {
+    for (const line of rawText(readFileSync(join(dir, f))).split('\n')) {
       if (!line) continue;
       lines++;
       ids.add((JSON.parse(line) as { event_id: string }).event_id);

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CURATED_COLUMNS } from '../../functions/lib/curated-schema';
-import { ACCEPTED_IDS_PREFIX, curatedPartitionPrefix, runPrefix, stagingPrefix } from '../../functions/lib/lake-layout';
-import { runRecordKeys } from '../../functions/lib/pipeline/state';
-import { STAGED_EVENTS_GLOB } from '../../functions/pipeline/validate-batch/validate-batch';
+import { ACCEPTED_IDS_PREFIX, acceptedIdsKey, curatedPartitionPrefix, runPrefix, runRecordKeys, STAGED_EVENTS_GLOB, stagingPrefix } from '../../functions/lib/lake-layout';
 import { curateJobArguments, transformSqlFiles } from '../../infra/lib/pipeline/curate-glue-job';
 import { projectPath } from '../../infra/lib/shared/paths';
 
@@ -56,6 +54,7 @@ describe('the Glue job’s DuckDB -> Spark mapping (glue/dialect.json)', () => {
     const batch = '{batch_id}';
     expect(args['--staged_events_key']).toBe(`${stagingPrefix(batch)}${STAGED_EVENTS_GLOB}`);
     expect(args['--accepted_ids_prefix']).toBe(ACCEPTED_IDS_PREFIX);
+    expect(args['--accepted_ids_key']).toBe(acceptedIdsKey(batch));
     expect(args['--curate_record_key']).toBe(runRecordKeys(runPrefix(batch)).curate);
     expect(args['--partition_prefix']).toBe(curatedPartitionPrefix('sales_lines', '{date}').replace('sales_lines', '{table}'));
     expect(args['--sales_lines_columns'].split(',')).toEqual(Object.keys(CURATED_COLUMNS.sales_lines));

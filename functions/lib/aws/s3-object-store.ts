@@ -7,24 +7,12 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { PipelineStateError, RetailLakeError, TransientError } from '../errors';
+import { ZONE_BUCKET, type LakeBucket } from '../lake-layout';
 import type { ObjectInfo, ObjectStore } from '../ports';
 import { awsCall, isTransientName } from './sdk-errors';
 
 /** The lake's buckets by zone (docs/architecture.md §4): keys keep their zone prefix inside their bucket. */
-export interface LakeBuckets {
-  raw: string;
-  quarantine: string;
-  curated: string;
-}
-
-/** The first key segment of each zone and the bucket that holds it (reference/ and control/ live in curated). */
-const ZONE_BUCKET: Record<string, keyof LakeBuckets> = {
-  raw: 'raw',
-  quarantine: 'quarantine',
-  curated: 'curated',
-  reference: 'curated',
-  control: 'curated',
-};
+export type LakeBuckets = Record<LakeBucket, string>;
 
 /** S3 allows at most 1,000 keys per DeleteObjects request. */
 const DELETE_BATCH = 1000;

@@ -1,11 +1,11 @@
-import { CONTROL_PREFIX } from '../lake-layout';
+import { RUN_RECORD_FILES, RUNS_PREFIX } from '../lake-layout';
 import type { ObjectStore } from '../ports';
 import { readJson } from './json-objects';
 import type { CommitResult, LakeTotals } from './state';
 
 /** Every committed batch, oldest first. */
 export async function committedRuns(store: ObjectStore): Promise<CommitResult[]> {
-  const objects = (await store.list(`${CONTROL_PREFIX}runs/`)).filter((o) => o.key.endsWith('/committed.json'));
+  const objects = (await store.list(RUNS_PREFIX)).filter((o) => o.key.endsWith(`/${RUN_RECORD_FILES.committed}`));
   return Promise.all(objects.map((o) => readJson<CommitResult>(store, o.key)));
 }
 

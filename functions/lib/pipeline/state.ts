@@ -138,10 +138,3 @@ const STATE_KEYS: Record<keyof PipelineState, true> = {
 
 /** The keys of PipelineState (test/functions/lib/pipeline/state.test.ts checks them against the ASL's ResultPaths). */
 export const PIPELINE_STATE_KEYS = Object.keys(STATE_KEYS) as (keyof PipelineState)[];
-
-export const runRecordKeys = (runPrefix: string) => ({
-  manifest: `${runPrefix}manifest.json`,
-  validation: `${runPrefix}validation.json`,
-  curate: `${runPrefix}curate.json`,
-  committed: `${runPrefix}committed.json`,
-});

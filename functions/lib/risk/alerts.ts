@@ -1,4 +1,4 @@
-import { runPrefix } from '../lake-layout';
+import { runPrefix, runRecordKeys } from '../lake-layout';
 import { DataError } from '../errors';
 
 export type Severity = 'critical' | 'high';
@@ -25,7 +25,7 @@ export interface AlertList {
   alerts: StockAlert[];
 }
 
-export const alertsKey = (batchId: string): string => `${runPrefix(batchId)}alerts.json`;
+export const alertsKey = (batchId: string): string => runRecordKeys(runPrefix(batchId)).alerts;
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1 };
 

@@ -1,4 +1,4 @@
-import { curatedPartitionPrefix, CURATED_PREFIX, PRODUCTS_KEY, STORES_KEY, type CuratedTable } from '../lake-layout';
+import { curatedDatePrefix, curatedPartitionPrefix, curatedTablePrefix, PRODUCTS_KEY, STORES_KEY, type CuratedTable } from '../lake-layout';
 import { readSql, renderSql } from '../sql-files';
 import { splitSqlStatements } from './sql-text';
 import { ConfigurationError, PipelineStateError } from '../errors';
@@ -29,10 +29,10 @@ const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export function partitionPrefixes(table: CuratedTable, dates: string[], level: PrefixLevel): string[] {
   for (const d of dates) if (!ISO_DATE.test(d)) throw new PipelineStateError(`affected date "${d}" of ${table} is not YYYY-MM-DD`);
   if (dates.length === 0) return [];
-  if (level === 'table') return [`${CURATED_PREFIX}${table}/`];
+  if (level === 'table') return [curatedTablePrefix(table)];
   const cut = level === 'day' ? 10 : level === 'month' ? 8 : 5; // '2024-01-05' | '2024-01-' | '2024-'
   const keys = [...new Set(dates.map((d) => d.slice(0, cut)))].sort();
-  return keys.map((k) => (level === 'day' ? curatedPartitionPrefix(table, k) : `${CURATED_PREFIX}${table}/business_date=${k}`));
+  return keys.map((k) => (level === 'day' ? curatedPartitionPrefix(table, k) : curatedDatePrefix(table, k)));
 }
 
 /** A template's statements; the ones using {{prefix}} repeated for each prefix. */

@@ -1,8 +1,8 @@
-import { runPrefix, stagingPrefix } from '../../lib/lake-layout';
+import { runPrefix, runRecordKeys, stagingPrefix } from '../../lib/lake-layout';
 import type { ObjectStore } from '../../lib/ports';
 import { readCheckpoint, writeCheckpoint } from '../../lib/pipeline/checkpoint';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
-import { runRecordKeys, type BatchManifest, type CommitResult, type CurateResult, type ValidationResult } from '../../lib/pipeline/state';
+import type { BatchManifest, CommitResult, CurateResult, ValidationResult } from '../../lib/pipeline/state';
 import { PipelineStateError } from '../../lib/errors';
 
 /** Marks the batch's raw objects processed and records the batch's counts; the staging copy is removed. */

@@ -1,26 +1,29 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS } from '../../lib/curated-schema';
 import { openDuckDb, readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
 import {
   ACCEPTED_IDS_PREFIX,
+  acceptedIdsKey,
   CURATED_TABLES,
   curatedPartitionPrefix,
+  curatedTablePrefix,
   PRODUCTS_KEY,
   REFERENCE_PREFIX,
   runPrefix,
+  runRecordKeys,
+  STAGED_EVENTS_GLOB,
   stagingPrefix,
   STORES_KEY,
   type CuratedTable,
 } from '../../lib/lake-layout';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { writeJson } from '../../lib/pipeline/json-objects';
-import { runRecordKeys, type CurateResult } from '../../lib/pipeline/state';
+import type { CurateResult } from '../../lib/pipeline/state';
 import { readSql, renderSql } from '../../lib/sql-files';
-import { STAGED_EVENTS_GLOB } from '../validate-batch/validate-batch';
 
 /** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
 const STAGED_COLUMNS = `{
@@ -51,10 +54,12 @@ async function mergeIntoPartitions(conn: DuckDBConnection, files: LakeFiles, tab
   await conn.run(`CREATE OR REPLACE TEMP VIEW new_rows AS SELECT * FROM new_${table}`);
   const columns = Object.keys(CURATED_COLUMNS[table]).join(', ');
   const merged = renderSql(readSql('transform/merge_partitions.sql'), { columns });
-  const outDir = join(workDir, table);
+  // DuckDB names the partition folders the Hive way, as the lake's keys do: the work folder mirrors the lake
+  const outDir = join(workDir, curatedTablePrefix(table));
+  await mkdir(dirname(outDir), { recursive: true }); // COPY makes outDir itself, not its parents
   await conn.run(`COPY (${merged}) TO ${sqlString(outDir)}
     (FORMAT PARQUET, PARTITION_BY (business_date), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}')`);
-  for (const d of dates) await files.replacePrefix(curatedPartitionPrefix(table, d), join(outDir, `business_date=${d}`));
+  for (const d of dates) await files.replacePrefix(curatedPartitionPrefix(table, d), join(workDir, curatedPartitionPrefix(table, d)));
   return dates;
 }
 
@@ -75,8 +80,9 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
       SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
 
     // Event ids accepted by earlier batches; this batch's own file is left out so a re-run sees the same input.
-    const ownIdsKey = `${ACCEPTED_IDS_PREFIX}batch=${batchId}.parquet`;
-    const idFiles = (await parquetFiles(await files.materialize(ACCEPTED_IDS_PREFIX))).filter((f) => !f.endsWith(`batch=${batchId}.parquet`));
+    const ownIdsKey = acceptedIdsKey(batchId);
+    const ownIdsFile = basename(ownIdsKey);
+    const idFiles = (await parquetFiles(await files.materialize(ACCEPTED_IDS_PREFIX))).filter((f) => basename(f) !== ownIdsFile);
     await viewOverParquet(conn, 'accepted_ids', idFiles, `SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`);
 
     await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);

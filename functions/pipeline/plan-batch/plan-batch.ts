@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { CONTROL_PREFIX, RAW_PREFIX, runPrefix } from '../../lib/lake-layout';
+import { RAW_PREFIX, RUN_RECORD_FILES, RUNS_PREFIX, runPrefix, runRecordKeys } from '../../lib/lake-layout';
 import type { ObjectStore } from '../../lib/ports';
 import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
 import { readCheckpoint } from '../../lib/pipeline/checkpoint';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
-import { runRecordKeys, type BatchManifest, type BatchPlan } from '../../lib/pipeline/state';
+import type { BatchManifest, BatchPlan } from '../../lib/pipeline/state';
 
 export function newBatchId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
@@ -13,11 +13,11 @@ export function newBatchId(now: Date): string {
 /** A batch whose manifest was written but which never committed (the run was interrupted): it is finished
  * under the same id, so its staged and accepted events are not mistaken for duplicates of themselves. */
 async function findUnfinishedBatch(store: ObjectStore): Promise<BatchManifest | null> {
-  const records = await store.list(`${CONTROL_PREFIX}runs/`);
+  const records = await store.list(RUNS_PREFIX);
   const keys = new Set(records.map((r) => r.key));
   for (const r of records) {
-    if (!r.key.endsWith('/manifest.json')) continue;
-    const prefix = r.key.slice(0, -'manifest.json'.length);
+    if (!r.key.endsWith(`/${RUN_RECORD_FILES.manifest}`)) continue;
+    const prefix = r.key.slice(0, -RUN_RECORD_FILES.manifest.length);
     if (!keys.has(runRecordKeys(prefix).committed)) return readJson<BatchManifest>(store, r.key);
   }
   return null;

@@ -1,4 +1,4 @@
-import { runPrefix } from '../../lib/lake-layout';
+import { runPrefix, runRecordKeys } from '../../lib/lake-layout';
 import type { ObjectStore, QueryEngine, Warehouse } from '../../lib/ports';
 import { writeJson } from '../../lib/pipeline/json-objects';
 import { committedRuns, totalsOf } from '../../lib/pipeline/run-history';
@@ -35,6 +35,6 @@ export async function reconcile(store: ObjectStore, curated: QueryEngine, wareho
     totals,
     ...result,
   };
-  await writeJson(store, `${runPrefix(batchId)}reconcile.json`, out);
+  await writeJson(store, runRecordKeys(runPrefix(batchId)).reconcile, out);
   return out;
 }

@@ -4,24 +4,29 @@ import { join } from 'node:path';
 import type { RejectReason } from '../../lib/contract/types';
 import { DataError, PipelineStateError, RetailLakeError, withContext } from '../../lib/errors';
 import { openDuckDb, sqlString } from '../../lib/duckdb/duckdb-rows';
-import { PRODUCTS_KEY, QUARANTINE_PREFIX, runPrefix, stagingPrefix, STORES_KEY } from '../../lib/lake-layout';
+import {
+  isStagedPart,
+  PRODUCTS_KEY,
+  QUARANTINE_PREFIX,
+  runPrefix,
+  runRecordKeys,
+  STAGED_EVENTS_GLOB,
+  stagedPartName,
+  stagingPrefix,
+  STORES_KEY,
+} from '../../lib/lake-layout';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
 import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
 import { loadReferenceTexts } from '../../lib/pipeline/load-reference';
-import { runRecordKeys, type BatchManifest, type ValidationResult } from '../../lib/pipeline/state';
+import { rawBytes } from '../../lib/raw-objects';
+import type { BatchManifest, ValidationResult } from '../../lib/pipeline/state';
 import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../../lib/reference/reference-data';
 import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntry } from '../../lib/typescript-worker';
-import { chunksOf, rawBytes, validateChunk, type ChunkVerdicts } from './validate-records';
+import { chunksOf, validateChunk, type ChunkVerdicts } from './validate-records';
 import type { ValidateTask } from './validate-worker';
 
-export { rawText } from './validate-records';
-
-/** Valid records go to part files `events-<object>-<chunk>.ndjson` in the staging folder, each line
- * `{"seq":<n>,"event":<the original line>}`; Curate reads them all. */
-export const STAGED_EVENTS_GLOB = 'events-*.ndjson';
-const partName = (object: number, chunk: number): string => `events-${String(object).padStart(6, '0')}-${String(chunk).padStart(6, '0')}.ndjson`;
 /** Work is handed to the threads in pieces of this size, so one large object still keeps every thread busy. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 /** Chunks decompressed ahead of the workers (bounds the memory held for them). */
@@ -70,7 +75,7 @@ async function* batchChunks(store: ObjectStore, manifest: BatchManifest, staging
     });
     let n = 0;
     for (const chunk of chunksOf(bytes, index, CHUNK_BYTES)) {
-      yield { ...chunk, order: order++, key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId, partPath: join(stagingDir, partName(index, n++)) };
+      yield { ...chunk, order: order++, key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId, partPath: join(stagingDir, stagedPartName(index, n++)) };
     }
   }
 }
@@ -157,7 +162,7 @@ export async function validateBatch(
   const staging = stagingPrefix(batchId);
   const stagingDir = await files.materialize(staging);
   // a re-run writes the batch's part files afresh
-  for (const f of await readdir(stagingDir)) if (f.startsWith('events-')) await rm(join(stagingDir, f));
+  for (const f of await readdir(stagingDir)) if (isStagedPart(f)) await rm(join(stagingDir, f));
   const workDir = await mkdtemp(join(tmpdir(), 'retail-lake-validate-'));
   try {
     const perChunk = await validateChunks(store, manifest, reference, stagingDir, workers);

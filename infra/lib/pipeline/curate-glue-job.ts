@@ -12,9 +12,17 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
-import { ACCEPTED_IDS_PREFIX, curatedPartitionPrefix, PRODUCTS_KEY, runPrefix, stagingPrefix, STORES_KEY } from '../../../functions/lib/lake-layout';
-import { runRecordKeys } from '../../../functions/lib/pipeline/state';
-import { STAGED_EVENTS_GLOB } from '../../../functions/pipeline/validate-batch/validate-batch';
+import {
+  ACCEPTED_IDS_PREFIX,
+  acceptedIdsKey,
+  curatedPartitionPrefix,
+  PRODUCTS_KEY,
+  runPrefix,
+  runRecordKeys,
+  STAGED_EVENTS_GLOB,
+  stagingPrefix,
+  STORES_KEY,
+} from '../../../functions/lib/lake-layout';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { acknowledgeGrantedWildcards, acknowledgeWildcards } from '../shared/iam-findings';
 import { localCopyBundling } from '../shared/local-bundling';
@@ -55,7 +63,7 @@ export function curateJobArguments(curatedBucket: string): Record<string, string
     '--curated_bucket': curatedBucket,
     '--staged_events_key': `${stagingPrefix(BATCH)}${STAGED_EVENTS_GLOB}`,
     '--accepted_ids_prefix': ACCEPTED_IDS_PREFIX,
-    '--accepted_ids_key': `${ACCEPTED_IDS_PREFIX}batch=${BATCH}.parquet`,
+    '--accepted_ids_key': acceptedIdsKey(BATCH),
     '--glue_work_prefix': `${stagingPrefix(BATCH)}glue/`,
     '--curate_record_key': runRecordKeys(runPrefix(BATCH)).curate,
     '--stores_key': STORES_KEY,
