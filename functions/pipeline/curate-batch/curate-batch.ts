@@ -87,22 +87,11 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
 
     await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
     await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
-    // Unnesting is the one step each engine spells its own way (Spark: posexplode), so the host does it.
-    await conn.run(`CREATE TEMP VIEW new_event_lines AS
-      SELECT event_id, transaction_id, store_id, occurred_at_utc, business_date, event_type, customer_id, payment_method, line_no,
-             line.sku AS sku, line.quantity AS quantity, line.unit_price AS unit_price, line.discount AS discount
-      FROM (SELECT s.event_id, s.transaction_id, s.store_id, d.occurred_at_utc, d.business_date, s.event_type, s.customer_id,
-                   s.payment_method, unnest(s.lines) AS line, generate_subscripts(s.lines, 1) AS line_no
-            FROM staged_events s JOIN dated_events d ON d.seq = s.seq WHERE s.event_type IN ('sale', 'return'))`);
+    await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
     await conn.run(`CREATE TEMP TABLE new_sales_lines AS ${readSql('transform/sales_lines.sql')}`);
     await conn.run(`CREATE TEMP TABLE new_inventory_events AS ${readSql('transform/inventory_events.sql')}`);
 
-    const [counts] = await readRows(conn, `SELECT
-        (SELECT count(*) FROM staged_events) AS staged,
-        (SELECT count(*) FROM new_events) AS curated_events,
-        (SELECT count(*) FROM new_sales_lines) AS sales_lines,
-        (SELECT count(*) FROM new_inventory_events) AS inventory_events,
-        (SELECT COALESCE(sum(net_revenue), 0) FROM new_sales_lines) AS net_revenue`);
+    const [counts] = await readRows(conn, readSql('transform/batch_counts.duckdb.sql'));
 
     // Accepted ids are recorded before the partitions change: a crash in between leaves rows the merge's
     // natural-key dedup absorbs on the re-run, never rows counted twice.

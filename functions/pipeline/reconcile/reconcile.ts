@@ -3,18 +3,15 @@ import type { ObjectStore, QueryEngine, Warehouse } from '../../lib/ports';
 import { writeJson } from '../../lib/pipeline/json-objects';
 import { committedRuns, totalsOf } from '../../lib/pipeline/run-history';
 import type { ReconcileResult } from '../../lib/pipeline/state';
+import { readSql } from '../../lib/sql-files';
 
 const cents = (n: unknown): number => Math.round(Number(n) * 100);
 
 /** Raw vs curated vs quarantine vs warehouse, for everything committed so far. */
 export async function reconcile(store: ObjectStore, curated: QueryEngine, warehouse: Warehouse, batchId: string): Promise<ReconcileResult> {
   const totals = totalsOf(await committedRuns(store));
-  const [c] = await curated.query(`SELECT
-      (SELECT count(DISTINCT event_id) FROM sales_lines) + (SELECT count(*) FROM inventory_events) AS events,
-      (SELECT count(*) FROM sales_lines) AS sales_lines,
-      (SELECT COALESCE(sum(net_revenue), 0) FROM sales_lines) AS net_revenue,
-      (SELECT count(*) FROM quarantine) AS quarantined`);
-  const [w] = await warehouse.query(`SELECT count(*) AS sales_lines, COALESCE(sum(net_revenue), 0) AS net_revenue FROM fact_sales`);
+  const [c] = await curated.query(readSql('athena/reconcile/curated_totals.sql'));
+  const [w] = await warehouse.query(readSql('redshift/reconcile_warehouse_totals.sql'));
   const result = {
     curated: { events: Number(c.events), salesLines: Number(c.sales_lines), netRevenue: Number(c.net_revenue), quarantined: Number(c.quarantined) },
     warehouse: { salesLines: Number(w.sales_lines), netRevenue: Number(w.net_revenue) },

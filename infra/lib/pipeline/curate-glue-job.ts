@@ -29,7 +29,8 @@ import { localCopyBundling } from '../shared/local-bundling';
 import { acknowledge } from '../shared/nag';
 import { projectPath } from '../shared/paths';
 
-/** The transform SQL the job runs; functions.duckdb.sql is DuckDB's half of the dialect mapping (glue/dialect.json). */
+/** The transform SQL the job runs. `*.duckdb.sql` files are the curate Lambda's alone: the DuckDB half of the dialect
+ * mapping (functions.duckdb.sql, see glue/dialect.json), the unnest and the counts the job does in PySpark. */
 export function transformSqlFiles(): string[] {
   return readdirSync(projectPath('sql', 'transform'))
     .filter((f) => f.endsWith('.sql') && !f.endsWith('.duckdb.sql'))
