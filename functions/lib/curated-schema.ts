@@ -1,8 +1,13 @@
+import type { PRODUCT_COLUMNS, STORE_COLUMNS } from './reference/reference-data';
+
+/** The column types the lake's tables use, in DuckDB's names (hiveType gives Athena's and Glue's). */
+export type ColumnType = 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'DECIMAL(18,2)';
+
 /**
- * Column types of the curated tables (docs/architecture.md §5), in DuckDB's type names. The curation SQL writes
- * them; the local query engine uses them for tables that have no files yet; the Glue catalog (infra/) mirrors
- * them. Money is DECIMAL(18,2); occurred_at is a UTC timestamp; business_date is the Hive partition (and is
- * also written into the files so that Redshift COPY, which does not read partition paths, gets it).
+ * Column types of the curated tables (docs/architecture.md §5), in file order: the one description of them. The
+ * curation SQL writes them; the local query engine, the Athena DDL and the Glue catalog (functions/lib/lake-tables.ts)
+ * are generated from them. Money is DECIMAL(18,2); occurred_at is a UTC timestamp; business_date is the Hive
+ * partition (and is also written into the files so that Redshift COPY, which does not read partition paths, gets it).
  */
 export const CURATED_COLUMNS = {
   sales_lines: {
@@ -44,10 +49,39 @@ export const CURATED_COLUMNS = {
     batch_id: 'VARCHAR',
     received_date: 'DATE',
   },
-} as const;
+} as const satisfies Record<string, Record<string, ColumnType>>;
 
 export type CuratedTableName = keyof typeof CURATED_COLUMNS;
-export const QUERYABLE_TABLES = Object.keys(CURATED_COLUMNS) as CuratedTableName[];
+
+type Columns<T extends CuratedTableName> = (typeof CURATED_COLUMNS)[T];
+/** The DATE columns of a table: the only kind partition projection here handles. */
+type DateColumn<T extends CuratedTableName> = { [C in keyof Columns<T>]: Columns<T>[C] extends 'DATE' ? C : never }[keyof Columns<T>];
+
+/** The partition column of each table: the business date, or the day a rejected event arrived. */
+export const PARTITION_COLUMN = {
+  sales_lines: 'business_date',
+  inventory_events: 'business_date',
+  quarantine: 'received_date',
+} as const satisfies { [T in CuratedTableName]: DateColumn<T> };
+
+/** Column types of the reference CSVs (their columns and order are reference-data.ts's, which checks the files). */
+export const REFERENCE_COLUMN_TYPES: {
+  stores: Record<(typeof STORE_COLUMNS)[number], ColumnType>;
+  products: Record<(typeof PRODUCT_COLUMNS)[number], ColumnType>;
+} = {
+  stores: { store_id: 'VARCHAR', store_name: 'VARCHAR', region: 'VARCHAR', manager_email: 'VARCHAR', timezone: 'VARCHAR', target_daily_revenue: 'DOUBLE' },
+  products: {
+    sku: 'VARCHAR',
+    product_name: 'VARCHAR',
+    category: 'VARCHAR',
+    brand: 'VARCHAR',
+    unit_cost: 'DOUBLE',
+    list_price: 'DOUBLE',
+    supplier: 'VARCHAR',
+    lead_time_days: 'INTEGER',
+  },
+};
+export type ReferenceTableName = keyof typeof REFERENCE_COLUMN_TYPES;
 
 /** `col TYPE, ...` for CREATE TABLE. */
 export function columnDefinitions(table: CuratedTableName): string {
@@ -55,3 +89,17 @@ export function columnDefinitions(table: CuratedTableName): string {
     .map(([name, type]) => `${name} ${type}`)
     .join(', ');
 }
+
+const HIVE_TYPE: Record<ColumnType, string> = {
+  VARCHAR: 'string',
+  INTEGER: 'int',
+  BIGINT: 'bigint',
+  DOUBLE: 'double',
+  BOOLEAN: 'boolean',
+  DATE: 'date',
+  TIMESTAMP: 'timestamp',
+  'DECIMAL(18,2)': 'decimal(18,2)',
+};
+
+/** A column type as Athena DDL and the Glue catalog spell it. */
+export const hiveType = (type: ColumnType): string => HIVE_TYPE[type];

@@ -1,16 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { columnDefinitions, QUERYABLE_TABLES, type CuratedTableName } from '../../functions/lib/curated-schema';
+import { columnDefinitions } from '../../functions/lib/curated-schema';
 import { openDuckDb, readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
-import { queryableTablePrefix } from '../../functions/lib/lake-layout';
+import { LAKE_TABLES, type CsvLakeTable, type ParquetLakeTable } from '../../functions/lib/lake-tables';
 import type { QueryEngine, Row } from '../../functions/lib/ports';
 import { sqlRoot } from '../../functions/lib/sql-files';
 
-/** Where each queryable table's Hive-partitioned Parquet lives under the lake root. */
-export function tableDir(lakeRoot: string, table: CuratedTableName): string {
-  return join(lakeRoot, queryableTablePrefix(table));
-}
 
 function hasParquet(dir: string): boolean {
   if (!existsSync(dir)) return false;
@@ -19,20 +15,28 @@ function hasParquet(dir: string): boolean {
   );
 }
 
+function parquetView(lakeRoot: string, t: ParquetLakeTable): string {
+  const dir = join(lakeRoot, t.prefix);
+  if (!hasParquet(dir)) return `CREATE OR REPLACE TABLE ${t.name} (${columnDefinitions(t.name)})`;
+  const glob = sqlString(join(dir, '*', '*.parquet'));
+  return `CREATE OR REPLACE VIEW ${t.name} AS SELECT * FROM read_parquet(${glob}, hive_partitioning = true, union_by_name = true)`;
+}
+
+/** Columns by name, converted to the catalog's types (Athena's CSV table reads them by position and converts). */
+function csvView(lakeRoot: string, t: CsvLakeTable): string {
+  const path = join(lakeRoot, t.key);
+  if (!existsSync(path)) return `CREATE OR REPLACE TABLE ${t.name} (${t.columns.map(([c, type]) => `${c} ${type}`).join(', ')})`;
+  const columns = t.columns.map(([c, type]) => `CAST(${c} AS ${type}) AS ${c}`).join(', ');
+  return `CREATE OR REPLACE VIEW ${t.name} AS SELECT ${columns} FROM read_csv(${sqlString(path)}, header = true, all_varchar = true)`;
+}
+
 /**
- * Registers the curated tables as views over their Parquet partitions (what the Glue catalog is to Athena).
- * A table with no files yet is an empty table of the right columns, so queries never fail for lack of data.
+ * Registers the lake's tables (functions/lib/lake-tables.ts, what the Glue catalog is to Athena) as views over
+ * their Parquet partitions and reference CSVs. A table with no files yet is an empty table of the right columns,
+ * so queries never fail for lack of data.
  */
 export async function registerCuratedViews(conn: DuckDBConnection, lakeRoot: string): Promise<void> {
-  for (const table of QUERYABLE_TABLES) {
-    const dir = tableDir(lakeRoot, table);
-    if (hasParquet(dir)) {
-      const glob = sqlString(join(dir, '*', '*.parquet'));
-      await conn.run(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${glob}, hive_partitioning = true, union_by_name = true)`);
-    } else {
-      await conn.run(`CREATE OR REPLACE TABLE ${table} (${columnDefinitions(table)})`);
-    }
-  }
+  for (const t of LAKE_TABLES) await conn.run(t.format === 'parquet' ? parquetView(lakeRoot, t) : csvView(lakeRoot, t));
   // Derived views (sql/athena/views/): the statements the pipeline's Athena refresh runs in the cloud.
   const viewsDir = join(sqlRoot(), 'athena', 'views');
   if (existsSync(viewsDir)) {

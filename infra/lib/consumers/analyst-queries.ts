@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import { Construct } from 'constructs';
+import { athenaTableDdl, LAKE_TABLES } from '../../../functions/lib/lake-tables';
 import { renderSql } from '../../../functions/lib/sql-files';
 import { projectPath } from '../shared/paths';
 import type { AthenaWorkgroup } from '../shared/athena-workgroup';
@@ -8,7 +9,7 @@ import type { AthenaWorkgroup } from '../shared/athena-workgroup';
 export interface NamedSql {
   /** file name without .sql */
   name: string;
-  /** folder under sql/athena/ */
+  /** folder under sql/athena/ ('tables': generated, see athenaTableSql) */
   folder: 'tables' | 'queries' | 'views';
   /** the first comment paragraph */
   description: string;
@@ -16,7 +17,7 @@ export interface NamedSql {
 }
 
 /** The SQL files of sql/athena/<folder>/, with the description taken from their leading comment. */
-export function readAthenaSql(folder: NamedSql['folder']): NamedSql[] {
+export function readAthenaSql(folder: Exclude<NamedSql['folder'], 'tables'>): NamedSql[] {
   const dir = projectPath('sql', 'athena', folder);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
@@ -33,6 +34,11 @@ export function readAthenaSql(folder: NamedSql['folder']): NamedSql[] {
     });
 }
 
+/** The DDL of the lake's tables, generated from the schema the Glue catalog is built from. */
+export function athenaTableSql(): NamedSql[] {
+  return LAKE_TABLES.map((t) => ({ name: t.name, folder: 'tables', description: t.description, sql: athenaTableDdl(t) }));
+}
+
 export interface AnalystQueriesProps {
   /** the workgroup the named queries belong to */
   readonly workgroup: AthenaWorkgroup;
@@ -46,26 +52,24 @@ export interface AnalystQueriesProps {
 }
 
 /**
- * sql/athena/ as Athena named queries in the analysts' workgroup: the analyst queries, the views the pipeline
- * refreshes, and the table DDL (to re-create a table by hand; the catalog itself comes from CDK).
+ * Athena named queries in the analysts' workgroup: the analyst queries and the views the pipeline refreshes
+ * (sql/athena/), and the table DDL (to re-create a table by hand; the catalog itself comes from CDK).
  */
 export class AnalystQueries extends Construct {
   readonly queries: athena.CfnNamedQuery[] = [];
 
   constructor(scope: Construct, id: string, props: AnalystQueriesProps) {
     super(scope, id);
-    for (const folder of ['queries', 'views', 'tables'] as const) {
-      for (const q of readAthenaSql(folder)) {
-        const named = new athena.CfnNamedQuery(this, `${folder}-${q.name}`, {
-          name: `${folder === 'queries' ? '' : `${folder}/`}${q.name}`,
-          description: q.description.slice(0, 1024),
-          database: props.database,
-          workGroup: props.workgroup.name,
-          queryString: renderSql(q.sql, { database: props.database, ...props.placeholders }),
-        });
-        named.node.addDependency(props.workgroup.workgroup);
-        this.queries.push(named);
-      }
+    for (const q of [...readAthenaSql('queries'), ...readAthenaSql('views'), ...athenaTableSql()]) {
+      const named = new athena.CfnNamedQuery(this, `${q.folder}-${q.name}`, {
+        name: `${q.folder === 'queries' ? '' : `${q.folder}/`}${q.name}`,
+        description: q.description.slice(0, 1024),
+        database: props.database,
+        workGroup: props.workgroup.name,
+        queryString: renderSql(q.sql, { database: props.database, ...props.placeholders }),
+      });
+      named.node.addDependency(props.workgroup.workgroup);
+      this.queries.push(named);
     }
   }
 }

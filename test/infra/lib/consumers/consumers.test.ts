@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DATASETS } from '../../../../dashboards/datasets';
-import { readAthenaSql } from '../../../../infra/lib/consumers/analyst-queries';
+import { athenaTableSql, readAthenaSql } from '../../../../infra/lib/consumers/analyst-queries';
 import { storeRowFilter } from '../../../../infra/lib/consumers/store-access';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
@@ -36,8 +36,8 @@ describe('consumers stack', () => {
     });
   });
 
-  it('publishes every file of sql/athena/ as a named query', () => {
-    const files = [...readAthenaSql('queries'), ...readAthenaSql('views'), ...readAthenaSql('tables')];
+  it('publishes every file of sql/athena/ and the DDL of every lake table as a named query', () => {
+    const files = [...readAthenaSql('queries'), ...readAthenaSql('views'), ...athenaTableSql()];
     const named = resourcesOfType(template, 'AWS::Athena::NamedQuery').map(([, p]) => p);
     expect(named).toHaveLength(files.length);
     expect(named.map((q) => q.Name)).toEqual(expect.arrayContaining(['revenue_by_store_day', 'top_skus', 'basket_size', 'margin_by_category', 'return_rate', 'tables/sales_lines']));

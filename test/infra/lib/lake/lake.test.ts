@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CURATED_COLUMNS } from '../../../../functions/lib/curated-schema';
+import { athenaTableDdl, LAKE_TABLES } from '../../../../functions/lib/lake-tables';
 import { STORE_COLUMNS, PRODUCT_COLUMNS } from '../../../../functions/lib/reference/reference-data';
+import { parseAthenaDdl } from '../../../helpers/athena-ddl';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
@@ -70,7 +72,7 @@ describe('lake stack', () => {
     template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: t.config.lake.curatedDatabase } });
     const tables = Object.fromEntries(
       resourcesOfType(template, 'AWS::Glue::Table').map(([, p]) => {
-        const input = p.TableInput as { Name: string; Parameters: Record<string, unknown>; PartitionKeys?: { Name: string; Type: string }[]; StorageDescriptor: { Columns: { Name: string; Type: string }[] } };
+        const input = p.TableInput as { Name: string; Parameters: Record<string, unknown>; PartitionKeys?: { Name: string; Type: string }[]; StorageDescriptor: { Columns: { Name: string; Type: string }[]; Parameters?: Record<string, unknown> } };
         return [input.Name, input];
       }),
     );
@@ -88,6 +90,17 @@ describe('lake stack', () => {
     expect(tables.sales_lines.StorageDescriptor.Columns.find((c) => c.Name === 'net_revenue')?.Type).toBe('decimal(18,2)');
     expect(tables.stores.StorageDescriptor.Columns.map((c) => c.Name)).toEqual([...STORE_COLUMNS]);
     expect(tables.products.StorageDescriptor.Columns.map((c) => c.Name)).toEqual([...PRODUCT_COLUMNS]);
+    // the catalog and the Athena DDL (named queries tables/<name>) are one description: same columns, types, partition
+    for (const spec of LAKE_TABLES) {
+      const ddl = parseAthenaDdl(athenaTableDdl(spec));
+      const table = tables[spec.name];
+      expect(table.StorageDescriptor.Columns.map((c) => [c.Name, c.Type])).toEqual(ddl.columns);
+      expect((table.PartitionKeys ?? []).map((c) => [c.Name, c.Type])).toEqual(ddl.partition ? [ddl.partition] : []);
+      for (const key of ['classification', 'skip.header.line.count', ...Object.keys(ddl.properties).filter((k) => k.startsWith('projection.'))]) {
+        const glueParameters = { ...table.Parameters, ...table.StorageDescriptor.Parameters };
+        expect([key, glueParameters[key] ?? null]).toEqual([key, ddl.properties[key] ?? null]);
+      }
+    }
   });
 
   it('records data events of the lake buckets in an encrypted, validated trail', () => {
