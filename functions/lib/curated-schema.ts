@@ -57,10 +57,13 @@ type Columns<T extends CuratedTableName> = (typeof CURATED_COLUMNS)[T];
 /** The DATE columns of a table: the only kind partition projection here handles. */
 type DateColumn<T extends CuratedTableName> = { [C in keyof Columns<T>]: Columns<T>[C] extends 'DATE' ? C : never }[keyof Columns<T>];
 
+/** The partition column of the curated tables: the store's business date. */
+export const CURATED_PARTITION_COLUMN = 'business_date';
+
 /** The partition column of each table: the business date, or the day a rejected event arrived. */
 export const PARTITION_COLUMN = {
-  sales_lines: 'business_date',
-  inventory_events: 'business_date',
+  sales_lines: CURATED_PARTITION_COLUMN,
+  inventory_events: CURATED_PARTITION_COLUMN,
   quarantine: 'received_date',
 } as const satisfies { [T in CuratedTableName]: DateColumn<T> };
 

@@ -1,6 +1,6 @@
 /** Object keys of the lake's zones (docs/architecture.md §4). The same keys are S3 keys in the cloud and paths
  * under the lake root locally. */
-import { PARTITION_COLUMN, type CuratedTableName } from './curated-schema';
+import { CURATED_PARTITION_COLUMN, type CuratedTableName } from './curated-schema';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -47,7 +47,7 @@ export function curatedPartitionPrefix(table: CuratedTable, businessDate: string
 
 /** A key prefix matching every partition whose date starts with `datePrefix` ('2024-01-': all of January). */
 export function curatedDatePrefix(table: CuratedTable, datePrefix: string): string {
-  return `${curatedTablePrefix(table)}${PARTITION_COLUMN[table]}=${datePrefix}`;
+  return `${curatedTablePrefix(table)}${CURATED_PARTITION_COLUMN}=${datePrefix}`;
 }
 
 /** Where each queryable table's partitions live: the curated tables under curated/, quarantine under quarantine/pos/. */
