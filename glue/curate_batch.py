@@ -1,8 +1,8 @@
 """Curate one large batch on AWS Glue (PySpark): the same sql/transform/ SQL the curate Lambda runs in DuckDB.
 
 Mirrors functions/pipeline/curate-batch/curate-batch.ts step for step:
-  staged events + accepted ids -> new_events.sql -> dated_events.sql -> lines (posexplode) -> sales_lines.sql /
-  inventory_events.sql -> the batch's accepted ids -> merge_partitions.sql per affected partition -> the partitions
+  staged events + accepted ids of the batch's UTC dates (batch_utc_dates.sql) -> new_events.sql -> dated_events.sql -> lines (posexplode) -> sales_lines.sql /
+  inventory_events.sql -> the batch's accepted ids (accepted_ids.sql) -> merge_partitions.sql per affected partition -> the partitions
   swapped in (new files written, stale keys deleted) -> the run record control/runs/<batch>/curate.json.
 
 spark_dialect.py, dialect.json and the SQL files arrive as one zip in --extra-py-files (on the Python path; the
@@ -11,8 +11,10 @@ session runs in UTC with Spark's zone-aware TIMESTAMP (dialect.json "session"); 
 without zone, as DuckDB writes them. Key layouts come as arguments, rendered by infra/ from functions/lib/lake-layout.ts.
 """
 import json
+import re
 import sys
 from decimal import Decimal
+from functools import reduce
 
 import boto3
 from awsglue.utils import getResolvedOptions
@@ -135,9 +137,59 @@ spark.read.csv(s3a(ARGS["products_key"]), header=True).select("sku", F.col("unit
     .createOrReplaceTempView("staged_events")
 )
 
-# Event ids accepted by earlier batches; this batch's own file is left out so a re-run sees the same input.
-own_ids_key = key_for(ARGS["accepted_ids_key"])
-id_files = [k for k in list_keys(ARGS["accepted_ids_prefix"]) if k.endswith(".parquet") and k != own_ids_key]
+# Event ids accepted by earlier batches, kept by the UTC date of occurred_at as the curate Lambda keeps them
+# (functions/pipeline/curate-batch/accepted-ids.ts): a lake of the flat layout is moved over first, then only the
+# batch's dates and the undated ids are read. This batch's own files are left out so a re-run sees the same input.
+FLAT_IDS = re.compile(r"^batch=(.+)\.parquet$")
+UNDATED_IDS = "undated"
+work = key_for(ARGS["glue_work_prefix"])
+
+
+def ids_key(date, batch):
+    return ARGS["accepted_ids_key"].replace("{batch_id}", batch).replace("{date}", date)
+
+
+def write_ids_by_date(ids, batch):
+    """One Parquet file of event_id per utc_date (text) of `ids`, at the key the Lambda uses."""
+    tmp = f"{work}accepted_ids/"
+    ids.orderBy("utc_date", "event_id").coalesce(1).write.mode("overwrite").option("compression", "zstd").partitionBy("utc_date").parquet(s3a(tmp))
+    for key in [k for k in list_keys(tmp) if k.endswith(".parquet")]:
+        date = key[len(tmp) :].split("/", 1)[0].split("=", 1)[1]
+        s3.copy_object(Bucket=BUCKET, Key=ids_key(date, batch), CopySource={"Bucket": BUCKET, "Key": key})
+    delete_keys(list_keys(tmp))
+
+
+def migrate_flat_accepted_ids():
+    """Ids of the flat layout (accepted_ids/batch=<id>.parquet) go under the UTC date of their curated rows'
+    occurred_at, or to the undated ids; new files first, then the flat one is deleted."""
+    prefix = ARGS["accepted_ids_prefix"]
+    flat = [k for k in list_keys(prefix) if FLAT_IDS.match(k[len(prefix) :])]
+    if not flat:
+        return
+    frames = []
+    for table in TABLE_COLUMNS:
+        keys = [k for k in list_keys(ARGS["partition_prefix"].replace("{table}", table).split("{date}")[0]) if k.endswith(".parquet")]
+        if keys:
+            frames.append(spark.read.parquet(*[s3a(k) for k in keys]).select("event_id", "occurred_at"))
+    dates = None
+    if frames:
+        dates = reduce(lambda a, b: a.unionByName(b), frames).groupBy("event_id").agg(F.to_date(F.min("occurred_at")).alias("utc_date")).cache()
+    for key in flat:
+        ids = spark.read.parquet(s3a(key)).select("event_id")
+        ids = ids.join(dates, "event_id", "left") if dates is not None else ids.withColumn("utc_date", F.lit(None).cast("date"))
+        write_ids_by_date(ids.select("event_id", F.coalesce(F.col("utc_date").cast("string"), F.lit(UNDATED_IDS)).alias("utc_date")), FLAT_IDS.match(key[len(prefix) :]).group(1))
+        delete_keys([key])
+
+
+migrate_flat_accepted_ids()
+batch_dates = [r[0].isoformat() for r in spark.sql(sql_file("batch_utc_dates")).collect()]
+own_ids_file = ids_key("{date}", BATCH).rsplit("/", 1)[1]
+id_files = [
+    k
+    for d in batch_dates + [UNDATED_IDS]
+    for k in list_keys(ids_key(d, BATCH).rsplit("/", 1)[0] + "/")
+    if k.endswith(".parquet") and k.rsplit("/", 1)[1] != own_ids_file
+]
 if id_files:
     spark.read.parquet(*[s3a(k) for k in id_files]).select("event_id").createOrReplaceTempView("accepted_ids")
 else:
@@ -173,13 +225,8 @@ counts = spark.sql(
 ).first()
 net_revenue = new_rows["sales_lines"].agg(F.coalesce(F.sum("net_revenue"), F.lit(Decimal(0)))).first()[0]
 
-# The batch's accepted ids, one Parquet file at the key the Lambda uses, before any partition changes.
-work = key_for(ARGS["glue_work_prefix"])
-ids_tmp = f"{work}accepted_ids/"
-spark.table("new_events").select("event_id").orderBy("event_id").coalesce(1).write.mode("overwrite").option("compression", "zstd").parquet(s3a(ids_tmp))
-part = [k for k in list_keys(ids_tmp) if k.endswith(".parquet")]
-s3.copy_object(Bucket=BUCKET, Key=own_ids_key, CopySource={"Bucket": BUCKET, "Key": part[0]})
-delete_keys(list_keys(ids_tmp))
+# The batch's accepted ids, one Parquet file per UTC date at the keys the Lambda uses, before any partition changes.
+write_ids_by_date(spark.sql(sql_file("accepted_ids")).select("event_id", F.col("utc_date").cast("string").alias("utc_date")), BATCH)
 
 
 def merge_table(table):

@@ -89,9 +89,14 @@ export const STAGED_EVENTS_GLOB = `${STAGED_PART_PREFIX}*.ndjson`;
 export const stagedPartName = (object: number, chunk: number): string => `${STAGED_PART_PREFIX}${pad(object, 6)}-${pad(chunk, 6)}.ndjson`;
 export const isStagedPart = (fileName: string): boolean => fileName.startsWith(STAGED_PART_PREFIX);
 
-/** The event ids each batch accepted, one Parquet file per batch: later batches drop events already seen. */
+/** Event ids Curate accepted: `accepted_ids/utc_date=YYYY-MM-DD/batch=<id>.parquet`, by the UTC date of occurred_at
+ * (sql/transform/batch_utc_dates.sql says why), so Curate reads only the dates of its batch. */
 export const ACCEPTED_IDS_PREFIX = `${CONTROL_PREFIX}accepted_ids/`;
-export const acceptedIdsKey = (batchId: string): string => `${ACCEPTED_IDS_PREFIX}batch=${batchId}.parquet`;
+/** The partition of ids carried over from the flat layout whose date was not found: every Curate reads it. */
+export const UNDATED_ACCEPTED_IDS = 'undated';
+export const acceptedIdsPrefix = (utcDate: string): string => `${ACCEPTED_IDS_PREFIX}utc_date=${utcDate}/`;
+export const acceptedIdsFile = (batchId: string): string => `batch=${batchId}.parquet`;
+export const acceptedIdsKey = (utcDate: string, batchId: string): string => `${acceptedIdsPrefix(utcDate)}${acceptedIdsFile(batchId)}`;
 
 /** Failed local runs, one record each (the cloud has the Step Functions execution history instead). */
 export const FAILURES_PREFIX = `${CONTROL_PREFIX}failures/`;

@@ -54,7 +54,7 @@ describe('the Glue job’s DuckDB -> Spark mapping (glue/dialect.json)', () => {
     const batch = '{batch_id}';
     expect(args['--staged_events_key']).toBe(`${stagingPrefix(batch)}${STAGED_EVENTS_GLOB}`);
     expect(args['--accepted_ids_prefix']).toBe(ACCEPTED_IDS_PREFIX);
-    expect(args['--accepted_ids_key']).toBe(acceptedIdsKey(batch));
+    expect(args['--accepted_ids_key']).toBe(acceptedIdsKey('{date}', batch));
     expect(args['--curate_record_key']).toBe(runRecordKeys(runPrefix(batch)).curate);
     expect(args['--partition_prefix']).toBe(curatedPartitionPrefix('sales_lines', '{date}').replace('sales_lines', '{table}'));
     expect(args['--sales_lines_columns'].split(',')).toEqual(Object.keys(CURATED_COLUMNS.sales_lines));

@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS } from '../../lib/curated-schema';
 import { openDuckDb, readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
 import {
-  ACCEPTED_IDS_PREFIX,
-  acceptedIdsKey,
   CURATED_TABLES,
   curatedPartitionPrefix,
   curatedTablePrefix,
@@ -24,6 +21,8 @@ import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { writeJson } from '../../lib/pipeline/json-objects';
 import type { CurateResult } from '../../lib/pipeline/state';
 import { readSql, renderSql } from '../../lib/sql-files';
+import { migrateFlatAcceptedIds, recordAcceptedIds, viewAcceptedIds } from './accepted-ids';
+import { parquetFiles, viewOverParquet } from './parquet-files';
 
 /** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
 const STAGED_COLUMNS = `{
@@ -33,16 +32,6 @@ const STAGED_COLUMNS = `{
     lines STRUCT(sku VARCHAR, quantity INTEGER, unit_price DOUBLE, discount DOUBLE)[],
     sku VARCHAR, on_hand_qty INTEGER, reorder_point INTEGER, quantity_change INTEGER, reason VARCHAR)'
 }`;
-
-async function parquetFiles(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  return (await readdir(dir)).filter((f) => f.endsWith('.parquet')).map((f) => join(dir, f));
-}
-
-async function viewOverParquet(conn: DuckDBConnection, view: string, files: string[], emptyAs: string): Promise<void> {
-  if (files.length === 0) await conn.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${emptyAs}`);
-  else await conn.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`);
-}
 
 /** Rewrites the partitions a batch touches: existing rows + new rows, deduplicated, each swapped in whole. */
 async function mergeIntoPartitions(conn: DuckDBConnection, files: LakeFiles, table: CuratedTable, workDir: string): Promise<string[]> {
@@ -79,11 +68,9 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
     await conn.run(`CREATE TEMP TABLE staged_events AS
       SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
 
-    // Event ids accepted by earlier batches; this batch's own file is left out so a re-run sees the same input.
-    const ownIdsKey = acceptedIdsKey(batchId);
-    const ownIdsFile = basename(ownIdsKey);
-    const idFiles = (await parquetFiles(await files.materialize(ACCEPTED_IDS_PREFIX))).filter((f) => basename(f) !== ownIdsFile);
-    await viewOverParquet(conn, 'accepted_ids', idFiles, `SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`);
+    // Event ids accepted by earlier batches on the batch's dates (a lake of the flat layout is moved over first).
+    await migrateFlatAcceptedIds(conn, store, files, workDir);
+    await viewAcceptedIds(conn, files, batchId);
 
     await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
     await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
@@ -95,9 +82,7 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
 
     // Accepted ids are recorded before the partitions change: a crash in between leaves rows the merge's
     // natural-key dedup absorbs on the re-run, never rows counted twice.
-    const idsOut = join(workDir, 'accepted_ids.parquet');
-    await conn.run(`COPY (SELECT event_id FROM new_events ORDER BY event_id) TO ${sqlString(idsOut)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
-    await store.put(ownIdsKey, await readFile(idsOut));
+    await recordAcceptedIds(conn, store, batchId, workDir);
 
     const affectedDates = {} as Record<CuratedTable, string[]>;
     for (const table of CURATED_TABLES) affectedDates[table] = await mergeIntoPartitions(conn, files, table, workDir);

@@ -64,7 +64,7 @@ export function curateJobArguments(curatedBucket: string): Record<string, string
     '--curated_bucket': curatedBucket,
     '--staged_events_key': `${stagingPrefix(BATCH)}${STAGED_EVENTS_GLOB}`,
     '--accepted_ids_prefix': ACCEPTED_IDS_PREFIX,
-    '--accepted_ids_key': acceptedIdsKey(BATCH),
+    '--accepted_ids_key': acceptedIdsKey('{date}', BATCH),
     '--glue_work_prefix': `${stagingPrefix(BATCH)}glue/`,
     '--curate_record_key': runRecordKeys(runPrefix(BATCH)).curate,
     '--stores_key': STORES_KEY,

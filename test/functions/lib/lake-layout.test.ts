@@ -51,8 +51,8 @@ describe('lake layout', () => {
       reconcile: 'control/runs/b1/reconcile.json',
       alerts: 'control/runs/b1/alerts.json',
     });
-    expect(acceptedIdsKey('b1')).toBe('control/accepted_ids/batch=b1.parquet');
-    expect(acceptedIdsKey('b1').startsWith(ACCEPTED_IDS_PREFIX)).toBe(true);
+    expect(acceptedIdsKey('2024-01-05', 'b1')).toBe('control/accepted_ids/utc_date=2024-01-05/batch=b1.parquet');
+    expect(acceptedIdsKey('2024-01-05', 'b1').startsWith(ACCEPTED_IDS_PREFIX)).toBe(true);
     expect(curatedPartitionPrefix('sales_lines', '2024-01-05')).toBe('curated/sales_lines/business_date=2024-01-05/');
     expect(curatedPartitionPrefix('sales_lines', '2024-01-05').startsWith(curatedDatePrefix('sales_lines', '2024-01-'))).toBe(true);
     expect(queryableTablePrefix('quarantine')).toBe(QUARANTINE_PREFIX);
