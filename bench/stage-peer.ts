@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParquetSchema, ParquetWriter } from 'parquetjs-lite';
 import { businessDate, lineGrossMargin, lineNetRevenue, lineSign } from '../functions/lib/business-rules';
-import { checkReferences } from '../functions/lib/contract/check-reference';
+import { checkStageable } from '../functions/lib/contract/check-reference';
 import { parseEventText } from '../functions/lib/contract/validate-event';
 import type { PosEvent } from '../functions/lib/contract/types';
 import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../functions/lib/reference/reference-data';
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       if (!line.trim()) continue;
       received++;
       const parsed = parseEventText(line);
-      if (!parsed.ok || checkReferences(parsed.event, ref)) {
+      if (!parsed.ok || checkStageable(parsed.event, ref)) {
         rejected++;
         continue;
       }

@@ -9,7 +9,9 @@
  * so a schema change cannot make it accept what ajv would reject.
  */
 import type { ReferenceData } from '../reference/reference-data';
+import { FAMILY_OF, LANDINGS, lineMoneyProblem, type Landing } from './column-bounds';
 import { eventSchemasByType } from './event-schema';
+import type { EventType } from './types';
 import { isRfc3339WithOffset } from './validate-event';
 import { ConfigurationError } from '../errors';
 
@@ -17,15 +19,26 @@ type Schema = Record<string, unknown>;
 /** A check on one captured value; reference-data lookups are checks too. */
 type Check = (text: string, ref: ReferenceData) => boolean;
 
-/** A compiled value: its regex source (a capturing group for each check) and those checks, in group order. */
+/** A compiled value: its regex source (a capturing group for each check) and those checks, in group order,
+ * with the field each check's group captures. */
 interface Compiled {
   source: string;
   checks: Check[];
+  fields: string[];
+}
+
+/** Where the values being compiled land: the field path prefix (`lines[].` inside lines) and the landings. */
+interface Place {
+  path: string;
+  landings: Record<string, Landing>;
 }
 
 /** String contents without quotes, backslashes, control characters or surrogates: the text is the value, and
  * its length in UTF-16 units is its length in code points (what JSON Schema's min/maxLength count). */
 const plainChars = (min: number, max: number): string => `[^"\\\\\\x00-\\x1f\\ud800-\\udfff]{${min},${max}}`;
+/** ...in ASCII, for strings that land in a VARCHAR(n): a character is then a byte, so maxLength bounds the bytes
+ * (other text goes to the full validator, which counts its UTF-8 bytes). */
+const asciiChars = (min: number, max: number): string => `[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]{${min},${max}}`;
 /** A JSON integer of at most 15 digits (so Number() is exact) and a plain decimal (no exponent). */
 const INTEGER = '-?(?:0|[1-9]\\d{0,14})';
 const DECIMAL = `${INTEGER}(?:\\.\\d{1,17})?`;
@@ -76,57 +89,78 @@ function nonCapturing(source: string): string {
   return out;
 }
 
-function compileValue(schema: Schema, where: string, reference?: Check): Compiled {
+/** Checks on a whole array item, by the array's field: its computed values must fit their columns too
+ * (mirrors checkColumnFit). */
+const ITEM_CHECKS: Record<string, (values: Record<string, string | undefined>, ref: ReferenceData) => boolean> = {
+  lines: (v, ref) => {
+    const line = { sku: v.sku ?? '', quantity: Number(v.quantity), unit_price: Number(v.unit_price), discount: v.discount === undefined ? undefined : Number(v.discount) };
+    return lineMoneyProblem(line, ref.products.get(line.sku)?.unit_cost ?? 0) === null;
+  },
+};
+
+function compileString(schema: Schema, where: string, landed: boolean, reference?: Check): Compiled {
+  only(schema, ['type', 'minLength', 'maxLength', 'format'], where);
+  const nullable = Array.isArray(schema.type);
+  if (nullable && (schema.minLength !== undefined || schema.format !== undefined || reference)) throw new ConfigurationError(`fast path: nullable string at ${where} with more than maxLength`);
+  if (schema.format !== undefined && schema.format !== 'date-time-offset') throw new ConfigurationError(`fast path: format "${String(schema.format)}" at ${where}`);
+  const chars = (landed ? asciiChars : plainChars)((schema.minLength as number | undefined) ?? 0, (schema.maxLength as number | undefined) ?? 100_000);
+  if (nullable) return { source: `(?:null|"${chars}")`, checks: [], fields: [] };
+  const check = schema.format ? (text: string) => isRfc3339WithOffset(text) : reference;
+  return check ? { source: `"(${chars})"`, checks: [check], fields: [''] } : { source: `"${chars}"`, checks: [], fields: [] };
+}
+
+function compileArray(schema: Schema, where: string, field: string, place: Place): Compiled {
+  only(schema, ['type', 'minItems', 'maxItems', 'items'], where);
+  const item = compileObject(schema.items as Schema, `${where}[]`, { ...place, path: `${field}[].` });
+  const minItems = (schema.minItems as number | undefined) ?? 0;
+  const maxItems = (schema.maxItems as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+  if (minItems < 1) throw new ConfigurationError(`fast path: array ${where} must have minItems >= 1`);
+  const itemAt = new RegExp(`${item.source}(?:,|$)`, 'y');
+  const plain = nonCapturing(item.source);
+  const itemCheck = ITEM_CHECKS[field];
+  // the whole array is one group; its items are then matched one by one for their own checks
+  const check: Check = (text, ref) => {
+    itemAt.lastIndex = 0;
+    let count = 0;
+    while (itemAt.lastIndex < text.length) {
+      const m = itemAt.exec(text);
+      if (!m || ++count > maxItems) return false;
+      const values: Record<string, string | undefined> = {};
+      for (let i = 0; i < item.checks.length; i++) {
+        if (m[i + 1] !== undefined && !item.checks[i](m[i + 1], ref)) return false;
+        values[item.fields[i]] = m[i + 1];
+      }
+      if (itemCheck && !itemCheck(values, ref)) return false;
+    }
+    return count >= minItems;
+  };
+  return { source: `\\[(${plain}(?:,${plain})*)\\]`, checks: [check], fields: [''] };
+}
+
+/** `field` is the value's path among the landings (`lines[].sku`). */
+function compileValue(schema: Schema, where: string, field: string, place: Place, reference?: Check): Compiled {
   if ('const' in schema) {
     only(schema, ['const'], where);
-    return { source: jsonLiteral(schema.const), checks: [] };
+    return { source: jsonLiteral(schema.const), checks: [], fields: [] };
   }
   if ('enum' in schema) {
     only(schema, ['enum'], where);
-    return { source: `(?:${(schema.enum as unknown[]).map(jsonLiteral).join('|')})`, checks: [] };
+    return { source: `(?:${(schema.enum as unknown[]).map(jsonLiteral).join('|')})`, checks: [], fields: [] };
   }
   const type = schema.type;
   const nullableString = Array.isArray(type) && type.length === 2 && type.includes('string') && type.includes('null');
-  if (type === 'string' || nullableString) {
-    only(schema, ['type', 'minLength', 'maxLength', 'format'], where);
-    if (nullableString && (schema.minLength !== undefined || schema.format !== undefined || reference)) throw new ConfigurationError(`fast path: nullable string at ${where} with more than maxLength`);
-    if (schema.format !== undefined && schema.format !== 'date-time-offset') throw new ConfigurationError(`fast path: format "${String(schema.format)}" at ${where}`);
-    const chars = plainChars((schema.minLength as number | undefined) ?? 0, (schema.maxLength as number | undefined) ?? 100_000);
-    if (nullableString) return { source: `(?:null|"${chars}")`, checks: [] };
-    const check = schema.format ? (text: string) => isRfc3339WithOffset(text) : reference;
-    return check ? { source: `"(${chars})"`, checks: [check] } : { source: `"${chars}"`, checks: [] };
-  }
+  if (type === 'string' || nullableString) return compileString(schema, where, place.landings[field]?.type.startsWith('VARCHAR') ?? false, reference);
   if (type === 'integer' || type === 'number') {
     only(schema, ['type', 'minimum', 'maximum', 'not'], where);
-    return { source: `(${type === 'integer' ? INTEGER : DECIMAL})`, checks: [numberCheck(schema, type === 'integer', where)] };
+    return { source: `(${type === 'integer' ? INTEGER : DECIMAL})`, checks: [numberCheck(schema, type === 'integer', where)], fields: [''] };
   }
-  if (type === 'object') return compileObject(schema, where);
-  if (type === 'array') {
-    only(schema, ['type', 'minItems', 'maxItems', 'items'], where);
-    const item = compileObject(schema.items as Schema, `${where}[]`);
-    const minItems = (schema.minItems as number | undefined) ?? 0;
-    const maxItems = (schema.maxItems as number | undefined) ?? Number.MAX_SAFE_INTEGER;
-    if (minItems < 1) throw new ConfigurationError(`fast path: array ${where} must have minItems >= 1`);
-    const itemAt = new RegExp(`${item.source}(?:,|$)`, 'y');
-    const plain = nonCapturing(item.source);
-    // the whole array is one group; its items are then matched one by one for their own checks
-    const check: Check = (text, ref) => {
-      itemAt.lastIndex = 0;
-      let count = 0;
-      while (itemAt.lastIndex < text.length) {
-        const m = itemAt.exec(text);
-        if (!m || ++count > maxItems) return false;
-        for (let i = 0; i < item.checks.length; i++) if (m[i + 1] !== undefined && !item.checks[i](m[i + 1], ref)) return false;
-      }
-      return count >= minItems;
-    };
-    return { source: `\\[(${plain}(?:,${plain})*)\\]`, checks: [check] };
-  }
+  if (type === 'object') return compileObject(schema, where, place);
+  if (type === 'array') return compileArray(schema, where, field, place);
   throw new ConfigurationError(`fast path: schema at ${where} is not supported`);
 }
 
 /** Fields in the schema's `properties` order, required ones always present, optional ones in their place. */
-function compileObject(schema: Schema, where: string): Compiled {
+function compileObject(schema: Schema, where: string, place: Place): Compiled {
   only(schema, ['type', 'required', 'properties', 'additionalProperties'], where);
   if (schema.additionalProperties !== false) throw new ConfigurationError(`fast path: ${where} must set additionalProperties: false`);
   const required = new Set(schema.required as string[]);
@@ -134,14 +168,16 @@ function compileObject(schema: Schema, where: string): Compiled {
   if (!required.has(properties[0][0])) throw new ConfigurationError(`fast path: the first field of ${where} must be required`);
   let source = '\\{';
   const checks: Check[] = [];
+  const fields: string[] = [];
   properties.forEach(([name, property], i) => {
     if (!/^[a-z_]+$/.test(name)) throw new ConfigurationError(`fast path: field name ${name} at ${where}`);
-    const value = compileValue(property, `${where}.${name}`, REFERENCE_FIELDS[name]);
+    const value = compileValue(property, `${where}.${name}`, `${place.path}${name}`, place, REFERENCE_FIELDS[name]);
     const field = `${i === 0 ? '' : ','}"${name}":${value.source}`;
     source += required.has(name) ? field : `(?:${field})?`;
     checks.push(...value.checks);
+    fields.push(...value.fields.map(() => name));
   });
-  return { source: `${source}\\}`, checks };
+  return { source: `${source}\\}`, checks, fields };
 }
 
 export interface EventMatcher {
@@ -155,7 +191,8 @@ export function compileMatchers(schemas: Record<string, unknown>): Map<string, E
   return new Map(
     Object.entries(schemas).map(([type, s]) => {
       const schema = s as Schema;
-      const compiled = compileObject({ ...schema, properties: { ...(schema.properties as Schema), event_type: { const: type } } }, type);
+      const landings = LANDINGS[FAMILY_OF[type as EventType]] ?? {};
+      const compiled = compileObject({ ...schema, properties: { ...(schema.properties as Schema), event_type: { const: type } } }, type, { path: '', landings });
       return [type, { regex: new RegExp(`^${compiled.source}$`), checks: compiled.checks }];
     }),
   );

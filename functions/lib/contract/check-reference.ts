@@ -1,4 +1,5 @@
 import type { ReferenceData } from '../reference/reference-data';
+import { checkColumnFit } from './column-bounds';
 import type { PosEvent, Rejection } from './types';
 
 /** Checks an event that has the right shape against the store and product reference data. */
@@ -15,4 +16,10 @@ export function checkReferences(event: PosEvent, ref: ReferenceData): Rejection 
     return { reason: 'unknown_sku', detail: `sku: "${event.sku}" is not in the product reference data` };
   }
   return null;
+}
+
+/** The checks after the shape, before an event is staged: its references, then that every value fits the
+ * columns it lands in (column-bounds.ts). */
+export function checkStageable(event: PosEvent, ref: ReferenceData): Rejection | null {
+  return checkReferences(event, ref) ?? checkColumnFit(event, ref);
 }

@@ -1,3 +1,4 @@
+import { INTEGER_RANGE, maxBytes } from './column-bounds';
 import { ADJUSTMENT_REASONS, EVENT_TYPES, PAYMENT_METHODS } from './types';
 
 /**
@@ -5,28 +6,30 @@ import { ADJUSTMENT_REASONS, EVENT_TYPES, PAYMENT_METHODS } from './types';
  * the ingest API and the pipeline's Validate step both compile it with ajv, and the CDK app can hand it to
  * API Gateway as a request model.
  */
+/* String lengths and integer ranges come from the columns the values land in (column-bounds.ts). maxLength counts
+ * characters, the columns count UTF-8 bytes: checkColumnFit counts the bytes. */
 const base = {
-  event_id: { type: 'string', minLength: 1, maxLength: 64 },
+  event_id: { type: 'string', minLength: 1, maxLength: maxBytes('event_id') },
   event_type: { enum: EVENT_TYPES },
   schema_version: { const: 1 },
-  store_id: { type: 'string', minLength: 1, maxLength: 32 },
+  store_id: { type: 'string', minLength: 1, maxLength: maxBytes('store_id') },
   occurred_at: { type: 'string', format: 'date-time-offset' },
 } as const;
 
-const sku = { type: 'string', minLength: 1, maxLength: 64 } as const;
-/** Upper bounds so that every number fits the curated column it lands in: counts are 32-bit integers, money is
- * DECIMAL(18, 2) even multiplied by the largest quantity. Without them a price of 1e300 would pass and then stop
- * Curate for the whole batch. */
-const MAX_COUNT = 2_147_483_647;
-const MAX_MONEY = 1_000_000_000_000;
+const sku = { type: 'string', minLength: 1, maxLength: Math.min(maxBytes('sku'), maxBytes('lines[].sku')) } as const;
+/** Upper bounds so that every number fits the column it lands in: counts are 32-bit integers, a price or a
+ * discount fits DECIMAL(18,2). Without them a price of 1e300 would pass and then stop Curate for the whole batch.
+ * What a line computes (quantity * unit_price, the margin) is checked by checkColumnFit. */
+const MAX_COUNT = INTEGER_RANGE.max;
+export const MAX_MONEY = 1_000_000_000_000;
 
 const transaction = {
   type: 'object',
   required: ['event_id', 'event_type', 'schema_version', 'store_id', 'occurred_at', 'transaction_id', 'customer_id', 'payment_method', 'lines'],
   properties: {
     ...base,
-    transaction_id: { type: 'string', minLength: 1, maxLength: 64 },
-    customer_id: { type: ['string', 'null'], maxLength: 64 },
+    transaction_id: { type: 'string', minLength: 1, maxLength: maxBytes('transaction_id') },
+    customer_id: { type: ['string', 'null'], maxLength: maxBytes('customer_id') },
     payment_method: { enum: PAYMENT_METHODS },
     lines: {
       type: 'array',

@@ -1,5 +1,5 @@
 import { isCanonicalValidEvent } from '../../lib/contract/canonical-fast-path';
-import { checkReferences } from '../../lib/contract/check-reference';
+import { checkStageable } from '../../lib/contract/check-reference';
 import type { RejectReason } from '../../lib/contract/types';
 import { parseEventText } from '../../lib/contract/validate-event';
 import { OBJECT_SEQ_SPAN } from '../../lib/pipeline/batch-seq';
@@ -67,7 +67,7 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key
       continue;
     }
     const parsed = parseEventText(line);
-    const rejection = parsed.ok ? checkReferences(parsed.event, ref) : parsed.rejection;
+    const rejection = parsed.ok ? checkStageable(parsed.event, ref) : parsed.rejection;
     if (rejection) {
       byReason[rejection.reason] = (byReason[rejection.reason] ?? 0) + 1;
       rejects.push(JSON.stringify({ ...rejection, raw: line, received_at: source.receivedAt, source_key: source.key, batch_id: source.batchId }));

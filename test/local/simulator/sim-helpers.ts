@@ -1,4 +1,4 @@
-import { checkReferences } from '../../../functions/lib/contract/check-reference';
+import { checkStageable } from '../../../functions/lib/contract/check-reference';
 import type { PosEvent } from '../../../functions/lib/contract/types';
 import { parseEventText } from '../../../functions/lib/contract/validate-event';
 import { generateReference, simulateEvents, toReferenceData, type LineKind, type SimulatorOptions, type SimulatorStats, type SimReference } from '../../../local/simulator';
@@ -37,7 +37,7 @@ export function classify(g: Generated): { verdicts: LineKind[]; valid: PosEvent[
       verdicts.push(parsed.rejection.reason);
       continue;
     }
-    const refProblem = checkReferences(parsed.event, refData);
+    const refProblem = checkStageable(parsed.event, refData);
     if (refProblem) verdicts.push(refProblem.reason);
     else if (seen.has(parsed.event.event_id)) verdicts.push('duplicate');
     else {

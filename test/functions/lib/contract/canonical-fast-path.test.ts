@@ -1,6 +1,6 @@
 import { compileMatchers, isCanonicalValidEvent } from '../../../../functions/lib/contract/canonical-fast-path';
 import { eventSchemasByType } from '../../../../functions/lib/contract/event-schema';
-import { checkReferences } from '../../../../functions/lib/contract/check-reference';
+import { checkStageable } from '../../../../functions/lib/contract/check-reference';
 import { parseEventText } from '../../../../functions/lib/contract/validate-event';
 import { Rng } from '../../../../local/simulator/random';
 import { generateReference, simulateEvents, toReferenceData } from '../../../../local/simulator';
@@ -13,7 +13,7 @@ const lines = [...simulateEvents(opts, reference)];
 /** The full validator's verdict: the authority the fast path must never contradict. */
 const fullyValid = (line: string): boolean => {
   const parsed = parseEventText(line);
-  return parsed.ok && checkReferences(parsed.event, ref) === null;
+  return parsed.ok && checkStageable(parsed.event, ref) === null;
 };
 
 /** Small edits of a valid line: the kinds of near-misses a fast recogniser could wrongly let through. */
@@ -52,6 +52,15 @@ const EDITS: readonly ((line: string, rng: Rng) => string)[] = [
   (l) => l.replace(/\}$/, ',"extra":1}'),
   (l) => l.replace(/"event_id":"[^"]*"/, `"event_id":"${'x'.repeat(65)}"`),
   (l) => l.replace(/"event_id":"[^"]*"/, '"event_id":""'),
+  // at the bounds of the columns the values land in (column-bounds.ts): UTF-8 bytes, computed money
+  (l) => l.replace(/"event_id":"[^"]*"/, `"event_id":"${'😀'.repeat(16)}"`),
+  (l) => l.replace(/"event_id":"[^"]*"/, `"event_id":"${'😀'.repeat(17)}"`),
+  (l) => l.replace(/"event_id":"[^"]*"/, `"event_id":"${'é'.repeat(33)}"`),
+  (l) => l.replace(/"customer_id":(null|"[^"]*")/, `"customer_id":"${'ß'.repeat(33)}"`),
+  (l) => l.replace(/"transaction_id":"[^"]*"/, `"transaction_id":"${'€'.repeat(21)}x"`),
+  (l) => l.replace(/"quantity":\d+/g, '"quantity":10000').replace(/"unit_price":[\d.]+/g, '"unit_price":1000000000000'),
+  (l) => l.replace(/"quantity":\d+/g, '"quantity":10000').replace(/"unit_price":[\d.]+/g, '"unit_price":999999999999.99'),
+  (l) => l.replace(/"quantity":\d+/, '"quantity":10000').replace(/"unit_price":[\d.]+/, '"unit_price":1000000000000').replace(/"discount":[\d.]+/, '"discount":0.01'),
   (l) => l.replace(/"lines":\[(.*)\]/, (_m, items: string) => `"lines":[${Array(201).fill(items.split('},{')[0].replace(/\}?$/, '}')).join(',')}]`),
 ];
 
