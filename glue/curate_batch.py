@@ -170,7 +170,7 @@ def migrate_flat_accepted_ids():
     for table in TABLE_COLUMNS:
         keys = [k for k in list_keys(ARGS["partition_prefix"].replace("{table}", table).split("{date}")[0]) if k.endswith(".parquet")]
         if keys:
-            frames.append(spark.read.parquet(*[s3a(k) for k in keys]).select("event_id", "occurred_at"))
+            frames.append(without_zone(spark.read.parquet(*[s3a(k) for k in keys])).select("event_id", "occurred_at"))
     dates = None
     if frames:
         dates = reduce(lambda a, b: a.unionByName(b), frames).groupBy("event_id").agg(F.to_date(F.min("occurred_at")).alias("utc_date")).cache()
