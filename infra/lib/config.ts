@@ -4,6 +4,7 @@ import type { Node } from 'constructs';
 import { ConfigurationError } from '../../functions/lib/errors';
 import { parseStoresCsv } from '../../functions/lib/reference/reference-data';
 import { longestBucketName } from './shared/names';
+import { AWS_QUOTAS } from './shared/quotas';
 
 /** Who receives a store's low-stock alerts: one e-mail subscription per manager, filtered on their stores. */
 export interface StoreManager {
@@ -73,6 +74,11 @@ export interface StageConfig {
     lambdaMemoryMb: number;
     /** memory of the DuckDB steps (curate, stock risk, reconcile) */
     duckdbMemoryMb: number;
+    /**
+     * the account's Lambda memory quota was raised above the 3,008 MB new accounts get (Service Quotas), so the
+     * memory settings may go up to 10,240 MB
+     */
+    lambdaMemoryQuotaRaised: boolean;
   };
   warehouse: {
     database: string;
@@ -98,9 +104,6 @@ export interface StageConfig {
     trailReads: boolean;
   };
 }
-
-/** SNS filter policies hold at most 150 value combinations. */
-export const MAX_FILTER_VALUES = 150;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -203,8 +206,8 @@ function readStoreManagers(c: Reader, path: string, baseDir: string): StoreManag
   for (const m of managers) {
     if (!EMAIL.test(m.email)) throw new ConfigError(path, `manager e-mail "${m.email}" is not an e-mail address`);
     if (m.storeIds.length === 0) throw new ConfigError(path, `manager ${m.email} has no stores`);
-    if (m.storeIds.length > MAX_FILTER_VALUES) {
-      throw new ConfigError(path, `manager ${m.email} has ${m.storeIds.length} stores; an SNS filter policy holds at most ${MAX_FILTER_VALUES}`);
+    if (m.storeIds.length > AWS_QUOTAS.snsFilterPolicyValues) {
+      throw new ConfigError(path, `manager ${m.email} has ${m.storeIds.length} stores; an SNS filter policy holds at most ${AWS_QUOTAS.snsFilterPolicyValues}`);
     }
   }
   return managers;
@@ -247,9 +250,25 @@ function readPipeline(pipeline: Reader, path: string): StageConfig['pipeline'] {
     riskCriticalDays: pipeline.number('riskCriticalDays'),
     riskHighDays: pipeline.number('riskHighDays'),
     quarantineAlertRate: pipeline.number('quarantineAlertRate', { max: 1 }),
-    lambdaMemoryMb: pipeline.number('lambdaMemoryMb', { min: 128, max: 10240, integer: true }),
-    duckdbMemoryMb: pipeline.number('duckdbMemoryMb', { min: 512, max: 10240, integer: true }),
+    lambdaMemoryMb: pipeline.number('lambdaMemoryMb', { min: 128, max: AWS_QUOTAS.lambdaMemoryMbRaised, integer: true }),
+    duckdbMemoryMb: pipeline.number('duckdbMemoryMb', { min: 512, max: AWS_QUOTAS.lambdaMemoryMbRaised, integer: true }),
+    lambdaMemoryQuotaRaised: pipeline.boolean('lambdaMemoryQuotaRaised', false),
   };
+}
+
+/** Lambda memory above what a new account may configure fails the deploy, unless the stage says the quota was raised. */
+function checkLambdaMemory(pipeline: StageConfig['pipeline'], path: string): void {
+  if (pipeline.lambdaMemoryQuotaRaised) return;
+  const quota = AWS_QUOTAS.lambdaMemoryMb;
+  for (const key of ['lambdaMemoryMb', 'duckdbMemoryMb'] as const) {
+    if (pipeline[key] > quota) {
+      throw new ConfigError(
+        `${path}.${key}`,
+        `${pipeline[key]} MB exceeds the ${quota} MB Lambda memory quota of a new account: set it to ${quota} or less, or, once the ` +
+          `account's quota is raised (Service Quotas, AWS Lambda), set ${path}.lambdaMemoryQuotaRaised: true`,
+      );
+    }
+  }
 }
 
 function readWarehouse(warehouse: Reader): StageConfig['warehouse'] {
@@ -293,6 +312,7 @@ function checkStageConfig(config: StageConfig, path: string): void {
   if (config.warehouse.maxCapacityRpu < config.warehouse.baseCapacityRpu) {
     throw new ConfigError(`${path}.warehouse.maxCapacityRpu`, 'must be >= baseCapacityRpu');
   }
+  checkLambdaMemory(config.pipeline, `${path}.pipeline`);
   if (config.pipeline.riskCriticalDays > config.pipeline.riskHighDays) {
     throw new ConfigError(`${path}.pipeline.riskCriticalDays`, 'must be <= riskHighDays');
   }

@@ -3,7 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { AlertTopics } from '../shared/alert-topics';
-import { StoreManagerSubscriptions } from './store-manager-subscriptions';
+import { planLowStockSubscriptions, StoreManagerSubscriptions } from './store-manager-subscriptions';
 
 export interface AlertsStackProps extends StackProps {
   /** the stage settings this stack maps onto its constructs */
@@ -14,7 +14,8 @@ export interface AlertsStackProps extends StackProps {
 
 /**
  * The consumers' notification side, deployed early because every other stack's alarms publish to its ops topic:
- * the topics, the data team's e-mails, and one filtered subscription per store manager.
+ * the topics, the data team's e-mails, and the store managers' filtered subscriptions, spread over as many
+ * low-stock topics as SNS's 200 filter policies per topic require.
  */
 export class AlertsStack extends Stack {
   readonly topics: AlertTopics;
@@ -22,10 +23,13 @@ export class AlertsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AlertsStackProps) {
     super(scope, id, props);
-    this.topics = new AlertTopics(this, 'Topics', { prefix: props.config.prefix, key: props.key, alertEmails: props.config.alertEmails });
-    this.managers = new StoreManagerSubscriptions(this, 'StoreManagers', {
-      topic: this.topics.lowStock,
-      managers: props.config.consumers.storeManagers,
+    const plan = planLowStockSubscriptions(props.config.consumers.storeManagers);
+    this.topics = new AlertTopics(this, 'Topics', {
+      prefix: props.config.prefix,
+      key: props.key,
+      alertEmails: props.config.alertEmails,
+      lowStockShards: plan.shardCount,
     });
+    this.managers = new StoreManagerSubscriptions(this, 'StoreManagers', { topics: this.topics.lowStock, subscriptions: plan.subscriptions });
   }
 }

@@ -66,12 +66,13 @@ export interface PipelineLambdasProps {
 /** The environment every pipeline Lambda gets (functions/lib/aws/aws-runtime.ts and functions/lib/pipeline/pipeline-settings.ts read it). */
 export function pipelineEnvironment(props: Omit<PipelineLambdasProps, 'duckdb' | 'entryFor'>): Record<string, string> {
   const { buckets, topics, warehouse, athena } = props;
-  const topicArn = (name: TopicName): string => topics.byName(name).topicArn;
+  // one ARN per topic; the low-stock shards' ARNs comma-separated, in shard order (functions/lib/aws/sns-notifier.ts)
+  const topicArn = (name: TopicName): string => topics.topicsOf(name).map((t) => t.topicArn).join(',');
   return {
     BUCKET_RAW: buckets.raw.bucketName,
     BUCKET_CURATED: buckets.curated.bucketName,
     BUCKET_QUARANTINE: buckets.quarantine.bucketName,
-    TOPIC_LOW_STOCK_ARN: topicArn('low-stock'),
+    TOPIC_LOW_STOCK_ARNS: topicArn('low-stock'),
     TOPIC_DATA_QUALITY_ARN: topicArn('data-quality'),
     TOPIC_OPS_ARN: topicArn('ops'),
     REDSHIFT_WORKGROUP: warehouse.workgroupName,
@@ -144,7 +145,7 @@ export class PipelineLambdas extends Construct {
       });
       acknowledgeWildcards(fn.role, 'kmsDataKeys', { actions: step.writes.length ? ['kms:GenerateDataKey*', 'kms:ReEncrypt*'] : [] });
     }
-    for (const topic of step.topics ?? []) props.topics.byName(topic).grantPublish(fn.fn);
+    for (const topic of (step.topics ?? []).flatMap((name) => props.topics.topicsOf(name))) topic.grantPublish(fn.fn);
     if (step.athena) {
       const access = { workgroup: props.athena, database: props.curatedDatabase, curated: buckets.curated, quarantine: buckets.quarantine };
       grantAthenaQueries(fn.fn, access);

@@ -14,27 +14,38 @@ export interface AlertTopicsProps {
    * @default - no subscriptions
    */
   readonly alertEmails?: readonly string[];
+  /**
+   * how many topics share the low-stock alerts (SNS allows 200 filter policies per topic; see
+   * infra/lib/consumers/store-manager-subscriptions.ts)
+   * @default 1
+   */
+  readonly lowStockShards?: number;
 }
 
 /**
- * The three topics the pipeline and the alarms publish to (functions/lib/ports.ts TopicName): low-stock (store
- * managers, filtered by store_id), data-quality and ops (the data team's e-mails). KMS-encrypted, TLS-only publishing.
+ * The topics the pipeline and the alarms publish to (functions/lib/ports.ts TopicName): low-stock (store managers,
+ * filtered by store_id), data-quality and ops (the data team's e-mails). KMS-encrypted, TLS-only publishing.
+ * Low-stock is one topic per shard: shard 0 is `<prefix>-low-stock`, shard k `<prefix>-low-stock-<k>`.
  */
 export class AlertTopics extends Construct {
-  readonly lowStock: sns.Topic;
+  /** the low-stock shards, in shard order (functions/lib/risk/low-stock-shard.ts picks a store's shard) */
+  readonly lowStock: readonly sns.Topic[];
   readonly dataQuality: sns.Topic;
   readonly ops: sns.Topic;
 
   constructor(scope: Construct, id: string, props: AlertTopicsProps) {
     super(scope, id);
-    const topic = (name: TopicName, displayName: string): sns.Topic =>
+    const topic = (name: string, displayName: string): sns.Topic =>
       new sns.Topic(this, name, {
         topicName: `${props.prefix}-${name}`,
         displayName,
         masterKey: props.key,
         enforceSSL: true,
       });
-    this.lowStock = topic('low-stock', 'Retail lake: low stock');
+    const lowStock: TopicName = 'low-stock';
+    this.lowStock = Array.from({ length: props.lowStockShards ?? 1 }, (_, shard) =>
+      topic(shard === 0 ? lowStock : `${lowStock}-${shard}`, 'Retail lake: low stock'),
+    );
     this.dataQuality = topic('data-quality', 'Retail lake: data quality');
     this.ops = topic('ops', 'Retail lake: operations');
     for (const email of props.alertEmails ?? []) {
@@ -43,7 +54,13 @@ export class AlertTopics extends Construct {
     }
   }
 
-  byName(name: TopicName): sns.ITopic {
-    return { 'low-stock': this.lowStock, 'data-quality': this.dataQuality, ops: this.ops }[name];
+  /** A topic that is one SNS topic (low-stock is sharded: see `topicsOf`). */
+  byName(name: Exclude<TopicName, 'low-stock'>): sns.ITopic {
+    return { 'data-quality': this.dataQuality, ops: this.ops }[name];
+  }
+
+  /** Every SNS topic a publisher to `name` may need: the low-stock shards, or the one topic. */
+  topicsOf(name: TopicName): readonly sns.ITopic[] {
+    return name === 'low-stock' ? this.lowStock : [this.byName(name)];
   }
 }

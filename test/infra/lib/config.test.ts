@@ -42,6 +42,12 @@ describe('stage configuration from CDK context', () => {
     expect(dataRetention({ removeDataOnDestroy: true })).toEqual({ removalPolicy: 'destroy', autoDeleteObjects: true });
   });
 
+  it('allows Lambda memory up to 10,240 MB once the stage says the account quota was raised', () => {
+    const c = configWith((d) => Object.assign(d.pipeline as Json, { duckdbMemoryMb: 6144, lambdaMemoryQuotaRaised: true }));
+    expect(c.pipeline).toMatchObject({ duckdbMemoryMb: 6144, lambdaMemoryQuotaRaised: true });
+    expect(configWith(() => undefined).pipeline.lambdaMemoryQuotaRaised).toBe(false);
+  });
+
   it.each([
     ['an unknown stage', () => undefined, { stage: 'qa' }, /stages\.qa: is not defined \(stages: dev, prod\)/],
     ['a bad schedule', (d: Json) => ((d.pipeline as Json).schedule = 'hourly'), {}, /pipeline\.schedule: "hourly" is not rate/],
@@ -50,6 +56,13 @@ describe('stage configuration from CDK context', () => {
     ['max capacity below base', (d: Json) => ((d.warehouse as Json).maxCapacityRpu = 4), {}, /maxCapacityRpu: must be >= baseCapacityRpu/],
     ['QuickSight without a principal', (d: Json) => ((d.consumers as Json).quicksight = { enabled: true }), {}, /quicksight\.principalArn: is required/],
     ['a bad alert e-mail', (d: Json) => (d.alertEmails = ['ops']), {}, /"ops" is not an e-mail address/],
+    [
+      'Lambda memory above the 3,008 MB a new account gets',
+      (d: Json) => ((d.pipeline as Json).duckdbMemoryMb = 6144),
+      {},
+      /stages\.dev\.pipeline\.duckdbMemoryMb: 6144 MB exceeds the 3008 MB Lambda memory quota of a new account.*lambdaMemoryQuotaRaised: true/,
+    ],
+    ['Lambda memory above what any quota allows', (d: Json) => ((d.pipeline as Json).lambdaMemoryMb = 10241), {}, /pipeline\.lambdaMemoryMb: must be a whole number in 128\.\.10240/],
     ['a prefix too long for bucket names', (d: Json) => (d.prefix = 'retail-lake-with-a-very-long-stage-name'), {}, /longer than S3's 63/],
   ])('rejects %s, naming the setting', (_label, patch, extra, message) => {
     expect(() => configWith(patch as (d: Json) => void, extra)).toThrow(message);

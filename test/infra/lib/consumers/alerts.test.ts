@@ -1,10 +1,50 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { MAX_FILTER_VALUES, managersFromStores } from '../../../../infra/lib/config';
-import { StoreManagerSubscriptions, SUBSCRIPTIONS_PER_STACK, storeFilterPolicy } from '../../../../infra/lib/consumers/store-manager-subscriptions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { lowStockShard } from '../../../../functions/lib/risk/low-stock-shard';
+import { managersFromStores, type StoreManager } from '../../../../infra/lib/config';
+import {
+  planLowStockSubscriptions,
+  StoreManagerSubscriptions,
+  SUBSCRIPTIONS_PER_STACK,
+  storeFilterPolicy,
+} from '../../../../infra/lib/consumers/store-manager-subscriptions';
+import { AlertTopics } from '../../../../infra/lib/shared/alert-topics';
+import { AWS_QUOTAS } from '../../../../infra/lib/shared/quotas';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** The alerts stack's topics and subscriptions for these managers, as AlertsStack composes them. */
+function alertsFor(managers: readonly StoreManager[]): { stack: Stack; topics: AlertTopics; subs: StoreManagerSubscriptions } {
+  // CloudFormation's validation runs in test/infra/bin/stage-variants.test.ts; here it would only cost time
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'S');
+  const plan = planLowStockSubscriptions(managers);
+  const topics = new AlertTopics(stack, 'Topics', { prefix: 'p', key: new kms.Key(stack, 'K'), lowStockShards: plan.shardCount });
+  const subs = new StoreManagerSubscriptions(stack, 'Managers', { topics: topics.lowStock, subscriptions: plan.subscriptions });
+  return { stack, topics, subs };
+}
+
+/** Every subscription of the nested stacks as { topic name, endpoint, store ids }, its TopicArn followed to the parent's topic. */
+function subscriptionsByTopicName(stack: Stack, subs: StoreManagerSubscriptions): { topic: string; endpoint: string; stores: string[] }[] {
+  const assembly = App.of(stack)!.synth(); // once: Template.fromStack would synthesize again per stack
+  const read = (file: string): Resources => (JSON.parse(readFileSync(join(assembly.directory, file), 'utf8')) as { Resources: Resources }).Resources;
+  const parent = read(stack.templateFile);
+  return subs.node.children
+    .filter((c): c is NestedStack => NestedStack.isNestedStack(c))
+    .flatMap((nested) => {
+      const params = parent[stack.resolve(nested.nestedStackResource!.logicalId) as string].Properties.Parameters as Record<string, { Ref: string }>;
+      return Object.values(read(nested.templateFile))
+        .filter((r) => r.Type === 'AWS::SNS::Subscription')
+        .map((r) => {
+          const p = r.Properties as { TopicArn: { Ref: string }; Endpoint: string; FilterPolicy: { store_id: string[] } };
+          return { topic: String(parent[params[p.TopicArn.Ref].Ref].Properties.TopicName), endpoint: p.Endpoint, stores: p.FilterPolicy.store_id };
+        });
+    });
+}
 
 describe('alerts stack', () => {
   let t: SynthesizedStage;
@@ -48,21 +88,41 @@ describe('alerts stack', () => {
       { email: 'a@x.io', storeIds: ['S1', 'S2'] },
       { email: 'b@x.io', storeIds: ['S3'] },
     ]);
-    expect(() => storeFilterPolicy(Array.from({ length: MAX_FILTER_VALUES + 1 }, (_, i) => `S${i}`))).toThrow(/1\.\.150 store ids/);
+    expect(() => storeFilterPolicy(Array.from({ length: AWS_QUOTAS.snsFilterPolicyValues + 1 }, (_, i) => `S${i}`))).toThrow(/1\.\.150 store ids/);
     expect(() => storeFilterPolicy([])).toThrow();
   });
 
-  it('spreads 1,000 managers over nested stacks of at most 400 subscriptions', () => {
-    // the splitting is under test here; CloudFormation schema validation of these subscriptions runs in
-    // app-synth.test.ts's synth of the stage, and over 1,000 of them it costs half a minute
-    const app = new App({ builtinCloudFormationValidation: false });
-    const stack = new Stack(app, 'S');
-    const topic = new sns.Topic(stack, 'T');
-    const managers = Array.from({ length: 1000 }, (_, i) => ({ email: `m${i}@stores.example.com`, storeIds: [`S${i}`] }));
-    const subs = new StoreManagerSubscriptions(stack, 'Managers', { topic, managers });
+  it('shards 1,000 managers over low-stock topics of at most 200 filter policies, each store on the shard the notifier picks', () => {
+    const managers = Array.from({ length: 1000 }, (_, i) => ({ email: `m${i}@stores.example.com`, storeIds: [`S${String(i).padStart(4, '0')}`] }));
+    const { stack, topics, subs } = alertsFor(managers);
+    const shards = topics.lowStock.length;
+    expect(shards).toBeGreaterThanOrEqual(Math.ceil(1000 / AWS_QUOTAS.snsFilterPoliciesPerTopic));
+    const names = topics.lowStock.map((_, k) => (k === 0 ? 'p-low-stock' : `p-low-stock-${k}`));
+    const found = subscriptionsByTopicName(stack, subs);
+    expect(found).toHaveLength(1000);
+    for (const name of names) expect(found.filter((f) => f.topic === name).length).toBeLessThanOrEqual(AWS_QUOTAS.snsFilterPoliciesPerTopic);
+    for (const f of found) for (const store of f.stores) expect(f.topic).toBe(names[lowStockShard(store, shards)]);
+    // nested stacks keep well under CloudFormation's 500 resources
     const nested = subs.node.children.filter((c): c is Stack => Stack.isStack(c));
     expect(nested).toHaveLength(Math.ceil(1000 / SUBSCRIPTIONS_PER_STACK));
-    expect(nested.map((n) => Object.keys(Template.fromStack(n).findResources('AWS::SNS::Subscription')).length)).toEqual([400, 400, 200]);
+  });
+
+  it("splits a manager's stores over the shards: one subscription per shard holding any of them", () => {
+    const managers = Array.from({ length: 400 }, (_, i) => ({ email: `m${i}@stores.example.com`, storeIds: [`S${i}`] }));
+    const regional = { email: 'region@stores.example.com', storeIds: Array.from({ length: 100 }, (_, i) => `R${i}`) };
+    const plan = planLowStockSubscriptions([...managers, regional]);
+    const mine = plan.subscriptions.filter((s) => s.email === regional.email);
+    expect(mine.length).toBe(plan.shardCount);
+    expect(mine.flatMap((s) => s.storeIds).sort()).toEqual([...regional.storeIds].sort());
+    for (const s of mine) for (const store of s.storeIds) expect(lowStockShard(store, plan.shardCount)).toBe(s.shard);
+  });
+
+  it('keeps one low-stock topic, and the subscription ids of an unsharded stage, while the managers fit', () => {
+    const managers = Array.from({ length: AWS_QUOTAS.snsFilterPoliciesPerTopic }, (_, i) => ({ email: `m${i}@stores.example.com`, storeIds: [`S${i}`, `T${i}`] }));
+    const { topics, subs } = alertsFor(managers);
+    expect(topics.lowStock).toHaveLength(1);
+    expect(subs.subscriptions.map((s) => s.node.id)).toEqual(managers.map((_, i) => `Manager${i + 1}`));
+    expect(planLowStockSubscriptions([...managers, { email: 'one-more@stores.example.com', storeIds: ['U1'] }]).shardCount).toBeGreaterThan(1);
   });
 
   it('passes the AwsSolutions rules', () => {
