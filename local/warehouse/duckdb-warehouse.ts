@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readRows } from '../../functions/lib/duckdb/duckdb-rows';
 import { RetailLakeError, TransientError, withContext } from '../../functions/lib/errors';
 import type { Row, Warehouse } from '../../functions/lib/ports';
-import { applyMigrations, readMigrations } from '../../functions/lib/warehouse/migrations';
+import { applyMigrations, readMigrations, type Migration } from '../../functions/lib/warehouse/migrations';
 import { previewSql, splitSqlStatements } from '../../functions/lib/warehouse/sql-text';
 import { translateStatement, type TranslateOptions } from './redshift-to-duckdb';
 
@@ -19,6 +19,8 @@ export interface DuckDbWarehouseOptions {
   path: string;
   /** how long to wait for another process's lock on the file (ms) */
   lockWaitMs?: number;
+  /** the migrations to bring it up to (default: all of sql/redshift/migrations/; fewer build an older warehouse) */
+  migrations?: Migration[];
 }
 
 // One queue per database file (a process never opens the same file twice at once: DuckDB would refuse) and
@@ -163,7 +165,7 @@ export class DuckDbWarehouse implements Warehouse {
     await conn.run(`SET TimeZone = 'UTC'`);
     await conn.run('SET integer_division = true');
     if (this.migrated) return;
-    await applyMigrations({ execute: (s) => this.runBatch(conn, s), query: (sql) => this.runQuery(conn, sql) }, readMigrations());
+    await applyMigrations({ execute: (s) => this.runBatch(conn, s), query: (sql) => this.runQuery(conn, sql) }, this.options.migrations ?? readMigrations());
     this.migrated = true;
   }
 }
