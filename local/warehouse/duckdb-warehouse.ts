@@ -4,9 +4,9 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readRows } from '../../functions/lib/duckdb/duckdb-rows';
 import { RetailLakeError, TransientError, withContext } from '../../functions/lib/errors';
 import type { Row, Warehouse } from '../../functions/lib/ports';
-import { readSql } from '../../functions/lib/sql-files';
+import { applyMigrations, readMigrations, type Migration } from '../../functions/lib/warehouse/migrations';
 import { previewSql, splitSqlStatements } from '../../functions/lib/warehouse/sql-text';
-import { translateScript, translateStatement, type TranslateOptions } from './redshift-to-duckdb';
+import { translateStatement, type TranslateOptions } from './redshift-to-duckdb';
 
 /** `<lake>/warehouse/warehouse.duckdb`: the local stand-in for Redshift Serverless. */
 export function warehousePath(lakeRoot: string): string {
@@ -19,6 +19,8 @@ export interface DuckDbWarehouseOptions {
   path: string;
   /** how long to wait for another process's lock on the file (ms) */
   lockWaitMs?: number;
+  /** the migrations to bring it up to (default: all of sql/redshift/migrations/; fewer build an older warehouse) */
+  migrations?: Migration[];
 }
 
 // One queue per database file (a process never opens the same file twice at once: DuckDB would refuse) and
@@ -42,7 +44,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * The star-schema warehouse as a DuckDB database. Statements arrive in Redshift's dialect (sql/redshift/) and
- * pass through the translator; the schema (sql/redshift/schema.sql) is created on first use.
+ * pass through the translator; the first use applies the migrations it lacks (sql/redshift/migrations/, as the
+ * deploy does for Redshift).
  * A file warehouse is opened for each call and closed after it, because only one process may have a DuckDB
  * file open for writing: the CLI's `query --warehouse` and a pipeline run in another process take turns
  * (a call waits up to `lockWaitMs` for the other to finish).
@@ -50,6 +53,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class DuckDbWarehouse implements Warehouse {
   private memory: { instance: DuckDBInstance; conn: DuckDBConnection } | undefined;
   private readonly translate: TranslateOptions;
+  private migrated = false;
 
   constructor(private readonly options: DuckDbWarehouseOptions) {
     this.translate = { lakeRoot: resolve(options.lakeRoot) };
@@ -71,35 +75,11 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** Runs the statements in one transaction: all of them apply, or none (as a Data API batch). */
   async execute(statements: string[]): Promise<void> {
-    await this.withConnection(async (conn) => {
-      statements.forEach((s, i) => {
-        if (splitSqlStatements(s).length > 1) throw new RangeError(`warehouse statement ${i + 1} holds more than one statement (the Data API takes one per entry): "${previewSql(s)}"`);
-      });
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        for (const [i, statement] of statements.entries()) {
-          let sql: string | null;
-          try {
-            sql = translateStatement(statement, this.translate);
-            if (sql !== null) await conn.run(sql);
-          } catch (err) {
-            throw withContext(`warehouse statement ${i + 1} of ${statements.length} failed ("${previewSql(statement)}")`, err);
-          }
-        }
-        await conn.run('COMMIT');
-      } catch (err) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    });
+    await this.withConnection((conn) => this.runBatch(conn, statements));
   }
 
   async query(sql: string): Promise<Row[]> {
-    return this.withConnection(async (conn) => {
-      const translated = translateStatement(sql, this.translate);
-      if (translated === null) return [];
-      return readRows(conn, translated);
-    });
+    return this.withConnection((conn) => this.runQuery(conn, sql));
   }
 
   /** Releases an in-memory database (a file warehouse holds nothing open between calls). */
@@ -154,10 +134,38 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  /** Session settings that make DuckDB answer as Redshift does, and the schema. */
+  private async runBatch(conn: DuckDBConnection, statements: string[]): Promise<void> {
+    statements.forEach((s, i) => {
+      if (splitSqlStatements(s).length > 1) throw new RangeError(`warehouse statement ${i + 1} holds more than one statement (the Data API takes one per entry): "${previewSql(s)}"`);
+    });
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      for (const [i, statement] of statements.entries()) {
+        try {
+          const sql = translateStatement(statement, this.translate);
+          if (sql !== null) await conn.run(sql);
+        } catch (err) {
+          throw withContext(`warehouse statement ${i + 1} of ${statements.length} failed ("${previewSql(statement)}")`, err);
+        }
+      }
+      await conn.run('COMMIT');
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async runQuery(conn: DuckDBConnection, sql: string): Promise<Row[]> {
+    const translated = translateStatement(sql, this.translate);
+    return translated === null ? [] : readRows(conn, translated);
+  }
+
+  /** Session settings that make DuckDB answer as Redshift does; on first use, the migrations. */
   private async prepare(conn: DuckDBConnection): Promise<void> {
     await conn.run(`SET TimeZone = 'UTC'`);
     await conn.run('SET integer_division = true');
-    for (const statement of translateScript(readSql('redshift/schema.sql'), this.translate)) await conn.run(statement);
+    if (this.migrated) return;
+    await applyMigrations({ execute: (s) => this.runBatch(conn, s), query: (sql) => this.runQuery(conn, sql) }, this.options.migrations ?? readMigrations());
+    this.migrated = true;
   }
 }

@@ -1,7 +1,7 @@
 -- dim_calendar: every date from the first to the last business date in the facts, added when missing
 -- (rerunning changes nothing; a late event before the first date extends the range).
 -- Numbers 0..9999 (27 years) from a cross join of digits rather than generate_series, which Redshift runs on the
--- leader node only and cannot feed into a table. Column meanings: see dim_calendar in schema.sql.
+-- leader node only and cannot feed into a table. Column meanings: see dim_calendar in migrations/0001_initial.sql.
 INSERT INTO dim_calendar (date_key, day_of_week, week_num, month, quarter, year, fiscal_period, is_weekend)
 WITH digits AS (
   SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4

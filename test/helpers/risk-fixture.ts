@@ -3,7 +3,7 @@ import type { Notifier, PipelineSettings, QueryEngine, Runtime, Warehouse } from
 import { prepareLoads } from '../../functions/pipeline/prepare-loads/prepare-loads';
 import { FsObjectStore } from '../../local/adapters/fs-object-store';
 import { DuckDbWarehouse } from '../../local/warehouse/duckdb-warehouse';
-import { inventoryEvent, line, writeCurated, writeReference } from './warehouse-fixture';
+import { inventoryEvent, line, PRODUCTS, STORES, writeCurated, writeReference } from './warehouse-fixture';
 
 /**
  * The hand-made stock case (UTC times; business dates given directly):
@@ -79,3 +79,50 @@ export function testRuntime(root: string, warehouse: Warehouse, notifier: Notifi
 }
 
 export { DuckDbWarehouse };
+
+/**
+ * A small simulated lake, demo-like: every store sells every SKU on each of `days` days from 2024-01-01 (a few
+ * lines per store, SKU and day, some discounted, one in nine a return), with a stock count on the first day,
+ * receipts every fourth day and a count on the last day for half the SKUs. Deterministic.
+ * Returns the business dates written, per curated table.
+ */
+export async function writeSimulatedLake(root: string, days = 14, linesPerSkuDay = 12): Promise<{ sales_lines: string[]; inventory_events: string[] }> {
+  await writeReference(root);
+  const dates = Array.from({ length: days }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));
+  let n = 0;
+  const next = (): number => (n = (n * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const sales = [];
+  const inventory = [];
+  for (const store of STORES) {
+    for (const product of PRODUCTS) {
+      const count = (d: string, id: string) =>
+        inventoryEvent({ event_id: id, store_id: store.store_id, sku: product.sku, occurred_at: `${d} 06:00:00`, business_date: d, event_type: 'inventory_snapshot', on_hand_qty: 40 + Math.floor(next() * 200), reorder_point: 20 });
+      inventory.push(count(dates[0], `c-${store.store_id}-${product.sku}-first`));
+      if (product.sku <= 'SKU-2') inventory.push(count(dates[days - 1], `c-${store.store_id}-${product.sku}-last`));
+      for (const [d, date] of dates.entries()) {
+        if (d % 4 === 3) {
+          inventory.push(inventoryEvent({ event_id: `r-${store.store_id}-${product.sku}-${d}`, store_id: store.store_id, sku: product.sku, occurred_at: `${date} 07:00:00`, business_date: date, event_type: 'inventory_adjustment', quantity_change: 30, reason: 'receipt' }));
+        }
+        for (let k = 0; k < linesPerSkuDay; k++) {
+          const minute = String(k * 4).padStart(2, '0');
+          sales.push(
+            line({
+              event_id: `s-${store.store_id}-${product.sku}-${d}-${k}`,
+              store_id: store.store_id,
+              sku: product.sku,
+              occurred_at: `${date} ${String(9 + (k % 9)).padStart(2, '0')}:${minute}:00`,
+              business_date: date,
+              quantity: 1 + Math.floor(next() * 4),
+              unit_price: product.list_price,
+              discount: next() < 0.2 ? 0.25 : 0,
+              event_type: next() < 1 / 9 ? 'return' : 'sale',
+            }),
+          );
+        }
+      }
+    }
+  }
+  await writeCurated(root, 'sales_lines', sales);
+  await writeCurated(root, 'inventory_events', inventory);
+  return { sales_lines: dates, inventory_events: [...new Set(inventory.map((e) => e.business_date))].sort() };
+}

@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { columnDefinitions, CURATED_COLUMNS } from '../../functions/lib/curated-schema';
-import { openDuckDb, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
+import { openDuckDb, readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
+import type { Warehouse } from '../../functions/lib/ports';
 import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
 import { PRODUCT_COLUMNS, STORE_COLUMNS, toCsv, type Product, type Store } from '../../functions/lib/reference/reference-data';
 
@@ -121,4 +122,34 @@ export async function writeCurated(root: string, table: 'sales_lines' | 'invento
   } finally {
     conn.closeSync();
   }
+}
+
+export interface SalesTotals {
+  lines: number;
+  revenue: number;
+  margin: number;
+  qty: number;
+}
+
+/** The totals of the curated sales_lines Parquet in the lake folder (what reconcile compares the warehouse with). */
+export async function curatedTotals(root: string): Promise<SalesTotals> {
+  const conn = await openDuckDb();
+  try {
+    const [r] = await readRows(
+      conn,
+      `SELECT count(*) AS lines, sum(net_revenue) AS revenue, sum(gross_margin) AS margin, sum(quantity) AS qty
+       FROM read_parquet(${sqlString(`${root}/curated/sales_lines/*/*.parquet`)}, hive_partitioning = false)`,
+    );
+    return { lines: Number(r.lines), revenue: Number(r.revenue), margin: Number(r.margin), qty: Number(r.qty) };
+  } finally {
+    conn.closeSync();
+  }
+}
+
+/** The same totals over the warehouse's fact_sales. */
+export async function warehouseTotals(w: Warehouse): Promise<SalesTotals> {
+  const [r] = await w.query(
+    `SELECT count(*) AS lines, COALESCE(sum(net_revenue), 0) AS revenue, COALESCE(sum(gross_margin), 0) AS margin, COALESCE(sum(qty_sold), 0) AS qty FROM fact_sales`,
+  );
+  return { lines: Number(r.lines), revenue: Number(r.revenue), margin: Number(r.margin), qty: Number(r.qty) };
 }

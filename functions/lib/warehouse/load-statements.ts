@@ -57,9 +57,10 @@ export interface LoadPlan {
 }
 
 /**
- * The Redshift statements that bring the warehouse up to date after a batch: the schema (CREATE TABLE IF NOT
- * EXISTS, so a new warehouse needs no separate set-up step), dimensions from the reference CSVs, the affected
- * dates of each fact from the curated Parquet, then the calendar for the date range.
+ * The Redshift statements that bring the warehouse up to date after a batch: dimensions from the reference CSVs,
+ * the affected dates of each fact from the curated Parquet, then the calendar for the date range. DML only
+ * (COPY, DELETE, INSERT): the pipeline's database role owns no table and may not create or replace one, so the
+ * schema comes from the migrations (./migrations.ts), applied at deploy and when the local warehouse opens.
  * At most `limit` statements: with many affected dates the COPY prefixes coarsen to months, years or the
  * whole table (every date COPYed is replaced whole, so loading more dates than needed is still exact).
  */
@@ -72,7 +73,7 @@ export function buildLoadStatements(
   const params = { bucket: source.bucket, role: source.role, stores_key: STORES_KEY, products_key: PRODUCTS_KEY };
   const tables = Object.keys(LOAD_FILES) as CuratedTable[];
   for (const level of LEVELS) {
-    const statements = [...splitSqlStatements(readSql('redshift/schema.sql')), ...renderTemplate('redshift/load_reference.sql', params)];
+    const statements = renderTemplate('redshift/load_reference.sql', params);
     for (const table of tables) {
       const prefixes = partitionPrefixes(table, affectedDates[table] ?? [], level);
       if (prefixes.length) statements.push(...renderTemplate(LOAD_FILES[table], params, prefixes));

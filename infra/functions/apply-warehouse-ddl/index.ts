@@ -1,20 +1,21 @@
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { RetailLakeError, TransientError } from '../../../functions/lib/errors';
+import { ConfigurationError, RetailLakeError, TransientError } from '../../../functions/lib/errors';
 import { RedshiftDataWarehouse } from '../../../functions/lib/aws/redshift-data-warehouse';
+import type { Warehouse } from '../../../functions/lib/ports';
+import { applyMigrations, type Migration } from '../../../functions/lib/warehouse/migrations';
+import type { WarehouseDdlProperties } from '../../lib/warehouse/warehouse-ddl';
 
 /**
- * Custom resource: applies the warehouse DDL (sql/redshift/schema.sql and the access grants, rendered at synth) through
- * the Redshift Data API as the namespace admin, waiting for each batch. Create and Update run the statements (the
- * DDL is idempotent: CREATE ... IF NOT EXISTS); Delete leaves the warehouse as it is.
+ * Custom resource: applies the warehouse DDL rendered at synth (infra/lib/warehouse/warehouse-ddl.ts) through the
+ * Redshift Data API as the namespace admin, waiting for each batch: the database roles, the migrations the
+ * warehouse lacks (functions/lib/warehouse/migrations.ts, each in its own transaction), then the grants. Create
+ * and Update run it (applying nothing that is already applied); Delete leaves the warehouse as it is.
  */
-export interface DdlProperties {
+export interface DdlProperties extends WarehouseDdlProperties {
   WorkgroupName: string;
   Database: string;
   SecretArn: string;
-  /** CREATE statements run one by one first; "already exists" is not an error (CREATE ROLE has no IF NOT EXISTS) */
-  CreateIfMissing: string[];
-  Statements: string[];
 }
 
 const ALREADY_EXISTS = /already exists/i;
@@ -29,9 +30,29 @@ const putResponse: Send = async (url, body) => {
   }
 };
 
+/** CloudFormation passes every scalar property as a string: the migrations' versions arrive as '1', '2', ... */
+function migrationsOf(raw: unknown): Migration[] {
+  if (!Array.isArray(raw)) throw new ConfigurationError('the Migrations property is missing');
+  return raw.map((m: { version: unknown; name: unknown; statements: unknown }) => ({ version: Number(m.version), name: String(m.name), statements: (m.statements as unknown[]).map(String) }));
+}
+
+/** The roles, the missing migrations, the grants; returns what it did, for the response's Reason. */
+export async function applyWarehouseDdl(warehouse: Warehouse, props: WarehouseDdlProperties): Promise<string> {
+  for (const create of props.CreateIfMissing ?? []) {
+    try {
+      await warehouse.execute([create]);
+    } catch (err) {
+      if (!(err instanceof Error && ALREADY_EXISTS.test(err.message))) throw err;
+    }
+  }
+  const applied = await applyMigrations(warehouse, migrationsOf(props.Migrations), props.MigrationLedger);
+  await warehouse.execute(props.Statements);
+  return `applied migrations [${applied.join(', ')}] and ${props.Statements.length} grant statements`;
+}
+
 export async function applyDdl(
   event: CloudFormationCustomResourceEvent,
-  makeWarehouse: (p: DdlProperties) => Pick<RedshiftDataWarehouse, 'execute'>,
+  makeWarehouse: (p: DdlProperties) => Warehouse,
   send: Send = putResponse,
 ): Promise<void> {
   const physicalId = event.RequestType === 'Create' ? `warehouse-ddl-${event.LogicalResourceId}` : event.PhysicalResourceId;
@@ -40,16 +61,7 @@ export async function applyDdl(
   try {
     if (event.RequestType !== 'Delete') {
       const props = event.ResourceProperties as unknown as DdlProperties;
-      const warehouse = makeWarehouse(props);
-      for (const create of props.CreateIfMissing ?? []) {
-        try {
-          await warehouse.execute([create]);
-        } catch (err) {
-          if (!(err instanceof Error && ALREADY_EXISTS.test(err.message))) throw err;
-        }
-      }
-      await warehouse.execute(props.Statements);
-      reason = `applied ${props.Statements.length} statements`;
+      reason = await applyWarehouseDdl(makeWarehouse(props), props);
     }
   } catch (err) {
     status = 'FAILED';

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,19 +9,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CURATED_PREFIX, REFERENCE_PREFIX } from '../../../functions/lib/lake-layout';
-import { splitSqlStatements } from '../../../functions/lib/warehouse/sql-text';
 import { acknowledgeWildcards } from '../shared/iam-findings';
 import { LakeFunction } from '../shared/lake-function';
 import { acknowledge } from '../shared/nag';
-import { projectPath } from '../shared/paths';
 import { dataRetention } from '../shared/retention';
-import { CREATE_DB_ROLES, GRANT_STATEMENTS } from './warehouse-access';
+import { warehouseDdlHash, warehouseDdlProperties } from './warehouse-ddl';
 
 /** The construct id CDK gives the shared Lambda behind every AwsCustomResource in a stack. */
 const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
-
-/** The warehouse DDL the custom resource applies (docs/architecture.md §5 star schema), by path. */
-export const WAREHOUSE_DDL_FILES = ['sql/redshift/schema.sql'];
 
 export interface RedshiftWarehouseProps {
   /** resource name prefix: the namespace and the workgroup are `<prefix>`, the DDL Lambda `<prefix>-warehouse-ddl` */
@@ -62,15 +55,10 @@ export interface RedshiftWarehouseProps {
   readonly removeDataOnDestroy?: boolean;
 }
 
-/** The statements the custom resource runs, in order: the schema files, then the grants. */
-export function warehouseDdlStatements(): string[] {
-  return [...WAREHOUSE_DDL_FILES.flatMap((file) => splitSqlStatements(readFileSync(projectPath(file), 'utf8'))), ...GRANT_STATEMENTS];
-}
-
 /**
  * Redshift Serverless: a namespace encrypted with the lake key whose admin password Secrets Manager manages, a
  * workgroup in the isolated subnets (enhanced VPC routing, TLS required, user activity logging), the role COPY uses
- * to read curated/ and reference/, and a custom resource that applies the schema DDL on every deployment.
+ * to read curated/ and reference/, and a custom resource that applies the warehouse migrations and grants.
  */
 export class RedshiftWarehouse extends Construct {
   readonly namespace: redshift.CfnNamespace;
@@ -183,7 +171,7 @@ export class RedshiftWarehouse extends Construct {
   private createDdlHandler(props: RedshiftWarehouseProps): LakeFunction {
     const handler = new LakeFunction(this, 'DdlHandler', {
       functionName: `${props.prefix}-warehouse-ddl`,
-      description: 'Custom resource: applies sql/redshift/schema.sql and the warehouse grants through the Data API',
+      description: 'Custom resource: applies the migrations of sql/redshift/migrations/ and the warehouse grants through the Data API',
       entry: props.ddlEntry,
       serviceName: 'warehouse-ddl',
       timeout: Duration.minutes(10),
@@ -198,9 +186,9 @@ export class RedshiftWarehouse extends Construct {
     return handler;
   }
 
-  /** The schema and the grants, applied on every deployment that changes them. */
+  /** The migrations and the grants, applied on every deployment that changes them (as the admin). */
   private applyDdl(): CustomResource {
-    const statements = warehouseDdlStatements();
+    const properties = warehouseDdlProperties();
     const ddl = new CustomResource(this, 'Ddl', {
       serviceToken: this.ddlHandler.fn.functionArn,
       resourceType: 'Custom::WarehouseDdl',
@@ -208,10 +196,8 @@ export class RedshiftWarehouse extends Construct {
         WorkgroupName: this.workgroupName,
         Database: this.database,
         SecretArn: this.adminSecretArn,
-        CreateIfMissing: CREATE_DB_ROLES,
-        Statements: statements,
-        // A changed schema file changes this and re-runs the DDL.
-        Hash: createHash('sha256').update(JSON.stringify([CREATE_DB_ROLES, statements])).digest('hex'),
+        ...properties,
+        Hash: warehouseDdlHash(properties),
       },
     });
     ddl.node.addDependency(this.workgroup);

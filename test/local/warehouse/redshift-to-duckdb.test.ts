@@ -120,6 +120,8 @@ describe('redshift-to-duckdb translator', () => {
     expect(t('VACUUM fact_sales TO 100 PERCENT')).toBeNull();
     expect(t('ANALYZE fact_sales')).toBeNull();
     expect(t('GRANT SELECT ON fact_sales TO GROUP analysts')).toBeNull();
+    expect(t('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ROLE r')).toBeNull();
+    expect(t('CREATE ROLE r')).toBeNull();
     expect(translateScript('ANALYZE a; SELECT 1;', opts())).toEqual(['SELECT 1']);
   });
 

@@ -2,6 +2,8 @@ import type { PipelineState } from '../../../../functions/lib/pipeline/state';
 import type { Notifier } from '../../../../functions/lib/ports';
 import type { AlertList } from '../../../../functions/lib/risk/alerts';
 import { windowStart } from '../../../../functions/lib/risk/demand';
+import { stockRiskStatements } from '../../../../functions/lib/risk/stock-risk-sql';
+import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
 import { run } from '../../../../functions/pipeline/stock-risk/index';
 import { FsObjectStore } from '../../../../local/adapters/fs-object-store';
 import { tempLake } from '../../../helpers/warehouse-fixture';
@@ -98,6 +100,11 @@ describe('stock risk', () => {
     expect(out).toEqual({ asOfDate: null, critical: 0, high: 0, alertsKey: 'control/runs/b0/alerts.json' });
     const list = JSON.parse((await new FsObjectStore(lake.root).get(out.alertsKey)).toString('utf8')) as AlertList;
     expect(list.alerts).toEqual([]);
+  });
+
+  it('sends DML only: the pipeline role may not create or replace anything (see redshift-semantics.test.ts)', () => {
+    const statements = stockRiskStatements('2024-01-11', settingsFromEnv({}));
+    expect(statements.map((s) => /^\w+/.exec(s)?.[0])).toEqual(['DELETE', 'INSERT']);
   });
 
   it('demand window start counts the as-of date as the last day', () => {

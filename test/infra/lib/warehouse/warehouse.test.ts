@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { splitSqlStatements } from '../../../../functions/lib/warehouse/sql-text';
-import { WAREHOUSE_DDL_FILES } from '../../../../infra/lib/warehouse/redshift-warehouse';
+import { ledgerStatements, readMigrations } from '../../../../functions/lib/warehouse/migrations';
 import { CREATE_DB_ROLES, GRANT_STATEMENTS } from '../../../../infra/lib/warehouse/warehouse-access';
-import { projectPath } from '../../../../infra/lib/shared/paths';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
@@ -68,11 +65,14 @@ describe('warehouse stack', () => {
     expect(statements.flatMap((s) => [s.Action].flat()).some((a) => /Put|Delete/.test(a))).toBe(false);
   });
 
-  it('applies the schema of sql/redshift/ and the grants through a custom resource, re-run when they change', () => {
+  it('applies the migrations of sql/redshift/migrations/ and the grants through a custom resource, re-run when they change', () => {
     const ddl = resourcesOfType(template, 'Custom::WarehouseDdl')[0][1];
-    const expected = WAREHOUSE_DDL_FILES.flatMap((f) => splitSqlStatements(readFileSync(projectPath(f), 'utf8')));
-    expect(expected.length).toBeGreaterThan(5);
-    expect(ddl.Statements).toEqual([...expected, ...GRANT_STATEMENTS]);
+    const migrations = readMigrations();
+    expect(migrations.map((m) => m.name)).toEqual(expect.arrayContaining(['0001_initial', '0002_store_currency']));
+    // every migration, whole, in the properties: adding one changes them, so CloudFormation runs the handler
+    expect(ddl.Migrations).toEqual(migrations);
+    expect(ddl.MigrationLedger).toEqual(ledgerStatements());
+    expect(ddl.Statements).toEqual(GRANT_STATEMENTS);
     expect(ddl.CreateIfMissing).toEqual(CREATE_DB_ROLES);
     expect(ddl.Hash).toMatch(/^[0-9a-f]{64}$/);
     expect(ddl.SecretArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/AdminSecretLookup/), 'namespace.adminPasswordSecretArn'] });

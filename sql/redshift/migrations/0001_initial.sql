@@ -1,5 +1,6 @@
--- The star schema of the retail-lake warehouse (docs/architecture.md §5), in Redshift's dialect.
--- Locally the same file creates the DuckDB warehouse through local/warehouse/redshift-to-duckdb.ts.
+-- Migration 0001: the star schema of the retail-lake warehouse (docs/architecture.md §5), in Redshift's dialect.
+-- Migrations run as the warehouse admin, at deploy (the DDL custom resource) and when the local warehouse opens
+-- (functions/lib/warehouse/migrations.ts); locally through local/warehouse/redshift-to-duckdb.ts.
 --
 -- Conventions
 -- * date_key is the business date (the store's local date, docs/architecture.md §3) as a DATE, not an integer
@@ -14,7 +15,8 @@
 -- * Sort key columns are ENCODE raw (AWS advice), other columns az64 (numbers, dates) or zstd / bytedict (text).
 -- * Monetary amounts are DECIMAL(18,2) as in the curated Parquet; returns are negative rows (qty_sold,
 --   net_revenue, gross_margin), exactly as curated.
--- Every table is CREATE TABLE IF NOT EXISTS so the file can run on every deployment and every local open.
+-- CREATE TABLE IF NOT EXISTS and CREATE OR REPLACE VIEW: a warehouse created before migrations existed (by the
+-- schema file the loads used to send) is adopted as it is.
 
 CREATE TABLE IF NOT EXISTS dim_store (
   store_id             VARCHAR(32)   NOT NULL ENCODE raw,

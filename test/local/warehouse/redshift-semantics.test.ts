@@ -1,0 +1,108 @@
+import { settingsFromEnv } from '../../../functions/lib/pipeline/pipeline-settings';
+import type { Row, Warehouse } from '../../../functions/lib/ports';
+import { readMigrations } from '../../../functions/lib/warehouse/migrations';
+import { reconcile } from '../../../functions/pipeline/reconcile/reconcile';
+import { prepareLoads } from '../../../functions/pipeline/prepare-loads/prepare-loads';
+import { runStockRisk } from '../../../functions/pipeline/stock-risk/stock-risk';
+import { warehouseDdlProperties } from '../../../infra/lib/warehouse/warehouse-ddl';
+import { FsObjectStore } from '../../../local/adapters/fs-object-store';
+import { DuckDbWarehouse } from '../../../local/warehouse/duckdb-warehouse';
+import { deployWarehouse, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
+import { writeSimulatedLake } from '../../helpers/risk-fixture';
+import { curatedTotals, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+
+/**
+ * Redshift's rules on real PostgreSQL (PGlite): the deploy's DDL as the admin, every load and stock-risk batch as
+ * the pipeline's user with exactly the grants CDK gives (test/helpers/redshift-on-postgres.ts). One PGlite for
+ * the file (it takes seconds to start), emptied before each test.
+ */
+const SETTINGS = settingsFromEnv({});
+
+/** Everything the pipeline writes that the two warehouses must agree on. */
+async function contents(w: Warehouse): Promise<Record<string, Row[]>> {
+  const q = (sql: string): Promise<Row[]> => w.query(sql);
+  return {
+    totals: await q(`SELECT count(*) AS lines, sum(net_revenue) AS revenue, sum(gross_margin) AS margin, sum(qty_sold) AS qty FROM fact_sales`),
+    byDay: await q(`SELECT date_key, store_id, count(*) AS lines, sum(net_revenue) AS revenue FROM fact_sales GROUP BY date_key, store_id ORDER BY date_key, store_id`),
+    inventory: await q(`SELECT count(*) AS n, sum(COALESCE(on_hand_qty, 0) + COALESCE(quantity_change, 0)) AS units FROM fact_inventory_event`),
+    dims: await q(`SELECT (SELECT count(*) FROM dim_store) AS stores, (SELECT count(*) FROM dim_product) AS products, (SELECT count(*) FROM dim_calendar) AS days`),
+    calendar: await q(`SELECT date_key, day_of_week, week_num, fiscal_period, is_weekend FROM dim_calendar ORDER BY date_key`),
+    snapshot: await q(`SELECT date_key, store_id, sku, on_hand_qty, reorder_point, days_of_supply, risk_flag, avg_daily_demand FROM fact_inventory_snapshot ORDER BY store_id, sku`),
+  };
+}
+
+describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () => {
+  let lake: ReturnType<typeof tempLake>;
+  let pg: RedshiftOnPostgres;
+  let load: string[];
+  let duck: DuckDbWarehouse;
+
+  beforeAll(async () => {
+    lake = tempLake('pg');
+    const dates = await writeSimulatedLake(lake.root);
+    load = prepareLoads({ affectedDates: dates }, {}).redshiftSqls;
+    pg = await startRedshiftOnPostgres(lake.root);
+    duck = DuckDbWarehouse.inMemory(lake.root);
+  });
+  afterAll(async () => {
+    await duck?.close();
+    await pg?.close();
+    lake?.cleanup();
+  });
+  beforeEach(async () => {
+    await resetWarehouse(pg);
+  });
+
+  it('only an owner may replace a relation: the old load batch (schema DDL first) fails under the pipeline role with "must be owner"', async () => {
+    await deployWarehouse(pg);
+    const [initial] = readMigrations();
+    const oldBatch = [...initial.statements, ...load];
+    await expect(pg.pipeline.execute(oldBatch)).rejects.toThrow(/must be owner of view v_inventory_risk/);
+    await expect(pg.pipeline.execute(['ALTER TABLE dim_store ADD COLUMN note VARCHAR(10)'])).rejects.toThrow(/must be owner of table dim_store/);
+    await pg.admin.execute(oldBatch); // the same batch is valid SQL: only ownership stops it
+  });
+
+  it('a load is DML only: it runs under the pipeline role with exactly the CDK grants, twice, and reconciles with the lake', async () => {
+    await deployWarehouse(pg);
+    await pg.pipeline.execute(load);
+    await pg.pipeline.execute(load); // a rerun replaces whole dates: nothing doubles
+    const lakeTotals = await curatedTotals(lake.root);
+    expect(lakeTotals.lines).toBeGreaterThan(1000);
+    expect(await warehouseTotals(pg.pipeline)).toEqual(lakeTotals);
+    // reconcile's own warehouse query, under the pipeline role: no warehouse gap
+    const curated = { query: async (): Promise<Row[]> => [{ events: 0, sales_lines: lakeTotals.lines, net_revenue: lakeTotals.revenue, quarantined: 0 }] };
+    const result = await reconcile(new FsObjectStore(lake.root), curated, pg.pipeline, 'b-pg');
+    expect(result.warehouse).toEqual({ salesLines: lakeTotals.lines, netRevenue: lakeTotals.revenue });
+    expect(result.gaps.filter((g) => g.includes('warehouse'))).toEqual([]);
+  });
+
+  it('loads and stock risk under the pipeline role give the same warehouse as DuckDB on the same data', async () => {
+    await deployWarehouse(pg);
+    await pg.pipeline.execute(load);
+    await duck.execute(load);
+    const store = new FsObjectStore(lake.root);
+    const pgRisk = await runStockRisk(pg.pipeline, store, SETTINGS, 'b-pg');
+    const duckRisk = await runStockRisk(duck, store, SETTINGS, 'b-duck');
+    expect(pgRisk).toEqual({ ...duckRisk, alertsKey: pgRisk.alertsKey });
+    expect(pgRisk.critical + pgRisk.high).toBeGreaterThan(0);
+    const [fromPg, fromDuck] = [await contents(pg.pipeline), await contents(duck)];
+    expect(fromPg.snapshot.length).toBeGreaterThan(0);
+    expect(fromPg).toEqual(fromDuck);
+  });
+
+  it('migrations upgrade a loaded warehouse from the previous schema (0001 only) to the current one, once', async () => {
+    const [initial] = readMigrations();
+    await deployWarehouse(pg, { ...warehouseDdlProperties(), Migrations: [initial] });
+    await pg.pipeline.execute(load);
+    const before = await warehouseTotals(pg.pipeline);
+
+    expect(await deployWarehouse(pg)).toMatch(/^applied migrations \[2\]/);
+    expect(await deployWarehouse(pg)).toMatch(/^applied migrations \[\]/);
+    expect((await pg.admin.query('SELECT version, name FROM schema_migrations ORDER BY version')).map((r) => r.name)).toEqual(readMigrations().map((m) => m.name));
+    expect(await warehouseTotals(pg.pipeline)).toEqual(before);
+    expect(await pg.pipeline.query(`SELECT DISTINCT currency FROM dim_store`)).toEqual([{ currency: 'USD' }]);
+    // the grants still cover the altered table: the pipeline loads into it
+    await pg.pipeline.execute(load);
+    expect(await warehouseTotals(pg.pipeline)).toEqual(before);
+  });
+});
