@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { columnDefinitions, CURATED_COLUMNS } from '../../functions/lib/curated-schema';
-import { openDuckDb, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
+import { openDuckDb } from '../../functions/lib/duckdb/duckdb-factory';
+import { sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
 import { PRODUCT_COLUMNS, STORE_COLUMNS, toCsv, type Product, type Store } from '../../functions/lib/reference/reference-data';
 
