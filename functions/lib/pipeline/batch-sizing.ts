@@ -9,12 +9,13 @@
  * - Curate needs DuckDB memory: at 8.1 MiB raw (800,000 sale lines, 130 MiB staged NDJSON, 2 threads) it fails
  *   with memory_limit 256 MB ("Out of Memory" in the partitioned COPY, which does not spill) and succeeds with
  *   512 MB: about 64 bytes of memory_limit per raw byte. (Without a limit its RSS grows 105 bytes per raw byte.)
- * - The work folder (the /tmp copy of staging and partitions, scratch, spill) peaks at 17-18 bytes per raw byte
- *   in either step (raw objects compress about 16:1).
+ * - The work folder (the /tmp copy of staging and partitions, scratch) peaks at 17-18 bytes per raw byte in either
+ *   step (raw objects compress about 16:1); when Curate spills it doubles: 266 MiB at 8.1 MiB raw with memory_limit
+ *   512 MB, 33 bytes per raw byte. Curate's RSS there was 728 MB: about memory_limit + 220 MB.
  * - Validate's RSS is about 150 MB plus 11 bytes per raw byte.
  */
 const DUCKDB_MEMORY_PER_RAW_BYTE = 64;
-const WORK_BYTES_PER_RAW_BYTE = 18;
+const WORK_BYTES_PER_RAW_BYTE = 33;
 
 /** Share of a function's memory DuckDB may use: the rest is Node's (heap, the decompressed raw object being
  * validated, S3 transfers) and DuckDB's allocations outside its buffer pool. */
