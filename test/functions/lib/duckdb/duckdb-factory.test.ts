@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDuckDb, duckDbConfig, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
+import { projectPath } from '../../../../infra/lib/shared/paths';
 import { localSettings } from '../../../../local/local-runtime';
 
 describe('the DuckDB factory', () => {
@@ -35,5 +36,17 @@ describe('the DuckDB factory', () => {
   it('puts a local lake’s work folder inside the lake, unless WORK_DIR says otherwise', () => {
     expect(localSettings('/data/lake', {}).workDir).toBe('/data/lake/.work');
     expect(localSettings('/data/lake', { WORK_DIR: '/scratch' }).workDir).toBe('/scratch');
+  });
+});
+
+describe('every DuckDB of the code base', () => {
+  it('is opened through the factory (no DuckDBInstance.create elsewhere in functions/, local/ or bench/)', () => {
+    const openers: string[] = [];
+    for (const folder of ['functions', 'local', 'bench']) {
+      for (const file of readdirSync(projectPath(folder), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+        if (/DuckDBInstance\.create\(/.test(readFileSync(projectPath(folder, file), 'utf8'))) openers.push(`${folder}/${file}`);
+      }
+    }
+    expect(openers).toEqual(['functions/lib/duckdb/duckdb-factory.ts']);
   });
 });
