@@ -50,8 +50,8 @@ describe("the DuckDB steps in Lambda's environment", () => {
     const pkg = await buildLambdaPackage(join(base, 'package'));
     execFileSync('chmod', ['-R', 'a-w', join(base, 'package')]); // read-only to anyone but root
 
-    // a small batch of the demo's shape: 100,000 sale lines over a week of 4 stores
-    const sim = optionsForSaleLines(100_000, { seed: 7, stores: 4, skus: 50, days: 7 });
+    // a small batch of the demo's shape: 70,000 sale lines over a week of 4 stores
+    const sim = optionsForSaleLines(70_000, { seed: 7, stores: 4, skus: 50, days: 7 });
     const reference = generateReference(sim);
     const { files } = writeNdjsonFiles(sim, join(base, 'files'), { gzip: true, eventsPerFile: 50_000, reference });
     const lake = join(base, 'lake');
@@ -110,7 +110,7 @@ describe("the DuckDB steps in Lambda's environment", () => {
     const validation = validate.result as ValidationResult;
     expect(validation.valid).toBeGreaterThan(0);
     const curate = await runLambdaStep('curate-batch', { ...run, plan });
-    expect((curate.result as CurateResult).rows.sales_lines).toBeGreaterThan(90_000);
+    expect((curate.result as CurateResult).rows.sales_lines).toBeGreaterThan(60_000);
     expect(curate.peakSpillBytes).toBe(0); // this batch fits in the function's memory_limit
     batch = { plan, curated: curate.result as CurateResult };
     for (const step of [validate, curate]) {
@@ -124,7 +124,7 @@ describe("the DuckDB steps in Lambda's environment", () => {
     if (!batch) throw new Error('needs the batch the previous test validated and curated');
     // a re-run of Curate (as after a retry) merges into the partitions the first run wrote: more to sort
     const lowMemory = await runLambdaStep('curate-batch', { ...run, plan: batch.plan, env: { ...run.env, DUCKDB_MEMORY_MB: '64', DUCKDB_THREADS: '1' } });
-    expect(lowMemory.peakSpillBytes).toBeGreaterThan(MB); // DuckDB's spill files appeared under <tmp>/duckdb
+    expect(lowMemory.peakSpillBytes).toBeGreaterThan(0); // DuckDB's spill files appeared under <tmp>/duckdb
     expect(lowMemory.result).toEqual(batch.curated);
     expect(lowMemory.maxRssBytes).toBeLessThan(MEMORY_MB * MB);
     expect(bytesUnder(join(tmp, 'duckdb'))).toBe(0); // and are gone once the step has closed its database
