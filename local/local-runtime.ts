@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { settingsFromEnv } from '../functions/lib/pipeline/pipeline-settings';
-import type { IngestBuffer, Runtime } from '../functions/lib/ports';
+import type { IngestBuffer, PipelineSettings, Runtime } from '../functions/lib/ports';
 import { FsObjectStore } from './adapters/fs-object-store';
 import { MetricLog } from './adapters/metric-log';
 import { OutboxNotifier } from './adapters/outbox-notifier';
@@ -18,13 +18,21 @@ export interface LocalRuntime extends Runtime {
   close(): Promise<void>;
 }
 
+/** The pipeline settings of a local lake: every core validates on all cores unless VALIDATE_WORKERS says
+ * otherwise, and the work folder (DuckDB's spill files, step scratch) is `<lake>/.work` unless WORK_DIR says
+ * otherwise: on the lake's disk, so a step's output is renamed into place. */
+export function localSettings(lakeRoot: string, env: NodeJS.ProcessEnv = process.env): PipelineSettings {
+  return settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), WORK_DIR: join(resolve(lakeRoot), '.work'), ...env });
+}
+
 /** The local adapters behind the ports: the lake on the file system, DuckDB for Athena and Redshift, an outbox
  * file for SNS, an HTML page for the dashboards, the lake's stream for the ingest buffer. */
 export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<LocalRuntime> {
   const root = resolve(lakeRoot);
   const store = new FsObjectStore(root);
-  const warehouse = DuckDbWarehouse.forLake(root);
-  const curatedQuery = await CuratedQueryEngine.open(root);
+  const settings = localSettings(root, env);
+  const warehouse = DuckDbWarehouse.forLake(root, settings);
+  const curatedQuery = await CuratedQueryEngine.open(root, settings);
   return {
     mode: 'local',
     store,
@@ -35,8 +43,7 @@ export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEn
     dashboards: new HtmlDashboardPublisher(root, warehouse),
     metrics: new MetricLog(root),
     ingest: new LocalIngestBuffer(root),
-    // locally every core validates unless VALIDATE_WORKERS says otherwise
-    settings: settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), ...env }),
+    settings,
     close: async () => {
       curatedQuery.close();
       await warehouse.close();
@@ -46,5 +53,5 @@ export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEn
 
 /** The warehouse for `query --warehouse` (the file is opened per call, so a running pipeline and a query take turns). */
 export async function openLocalWarehouse(lakeRoot: string): Promise<DuckDbWarehouse> {
-  return DuckDbWarehouse.forLake(resolve(lakeRoot));
+  return DuckDbWarehouse.forLake(resolve(lakeRoot), localSettings(lakeRoot));
 }

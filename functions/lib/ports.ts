@@ -88,6 +88,13 @@ export interface PipelineSettings {
   demandWindowDays: number;
   /** worker threads that validate raw objects in parallel (1: on the calling thread, as in a small Lambda) */
   validateWorkers: number;
+  /** the one writable folder the steps use: DuckDB's spill files (`duckdb/`), step scratch, and in Lambda the
+   * copy of the lake prefixes they read (`lake/`). `/tmp` in Lambda, `<lake>/.work` locally. */
+  workDir: string;
+  /** DuckDB's memory_limit in MB (0: DuckDB's own default, 80% of the machine's memory) */
+  duckdbMemoryMb: number;
+  /** DuckDB's worker threads (0: DuckDB's own default, one per core) */
+  duckdbThreads: number;
 }
 
 /** Everything a pipeline step's core is given: the ports and the settings. */

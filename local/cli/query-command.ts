@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Row } from '../../functions/lib/ports';
 import { CuratedQueryEngine } from '../engine/curated-engine';
-import { openLocalWarehouse, warehousePath } from '../local-runtime';
+import { localSettings, openLocalWarehouse, warehousePath } from '../local-runtime';
 import { UsageError } from './errors';
 import { formatRows, type OutputFormat } from './format-rows';
 
@@ -18,7 +18,7 @@ export async function queryCommand(lakeRoot: string, sql: string, opts: { wareho
         await warehouse.close();
       }
     } else {
-      const engine = await CuratedQueryEngine.open(lakeRoot);
+      const engine = await CuratedQueryEngine.open(lakeRoot, localSettings(lakeRoot));
       try {
         rows = await engine.query(sql);
       } finally {

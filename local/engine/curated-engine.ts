@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { columnDefinitions } from '../../functions/lib/curated-schema';
-import { openDuckDb, readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
+import { createDuckDb, type DuckDbSettings } from '../../functions/lib/duckdb/duckdb-factory';
+import { readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import { LAKE_TABLES, type CsvLakeTable, type ParquetLakeTable } from '../../functions/lib/lake-tables';
 import type { QueryEngine, Row } from '../../functions/lib/ports';
 import { sqlRoot } from '../../functions/lib/sql-files';
@@ -48,12 +49,17 @@ export async function registerCuratedViews(conn: DuckDBConnection, lakeRoot: str
 
 /** The local Athena: DuckDB over the lake's curated Parquet. */
 export class CuratedQueryEngine implements QueryEngine {
-  private constructor(private readonly conn: DuckDBConnection, private readonly lakeRoot: string) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly lakeRoot: string,
+  ) {}
 
-  static async open(lakeRoot: string): Promise<CuratedQueryEngine> {
-    const conn = await openDuckDb();
+  static async open(lakeRoot: string, settings?: DuckDbSettings): Promise<CuratedQueryEngine> {
+    const instance = await createDuckDb(settings);
+    const conn = await instance.connect();
     await conn.run(`SET TimeZone = 'UTC'`);
-    return new CuratedQueryEngine(conn, lakeRoot);
+    return new CuratedQueryEngine(instance, conn, lakeRoot);
   }
 
   /** Views are re-registered on every query: partitions come and go between pipeline steps. */
@@ -64,5 +70,6 @@ export class CuratedQueryEngine implements QueryEngine {
 
   close(): void {
     this.conn.closeSync();
+    this.instance.closeSync();
   }
 }

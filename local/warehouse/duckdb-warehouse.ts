@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { createDuckDb, type DuckDbSettings } from '../../functions/lib/duckdb/duckdb-factory';
 import { readRows } from '../../functions/lib/duckdb/duckdb-rows';
 import { RetailLakeError, TransientError, withContext } from '../../functions/lib/errors';
 import type { Row, Warehouse } from '../../functions/lib/ports';
@@ -21,6 +22,9 @@ export interface DuckDbWarehouseOptions {
   lockWaitMs?: number;
   /** the migrations to bring it up to (default: all of sql/redshift/migrations/; fewer build an older warehouse) */
   migrations?: Migration[];
+  /** where DuckDB spills and how much memory it may use (functions/lib/duckdb/duckdb-factory.ts)
+   * @default - settingsFromEnv()'s */
+  duckdb?: DuckDbSettings;
 }
 
 // One queue per database file (a process never opens the same file twice at once: DuckDB would refuse) and
@@ -60,8 +64,8 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /** The lake's warehouse file. */
-  static forLake(lakeRoot: string): DuckDbWarehouse {
-    return new DuckDbWarehouse({ lakeRoot, path: warehousePath(lakeRoot) });
+  static forLake(lakeRoot: string, duckdb?: DuckDbSettings): DuckDbWarehouse {
+    return new DuckDbWarehouse({ lakeRoot, path: warehousePath(lakeRoot), duckdb });
   }
 
   /** A warehouse in memory that still reads COPY sources from the lake folder (tests). */
@@ -95,7 +99,7 @@ export class DuckDbWarehouse implements Warehouse {
     if (this.options.path === ':memory:') {
       return serialized(this, async () => {
         if (!this.memory) {
-          const instance = await DuckDBInstance.create(':memory:');
+          const instance = await createDuckDb(this.options.duckdb);
           const conn = await instance.connect();
           await this.prepare(conn);
           this.memory = { instance, conn };
@@ -122,7 +126,7 @@ export class DuckDbWarehouse implements Warehouse {
     const deadline = Date.now() + (this.options.lockWaitMs ?? 10_000);
     for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
       try {
-        return await DuckDBInstance.create(path);
+        return await createDuckDb(this.options.duckdb, path);
       } catch (err) {
         const locked = /lock/i.test((err as Error).message);
         if (!locked || Date.now() > deadline) {

@@ -19,7 +19,8 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { businessDate } from '../../functions/lib/business-rules';
-import { openDuckDb, readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
+import { openDuckDb } from '../../functions/lib/duckdb/duckdb-factory';
+import { readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import { readSql } from '../../functions/lib/sql-files';
 import { jobSupportFiles } from '../../infra/lib/pipeline/curate-glue-job';
 

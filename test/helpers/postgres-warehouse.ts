@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDuckDb, readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
+import { openDuckDb } from '../../functions/lib/duckdb/duckdb-factory';
+import { readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import { withContext } from '../../functions/lib/errors';
 import type { Row, Warehouse } from '../../functions/lib/ports';
 import { previewSql } from '../../functions/lib/warehouse/sql-text';

@@ -1,11 +1,10 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { QuickSightClient } from '@aws-sdk/client-quicksight';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { settingsFromEnv } from '../pipeline/pipeline-settings';
+import { workPaths } from '../pipeline/work-dir';
 import type { Runtime } from '../ports';
 import { AthenaQueryEngine } from './athena-query-engine';
 import { EmfMetricsPublisher } from './emf-metrics';
@@ -58,10 +57,11 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv, clients: AwsClients = d
       workGroup: requireEnv(env, 'ATHENA_WORKGROUP'),
       database: requireEnv(env, 'CURATED_DATABASE'),
     }));
+  const settings = settingsFromEnv(env);
   return {
     mode: 'aws',
     store,
-    files: new S3LakeFiles(store, env.LAKE_TMP_DIR || join(tmpdir(), 'lake')),
+    files: new S3LakeFiles(store, workPaths(settings.workDir).lake),
     notifier: new SnsNotifier(clients.sns, env),
     // async wrappers: a missing setting surfaces as a rejected promise, like any other port failure
     warehouse: {
@@ -78,6 +78,6 @@ export function createAwsRuntime(env: NodeJS.ProcessEnv, clients: AwsClients = d
       },
     },
     metrics: new EmfMetricsPublisher(env),
-    settings: settingsFromEnv(env),
+    settings,
   };
 }

@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Row } from '../ports';
 
 /** Column types whose JSON form is a string but whose meaning is a number (counts, sums, money). */
@@ -22,9 +22,4 @@ export async function readRows(conn: DuckDBConnection, sql: string): Promise<Row
 /** A single-quoted SQL string literal. */
 export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
-}
-
-export async function openDuckDb(path = ':memory:', threads?: number): Promise<DuckDBConnection> {
-  const instance = await DuckDBInstance.create(path, threads ? { threads: String(threads) } : undefined);
-  return instance.connect();
 }

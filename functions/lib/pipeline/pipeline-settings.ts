@@ -1,9 +1,15 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PipelineSettings } from '../ports';
 import { ConfigurationError } from '../errors';
 
+/** Where the steps write when WORK_DIR is not set (tests, one-off scripts): a folder under the OS's temp dir. */
+export const DEFAULT_WORK_DIR = join(tmpdir(), 'retail-lake-work');
+
 /**
  * The pipeline settings from the environment infra/ sets on every pipeline Lambda (RISK_*_DAYS,
- * QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS); unset ones take defaults.
+ * QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS, WORK_DIR, DUCKDB_MEMORY_MB,
+ * DUCKDB_THREADS); unset ones take defaults.
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineSettings {
   const num = (name: string, fallback: number): number => {
@@ -20,5 +26,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineS
     glueThresholdBytes: num('GLUE_THRESHOLD_BYTES', 512 * 1024 * 1024),
     demandWindowDays: num('DEMAND_WINDOW_DAYS', 28),
     validateWorkers: Math.max(1, Math.floor(num('VALIDATE_WORKERS', 1))),
+    workDir: env.WORK_DIR || DEFAULT_WORK_DIR,
+    duckdbMemoryMb: Math.floor(num('DUCKDB_MEMORY_MB', 0)),
+    duckdbThreads: Math.floor(num('DUCKDB_THREADS', 0)),
   };
 }

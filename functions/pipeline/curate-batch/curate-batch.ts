@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS } from '../../lib/curated-schema';
-import { openDuckDb, readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
+import { createDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory';
+import { readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
 import {
   CURATED_TABLES,
   curatedPartitionPrefix,
@@ -19,6 +19,8 @@ import {
 } from '../../lib/lake-layout';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { writeJson } from '../../lib/pipeline/json-objects';
+import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
+import { scratchDir } from '../../lib/pipeline/work-dir';
 import type { CurateResult } from '../../lib/pipeline/state';
 import { readSql, renderSql } from '../../lib/sql-files';
 import { migrateFlatAcceptedIds, recordAcceptedIds, viewAcceptedIds } from './accepted-ids';
@@ -52,9 +54,11 @@ async function mergeIntoPartitions(conn: DuckDBConnection, files: LakeFiles, tab
   return dates;
 }
 
-export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId: string): Promise<CurateResult> {
-  const workDir = await mkdtemp(join(tmpdir(), 'retail-lake-curate-'));
-  const conn = await openDuckDb();
+/** `work`: the work folder (scratch, DuckDB's spill files) and DuckDB's memory and threads. */
+export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId: string, work: DuckDbSettings = settingsFromEnv()): Promise<CurateResult> {
+  const workDir = await scratchDir(work.workDir, 'curate');
+  const db = await createDuckDb(work);
+  const conn = await db.connect();
   try {
     await conn.run(`SET TimeZone = 'UTC'`);
     await conn.run(readSql('transform/functions.duckdb.sql'));
@@ -99,6 +103,7 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
     return result;
   } finally {
     conn.closeSync();
+    db.closeSync();
     await rm(workDir, { recursive: true, force: true });
   }
 }

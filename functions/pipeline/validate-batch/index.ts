@@ -5,7 +5,7 @@ import { validateBatch } from './validate-batch';
 
 /** Validate: schema and reference data; rejects to quarantine with reason and original text. */
 export async function run(state: PipelineState, rt: Runtime): Promise<ValidationResult> {
-  const result = await validateBatch(rt.store, rt.files, state.plan.batchId, rt.settings.quarantineAlertRate, rt.settings.validateWorkers);
+  const result = await validateBatch(rt.store, rt.files, state.plan.batchId, rt.settings.quarantineAlertRate, rt.settings.validateWorkers, rt.settings);
   await rt.metrics.publish([{ name: 'QuarantineRate', value: result.quarantineRate, unit: 'None' }]);
   return result;
 }

@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RejectReason } from '../../lib/contract/types';
 import { DataError, PipelineStateError, RetailLakeError, withContext } from '../../lib/errors';
-import { openDuckDb, sqlString } from '../../lib/duckdb/duckdb-rows';
+import { withDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory';
+import { sqlString } from '../../lib/duckdb/duckdb-rows';
 import {
   isStagedPart,
   PRODUCTS_KEY,
@@ -19,6 +19,8 @@ import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
 import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
 import { loadReferenceTexts } from '../../lib/pipeline/load-reference';
+import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
+import { scratchDir } from '../../lib/pipeline/work-dir';
 import { rawBytes } from '../../lib/raw-objects';
 import type { BatchManifest, ValidationResult } from '../../lib/pipeline/state';
 import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../../lib/reference/reference-data';
@@ -36,10 +38,9 @@ type Counts = Omit<ChunkVerdicts, 'staged'>;
 
 /** Quarantine rows become Parquet under quarantine/pos/received_date=YYYY-MM-DD/, one file per batch and date
  * (named by batch, so validating the same batch again rewrites the same files). */
-async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId: string, workDir: string): Promise<void> {
+async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId: string, workDir: string, work: DuckDbSettings): Promise<void> {
   const outDir = join(workDir, 'quarantine');
-  const conn = await openDuckDb();
-  try {
+  await withDuckDb(work, async (conn) => {
     await conn.run(`SET TimeZone = 'UTC'`);
     await conn.run(`COPY (
         SELECT reason, detail, raw, received_at::TIMESTAMPTZ::TIMESTAMP AS received_at, source_key, batch_id,
@@ -48,9 +49,7 @@ async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId:
           columns = {reason: 'VARCHAR', detail: 'VARCHAR', raw: 'VARCHAR', received_at: 'VARCHAR', source_key: 'VARCHAR', batch_id: 'VARCHAR'})
       ) TO ${sqlString(outDir)} (FORMAT PARQUET, PARTITION_BY (received_date), WRITE_PARTITION_COLUMNS true,
         FILENAME_PATTERN ${sqlString(`part-${batchId}-{i}`)})`);
-  } finally {
-    conn.closeSync();
-  }
+  });
   for (const partition of await readdir(outDir)) {
     for (const file of await readdir(join(outDir, partition))) {
       await store.put(`${QUARANTINE_PREFIX}${partition}/${file}`, await readFile(join(outDir, partition, file)));
@@ -149,6 +148,8 @@ export async function validateBatch(
   batchId: string,
   alertRate: number,
   workers = 1,
+  /** the work folder (scratch, DuckDB's spill files) and DuckDB's memory and threads */
+  work: DuckDbSettings = settingsFromEnv(),
 ): Promise<ValidationResult> {
   const keys = runRecordKeys(runPrefix(batchId));
   const manifest = await readJson<BatchManifest>(store, keys.manifest);
@@ -163,7 +164,7 @@ export async function validateBatch(
   const stagingDir = await files.materialize(staging);
   // a re-run writes the batch's part files afresh
   for (const f of await readdir(stagingDir)) if (isStagedPart(f)) await rm(join(stagingDir, f));
-  const workDir = await mkdtemp(join(tmpdir(), 'retail-lake-validate-'));
+  const workDir = await scratchDir(work.workDir, 'validate');
   try {
     const perChunk = await validateChunks(store, manifest, reference, stagingDir, workers);
     await files.replacePrefix(staging, stagingDir);
@@ -180,7 +181,7 @@ export async function validateBatch(
     if (quarantined > 0) {
       const rejectsPath = join(workDir, 'rejects.ndjson');
       await writeFile(rejectsPath, perChunk.map((r) => r.rejectsText).join(''));
-      await writeQuarantine(store, rejectsPath, batchId, workDir);
+      await writeQuarantine(store, rejectsPath, batchId, workDir, work);
     }
     const quarantineRate = received === 0 ? 0 : quarantined / received;
     const reasons = Object.entries(byReason).map(([r, n]) => `${r}: ${n}`).join(', ');

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { duckdbMemoryLimitMb, lambdaBatchLimitBytes } from '../../../functions/lib/pipeline/batch-sizing';
 import type { TopicName } from '../../../functions/lib/ports';
 import { PIPELINE_STEPS, type PipelineStep } from '../../../functions/pipeline/steps';
 import type { LakeBuckets } from '../lake/lake-storage';
@@ -15,6 +16,11 @@ import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { tagAsWarehouseLoader } from '../warehouse/warehouse-access';
 import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from '../shared/athena-workgroup';
 import type { DuckDbLayer } from './duckdb-layer';
+
+/** Memory of the DuckDB steps unless the stage sets it (MB). */
+const DEFAULT_DUCKDB_MEMORY_MB = 3008;
+/** Ephemeral storage (/tmp) of the DuckDB steps (MiB): their work folder. */
+export const DUCKDB_EPHEMERAL_STORAGE_MIB = 4096;
 
 /** The Powertools service of the pipeline's Lambdas: its metrics (RetailLake/QuarantineRate, ...) carry service=this. */
 export const PIPELINE_SERVICE = 'retail-lake-pipeline';
@@ -36,7 +42,8 @@ export interface PipelineLambdasProps {
   readonly entryFor: (name: string) => string;
   /** the Glue database of the curated tables */
   readonly curatedDatabase: string;
-  /** batches larger than this (bytes) are curated by the Glue job */
+  /** batches larger than this (bytes) are curated by the Glue job; lowered to what the DuckDB Lambdas can
+   * take (functions/lib/pipeline/batch-sizing.ts) */
   readonly glueThresholdBytes: number;
   /** stock lasting fewer days than this is at critical risk */
   readonly riskCriticalDays: number;
@@ -63,6 +70,17 @@ export interface PipelineLambdasProps {
   readonly quickSightEnabled?: boolean;
 }
 
+/** What the DuckDB steps get: DuckDB's memory_limit from their memory (functions/lib/pipeline/batch-sizing.ts). */
+export function duckdbEnvironment(memoryMb: number): Record<string, string> {
+  return { DUCKDB_MEMORY_MB: String(duckdbMemoryLimitMb(memoryMb)) };
+}
+
+/** Batches above this go to Glue: the stage's threshold, or less if the DuckDB Lambdas could not take them. */
+export function glueThresholdBytes(props: Pick<PipelineLambdasProps, 'glueThresholdBytes' | 'duckdbMemorySize'>): number {
+  const lambdaLimit = lambdaBatchLimitBytes({ memoryMb: props.duckdbMemorySize ?? DEFAULT_DUCKDB_MEMORY_MB, ephemeralStorageMiB: DUCKDB_EPHEMERAL_STORAGE_MIB });
+  return Math.min(props.glueThresholdBytes, lambdaLimit);
+}
+
 /** The environment every pipeline Lambda gets (functions/lib/aws/aws-runtime.ts and functions/lib/pipeline/pipeline-settings.ts read it). */
 export function pipelineEnvironment(props: Omit<PipelineLambdasProps, 'duckdb' | 'entryFor'>): Record<string, string> {
   const { buckets, topics, warehouse, athena } = props;
@@ -81,13 +99,14 @@ export function pipelineEnvironment(props: Omit<PipelineLambdasProps, 'duckdb' |
     ATHENA_WORKGROUP: athena.name,
     CURATED_DATABASE: props.curatedDatabase,
     ATHENA_RESULTS_BUCKET: buckets.athenaResults.bucketName,
-    GLUE_THRESHOLD_BYTES: String(props.glueThresholdBytes),
+    GLUE_THRESHOLD_BYTES: String(glueThresholdBytes(props)),
     RISK_CRITICAL_DAYS: String(props.riskCriticalDays),
     RISK_HIGH_DAYS: String(props.riskHighDays),
     QUARANTINE_ALERT_RATE: String(props.quarantineAlertRate),
     QUICKSIGHT_ACCOUNT_ID: Stack.of(buckets.raw).account,
     QUICKSIGHT_DATASET_IDS: props.quickSightEnabled ? quickSightDataSetIds(props.prefix).join(',') : '',
-    LAKE_TMP_DIR: '/tmp/lake',
+    // the one writable folder in Lambda: DuckDB's spill files, scratch, the copy of the lake prefixes a step reads
+    WORK_DIR: '/tmp',
   };
 }
 
@@ -98,21 +117,22 @@ export class PipelineLambdas extends Construct {
   constructor(scope: Construct, id: string, props: PipelineLambdasProps) {
     super(scope, id);
     const environment = pipelineEnvironment(props);
+    const duckdbMemoryMb = props.duckdbMemorySize ?? DEFAULT_DUCKDB_MEMORY_MB;
     for (const step of PIPELINE_STEPS) {
       const fn = new LakeFunction(this, step.name, {
         functionName: `${props.prefix}-${step.name}`,
         description: step.description,
         entry: props.entryFor(`pipeline/${step.name}`), // functions/pipeline/<name>/index.ts
         serviceName: PIPELINE_SERVICE,
-        memorySize: step.duckdb ? (props.duckdbMemorySize ?? 3008) : props.memorySize,
-        ephemeralStorageMiB: step.duckdb ? 4096 : undefined,
+        memorySize: step.duckdb ? duckdbMemoryMb : props.memorySize,
+        ephemeralStorageMiB: step.duckdb ? DUCKDB_EPHEMERAL_STORAGE_MIB : undefined,
         timeout: Duration.minutes(step.timeoutMinutes),
         layers: step.duckdb ? [props.duckdb.layer] : undefined,
         withSql: step.sql,
         workers: step.workers ? [...step.workers] : undefined,
         alarmTopic: props.topics.ops,
         logRetention: props.logRetention,
-        environment,
+        environment: step.duckdb ? { ...environment, ...duckdbEnvironment(duckdbMemoryMb) } : environment,
       });
       this.grantStep(fn, step, props);
       this.functions.set(step.name, fn);

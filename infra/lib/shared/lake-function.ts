@@ -15,6 +15,8 @@ import { PROJECT_ROOT } from './paths';
 
 /** Modules the bundles leave out: the SDK is in the Lambda runtime; DuckDB is native and comes from a layer. */
 export const EXTERNAL_MODULES = ['@aws-sdk/*', '@duckdb/node-api'];
+/** esbuild's settings for every bundle, as NodejsFunction passes them (test/helpers/lambda-bundle.ts builds the same way). */
+export const BUNDLE_OPTIONS = { target: 'node24', minify: true, sourceMap: true } as const;
 /** Where a bundle finds sql/ (functions/lib/sql-files.ts reads SQL_ROOT). */
 export const LAMBDA_SQL_ROOT = '/var/task/sql';
 
@@ -77,7 +79,7 @@ const DEFAULT_MEMORY_MB = 512;
 export function workerBundleCommand(worker: string, outputDir: string): string {
   const out = join(outputDir, `${basename(worker, '.ts')}.js`);
   const externals = EXTERNAL_MODULES.map((m) => `--external:${m}`).join(' ');
-  return `"${join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild')}" "${join(PROJECT_ROOT, worker)}" --bundle --platform=node --target=node24 --format=cjs --minify --sourcemap ${externals} --outfile="${out}"`;
+  return `"${join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild')}" "${join(PROJECT_ROOT, worker)}" --bundle --platform=node --target=${BUNDLE_OPTIONS.target} --format=cjs --minify --sourcemap ${externals} --outfile="${out}"`;
 }
 
 /**
@@ -139,9 +141,7 @@ export class LakeFunction extends Construct {
       bundling: {
         forceDockerBundling: false,
         externalModules: EXTERNAL_MODULES,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
+        ...BUNDLE_OPTIONS,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

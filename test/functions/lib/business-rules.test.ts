@@ -1,5 +1,6 @@
 import { businessDate, lineGrossMargin, lineNetRevenue } from '../../../functions/lib/business-rules';
-import { openDuckDb, readRows, sqlString } from '../../../functions/lib/duckdb/duckdb-rows';
+import { openDuckDb } from '../../../functions/lib/duckdb/duckdb-factory';
+import { readRows, sqlString } from '../../../functions/lib/duckdb/duckdb-rows';
 import { readSql } from '../../../functions/lib/sql-files';
 
 const ZONES = ['America/New_York', 'America/Los_Angeles', 'Europe/London', 'Europe/Berlin', 'Australia/Sydney', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'UTC'];

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
-import { openDuckDb, readRows } from '../../../functions/lib/duckdb/duckdb-rows';
+import { createDuckDb } from '../../../functions/lib/duckdb/duckdb-factory';
+import { readRows } from '../../../functions/lib/duckdb/duckdb-rows';
 import { readSql } from '../../../functions/lib/sql-files';
 import { buildLoadStatements } from '../../../functions/lib/warehouse/load-statements';
 import { applyMigrations, readMigrations } from '../../../functions/lib/warehouse/migrations';
@@ -62,7 +63,7 @@ describe('warehouse schema', () => {
       expect(await w.query('SELECT count(*) AS n FROM dim_store')).toEqual([{ n: 0 }]);
       expect(existsSync(warehousePath(lake.root))).toBe(true);
       // another instance (standing in for another process) can open it straight away
-      const conn = await openDuckDb(warehousePath(lake.root));
+      const conn = await (await createDuckDb(undefined, warehousePath(lake.root))).connect();
       expect(await readRows(conn, 'SELECT count(*) AS n FROM fact_sales')).toEqual([{ n: 0 }]);
       conn.closeSync();
     } finally {

@@ -24,7 +24,7 @@ const env = {
   ATHENA_WORKGROUP: 'wg',
   CURATED_DATABASE: 'retail_curated',
   RISK_CRITICAL_DAYS: '2',
-  LAKE_TMP_DIR: '/tmp/lake-test',
+  WORK_DIR: '/tmp/work-test',
 };
 
 describe('createAwsRuntime', () => {
@@ -45,6 +45,7 @@ describe('createAwsRuntime', () => {
     const rt = createAwsRuntime(env, clients());
     expect(rt.mode).toBe('aws');
     expect(rt.settings.criticalDays).toBe(2);
+    expect(rt.settings.workDir).toBe('/tmp/work-test');
     await rt.store.put('reference/stores/stores.csv', 'x');
     expect(s3Mock.commandCalls(PutObjectCommand)[0].args[0].input.Bucket).toBe('c-b');
     expect(await rt.curatedQuery.query('select 7 n')).toEqual([{ n: 7 }]);

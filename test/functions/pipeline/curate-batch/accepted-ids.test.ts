@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDuckDb, sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
+import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
+import { sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { ACCEPTED_IDS_PREFIX, acceptedIdsKey, STORES_KEY } from '../../../../functions/lib/lake-layout';
 import type { LakeFiles } from '../../../../functions/lib/ports';
 import { commitCheckpoint } from '../../../../functions/pipeline/commit-checkpoint/commit-checkpoint';

@@ -1,5 +1,6 @@
 import { columnDefinitions } from '../../../../functions/lib/curated-schema';
-import { openDuckDb, readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
+import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
+import { readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
 import type { PipelineState } from '../../../../functions/lib/pipeline/state';
 import { buildLoadStatements, DATA_API_BATCH_LIMIT, partitionPrefixes } from '../../../../functions/lib/warehouse/load-statements';
 import { splitSqlStatements } from '../../../../functions/lib/warehouse/sql-text';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PIPELINE_ASL } from '../../../../infra/lib/pipeline/pipeline-state-machine';
 import { PIPELINE_STEPS } from '../../../../functions/pipeline/steps';
+import { duckdbMemoryLimitMb, lambdaBatchLimitBytes } from '../../../../functions/lib/pipeline/batch-sizing';
 import { resourcesOfType } from '../../helpers';
 import { STACK_KEYS, synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
@@ -130,13 +131,34 @@ describe('pipeline stack', () => {
       const fn = lambdas[`retail-lake-dev-${step.name}`];
       const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Object.keys(env)).toEqual(expect.arrayContaining(PIPELINE_ENV));
-      expect(env.GLUE_THRESHOLD_BYTES).toBe(String(t.config.pipeline.glueThresholdBytes));
+      expect(Number(env.GLUE_THRESHOLD_BYTES)).toBeLessThanOrEqual(t.config.pipeline.glueThresholdBytes);
+      expect(env.WORK_DIR).toBe('/tmp');
       expect(env.QUARANTINE_ALERT_RATE).toBe(String(t.config.pipeline.quarantineAlertRate));
       expect(env.POWERTOOLS_SERVICE_NAME).toBe('retail-lake-pipeline');
       expect(Boolean(fn.Layers)).toBe(step.duckdb);
       expect(env.SQL_ROOT).toBe(step.sql ? '/var/task/sql' : undefined);
       expect(fn.Runtime).toBe('nodejs24.x');
       expect(fn.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+  });
+
+  it('sizes DuckDB for each DuckDB step and routes the batches its memory and /tmp cannot take to Glue', () => {
+    const lambdas = Object.fromEntries(resourcesOfType(template, 'AWS::Lambda::Function').map(([, p]) => [String(p.FunctionName), p]));
+    const duckdbSteps = PIPELINE_STEPS.filter((s) => s.duckdb);
+    expect(duckdbSteps.length).toBeGreaterThan(0);
+    const threshold = Number((lambdas['retail-lake-dev-plan-batch'].Environment as { Variables: Record<string, string> }).Variables.GLUE_THRESHOLD_BYTES);
+    for (const step of PIPELINE_STEPS) {
+      const fn = lambdas[`retail-lake-dev-${step.name}`];
+      const env = (fn.Environment as { Variables: Record<string, string> }).Variables;
+      if (!step.duckdb) {
+        expect(env.DUCKDB_MEMORY_MB).toBeUndefined();
+        continue;
+      }
+      const memoryMb = Number(fn.MemorySize);
+      const ephemeralStorageMiB = Number((fn.EphemeralStorage as { Size: number }).Size);
+      expect(env.DUCKDB_MEMORY_MB).toBe(String(duckdbMemoryLimitMb(memoryMb)));
+      expect(Number(env.DUCKDB_MEMORY_MB)).toBeLessThan(memoryMb);
+      expect(threshold).toBe(Math.min(t.config.pipeline.glueThresholdBytes, lambdaBatchLimitBytes({ memoryMb, ephemeralStorageMiB })));
     }
   });
 

@@ -1,0 +1,38 @@
+/**
+ * How large a batch the DuckDB Lambdas (Validate, Curate) can take, from their memory and ephemeral storage.
+ * PlanBatch sends larger batches to the Glue job (GLUE_THRESHOLD_BYTES); infra/lib/pipeline/pipeline-lambdas.ts
+ * sets both this threshold and DuckDB's memory_limit from these functions.
+ *
+ * Measured with `node --import tsx bench/batch-sizing.ts --lines N [--memory-mb M]` (the steps run from their
+ * bundle, the lake copied into the work folder as in Lambda; demo-shaped data, gzip NDJSON raw objects of 50,000
+ * events), per byte of raw (compressed) objects:
+ * - Curate needs DuckDB memory: at 8.1 MiB raw (800,000 sale lines, 130 MiB staged NDJSON, 2 threads) it fails
+ *   with memory_limit 256 MB ("Out of Memory" in the partitioned COPY, which does not spill) and succeeds with
+ *   512 MB: about 64 bytes of memory_limit per raw byte. (Without a limit its RSS grows 105 bytes per raw byte.)
+ * - The work folder (the /tmp copy of staging and partitions, scratch) peaks at 17-18 bytes per raw byte in either
+ *   step (raw objects compress about 16:1); when Curate spills it doubles: 266 MiB at 8.1 MiB raw with memory_limit
+ *   512 MB, 33 bytes per raw byte. Curate's RSS there was 728 MB: about memory_limit + 220 MB.
+ * - Validate's RSS is about 150 MB plus 11 bytes per raw byte.
+ */
+const DUCKDB_MEMORY_PER_RAW_BYTE = 64;
+const WORK_BYTES_PER_RAW_BYTE = 33;
+
+/** Share of a function's memory DuckDB may use: the rest is Node's (heap, the decompressed raw object being
+ * validated, S3 transfers) and DuckDB's allocations outside its buffer pool. */
+const DUCKDB_MEMORY_SHARE = 0.7;
+/** Share of the ephemeral storage the steps plan to use (headroom for a warm container's leftovers). */
+const WORK_DIR_SHARE = 0.8;
+
+const MIB = 1024 * 1024;
+
+/** DuckDB's memory_limit (MB) for a function of `memoryMb`. */
+export function duckdbMemoryLimitMb(memoryMb: number): number {
+  return Math.floor(memoryMb * DUCKDB_MEMORY_SHARE);
+}
+
+/** The largest batch (bytes of raw objects) a DuckDB Lambda of this memory and ephemeral storage curates. */
+export function lambdaBatchLimitBytes(fn: { memoryMb: number; ephemeralStorageMiB: number }): number {
+  const byMemory = (duckdbMemoryLimitMb(fn.memoryMb) * MIB) / DUCKDB_MEMORY_PER_RAW_BYTE;
+  const byDisk = (fn.ephemeralStorageMiB * MIB * WORK_DIR_SHARE) / WORK_BYTES_PER_RAW_BYTE;
+  return Math.floor(Math.min(byMemory, byDisk));
+}
