@@ -52,7 +52,9 @@ stock AS (
     c.store_id,
     c.sku,
     c.reorder_point,
-    c.on_hand_qty + COALESCE(a.qty, 0) - COALESCE(s.qty, 0) AS on_hand_qty,
+    -- Counts and adjustments are each valid INTEGERs, their sum need not be: add in BIGINT, store at the column's
+    -- bound (2^31 - 1 units is far past any risk threshold, so the flag is the same).
+    LEAST(GREATEST(CAST(c.on_hand_qty AS BIGINT) + COALESCE(a.qty, 0) - COALESCE(s.qty, 0), -2147483648), 2147483647) AS on_hand_qty,
     GREATEST(c.timestamp_utc, COALESCE(a.last_at, c.timestamp_utc), COALESCE(s.last_at, c.timestamp_utc)) AS timestamp_utc,
     CAST(COALESCE(d.avg_daily_demand, 0) AS DECIMAL(12,4)) AS avg_daily_demand
   FROM last_count c
@@ -75,7 +77,8 @@ SELECT
   sku,
   on_hand_qty,
   reorder_point,
-  CAST(days_of_supply AS DECIMAL(12,2)),
+  -- centuries of cover: the column's bound, still 'ok' (a CASE, not LEAST: engines differ on LEAST with NULL)
+  CAST(CASE WHEN days_of_supply > 9999999999.99 THEN 9999999999.99 ELSE days_of_supply END AS DECIMAL(12,2)),
   CASE
     WHEN days_of_supply < {{critical_days}} THEN 'critical'
     WHEN days_of_supply < {{high_days}} THEN 'high'

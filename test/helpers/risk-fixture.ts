@@ -17,7 +17,8 @@ import { inventoryEvent, line, PRODUCTS, STORES, writeCurated, writeReference } 
  *  S002 SKU-2: sold but never counted -> no estimate
  * S001 has sales on 3 dates (01-09, 01-10, 01-11), S002 on 1 (01-11); the as-of date is 2024-01-11.
  */
-export async function writeStockCase(root: string): Promise<void> {
+/** `extreme`: S002/SKU-3 counted at 2,000,000,000 and then received 200,000,000 (each valid; the sum is past INTEGER). */
+export async function writeStockCase(root: string, extreme = false): Promise<void> {
   await writeReference(root);
   const sale = (id: string, store: string, sku: string, at: string, qty: number, type: 'sale' | 'return' = 'sale') =>
     line({ event_id: id, store_id: store, sku, occurred_at: at, business_date: at.slice(0, 10), quantity: qty, unit_price: 1, event_type: type });
@@ -44,6 +45,9 @@ export async function writeStockCase(root: string): Promise<void> {
     count('c4', 'S001', 'SKU-4', '2024-01-09 08:00:00', 100),
     adjust('a2', 'S002', 'SKU-1', '2024-01-11 09:00:00', -1, 'shrink'),
     count('c5', 'S002', 'SKU-1', '2024-01-11 10:00:00', 8),
+    ...(extreme
+      ? [count('c6', 'S002', 'SKU-3', '2024-01-10 08:00:00', 2_000_000_000), adjust('a3', 'S002', 'SKU-3', '2024-01-11 08:00:00', 200_000_000, 'receipt')]
+      : []),
   ]);
 }
 
@@ -52,8 +56,8 @@ export const CASE_DATES = {
   inventory_events: ['2024-01-08', '2024-01-09', '2024-01-10', '2024-01-11'],
 };
 
-export async function loadCase(root: string, warehouse: Warehouse): Promise<void> {
-  await writeStockCase(root);
+export async function loadCase(root: string, warehouse: Warehouse, extreme = false): Promise<void> {
+  await writeStockCase(root, extreme);
   await warehouse.execute(prepareLoads({ affectedDates: CASE_DATES }, {}).redshiftSqls);
 }
 

@@ -71,6 +71,12 @@ describe('stock risk', () => {
     });
   });
 
+  it('keeps an estimate past the INTEGER column at its bound instead of failing the load (a count plus receipts of valid sizes)', async () => {
+    await loadCase(lake.root, w, true);
+    await run(state('b1'), testRuntime(lake.root, w, noNotifier));
+    expect((await positions(w))['S002/SKU-3']).toMatchObject({ on_hand_qty: 2147483647, days_of_supply: null, risk_flag: 'ok' });
+  });
+
   it('is idempotent: running again replaces the as-of date', async () => {
     await loadCase(lake.root, w);
     const rt = testRuntime(lake.root, w, noNotifier);
