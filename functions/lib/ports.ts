@@ -95,6 +95,11 @@ export interface PipelineSettings {
   duckdbMemoryMb: number;
   /** DuckDB's worker threads (0: DuckDB's own default, one per core) */
   duckdbThreads: number;
+  /** days the quarantine zone keeps an object before its lifecycle deletes it; 0: kept forever (the local lake) */
+  quarantineRetentionDays: number;
+  /** how long PlanBatch's run lease lasts, in seconds (longer than an execution can run); 0: no lease (locally
+   * `run` holds a lock file instead) */
+  runLeaseSeconds: number;
 }
 
 /** Everything a pipeline step's core is given: the ports and the settings. */

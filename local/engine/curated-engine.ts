@@ -8,7 +8,6 @@ import { LAKE_TABLES, type CsvLakeTable, type ParquetLakeTable } from '../../fun
 import type { QueryEngine, Row } from '../../functions/lib/ports';
 import { sqlRoot } from '../../functions/lib/sql-files';
 
-
 function hasParquet(dir: string): boolean {
   if (!existsSync(dir)) return false;
   return readdirSync(dir, { withFileTypes: true }).some(
@@ -31,13 +30,24 @@ function csvView(lakeRoot: string, t: CsvLakeTable): string {
   return `CREATE OR REPLACE VIEW ${t.name} AS SELECT ${columns} FROM read_csv(${sqlString(path)}, header = true, all_varchar = true)`;
 }
 
+/** A table's files come and go (the quarantine lifecycle deletes them), so its relation switches between a view
+ * and an empty table: DuckDB replaces neither with the other kind, nor drops one as the other. */
+async function dropIf(conn: DuckDBConnection, name: string, kind: 'VIEW' | 'BASE TABLE'): Promise<void> {
+  const found = await readRows(conn, `SELECT 1 FROM information_schema.tables WHERE table_name = ${sqlString(name)} AND table_type = ${sqlString(kind)}`);
+  if (found.length > 0) await conn.run(`DROP ${kind === 'VIEW' ? 'VIEW' : 'TABLE'} ${name}`);
+}
+
 /**
  * Registers the lake's tables (functions/lib/lake-tables.ts, what the Glue catalog is to Athena) as views over
  * their Parquet partitions and reference CSVs. A table with no files yet is an empty table of the right columns,
  * so queries never fail for lack of data.
  */
 export async function registerCuratedViews(conn: DuckDBConnection, lakeRoot: string): Promise<void> {
-  for (const t of LAKE_TABLES) await conn.run(t.format === 'parquet' ? parquetView(lakeRoot, t) : csvView(lakeRoot, t));
+  for (const t of LAKE_TABLES) {
+    const statement = t.format === 'parquet' ? parquetView(lakeRoot, t) : csvView(lakeRoot, t);
+    await dropIf(conn, t.name, /^CREATE OR REPLACE VIEW/.test(statement) ? 'BASE TABLE' : 'VIEW');
+    await conn.run(statement);
+  }
   // Derived views (sql/athena/views/): the statements the pipeline's Athena refresh runs in the cloud.
   const viewsDir = join(sqlRoot(), 'athena', 'views');
   if (existsSync(viewsDir)) {

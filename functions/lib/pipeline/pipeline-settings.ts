@@ -9,7 +9,7 @@ export const DEFAULT_WORK_DIR = join(tmpdir(), 'retail-lake-work');
 /**
  * The pipeline settings from the environment infra/ sets on every pipeline Lambda (RISK_*_DAYS,
  * QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS, WORK_DIR, DUCKDB_MEMORY_MB,
- * DUCKDB_THREADS); unset ones take defaults.
+ * DUCKDB_THREADS, QUARANTINE_RETENTION_DAYS, RUN_LEASE_SECONDS); unset ones take defaults.
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineSettings {
   const num = (name: string, fallback: number): number => {
@@ -29,5 +29,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineS
     workDir: env.WORK_DIR || DEFAULT_WORK_DIR,
     duckdbMemoryMb: Math.floor(num('DUCKDB_MEMORY_MB', 0)),
     duckdbThreads: Math.floor(num('DUCKDB_THREADS', 0)),
+    quarantineRetentionDays: num('QUARANTINE_RETENTION_DAYS', 0),
+    runLeaseSeconds: num('RUN_LEASE_SECONDS', 0),
   };
 }
