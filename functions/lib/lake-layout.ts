@@ -82,6 +82,8 @@ export function runRecordKeys(prefix: string): Record<RunRecord, string> {
 }
 
 export const stagingPrefix = (batchId: string): string => `${CONTROL_PREFIX}staging/${batchId}/`;
+/** The run lease: the execution that holds it is the one pipeline execution working on the lake. */
+export const RUN_LEASE_KEY = `${CONTROL_PREFIX}run-lease.json`;
 /** Validate stages valid records in part files `events-<object>-<chunk>.ndjson` in the staging folder, each line
  * `{"seq":<n>,"event":<the original line>}`; Curate (Lambda or Glue) reads them all through the glob. */
 const STAGED_PART_PREFIX = 'events-';

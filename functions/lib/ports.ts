@@ -11,9 +11,22 @@ export interface ObjectInfo {
   lastModified: Date;
 }
 
+export interface TaggedObject {
+  body: Buffer;
+  /** changes whenever the object is written (S3's ETag) */
+  tag: string;
+}
+
 /** One bucket-like namespace of keys (the lake root locally; the lake buckets in the cloud). */
 export interface ObjectStore {
   put(key: string, body: Buffer | string): Promise<void>;
+  /**
+   * Writes only if the key is as the caller last saw it: `expectedTag` null, only if no object has the key (S3's
+   * `If-None-Match: *`); else only if it still has that tag (S3's `If-Match`). false when it is not so.
+   */
+  putIf(key: string, body: Buffer | string, expectedTag: string | null): Promise<boolean>;
+  /** The object with its version tag (S3's ETag); null when the key does not exist. */
+  getTagged(key: string): Promise<TaggedObject | null>;
   get(key: string): Promise<Buffer>;
   /** null when the key does not exist */
   getIfExists(key: string): Promise<Buffer | null>;

@@ -44,7 +44,7 @@ const STEPS = [
   {
     name: 'plan-batch',
     substitution: 'PlanBatchFunctionArn',
-    description: 'PlanBatch: raw objects not yet in the processed-files manifest become the next batch',
+    description: 'PlanBatch: takes the run lease; raw objects not yet in the processed-files manifest become the next batch',
     duckdb: false,
     sql: false,
     timeoutMinutes: 5,
@@ -147,6 +147,17 @@ const STEPS = [
     writes: [],
     quicksight: true,
     load: () => import('./refresh-dashboards/index'),
+  },
+  {
+    name: 'release-run-lease',
+    substitution: 'ReleaseRunLeaseFunctionArn',
+    description: 'ReleaseRunLease: gives back the run lease PlanBatch took, when the execution ends',
+    duckdb: false,
+    sql: false,
+    timeoutMinutes: 1,
+    reads: [],
+    writes: ['curated'],
+    load: () => import('./release-run-lease/index'),
   },
 ] as const satisfies readonly PipelineStep[];
 

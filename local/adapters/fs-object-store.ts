@@ -1,10 +1,25 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PipelineStateError } from '../../functions/lib/errors';
-import type { LakeFiles, ObjectInfo, ObjectStore } from '../../functions/lib/ports';
+import type { LakeFiles, ObjectInfo, ObjectStore, TaggedObject } from '../../functions/lib/ports';
 import { writeFileAtomic } from './atomic-file';
+
+/** The tail of each key's chain of conditional writes in this process. */
+const conditionalWrites = new Map<string, Promise<unknown>>();
+
+/** Runs `work` after every earlier call for the same path has finished. */
+async function oneAtATime<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const before = conditionalWrites.get(path) ?? Promise.resolve();
+  const mine = before.then(work, work);
+  conditionalWrites.set(path, mine);
+  try {
+    return await mine;
+  } finally {
+    if (conditionalWrites.get(path) === mine) conditionalWrites.delete(path);
+  }
+}
 
 /** The lake as folders: the object key is the path under the lake root, as it is the S3 key in the cloud. */
 export class FsObjectStore implements ObjectStore, LakeFiles {
@@ -24,6 +39,41 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
   async put(key: string, body: Buffer | string): Promise<void> {
     const path = this.pathOf(key);
     await writeFileAtomic(path, body, `${path}.tmp-${randomBytes(4).toString('hex')}`);
+  }
+
+  /**
+   * Absent: the body is written to a temporary sibling, then hard-linked to the key (link() fails if the key
+   * exists, and no reader sees a partial file). A tag: compared, then written atomically, the two steps one at a
+   * time per key within this process; across processes the local lake relies on `run`'s lock file.
+   */
+  async putIf(key: string, body: Buffer | string, expectedTag: string | null): Promise<boolean> {
+    const path = this.pathOf(key);
+    if (expectedTag !== null) {
+      return oneAtATime(path, async () => {
+        const current = await this.getTagged(key);
+        if (current?.tag !== expectedTag) return false;
+        await this.put(key, body);
+        return true;
+      });
+    }
+    const tmp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(tmp, body);
+    try {
+      await link(tmp, path);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    } finally {
+      await unlink(tmp);
+    }
+  }
+
+  /** The tag is a hash of the content. */
+  async getTagged(key: string): Promise<TaggedObject | null> {
+    const body = await this.getIfExists(key);
+    return body === null ? null : { body, tag: createHash('sha256').update(body).digest('hex') };
   }
 
   async get(key: string): Promise<Buffer> {

@@ -11,8 +11,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** One pipeline run per lake at a time (Step Functions runs are serialised by the schedule in the cloud). A
- * lock left by a process that died is taken over. */
+/** One pipeline run per lake at a time (in the cloud PlanBatch's run lease does this: functions/lib/pipeline/run-lease.ts).
+ * A lock left by a process that died is taken over. */
 export async function withRunLock<T>(lakeRoot: string, work: () => Promise<T>): Promise<T> {
   const dir = join(lakeRoot, 'control');
   mkdirSync(dir, { recursive: true });

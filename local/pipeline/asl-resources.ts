@@ -10,6 +10,8 @@ const ACCOUNT = '000000000000';
 const REGION = 'local-1';
 export const localFunctionArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:retail-lake-${name}`;
 export const localTopicArn = (topic: string): string => `arn:aws:sns:${REGION}:${ACCOUNT}:retail-lake-${topic}`;
+/** An execution's id, as `$$.Execution.Id` gives it in the cloud (the local runner sets it in the context object). */
+export const localExecutionArn = (name: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:execution:retail-lake-pipeline:${name}`;
 
 /** The values the CDK app passes as definitionSubstitutions, for the local machine. */
 export function localSubstitutions(): Record<string, string> {

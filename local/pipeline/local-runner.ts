@@ -1,8 +1,9 @@
 import '../polyfills';
+import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { PipelineError, PipelineState } from '../../functions/lib/pipeline/state';
 import type { Runtime } from '../../functions/lib/ports';
-import { loadLocalDefinition } from './asl-resources';
+import { loadLocalDefinition, localExecutionArn } from './asl-resources';
 import { taskStates, waitStates } from './asl-states';
 import { localResourceTable, type Json, type LocalTask } from './local-tasks';
 import { ConfigurationError } from '../../functions/lib/errors';
@@ -74,7 +75,13 @@ export async function runPipeline(runtime: Runtime, onStep: (e: StepEvent) => vo
   const waitTimeOverrides = Object.fromEntries(waitStates(definition).map((name) => [name, NO_WAIT]));
 
   const machine = new StateMachine(definition as unknown as StateMachineDefinition);
-  const execution = machine.run({}, { overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides, retryIntervalOverrides } });
+  const execution = machine.run(
+    {},
+    {
+      overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides, retryIntervalOverrides },
+      context: { Execution: { Id: localExecutionArn(randomUUID()) } },
+    },
+  );
   try {
     const output = (await execution.result) as Json;
     const plan = output && typeof output === 'object' && !Array.isArray(output) ? (output as unknown as Partial<PipelineState>).plan : undefined;

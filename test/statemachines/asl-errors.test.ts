@@ -36,6 +36,8 @@ function servicePrefix(resource: string | undefined): string | undefined {
 const SDK_EXCEPTIONS: Record<string, Record<string, unknown>> = { Athena: athena, RedshiftData: redshiftData, SNS: sns };
 /** Lambda's errors as the Lambda Task integration reports them (no Lambda client in the project to check against). */
 const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+/** Errors every AWS API may return that the SDK clients do not model as classes (AWS's common errors). */
+const COMMON_ERRORS = ['ThrottlingException'];
 const STATES_ERRORS = ['States.ALL', 'States.TaskFailed', 'States.Timeout', 'States.HeartbeatTimeout', 'States.Permissions'];
 
 const ours = new Set<string>(Object.values(ERROR_NAMES));
@@ -54,7 +56,7 @@ describe('the error names statemachines/pipeline.asl.json matches', () => {
     const [prefix, name] = error.split('.');
     expect(prefix).toBe(servicePrefix(resource));
     if (prefix === 'Lambda') expect(LAMBDA_ERRORS).toContain(error);
-    else if (SDK_EXCEPTIONS[prefix]) expect(typeof SDK_EXCEPTIONS[prefix][name]).toBe('function');
+    else if (SDK_EXCEPTIONS[prefix] && !COMMON_ERRORS.includes(name)) expect(typeof SDK_EXCEPTIONS[prefix][name]).toBe('function');
     else expect(name).toMatch(/^[A-Z]\w*Exception$/);
   });
 
@@ -68,8 +70,11 @@ describe('the error names statemachines/pipeline.asl.json matches', () => {
     }
   });
 
-  it('polling the warehouse load retries the Data API’s internal errors', () => {
-    const describe = allStates(definition).find(([name]) => name === 'DescribeLoad')?.[1];
-    expect(describe?.Retry?.flatMap((r) => r.ErrorEquals)).toContain('RedshiftData.InternalServerException');
+  it('the warehouse load and its poll retry the Data API’s internal errors and throttling', () => {
+    const retried = (state: string) => allStates(definition).find(([name]) => name === state)?.[1].Retry?.flatMap((r) => r.ErrorEquals);
+    for (const state of ['LoadWarehouse', 'DescribeLoad']) {
+      expect(retried(state)).toEqual(expect.arrayContaining(['RedshiftData.InternalServerException', 'RedshiftData.ThrottlingException']));
+    }
+    expect(retried('LoadWarehouse')).toContain('RedshiftData.ActiveStatementsExceededException');
   });
 });

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { PipelineStateError, RetailLakeError, TransientError } from '../errors';
 import { ZONE_BUCKET, type LakeBucket } from '../lake-layout';
-import type { ObjectInfo, ObjectStore } from '../ports';
+import type { ObjectInfo, ObjectStore, TaggedObject } from '../ports';
 import { awsCall, isTransientName } from './sdk-errors';
 
 /** The lake's buckets by zone (docs/architecture.md §4): keys keep their zone prefix inside their bucket. */
@@ -45,6 +45,23 @@ export class S3ObjectStore implements ObjectStore {
     await awsCall(`S3 PutObject s3://${bucket}/${key}`, () => this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })));
   }
 
+  async putIf(key: string, body: Buffer | string, expectedTag: string | null): Promise<boolean> {
+    const bucket = this.bucketFor(key);
+    const condition = expectedTag === null ? { IfNoneMatch: '*' } : { IfMatch: expectedTag };
+    const what = `S3 PutObject ${expectedTag === null ? 'If-None-Match' : 'If-Match'} s3://${bucket}/${key}`;
+    try {
+      await awsCall(what, () => this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...condition })));
+      return true;
+    } catch (err) {
+      const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
+      // PreconditionFailed (412), or for If-Match a key that is gone (404): not as the caller saw it
+      if (status === 412 || status === 404) return false;
+      // ConditionalRequestConflict: another conditional write of the key is under way; S3 says to retry
+      if (status === 409) throw new TransientError(`${what}: ${(err as Error).name}: ${(err as Error).message}`, { cause: err });
+      throw err;
+    }
+  }
+
   async get(key: string): Promise<Buffer> {
     const found = await this.getIfExists(key);
     if (found === null) throw new PipelineStateError(`S3ObjectStore: s3://${this.bucketFor(key)}/${key} does not exist`);
@@ -52,13 +69,17 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async getIfExists(key: string): Promise<Buffer | null> {
+    return (await this.getTagged(key))?.body ?? null;
+  }
+
+  async getTagged(key: string): Promise<TaggedObject | null> {
     const bucket = this.bucketFor(key);
     try {
       // the body is read inside the call: a connection reset while streaming it is as transient as one before
       return await awsCall(`S3 GetObject s3://${bucket}/${key}`, async () => {
         const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        if (!out.Body) return Buffer.alloc(0);
-        return Buffer.from(await out.Body.transformToByteArray());
+        const body = out.Body ? Buffer.from(await out.Body.transformToByteArray()) : Buffer.alloc(0);
+        return { body, tag: out.ETag ?? '' };
       });
     } catch (err) {
       if (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.name === 'NotFound')) return null;

@@ -11,6 +11,9 @@ export interface BatchPlan {
   manifestKey: string;
   /** true when an interrupted batch is being finished rather than a new one planned */
   resumed: boolean;
+  /** set (to the execution that holds the run lease) when another execution is working on the lake: this one
+   * ends at once, touching nothing */
+  alreadyRunning?: string;
 }
 
 export interface BatchManifest {
@@ -111,6 +114,8 @@ export interface PipelineError {
  * ($.plan, $.validation, ...), set once its step has run.
  */
 export interface PipelineState {
+  /** set by the first state: the execution (its ARN in the cloud), which holds the run lease while it works */
+  execution?: { id: string };
   plan: BatchPlan;
   validation?: ValidationResult;
   commit?: CommitResult;
@@ -125,6 +130,7 @@ export interface PipelineState {
 // A Record over keyof PipelineState: adding a key to the interface without listing it here (or listing one it
 // does not have) fails to compile, so the list below is the interface's keys exactly.
 const STATE_KEYS: Record<keyof PipelineState, true> = {
+  execution: true,
   plan: true,
   validation: true,
   commit: true,

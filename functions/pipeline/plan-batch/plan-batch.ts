@@ -5,6 +5,8 @@ import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
 import { readCheckpoint } from '../../lib/pipeline/checkpoint';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
 import type { BatchManifest, BatchPlan } from '../../lib/pipeline/state';
+import { releaseRunLease, takeRunLease } from '../../lib/pipeline/run-lease';
+import { ConfigurationError } from '../../lib/errors';
 
 export function newBatchId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
@@ -51,4 +53,28 @@ export async function planBatch(store: ObjectStore, glueThresholdBytes: number, 
     manifestKey: runRecordKeys(runPrefix(manifest.batchId)).manifest,
     resumed: unfinished !== null,
   };
+}
+
+/** What PlanBatch needs beyond the lake: the batch-size routing and the run lease. */
+export interface PlanSettings {
+  glueThresholdBytes: number;
+  /** 0: no lease (the local `run` holds a lock file instead) */
+  runLeaseSeconds: number;
+}
+
+/**
+ * PlanBatch under the run lease: the execution `executionId` takes the lease, then plans; with nothing to do it
+ * gives the lease back at once (the state machine then ends without a step that would). When another execution
+ * holds the lease, the plan says so and nothing in the lake is touched.
+ */
+export async function planExclusiveBatch(store: ObjectStore, settings: PlanSettings, executionId: string | undefined, now = new Date()): Promise<BatchPlan> {
+  if (settings.runLeaseSeconds <= 0) return planBatch(store, settings.glueThresholdBytes, now);
+  if (!executionId) throw new ConfigurationError('PlanBatch: the run lease needs the execution id in the state ($.execution.id)');
+  const lease = await takeRunLease(store, executionId, settings.runLeaseSeconds, now);
+  if (!lease.taken) {
+    return { batchId: '', objectCount: 0, bytes: 0, useGlue: false, manifestKey: '', resumed: false, alreadyRunning: lease.holder };
+  }
+  const plan = await planBatch(store, settings.glueThresholdBytes, now);
+  if (plan.objectCount === 0) await releaseRunLease(store, executionId);
+  return plan;
 }

@@ -52,6 +52,16 @@ export interface PipelineLambdasProps {
   /** share of a batch quarantined above which data quality is alerted */
   readonly quarantineAlertRate: number;
   /**
+   * days the quarantine bucket keeps an object (Reconcile checks only the batches it still keeps whole)
+   * @default 0 - kept forever
+   */
+  readonly quarantineRetentionDays?: number;
+  /**
+   * how long PlanBatch's run lease lasts, in seconds: longer than an execution and its last Task can run
+   * @default 0 - no lease
+   */
+  readonly runLeaseSeconds?: number;
+  /**
    * memory of the steps without DuckDB, in MB
    * @default - LakeFunction's default (512)
    */
@@ -103,6 +113,8 @@ export function pipelineEnvironment(props: Omit<PipelineLambdasProps, 'duckdb' |
     RISK_CRITICAL_DAYS: String(props.riskCriticalDays),
     RISK_HIGH_DAYS: String(props.riskHighDays),
     QUARANTINE_ALERT_RATE: String(props.quarantineAlertRate),
+    QUARANTINE_RETENTION_DAYS: String(props.quarantineRetentionDays ?? 0),
+    RUN_LEASE_SECONDS: String(props.runLeaseSeconds ?? 0),
     QUICKSIGHT_ACCOUNT_ID: Stack.of(buckets.raw).account,
     QUICKSIGHT_DATASET_IDS: props.quickSightEnabled ? quickSightDataSetIds(props.prefix).join(',') : '',
     // the one writable folder in Lambda: DuckDB's spill files, scratch, the copy of the lake prefixes a step reads

@@ -11,7 +11,7 @@ import { AthenaWorkgroup } from '../shared/athena-workgroup';
 import { CurateGlueJob } from './curate-glue-job';
 import { DuckDbLayer } from './duckdb-layer';
 import { PipelineLambdas } from './pipeline-lambdas';
-import { PipelineStateMachine } from './pipeline-state-machine';
+import { PipelineStateMachine, runLeaseSeconds } from './pipeline-state-machine';
 
 export interface PipelineStackProps extends StackProps {
   /** the stage settings this stack maps onto its constructs */
@@ -70,6 +70,8 @@ export class PipelineStack extends Stack {
       riskCriticalDays: pipeline.riskCriticalDays,
       riskHighDays: pipeline.riskHighDays,
       quarantineAlertRate: pipeline.quarantineAlertRate,
+      quarantineRetentionDays: config.lake.quarantineExpireDays,
+      runLeaseSeconds: runLeaseSeconds(),
       memorySize: pipeline.lambdaMemoryMb,
       duckdbMemorySize: pipeline.duckdbMemoryMb,
       logRetention: retention,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -19,10 +20,27 @@ import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { tagAsWarehouseLoader } from '../warehouse/warehouse-access';
 import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from '../shared/athena-workgroup';
 import { PIPELINE_STEPS, PIPELINE_TOPICS } from '../../../functions/pipeline/steps';
+import { ConfigurationError } from '../../../functions/lib/errors';
 import type { PipelineLambdas } from './pipeline-lambdas';
 
 /** The definition, used unchanged here and by the local runner. */
 export const PIPELINE_ASL = projectPath('statemachines', 'pipeline.asl.json');
+
+/** The definition's TimeoutSeconds: Step Functions ends an execution that runs longer. */
+export function pipelineTimeoutSeconds(): number {
+  const seconds = (JSON.parse(readFileSync(PIPELINE_ASL, 'utf8')) as { TimeoutSeconds?: number }).TimeoutSeconds;
+  if (seconds === undefined) throw new ConfigurationError(`${PIPELINE_ASL}: TimeoutSeconds is required (the run lease outlasts it)`);
+  return seconds;
+}
+
+/**
+ * How long PlanBatch's run lease lasts: an execution that times out or is stopped never gives it back, so it must
+ * expire, but only once nothing of that execution can still be working: after the execution's timeout and the
+ * longest Task Lambda's own timeout (an invocation in flight runs on after its execution has ended).
+ */
+export function runLeaseSeconds(): number {
+  return pipelineTimeoutSeconds() + Math.max(...PIPELINE_STEPS.map((s) => s.timeoutMinutes)) * 60;
+}
 
 export interface PipelineStateMachineProps {
   /** resource name prefix: the state machine is `<prefix>-pipeline` */

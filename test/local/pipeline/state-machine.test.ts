@@ -59,6 +59,6 @@ describe('local runner', () => {
     expect(notifier.published[0]).toMatchObject({ topic: 'ops', attributes: { severity: 'critical' } });
     expect(notifier.published[0].message).toContain('reference data is not loaded');
     // Validate was retried? No: only transient errors are; a missing file is not transient.
-    expect(result.steps.map((s) => s.state)).toEqual(['PlanBatch', 'NotifyFailure']);
+    expect(result.steps.map((s) => s.state)).toEqual(['PlanBatch', 'NotifyFailure', 'ReleaseRunLeaseAfterFailure']);
   });
 });

@@ -111,6 +111,33 @@ describe('S3ObjectStore', () => {
     s3Mock.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'raw/pos/z', Code: 'AccessDenied', Message: 'no' }] });
     await expect(store().delete(['raw/pos/z'])).rejects.toThrow('1 of 1 deletes failed in raw-bkt, first raw/pos/z: AccessDenied no');
   });
+
+  it('writes conditionally: If-None-Match * for an absent key, If-Match for a tag; a failed precondition is false', async () => {
+    const failed = (status: number, name: string) => new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name });
+    s3Mock.on(PutObjectCommand, { IfNoneMatch: '*' }).resolvesOnce({}).rejectsOnce(failed(412, 'PreconditionFailed'));
+    s3Mock.on(PutObjectCommand, { IfMatch: '"t1"' }).resolvesOnce({}).rejectsOnce(failed(412, 'PreconditionFailed'));
+    const s = store();
+    expect(await s.putIf('control/run-lease.json', 'a', null)).toBe(true);
+    expect(await s.putIf('control/run-lease.json', 'b', null)).toBe(false);
+    expect(await s.putIf('control/run-lease.json', 'c', '"t1"')).toBe(true);
+    expect(await s.putIf('control/run-lease.json', 'd', '"t1"')).toBe(false);
+    expect(s3Mock.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Bucket, c.args[0].input.IfNoneMatch, c.args[0].input.IfMatch])).toEqual([
+      ['cur-bkt', '*', undefined],
+      ['cur-bkt', '*', undefined],
+      ['cur-bkt', undefined, '"t1"'],
+      ['cur-bkt', undefined, '"t1"'],
+    ]);
+    // two conditional writes of one key at once: S3 answers 409 to one and says to retry it
+    s3Mock.on(PutObjectCommand).rejects(failed(409, 'ConditionalRequestConflict'));
+    await expect(s.putIf('control/run-lease.json', 'e', null)).rejects.toBeInstanceOf(TransientError);
+  });
+
+  it('reads an object with its ETag as the tag', async () => {
+    s3Mock.on(GetObjectCommand, { Key: 'control/run-lease.json' }).resolves({ Body: body('{}'), ETag: '"t1"' });
+    s3Mock.on(GetObjectCommand, { Key: 'control/none.json' }).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    expect(await store().getTagged('control/run-lease.json')).toEqual({ body: Buffer.from('{}'), tag: '"t1"' });
+    expect(await store().getTagged('control/none.json')).toBeNull();
+  });
 });
 
 describe('S3LakeFiles', () => {

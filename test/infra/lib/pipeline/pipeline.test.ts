@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { PIPELINE_ASL } from '../../../../infra/lib/pipeline/pipeline-state-machine';
+import { PIPELINE_ASL, runLeaseSeconds } from '../../../../infra/lib/pipeline/pipeline-state-machine';
 import { PIPELINE_STEPS } from '../../../../functions/pipeline/steps';
 import { duckdbMemoryLimitMb, lambdaBatchLimitBytes } from '../../../../functions/lib/pipeline/batch-sizing';
 import { resourcesOfType } from '../../helpers';
@@ -28,6 +28,8 @@ const PIPELINE_ENV = [
   'RISK_CRITICAL_DAYS',
   'RISK_HIGH_DAYS',
   'QUARANTINE_ALERT_RATE',
+  'QUARANTINE_RETENTION_DAYS',
+  'RUN_LEASE_SECONDS',
 ];
 
 const actionsOf = (s: Statement): string[] => [s.Action].flat();
@@ -134,6 +136,9 @@ describe('pipeline stack', () => {
       expect(Number(env.GLUE_THRESHOLD_BYTES)).toBeLessThanOrEqual(t.config.pipeline.glueThresholdBytes);
       expect(env.WORK_DIR).toBe('/tmp');
       expect(env.QUARANTINE_ALERT_RATE).toBe(String(t.config.pipeline.quarantineAlertRate));
+      // Reconcile checks the quarantine zone only over what its lifecycle keeps
+      expect(env.QUARANTINE_RETENTION_DAYS).toBe(String(t.config.lake.quarantineExpireDays));
+      expect(env.RUN_LEASE_SECONDS).toBe(String(runLeaseSeconds()));
       expect(env.POWERTOOLS_SERVICE_NAME).toBe('retail-lake-pipeline');
       expect(Boolean(fn.Layers)).toBe(step.duckdb);
       expect(env.SQL_ROOT).toBe(step.sql ? '/var/task/sql' : undefined);
@@ -160,6 +165,13 @@ describe('pipeline stack', () => {
       expect(Number(env.DUCKDB_MEMORY_MB)).toBeLessThan(memoryMb);
       expect(threshold).toBe(Math.min(t.config.pipeline.glueThresholdBytes, lambdaBatchLimitBytes({ memoryMb, ephemeralStorageMiB })));
     }
+  });
+
+  it('gives the run lease a life longer than an execution and the Lambda invocation it may leave running', () => {
+    const asl = JSON.parse(readFileSync(PIPELINE_ASL, 'utf8')) as { TimeoutSeconds: number };
+    const longestTask = Math.max(...resourcesOfType(template, 'AWS::Lambda::Function').map(([, p]) => Number(p.Timeout)));
+    expect(asl.TimeoutSeconds).toBe(2 * 3600);
+    expect(runLeaseSeconds()).toBeGreaterThanOrEqual(asl.TimeoutSeconds + longestTask);
   });
 
   it('tags the roles that load the warehouse with its loader database role', () => {
