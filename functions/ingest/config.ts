@@ -3,6 +3,15 @@ import { ConfigurationError } from '../lib/errors';
 
 /** PutRecords' total per call: a request that fits is one call in the common case. */
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** Lambda's limit on a synchronous invocation's payload (request and response): 6 MiB. */
+export const LAMBDA_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/**
+ * The largest MAX_BODY_BYTES the Lambda can honour. API Gateway hands it the body as a JSON string inside the
+ * proxy event, every quote and newline escaped (the contract's events grow by about a sixth), beside a few KB of
+ * headers and request context, and all of it must fit LAMBDA_SYNC_PAYLOAD_BYTES: a larger body is refused by
+ * Lambda before the handler runs, and API Gateway answers 5xx instead of the handler's 413.
+ */
+export const MAX_BODY_BYTES_LIMIT = 5 * 1024 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 500;
 
 export interface IngestConfig {
@@ -26,10 +35,14 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 export function ingestConfigFromEnv(env: NodeJS.ProcessEnv): IngestConfig {
   const streamName = env.STREAM_NAME;
   if (!streamName) throw new ConfigurationError('STREAM_NAME: is required (the Kinesis stream events are written to)');
+  const maxBodyBytes = positiveInt(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES);
+  if (maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
+    throw new ConfigurationError(`MAX_BODY_BYTES: at most ${MAX_BODY_BYTES_LIMIT} (a larger body does not fit Lambda's ${LAMBDA_SYNC_PAYLOAD_BYTES}-byte invocation payload), got ${maxBodyBytes}`);
+  }
   return {
     streamName,
     apiKey: env.RETAIL_LAKE_API_KEY || undefined,
-    maxBodyBytes: positiveInt(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
+    maxBodyBytes,
     maxEvents: MAX_EVENTS_PER_REQUEST,
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: positiveInt(env, 'PUT_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts) },
   };

@@ -6,10 +6,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { MAX_EVENTS_PER_REQUEST } from '../../../functions/ingest/config';
+import { MAX_BODY_BYTES_LIMIT, MAX_EVENTS_PER_REQUEST } from '../../../functions/ingest/config';
+import { ConfigurationError } from '../../../functions/lib/errors';
 import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
 import { LakeFunction } from '../shared/lake-function';
 import { acknowledge } from '../shared/nag';
+import { addRequestTooLargeResponse, bodySizeResponseBodies, bodySizeRule } from './body-size-limit';
 
 export interface IngestApiProps {
   /** resource name prefix: names the API, the Lambda, the usage plan, the keys and the web ACL */
@@ -24,7 +26,7 @@ export interface IngestApiProps {
   readonly entry: string;
   /** how long the access and Lambda logs keep events */
   readonly logRetention: logs.RetentionDays;
-  /** largest request body the Lambda accepts, in bytes */
+  /** largest request body the Lambda accepts, in bytes (at most MAX_BODY_BYTES_LIMIT); larger ones get a 413 */
   readonly maxBodyBytes: number;
   /** steady-state requests per second, for the stage and per API key */
   readonly throttleRateLimit: number;
@@ -52,8 +54,8 @@ export const EVENTS_ARRAY_SCHEMA: apigw.JsonSchema = {
 };
 
 /**
- * POST /v1/events: API key + usage plan (throttle, burst, daily quota per key), WAF (per-IP rate limit, AWS bad-input
- * and IP-reputation rules), request validation (Content-Type header required; JSON bodies must be an array of at
+ * POST /v1/events: API key + usage plan (throttle, burst, daily quota per key), WAF (per-IP rate limit, a 413 for a
+ * declared body over the limit, AWS bad-input and IP-reputation rules), request validation (Content-Type header required; JSON bodies must be an array of at
  * most 500 objects; the Lambda checks NDJSON and the body size), JSON access logs, X-Ray, and the ingest Lambda.
  */
 export class IngestApi extends Construct {
@@ -68,6 +70,9 @@ export class IngestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
+    if (props.maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
+      throw new ConfigurationError(`ingest maxBodyBytes: at most ${MAX_BODY_BYTES_LIMIT} (what fits a synchronous Lambda invocation), got ${props.maxBodyBytes}`);
+    }
     this.handler = new LakeFunction(this, 'Handler', {
       functionName: `${props.prefix}-ingest-api`,
       description: 'POST /v1/events: validates the request, writes events to Kinesis (partition key store_id)',
@@ -88,6 +93,7 @@ export class IngestApi extends Construct {
     });
     this.api = this.createRestApi(props);
     this.addEventsMethod();
+    addRequestTooLargeResponse(this.api);
     this.usagePlan = this.api.addUsagePlan('UsagePlan', {
       name: `${props.prefix}-tills`,
       throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
@@ -181,6 +187,7 @@ export class IngestApi extends Construct {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility(`${props.prefix}-ingest`),
+      customResponseBodies: bodySizeResponseBodies(props.maxBodyBytes),
       rules: [
         {
           name: 'rate-limit-per-ip',
@@ -189,9 +196,10 @@ export class IngestApi extends Construct {
           statement: { rateBasedStatement: { limit: props.wafRateLimitPer5Min, aggregateKeyType: 'IP' } },
           visibilityConfig: visibility('rate-limit-per-ip'),
         },
-        managed(1, 'AWSManagedRulesAmazonIpReputationList'),
+        bodySizeRule(1, props.maxBodyBytes, visibility('body-too-large')),
+        managed(2, 'AWSManagedRulesAmazonIpReputationList'),
         // Not the common rule set: its 8 KB body-size rule would reject legitimate batches of events.
-        managed(2, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        managed(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
       ],
     });
   }

@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RAW_DATA_PREFIX } from '../../../../infra/lib/ingest/event-stream';
+import { BODY_TOO_LARGE_KEY, bodyTooLargeMessage, greaterThanPattern } from '../../../../infra/lib/ingest/body-size-limit';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
@@ -52,6 +53,29 @@ describe('ingest stack', () => {
       Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: { Limit: t.config.ingest.wafRateLimitPer5Min, AggregateKeyType: 'IP' } } })]),
     });
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+
+  it('answers 413, not 5xx, for a body over the limit that API Gateway would still take (up to 10 MB)', () => {
+    const limit = t.config.ingest.maxBodyBytes;
+    const [, acl] = resourcesOfType(template, 'AWS::WAFv2::WebACL')[0];
+    const rule = (acl.Rules as Record<string, unknown>[]).find((r) => r.Name === 'body-too-large');
+    expect(rule).toMatchObject({
+      Action: { Block: { CustomResponse: { ResponseCode: 413, CustomResponseBodyKey: BODY_TOO_LARGE_KEY } } },
+      Statement: { RegexMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'content-length' } }, RegexString: greaterThanPattern(limit) } },
+    });
+    expect(acl.CustomResponseBodies).toEqual({ [BODY_TOO_LARGE_KEY]: { ContentType: 'APPLICATION_JSON', Content: bodyTooLargeMessage(limit) } });
+    // the rule blocks the declared sizes from just over the handler's limit to API Gateway's own 10 MB
+    const re = new RegExp(String((rule?.Statement as { RegexMatchStatement: { RegexString: string } }).RegexMatchStatement.RegexString));
+    expect([limit, limit + 1, 6 * 1024 * 1024 + 1, 10 * 1024 * 1024].map((n) => re.test(String(n)))).toEqual([false, true, true, true]);
+    // the rules' priorities stay distinct
+    const priorities = (acl.Rules as { Priority: number }[]).map((r) => r.Priority);
+    expect(new Set(priorities).size).toBe(priorities.length);
+    // and API Gateway's own 413 has the API's error shape
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'REQUEST_TOO_LARGE',
+      StatusCode: '413',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('body_too_large') },
+    });
   });
 
   it('runs the ingest-api handler with the stream name and Powertools settings', () => {
