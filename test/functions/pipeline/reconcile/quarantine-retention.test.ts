@@ -1,6 +1,6 @@
-import { QUARANTINE_PREFIX, runPrefix } from '../../../../functions/lib/lake-layout';
+import { QUARANTINE_PREFIX, runPrefix, runRecordKeys } from '../../../../functions/lib/lake-layout';
 import { readJson, writeJson } from '../../../../functions/lib/pipeline/json-objects';
-import { runRecordKeys, type CommitResult, type PipelineState } from '../../../../functions/lib/pipeline/state';
+import type { CommitResult, PipelineState } from '../../../../functions/lib/pipeline/state';
 import { quarantineGaps, quarantineWindowStart } from '../../../../functions/pipeline/reconcile/quarantine-check';
 import { reconcile } from '../../../../functions/pipeline/reconcile/reconcile';
 import { createLocalRuntime, type LocalRuntime } from '../../../../local/local-runtime';
