@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Node } from 'constructs';
 import { ConfigurationError } from '../../functions/lib/errors';
+import { MAX_BODY_BYTES_LIMIT } from '../../functions/ingest/config';
 import { parseStoresCsv } from '../../functions/lib/reference/reference-data';
 import { longestBucketName } from './shared/names';
 import { AWS_QUOTAS } from './shared/quotas';
@@ -219,7 +220,7 @@ function readIngest(ingest: Reader): StageConfig['ingest'] {
     throttleBurstLimit: ingest.number('throttleBurstLimit', { min: 1, integer: true }),
     quotaPerDay: ingest.number('quotaPerDay', { min: 1, integer: true }),
     wafRateLimitPer5Min: ingest.number('wafRateLimitPer5Min', { min: 10, integer: true }),
-    maxBodyBytes: ingest.number('maxBodyBytes', { min: 1024, max: 6 * 1024 * 1024, integer: true }),
+    maxBodyBytes: ingest.number('maxBodyBytes', { min: 1024, max: MAX_BODY_BYTES_LIMIT, integer: true }),
     streamRetentionHours: ingest.number('streamRetentionHours', { min: 24, max: 8760, integer: true }),
     firehoseBufferSeconds: ingest.number('firehoseBufferSeconds', { min: 0, max: 900, integer: true }),
     firehoseBufferMiB: ingest.number('firehoseBufferMiB', { min: 1, max: 128, integer: true }),

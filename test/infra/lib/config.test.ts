@@ -42,6 +42,11 @@ describe('stage configuration from CDK context', () => {
     expect(dataRetention({ removeDataOnDestroy: true })).toEqual({ removalPolicy: 'destroy', autoDeleteObjects: true });
   });
 
+  it('refuses an ingest body limit a synchronous Lambda invocation cannot carry (the ingest config bound)', () => {
+    expect(() => configWith((dev) => void ((dev.ingest as Json).maxBodyBytes = 6 * 1024 * 1024))).toThrow(/maxBodyBytes/);
+    expect(configWith((dev) => void ((dev.ingest as Json).maxBodyBytes = 5 * 1024 * 1024)).ingest.maxBodyBytes).toBe(5 * 1024 * 1024);
+  });
+
   it('allows Lambda memory up to 10,240 MB once the stage says the account quota was raised', () => {
     const c = configWith((d) => Object.assign(d.pipeline as Json, { duckdbMemoryMb: 6144, lambdaMemoryQuotaRaised: true }));
     expect(c.pipeline).toMatchObject({ duckdbMemoryMb: 6144, lambdaMemoryQuotaRaised: true });
