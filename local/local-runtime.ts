@@ -52,6 +52,6 @@ export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEn
 }
 
 /** The warehouse for `query --warehouse` (the file is opened per call, so a running pipeline and a query take turns). */
-export async function openLocalWarehouse(lakeRoot: string): Promise<DuckDbWarehouse> {
-  return DuckDbWarehouse.forLake(resolve(lakeRoot), localSettings(lakeRoot));
+export async function openLocalWarehouse(lakeRoot: string, opts: { readOnly?: boolean } = {}): Promise<DuckDbWarehouse> {
+  return DuckDbWarehouse.forLake(resolve(lakeRoot), localSettings(lakeRoot), opts.readOnly);
 }

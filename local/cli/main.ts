@@ -95,9 +95,12 @@ program
   .argument('<sql>', 'SQL (DuckDB dialect)')
   .option('--warehouse', 'query the star schema instead of the curated tables')
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-  .action(async (sql: string, opts: { warehouse?: boolean; format: 'table' | 'json' | 'csv' }, cmd: Command) => {
+  .option('--raw-csv', 'CSV cells as they are (by default, when stdout is not a terminal, cells starting = + - @ get a leading \')')
+  .action(async (sql: string, opts: { warehouse?: boolean; format: 'table' | 'json' | 'csv'; rawCsv?: boolean }, cmd: Command) => {
     const { queryCommand } = await import('./query-command');
-    process.stdout.write(await queryCommand(lakeOf(cmd), sql, opts));
+    // a terminal shows the values as they are; a file or pipe may end up in a spreadsheet
+    const rawCsv = opts.rawCsv === true || process.stdout.isTTY === true;
+    process.stdout.write(await queryCommand(lakeOf(cmd), sql, { ...opts, rawCsv }));
   });
 
 program

@@ -1,24 +1,35 @@
 import { existsSync } from 'node:fs';
 import type { Row } from '../../functions/lib/ports';
 import { CuratedQueryEngine } from '../engine/curated-engine';
+import { QueryRefused, isDuckDbRefusal } from '../engine/read-only-sql';
 import { localSettings, openLocalWarehouse, warehousePath } from '../local-runtime';
 import { UsageError } from './errors';
 import { formatRows, type OutputFormat } from './format-rows';
 
-export async function queryCommand(lakeRoot: string, sql: string, opts: { warehouse?: boolean; format: OutputFormat }): Promise<string> {
+export interface QueryOptions {
+  warehouse?: boolean;
+  format: OutputFormat;
+  /** CSV cells as they are, formulas included (by default they are neutralised when stdout is not a terminal) */
+  rawCsv?: boolean;
+}
+
+const firstLine = (err: unknown): string => (err as Error).message.split('\n')[0];
+
+/** Analyst SQL, read-only as Athena is: the curated views or the warehouse file, no writes and no files outside the lake. */
+export async function queryCommand(lakeRoot: string, sql: string, opts: QueryOptions): Promise<string> {
   if (!existsSync(lakeRoot)) throw new UsageError(`lake ${lakeRoot} does not exist: run \`retail-lake demo\` or \`retail-lake run\` first`);
   let rows: Row[];
   try {
     if (opts.warehouse) {
       if (!existsSync(warehousePath(lakeRoot))) throw new UsageError(`no warehouse in ${lakeRoot} yet: run the pipeline first`);
-      const warehouse = await openLocalWarehouse(lakeRoot);
+      const warehouse = await openLocalWarehouse(lakeRoot, { readOnly: true });
       try {
         rows = await warehouse.query(sql);
       } finally {
         await warehouse.close();
       }
     } else {
-      const engine = await CuratedQueryEngine.open(lakeRoot, localSettings(lakeRoot));
+      const engine = await CuratedQueryEngine.openReadOnly(lakeRoot, localSettings(lakeRoot));
       try {
         rows = await engine.query(sql);
       } finally {
@@ -27,8 +38,11 @@ export async function queryCommand(lakeRoot: string, sql: string, opts: { wareho
     }
   } catch (err) {
     if (err instanceof UsageError) throw err;
+    if (err instanceof QueryRefused || isDuckDbRefusal(err)) {
+      throw new UsageError(`query: refused: this engine is read-only (as Athena is): ${firstLine(err)}`);
+    }
     // DuckDB's message names the problem (syntax, unknown table or column); it is the analyst's to fix
-    throw new UsageError(`query failed: ${(err as Error).message.split('\n')[0]}`);
+    throw new UsageError(`query failed: ${firstLine(err)}`);
   }
-  return formatRows(rows, opts.format);
+  return formatRows(rows, opts.format, { rawCsv: opts.rawCsv });
 }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { columnDefinitions } from '../../functions/lib/curated-schema';
 import { createDuckDb, type DuckDbSettings } from '../../functions/lib/duckdb/duckdb-factory';
@@ -7,6 +7,7 @@ import { readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import { LAKE_TABLES, type CsvLakeTable, type ParquetLakeTable } from '../../functions/lib/lake-tables';
 import type { QueryEngine, Row } from '../../functions/lib/ports';
 import { sqlRoot } from '../../functions/lib/sql-files';
+import { assertSingleSelect, lockExternalAccess } from './read-only-sql';
 
 function hasParquet(dir: string): boolean {
   if (!existsSync(dir)) return false;
@@ -63,18 +64,39 @@ export class CuratedQueryEngine implements QueryEngine {
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly lakeRoot: string,
+    private readonly readOnly: boolean,
   ) {}
 
   static async open(lakeRoot: string, settings?: DuckDbSettings): Promise<CuratedQueryEngine> {
     const instance = await createDuckDb(settings);
     const conn = await instance.connect();
     await conn.run(`SET TimeZone = 'UTC'`);
-    return new CuratedQueryEngine(instance, conn, lakeRoot);
+    return new CuratedQueryEngine(instance, conn, lakeRoot, false);
   }
 
-  /** Views are re-registered on every query: partitions come and go between pipeline steps. */
+  /**
+   * The analyst's engine, read-only as Athena is: the views are registered once, then file access is limited to
+   * the lake's folder and the configuration locked; only a single SELECT runs.
+   */
+  static async openReadOnly(lakeRoot: string, settings?: DuckDbSettings): Promise<CuratedQueryEngine> {
+    const engine = await CuratedQueryEngine.open(lakeRoot, settings);
+    try {
+      await registerCuratedViews(engine.conn, lakeRoot);
+      await lockExternalAccess(engine.conn, [resolve(lakeRoot) + sep]);
+    } catch (err) {
+      engine.close();
+      throw err;
+    }
+    return new CuratedQueryEngine(engine.instance, engine.conn, lakeRoot, true);
+  }
+
+  /** Views are re-registered on every query (partitions come and go between pipeline steps), unless read-only. */
   async query(sql: string): Promise<Row[]> {
-    await registerCuratedViews(this.conn, this.lakeRoot);
+    if (this.readOnly) {
+      await assertSingleSelect(this.conn, sql);
+    } else {
+      await registerCuratedViews(this.conn, this.lakeRoot);
+    }
     return readRows(this.conn, sql);
   }
 

@@ -7,6 +7,7 @@ import { RetailLakeError, TransientError, withContext } from '../../functions/li
 import type { Row, Warehouse } from '../../functions/lib/ports';
 import { applyMigrations, readMigrations, type Migration } from '../../functions/lib/warehouse/migrations';
 import { previewSql, splitSqlStatements } from '../../functions/lib/warehouse/sql-text';
+import { assertSingleSelect, lockExternalAccess } from '../engine/read-only-sql';
 import { translateStatement, type TranslateOptions } from './redshift-to-duckdb';
 
 /** `<lake>/warehouse/warehouse.duckdb`: the local stand-in for Redshift Serverless. */
@@ -25,6 +26,9 @@ export interface DuckDbWarehouseOptions {
   /** where DuckDB spills and how much memory it may use (functions/lib/duckdb/duckdb-factory.ts)
    * @default - settingsFromEnv()'s */
   duckdb?: DuckDbSettings;
+  /** open the file read-only, with no file access and a locked configuration, and run only SELECTs (`query --warehouse`);
+   * the migrations are not applied */
+  readOnly?: boolean;
 }
 
 // One queue per database file (a process never opens the same file twice at once: DuckDB would refuse) and
@@ -64,8 +68,8 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /** The lake's warehouse file. */
-  static forLake(lakeRoot: string, duckdb?: DuckDbSettings): DuckDbWarehouse {
-    return new DuckDbWarehouse({ lakeRoot, path: warehousePath(lakeRoot), duckdb });
+  static forLake(lakeRoot: string, duckdb?: DuckDbSettings, readOnly = false): DuckDbWarehouse {
+    return new DuckDbWarehouse({ lakeRoot, path: warehousePath(lakeRoot), duckdb, readOnly });
   }
 
   /** A warehouse in memory that still reads COPY sources from the lake folder (tests). */
@@ -126,7 +130,7 @@ export class DuckDbWarehouse implements Warehouse {
     const deadline = Date.now() + (this.options.lockWaitMs ?? 10_000);
     for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
       try {
-        return await createDuckDb(this.options.duckdb, path);
+        return await createDuckDb(this.options.duckdb, path, this.options.readOnly ? { access_mode: 'READ_ONLY' } : {});
       } catch (err) {
         const locked = /lock/i.test((err as Error).message);
         if (!locked || Date.now() > deadline) {
@@ -161,13 +165,16 @@ export class DuckDbWarehouse implements Warehouse {
 
   private async runQuery(conn: DuckDBConnection, sql: string): Promise<Row[]> {
     const translated = translateStatement(sql, this.translate);
-    return translated === null ? [] : readRows(conn, translated);
+    if (translated === null) return [];
+    if (this.options.readOnly) await assertSingleSelect(conn, translated);
+    return readRows(conn, translated);
   }
 
   /** Session settings that make DuckDB answer as Redshift does; on first use, the migrations. */
   private async prepare(conn: DuckDBConnection): Promise<void> {
     await conn.run(`SET TimeZone = 'UTC'`);
     await conn.run('SET integer_division = true');
+    if (this.options.readOnly) return lockExternalAccess(conn, []);
     if (this.migrated) return;
     await applyMigrations({ execute: (s) => this.runBatch(conn, s), query: (sql) => this.runQuery(conn, sql) }, this.options.migrations ?? readMigrations());
     this.migrated = true;

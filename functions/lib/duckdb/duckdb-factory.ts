@@ -18,9 +18,10 @@ export function duckDbConfig(settings: DuckDbSettings): Record<string, string> {
   return config;
 }
 
-/** The one way this code base opens a DuckDB database (`:memory:` or a file), configured by duckDbConfig. */
-export async function createDuckDb(settings: DuckDbSettings = settingsFromEnv(), path = ':memory:'): Promise<DuckDBInstance> {
-  const config = duckDbConfig(settings);
+/** The one way this code base opens a DuckDB database (`:memory:` or a file), configured by duckDbConfig
+ * (plus `extra` options, such as `access_mode`). */
+export async function createDuckDb(settings: DuckDbSettings = settingsFromEnv(), path = ':memory:', extra: Record<string, string> = {}): Promise<DuckDBInstance> {
+  const config = { ...duckDbConfig(settings), ...extra };
   mkdirSync(config.temp_directory, { recursive: true });
   return DuckDBInstance.create(path, config);
 }
