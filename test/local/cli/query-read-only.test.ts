@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAthenaSql } from '../../../infra/lib/consumers/analyst-queries';
+import { neutralizeFormula } from '../../../local/cli/format-rows';
 import { queryCommand } from '../../../local/cli/query-command';
 import { PRODUCTS_CSV, STORES_CSV, sale } from '../../helpers/lake-fixture';
 
@@ -86,6 +87,7 @@ describe('retail-lake query is read-only', () => {
     const sql = `SELECT '=HYPERLINK(1)' AS a, '+1' AS b, '@x' AS c, 'plain' AS d`;
     expect(await queryCommand(lake, sql, { format: 'csv' })).toContain(`'=HYPERLINK(1),'+1,'@x,plain`);
     expect(await queryCommand(lake, sql, { format: 'csv', rawCsv: true })).toContain('=HYPERLINK(1),+1,@x,plain');
+    expect(['-2', '\tx', '\rx', 'a=b'].map(neutralizeFormula)).toEqual(["'-2", "'\tx", "'\rx", 'a=b']);
     // stdout is a pipe here, not a terminal
     expect(cli(lake, 'query', '--format', 'csv', sql).stdout).toContain(`'=HYPERLINK(1)`);
   });
