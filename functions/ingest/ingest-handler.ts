@@ -52,6 +52,8 @@ function resultOf(record: ReceivedRecord): RecordResult {
     : { ...base, status: 'rejected', reason: record.verdict.rejection.reason, detail: record.verdict.rejection.detail };
 }
 
+const NEWLINE = Buffer.from('\n');
+
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 2)} MiB`;
 
 /** Why a request is refused before anything reaches the stream (400, 401, 413, 415). */
@@ -89,11 +91,11 @@ function readRequest(event: APIGatewayProxyEvent, config: IngestConfig): ReadReq
   if (bytes.length > config.maxBodyBytes) {
     return refusal(413, 'body_too_large', `the body is ${bytes.length} bytes; the limit is ${config.maxBodyBytes} bytes (${mib(config.maxBodyBytes)})`);
   }
-  const split = splitBody(bytes.toString('utf8'), contentType.format, config.maxEvents);
+  const split = splitBody(bytes, contentType.format, config.maxEvents);
   if (!split.ok) return refusal(split.statusCode, split.error, split.message);
   const { records } = split;
 
-  const streamRecords: StreamRecord[] = records.map((r) => ({ data: Buffer.from(`${r.line}\n`, 'utf8'), partitionKey: r.partitionKey }));
+  const streamRecords: StreamRecord[] = records.map((r) => ({ data: r.bytes ? Buffer.concat([r.bytes, NEWLINE]) : Buffer.from(`${r.line}\n`, 'utf8'), partitionKey: r.partitionKey }));
   const oversized = streamRecords.findIndex((r) => r.data.length + Buffer.byteLength(r.partitionKey) > MAX_RECORD_BYTES);
   if (oversized >= 0) {
     return refusal(413, 'event_too_large', `the event at index ${oversized} is ${streamRecords[oversized].data.length} bytes; one event is at most ${MAX_RECORD_BYTES} bytes (1 MiB)`);

@@ -1,23 +1,87 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createGzip } from 'node:zlib';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
 import { rawObjectKey } from '../../functions/lib/lake-layout';
 import type { ObjectStore } from '../../functions/lib/ports';
 import { UsageError } from './errors';
 
-async function gzipOf(path: string): Promise<Buffer> {
-  const gz = path.endsWith('.gz');
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Drops a UTF-8 byte order mark at the start of the stream (editors add one; it would make the first record
+ * malformed JSON). */
+function stripLeadingBom(): Transform {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  const flushHead = (t: Transform): void => {
+    if (head === undefined) return;
+    t.push(head.subarray(0, 3).equals(BOM) ? head.subarray(3) : head);
+    head = undefined;
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (head === undefined) return done(null, chunk);
+      head = Buffer.concat([head, chunk]);
+      if (head.length >= 3) flushHead(this);
+      done();
+    },
+    flush(done) {
+      flushHead(this);
+      done();
+    },
+  });
+}
+
+/** a pipeline's last stage that gathers what reaches it */
+function collector(): { sink: (source: AsyncIterable<Buffer>) => Promise<void>; bytes: () => Buffer } {
   const chunks: Buffer[] = [];
-  const source = gz ? createReadStream(path) : createReadStream(path).pipe(createGzip());
-  for await (const chunk of source) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  return {
+    sink: async (source) => {
+      for await (const chunk of source) chunks.push(chunk);
+    },
+    bytes: () => Buffer.concat(chunks),
+  };
+}
+
+/** true when the gzip file's content starts with a BOM; false when not, or when it cannot be read (it is then
+ * stored as it is, for the pipeline to deal with) */
+async function gzipStartsWithBom(path: string): Promise<boolean> {
+  const gunzip = createReadStream(path).pipe(createGunzip());
+  let head = Buffer.alloc(0);
+  try {
+    for await (const chunk of gunzip) {
+      head = Buffer.concat([head, chunk as Buffer]);
+      if (head.length >= 3) break;
+    }
+  } catch {
+    return false;
+  } finally {
+    gunzip.destroy();
+  }
+  return head.subarray(0, 3).equals(BOM);
+}
+
+async function gzipOf(path: string): Promise<Buffer> {
+  const out = collector();
+  if (!path.endsWith('.gz')) {
+    await pipeline(createReadStream(path), stripLeadingBom(), createGzip(), out.sink);
+    return out.bytes();
+  }
+  const asIs = (): Promise<Buffer> => readFile(path);
+  if (!(await gzipStartsWithBom(path))) return asIs();
+  try {
+    await pipeline(createReadStream(path), createGunzip(), stripLeadingBom(), createGzip(), out.sink);
+  } catch {
+    return asIs(); // a damaged .gz is stored as it is, for the pipeline to deal with
+  }
+  return out.bytes();
 }
 
 /**
  * The batch path into the raw zone: each NDJSON file (plain or .gz) becomes one gzip raw object under the
- * arrival-time prefix, as Firehose would write it. The records are validated by the pipeline, like every other.
+ * arrival-time prefix, as Firehose would write it, less a UTF-8 BOM at the start of the file. The records are validated by the pipeline, like every other.
  */
 export async function ingestFiles(store: ObjectStore, paths: string[], now = new Date()): Promise<{ file: string; key: string; bytes: number }[]> {
   if (paths.length === 0) throw new UsageError('ingest: name at least one NDJSON file');

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from 'aws-lambda';
@@ -40,19 +41,21 @@ function callerIdentity(req: IncomingMessage): APIGatewayEventIdentity {
 
 /**
  * The API Gateway (REST, proxy integration, payload 1.0) event for a request, as the Lambda would receive it.
- * JSON and NDJSON are text media types, so the body is passed as a UTF-8 string, not base64.
+ * JSON and NDJSON are text media types, so the body is passed as a UTF-8 string, not base64; a body that is not
+ * valid UTF-8 is passed base64-encoded, so its bytes reach the handler as sent.
  */
 export function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer, stage = 'local'): APIGatewayProxyEvent {
   const headers = valueMaps(rawHeaderPairs(req));
   const query = valueMaps(url.searchParams);
   const hasQuery = Object.keys(query.single).length > 0;
   const method = req.method ?? 'GET';
+  const utf8 = isUtf8(body);
   return {
-    body: body.length > 0 ? body.toString('utf8') : null,
+    body: body.length > 0 ? body.toString(utf8 ? 'utf8' : 'base64') : null,
     headers: headers.single,
     multiValueHeaders: headers.multi,
     httpMethod: method,
-    isBase64Encoded: false,
+    isBase64Encoded: !utf8,
     path: url.pathname,
     pathParameters: null,
     queryStringParameters: hasQuery ? query.single : null,

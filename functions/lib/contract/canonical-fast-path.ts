@@ -204,6 +204,8 @@ const EVENT_TYPE = /^\{"event_id":"[^"\\]*","event_type":"([a-z_]+)"/;
 /** true when the line is certainly a valid event whose store and SKUs are in the reference data; false when
  * not sure (the full validator decides). */
 export function isCanonicalValidEvent(line: string, ref: ReferenceData): boolean {
+  // U+FFFD is what a decoder makes of bytes that are not UTF-8: such a line is left to the full path
+  if (line.includes('\uFFFD')) return false;
   const type = EVENT_TYPE.exec(line);
   const matcher = type && matchers.get(type[1]);
   if (!matcher) return false;

@@ -46,7 +46,7 @@ export interface InventoryAdjustmentEvent extends EventBase {
 export type PosEvent = TransactionEvent | InventorySnapshotEvent | InventoryAdjustmentEvent;
 
 /** Why a record was quarantined. Duplicates are not quarantined: they are counted. */
-export const REJECT_REASONS = ['malformed_json', 'schema_violation', 'unknown_store', 'unknown_sku'] as const;
+export const REJECT_REASONS = ['malformed_json', 'invalid_utf8', 'schema_violation', 'unknown_store', 'unknown_sku'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export interface Rejection {

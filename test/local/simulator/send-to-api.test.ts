@@ -31,7 +31,7 @@ async function startApi(apiKey: string): Promise<FakeApi> {
       if (failure === 429) return reply(429, { error: 'throttled' }, { 'retry-after': '0' });
       if (failure !== undefined) return reply(failure, { error: 'not_stored' });
       const contentType = String(req.headers['content-type']);
-      const split = splitBody(Buffer.concat(chunks).toString('utf8'), contentType === 'application/json' ? 'json' : 'ndjson', 500);
+      const split = splitBody(Buffer.concat(chunks), contentType === 'application/json' ? 'json' : 'ndjson', 500);
       if (!split.ok) return reply(split.statusCode, { error: split.error });
       api.received.push({ contentType, records: split.records.length });
       const results = split.records.map((r) => {

@@ -34,11 +34,12 @@ export function classify(g: Generated): { verdicts: LineKind[]; valid: PosEvent[
   for (const line of g.lines) {
     const parsed = parseEventText(line);
     if (!parsed.ok) {
-      verdicts.push(parsed.rejection.reason);
+      // parsed from text, so never invalid_utf8 (a reason of bytes), which the simulator does not inject
+      verdicts.push(parsed.rejection.reason as LineKind);
       continue;
     }
     const refProblem = checkStageable(parsed.event, refData);
-    if (refProblem) verdicts.push(refProblem.reason);
+    if (refProblem) verdicts.push(refProblem.reason as LineKind);
     else if (seen.has(parsed.event.event_id)) verdicts.push('duplicate');
     else {
       seen.add(parsed.event.event_id);
