@@ -310,3 +310,57 @@ describe('the Lambda entry point', () => {
     expect(putInputs()[0].StreamName).toBe('pos-stream');
   });
 });
+
+/** `[[[...]]]` or `{"a":{"a":...}}` nested `depth` levels */
+const nestedArrays = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
+const nestedObjects = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+
+describe('deep nesting and bytes that are not UTF-8', () => {
+  it('answers 400 too_deeply_nested for 100k nested arrays or objects, as JSON or as an NDJSON line, and writes nothing', async () => {
+    const { handler } = setup();
+    for (const [payload, headers] of [
+      [nestedArrays(100_000), JSON_HEADERS],
+      [nestedObjects(100_000), JSON_HEADERS],
+      [`[${JSON.stringify(sampleEvent(0))},${nestedArrays(65)}]`, JSON_HEADERS],
+      [`${JSON.stringify(sampleEvent(0))}\n${nestedObjects(100_000)}\n`, NDJSON_HEADERS],
+    ] as const) {
+      const res = await handler(apiEvent(payload, headers));
+      expect(res.statusCode).toBe(400);
+      expect(body(res).error).toBe('too_deeply_nested');
+      expect(body(res).message).toMatch(/more than 64 levels deep/);
+    }
+    expect(putInputs()).toHaveLength(0);
+  });
+
+  it('does not count brackets inside strings, and takes nesting up to the limit as records', async () => {
+    const { handler } = setup();
+    const brackets = `${'['.repeat(100)}"${'{'.repeat(100)}`; // an escaped quote must not end the string
+    const payload = JSON.stringify([sampleEvent(0), JSON.parse(nestedArrays(63)) as unknown, brackets]);
+    const res = await handler(apiEvent(payload, JSON_HEADERS));
+    expect(res.statusCode).toBe(207);
+    expect(body(res).results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'schema_violation', 'schema_violation']);
+  });
+
+  it('rejects an NDJSON line that is not UTF-8 as invalid_utf8, and writes its bytes as sent; the other lines go on', async () => {
+    const { handler } = setup();
+    const good = JSON.stringify(sampleEvent(0));
+    const bad = Buffer.concat([Buffer.from(good.replace('"S', '"\u00e9S').slice(0, 40)), Buffer.from([0xc3, 0x28]), Buffer.from(good.slice(40))]);
+    const payload = Buffer.concat([Buffer.from(`${good}\n`), bad, Buffer.from('\n')]);
+    const res = await handler(apiEvent(payload.toString('base64'), NDJSON_HEADERS, { isBase64Encoded: true }));
+    expect(res.statusCode).toBe(207);
+    expect(body(res).results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'invalid_utf8']);
+    const written = putInputs()[0].Records!.map((r) => Buffer.from(r.Data!));
+    expect(written[1].equals(Buffer.concat([bad, Buffer.from('\n')]))).toBe(true);
+    expect(written[1].includes(Buffer.from('\uFFFD'))).toBe(false);
+  });
+
+  it('rejects a JSON body that is not UTF-8 as one invalid_utf8 record, its bytes kept (line breaks as spaces)', async () => {
+    const { handler } = setup();
+    const payload = Buffer.concat([Buffer.from('[{"event_id":"x\n'), Buffer.from([0xff]), Buffer.from('"}]')]);
+    const res = await handler(apiEvent(payload.toString('base64'), JSON_HEADERS, { isBase64Encoded: true }));
+    expect(res.statusCode).toBe(400);
+    expect(body(res).results).toEqual([{ index: 0, status: 'rejected', reason: 'invalid_utf8', detail: 'event: not valid UTF-8' }]);
+    const written = Buffer.from(putInputs()[0].Records![0].Data!);
+    expect(written.equals(Buffer.concat([Buffer.from('[{"event_id":"x '), Buffer.from([0xff]), Buffer.from('"}]\n')]))).toBe(true);
+  });
+});

@@ -6,6 +6,13 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 export { tempLake } from '../../helpers/lake-fixture';
 
 /** Every raw object under raw/pos/ (relative key and its NDJSON lines). */
+/** every raw stream object's content, gunzipped and concatenated (for bytes that are not text) */
+export function readRawBytes(lakeRoot: string): Buffer {
+  const dir = join(lakeRoot, 'raw', 'pos');
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.gz')).sort();
+  return Buffer.concat(files.map((f) => gunzipSync(readFileSync(join(dir, f)))));
+}
+
 export function readRaw(lakeRoot: string): { key: string; lines: string[] }[] {
   const dir = join(lakeRoot, 'raw', 'pos');
   let files: string[];

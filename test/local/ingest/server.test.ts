@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sampleEvents } from '../../../local/ingest/sample-events';
 import { LocalIngestBuffer } from '../../../local/ingest/ingest-buffer';
 import { type IngestServer, startIngestServer } from '../../../local/ingest/server';
-import { readRaw, tempLake } from './helpers';
+import { readRaw, readRawBytes, tempLake } from './helpers';
 
 interface Answer {
   status: number;
@@ -11,7 +11,7 @@ interface Answer {
   headers: Headers;
 }
 
-async function post(server: IngestServer, body: string, contentType = 'application/json', path = '/v1/events', method = 'POST', key = server.apiKey): Promise<Answer> {
+async function post(server: IngestServer, body: string | Uint8Array, contentType = 'application/json', path = '/v1/events', method = 'POST', key = server.apiKey): Promise<Answer> {
   const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': contentType, 'x-api-key': key }, body: method === 'GET' ? undefined : body });
   return { status: res.status, body: (await res.json()) as Answer['body'], headers: res.headers };
 }
@@ -62,6 +62,31 @@ describe('local ingest server (HTTP + handler + kinesalite + firehose)', () => {
     // close delivered and emptied the stream's storage
     expect(existsSync(join(lake.root, 'control', 'stream'))).toBe(false);
     expect(readRaw(lake.root).flatMap((o) => o.lines).filter((l) => l.includes('"http-'))).toHaveLength(3000);
+  });
+
+  it('answers 400 for 100k nested arrays or deep objects, and rejects lines that are not UTF-8 per record, stored as sent', async () => {
+    const server = await startIngestServer({ lakeRoot: lake.root, apiKey: 'k-123' });
+    try {
+      for (const [payload, type] of [
+        ['['.repeat(100_000) + ']'.repeat(100_000), 'application/json'],
+        ['{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), 'application/json'],
+        ['{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), 'application/x-ndjson'],
+      ]) {
+        const answer = await post(server, payload, type);
+        expect({ status: answer.status, error: answer.body.error }).toEqual({ status: 400, error: 'too_deeply_nested' });
+      }
+      const good = JSON.stringify(sampleEvents(1, 7000, 'utf')[0]);
+      const bad = Buffer.concat([Buffer.from('{"event_id":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]); // an encoded surrogate
+      const mixed = await post(server, Buffer.concat([Buffer.from(`${good}\n`), bad, Buffer.from('\n')]), 'application/x-ndjson');
+      expect(mixed.status).toBe(207);
+      expect(mixed.body.results!.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'invalid_utf8']);
+      await server.drain();
+      const raw = readRawBytes(lake.root);
+      expect(raw.includes(Buffer.concat([bad, Buffer.from('\n')]))).toBe(true);
+      expect(raw.includes(Buffer.from('\uFFFD'))).toBe(false);
+    } finally {
+      await server.close();
+    }
   });
 
   it('answers 401 without the key, 404 on other paths, 405 on other methods; makes a key when none is given', async () => {

@@ -78,6 +78,14 @@ describe('canonical fast path', () => {
     for (const { line } of rejected) expect({ line, fast: isCanonicalValidEvent(line, ref) }).toEqual({ line, fast: false });
   });
 
+  it('never accepts a line holding U+FFFD, what a decoder makes of bytes that are not UTF-8', () => {
+    const line = lines.map((l) => l.line).find((l) => fullyValid(l) && isCanonicalValidEvent(l, ref))!;
+    const at = line.indexOf('"transaction_id":"') + '"transaction_id":"'.length;
+    const decoded = Buffer.concat([Buffer.from(line.slice(0, at)), Buffer.from([0xff]), Buffer.from(line.slice(at))]).toString('utf8');
+    expect(decoded).toContain('\uFFFD');
+    expect(isCanonicalValidEvent(decoded, ref)).toBe(false);
+  });
+
   it('never accepts an edited line the full validator rejects (20,000 random edits)', () => {
     const rng = new Rng(11);
     const valid = lines.filter((l) => fullyValid(l.line)).map((l) => l.line);

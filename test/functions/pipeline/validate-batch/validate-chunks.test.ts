@@ -81,14 +81,25 @@ describe('Validate chunks', () => {
   });
 });
 
-describe('Validate staging', () => {
-  it('stages a line that is not UTF-8 as it was validated (U+FFFD), so the staged file is UTF-8', () => {
+describe('Validate and bytes that are not UTF-8', () => {
+  it('quarantines a line that is not UTF-8 as invalid_utf8, its bytes in base64 in detail, and stages the rest', () => {
     const [before, after] = JSON.stringify(sale({ customer_id: 'Zoe' })).split('Zoe');
-    const bytes = Buffer.concat([Buffer.from(`${before}Zo`), Buffer.from([0xff]), Buffer.from(`${after}\n${JSON.stringify(sale())}\n`)]);
+    const badLine = Buffer.concat([Buffer.from(`${before}Zo`), Buffer.from([0xff]), Buffer.from(after)]);
+    const bytes = Buffer.concat([badLine, Buffer.from(`\n${JSON.stringify(sale())}\n`)]);
     const v = validateChunk({ bytes, seqBase: 0 }, ref, source);
-    expect(v.valid).toBe(2);
-    const staged = v.staged.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: { customer_id: string } });
-    expect(staged[0].event.customer_id).toBe('Zo\uFFFD');
+    expect({ received: v.received, valid: v.valid, byReason: v.byReason }).toEqual({ received: 2, valid: 1, byReason: { invalid_utf8: 1 } });
+    const reject = JSON.parse(v.rejectsText) as { reason: string; detail: string; raw: string };
+    expect(reject.reason).toBe('invalid_utf8');
+    expect(Buffer.from(reject.detail.match(/base64: ([A-Za-z0-9+/=]+)\)$/)![1], 'base64').equals(badLine)).toBe(true);
+    expect(reject.raw).toBe(badLine.toString('utf8'));
+    expect(v.staged.includes(Buffer.from('\uFFFD'))).toBe(false);
     expect(isUtf8(v.staged)).toBe(true);
+  });
+
+  it('still stages a valid line that holds U+FFFD itself (through the full validator)', () => {
+    const line = JSON.stringify(sale({ customer_id: 'Zo\uFFFD' }));
+    const v = validateChunk({ bytes: Buffer.from(`${line}\n`), seqBase: 0 }, ref, source);
+    expect(v.valid).toBe(1);
+    expect(v.staged.toString('utf8')).toBe(`{"seq":0,"event":${line}}\n`);
   });
 });
