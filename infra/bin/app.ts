@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadStageConfig } from '../lib/config';
 import { buildRetailLake } from '../lib/retail-lake-app';
-import { PROJECT_ROOT } from '../lib/shared/paths';
+import { PROJECT_ROOT } from '../lib/common/paths';
 
 // `npx cdk synth -c stage=prod`; stage settings come from cdk.json's context (docs/deploy.md).
 const app = new App();

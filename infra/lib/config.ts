@@ -4,8 +4,8 @@ import type { Node } from 'constructs';
 import { ConfigurationError } from '../../functions/lib/errors';
 import { MAX_BODY_BYTES_LIMIT } from '../../functions/ingest/config';
 import { parseStoresCsv } from '../../functions/lib/reference/reference-data';
-import { longestBucketName } from './shared/names';
-import { AWS_QUOTAS } from './shared/quotas';
+import { longestBucketName } from './common/names';
+import { AWS_QUOTAS } from './common/quotas';
 
 /** Who receives a store's low-stock alerts: one e-mail subscription per manager, filtered on their stores. */
 export interface StoreManager {

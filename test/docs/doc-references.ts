@@ -176,7 +176,7 @@ export function outsideDesignCitations(text: string): string[] {
   return [...text.matchAll(/\bARCHITECTURE\b[\w.]*/g)].map((m) => m[0]);
 }
 
-/** Mentions of `../shared` (a folder beside the repo) that lead outside the repo or to nothing. */
+/** Mentions of a `shared` folder reached through `..` (the one beside the repo) that lead outside the repo or to nothing. */
 export function strayRelativeMentions(text: string, filePath: string, index: Set<string>): string[] {
   const bad: string[] = [];
   for (const m of text.matchAll(/(?:\.\.\/)+shared\b[\w./-]*/g)) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CURATED_COLUMNS } from '../../functions/lib/curated-schema';
 import { ACCEPTED_IDS_PREFIX, acceptedIdsKey, curatedPartitionPrefix, runPrefix, runRecordKeys, STAGED_EVENTS_GLOB, stagingPrefix } from '../../functions/lib/lake-layout';
 import { curateJobArguments, transformSqlFiles } from '../../infra/lib/pipeline/curate-glue-job';
-import { projectPath } from '../../infra/lib/shared/paths';
+import { projectPath } from '../../infra/lib/common/paths';
 
 interface DialectMapping {
   session: Record<string, string>;

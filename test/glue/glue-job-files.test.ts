@@ -20,7 +20,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CurateGlueJob, JOB_SUPPORT_MODULE } from '../../infra/lib/pipeline/curate-glue-job';
-import { projectPath } from '../../infra/lib/shared/paths';
+import { projectPath } from '../../infra/lib/common/paths';
 
 interface JobFiles {
   imports: string[];

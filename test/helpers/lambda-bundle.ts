@@ -5,10 +5,10 @@ import { build } from 'esbuild';
 import type { BatchPlan } from '../../functions/lib/pipeline/state';
 import { PIPELINE_STEPS } from '../../functions/pipeline/steps';
 import { DUCKDB_PACKAGES } from '../../infra/lib/pipeline/duckdb-layer';
-import { BUNDLE_OPTIONS, EXTERNAL_MODULES } from '../../infra/lib/shared/lake-function';
-import { projectPath } from '../../infra/lib/shared/paths';
+import { BUNDLE_OPTIONS, EXTERNAL_MODULES } from '../../infra/lib/common/lake-function';
+import { projectPath } from '../../infra/lib/common/paths';
 
-/** esbuild with the options NodejsFunction uses for the app's Lambdas (infra/lib/shared/lake-function.ts). */
+/** esbuild with the options NodejsFunction uses for the app's Lambdas (infra/lib/common/lake-function.ts). */
 async function bundle(entry: string, outfile: string): Promise<void> {
   await build({
     entryPoints: [projectPath(entry)],

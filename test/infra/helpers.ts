@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../infra/lib/shared/paths';
+import { PROJECT_ROOT } from '../../infra/lib/common/paths';
 
 type Json = Record<string, unknown>;
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
 import type { BatchPlan, CurateResult, ValidationResult } from '../../functions/lib/pipeline/state';
 import { duckdbEnvironment } from '../../infra/lib/pipeline/pipeline-lambdas';
-import { PROJECT_ROOT } from '../../infra/lib/shared/paths';
+import { PROJECT_ROOT } from '../../infra/lib/common/paths';
 import { FsObjectStore } from '../../local/adapters/fs-object-store';
 import { ingestFiles } from '../../local/cli/ingest-command';
 import { generateReference, optionsForSaleLines, productsCsv, storesCsv, writeNdjsonFiles } from '../../local/simulator';

@@ -4,7 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadStageConfig } from '../../infra/lib/config';
 import { buildRetailLake } from '../../infra/lib/retail-lake-app';
-import { PROJECT_ROOT } from '../../infra/lib/shared/paths';
+import { PROJECT_ROOT } from '../../infra/lib/common/paths';
 import { cdkJsonContext } from './helpers';
 import { STACK_KEYS, STAGE_FILE, type StageOverrides, type StageRecord } from './synthesized-stage';
 

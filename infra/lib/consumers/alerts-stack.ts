@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
-import { AlertTopics } from '../shared/alert-topics';
+import { AlertTopics } from '../common/alert-topics';
 import { planLowStockSubscriptions, StoreManagerSubscriptions } from './store-manager-subscriptions';
 
 export interface AlertsStackProps extends StackProps {

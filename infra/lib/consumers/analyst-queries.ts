@@ -3,8 +3,8 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import { Construct } from 'constructs';
 import { athenaTableDdl, LAKE_TABLES } from '../../../functions/lib/lake-tables';
 import { renderSql } from '../../../functions/lib/sql-files';
-import { projectPath } from '../shared/paths';
-import type { AthenaWorkgroup } from '../shared/athena-workgroup';
+import { projectPath } from '../common/paths';
+import type { AthenaWorkgroup } from '../common/athena-workgroup';
 
 export interface NamedSql {
   /** file name without .sql */

@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { LakeStack } from '../lake/lake-stack';
-import { AthenaWorkgroup } from '../shared/athena-workgroup';
+import { AthenaWorkgroup } from '../common/athena-workgroup';
 import type { WarehouseStack } from '../warehouse/warehouse-stack';
 import { AnalystQueries } from './analyst-queries';
 import { QuickSightWarehouse } from './quicksight-warehouse';

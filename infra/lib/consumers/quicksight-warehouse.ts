@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as quicksight from 'aws-cdk-lib/aws-quicksight';
 import { Construct } from 'constructs';
 import type { DatasetDefinition } from '../../../dashboards/datasets';
-import { acknowledge } from '../shared/nag';
+import { acknowledge } from '../common/nag';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { WAREHOUSE_PORT } from '../warehouse/warehouse-network';
-import { quickSightDataSetId } from '../shared/quicksight-dataset-ids';
+import { quickSightDataSetId } from '../common/quicksight-dataset-ids';
 import { QUICKSIGHT_COLUMN_TYPE, QUICKSIGHT_DATASETS } from './quicksight-datasets';
 
 const DATA_SOURCE_ACTIONS = [

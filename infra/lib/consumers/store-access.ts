@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ConfigurationError } from '../../../functions/lib/errors';
 import { CURATED_PREFIX } from '../../../functions/lib/lake-layout';
 import type { StoreAccessGrant } from '../config';
-import { acknowledgeWildcards } from '../shared/iam-findings';
+import { acknowledgeWildcards } from '../common/iam-findings';
 
 /** The curated tables with a store_id column, which a store filter applies to. */
 export const STORE_FILTERED_TABLES = ['sales_lines', 'inventory_events'] as const;

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ConfigurationError } from '../../../functions/lib/errors';
 import { lowStockShard } from '../../../functions/lib/risk/low-stock-shard';
 import type { StoreManager } from '../config';
-import { AWS_QUOTAS } from '../shared/quotas';
+import { AWS_QUOTAS } from '../common/quotas';
 
 /** Subscriptions per nested stack: CloudFormation allows 500 resources in a stack; keep well under it. */
 export const SUBSCRIPTIONS_PER_STACK = 400;

@@ -8,9 +8,9 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { RAW_PREFIX } from '../../../functions/lib/lake-layout';
-import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
-import { acknowledgeWildcards } from '../shared/iam-findings';
-import { acknowledge } from '../shared/nag';
+import { FIVE_MINUTES, opsAlarm } from '../common/alarms';
+import { acknowledgeWildcards } from '../common/iam-findings';
+import { acknowledge } from '../common/nag';
 
 /** Firehose's arrival-time layout, the `raw/pos/YYYY/MM/DD/HH/` of docs/architecture.md §4 (UTC). */
 export const RAW_DATA_PREFIX = `${RAW_PREFIX}!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/!{timestamp:HH}/`;

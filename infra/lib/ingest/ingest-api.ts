@@ -8,9 +8,9 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MAX_BODY_BYTES_LIMIT, MAX_EVENTS_PER_REQUEST } from '../../../functions/ingest/config';
 import { ConfigurationError } from '../../../functions/lib/errors';
-import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
-import { LakeFunction } from '../shared/lake-function';
-import { acknowledge } from '../shared/nag';
+import { FIVE_MINUTES, opsAlarm } from '../common/alarms';
+import { LakeFunction } from '../common/lake-function';
+import { acknowledge } from '../common/nag';
 import { addRequestTooLargeResponse, bodySizeResponseBodies, bodySizeRule } from './body-size-limit';
 
 export interface IngestApiProps {

@@ -3,8 +3,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import type { LakeStack } from '../lake/lake-stack';
-import { handlerEntry } from '../shared/paths';
-import { logRetention } from '../shared/retention';
+import { handlerEntry } from '../common/paths';
+import { logRetention } from '../common/retention';
 import { EventStream } from './event-stream';
 import { IngestApi } from './ingest-api';
 

@@ -13,7 +13,7 @@ import {
   type LakeTableName,
   type ParquetLakeTable,
 } from '../../../functions/lib/lake-tables';
-import { dataRetention } from '../shared/retention';
+import { dataRetention } from '../common/retention';
 
 /** A column type of the schema as a Glue type: the catalog spells types as Athena's DDL does. */
 export function glueType(type: ColumnType): glue.Type {

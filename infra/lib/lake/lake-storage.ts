@@ -3,9 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { lakeBucketName, type LakeZone } from '../shared/names';
-import { acknowledge } from '../shared/nag';
-import { dataRetention } from '../shared/retention';
+import { lakeBucketName, type LakeZone } from '../common/names';
+import { acknowledge } from '../common/nag';
+import { dataRetention } from '../common/retention';
 
 /** The lake's key and buckets, as the other constructs take them. */
 export interface LakeBuckets {

@@ -6,7 +6,7 @@ import type { EventStream } from '../ingest/event-stream';
 import type { CurateGlueJob } from '../pipeline/curate-glue-job';
 import type { PipelineLambdas } from '../pipeline/pipeline-lambdas';
 import type { PipelineStateMachine } from '../pipeline/pipeline-state-machine';
-import { FIVE_MINUTES } from '../shared/alarms';
+import { FIVE_MINUTES } from '../common/alarms';
 import { pipelineMetric } from './pipeline-metric-alarms';
 
 export interface OpsDashboardProps {

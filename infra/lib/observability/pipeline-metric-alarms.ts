@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, type PipelineMetricName } from '../../../functions/lib/metric-names';
-import { opsAlarm } from '../shared/alarms';
+import { opsAlarm } from '../common/alarms';
 import { PIPELINE_SERVICE } from '../pipeline/pipeline-lambdas';
 
 /** One of the pipeline's own metrics (Powertools EMF from the pipeline Lambdas, service dimension). */

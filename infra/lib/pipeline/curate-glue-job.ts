@@ -23,11 +23,11 @@ import {
   stagingPrefix,
   STORES_KEY,
 } from '../../../functions/lib/lake-layout';
-import { FIVE_MINUTES, opsAlarm } from '../shared/alarms';
-import { acknowledgeGrantedWildcards, acknowledgeWildcards } from '../shared/iam-findings';
-import { localCopyBundling } from '../shared/local-bundling';
-import { acknowledge } from '../shared/nag';
-import { projectPath } from '../shared/paths';
+import { FIVE_MINUTES, opsAlarm } from '../common/alarms';
+import { acknowledgeGrantedWildcards, acknowledgeWildcards } from '../common/iam-findings';
+import { localCopyBundling } from '../common/local-bundling';
+import { acknowledge } from '../common/nag';
+import { projectPath } from '../common/paths';
 
 /** The transform SQL the job runs. `*.duckdb.sql` files are the curate Lambda's alone: the DuckDB half of the dialect
  * mapping (functions.duckdb.sql, see glue/dialect.json), the unnest and the counts the job does in PySpark. */

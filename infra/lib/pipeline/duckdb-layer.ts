@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { AssetHashType } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { localCopyBundling } from '../shared/local-bundling';
-import { projectPath } from '../shared/paths';
+import { localCopyBundling } from '../common/local-bundling';
+import { projectPath } from '../common/paths';
 
 /** The packages that make up @duckdb/node-api on linux-x64 (the API, its loader, the native binding). */
 export const DUCKDB_PACKAGES = ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-linux-x64'];

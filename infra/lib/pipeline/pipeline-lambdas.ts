@@ -7,14 +7,14 @@ import { duckdbMemoryLimitMb, lambdaBatchLimitBytes } from '../../../functions/l
 import type { TopicName } from '../../../functions/lib/ports';
 import { PIPELINE_STEPS, type PipelineStep } from '../../../functions/pipeline/steps';
 import type { LakeBuckets } from '../lake/lake-storage';
-import type { AlertTopics } from '../shared/alert-topics';
-import { acknowledgeWildcards } from '../shared/iam-findings';
-import { LakeFunction } from '../shared/lake-function';
-import { acknowledge } from '../shared/nag';
-import { quickSightDataSetIds } from '../shared/quicksight-dataset-ids';
+import type { AlertTopics } from '../common/alert-topics';
+import { acknowledgeWildcards } from '../common/iam-findings';
+import { LakeFunction } from '../common/lake-function';
+import { acknowledge } from '../common/nag';
+import { quickSightDataSetIds } from '../common/quicksight-dataset-ids';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { tagAsWarehouseLoader } from '../warehouse/warehouse-access';
-import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from '../shared/athena-workgroup';
+import { acknowledgeAthenaQueries, grantAthenaQueries, type AthenaWorkgroup } from '../common/athena-workgroup';
 import type { DuckDbLayer } from './duckdb-layer';
 
 /** Memory of the DuckDB steps unless the stage sets it (MB). */

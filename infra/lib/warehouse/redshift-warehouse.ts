@@ -9,10 +9,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CURATED_PREFIX, REFERENCE_PREFIX } from '../../../functions/lib/lake-layout';
-import { acknowledgeWildcards } from '../shared/iam-findings';
-import { LakeFunction } from '../shared/lake-function';
-import { acknowledge } from '../shared/nag';
-import { dataRetention } from '../shared/retention';
+import { acknowledgeWildcards } from '../common/iam-findings';
+import { LakeFunction } from '../common/lake-function';
+import { acknowledge } from '../common/nag';
+import { dataRetention } from '../common/retention';
 import { warehouseDdlHash, warehouseDdlProperties } from './warehouse-ddl';
 
 /** The construct id CDK gives the shared Lambda behind every AwsCustomResource in a stack. */

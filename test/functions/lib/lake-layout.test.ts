@@ -19,7 +19,7 @@ import {
   stagedPartName,
   ZONE_BUCKET,
 } from '../../../functions/lib/lake-layout';
-import { PROJECT_ROOT } from '../../../infra/lib/shared/paths';
+import { PROJECT_ROOT } from '../../../infra/lib/common/paths';
 
 /** Key fragments that only functions/lib/lake-layout.ts may spell (in code; comments and prose may name them). */
 const LAYOUT_FRAGMENT =

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../../infra/lib/shared/paths';
+import { PROJECT_ROOT } from '../../../infra/lib/common/paths';
 import { cdkJsonContext } from '../helpers';
 
 type Manifest = { artifacts: Record<string, { type: string; properties?: { templateFile?: string } }> };

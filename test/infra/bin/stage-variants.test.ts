@@ -5,14 +5,14 @@ import { App } from 'aws-cdk-lib';
 import { loadStageConfig } from '../../../infra/lib/config';
 import { PIPELINE_ASL } from '../../../infra/lib/pipeline/pipeline-state-machine';
 import { buildRetailLake } from '../../../infra/lib/retail-lake-app';
-import { PROJECT_ROOT } from '../../../infra/lib/shared/paths';
-import { AWS_QUOTAS } from '../../../infra/lib/shared/quotas';
+import { PROJECT_ROOT } from '../../../infra/lib/common/paths';
+import { AWS_QUOTAS } from '../../../infra/lib/common/quotas';
 import { cdkJsonContext } from '../helpers';
 
 /**
  * Every stage of cdk.json with every optional feature on (QuickSight, Lake Formation store row filters, 1,000 store
  * managers; the Glue path is always deployed), synthesized once each with CloudFormation's built-in validation, as
- * `cdk synth` runs it, then checked against the quotas a new account has (infra/lib/shared/quotas.ts). No other
+ * `cdk synth` runs it, then checked against the quotas a new account has (infra/lib/common/quotas.ts). No other
  * suite reads these variants, so they are synthesized here rather than through the shared synth cache
  * (test/infra/synthesized-stage.ts), whose stages skip the validation.
  */

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { loadStageConfig } from '../../../infra/lib/config';
-import { dataRetention } from '../../../infra/lib/shared/retention';
-import { PROJECT_ROOT } from '../../../infra/lib/shared/paths';
+import { dataRetention } from '../../../infra/lib/common/retention';
+import { PROJECT_ROOT } from '../../../infra/lib/common/paths';
 import { cdkJsonContext } from '../helpers';
 
 type Json = Record<string, unknown>;

@@ -17,7 +17,7 @@ import { eventSchemasByType, MAX_MONEY } from '../../../../functions/lib/contrac
 import type { EventType, PosEvent } from '../../../../functions/lib/contract/types';
 import { parseEventText } from '../../../../functions/lib/contract/validate-event';
 import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../../../../functions/lib/reference/reference-data';
-import { projectPath } from '../../../../infra/lib/shared/paths';
+import { projectPath } from '../../../../infra/lib/common/paths';
 import { PRODUCTS_CSV, sale, STORES_CSV } from '../../../helpers/lake-fixture';
 
 /** Column types of the Redshift tables, as the DDL under sql/redshift/ declares them (upper case, no spaces). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createDuckDb, duckDbConfig, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
-import { projectPath } from '../../../../infra/lib/shared/paths';
+import { projectPath } from '../../../../infra/lib/common/paths';
 import { localSettings } from '../../../../local/local-runtime';
 
 describe('the DuckDB factory', () => {

@@ -11,8 +11,8 @@ import {
   SUBSCRIPTIONS_PER_STACK,
   storeFilterPolicy,
 } from '../../../../infra/lib/consumers/store-manager-subscriptions';
-import { AlertTopics } from '../../../../infra/lib/shared/alert-topics';
-import { AWS_QUOTAS } from '../../../../infra/lib/shared/quotas';
+import { AlertTopics } from '../../../../infra/lib/common/alert-topics';
+import { AWS_QUOTAS } from '../../../../infra/lib/common/quotas';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 

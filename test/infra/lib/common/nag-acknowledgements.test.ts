@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NAG_ACKNOWLEDGEMENTS } from '../../../../infra/lib/shared/nag';
-import { projectPath } from '../../../../infra/lib/shared/paths';
+import { NAG_ACKNOWLEDGEMENTS } from '../../../../infra/lib/common/nag';
+import { projectPath } from '../../../../infra/lib/common/paths';
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));

@@ -3,8 +3,8 @@ import { builtinModules } from 'node:module';
 import { dirname } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { PIPELINE_STEPS } from '../../../../functions/pipeline/steps';
-import { EXTERNAL_MODULES } from '../../../../infra/lib/shared/lake-function';
-import { handlerEntry, projectPath } from '../../../../infra/lib/shared/paths';
+import { EXTERNAL_MODULES } from '../../../../infra/lib/common/lake-function';
+import { handlerEntry, projectPath } from '../../../../infra/lib/common/paths';
 
 /** What NodejsFunction's esbuild sees of a handler: its inputs and the imports it leaves external. */
 async function analyse(entry: string): Promise<{ inputs: string[]; external: string[] }> {

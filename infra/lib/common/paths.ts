@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 
-/** The repository root (infra/lib/shared -> ../../..): handlers, SQL and the ASL are read from here at synth. */
+/** The repository root (infra/lib/common -> ../../..): handlers, SQL and the ASL are read from here at synth. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
 
 export const projectPath = (...parts: string[]): string => join(PROJECT_ROOT, ...parts);
