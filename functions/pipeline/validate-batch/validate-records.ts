@@ -56,6 +56,8 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key
     valid.push(chunk.seqBase + lineStart, lineStart, lineEnd);
     if (instead !== undefined) reserialized.set(lineStart, Buffer.from(instead, 'utf8'));
   };
+  // chunks are newline-aligned: when the whole chunk is UTF-8, so is every line, and no line needs its own check
+  const chunkIsUtf8 = isUtf8(bytes);
   let received = 0;
   let start = 0;
   while (start < bytes.length) {
@@ -69,9 +71,8 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key
     if (line.trim() === '') continue;
     received++;
     // checked on the bytes: decoding turns each bad sequence into U+FFFD, which would then pass as text
-    const lineBytes = bytes.subarray(lineStart, lineEnd);
-    if (!isUtf8(lineBytes)) {
-      reject({ reason: 'invalid_utf8', detail: `event: not valid UTF-8 (bytes in base64: ${lineBytes.toString('base64')})` }, line);
+    if (!chunkIsUtf8 && !isUtf8(bytes.subarray(lineStart, lineEnd))) {
+      reject({ reason: 'invalid_utf8', detail: `event: not valid UTF-8 (bytes in base64: ${bytes.toString('base64', lineStart, lineEnd)})` }, line);
       continue;
     }
     if (isCanonicalValidEvent(line, ref)) {
