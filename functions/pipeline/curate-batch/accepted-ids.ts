@@ -66,7 +66,8 @@ const FLAT_FILE = /^batch=(.+)\.parquet$/;
  * Returns the number of flat files moved.
  */
 export async function migrateFlatAcceptedIds(conn: DuckDBConnection, store: ObjectStore, files: LakeFiles, workDir: string): Promise<number> {
-  const flat = (await store.list(ACCEPTED_IDS_PREFIX)).map((o) => o.key).filter((k) => FLAT_FILE.test(k.slice(ACCEPTED_IDS_PREFIX.length)));
+  // only the flat files' own prefix: listing the dated folders too would grow with every date and batch
+  const flat = (await store.list(`${ACCEPTED_IDS_PREFIX}batch=`)).map((o) => o.key).filter((k) => FLAT_FILE.test(k.slice(ACCEPTED_IDS_PREFIX.length)));
   if (flat.length === 0) return 0;
   const dir = join(workDir, 'flat-accepted-ids');
   await mkdir(dir, { recursive: true });
