@@ -35,6 +35,17 @@ export interface ValidationResult {
   stagedKey: string;
 }
 
+/** What a batch added to the curated zone on one business date: the lake side of reconcile, summed over the run
+ * records instead of scanning the lake. Revenue in integer cents, so sums are exact. */
+export interface DateTotal {
+  salesLines: number;
+  netRevenueCents: number;
+  inventoryEvents: number;
+}
+
+/** By business date (YYYY-MM-DD). */
+export type DateTotals = Record<string, DateTotal>;
+
 export interface CurateResult {
   batchId: string;
   curatedEvents: number;
@@ -42,6 +53,8 @@ export interface CurateResult {
   rows: Record<CuratedTable, number>;
   netRevenue: number;
   affectedDates: Record<CuratedTable, string[]>;
+  /** per business date; absent in run records written before it existed */
+  dateTotals?: DateTotals;
 }
 
 export interface CommitResult extends CurateResult {
