@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParquetSchema, ParquetWriter } from 'parquetjs-lite';
 import { businessDate, lineGrossMargin, lineNetRevenue, lineSign } from '../functions/lib/business-rules';
+import { businessDateWindow } from '../functions/lib/contract/business-date-window';
 import { checkStageable } from '../functions/lib/contract/check-reference';
 import { parseEventText } from '../functions/lib/contract/validate-event';
 import type { PosEvent } from '../functions/lib/contract/types';
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     stores: parseStoresCsv(readFileSync(join(lakeRoot, STORES_KEY), 'utf8')),
     products: parseProductsCsv(readFileSync(join(lakeRoot, PRODUCTS_KEY), 'utf8')),
   };
+  const window = businessDateWindow(new Date());
   const writers = new PartitionWriters(outDir);
   const seen = new Set<string>();
   let received = 0;
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
       if (!line.trim()) continue;
       received++;
       const parsed = parseEventText(line);
-      if (!parsed.ok || checkStageable(parsed.event, ref)) {
+      if (!parsed.ok || checkStageable(parsed.event, ref, window)) {
         rejected++;
         continue;
       }

@@ -100,6 +100,14 @@ export const acceptedIdsPrefix = (utcDate: string): string => `${ACCEPTED_IDS_PR
 export const acceptedIdsFile = (batchId: string): string => `batch=${batchId}.parquet`;
 export const acceptedIdsKey = (utcDate: string, batchId: string): string => `${acceptedIdsPrefix(utcDate)}${acceptedIdsFile(batchId)}`;
 
+/** Dedup keys of the records Validate quarantined (a hash of each record's bytes), one key a line:
+ * `quarantine_keys/received_date=YYYY-MM-DD/batch=<id>.txt`, by the UTC date the record's raw object arrived, so
+ * Validate reads only the dates around its batch's arrivals. */
+export const QUARANTINE_KEYS_PREFIX = `${CONTROL_PREFIX}quarantine_keys/`;
+export const quarantineKeysPrefix = (receivedDate: string): string => `${QUARANTINE_KEYS_PREFIX}received_date=${receivedDate}/`;
+export const quarantineKeysFile = (batchId: string): string => `batch=${batchId}.txt`;
+export const quarantineKeysKey = (receivedDate: string, batchId: string): string => `${quarantineKeysPrefix(receivedDate)}${quarantineKeysFile(batchId)}`;
+
 /** Failed local runs, one record each (the cloud has the Step Functions execution history instead). */
 export const FAILURES_PREFIX = `${CONTROL_PREFIX}failures/`;
 export const failureKey = (at: Date): string => `${FAILURES_PREFIX}${at.toISOString().replace(/[:.]/g, '-')}.json`;

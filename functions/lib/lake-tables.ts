@@ -1,3 +1,4 @@
+import { BUSINESS_DAYS_AHEAD, EARLIEST_BUSINESS_DATE } from './contract/business-date-window';
 import {
   CURATED_COLUMNS,
   hiveType,
@@ -16,10 +17,11 @@ import { PRODUCT_COLUMNS, STORE_COLUMNS } from './reference/reference-data';
  * (local/engine/curated-engine.ts) are all built from LAKE_TABLES.
  */
 
-/** First date partition projection enumerates; business dates before it are not queryable through projection. */
-export const PROJECTION_START_DATE = '2020-01-01';
+/** The dates partition projection enumerates: the business-date window Validate curates (one setting, in
+ * business-date-window.ts), so every curated partition is one Athena sees. */
+export const PROJECTION_START_DATE = EARLIEST_BUSINESS_DATE;
 /** A store east of UTC reaches tomorrow's business date before UTC does. */
-export const PROJECTION_END = 'NOW+1DAYS';
+export const PROJECTION_END = `NOW+${BUSINESS_DAYS_AHEAD}DAYS`;
 export const PROJECTION_DATE_FORMAT = 'yyyy-MM-dd';
 
 export type LakeTableName = CuratedTableName | ReferenceTableName;

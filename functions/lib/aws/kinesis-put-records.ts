@@ -3,8 +3,8 @@ import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } fr
 /** Kinesis limits (AWS-NOTES.md): per PutRecords call 500 records and 5 MiB (data + partition keys). */
 export const MAX_RECORDS_PER_CALL = 500;
 export const MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
-/** One record: data + partition key at most 1 MiB. */
-export const MAX_RECORD_BYTES = 1024 * 1024;
+/** One record: data + partition key at most 1 MiB (the contract's record limit). */
+export { MAX_RECORD_BYTES } from '../contract/types';
 
 export interface StreamRecord {
   data: Uint8Array;

@@ -9,15 +9,17 @@
  * so a schema change cannot make it accept what ajv would reject.
  */
 import type { ReferenceData } from '../reference/reference-data';
+import { surelyInWindow, type BusinessDateWindow } from './business-date-window';
 import { FAMILY_OF, LANDINGS, lineMoneyProblem, type Landing } from './column-bounds';
 import { eventSchemasByType } from './event-schema';
 import type { EventType } from './types';
+import { discountProblem } from './line-rules';
 import { isRfc3339WithOffset } from './validate-event';
 import { ConfigurationError } from '../errors';
 
 type Schema = Record<string, unknown>;
-/** A check on one captured value; reference-data lookups are checks too. */
-type Check = (text: string, ref: ReferenceData) => boolean;
+/** A check on one captured value; reference-data lookups and the business-date window are checks too. */
+type Check = (text: string, ref: ReferenceData, window: BusinessDateWindow) => boolean;
 
 /** A compiled value: its regex source (a capturing group for each check) and those checks, in group order,
  * with the field each check's group captures. */
@@ -89,12 +91,12 @@ function nonCapturing(source: string): string {
   return out;
 }
 
-/** Checks on a whole array item, by the array's field: its computed values must fit their columns too
- * (mirrors checkColumnFit). */
+/** Checks on a whole array item, by the array's field: its discount within its amount (mirrors checkDiscounts)
+ * and its computed values within their columns (mirrors checkColumnFit). */
 const ITEM_CHECKS: Record<string, (values: Record<string, string | undefined>, ref: ReferenceData) => boolean> = {
   lines: (v, ref) => {
     const line = { sku: v.sku ?? '', quantity: Number(v.quantity), unit_price: Number(v.unit_price), discount: v.discount === undefined ? undefined : Number(v.discount) };
-    return lineMoneyProblem(line, ref.products.get(line.sku)?.unit_cost ?? 0) === null;
+    return discountProblem(line) === null && lineMoneyProblem(line, ref.products.get(line.sku)?.unit_cost ?? 0) === null;
   },
 };
 
@@ -105,7 +107,8 @@ function compileString(schema: Schema, where: string, landed: boolean, reference
   if (schema.format !== undefined && schema.format !== 'date-time-offset') throw new ConfigurationError(`fast path: format "${String(schema.format)}" at ${where}`);
   const chars = (landed ? asciiChars : plainChars)((schema.minLength as number | undefined) ?? 0, (schema.maxLength as number | undefined) ?? 100_000);
   if (nullable) return { source: `(?:null|"${chars}")`, checks: [], fields: [] };
-  const check = schema.format ? (text: string) => isRfc3339WithOffset(text) : reference;
+  // a timestamp is also checked against the business-date window, by its own date only ("not sure" near the ends)
+  const check: Check | undefined = schema.format ? (text, _ref, window) => isRfc3339WithOffset(text) && surelyInWindow(text, window) : reference;
   return check ? { source: `"(${chars})"`, checks: [check], fields: [''] } : { source: `"${chars}"`, checks: [], fields: [] };
 }
 
@@ -119,7 +122,7 @@ function compileArray(schema: Schema, where: string, field: string, place: Place
   const plain = nonCapturing(item.source);
   const itemCheck = ITEM_CHECKS[field];
   // the whole array is one group; its items are then matched one by one for their own checks
-  const check: Check = (text, ref) => {
+  const check: Check = (text, ref, window) => {
     itemAt.lastIndex = 0;
     let count = 0;
     while (itemAt.lastIndex < text.length) {
@@ -127,7 +130,7 @@ function compileArray(schema: Schema, where: string, field: string, place: Place
       if (!m || ++count > maxItems) return false;
       const values: Record<string, string | undefined> = {};
       for (let i = 0; i < item.checks.length; i++) {
-        if (m[i + 1] !== undefined && !item.checks[i](m[i + 1], ref)) return false;
+        if (m[i + 1] !== undefined && !item.checks[i](m[i + 1], ref, window)) return false;
         values[item.fields[i]] = m[i + 1];
       }
       if (itemCheck && !itemCheck(values, ref)) return false;
@@ -201,9 +204,9 @@ export function compileMatchers(schemas: Record<string, unknown>): Map<string, E
 const matchers = compileMatchers(eventSchemasByType);
 const EVENT_TYPE = /^\{"event_id":"[^"\\]*","event_type":"([a-z_]+)"/;
 
-/** true when the line is certainly a valid event whose store and SKUs are in the reference data; false when
- * not sure (the full validator decides). */
-export function isCanonicalValidEvent(line: string, ref: ReferenceData): boolean {
+/** true when the line is certainly a valid event whose store and SKUs are in the reference data, dated inside
+ * the window; false when not sure (the full validator decides). */
+export function isCanonicalValidEvent(line: string, ref: ReferenceData, window: BusinessDateWindow): boolean {
   // U+FFFD is what a decoder makes of bytes that are not UTF-8: such a line is left to the full path
   if (line.includes('\uFFFD')) return false;
   const type = EVENT_TYPE.exec(line);
@@ -212,6 +215,6 @@ export function isCanonicalValidEvent(line: string, ref: ReferenceData): boolean
   const match = matcher.regex.exec(line);
   if (!match) return false;
   const { checks } = matcher;
-  for (let i = 0; i < checks.length; i++) if (match[i + 1] !== undefined && !checks[i](match[i + 1], ref)) return false;
+  for (let i = 0; i < checks.length; i++) if (match[i + 1] !== undefined && !checks[i](match[i + 1], ref, window)) return false;
   return true;
 }

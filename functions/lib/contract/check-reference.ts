@@ -1,5 +1,7 @@
 import type { ReferenceData } from '../reference/reference-data';
+import { checkBusinessDate, type BusinessDateWindow } from './business-date-window';
 import { checkColumnFit } from './column-bounds';
+import { checkDiscounts } from './line-rules';
 import type { PosEvent, Rejection } from './types';
 
 /** Checks an event that has the right shape against the store and product reference data. */
@@ -18,8 +20,9 @@ export function checkReferences(event: PosEvent, ref: ReferenceData): Rejection 
   return null;
 }
 
-/** The checks after the shape, before an event is staged: its references, then that every value fits the
- * columns it lands in (column-bounds.ts). */
-export function checkStageable(event: PosEvent, ref: ReferenceData): Rejection | null {
-  return checkReferences(event, ref) ?? checkColumnFit(event, ref);
+/** The checks after the shape, before an event is staged: its references, its business date within the window
+ * (business-date-window.ts), each line's discount within its amount, then that every value fits the columns it
+ * lands in (column-bounds.ts). */
+export function checkStageable(event: PosEvent, ref: ReferenceData, window: BusinessDateWindow): Rejection | null {
+  return checkReferences(event, ref) ?? checkBusinessDate(event, ref, window) ?? checkDiscounts(event) ?? checkColumnFit(event, ref);
 }

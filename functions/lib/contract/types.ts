@@ -45,8 +45,10 @@ export interface InventoryAdjustmentEvent extends EventBase {
 
 export type PosEvent = TransactionEvent | InventorySnapshotEvent | InventoryAdjustmentEvent;
 
-/** Why a record was quarantined. Duplicates are not quarantined: they are counted. */
-export const REJECT_REASONS = ['malformed_json', 'invalid_utf8', 'schema_violation', 'unknown_store', 'unknown_sku'] as const;
+/** Why a record was quarantined. Duplicates are not quarantined: they are counted. `unreadable_object`: a raw
+ * object that cannot be read as a whole (bad or truncated gzip, not UTF-8 text), counted as one record;
+ * `too_large`: a record (line) above MAX_RECORD_BYTES. */
+export const REJECT_REASONS = ['malformed_json', 'invalid_utf8', 'schema_violation', 'unknown_store', 'unknown_sku', 'unreadable_object', 'too_large'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export interface Rejection {
@@ -54,3 +56,7 @@ export interface Rejection {
   /** field path and what is wrong with it, e.g. `lines[2].quantity: must be an integer >= 1` */
   detail: string;
 }
+
+/** The most bytes one record may have: Kinesis' cap on a record (data and partition key), which no record the
+ * API takes exceeds; a longer line in a batch file is quarantined as `too_large`. */
+export const MAX_RECORD_BYTES = 1024 * 1024;

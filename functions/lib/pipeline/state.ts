@@ -27,6 +27,9 @@ export interface ValidationResult {
   received: number;
   valid: number;
   quarantined: number;
+  /** rejected records recognised as redelivered (already quarantined): counted, not quarantined again; absent in
+   * validation records written before it existed */
+  duplicates?: number;
   byReason: Partial<Record<RejectReason, number>>;
   quarantineRate: number;
   /** quarantineRate above the stage's threshold: the state machine publishes dataQualityMessage */

@@ -13,14 +13,17 @@ export async function commitCheckpoint(store: ObjectStore, batchId: string, now 
     readJson<ValidationResult>(store, keys.validation),
     readJson<CurateResult>(store, keys.curate),
   ]);
-  const accounted = curate.curatedEvents + curate.duplicates + validation.quarantined;
+  // duplicates: of accepted events (Curate) and of rejected records redelivered (Validate)
+  const duplicates = curate.duplicates + (validation.duplicates ?? 0);
+  const accounted = curate.curatedEvents + duplicates + validation.quarantined;
   if (accounted !== validation.received) {
-    throw new PipelineStateError(`batch ${batchId} does not reconcile: received ${validation.received} != curated ${curate.curatedEvents} + duplicates ${curate.duplicates} + quarantined ${validation.quarantined}`);
+    throw new PipelineStateError(`batch ${batchId} does not reconcile: received ${validation.received} != curated ${curate.curatedEvents} + duplicates ${duplicates} + quarantined ${validation.quarantined}`);
   }
   const checkpoint = await readCheckpoint(store);
   for (const o of manifest.objects) checkpoint.processed[o.key] = batchId;
   const result: CommitResult = {
     ...curate,
+    duplicates,
     received: validation.received,
     quarantined: validation.quarantined,
     byReason: validation.byReason,

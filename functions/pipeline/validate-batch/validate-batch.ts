@@ -1,7 +1,8 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { businessDateWindow, type BusinessDateWindow } from '../../lib/contract/business-date-window';
 import type { RejectReason } from '../../lib/contract/types';
-import { DataError, PipelineStateError, RetailLakeError, withContext } from '../../lib/errors';
+import { PipelineStateError, RetailLakeError, withContext } from '../../lib/errors';
 import { withDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory';
 import { sqlString } from '../../lib/duckdb/duckdb-rows';
 import {
@@ -17,17 +18,18 @@ import {
 } from '../../lib/lake-layout';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
-import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
+import { MAX_OBJECTS_PER_BATCH, OBJECT_SEQ_SPAN } from '../../lib/pipeline/batch-seq';
 import { loadReferenceTexts } from '../../lib/pipeline/load-reference';
 import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import { scratchDir } from '../../lib/pipeline/work-dir';
-import { rawBytes } from '../../lib/raw-objects';
 import type { BatchManifest, ValidationResult } from '../../lib/pipeline/state';
 import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../../lib/reference/reference-data';
 import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntry } from '../../lib/typescript-worker';
+import { readQuarantineKeys, receivedDate, writeQuarantineKeys } from './quarantine-keys';
+import { readRawObject } from './read-raw-object';
 import { chunksOf, validateChunk, type ChunkVerdicts } from './validate-records';
-import type { ValidateTask } from './validate-worker';
+import type { ValidateTask, ValidateWorkerData } from './validate-worker';
 
 /** Work is handed to the threads in pieces of this size, so one large object still keeps every thread busy. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -35,6 +37,8 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 const CHUNKS_AHEAD = 8;
 
 type Counts = Omit<ChunkVerdicts, 'staged'>;
+/** A chunk's verdicts with the arrival time of its raw object. */
+type ChunkOutcome = Counts & { receivedAt: string };
 
 /** Quarantine rows become Parquet under quarantine/pos/received_date=YYYY-MM-DD/, one file per batch and date
  * (named by batch, so validating the same batch again rewrites the same files). */
@@ -69,12 +73,17 @@ async function* batchChunks(store: ObjectStore, manifest: BatchManifest, staging
     const body = await store.get(o.key).catch((err: unknown) => {
       throw withContext(context, err);
     });
-    const bytes = await rawBytes(body).catch((err: unknown) => {
-      throw withContext(context, err, DataError);
-    });
+    const source = { key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId };
+    const read = await readRawObject(body);
+    if ('unreadable' in read) {
+      // one record, quarantined whole, so the batch's other objects are curated in the same run
+      yield { bytes: body, seqBase: index * OBJECT_SEQ_SPAN, unreadable: read.unreadable, order: order++, ...source, partPath: join(stagingDir, stagedPartName(index, 0)) };
+      continue;
+    }
+    const bytes = read.bytes;
     let n = 0;
     for (const chunk of chunksOf(bytes, index, CHUNK_BYTES)) {
-      yield { ...chunk, order: order++, key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId, partPath: join(stagingDir, stagedPartName(index, n++)) };
+      yield { ...chunk, order: order++, ...source, partPath: join(stagingDir, stagedPartName(index, n++)) };
     }
   }
 }
@@ -102,16 +111,17 @@ async function validateChunks(
   store: ObjectStore,
   manifest: BatchManifest,
   reference: { storesCsv: string; productsCsv: string; ref: ReferenceData },
+  window: BusinessDateWindow,
   stagingDir: string,
   workers: number,
-): Promise<Counts[]> {
-  const results: Counts[] = [];
+): Promise<ChunkOutcome[]> {
+  const results: ChunkOutcome[] = [];
   const chunks = batchChunks(store, manifest, stagingDir);
   if (workers <= 1) {
     for await (const task of chunks) {
-      const { staged, ...counts } = validateChunk(task, reference.ref, task);
+      const { staged, ...counts } = validateChunk(task, reference.ref, window, task);
       if (staged.length) await writeFile(task.partPath, staged);
-      results[task.order] = counts;
+      results[task.order] = { ...counts, receivedAt: task.receivedAt };
     }
     return results;
   }
@@ -125,14 +135,15 @@ async function validateChunks(
     }
     return ahead.shift()!;
   };
-  const pool = Array.from({ length: workers }, () => startWorker(workerEntry(__dirname, 'validate-worker'), { storesCsv: reference.storesCsv, productsCsv: reference.productsCsv }));
+  const workerData: ValidateWorkerData = { storesCsv: reference.storesCsv, productsCsv: reference.productsCsv, window };
+  const pool = Array.from({ length: workers }, () => startWorker(workerEntry(__dirname, 'validate-worker'), workerData));
   try {
     await Promise.all(
       pool.map(async (worker) => {
         for (let item = await next(); !item.done; item = await next()) {
           const { order, error, ...counts } = await runOnWorker(worker, item.value);
           if (error) throw new RetailLakeError(`validating ${item.value.key}: ${error}`);
-          results[order] = counts;
+          results[order] = { ...counts, receivedAt: item.value.receivedAt };
         }
       }),
     );
@@ -140,6 +151,36 @@ async function validateChunks(
     await Promise.all(pool.map((w) => w.terminate()));
   }
   return results;
+}
+
+/** Adds up the chunks' verdicts, setting apart rejected records already quarantined (by an earlier batch, or
+ * earlier in this one): those were redelivered, and count as duplicates. `quarantinedBefore` gains this batch's keys. */
+function tallyVerdicts(perChunk: ChunkOutcome[], quarantinedBefore: Set<string>) {
+  let received = 0;
+  let valid = 0;
+  let duplicates = 0;
+  const byReason: Partial<Record<RejectReason, number>> = {};
+  /** quarantine rows, and the keys of the records they hold by arrival date */
+  const rows: string[] = [];
+  const keysByDate = new Map<string, string[]>();
+  for (const r of perChunk) {
+    received += r.received;
+    valid += r.valid;
+    for (const reject of r.rejects) {
+      if (quarantinedBefore.has(reject.key)) {
+        duplicates++;
+        continue;
+      }
+      quarantinedBefore.add(reject.key);
+      byReason[reject.reason] = (byReason[reject.reason] ?? 0) + 1;
+      rows.push(reject.row);
+      const date = receivedDate(r.receivedAt);
+      const dateKeys = keysByDate.get(date) ?? [];
+      if (dateKeys.length === 0) keysByDate.set(date, dateKeys);
+      dateKeys.push(reject.key);
+    }
+  }
+  return { received, valid, duplicates, byReason, rows, keysByDate };
 }
 
 export async function validateBatch(
@@ -150,6 +191,8 @@ export async function validateBatch(
   workers = 1,
   /** the work folder (scratch, DuckDB's spill files) and DuckDB's memory and threads */
   work: DuckDbSettings = settingsFromEnv(),
+  /** the business-date window ends BUSINESS_DAYS_AHEAD after this date */
+  now = new Date(),
 ): Promise<ValidationResult> {
   const keys = runRecordKeys(runPrefix(batchId));
   const manifest = await readJson<BatchManifest>(store, keys.manifest);
@@ -159,6 +202,8 @@ export async function validateBatch(
     ...texts,
     ref: { stores: parseStoresCsv(texts.storesCsv, STORES_KEY), products: parseProductsCsv(texts.productsCsv, PRODUCTS_KEY) },
   };
+  const arrivalDates = [...new Set(manifest.objects.map((o) => receivedDate(o.lastModified)))];
+  const quarantinedBefore = await readQuarantineKeys(store, batchId, arrivalDates);
 
   const staging = stagingPrefix(batchId);
   const stagingDir = await files.materialize(staging);
@@ -166,23 +211,17 @@ export async function validateBatch(
   for (const f of await readdir(stagingDir)) if (isStagedPart(f)) await rm(join(stagingDir, f));
   const workDir = await scratchDir(work.workDir, 'validate');
   try {
-    const perChunk = await validateChunks(store, manifest, reference, stagingDir, workers);
+    const perChunk = await validateChunks(store, manifest, reference, businessDateWindow(now), stagingDir, workers);
     await files.replacePrefix(staging, stagingDir);
 
-    let received = 0;
-    let valid = 0;
-    const byReason: Partial<Record<RejectReason, number>> = {};
-    for (const r of perChunk) {
-      received += r.received;
-      valid += r.valid;
-      for (const [reason, n] of Object.entries(r.byReason) as [RejectReason, number][]) byReason[reason] = (byReason[reason] ?? 0) + n;
-    }
-    const quarantined = received - valid;
+    const { received, valid, duplicates, byReason, rows, keysByDate } = tallyVerdicts(perChunk, quarantinedBefore);
+    const quarantined = rows.length;
     if (quarantined > 0) {
       const rejectsPath = join(workDir, 'rejects.ndjson');
-      await writeFile(rejectsPath, perChunk.map((r) => r.rejectsText).join(''));
+      await writeFile(rejectsPath, rows.join('\n') + '\n');
       await writeQuarantine(store, rejectsPath, batchId, workDir, work);
     }
+    await writeQuarantineKeys(store, batchId, arrivalDates, keysByDate);
     const quarantineRate = received === 0 ? 0 : quarantined / received;
     const reasons = Object.entries(byReason).map(([r, n]) => `${r}: ${n}`).join(', ');
     const result: ValidationResult = {
@@ -190,6 +229,7 @@ export async function validateBatch(
       received,
       valid,
       quarantined,
+      duplicates,
       byReason,
       quarantineRate,
       dataQualityAlert: quarantineRate > alertRate,

@@ -1,7 +1,9 @@
 import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import type { BusinessDateWindow } from '../../lib/contract/business-date-window';
 import { isCanonicalValidEvent } from '../../lib/contract/canonical-fast-path';
 import { checkStageable } from '../../lib/contract/check-reference';
-import type { Rejection, RejectReason } from '../../lib/contract/types';
+import { MAX_RECORD_BYTES, type Rejection, type RejectReason } from '../../lib/contract/types';
 import { parseEventText } from '../../lib/contract/validate-event';
 import { OBJECT_SEQ_SPAN } from '../../lib/pipeline/batch-seq';
 import type { ReferenceData } from '../../lib/reference/reference-data';
@@ -11,6 +13,24 @@ export interface RawChunk {
   bytes: Uint8Array;
   /** sequence number of the chunk's first byte */
   seqBase: number;
+  /** set when the object could not be read as a whole (bad or truncated gzip, not UTF-8 text): why. `bytes` then
+   * holds the object as stored, and the object is one record, quarantined as `unreadable_object` */
+  unreadable?: string;
+}
+
+/** How much of an oversized record's text its quarantine row keeps (the row is read by DuckDB's JSON reader). */
+const TOO_LARGE_KEPT_CHARS = 1024;
+
+/** The dedup key of a rejected record: a hash of its bytes as received (a redelivered record has the same). */
+export function rejectKey(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+/** A rejected record: its dedup key, reason, and its quarantine row as one JSON line. */
+export interface RejectedRecord {
+  key: string;
+  reason: RejectReason;
+  row: string;
 }
 
 /** Splits an object's NDJSON bytes at newlines into pieces of about `size` bytes (a line is never cut). */
@@ -30,26 +50,33 @@ export function* chunksOf(bytes: Buffer, objectIndex: number, size: number): Gen
 export interface ChunkVerdicts {
   received: number;
   valid: number;
-  byReason: Partial<Record<RejectReason, number>>;
   /** the valid records as staged NDJSON: `{"seq":<n>,"event":<the original line>}`, newline-terminated */
   staged: Buffer;
-  /** one JSON line per rejected record: reason, detail, raw (the original text), received_at, source_key, batch_id;
-   * a record that is not valid UTF-8 also has raw_base64, its bytes as they were (raw holds them reserialized) */
-  rejectsText: string;
+  /** the rejected records in raw order; each row has reason, detail, raw (the original text), received_at,
+   * source_key, batch_id. Counted by reason once Validate has set redelivered ones apart (quarantine-keys.ts). */
+  rejects: RejectedRecord[];
 }
 
-/** Validates every record (line) of one chunk against the contract and the reference data. */
-export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key: string; receivedAt: string; batchId: string }): ChunkVerdicts {
+/**
+ * Validates every record (line) of one chunk against the contract, the reference data and the business-date
+ * window. A line above MAX_RECORD_BYTES is rejected as `too_large` before it is decoded; an unreadable object is
+ * one `unreadable_object` record.
+ */
+export function validateChunk(chunk: RawChunk, ref: ReferenceData, window: BusinessDateWindow, source: { key: string; receivedAt: string; batchId: string }): ChunkVerdicts {
   const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
+  const row = (rejection: Rejection, raw: string): string => JSON.stringify({ ...rejection, raw, received_at: source.receivedAt, source_key: source.key, batch_id: source.batchId });
+  if (chunk.unreadable !== undefined) {
+    // the raw object stays in the raw zone: its row refers to it by source_key rather than holding its bytes
+    const detail = `object: cannot be read (${chunk.unreadable}); ${bytes.length} bytes, kept as received at ${source.key}`;
+    return { received: 1, valid: 0, staged: Buffer.alloc(0), rejects: [{ key: rejectKey(bytes), reason: 'unreadable_object', row: row({ reason: 'unreadable_object', detail }, '') }] };
+  }
   // valid lines as (seq, start, end) triples: the staged file is then copied from the chunk's own bytes
   const valid: number[] = [];
   // ...except lines staged in another form: re-serialized (not in canonical form)
   const reserialized = new Map<number, Buffer>();
-  const rejects: string[] = [];
-  const byReason: Partial<Record<RejectReason, number>> = {};
-  const reject = (rejection: Rejection, line: string): void => {
-    byReason[rejection.reason] = (byReason[rejection.reason] ?? 0) + 1;
-    rejects.push(JSON.stringify({ ...rejection, raw: line, received_at: source.receivedAt, source_key: source.key, batch_id: source.batchId }));
+  const rejects: RejectedRecord[] = [];
+  const reject = (rejection: Rejection, line: string, lineStart: number, lineEnd: number): void => {
+    rejects.push({ key: rejectKey(bytes.subarray(lineStart, lineEnd)), reason: rejection.reason, row: row(rejection, line) });
   };
   /** stages the line's own bytes, or `instead` when given */
   const stage = (lineStart: number, lineEnd: number, instead?: string): void => {
@@ -64,32 +91,39 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, source: { key
     let end = bytes.indexOf(10, start);
     if (end === -1) end = bytes.length;
     const lineEnd = end > start && bytes[end - 1] === 13 ? end - 1 : end;
-    // a line ends at a newline byte, never inside a UTF-8 sequence, so each decodes on its own
-    const line = bytes.toString('utf8', start, lineEnd);
     const lineStart = start;
     start = end + 1;
+    if (lineEnd - lineStart > MAX_RECORD_BYTES) {
+      // never decoded whole: its row keeps the start of it, its key hashes all of it
+      received++;
+      const kept = bytes.toString('utf8', lineStart, lineStart + TOO_LARGE_KEPT_CHARS);
+      reject({ reason: 'too_large', detail: `event: ${lineEnd - lineStart} bytes, more than the ${MAX_RECORD_BYTES} a record may have (the first ${TOO_LARGE_KEPT_CHARS} are kept in raw)` }, kept, lineStart, lineEnd);
+      continue;
+    }
+    // a line ends at a newline byte, never inside a UTF-8 sequence, so each decodes on its own
+    const line = bytes.toString('utf8', lineStart, lineEnd);
     if (line.trim() === '') continue;
     received++;
     // checked on the bytes: decoding turns each bad sequence into U+FFFD, which would then pass as text
     if (!chunkIsUtf8 && !isUtf8(bytes.subarray(lineStart, lineEnd))) {
-      reject({ reason: 'invalid_utf8', detail: `event: not valid UTF-8 (bytes in base64: ${bytes.toString('base64', lineStart, lineEnd)})` }, line);
+      reject({ reason: 'invalid_utf8', detail: `event: not valid UTF-8 (bytes in base64: ${bytes.toString('base64', lineStart, lineEnd)})` }, line, lineStart, lineEnd);
       continue;
     }
-    if (isCanonicalValidEvent(line, ref)) {
+    if (isCanonicalValidEvent(line, ref, window)) {
       stage(lineStart, lineEnd);
       continue;
     }
     const parsed = parseEventText(line);
-    const rejection = parsed.ok ? checkStageable(parsed.event, ref) : parsed.rejection;
+    const rejection = parsed.ok ? checkStageable(parsed.event, ref, window) : parsed.rejection;
     if (rejection) {
-      reject(rejection, line);
+      reject(rejection, line, lineStart, lineEnd);
     } else if (parsed.ok) {
       // staged as parsed: a line JSON.parse accepts may still repeat a key (the last one counts, and DuckDB would
       // refuse the line) or spell a value another way; the serialized event is what was validated
       stage(lineStart, lineEnd, JSON.stringify(parsed.event));
     }
   }
-  return { received, valid: valid.length / 3, byReason, staged: stagedNdjson(bytes, valid, reserialized), rejectsText: rejects.length ? rejects.join('\n') + '\n' : '' };
+  return { received, valid: valid.length / 3, staged: stagedNdjson(bytes, valid, reserialized), rejects };
 }
 
 /** `{"seq":<n>,"event":<line>}\n` for each (seq, start, end) triple, the line's own bytes copied (or its re-serialized

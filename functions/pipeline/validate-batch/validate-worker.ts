@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { BusinessDateWindow } from '../../lib/contract/business-date-window';
 import { parseProductsCsv, parseStoresCsv } from '../../lib/reference/reference-data';
 import { validateChunk, type RawChunk } from './validate-records';
 
@@ -14,12 +15,19 @@ export interface ValidateTask extends RawChunk {
   partPath: string;
 }
 
-const { storesCsv, productsCsv } = workerData as { storesCsv: string; productsCsv: string };
+/** What each thread starts with: the reference data as text, and the business-date window of the batch. */
+export type ValidateWorkerData = {
+  storesCsv: string;
+  productsCsv: string;
+  window: BusinessDateWindow;
+};
+
+const { storesCsv, productsCsv, window } = workerData as ValidateWorkerData;
 const ref = { stores: parseStoresCsv(storesCsv), products: parseProductsCsv(productsCsv) };
 
 parentPort?.on('message', (task: ValidateTask) => {
   try {
-    const { staged, ...counts } = validateChunk(task, ref, task);
+    const { staged, ...counts } = validateChunk(task, ref, window, task);
     if (staged.length) writeFileSync(task.partPath, staged);
     parentPort?.postMessage({ order: task.order, ...counts });
   } catch (err) {

@@ -54,17 +54,19 @@ describe('plan, validate, curate, commit', () => {
     // nothing new: no batch
     expect(await runSteps(store)).toBeNull();
 
-    // replay the same file under a new key: every event is a duplicate, curated totals unchanged
+    // replay the same file under a new key: every event is a duplicate, the rejected ones too (recognised by their
+    // bytes), curated totals and quarantine unchanged
     await putRaw(store, lines, new Date('2024-03-10T02:00:00Z'), 'replay');
     const replay = await runSteps(store);
     expect(replay!.curate.curatedEvents).toBe(0);
     expect(replay!.curate.duplicates).toBe(4);
-    expect(replay!.validation.quarantined).toBe(4);
+    expect(replay!.validation.quarantined).toBe(0);
+    expect(replay!.validation.duplicates).toBe(4);
 
     const engine = await CuratedQueryEngine.open(root);
     const [t] = await engine.query(`SELECT (SELECT count(*) FROM sales_lines) AS lines, (SELECT sum(net_revenue) FROM sales_lines) AS revenue,
       (SELECT count(*) FROM inventory_events) AS inv, (SELECT count(*) FROM quarantine) AS q`);
-    expect(t).toEqual({ lines: 3, revenue: 38.98, inv: 1, q: 8 });
+    expect(t).toEqual({ lines: 3, revenue: 38.98, inv: 1, q: 4 });
     const [r] = await engine.query(`SELECT quantity, net_revenue, gross_margin FROM sales_lines WHERE event_type = 'return'`);
     expect(r).toEqual({ quantity: -1, net_revenue: -6.5, gross_margin: -4.5 });
     const [q] = await engine.query(`SELECT reason, detail, raw FROM quarantine WHERE reason = 'schema_violation' LIMIT 1`);
@@ -96,7 +98,7 @@ describe('validate on worker threads', () => {
       const { root, store } = tempLake();
       await withReference(store);
       for (let f = 0; f < 4; f++) {
-        await putRaw(store, [JSON.stringify(sale()), '{oops', JSON.stringify(sale({ store_id: 'S404' })), JSON.stringify(sale())], new Date(Date.UTC(2024, 2, 10, f)), `f${f}`);
+        await putRaw(store, [JSON.stringify(sale()), `{oops ${f}`, JSON.stringify(sale({ store_id: 'S404' })), JSON.stringify(sale())], new Date(Date.UTC(2024, 2, 10, f)), `f${f}`);
       }
       const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
       const v = await validateBatch(store, store, plan.batchId, 0.05, workers);
@@ -113,16 +115,20 @@ describe('validate on worker threads', () => {
 });
 
 describe('validate with a raw object that cannot be read', () => {
-  it.each([1, 2])('fails naming the object (%i thread(s)) and records no validation', async (workers) => {
-    const { store, cleanup } = tempLake();
+  it.each([1, 2])('quarantines it whole as one record and stages the other objects (%i thread(s))', async (workers) => {
+    const { root, store, cleanup } = tempLake();
     try {
       await withReference(store);
       for (let f = 0; f < 3; f++) await putRaw(store, [JSON.stringify(sale())], new Date(Date.UTC(2024, 2, 10, f)), `f${f}`);
       const broken = rawObjectKey(new Date(Date.UTC(2024, 2, 10, 1, 30)), 'pos-events', 'torn');
       await store.put(broken, gzipSync('{"a":1}\n'.repeat(1000)).subarray(0, 40));
       const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
-      await expect(validateBatch(store, store, plan.batchId, 0.05, workers)).rejects.toThrow(`reading raw object ${broken}: unexpected end of file`);
-      expect(await store.getIfExists(`control/runs/${plan.batchId}/validation.json`)).toBeNull();
+      const v = await validateBatch(store, store, plan.batchId, 0.05, workers);
+      expect({ received: v.received, valid: v.valid, quarantined: v.quarantined, byReason: v.byReason }).toEqual({ received: 4, valid: 3, quarantined: 1, byReason: { unreadable_object: 1 } });
+      const engine = await CuratedQueryEngine.open(root);
+      const rows = await engine.query('SELECT reason, detail, source_key FROM quarantine');
+      engine.close();
+      expect(rows).toEqual([{ reason: 'unreadable_object', source_key: broken, detail: `object: cannot be read (gzip: unexpected end of file); 40 bytes, kept as received at ${broken}` }]);
     } finally {
       cleanup();
     }

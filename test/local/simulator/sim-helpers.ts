@@ -1,3 +1,4 @@
+import { businessDateWindow } from '../../../functions/lib/contract/business-date-window';
 import { checkStageable } from '../../../functions/lib/contract/check-reference';
 import type { PosEvent } from '../../../functions/lib/contract/types';
 import { parseEventText } from '../../../functions/lib/contract/validate-event';
@@ -38,7 +39,7 @@ export function classify(g: Generated): { verdicts: LineKind[]; valid: PosEvent[
       verdicts.push(parsed.rejection.reason as LineKind);
       continue;
     }
-    const refProblem = checkStageable(parsed.event, refData);
+    const refProblem = checkStageable(parsed.event, refData, businessDateWindow(new Date()));
     if (refProblem) verdicts.push(refProblem.reason as LineKind);
     else if (seen.has(parsed.event.event_id)) verdicts.push('duplicate');
     else {

@@ -1,5 +1,6 @@
 import { compileMatchers, isCanonicalValidEvent } from '../../../../functions/lib/contract/canonical-fast-path';
 import { eventSchemasByType } from '../../../../functions/lib/contract/event-schema';
+import { businessDateWindow } from '../../../../functions/lib/contract/business-date-window';
 import { checkStageable } from '../../../../functions/lib/contract/check-reference';
 import { parseEventText } from '../../../../functions/lib/contract/validate-event';
 import { Rng } from '../../../../local/simulator/random';
@@ -8,12 +9,13 @@ import { generateReference, simulateEvents, toReferenceData } from '../../../../
 const opts = { seed: 7, stores: 4, skus: 30, days: 6, faultRate: 0.2, duplicateRate: 0.02 };
 const reference = generateReference(opts);
 const ref = toReferenceData(reference);
+const window = businessDateWindow(new Date());
 const lines = [...simulateEvents(opts, reference)];
 
 /** The full validator's verdict: the authority the fast path must never contradict. */
 const fullyValid = (line: string): boolean => {
   const parsed = parseEventText(line);
-  return parsed.ok && checkStageable(parsed.event, ref) === null;
+  return parsed.ok && checkStageable(parsed.event, ref, window) === null;
 };
 
 /** Small edits of a valid line: the kinds of near-misses a fast recogniser could wrongly let through. */
@@ -67,7 +69,7 @@ const EDITS: readonly ((line: string, rng: Rng) => string)[] = [
 describe('canonical fast path', () => {
   it('recognises the canonical valid events tills send (so it is worth having)', () => {
     const valid = lines.filter((l) => fullyValid(l.line));
-    const fast = valid.filter((l) => isCanonicalValidEvent(l.line, ref));
+    const fast = valid.filter((l) => isCanonicalValidEvent(l.line, ref, window));
     expect(valid.length).toBeGreaterThan(1000);
     expect(fast.length).toBe(valid.length);
   });
@@ -75,15 +77,15 @@ describe('canonical fast path', () => {
   it('never accepts a simulated line the full validator rejects', () => {
     const rejected = lines.filter((l) => !fullyValid(l.line));
     expect(rejected.length).toBeGreaterThan(100);
-    for (const { line } of rejected) expect({ line, fast: isCanonicalValidEvent(line, ref) }).toEqual({ line, fast: false });
+    for (const { line } of rejected) expect({ line, fast: isCanonicalValidEvent(line, ref, window) }).toEqual({ line, fast: false });
   });
 
   it('never accepts a line holding U+FFFD, what a decoder makes of bytes that are not UTF-8', () => {
-    const line = lines.map((l) => l.line).find((l) => fullyValid(l) && isCanonicalValidEvent(l, ref))!;
+    const line = lines.map((l) => l.line).find((l) => fullyValid(l) && isCanonicalValidEvent(l, ref, window))!;
     const at = line.indexOf('"transaction_id":"') + '"transaction_id":"'.length;
     const decoded = Buffer.concat([Buffer.from(line.slice(0, at)), Buffer.from([0xff]), Buffer.from(line.slice(at))]).toString('utf8');
     expect(decoded).toContain('\uFFFD');
-    expect(isCanonicalValidEvent(decoded, ref)).toBe(false);
+    expect(isCanonicalValidEvent(decoded, ref, window)).toBe(false);
   });
 
   it('never accepts an edited line the full validator rejects (20,000 random edits)', () => {
@@ -94,7 +96,7 @@ describe('canonical fast path', () => {
       const edited = rng.pick(EDITS)(rng.pick(valid), rng);
       const full = fullyValid(edited);
       if (!full) rejectedEdits++;
-      if (isCanonicalValidEvent(edited, ref) && !full) throw new Error(`fast path accepted what the validator rejects: ${edited}`);
+      if (isCanonicalValidEvent(edited, ref, window) && !full) throw new Error(`fast path accepted what the validator rejects: ${edited}`);
     }
     expect(rejectedEdits).toBeGreaterThan(10_000);
   });
@@ -105,7 +107,7 @@ describe('canonical fast path', () => {
     const spaced = JSON.stringify(JSON.parse(line), null, 1).replace(/\n/g, '');
     for (const other of [reordered, spaced]) {
       expect(fullyValid(other)).toBe(true);
-      expect(isCanonicalValidEvent(other, ref)).toBe(false);
+      expect(isCanonicalValidEvent(other, ref, window)).toBe(false);
     }
   });
 });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CURATED_COLUMNS } from '../../../../functions/lib/curated-schema';
 import { isCanonicalValidEvent } from '../../../../functions/lib/contract/canonical-fast-path';
+import { businessDateWindow } from '../../../../functions/lib/contract/business-date-window';
 import { checkStageable } from '../../../../functions/lib/contract/check-reference';
 import {
   checkColumnFit,
@@ -117,12 +118,13 @@ describe('values the schema accepts but a column would not hold', () => {
     stores: parseStoresCsv(`${STORES_CSV}Zürich-HB-Bahnhofstrasse-Nord-01,Zurich HB,emea,zh@example.com,Europe/Zurich,4000\n`),
     products: parseProductsCsv(PRODUCTS_CSV.replace('SKU-3,Kettle,home,Boil,15.00', 'SKU-3,Kettle,home,Boil,20000000000000000')),
   };
+  const window = businessDateWindow(new Date());
   /** The full validator's verdict on one line, and the fast path's. */
   const verdicts = (event: Record<string, unknown>): { detail: string | null; fast: boolean } => {
     const line = JSON.stringify(event);
     const parsed = parseEventText(line);
-    const rejection = parsed.ok ? checkStageable(parsed.event, ref) : parsed.rejection;
-    return { detail: rejection?.detail ?? null, fast: isCanonicalValidEvent(line, ref) };
+    const rejection = parsed.ok ? checkStageable(parsed.event, ref, window) : parsed.rejection;
+    return { detail: rejection?.detail ?? null, fast: isCanonicalValidEvent(line, ref, window) };
   };
   const line = (quantity: number, unit_price: number, sku = 'SKU-1', discount?: number): Record<string, unknown> => sale({ lines: [{ sku: 'SKU-2', quantity: 1, unit_price: 1 }, { sku, quantity, unit_price, ...(discount === undefined ? {} : { discount }) }] });
 

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { businessDateWindow } from '../../../../functions/lib/contract/business-date-window';
 import { OBJECT_SEQ_SPAN } from '../../../../functions/lib/pipeline/batch-seq';
 import { chunksOf, validateChunk, type RawChunk } from '../../../../functions/pipeline/validate-batch/validate-records';
 import { parseProductsCsv, parseStoresCsv } from '../../../../functions/lib/reference/reference-data';
@@ -6,6 +7,7 @@ import { PRODUCTS_CSV, sale, STORES_CSV } from '../../../helpers/lake-fixture';
 
 const ref = { stores: parseStoresCsv(STORES_CSV), products: parseProductsCsv(PRODUCTS_CSV) };
 const source = { key: 'raw/pos/x.gz', receivedAt: '2024-03-10T01:00:00Z', batchId: 'b1' };
+const window = businessDateWindow(new Date());
 
 /** A raw object's text: valid sales (one with non-ASCII text), a CRLF line, blank lines and rejects. */
 function objectText(): string {
@@ -23,12 +25,12 @@ function objectText(): string {
 }
 
 function validateInChunks(bytes: Buffer, size: number) {
-  const verdicts = [...chunksOf(bytes, 3, size)].map((c) => validateChunk(c, ref, source));
+  const verdicts = [...chunksOf(bytes, 3, size)].map((c) => validateChunk(c, ref, window, source));
   const staged = verdicts.flatMap((v) => v.staged.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number; event: { event_id: string } }));
   return {
     received: verdicts.reduce((a, v) => a + v.received, 0),
     valid: verdicts.reduce((a, v) => a + v.valid, 0),
-    rejects: verdicts.map((v) => v.rejectsText).join(''),
+    rejects: verdicts.flatMap((v) => v.rejects.map((r) => r.row)),
     staged,
   };
 }
@@ -57,7 +59,7 @@ describe('Validate chunks', () => {
     const whole = validateInChunks(bytes, 1 << 20);
     expect(whole.received).toBe(6);
     expect(whole.valid).toBe(3);
-    expect(whole.rejects.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { reason: string }).reason)).toEqual([
+    expect(whole.rejects.map((l) => (JSON.parse(l) as { reason: string }).reason)).toEqual([
       'malformed_json',
       'unknown_store',
       'schema_violation',
@@ -76,7 +78,7 @@ describe('Validate chunks', () => {
 
   it('stages each valid record with its original text as the event', () => {
     const line = JSON.stringify(sale({ customer_id: 'Zoë' }));
-    const v = validateChunk({ bytes: Buffer.from(`${line}\n`), seqBase: 5 }, ref, source);
+    const v = validateChunk({ bytes: Buffer.from(`${line}\n`), seqBase: 5 }, ref, window, source);
     expect(v.staged.toString('utf8')).toBe(`{"seq":5,"event":${line}}\n`);
   });
 });
@@ -86,9 +88,9 @@ describe('Validate and bytes that are not UTF-8', () => {
     const [before, after] = JSON.stringify(sale({ customer_id: 'Zoe' })).split('Zoe');
     const badLine = Buffer.concat([Buffer.from(`${before}Zo`), Buffer.from([0xff]), Buffer.from(after)]);
     const bytes = Buffer.concat([badLine, Buffer.from(`\n${JSON.stringify(sale())}\n`)]);
-    const v = validateChunk({ bytes, seqBase: 0 }, ref, source);
-    expect({ received: v.received, valid: v.valid, byReason: v.byReason }).toEqual({ received: 2, valid: 1, byReason: { invalid_utf8: 1 } });
-    const reject = JSON.parse(v.rejectsText) as { reason: string; detail: string; raw: string };
+    const v = validateChunk({ bytes, seqBase: 0 }, ref, window, source);
+    expect({ received: v.received, valid: v.valid, reasons: v.rejects.map((r) => r.reason) }).toEqual({ received: 2, valid: 1, reasons: ['invalid_utf8'] });
+    const reject = JSON.parse(v.rejects[0].row) as { reason: string; detail: string; raw: string };
     expect(reject.reason).toBe('invalid_utf8');
     expect(Buffer.from(reject.detail.match(/base64: ([A-Za-z0-9+/=]+)\)$/)![1], 'base64').equals(badLine)).toBe(true);
     expect(reject.raw).toBe(badLine.toString('utf8'));
@@ -98,7 +100,7 @@ describe('Validate and bytes that are not UTF-8', () => {
 
   it('still stages a valid line that holds U+FFFD itself (through the full validator)', () => {
     const line = JSON.stringify(sale({ customer_id: 'Zo\uFFFD' }));
-    const v = validateChunk({ bytes: Buffer.from(`${line}\n`), seqBase: 0 }, ref, source);
+    const v = validateChunk({ bytes: Buffer.from(`${line}\n`), seqBase: 0 }, ref, window, source);
     expect(v.valid).toBe(1);
     expect(v.staged.toString('utf8')).toBe(`{"seq":0,"event":${line}}\n`);
   });

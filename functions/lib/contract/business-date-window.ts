@@ -1,0 +1,84 @@
+/**
+ * The business dates the lake curates: from EARLIEST_BUSINESS_DATE to BUSINESS_DAYS_AHEAD days after today (UTC).
+ * The one setting behind both Validate's `occurred_at` check and the curated tables' partition projection range
+ * (functions/lib/lake-tables.ts, which the Glue catalog and the Athena DDL are built from): an event whose business
+ * date Athena's projection cannot enumerate is quarantined instead of curated out of sight.
+ * test/infra/business-date-window.test.ts holds the synthesized Glue tables to it.
+ */
+import type { ReferenceData } from '../reference/reference-data';
+import type { PosEvent, Rejection } from './types';
+
+/** The first business date curated (and projected). */
+export const EARLIEST_BUSINESS_DATE = '2020-01-01';
+/** Business dates up to this many days after today's UTC date: a store east of UTC reaches tomorrow first
+ * (the projection's `NOW+<n>DAYS` end). */
+export const BUSINESS_DAYS_AHEAD = 1;
+
+const DAY_MS = 86_400_000;
+/** A local date differs from the date in occurred_at's own offset by less than this: offsets reach -23:59, IANA
+ * zones +14:00 (fewer than 38 hours, so at most 2 calendar days). */
+const SAFE_MARGIN_DAYS = 2;
+
+export interface BusinessDateWindow {
+  /** first and last business date accepted, YYYY-MM-DD */
+  earliest: string;
+  latest: string;
+  /** occurred_at whose date (in its own offset) lies within these is inside whatever the store's zone */
+  safeEarliest: string;
+  safeLatest: string;
+}
+
+/** YYYY-MM-DD in UTC (a year past 9999 keeps its digits: 10000-01-01). */
+function isoDate(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+
+/** The window as of `now`. */
+export function businessDateWindow(now: Date, earliest = EARLIEST_BUSINESS_DATE): BusinessDateWindow {
+  const start = Date.parse(`${earliest}T00:00:00Z`);
+  const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + BUSINESS_DAYS_AHEAD * DAY_MS;
+  return { earliest, latest: isoDate(end), safeEarliest: isoDate(start + SAFE_MARGIN_DAYS * DAY_MS), safeLatest: isoDate(end - SAFE_MARGIN_DAYS * DAY_MS) };
+}
+
+/** True when occurred_at (a valid RFC 3339 text) is surely inside the window, without the store's zone: a string
+ * comparison of its own date (the fast path's check; false means "not sure"). */
+export function surelyInWindow(occurredAt: string, window: BusinessDateWindow): boolean {
+  const date = occurredAt.slice(0, 10);
+  return date >= window.safeEarliest && date <= window.safeLatest;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The calendar date of an instant in an IANA zone, YYYY-MM-DD (the business date, as sql/transform computes it). */
+function localDate(ms: number, timeZone: string): string {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f.format(ms);
+}
+
+/** The business date of occurred_at in the store's zone when it is outside the window, else null. Instants far
+ * outside (year 0000, 10000-01-01) are decided without a time-zone lookup. */
+export function dateOutsideWindow(occurredAt: string, timeZone: string, window: BusinessDateWindow): string | null {
+  if (surelyInWindow(occurredAt, window)) return null;
+  const ms = Date.parse(occurredAt);
+  if (ms < Date.parse(`${window.earliest}T00:00:00Z`) - DAY_MS) return isoDate(ms);
+  if (ms > Date.parse(`${window.latest}T00:00:00Z`) + 2 * DAY_MS) return isoDate(ms);
+  const date = localDate(ms, timeZone);
+  return date < window.earliest || date > window.latest ? date : null;
+}
+
+/** `occurred_at: business date ... is outside ...` for an event (whose store is in the reference data) dated
+ * outside the window. */
+export function checkBusinessDate(event: PosEvent, ref: ReferenceData, window: BusinessDateWindow): Rejection | null {
+  const store = ref.stores.get(event.store_id);
+  if (!store) return null;
+  const date = dateOutsideWindow(event.occurred_at, store.timezone, window);
+  if (date === null) return null;
+  return {
+    reason: 'schema_violation',
+    detail: `occurred_at: business date ${date} (in ${store.timezone}) is outside the curated dates ${window.earliest} to ${window.latest}`,
+  };
+}
