@@ -59,26 +59,23 @@ function localDate(ms: number, timeZone: string): string {
   return f.format(ms);
 }
 
-/** The business date of occurred_at in the store's zone when it is outside the window, else null. Instants far
+/** Whether occurred_at's business date (its date in the store's zone) is outside the window. Instants far
  * outside (year 0000, 10000-01-01) are decided without a time-zone lookup. */
-export function dateOutsideWindow(occurredAt: string, timeZone: string, window: BusinessDateWindow): string | null {
-  if (surelyInWindow(occurredAt, window)) return null;
+export function isOutsideWindow(occurredAt: string, timeZone: string, window: BusinessDateWindow): boolean {
+  if (surelyInWindow(occurredAt, window)) return false;
   const ms = Date.parse(occurredAt);
-  if (ms < Date.parse(`${window.earliest}T00:00:00Z`) - DAY_MS) return isoDate(ms);
-  if (ms > Date.parse(`${window.latest}T00:00:00Z`) + 2 * DAY_MS) return isoDate(ms);
+  if (ms < Date.parse(`${window.earliest}T00:00:00Z`) - DAY_MS || ms > Date.parse(`${window.latest}T00:00:00Z`) + 2 * DAY_MS) return true;
   const date = localDate(ms, timeZone);
-  return date < window.earliest || date > window.latest ? date : null;
+  return date < window.earliest || date > window.latest;
 }
 
-/** `occurred_at: business date ... is outside ...` for an event (whose store is in the reference data) dated
- * outside the window. */
+/** `occurred_at: ... is on a business date outside ...` for an event (whose store is in the reference data)
+ * dated outside the window. */
 export function checkBusinessDate(event: PosEvent, ref: ReferenceData, window: BusinessDateWindow): Rejection | null {
   const store = ref.stores.get(event.store_id);
-  if (!store) return null;
-  const date = dateOutsideWindow(event.occurred_at, store.timezone, window);
-  if (date === null) return null;
+  if (!store || !isOutsideWindow(event.occurred_at, store.timezone, window)) return null;
   return {
     reason: 'schema_violation',
-    detail: `occurred_at: business date ${date} (in ${store.timezone}) is outside the curated dates ${window.earliest} to ${window.latest}`,
+    detail: `occurred_at: ${event.occurred_at} is on a business date (${store.timezone}) outside the curated dates ${window.earliest} to ${window.latest}`,
   };
 }
