@@ -12,7 +12,7 @@ const RETENTION_DAYS = 30; // the dev stage's quarantine lifecycle
 
 /** One pipeline run over a raw object of `valid` sales and `invalid` lines; returns the batch id. */
 async function runBatch(rt: LocalRuntime, valid: number, invalid: number, arrival: Date): Promise<string> {
-  const lines = [...Array.from({ length: valid }, () => JSON.stringify(sale())), ...Array.from({ length: invalid }, (_, i) => `not json ${i}`)];
+  const lines = [...Array.from({ length: valid }, () => JSON.stringify(sale())), ...Array.from({ length: invalid }, (_, i) => `not json ${arrival.toISOString()} ${i}`)];
   await putRaw(rt.store as never, lines, arrival, arrival.toISOString());
   const result = await runPipeline(rt);
   expect(result.error).toBeUndefined();
