@@ -16,8 +16,6 @@ export const MAX_EVENTS_PER_REQUEST = 500;
 
 export interface IngestConfig {
   streamName: string;
-  /** when set, `x-api-key` must equal it (locally; in AWS, API Gateway checks keys and this is unset) */
-  apiKey?: string;
   maxBodyBytes: number;
   maxEvents: number;
   retry: RetryPolicy;
@@ -41,9 +39,23 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv): IngestConfig {
   }
   return {
     streamName,
-    apiKey: env.RETAIL_LAKE_API_KEY || undefined,
     maxBodyBytes,
     maxEvents: MAX_EVENTS_PER_REQUEST,
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: positiveInt(env, 'PUT_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts) },
   };
+}
+
+/** How long the Lambda keeps the keys file before reading it again: how soon an added or revoked key takes effect. */
+export const DEFAULT_KEYS_TTL_SECONDS = 60;
+
+/** Where the Lambda reads the ingest keys file (its key is INGEST_KEYS_KEY in the curated bucket), and how often. */
+export interface KeysFileConfig {
+  curatedBucket: string;
+  ttlSeconds: number;
+}
+
+export function keysFileConfigFromEnv(env: NodeJS.ProcessEnv): KeysFileConfig {
+  const curatedBucket = env.BUCKET_CURATED;
+  if (!curatedBucket) throw new ConfigurationError('BUCKET_CURATED: is required (the ingest keys file is in its control/ prefix)');
+  return { curatedBucket, ttlSeconds: positiveInt(env, 'KEYS_TTL_SECONDS', DEFAULT_KEYS_TTL_SECONDS) };
 }

@@ -16,6 +16,8 @@ export interface ReceivedRecord {
   /** the contract's verdict on exactly `line`, so the pipeline reaches the same one from raw */
   verdict: ParseResult;
   eventId?: string;
+  /** the record's store_id, when it has one (the key's stores are checked against it) */
+  storeId?: string;
   /** store_id when the record has one, else a hash of the line */
   partitionKey: string;
 }
@@ -80,7 +82,7 @@ export function describeRecord(index: number, line: string, parsed?: { value: un
   }
   const partitionKey =
     storeId && storeId.length <= MAX_PARTITION_KEY_CHARS ? storeId : createHash('md5').update(line, 'utf8').digest('hex');
-  return { index, line, verdict, eventId: eventId || undefined, partitionKey };
+  return { index, line, verdict, eventId: eventId || undefined, storeId: storeId || undefined, partitionKey };
 }
 
 const tooMany = (count: number, max: number): SplitResult => ({

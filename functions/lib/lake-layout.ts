@@ -55,6 +55,10 @@ export function queryableTablePrefix(table: CuratedTableName): string {
   return table === 'quarantine' ? QUARANTINE_PREFIX : curatedTablePrefix(table);
 }
 
+/** The ingest keys and the stores each may post for (functions/ingest/ingest-keys.ts): locally `serve` reads it, in
+ * the cloud the ingest Lambda. */
+export const INGEST_KEYS_KEY = `${CONTROL_PREFIX}ingest-keys.json`;
+
 export const STORES_KEY = `${REFERENCE_PREFIX}stores/stores.csv`;
 export const PRODUCTS_KEY = `${REFERENCE_PREFIX}products/products.csv`;
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
 import { FsObjectStore } from '../adapters/fs-object-store';
+import { addKey, defaultKeysFilePath } from '../ingest/keys-file';
 import { startIngestServer } from '../ingest/server';
 import { generateReference, productsCsv, sendToApi, simulateEvents, storesCsv, type SimulatorOptions } from '../simulator';
 import { EXIT_PIPELINE_FAILED, UsageError } from './errors';
@@ -57,11 +58,14 @@ export async function demoCommand(lakeRoot: string, opts: DemoOptions): Promise<
   const simulated = run.stats;
 
   // 2. ingest through the API, as tills would
-  const server = await startIngestServer({ lakeRoot, bufferSeconds: 3600 });
+  // the tills' key, bound to every store of the demo, as `retail-lake keys add` would make it
+  const keysFile = defaultKeysFilePath(lakeRoot);
+  const { secret: apiKey } = addKey(keysFile, reference.stores.map((s) => s.store_id));
+  const server = await startIngestServer({ lakeRoot, keysFile, bufferSeconds: 3600 });
   const ingestBar = progressBar('ingest', simulated.events, 'events');
   let sent;
   try {
-    sent = await sendToApi(sim, { url: server.eventsUrl, apiKey: server.apiKey, reference, onProgress: (p) => ingestBar.update(p.sent) });
+    sent = await sendToApi(sim, { url: server.eventsUrl, apiKey, reference, onProgress: (p) => ingestBar.update(p.sent) });
   } finally {
     ingestBar.stop();
     await server.close(); // delivers everything acknowledged to raw/

@@ -1,6 +1,7 @@
 import '../polyfills';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_PIPELINE_FAILED, UsageError } from './errors';
+import { keysCommand } from './keys-command';
 
 // The AWS SDK (the Kinesis client of the local stream) warns on every run that its 2027 releases need Node 22.
 // The project knows (README, Requirements); the warning would only bury the CLI's own output.
@@ -50,13 +51,16 @@ program
   .description('the ingest API on 127.0.0.1: POST /v1/events with the x-api-key header')
   .option('--port <n>', 'port', wholeNumber('--port', 0), 8787)
   .option('--host <host>', 'address to bind', '127.0.0.1')
-  .addOption(new Option('--api-key <key>', 'API key clients must send (made up and printed when absent)').env('RETAIL_LAKE_API_KEY'))
+  .addOption(new Option('--api-key <key>', 'one API key for every store, when there is no keys file (made up and printed when absent)').env('RETAIL_LAKE_API_KEY'))
+  .option('--keys-file <path>', 'the keys of `retail-lake keys` (default: <lake>/control/ingest-keys.json, when it exists)')
   .option('--buffer-seconds <n>', 'Firehose buffering interval', wholeNumber('--buffer-seconds'), 60)
   .option('--buffer-mib <n>', 'Firehose buffering size', wholeNumber('--buffer-mib'), 5)
   .action(async (opts, cmd: Command) => {
     const { serveCommand } = await import('./serve-command');
     await serveCommand(lakeOf(cmd), opts);
   });
+
+program.addCommand(keysCommand(lakeOf));
 
 program
   .command('reference')

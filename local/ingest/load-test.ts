@@ -9,6 +9,7 @@
  * concurrent callers, then GetRecords of everything (`--thread main` runs kinesalite on the caller's thread).
  */
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -145,9 +146,10 @@ async function main(): Promise<void> {
   }
 
   const lakeRoot = mkdtempSync(join(tmpdir(), 'retail-lake-load-'));
-  const server = await startIngestServer({ lakeRoot });
+  const apiKey = randomBytes(24).toString('base64url');
+  const server = await startIngestServer({ lakeRoot, apiKey });
   try {
-    const child = fork(__filename, ['--client', '--url', server.eventsUrl, '--key', server.apiKey, '--events', String(events), '--clients', String(clients), '--batch', String(batch)], {
+    const child = fork(__filename, ['--client', '--url', server.eventsUrl, '--key', apiKey, '--events', String(events), '--clients', String(clients), '--batch', String(batch)], {
       execArgv: process.execArgv,
     });
     const result = await new Promise<ClientResult>((resolve, reject) => {

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { DEFAULT_MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from '../../functions/ingest/config';
 import { createIngestHandler, type IngestHandler } from '../../functions/ingest/ingest-handler';
+import { cachedKeysFile, type KeyResolver, secretHashResolver, singleKeyResolver } from '../../functions/ingest/ingest-keys';
+import { ConfigurationError } from '../../functions/lib/errors';
 import { DEFAULT_RETRY_POLICY } from '../../functions/lib/aws/kinesis-put-records';
 import { EVENTS_PATH, EventsEndpoint } from './events-endpoint';
 import { type Delivery, type LocalFirehose, startLocalFirehose } from './firehose';
@@ -22,8 +25,12 @@ export interface IngestServerOptions {
   host?: string;
   /** 0 (default): any free port */
   port?: number;
-  /** else RETAIL_LAKE_API_KEY, else a new random key (returned) */
+  /** without a keys file: the one key for every store; else RETAIL_LAKE_API_KEY, else a new random key (returned) */
   apiKey?: string;
+  /** the keys file (`retail-lake keys`): only its keys are accepted, each for its stores; not with `apiKey` */
+  keysFile?: string;
+  /** how long the keys file is kept before it is read again (default 1 s): how soon an added or revoked key counts */
+  keysTtlMs?: number;
   /** firehose buffer size (default 5 MiB) and interval (default 60 s) */
   bufferBytes?: number;
   bufferSeconds?: number;
@@ -68,7 +75,8 @@ export class IngestServer {
   /** use `startIngestServer`, which starts the parts and listens */
   constructor(
     readonly host: string,
-    readonly apiKey: string,
+    /** the one key for every store; undefined when a keys file decides */
+    readonly apiKey: string | undefined,
     private readonly parts: ServerParts,
   ) {
     this.port = (parts.http.address() as AddressInfo).port;
@@ -126,20 +134,41 @@ async function startFirehoseOf(stream: LocalStream, options: IngestServerOptions
 }
 
 /** The Lambda's handler, writing to the local stream. */
-function localIngestHandler(stream: LocalStream, apiKey: string, metrics: LocalIngestMetrics, options: IngestServerOptions): IngestHandler {
+function localIngestHandler(stream: LocalStream, keys: KeyResolver, metrics: LocalIngestMetrics, options: IngestServerOptions): IngestHandler {
   const logger = new Logger({ serviceName: 'ingest-api', logLevel: options.logLevel ?? ((process.env.POWERTOOLS_LOG_LEVEL as LogLevel | undefined) || 'WARN') });
   return createIngestHandler({
     kinesis: stream.client,
     config: {
       streamName: stream.streamName,
-      apiKey,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       maxEvents: MAX_EVENTS_PER_REQUEST,
       retry: DEFAULT_RETRY_POLICY,
     },
+    keys,
     logger,
     metrics,
   });
+}
+
+const DEFAULT_KEYS_TTL_MS = 1000;
+
+/** Who may post: the keys file's keys, each for its stores, or one key for every store. */
+function keyAccess(options: IngestServerOptions): { keys: KeyResolver; apiKey: string | undefined } {
+  const { keysFile } = options;
+  if (keysFile === undefined) {
+    const apiKey = options.apiKey || process.env.RETAIL_LAKE_API_KEY || randomBytes(24).toString('base64url');
+    return { keys: singleKeyResolver(apiKey), apiKey };
+  }
+  if (options.apiKey) throw new ConfigurationError(`an API key for every store cannot be used with the keys file ${keysFile}: add a key with \`retail-lake keys add\``);
+  const load = async (): Promise<Buffer | null> => {
+    try {
+      return await readFile(keysFile);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  };
+  return { keys: secretHashResolver(cachedKeysFile(load, keysFile, options.keysTtlMs ?? DEFAULT_KEYS_TTL_MS)), apiKey: undefined };
 }
 
 function listen(http: Server, port: number, host: string): Promise<void> {
@@ -151,11 +180,11 @@ function listen(http: Server, port: number, host: string): Promise<void> {
 
 export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
   const host = options.host ?? '127.0.0.1';
-  const apiKey = options.apiKey || process.env.RETAIL_LAKE_API_KEY || randomBytes(24).toString('base64url');
+  const { keys, apiKey } = keyAccess(options);
   const stream = await startLocalStream({ lakeRoot: options.lakeRoot, shardCount: options.shardCount });
   const firehose = await startFirehoseOf(stream, options);
   const metrics = new LocalIngestMetrics();
-  const endpoint = new EventsEndpoint(localIngestHandler(stream, apiKey, metrics, options));
+  const endpoint = new EventsEndpoint(localIngestHandler(stream, keys, metrics, options));
   const http = createServer(endpoint.listener);
   http.keepAliveTimeout = 5000;
   try {

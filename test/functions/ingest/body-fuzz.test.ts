@@ -16,7 +16,8 @@ kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => (
 
 const handler = createIngestHandler({
   kinesis: new KinesisClient({ region: 'us-east-1' }),
-  config: { streamName: 'pos', apiKey: undefined, maxBodyBytes: 5 * 1024 * 1024, maxEvents: 500, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+  keys: async () => ({ keyId: 'any-store', stores: 'any' }),
+  config: { streamName: 'pos', maxBodyBytes: 5 * 1024 * 1024, maxEvents: 500, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
   logger: { info: () => undefined, warn: () => undefined },
   metrics: new LocalIngestMetrics(),
   sleep: async () => undefined,

@@ -39,7 +39,7 @@ describe('the ingest body limit', () => {
 
   it('answers 413 from the handler for a body one byte over the configured limit', async () => {
     const config = ingestConfigFromEnv({ STREAM_NAME: 's' });
-    const handler = createIngestHandler({ kinesis: new KinesisClient({ region: 'us-east-1' }), config, logger: { info: () => undefined, warn: () => undefined }, metrics: new LocalIngestMetrics() });
+    const handler = createIngestHandler({ kinesis: new KinesisClient({ region: 'us-east-1' }), config, keys: async () => ({ keyId: 'any-store', stores: 'any' }), logger: { info: () => undefined, warn: () => undefined }, metrics: new LocalIngestMetrics() });
     const res = await handler(apiEvent(ndjsonBody(config.maxBodyBytes + 1), { 'content-type': 'application/x-ndjson' }));
     expect(res.statusCode).toBe(413);
     expect(JSON.parse(res.body)).toMatchObject({ error: 'body_too_large' });

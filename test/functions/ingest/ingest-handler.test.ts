@@ -1,7 +1,11 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsCommandInput } from '@aws-sdk/client-kinesis';
+import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { IngestConfig } from '../../../functions/ingest/config';
 import { createIngestHandler, type IngestResponseBody } from '../../../functions/ingest/ingest-handler';
+import { type KeyResolver, singleKeyResolver } from '../../../functions/ingest/ingest-keys';
+import { INGEST_KEYS_KEY } from '../../../functions/lib/lake-layout';
 import { sampleEvent, sampleEvents } from '../../../local/ingest/sample-events';
 import { LocalIngestMetrics } from '../../../local/ingest/local-metrics';
 import { apiEvent } from '../../local/ingest/helpers';
@@ -13,11 +17,12 @@ const NDJSON_HEADERS = { 'content-type': 'application/x-ndjson', 'x-api-key': KE
 
 const silent = { info: () => undefined, warn: () => undefined };
 
-function setup(overrides: Partial<IngestConfig> = {}) {
+function setup(overrides: Partial<IngestConfig> = {}, keys: KeyResolver = singleKeyResolver(KEY)) {
   const metrics = new LocalIngestMetrics();
   const handler = createIngestHandler({
     kinesis: new KinesisClient({ region: 'us-east-1' }),
-    config: { streamName: 'pos', apiKey: KEY, maxBodyBytes: 5 * 1024 * 1024, maxEvents: 500, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, ...overrides },
+    keys,
+    config: { streamName: 'pos', maxBodyBytes: 5 * 1024 * 1024, maxEvents: 500, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, ...overrides },
     logger: silent,
     metrics,
     sleep: async () => undefined,
@@ -66,11 +71,6 @@ describe('API key', () => {
     expect((await handler(multi)).statusCode).toBe(200);
   });
 
-  it('does not check keys when none is configured (API Gateway does it in AWS)', async () => {
-    const { handler } = setup({ apiKey: undefined });
-    const res = await handler(apiEvent(JSON.stringify(sampleEvents(1)), { 'content-type': 'application/json' }));
-    expect(res.statusCode).toBe(200);
-  });
 });
 
 describe('content type, size and emptiness', () => {
@@ -296,18 +296,31 @@ describe('the Lambda entry point', () => {
     process.env = { ...saved };
   });
 
-  it('reads its settings from the environment and answers through the same handler', async () => {
+  it('reads its settings from the environment and checks the key id API Gateway passes against the keys file in S3', async () => {
     process.env.STREAM_NAME = 'pos-stream';
-    process.env.RETAIL_LAKE_API_KEY = 'env-key';
+    process.env.BUCKET_CURATED = 'curated-bucket';
     process.env.AWS_REGION = 'eu-west-1';
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-    const { handler } = await import('../../../functions/ingest/index');
-    const denied = await handler(apiEvent(JSON.stringify(sampleEvents(1)), { 'content-type': 'application/json' }));
-    expect(denied.statusCode).toBe(401);
-    const ok = await handler(apiEvent(JSON.stringify(sampleEvents(2)), { 'content-type': 'application/json', 'x-api-key': 'env-key' }));
-    expect(ok.statusCode).toBe(200);
-    expect(putInputs()[0].StreamName).toBe('pos-stream');
+    const s3 = mockClient(S3Client);
+    const keysFile = { version: 1, keys: [{ id: 'gw-key-1', stores: sampleEvents(2).map((e) => e.store_id), created: '2026-01-01T00:00:00Z' }] };
+    s3.on(GetObjectCommand, { Bucket: 'curated-bucket', Key: INGEST_KEYS_KEY }).resolves({
+      Body: { transformToByteArray: async () => new Uint8Array(Buffer.from(JSON.stringify(keysFile))) } as unknown as GetObjectCommandOutput['Body'],
+    });
+    try {
+      const { handler } = await import('../../../functions/ingest/index');
+      const as = (apiKeyId: string | null) => apiEvent(JSON.stringify(sampleEvents(2)), { 'content-type': 'application/json' }, { requestContext: { identity: { apiKeyId } } as APIGatewayProxyEvent['requestContext'] });
+      expect((await handler(as(null))).statusCode).toBe(401);
+      const unbound = await handler(as('gw-key-2'));
+      expect(unbound.statusCode).toBe(403);
+      expect(body(unbound).error).toBe('key_not_bound');
+      expect((await handler(as('gw-key-1'))).statusCode).toBe(200);
+      expect(putInputs()[0].StreamName).toBe('pos-stream');
+      // read once, then served from the cache until its TTL
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
+    } finally {
+      s3.restore();
+    }
   });
 });
 

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { sampleEvents } from '../../../local/ingest/sample-events';
+import { addKey, revokeKey } from '../../../local/ingest/keys-file';
+import { sampleEvent, sampleEvents } from '../../../local/ingest/sample-events';
 import { LocalIngestBuffer } from '../../../local/ingest/ingest-buffer';
 import { type IngestServer, startIngestServer } from '../../../local/ingest/server';
-import { readRaw, readRawBytes, tempLake } from './helpers';
+import { rawEventIds, readRaw, readRawBytes, tempLake } from './helpers';
 
 interface Answer {
   status: number;
@@ -11,7 +12,7 @@ interface Answer {
   headers: Headers;
 }
 
-async function post(server: IngestServer, body: string | Uint8Array, contentType = 'application/json', path = '/v1/events', method = 'POST', key = server.apiKey): Promise<Answer> {
+async function post(server: IngestServer, body: string | Uint8Array, contentType = 'application/json', path = '/v1/events', method = 'POST', key = server.apiKey ?? ''): Promise<Answer> {
   const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': contentType, 'x-api-key': key }, body: method === 'GET' ? undefined : body });
   return { status: res.status, body: (await res.json()) as Answer['body'], headers: res.headers };
 }
@@ -109,6 +110,29 @@ describe('local ingest server (HTTP + handler + kinesalite + firehose)', () => {
       if (saved !== undefined) process.env.RETAIL_LAKE_API_KEY = saved;
     }
     expect(readRaw(lake.root)).toEqual([]);
+  });
+
+  it('with a keys file accepts only its keys, each for its stores, and sees a key added or revoked while it runs', async () => {
+    const keysFile = join(lake.root, 'keys.json');
+    const first = addKey(keysFile, ['S001']);
+    const server = await startIngestServer({ lakeRoot: lake.root, keysFile, keysTtlMs: 0 });
+    try {
+      expect(server.apiKey).toBeUndefined();
+      const s001 = JSON.stringify([{ ...sampleEvent(0), store_id: 'S001' }]);
+      const s002 = JSON.stringify([{ ...sampleEvent(1), store_id: 'S002' }]);
+      expect((await post(server, s001, 'application/json', '/v1/events', 'POST', first.secret)).status).toBe(200);
+      const foreign = await post(server, s002, 'application/json', '/v1/events', 'POST', first.secret);
+      expect(foreign.status).toBe(403);
+      expect(foreign.body.error).toBe('store_not_allowed_for_key');
+      const second = addKey(keysFile, ['S001', 'S002']);
+      expect((await post(server, s002, 'application/json', '/v1/events', 'POST', second.secret)).status).toBe(200);
+      revokeKey(keysFile, first.key.id);
+      expect((await post(server, s001, 'application/json', '/v1/events', 'POST', first.secret)).status).toBe(401);
+      expect((await post(server, s001, 'application/json', '/v1/events', 'POST', second.secret)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+    expect(rawEventIds(lake.root).sort()).toEqual([sampleEvent(0).event_id, sampleEvent(0).event_id, sampleEvent(1).event_id].sort());
   });
 
   it('the ingest buffer delivers nothing for a lake without a stream, and refuses politely while a server holds it', async () => {
