@@ -49,8 +49,9 @@ export interface StageConfig {
     streamRetentionHours: number;
     firehoseBufferSeconds: number;
     firehoseBufferMiB: number;
-    /** tills that get an API key, e.g. one key per region or store group */
-    apiKeyNames: string[];
+    /** one usage plan (throttle, quota) per store group; keys are issued into a group's plan and bound to their
+     * stores in the ingest keys file (docs/deploy.md) */
+    storeGroups: string[];
   };
   lake: {
     /** Glue / Athena database of the curated tables */
@@ -214,6 +215,16 @@ function readStoreManagers(c: Reader, path: string, baseDir: string): StoreManag
   return managers;
 }
 
+/** Store group names: they name usage plans, so lower-case letters, digits and hyphens; at least one, no repeats. */
+function storeGroupsOf(ingest: Reader): string[] {
+  const groups = ingest.strings('storeGroups');
+  const bad = groups.find((g) => !/^[a-z0-9][a-z0-9-]*$/.test(g));
+  if (groups.length === 0 || bad !== undefined || new Set(groups).size !== groups.length) {
+    throw new ConfigError('ingest.storeGroups', `must be distinct names of lower-case letters, digits and hyphens, at least one${bad !== undefined ? `; got "${bad}"` : ''}`);
+  }
+  return groups;
+}
+
 function readIngest(ingest: Reader): StageConfig['ingest'] {
   return {
     throttleRateLimit: ingest.number('throttleRateLimit', { min: 1 }),
@@ -224,7 +235,7 @@ function readIngest(ingest: Reader): StageConfig['ingest'] {
     streamRetentionHours: ingest.number('streamRetentionHours', { min: 24, max: 8760, integer: true }),
     firehoseBufferSeconds: ingest.number('firehoseBufferSeconds', { min: 0, max: 900, integer: true }),
     firehoseBufferMiB: ingest.number('firehoseBufferMiB', { min: 1, max: 128, integer: true }),
-    apiKeyNames: ingest.strings('apiKeyNames'),
+    storeGroups: storeGroupsOf(ingest),
   };
 }
 

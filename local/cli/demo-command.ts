@@ -1,8 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
 import { FsObjectStore } from '../adapters/fs-object-store';
-import { addKey, defaultKeysFilePath } from '../ingest/keys-file';
 import { startIngestServer } from '../ingest/server';
 import { generateReference, productsCsv, sendToApi, simulateEvents, storesCsv, type SimulatorOptions } from '../simulator';
 import { EXIT_PIPELINE_FAILED, UsageError } from './errors';
@@ -58,10 +58,10 @@ export async function demoCommand(lakeRoot: string, opts: DemoOptions): Promise<
   const simulated = run.stats;
 
   // 2. ingest through the API, as tills would
-  // the tills' key, bound to every store of the demo, as `retail-lake keys add` would make it
-  const keysFile = defaultKeysFilePath(lakeRoot);
-  const { secret: apiKey } = addKey(keysFile, reference.stores.map((s) => s.store_id));
-  const server = await startIngestServer({ lakeRoot, keysFile, bufferSeconds: 3600 });
+  // one key for every store, not a keys file: the simulated tills also post for stores that are not in the
+  // reference data, and the demo shows the pipeline quarantining them as unknown_store
+  const apiKey = randomBytes(24).toString('base64url');
+  const server = await startIngestServer({ lakeRoot, apiKey, bufferSeconds: 3600 });
   const ingestBar = progressBar('ingest', simulated.events, 'events');
   let sent;
   try {

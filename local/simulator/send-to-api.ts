@@ -109,8 +109,9 @@ function* requestBatches(lines: Iterable<SimulatedLine>, format: 'ndjson' | 'jso
   if (broken.length) yield { lines: broken, asArray: false };
 }
 
-/** Statuses that carry per-record results (400 too, when the API rejected every record). */
-const ANSWERED = new Set([200, 207, 400]);
+/** Statuses that carry per-record results (400 too, when the API rejected every record; 403 when every record was
+ * for a store the key does not cover). */
+const ANSWERED = new Set([200, 207, 400, 403]);
 
 /**
  * Posts requests to the ingest API, retrying throttled and failed ones with bounded exponential backoff,

@@ -1,13 +1,17 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MAX_BODY_BYTES_LIMIT, MAX_EVENTS_PER_REQUEST } from '../../../functions/ingest/config';
 import { ConfigurationError } from '../../../functions/lib/errors';
+import { INGEST_KEYS_KEY } from '../../../functions/lib/lake-layout';
 import { FIVE_MINUTES, opsAlarm } from '../common/alarms';
 import { LakeFunction } from '../common/lake-function';
 import { acknowledge } from '../common/nag';
@@ -36,11 +40,12 @@ export interface IngestApiProps {
   readonly quotaPerDay: number;
   /** WAF: requests per 5 minutes from one IP before it is blocked */
   readonly wafRateLimitPer5Min: number;
-  /**
-   * one API key for each name (`<prefix>-<name>`), all on the usage plan
-   * @default - no keys
-   */
-  readonly apiKeyNames?: readonly string[];
+  /** one usage plan per store group (`<prefix>-tills-<group>`); keys are issued into them, not made here */
+  readonly storeGroups: readonly string[];
+  /** the curated bucket: the ingest keys file (INGEST_KEYS_KEY) binds each API key id to its stores */
+  readonly curated: s3.IBucket;
+  /** the lake's KMS key, which encrypts the curated bucket */
+  readonly lakeKey: kms.IKey;
 }
 
 /** The request model of `application/json`: an array of 1..500 event objects (the event contract, §3). */
@@ -54,7 +59,8 @@ export const EVENTS_ARRAY_SCHEMA: apigw.JsonSchema = {
 };
 
 /**
- * POST /v1/events: API key + usage plan (throttle, burst, daily quota per key), WAF (per-IP rate limit, a 413 for a
+ * POST /v1/events: API key + a usage plan per store group (throttle, burst, daily quota per key), the key's stores
+ * checked per record by the Lambda against the ingest keys file in the curated bucket, WAF (per-IP rate limit, a 413 for a
  * declared body over the limit, AWS bad-input and IP-reputation rules), request validation (Content-Type header required; JSON bodies must be an array of at
  * most 500 objects; the Lambda checks NDJSON and the body size), JSON access logs, X-Ray, and the ingest Lambda.
  */
@@ -63,8 +69,8 @@ export class IngestApi extends Construct {
   /** the stage's JSON access log */
   readonly accessLogs: logs.LogGroup;
   readonly handler: LakeFunction;
-  readonly usagePlan: apigw.UsagePlan;
-  readonly apiKeys: apigw.IApiKey[];
+  /** by store group */
+  readonly usagePlans: Record<string, apigw.UsagePlan>;
   readonly webAcl: wafv2.CfnWebACL;
   readonly alarms: cloudwatch.Alarm[];
 
@@ -82,9 +88,12 @@ export class IngestApi extends Construct {
       timeout: Duration.seconds(29),
       alarmTopic: props.alarmTopic,
       logRetention: props.logRetention,
-      environment: { STREAM_NAME: props.stream.streamName, MAX_BODY_BYTES: String(props.maxBodyBytes) },
+      environment: { STREAM_NAME: props.stream.streamName, MAX_BODY_BYTES: String(props.maxBodyBytes), BUCKET_CURATED: props.curated.bucketName },
     });
     props.stream.grantWrite(this.handler.fn);
+    // the keys file and nothing else of the lake: one object, read only
+    this.handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.curated.arnForObjects(INGEST_KEYS_KEY)] }));
+    props.lakeKey.grantDecrypt(this.handler.fn);
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       logGroupName: `/aws/apigateway/${props.prefix}-ingest/access`,
@@ -94,17 +103,18 @@ export class IngestApi extends Construct {
     this.api = this.createRestApi(props);
     this.addEventsMethod();
     addRequestTooLargeResponse(this.api);
-    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
-      name: `${props.prefix}-tills`,
-      throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
-      quota: { limit: props.quotaPerDay, period: apigw.Period.DAY },
-      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
-    });
-    this.apiKeys = (props.apiKeyNames ?? []).map((name) => {
-      const key = new apigw.ApiKey(this, `Key-${name}`, { apiKeyName: `${props.prefix}-${name}`, description: `tills: ${name}` });
-      this.usagePlan.addApiKey(key);
-      return key;
-    });
+    this.usagePlans = Object.fromEntries(
+      props.storeGroups.map((group) => [
+        group,
+        this.api.addUsagePlan(`UsagePlan-${group}`, {
+          name: `${props.prefix}-tills-${group}`,
+          description: `tills of store group ${group}: their keys are bound to their stores in ${INGEST_KEYS_KEY}`,
+          throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
+          quota: { limit: props.quotaPerDay, period: apigw.Period.DAY },
+          apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+        }),
+      ]),
+    );
 
     this.webAcl = this.createWebAcl(props);
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {

@@ -56,7 +56,9 @@ export class IngestStack extends Stack {
       throttleBurstLimit: ingest.throttleBurstLimit,
       quotaPerDay: ingest.quotaPerDay,
       wafRateLimitPer5Min: ingest.wafRateLimitPer5Min,
-      apiKeyNames: ingest.apiKeyNames,
+      storeGroups: ingest.storeGroups,
+      curated: buckets.curated,
+      lakeKey: buckets.key,
     });
   }
 }

@@ -1,6 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { greaterThanPattern } from '../../../../infra/lib/ingest/body-size-limit';
 import { IngestApi } from '../../../../infra/lib/ingest/ingest-api';
@@ -36,6 +38,9 @@ describe('IngestApi', () => {
       throttleBurstLimit: 1,
       quotaPerDay: 1,
       wafRateLimitPer5Min: 100,
+      storeGroups: ['all'],
+      curated: s3.Bucket.fromBucketName(stack, 'Curated', 'curated'),
+      lakeKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:111111111111:key/k'),
     };
     expect(() => new IngestApi(stack, 'Api', props)).toThrow(/maxBodyBytes: at most 5242880/);
   });

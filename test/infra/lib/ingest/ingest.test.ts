@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RAW_DATA_PREFIX } from '../../../../infra/lib/ingest/event-stream';
 import { BODY_TOO_LARGE_KEY, bodyTooLargeMessage, greaterThanPattern } from '../../../../infra/lib/ingest/body-size-limit';
+import { INGEST_KEYS_KEY } from '../../../../functions/lib/lake-layout';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
@@ -31,14 +32,19 @@ describe('ingest stack', () => {
     });
   });
 
-  it('throttles per key with the stage settings and logs access as JSON', () => {
+  it('throttles per key with a usage plan per store group, issues no key itself, and logs access as JSON', () => {
     const { ingest } = t.config;
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      Throttle: { RateLimit: ingest.throttleRateLimit, BurstLimit: ingest.throttleBurstLimit },
-      Quota: { Limit: ingest.quotaPerDay, Period: 'DAY' },
-    });
-    template.resourceCountIs('AWS::ApiGateway::ApiKey', ingest.apiKeyNames.length);
-    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', ingest.apiKeyNames.length);
+    for (const group of ingest.storeGroups) {
+      template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+        UsagePlanName: `${t.config.prefix}-tills-${group}`,
+        Throttle: { RateLimit: ingest.throttleRateLimit, BurstLimit: ingest.throttleBurstLimit },
+        Quota: { Limit: ingest.quotaPerDay, Period: 'DAY' },
+        ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
+      });
+    }
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', ingest.storeGroups.length);
+    // keys are issued and rotated at run time (docs/deploy.md): none in the template, so rotating needs no deploy
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'dev',
       TracingEnabled: true,
@@ -90,6 +96,7 @@ describe('ingest stack', () => {
           POWERTOOLS_SERVICE_NAME: 'ingest-api',
           POWERTOOLS_METRICS_NAMESPACE: 'RetailLake',
           MAX_BODY_BYTES: String(t.config.ingest.maxBodyBytes),
+          BUCKET_CURATED: Match.anyValue(),
         }),
       },
     });
@@ -102,6 +109,17 @@ describe('ingest stack', () => {
     expect(kinesis.length).toBeGreaterThan(0);
     const [streamId] = resourcesOfType(template, 'AWS::Kinesis::Stream')[0];
     for (const s of kinesis) expect(s.Resource).toEqual({ 'Fn::GetAtt': [streamId, 'Arn'] });
+  });
+
+  it('lets the handler read the ingest keys file and no other object of the lake', () => {
+    const policies = resourcesOfType(template, 'AWS::IAM::Policy').filter(([id]) => id.includes('HandlerRole'));
+    const statements = policies.flatMap(([, p]) => (p.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+    const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => s.Action)).toEqual(['s3:GetObject']);
+    const arn = JSON.stringify(s3[0].Resource);
+    expect(arn).toContain('retail-lake-dev-curated-');
+    expect(arn).toContain(`"/${INGEST_KEYS_KEY}"`);
+    expect(statements.some((s) => [s.Action].flat().includes('kms:Decrypt'))).toBe(true);
   });
 
   it('streams on demand with KMS into Firehose, which writes gzip NDJSON under raw/pos/YYYY/MM/DD/HH/', () => {
