@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { STORES_KEY } from '../../functions/lib/lake-layout';
 import { parseStoresCsv } from '../../functions/lib/reference/reference-data';
 import { FsObjectStore } from '../adapters/fs-object-store';
@@ -46,9 +46,10 @@ export function keysRevoke(lakeRoot: string, id: string, opts: { keysFile?: stri
   return `revoked ${id}\n`;
 }
 
-/** The `keys` command and its subcommands, for main.ts. */
-export function keysCommand(lakeOf: (cmd: Command) => string): Command {
-  const keys = new Command('keys')
+/** Adds the `keys` command and its subcommands to the CLI (main.ts). */
+export function addKeysCommand(program: Command, lakeOf: (cmd: Command) => string): void {
+  const keys = program
+    .command('keys')
     .description('ingest API keys for `serve`, each bound to its stores (rotate: add a new key, then revoke the old)')
     .option('--keys-file <path>', 'the keys file (default: <lake>/control/ingest-keys.json)');
   const fileOf = (cmd: Command): { keysFile?: string } => ({ keysFile: cmd.optsWithGlobals<{ keysFile?: string }>().keysFile });
@@ -72,5 +73,4 @@ export function keysCommand(lakeOf: (cmd: Command) => string): Command {
     .action((id: string, _opts, cmd: Command) => {
       process.stdout.write(keysRevoke(lakeOf(cmd), id, fileOf(cmd)));
     });
-  return keys;
 }

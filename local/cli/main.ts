@@ -1,7 +1,7 @@
 import '../polyfills';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_PIPELINE_FAILED, UsageError } from './errors';
-import { keysCommand } from './keys-command';
+import { addKeysCommand } from './keys-command';
 
 // The AWS SDK (the Kinesis client of the local stream) warns on every run that its 2027 releases need Node 22.
 // The project knows (README, Requirements); the warning would only bury the CLI's own output.
@@ -60,7 +60,7 @@ program
     await serveCommand(lakeOf(cmd), opts);
   });
 
-program.addCommand(keysCommand(lakeOf));
+addKeysCommand(program, lakeOf);
 
 program
   .command('reference')

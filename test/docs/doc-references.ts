@@ -102,12 +102,13 @@ export function npmScriptMentions(text: string): string[] {
   return [...found];
 }
 
-/** Names of the subcommands the CLI defines (`.command('name')` in local/cli/). */
+/** Names of the commands the CLI defines (`program.command('name')` in local/cli/; subcommands such as
+ * `keys add` are not counted). */
 export function cliCommands(root = REPO_ROOT): string[] {
   const dir = join(root, 'local', 'cli');
   const names = new Set<string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-    for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/\.command\(\s*'([\w-]+)'/g)) names.add(m[1]);
+    for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/\bprogram\s*\.command\(\s*'([\w-]+)'/g)) names.add(m[1]);
   }
   return [...names];
 }
