@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { splitBody } from '../../../functions/ingest/split-body';
+import { addKey } from '../../../local/ingest/keys-file';
+import { startIngestServer } from '../../../local/ingest/server';
 import { SendError, sendToApi, type SimulatorOptions } from '../../../local/simulator';
+import { tempLake } from '../../helpers/lake-fixture';
 
 /**
  * A stand-in for the ingest API on 127.0.0.1: the real body splitter and contract verdicts, the documented
@@ -111,4 +115,21 @@ describe('sendToApi', () => {
   it('refuses batches larger than the API limit', async () => {
     await expect(sendToApi(opts, { url: api.url, apiKey: 'test-key', batchSize: 501 })).rejects.toThrow(/batchSize/);
   });
+});
+
+describe('sendToApi against a key bound to other stores', () => {
+  it('counts the per-record results of a 403 (every record for a store the key does not cover) instead of failing', async () => {
+    const lake = tempLake('send-403');
+    const keysFile = join(lake.root, 'keys.json');
+    const { secret } = addKey(keysFile, ['S999']);
+    const server = await startIngestServer({ lakeRoot: lake.root, keysFile, logLevel: 'ERROR' });
+    try {
+      const stats = await sendToApi({ ...opts, faultRate: 0 }, { url: server.eventsUrl, apiKey: secret, maxRetries: 0 });
+      expect(stats.accepted).toBe(0);
+      expect(stats.rejectedByReason).toEqual({ store_not_allowed_for_key: stats.sent });
+    } finally {
+      await server.close();
+      lake.cleanup();
+    }
+  }, 30_000);
 });
