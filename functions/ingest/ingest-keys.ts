@@ -6,7 +6,7 @@ import { API_KEY_HEADER, apiKeyMatches } from './api-key';
 import { getHeader } from './http';
 
 /**
- * Ingest keys bound to stores (docs/architecture.md §13). The keys file, `control/ingest-keys.json` (locally under
+ * Ingest keys bound to stores (docs/architecture.md §2.1). The keys file, `control/ingest-keys.json` (locally under
  * the lake root, in the cloud in the curated bucket), lists each key with the stores its tills may post for. Locally
  * a key is found by the SHA-256 of the secret the till sends (the secret itself is never stored); in the cloud API
  * Gateway has checked the secret, and a key is found by its API Gateway key id (`requestContext.identity.apiKeyId`).

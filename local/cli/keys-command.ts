@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { STORES_KEY } from '../../functions/lib/lake-layout';
-import { parseStoresCsv } from '../../functions/lib/reference/reference-data';
-import { FsObjectStore } from '../adapters/fs-object-store';
-import { addKey, defaultKeysFilePath, readKeysFile, revokeKey } from '../ingest/keys-file';
 import { UsageError } from './errors';
+
+// main.ts registers `keys` on every start: what the subcommands use is loaded when one runs
+const keysFileModule = () => import('../ingest/keys-file');
 
 /**
  * `retail-lake keys add|list|revoke`: the ingest keys `serve` accepts, each bound to its stores. A key is shown
@@ -15,6 +15,7 @@ import { UsageError } from './errors';
 async function checkedStores(lakeRoot: string, list: string): Promise<string[]> {
   const wanted = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (wanted.length === 0) throw new UsageError('--stores: name at least one store id, e.g. --stores S001,S002');
+  const [{ FsObjectStore }, { parseStoresCsv }] = await Promise.all([import('../adapters/fs-object-store'), import('../../functions/lib/reference/reference-data')]);
   const csv = await new FsObjectStore(lakeRoot).getIfExists(STORES_KEY);
   if (csv === null) throw new UsageError(`no reference stores in ${lakeRoot}: load them first with \`retail-lake reference\``);
   const known = parseStoresCsv(csv.toString('utf8'), STORES_KEY);
@@ -24,6 +25,7 @@ async function checkedStores(lakeRoot: string, list: string): Promise<string[]> 
 }
 
 export async function keysAdd(lakeRoot: string, opts: { stores: string; keysFile?: string }): Promise<string> {
+  const { addKey, defaultKeysFilePath } = await keysFileModule();
   const path = opts.keysFile ?? defaultKeysFilePath(lakeRoot);
   const { key, secret } = addKey(path, await checkedStores(lakeRoot, opts.stores));
   return (
@@ -32,7 +34,8 @@ export async function keysAdd(lakeRoot: string, opts: { stores: string; keysFile
   );
 }
 
-export function keysList(lakeRoot: string, opts: { keysFile?: string }): string {
+export async function keysList(lakeRoot: string, opts: { keysFile?: string }): Promise<string> {
+  const { defaultKeysFilePath, readKeysFile } = await keysFileModule();
   const path = opts.keysFile ?? defaultKeysFilePath(lakeRoot);
   const { keys } = readKeysFile(path);
   if (keys.length === 0) return `no ingest keys in ${path}\n`;
@@ -40,7 +43,8 @@ export function keysList(lakeRoot: string, opts: { keysFile?: string }): string 
   return keys.map((k) => `${k.id.padEnd(width)}  ${k.created}  ${k.stores.join(',')}\n`).join('');
 }
 
-export function keysRevoke(lakeRoot: string, id: string, opts: { keysFile?: string }): string {
+export async function keysRevoke(lakeRoot: string, id: string, opts: { keysFile?: string }): Promise<string> {
+  const { defaultKeysFilePath, revokeKey } = await keysFileModule();
   const path = opts.keysFile ?? defaultKeysFilePath(lakeRoot);
   if (!revokeKey(path, id)) throw new UsageError(`no ingest key ${id} in ${path} (see \`retail-lake keys list\`)`);
   return `revoked ${id}\n`;
@@ -63,14 +67,14 @@ export function addKeysCommand(program: Command, lakeOf: (cmd: Command) => strin
   keys
     .command('list')
     .description('the keys: id, created, stores (never a secret)')
-    .action((_opts, cmd: Command) => {
-      process.stdout.write(keysList(lakeOf(cmd), fileOf(cmd)));
+    .action(async (_opts, cmd: Command) => {
+      process.stdout.write(await keysList(lakeOf(cmd), fileOf(cmd)));
     });
   keys
     .command('revoke')
     .description('remove a key: a running serve refuses it within a second')
     .argument('<id>', 'key id (see keys list)')
-    .action((id: string, _opts, cmd: Command) => {
-      process.stdout.write(keysRevoke(lakeOf(cmd), id, fileOf(cmd)));
+    .action(async (id: string, _opts, cmd: Command) => {
+      process.stdout.write(await keysRevoke(lakeOf(cmd), id, fileOf(cmd)));
     });
 }

@@ -50,8 +50,15 @@ function holderAlive(holder: LockHolder): boolean {
 
 const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;
 
-/** Reads the lock file: its identity (inode and content) and what it says, undefined when there is none. */
-function inspect(lock: string): { id: string; text: string; holder: LockHolder | undefined } | undefined {
+/** A lock file as read: its identity (a hash of inode and content), its text, and the holder it names if any. */
+interface InspectedLock {
+  id: string;
+  text: string;
+  holder: LockHolder | undefined;
+}
+
+/** Reads the lock file, undefined when there is none. */
+function inspect(lock: string): InspectedLock | undefined {
   try {
     const ino = statSync(lock).ino;
     const text = readFileSync(lock, 'utf8');
@@ -88,15 +95,19 @@ function claimAbandoned(claim: string): boolean {
   }
 }
 
+const staleReason = (stale: InspectedLock): string =>
+  stale.holder ? `its process (pid ${stale.holder.pid}) is gone` : stale.text.trim() === '' ? 'it was empty' : 'it was unreadable';
+
 const MAX_CLAIMS = 100;
 
 /**
- * Replaces the stale lock `staleId` by ours. Exactly one process may act on one stale lock: the one that creates
+ * Replaces the stale lock `stale` by ours. Exactly one process may act on one stale lock: the one that creates
  * its claim file `<lock>.takeover-<id>-<n>` (n moves on only past a claim whose writer died mid-takeover). The
- * winner checks that the lock is still the one inspected, removes it and links ours in; a run that starts
- * meanwhile may link its own first, and then it holds the lock. Returns true when ours is in place.
+ * winner checks that the lock is still the one inspected, removes it (saying so on stderr) and links ours in; a
+ * run that starts meanwhile may link its own first, and then it holds the lock. Returns true when ours is in place.
  */
-function takeOver(lock: string, staleId: string, mine: string): boolean {
+function takeOver(lock: string, stale: InspectedLock, mine: string): boolean {
+  const staleId = stale.id;
   for (let n = 0; n < MAX_CLAIMS; n++) {
     const claim = `${lock}.takeover-${staleId}-${n}`;
     if (!createExclusive(claim, mine)) {
@@ -106,6 +117,8 @@ function takeOver(lock: string, staleId: string, mine: string): boolean {
     try {
       if (inspect(lock)?.id !== staleId) return false; // taken over (or released) since it was inspected
       rmSync(lock, { force: true });
+      // said by the one process that removed it, whether or not a run starting meanwhile links its lock first
+      process.stderr.write(`retail-lake: removed the stale run lock ${lock}: ${staleReason(stale)}\n`);
       return createExclusive(lock, mine);
     } finally {
       rmSync(claim, { force: true });
@@ -143,13 +156,7 @@ function acquire(lock: string, mine: string): void {
     if (found.holder && holderAlive(found.holder)) {
       throw new UsageError(`another pipeline run (pid ${found.holder.pid}) holds ${lock}`);
     }
-    if (takeOver(lock, found.id, mine)) {
-      const why = found.holder
-        ? `its process (pid ${found.holder.pid}) is gone`
-        : found.text.trim() === '' ? 'it was empty' : 'it was unreadable';
-      process.stderr.write(`retail-lake: took over the stale run lock ${lock}: ${why}\n`);
-      return;
-    }
+    if (takeOver(lock, found, mine)) return;
   }
   const holder = inspect(lock)?.holder;
   throw new UsageError(`another pipeline run${holder ? ` (pid ${holder.pid})` : ''} holds ${lock}`);

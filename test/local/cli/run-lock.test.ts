@@ -55,7 +55,7 @@ describe('withRunLock', () => {
     if (content.includes('"startTime":"1"')) expect(processStartTime(process.pid)).not.toBeNull(); // the case needs /proc
     const { root, lock } = lakeWithLock(content);
     await expect(withRunLock(root, async () => JSON.parse(readFileSync(lock, 'utf8')).pid as number)).resolves.toBe(process.pid);
-    expect(stderrText()).toBe(`retail-lake: took over the stale run lock ${lock}: ${why}\n`);
+    expect(stderrText()).toBe(`retail-lake: removed the stale run lock ${lock}: ${why}\n`);
     expect(readdirSync(join(root, 'control'))).toEqual([]);
   });
 
@@ -67,15 +67,17 @@ describe('withRunLock', () => {
       let out = '';
       let err = '';
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      const ready = new Promise<void>((resolve) => child.stdout.on('data', () => out.startsWith('ready\n') && resolve()));
       child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-      return new Promise<{ out: string; err: string }>((resolve) => child.on('close', () => resolve({ out, err })));
+      return { ready, done: new Promise<{ out: string; err: string }>((resolve) => child.on('close', () => resolve({ out, err }))) };
     });
-    await new Promise((r) => setTimeout(r, 2500)); // every racer loaded and polling
+    // all start together: a racer still loading when the winner has finished would find no lock at all
+    await Promise.all(racers.map((r) => r.ready));
     writeFileSync(go, '');
-    const results = await Promise.all(racers);
-    const outcomes = results.map((r) => r.out.trim().split(':')[0]).sort();
+    const results = await Promise.all(racers.map((r) => r.done));
+    const outcomes = results.map((r) => r.out.replace('ready\n', '').trim().split(':')[0]).sort();
     expect(outcomes).toEqual(['refused', 'refused', 'refused', 'won']);
-    expect(results.filter((r) => r.err.includes('took over the stale run lock'))).toHaveLength(1);
+    expect(results.filter((r) => r.err.includes('removed the stale run lock'))).toHaveLength(1);
     expect(readdirSync(join(root, 'control'))).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 });
