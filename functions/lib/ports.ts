@@ -77,8 +77,9 @@ export interface MetricsPublisher {
 export interface LakeFiles {
   /** A local directory holding the objects under `prefix` (locally the lake folder itself; in Lambda a /tmp copy). */
   materialize(prefix: string): Promise<string>;
-  /** Make the objects under `prefix` exactly the files of `localDir` (locally a rename; in AWS an upload, then a
-   * delete of the keys that are no longer there). */
+  /** Make the objects under `prefix` exactly the files of `localDir`: a put of each file, then a delete of the keys
+   * that are no longer there (Validate's staging; the curated zone changes only through
+   * functions/lib/pipeline/curated-commit.ts). */
   replacePrefix(prefix: string, localDir: string): Promise<void>;
 }
 
