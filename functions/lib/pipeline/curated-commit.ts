@@ -1,5 +1,5 @@
 /**
- * Crash-safe commits of files to the curated zone (docs/architecture.md §7). A commit puts files at fixed keys and
+ * Crash-safe commits of files to the curated zone (docs/architecture.md §13.8). A commit puts files at fixed keys and
  * may delete keys it replaces; it never renames, so it works the same on the local disk and on S3, and under
  * Athena's partition projection (the partition locations are fixed: files only appear in them or go).
  *
