@@ -33,6 +33,9 @@ export interface ObjectStore {
   /** every object under the prefix, sorted by key */
   list(prefix: string): Promise<ObjectInfo[]>;
   delete(keys: string[]): Promise<void>;
+  /** Writes the object at `fromKey` to `toKey` as well, without passing it through this process (S3's CopyObject,
+   * up to 5 GB); fails when `fromKey` does not exist. */
+  copy(fromKey: string, toKey: string): Promise<void>;
 }
 
 export type TopicName = 'low-stock' | 'data-quality' | 'ops';

@@ -128,6 +128,11 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /** A put of the object's content (atomic and durable as put is). */
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    await this.put(toKey, await this.get(fromKey));
+  }
+
   /** Deletes the objects, then the folders they leave empty (an S3 prefix with no objects does not exist). */
   async delete(keys: string[]): Promise<void> {
     await Promise.all(keys.map((k) => rm(this.pathOf(k), { force: true })));

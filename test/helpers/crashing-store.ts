@@ -9,7 +9,7 @@ export class SimulatedCrash extends Error {
 }
 
 /**
- * An ObjectStore that dies at its Nth write (put, putIf or delete call), the way a kill -9 does: that write does
+ * An ObjectStore that dies at its Nth write (put, putIf, copy or delete call), the way a kill -9 does: that write does
  * not happen, and from then on every call fails, so no `finally` or `catch` of the code under test can repair
  * the lake. With `crashAt` 0 it never crashes and only counts the writes.
  */
@@ -43,6 +43,10 @@ export class CrashingStore implements ObjectStore {
 
   putIf(key: string, body: Buffer | string, expectedTag: string | null): Promise<boolean> {
     return this.write(`putIf ${key}`, () => this.inner.putIf(key, body, expectedTag));
+  }
+
+  copy(fromKey: string, toKey: string): Promise<void> {
+    return this.write(`copy ${fromKey} -> ${toKey}`, () => this.inner.copy(fromKey, toKey));
   }
 
   delete(keys: string[]): Promise<void> {

@@ -7,7 +7,8 @@
  *  1. stage: a copy of every file goes under the commit's folder (`commitStagedKey`), where no reader looks;
  *  2. the intent record (`commitIntentKey`): the keys the commit puts, with their staged copies, and the keys it
  *     deletes. From here the intent is enough to finish the commit without the process that began it;
- *  3. every put, then (only after all puts) every delete;
+ *  3. every put, as a copy of the staged file (S3's CopyObject: the bytes do not pass through the process, so
+ *     PlanBatch's small Lambda can roll forward a Glue job's large files), then (only after all puts) every delete;
  *  4. done: the intent is deleted, then the staged copies.
  * `rollForward` finishes any commit that has an intent (steps 3 and 4 again, from the staged copies) and removes
  * the staged copies of a commit that never wrote one (nothing of it was visible). Every step is an overwrite or a
@@ -43,8 +44,9 @@ export interface CommitIntent {
   deletes: string[];
 }
 
-async function applyIntent(store: ObjectStore, intent: CommitIntent, bodyOf: (put: CommitIntent['puts'][number]) => Promise<Buffer>): Promise<void> {
-  for (const put of intent.puts) await store.put(put.key, await bodyOf(put));
+/** Steps 3 and 4: the copies from staging, the deletes, then done. The same for a commit and its roll-forward. */
+async function applyIntent(store: ObjectStore, intent: CommitIntent): Promise<void> {
+  for (const put of intent.puts) await store.copy(put.staged, put.key);
   if (intent.deletes.length > 0) await store.delete(intent.deletes);
   // done: the intent goes first, so a crash from here on leaves staged copies with no intent, which are only removed
   await store.delete([commitIntentKey(intent.commitId)]);
@@ -73,8 +75,7 @@ export async function commitFiles(store: ObjectStore, commitId: string, files: C
     deletes: [...new Set(deletes)].filter((k) => !putKeys.has(k)).sort(),
   };
   await writeJson(store, commitIntentKey(commitId), intent);
-  const pathOf = new Map(files.map((f) => [f.key, f.path]));
-  await applyIntent(store, intent, (put) => readFile(pathOf.get(put.key)!));
+  await applyIntent(store, intent);
 }
 
 /**
@@ -111,11 +112,7 @@ export async function rollForward(store: ObjectStore): Promise<string[]> {
     if (intent.version !== 1 || intent.commitId !== commitId) {
       throw new PipelineStateError(`${commitIntentKey(commitId)}: not an intent record this version can finish`);
     }
-    await applyIntent(store, intent, async (put) => {
-      const body = await store.getIfExists(put.staged);
-      if (body === null) throw new PipelineStateError(`commit ${commitId}: the staged copy of ${put.key} is missing (${put.staged})`);
-      return body;
-    });
+    await applyIntent(store, intent);
     finished.push(commitId);
   }
   return finished;
