@@ -64,6 +64,8 @@ async function removeCommitFolder(store: ObjectStore, commitId: string): Promise
  */
 export async function commitFiles(store: ObjectStore, commitId: string, files: CommitFile[], deletes: string[] = []): Promise<void> {
   if (!commitId || commitId.includes('/')) throw new RangeError(`commit id must be one key segment: '${commitId}'`);
+  // an earlier attempt under this id that wrote its intent is finished first: restaging would change the files it names
+  await finishCommit(store, commitId);
   const puts = files.map((f) => ({ key: f.key, staged: commitStagedKey(commitId, f.key) }));
   const putKeys = new Set(puts.map((p) => p.key));
   for (const f of files) await store.put(commitStagedKey(commitId, f.key), await readFile(f.path));
@@ -103,17 +105,20 @@ export async function replacePartitionFiles(store: ObjectStore, commitId: string
 export async function rollForward(store: ObjectStore): Promise<string[]> {
   const ids = [...new Set((await store.list(COMMITS_PREFIX)).map((o) => o.key.slice(COMMITS_PREFIX.length).split('/')[0]))];
   const finished: string[] = [];
-  for (const commitId of ids) {
-    const intent = await readJsonIfExists<CommitIntent>(store, commitIntentKey(commitId));
-    if (intent === null) {
-      await removeCommitFolder(store, commitId);
-      continue;
-    }
-    if (intent.version !== 1 || intent.commitId !== commitId) {
-      throw new PipelineStateError(`${commitIntentKey(commitId)}: not an intent record this version can finish`);
-    }
-    await applyIntent(store, intent);
-    finished.push(commitId);
-  }
+  for (const commitId of ids) if (await finishCommit(store, commitId)) finished.push(commitId);
   return finished;
+}
+
+/** Rolls the commit forward if it has an intent (true), else removes what it staged (false). */
+async function finishCommit(store: ObjectStore, commitId: string): Promise<boolean> {
+  const intent = await readJsonIfExists<CommitIntent>(store, commitIntentKey(commitId));
+  if (intent === null) {
+    await removeCommitFolder(store, commitId);
+    return false;
+  }
+  if (intent.version !== 1 || intent.commitId !== commitId) {
+    throw new PipelineStateError(`${commitIntentKey(commitId)}: not an intent record this version can finish`);
+  }
+  await applyIntent(store, intent);
+  return true;
 }

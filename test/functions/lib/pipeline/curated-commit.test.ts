@@ -175,6 +175,22 @@ describe('curated commits', () => {
     }
   });
 
+  it('a commit under the id of an interrupted one finishes that one first', async () => {
+    const { store, cleanup } = tempLake('commit-again');
+    const first = localFiles({ [`${D1}part-x.parquet`]: 'x' });
+    const second = localFiles({ [`${D2}part-y.parquet`]: 'y' });
+    try {
+      // the staged copy and the intent are written, the put is not
+      await expect(commitFiles(new CrashingStore(store, 3), 'same', first.files)).rejects.toThrow(SimulatedCrash);
+      await commitFiles(store, 'same', second.files);
+      expect(await snapshot(store)).toEqual({ [`${D1}part-x.parquet`]: 'x', [`${D2}part-y.parquet`]: 'y' });
+    } finally {
+      first.cleanup();
+      second.cleanup();
+      cleanup();
+    }
+  });
+
   it('refuses a commit id that is not one key segment', async () => {
     const { store, cleanup } = tempLake('commit-id');
     try {
