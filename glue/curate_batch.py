@@ -2,8 +2,9 @@
 
 Mirrors functions/pipeline/curate-batch/curate-batch.ts step for step:
   staged events + accepted ids of the batch's UTC dates (batch_utc_dates.sql) -> new_events.sql -> dated_events.sql -> lines (posexplode) -> sales_lines.sql /
-  inventory_events.sql -> the batch's accepted ids (accepted_ids.sql) -> merge_partitions.sql per affected partition -> the partitions
-  swapped in (new files written, stale keys deleted) -> the run record control/runs/<batch>/curate.json.
+  inventory_events.sql -> the batch's accepted ids (accepted_ids.sql) -> one file of the batch's new rows per partition, committed
+  under an intent record (functions/lib/pipeline/curated-commit.ts: staged, intent, copies, intent deleted, staging deleted)
+  -> date_totals.sql -> the run record control/runs/<batch>/curate.json. Rows already in the partitions are never rewritten.
 
 spark_dialect.py, dialect.json and the SQL files arrive as one zip in --extra-py-files (on the Python path; the
 files are read from beside the module); DuckDB-only functions are mapped to Spark by spark_dialect.py. The Spark
@@ -13,6 +14,7 @@ without zone, as DuckDB writes them. Key layouts come as arguments, rendered by 
 import json
 import re
 import sys
+from datetime import datetime, timezone
 from decimal import Decimal
 from functools import reduce
 
@@ -22,7 +24,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from spark_dialect import load_mapping, render, resource_text, to_spark
+from spark_dialect import load_mapping, resource_text, to_spark
 
 ARGS = getResolvedOptions(
     sys.argv,
@@ -38,6 +40,10 @@ ARGS = getResolvedOptions(
         "stores_key",
         "products_key",
         "partition_prefix",
+        "curated_file_key",
+        "commit_id",
+        "commit_prefix",
+        "commit_intent_key",
         "sales_lines_columns",
         "inventory_events_columns",
     ],
@@ -229,46 +235,94 @@ net_revenue = new_rows["sales_lines"].agg(F.coalesce(F.sum("net_revenue"), F.lit
 write_ids_by_date(spark.sql(sql_file("accepted_ids")).select("event_id", F.col("utc_date").cast("string").alias("utc_date")), BATCH)
 
 
-def merge_table(table):
-    """Rewrites the partitions the batch touches: existing rows + new events' rows, each partition swapped whole."""
+# The order of a batch file's rows (as the curate Lambda writes them): the same input gives the same file.
+FILE_ORDER = {"sales_lines": ["store_id", "sku", "event_id", "line_no"], "inventory_events": ["store_id", "sku", "event_id"]}
+COMMIT_PREFIX = key_for(ARGS["commit_prefix"])
+
+
+def write_batch_files(table):
+    """The batch's new rows of `table`, one Parquet file per business date, staged under the commit's folder (where
+    no reader looks). Returns the dates and the intent's puts: each date's file key (the batch's own, so a re-run
+    overwrites it) and its staged copy."""
     rows = new_rows[table]
     dates = sorted(r[0].isoformat() for r in rows.select("business_date").distinct().collect())
     if not dates:
-        return dates
-    columns = TABLE_COLUMNS[table]
-    prefix_of = {d: ARGS["partition_prefix"].replace("{table}", table).replace("{date}", d) for d in dates}
-    existing_keys = [k for d in dates for k in list_keys(prefix_of[d]) if k.endswith(".parquet")]
-    if existing_keys:
-        existing = spark.read.parquet(*[s3a(k) for k in existing_keys]).select(*columns)
-    else:
-        existing = rows.select(*columns).limit(0)
-    existing.createOrReplaceTempView("existing_rows")
-    rows.select(*columns).createOrReplaceTempView("new_rows")
-    merged = without_zone(spark.sql(render(sql_file("merge_partitions"), {"columns": ", ".join(columns)})))
-    out = f"{work}{table}/"
+        return dates, []
+    out = f"{COMMIT_PREFIX}spark/{table}/"
     # business_date stays inside the files (Redshift COPY does not read partition paths): partition by a copy.
+    # repartition by the date puts each date in one task, so each date is one file.
     (
-        merged.withColumn("_partition", F.col("business_date").cast("string"))
+        without_zone(rows.select(*TABLE_COLUMNS[table]))
+        .withColumn("_partition", F.col("business_date").cast("string"))
         .repartition("_partition")
-        .sortWithinPartitions("store_id", "sku")
+        .sortWithinPartitions(*FILE_ORDER[table])
         .write.mode("overwrite")
         .option("compression", "zstd")
         .partitionBy("_partition")
         .parquet(s3a(out))
     )
+    puts = []
     for d in dates:
         written = [k for k in list_keys(f"{out}_partition={d}/") if k.endswith(".parquet")]
-        new_keys = []
-        for i, key in enumerate(written):
-            target = f"{prefix_of[d]}part-{i}.parquet"
-            s3.copy_object(Bucket=BUCKET, Key=target, CopySource={"Bucket": BUCKET, "Key": key})
-            new_keys.append(target)
-        delete_keys([k for k in list_keys(prefix_of[d]) if k not in new_keys])
-    delete_keys(list_keys(out))
-    return dates
+        if len(written) != 1:
+            raise RuntimeError(f"{table} {d}: Spark wrote {len(written)} files, the commit takes one per date")
+        key = ARGS["curated_file_key"].replace("{table}", table).replace("{date}", d).replace("{batch_id}", BATCH)
+        puts.append({"key": key, "staged": written[0]})
+    return dates, puts
 
 
-affected = {table: merge_table(table) for table in ("sales_lines", "inventory_events")}
+INTENT_KEY = key_for(ARGS["commit_intent_key"])
+
+
+def apply_intent(intent):
+    """Steps 3 and 4 of the protocol: the copies, then the intent and the staged files go."""
+    for put in intent["puts"]:
+        s3.copy_object(Bucket=BUCKET, Key=put["key"], CopySource={"Bucket": BUCKET, "Key": put["staged"]})
+    if intent["deletes"]:
+        delete_keys(intent["deletes"])
+    delete_keys([INTENT_KEY])
+    delete_keys(list_keys(COMMIT_PREFIX))
+
+
+def finish_earlier_attempt():
+    """A retried job may find the intent of an attempt that died mid-commit: it is finished first, as the next
+    run's rollForward would, because Spark's overwrite below removes the staged files that intent names."""
+    if INTENT_KEY in list_keys(INTENT_KEY):
+        apply_intent(json.loads(s3.get_object(Bucket=BUCKET, Key=INTENT_KEY)["Body"].read()))
+
+
+def commit(puts):
+    """The intent record (the format of functions/lib/pipeline/curated-commit.ts CommitIntent), then apply it. A crash
+    anywhere after the intent is finished by the next run's PlanBatch (rollForward)."""
+    intent = {
+        "version": 1,
+        "commitId": key_for(ARGS["commit_id"]),
+        "createdAt": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
+        "puts": puts,
+        "deletes": [],
+    }
+    s3.put_object(Bucket=BUCKET, Key=INTENT_KEY, Body=json.dumps(intent).encode("utf-8"), ContentType="application/json")
+    apply_intent(intent)
+
+
+finish_earlier_attempt()
+affected = {}
+batch_puts = []
+for table in ("sales_lines", "inventory_events"):
+    affected[table], table_puts = write_batch_files(table)
+    batch_puts.extend(table_puts)
+commit(batch_puts)
+
+for table in new_rows:
+    new_rows[table].createOrReplaceTempView(f"new_{table}")
+date_totals = {
+    r["business_date"].isoformat(): {
+        "salesLines": int(r["sales_lines"]),
+        "netRevenueCents": int(r["net_revenue_cents"]),
+        "inventoryEvents": int(r["inventory_events"]),
+    }
+    for r in spark.sql(sql_file("date_totals")).collect()
+}
 result = {
     "batchId": BATCH,
     "curatedEvents": int(counts["curated_events"]),
@@ -276,6 +330,7 @@ result = {
     "rows": {t: new_rows[t].count() for t in new_rows},
     "netRevenue": float(net_revenue),
     "affectedDates": affected,
+    "dateTotals": date_totals,
 }
 s3.put_object(Bucket=BUCKET, Key=key_for(ARGS["curate_record_key"]), Body=json.dumps(result).encode("utf-8"), ContentType="application/json")
 print(json.dumps(result))

@@ -45,6 +45,12 @@ export function curatedPartitionPrefix(table: CuratedTable, businessDate: string
   return `${curatedDatePrefix(table, businessDate)}/`;
 }
 
+/** The one file of a batch's new rows on one business date: a re-run of the batch writes the same key with the same
+ * rows, so a partition only ever gains files (functions/lib/pipeline/curated-commit.ts). */
+export function curatedBatchFileKey(table: CuratedTable, businessDate: string, batchId: string): string {
+  return `${curatedPartitionPrefix(table, businessDate)}part-${batchId}.parquet`;
+}
+
 /** A key prefix matching every partition whose date starts with `datePrefix` ('2024-01-': all of January). */
 export function curatedDatePrefix(table: CuratedTable, datePrefix: string): string {
   return `${curatedTablePrefix(table)}${CURATED_PARTITION_COLUMN}=${datePrefix}`;
@@ -84,6 +90,17 @@ export function runRecordKeys(prefix: string): Record<RunRecord, string> {
   for (const [record, file] of Object.entries(RUN_RECORD_FILES) as [RunRecord, string][]) keys[record] = `${prefix}${file}`;
   return keys;
 }
+
+/** Commits to the curated zone that have not finished (functions/lib/pipeline/curated-commit.ts): each has a folder
+ * with its intent record and the staged copies of the files it puts; a finished commit leaves nothing here, so
+ * the roll-forward at startup lists only what is unfinished. */
+export const COMMITS_PREFIX = `${CONTROL_PREFIX}commits/`;
+export const commitPrefix = (commitId: string): string => `${COMMITS_PREFIX}${commitId}/`;
+export const commitIntentKey = (commitId: string): string => `${commitPrefix(commitId)}intent.json`;
+/** Where a commit keeps the copy of a file it puts at `key`, until the commit is done. */
+export const commitStagedKey = (commitId: string, key: string): string => `${commitPrefix(commitId)}files/${key}`;
+/** The commit of a batch's curated files (Curate, Lambda or Glue). */
+export const curateCommitId = (batchId: string): string => `curate-${batchId}`;
 
 export const stagingPrefix = (batchId: string): string => `${CONTROL_PREFIX}staging/${batchId}/`;
 /** The run lease: the execution that holds it is the one pipeline execution working on the lake. */

@@ -33,6 +33,9 @@ export interface ObjectStore {
   /** every object under the prefix, sorted by key */
   list(prefix: string): Promise<ObjectInfo[]>;
   delete(keys: string[]): Promise<void>;
+  /** Writes the object at `fromKey` to `toKey` as well, without passing it through this process (S3's CopyObject,
+   * up to 5 GB); fails when `fromKey` does not exist. */
+  copy(fromKey: string, toKey: string): Promise<void>;
 }
 
 export type TopicName = 'low-stock' | 'data-quality' | 'ops';
@@ -77,8 +80,9 @@ export interface MetricsPublisher {
 export interface LakeFiles {
   /** A local directory holding the objects under `prefix` (locally the lake folder itself; in Lambda a /tmp copy). */
   materialize(prefix: string): Promise<string>;
-  /** Make the objects under `prefix` exactly the files of `localDir` (locally a rename; in AWS an upload, then a
-   * delete of the keys that are no longer there). */
+  /** Make the objects under `prefix` exactly the files of `localDir`: a put of each file, then a delete of the keys
+   * that are no longer there (Validate's staging; the curated zone changes only through
+   * functions/lib/pipeline/curated-commit.ts). */
   replacePrefix(prefix: string, localDir: string): Promise<void>;
 }
 

@@ -1,10 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { link, mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PipelineStateError } from '../../functions/lib/errors';
 import type { LakeFiles, ObjectInfo, ObjectStore, TaggedObject } from '../../functions/lib/ports';
 import { writeFileAtomic } from './atomic-file';
+
+/** A put's temporary sibling: `<file>.tmp-<8 hex>` (put and putIf). */
+const TEMP_SIBLING = /\.tmp-[0-9a-f]{8}$/;
+
+const tempSibling = (path: string): string => `${path}.tmp-${randomBytes(4).toString('hex')}`;
 
 /** The tail of each key's chain of conditional writes in this process. */
 const conditionalWrites = new Map<string, Promise<unknown>>();
@@ -38,7 +43,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
   /** Atomic and durable: a temporary sibling (which list() skips) is flushed, then renamed into place. */
   async put(key: string, body: Buffer | string): Promise<void> {
     const path = this.pathOf(key);
-    await writeFileAtomic(path, body, `${path}.tmp-${randomBytes(4).toString('hex')}`);
+    await writeFileAtomic(path, body, tempSibling(path));
   }
 
   /**
@@ -56,7 +61,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
         return true;
       });
     }
-    const tmp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
+    const tmp = tempSibling(path);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(tmp, body);
     try {
@@ -110,7 +115,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
       for (const entry of entries) {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) await walk(full);
-        else if (entry.isFile() && !entry.name.includes('.tmp-')) {
+        else if (entry.isFile() && !TEMP_SIBLING.test(entry.name)) {
           const key = relative(this.root, full).split(sep).join('/');
           if (key.startsWith(prefix)) {
             const s = await stat(full);
@@ -121,6 +126,11 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
     };
     await walk(start);
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** A put of the object's content (atomic and durable as put is). */
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    await this.put(toKey, await this.get(fromKey));
   }
 
   /** Deletes the objects, then the folders they leave empty (an S3 prefix with no objects does not exist). */
@@ -145,15 +155,43 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
     return path;
   }
 
-  /** Swaps the folder in with two renames, so a partition is never seen half-written. */
+  /**
+   * Makes the objects under `prefix` the files of `localDir`: each file is put (atomically, through a temporary
+   * sibling), then the keys it no longer has are deleted, as on S3. No rename across folders, so `localDir` may
+   * be on another file system. The lake folder itself (what materialize returns) is already in place.
+   */
   async replacePrefix(prefix: string, localDir: string): Promise<void> {
     const target = this.pathOf(prefix);
     if (resolve(localDir) === target) return;
-    await mkdir(dirname(target), { recursive: true });
-    const old = `${target.replace(/[/\\]$/, '')}.old-${randomBytes(4).toString('hex')}`;
-    const hadOld = existsSync(target);
-    if (hadOld) await rename(target, old);
-    await rename(localDir, target);
-    if (hadOld) await rm(old, { recursive: true, force: true });
+    const base = prefix.endsWith('/') || prefix === '' ? prefix : `${prefix}/`;
+    const entries = await readdir(localDir, { withFileTypes: true, recursive: true });
+    const keys = new Set<string>();
+    for (const e of entries.filter((x) => x.isFile())) {
+      const file = join(e.parentPath, e.name);
+      const key = base + relative(localDir, file).split(sep).join('/');
+      await this.put(key, await readFile(file));
+      keys.add(key);
+    }
+    const stale = (await this.list(base)).map((o) => o.key).filter((k) => !keys.has(k));
+    if (stale.length > 0) await this.delete(stale);
+  }
+
+  /**
+   * Removes the temporary siblings (`.tmp-*`) that puts killed half way left under `prefixes`. Call it only while
+   * nothing writes there (a local run holds the run lock; other commands write other zones).
+   */
+  async removeTempFiles(prefixes: string[]): Promise<number> {
+    let removed = 0;
+    for (const prefix of prefixes) {
+      const dir = this.pathOf(prefix);
+      if (!existsSync(dir)) continue;
+      for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+        if (e.isFile() && TEMP_SIBLING.test(e.name)) {
+          await rm(join(e.parentPath, e.name), { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 }

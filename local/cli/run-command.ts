@@ -5,6 +5,7 @@ import { createLocalRuntime } from '../local-runtime';
 import { loadLocalDefinition } from '../pipeline/asl-resources';
 import { successPathTasks } from '../pipeline/asl-states';
 import { deliverBuffered } from './deliver-buffered';
+import { removeRunLeftovers } from '../adapters/run-leftovers';
 import { withRunLock } from './run-lock';
 import { progressBar } from './progress';
 import { printRunReport } from './run-report';
@@ -14,6 +15,7 @@ export async function runPipelineWithProgress(lakeRoot: string): Promise<{ ok: b
   return withRunLock(lakeRoot, async () => {
     const runtime = await createLocalRuntime(lakeRoot);
     try {
+      await removeRunLeftovers(lakeRoot, runtime.settings.workDir);
       await deliverBuffered(runtime.ingest);
       const bar = progressBar('pipeline', successPathTasks(loadLocalDefinition()).length, 'steps');
       let done = 0;

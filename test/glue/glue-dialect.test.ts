@@ -1,6 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { CURATED_COLUMNS } from '../../functions/lib/curated-schema';
-import { ACCEPTED_IDS_PREFIX, acceptedIdsKey, curatedPartitionPrefix, runPrefix, runRecordKeys, STAGED_EVENTS_GLOB, stagingPrefix } from '../../functions/lib/lake-layout';
+import {
+  ACCEPTED_IDS_PREFIX,
+  acceptedIdsKey,
+  commitIntentKey,
+  commitPrefix,
+  curateCommitId,
+  curatedBatchFileKey,
+  curatedPartitionPrefix,
+  runPrefix,
+  runRecordKeys,
+  STAGED_EVENTS_GLOB,
+  stagingPrefix,
+} from '../../functions/lib/lake-layout';
 import { curateJobArguments, transformSqlFiles } from '../../infra/lib/pipeline/curate-glue-job';
 import { projectPath } from '../../infra/lib/common/paths';
 
@@ -42,7 +54,7 @@ describe('the Glue job’s DuckDB -> Spark mapping (glue/dialect.json)', () => {
   it('knows every function the transform SQL calls: mapped, or the same in both engines', () => {
     const known = new Set([...Object.keys(mapping.rewrite), ...mapping.identical]);
     const files = transformSqlFiles();
-    expect(files).toEqual(expect.arrayContaining(['new_events.sql', 'sales_lines.sql', 'inventory_events.sql', 'merge_partitions.sql']));
+    expect(files).toEqual(expect.arrayContaining(['new_events.sql', 'sales_lines.sql', 'inventory_events.sql', 'date_totals.sql']));
     for (const file of files) {
       const unknown = calledFunctions(readFileSync(projectPath('sql', 'transform', file), 'utf8')).filter((f) => !known.has(f));
       expect({ file, unknown }).toEqual({ file, unknown: [] });
@@ -57,6 +69,10 @@ describe('the Glue job’s DuckDB -> Spark mapping (glue/dialect.json)', () => {
     expect(args['--accepted_ids_key']).toBe(acceptedIdsKey('{date}', batch));
     expect(args['--curate_record_key']).toBe(runRecordKeys(runPrefix(batch)).curate);
     expect(args['--partition_prefix']).toBe(curatedPartitionPrefix('sales_lines', '{date}').replace('sales_lines', '{table}'));
+    expect(args['--curated_file_key'].replace('{table}', 'sales_lines').replace('{date}', '2024-01-05')).toBe(curatedBatchFileKey('sales_lines', '2024-01-05', batch));
+    expect(args['--commit_id']).toBe(curateCommitId(batch));
+    expect(args['--commit_prefix']).toBe(commitPrefix(curateCommitId(batch)));
+    expect(args['--commit_intent_key']).toBe(commitIntentKey(curateCommitId(batch)));
     expect(args['--sales_lines_columns'].split(',')).toEqual(Object.keys(CURATED_COLUMNS.sales_lines));
     expect(args['--inventory_events_columns'].split(',')).toEqual(Object.keys(CURATED_COLUMNS.inventory_events));
   });

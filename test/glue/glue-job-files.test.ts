@@ -93,7 +93,7 @@ describe('the Glue job’s files, as the job receives them', () => {
     expect(files.unresolved).toEqual([]);
     expect(files.imports).toEqual([JOB_SUPPORT_MODULE.replace(/\.py$/, '')]);
     // the five SQL files of the curation, sql_file("...") in the script, and the dialect mapping
-    expect(files.resources).toEqual(expect.arrayContaining(['dialect.json', 'new_events.sql', 'dated_events.sql', 'sales_lines.sql', 'inventory_events.sql', 'merge_partitions.sql']));
+    expect(files.resources).toEqual(expect.arrayContaining(['dialect.json', 'new_events.sql', 'dated_events.sql', 'sales_lines.sql', 'inventory_events.sql', 'date_totals.sql']));
   });
 
   it('puts every module the script imports on the Python path under its module name', () => {

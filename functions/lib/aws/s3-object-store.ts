@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
@@ -103,6 +104,14 @@ export class S3ObjectStore implements ObjectStore {
       } while (token);
     }
     return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    const from = this.bucketFor(fromKey);
+    const to = this.bucketFor(toKey);
+    // CopySource is "bucket/key" with the key URL-encoded
+    const source = `${from}/${fromKey.split('/').map(encodeURIComponent).join('/')}`;
+    await awsCall(`S3 CopyObject s3://${from}/${fromKey} -> s3://${to}/${toKey}`, () => this.s3.send(new CopyObjectCommand({ Bucket: to, Key: toKey, CopySource: source })));
   }
 
   async delete(keys: string[]): Promise<void> {

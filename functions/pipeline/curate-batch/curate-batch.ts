@@ -1,13 +1,13 @@
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS } from '../../lib/curated-schema';
 import { createDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
 import {
+  curateCommitId,
+  curatedBatchFileKey,
   CURATED_TABLES,
-  curatedPartitionPrefix,
-  curatedTablePrefix,
   PRODUCTS_KEY,
   REFERENCE_PREFIX,
   runPrefix,
@@ -18,13 +18,13 @@ import {
   type CuratedTable,
 } from '../../lib/lake-layout';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
+import { commitFiles, type CommitFile } from '../../lib/pipeline/curated-commit';
 import { writeJson } from '../../lib/pipeline/json-objects';
 import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import { scratchDir } from '../../lib/pipeline/work-dir';
-import type { CurateResult } from '../../lib/pipeline/state';
-import { readSql, renderSql } from '../../lib/sql-files';
+import type { CurateResult, DateTotals } from '../../lib/pipeline/state';
+import { readSql } from '../../lib/sql-files';
 import { migrateFlatAcceptedIds, recordAcceptedIds, viewAcceptedIds } from './accepted-ids';
-import { parquetFiles, viewOverParquet } from './parquet-files';
 
 /** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
 const STAGED_COLUMNS = `{
@@ -35,23 +35,38 @@ const STAGED_COLUMNS = `{
     sku VARCHAR, on_hand_qty INTEGER, reorder_point INTEGER, quantity_change INTEGER, reason VARCHAR)'
 }`;
 
-/** Rewrites the partitions a batch touches: existing rows + new rows, deduplicated, each swapped in whole. */
-async function mergeIntoPartitions(conn: DuckDBConnection, files: LakeFiles, table: CuratedTable, workDir: string): Promise<string[]> {
+/** The order of a batch file's rows: the same input gives the same file. */
+const FILE_ORDER: Record<CuratedTable, string> = {
+  sales_lines: 'store_id, sku, event_id, line_no',
+  inventory_events: 'store_id, sku, event_id',
+};
+
+/**
+ * Writes the batch's new rows of `table` as one local Parquet file per business date, each bound for the batch's
+ * own key in that date's partition (curatedBatchFileKey). Rows already in the partitions are never read or
+ * rewritten: the accepted ids kept them out of the new rows. Returns the files and their dates.
+ */
+async function writeBatchFiles(conn: DuckDBConnection, table: CuratedTable, batchId: string, workDir: string): Promise<{ dates: string[]; files: CommitFile[] }> {
   const dates = (await readRows(conn, `SELECT DISTINCT CAST(business_date AS VARCHAR) AS d FROM new_${table} ORDER BY d`)).map((r) => String(r.d));
-  if (dates.length === 0) return dates;
-  const existing: string[] = [];
-  for (const d of dates) existing.push(...(await parquetFiles(await files.materialize(curatedPartitionPrefix(table, d)))));
-  await viewOverParquet(conn, 'existing_rows', existing, `SELECT * FROM new_${table} WHERE false`);
-  await conn.run(`CREATE OR REPLACE TEMP VIEW new_rows AS SELECT * FROM new_${table}`);
   const columns = Object.keys(CURATED_COLUMNS[table]).join(', ');
-  const merged = renderSql(readSql('transform/merge_partitions.sql'), { columns });
-  // DuckDB names the partition folders the Hive way, as the lake's keys do: the work folder mirrors the lake
-  const outDir = join(workDir, curatedTablePrefix(table));
-  await mkdir(dirname(outDir), { recursive: true }); // COPY makes outDir itself, not its parents
-  await conn.run(`COPY (${merged}) TO ${sqlString(outDir)}
-    (FORMAT PARQUET, PARTITION_BY (business_date), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}')`);
-  for (const d of dates) await files.replacePrefix(curatedPartitionPrefix(table, d), join(workDir, curatedPartitionPrefix(table, d)));
-  return dates;
+  const files: CommitFile[] = [];
+  for (const date of dates) {
+    // one COPY per date to one file (PARTITION_BY may split a partition into several files)
+    const path = join(workDir, `${table}-${date}.parquet`);
+    await conn.run(`COPY (SELECT ${columns} FROM new_${table} WHERE business_date = CAST(${sqlString(date)} AS DATE) ORDER BY ${FILE_ORDER[table]})
+      TO ${sqlString(path)} (FORMAT PARQUET)`);
+    files.push({ key: curatedBatchFileKey(table, date, batchId), path });
+  }
+  return { dates, files };
+}
+
+/** The batch's totals per business date (sql/transform/date_totals.sql). */
+async function dateTotalsOf(conn: DuckDBConnection): Promise<DateTotals> {
+  const totals: DateTotals = {};
+  for (const r of await readRows(conn, `SELECT CAST(business_date AS VARCHAR) AS d, * EXCLUDE (business_date) FROM (${readSql('transform/date_totals.sql')})`)) {
+    totals[String(r.d)] = { salesLines: Number(r.sales_lines), netRevenueCents: Number(r.net_revenue_cents), inventoryEvents: Number(r.inventory_events) };
+  }
+  return totals;
 }
 
 /** `work`: the work folder (scratch, DuckDB's spill files) and DuckDB's memory and threads. */
@@ -84,12 +99,17 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
 
     const [counts] = await readRows(conn, readSql('transform/batch_counts.duckdb.sql'));
 
-    // Accepted ids are recorded before the partitions change: a crash in between leaves rows the merge's
-    // natural-key dedup absorbs on the re-run, never rows counted twice.
+    // Accepted ids are recorded before the curated files: a re-run leaves its own out, so it writes the same files.
     await recordAcceptedIds(conn, store, batchId, workDir);
 
     const affectedDates = {} as Record<CuratedTable, string[]>;
-    for (const table of CURATED_TABLES) affectedDates[table] = await mergeIntoPartitions(conn, files, table, workDir);
+    const batchFiles: CommitFile[] = [];
+    for (const table of CURATED_TABLES) {
+      const written = await writeBatchFiles(conn, table, batchId, workDir);
+      affectedDates[table] = written.dates;
+      batchFiles.push(...written.files);
+    }
+    await commitFiles(store, curateCommitId(batchId), batchFiles);
 
     const result: CurateResult = {
       batchId,
@@ -98,6 +118,7 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
       rows: { sales_lines: Number(counts.sales_lines), inventory_events: Number(counts.inventory_events) },
       netRevenue: Number(counts.net_revenue),
       affectedDates,
+      dateTotals: await dateTotalsOf(conn),
     };
     await writeJson(store, runRecordKeys(runPrefix(batchId)).curate, result);
     return result;

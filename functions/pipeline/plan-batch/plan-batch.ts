@@ -3,6 +3,7 @@ import { RAW_PREFIX, RUN_RECORD_FILES, RUNS_PREFIX, runPrefix, runRecordKeys } f
 import type { ObjectStore } from '../../lib/ports';
 import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
 import { readCheckpoint } from '../../lib/pipeline/checkpoint';
+import { rollForward } from '../../lib/pipeline/curated-commit';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
 import type { BatchManifest, BatchPlan } from '../../lib/pipeline/state';
 import { releaseRunLease, takeRunLease } from '../../lib/pipeline/run-lease';
@@ -28,6 +29,7 @@ async function findUnfinishedBatch(store: ObjectStore): Promise<BatchManifest | 
 /** The next batch: an unfinished one if there is one, else the raw objects not yet processed, oldest first, at
  * most `maxObjects` of them (the rest wait for the next run). */
 export async function planBatch(store: ObjectStore, glueThresholdBytes: number, now = new Date(), maxObjects = MAX_OBJECTS_PER_BATCH): Promise<BatchPlan> {
+  await rollForward(store); // an interrupted curated commit is finished before anything reads the lake again
   const unfinished = await findUnfinishedBatch(store);
   let manifest: BatchManifest;
   if (unfinished) {

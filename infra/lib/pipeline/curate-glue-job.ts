@@ -15,6 +15,10 @@ import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
 import {
   ACCEPTED_IDS_PREFIX,
   acceptedIdsKey,
+  commitIntentKey,
+  commitPrefix,
+  curateCommitId,
+  curatedBatchFileKey,
   curatedPartitionPrefix,
   PRODUCTS_KEY,
   runPrefix,
@@ -70,6 +74,10 @@ export function curateJobArguments(curatedBucket: string): Record<string, string
     '--stores_key': STORES_KEY,
     '--products_key': PRODUCTS_KEY,
     '--partition_prefix': curatedPartitionPrefix('{table}' as 'sales_lines', '{date}'),
+    '--curated_file_key': curatedBatchFileKey('{table}' as 'sales_lines', '{date}', BATCH),
+    '--commit_id': curateCommitId(BATCH),
+    '--commit_prefix': commitPrefix(curateCommitId(BATCH)),
+    '--commit_intent_key': commitIntentKey(curateCommitId(BATCH)),
     '--sales_lines_columns': Object.keys(CURATED_COLUMNS.sales_lines).join(','),
     '--inventory_events_columns': Object.keys(CURATED_COLUMNS.inventory_events).join(','),
   };

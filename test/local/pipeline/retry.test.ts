@@ -39,7 +39,7 @@ describe('local runner retries (the ASL run by aws-local-stepfunctions matches E
       const store = new FailingListStore(root, 2, () => new TransientError('S3 ListObjectsV2: SlowDown: reduce your request rate'));
       const result = await runPipeline(runtimeWith(store));
       expect(result.status).toBe('nothing-to-do');
-      expect(store.lists).toBe(4); // two failed attempts, then the third's two listings (unfinished runs, raw objects)
+      expect(store.lists).toBe(5); // two failed attempts, then the third's three listings (commits to roll forward, unfinished runs, raw objects)
       expect(result.steps.map((s) => s.state)).toEqual(['PlanBatch']);
     } finally {
       cleanup();

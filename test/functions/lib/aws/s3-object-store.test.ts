@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
@@ -110,6 +111,14 @@ describe('S3ObjectStore', () => {
     s3Mock.reset();
     s3Mock.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'raw/pos/z', Code: 'AccessDenied', Message: 'no' }] });
     await expect(store().delete(['raw/pos/z'])).rejects.toThrow('1 of 1 deletes failed in raw-bkt, first raw/pos/z: AccessDenied no');
+  });
+
+  it('copies inside S3 (CopyObject), with the source key URL-encoded', async () => {
+    s3Mock.on(CopyObjectCommand).resolves({});
+    await store().copy('control/commits/c1/files/curated/t/business_date=2024-01-02/part-b 1.parquet', 'curated/t/business_date=2024-01-02/part-b 1.parquet');
+    expect(s3Mock.commandCalls(CopyObjectCommand).map((c) => c.args[0].input)).toEqual([
+      { Bucket: 'cur-bkt', Key: 'curated/t/business_date=2024-01-02/part-b 1.parquet', CopySource: 'cur-bkt/control/commits/c1/files/curated/t/business_date%3D2024-01-02/part-b%201.parquet' },
+    ]);
   });
 
   it('writes conditionally: If-None-Match * for an absent key, If-Match for a tag; a failed precondition is false', async () => {

@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONTROL_PREFIX, CURATED_PREFIX, RAW_PREFIX, REFERENCE_PREFIX } from '../../../functions/lib/lake-layout';
+import { scratchDir, workPaths } from '../../../functions/lib/pipeline/work-dir';
+import { removeRunLeftovers } from '../../../local/adapters/run-leftovers';
+import { tempLake } from '../../helpers/lake-fixture';
+
+describe('the local object store', () => {
+  it('replaces a prefix from a folder anywhere with puts and deletes: no rename of the folder, no folder set aside', async () => {
+    const { root, store, cleanup } = tempLake('fs-replace');
+    const local = mkdtempSync(join(tmpdir(), 'fs-replace-src-'));
+    try {
+      await store.put(`${CONTROL_PREFIX}staging/b/old.ndjson`, 'old');
+      await store.put(`${CONTROL_PREFIX}staging/b/kept.ndjson`, 'was');
+      mkdirSync(join(local, 'sub'));
+      writeFileSync(join(local, 'kept.ndjson'), 'now');
+      writeFileSync(join(local, 'sub', 'new.ndjson'), 'new');
+      await store.replacePrefix(`${CONTROL_PREFIX}staging/b/`, local);
+      const keys = (await store.list(`${CONTROL_PREFIX}staging/`)).map((o) => o.key);
+      expect(keys).toEqual([`${CONTROL_PREFIX}staging/b/kept.ndjson`, `${CONTROL_PREFIX}staging/b/sub/new.ndjson`]);
+      expect((await store.get(`${CONTROL_PREFIX}staging/b/kept.ndjson`)).toString()).toBe('now');
+      expect(readdirSync(join(root, CONTROL_PREFIX, 'staging'))).toEqual(['b']);
+      expect(existsSync(join(local, 'kept.ndjson'))).toBe(true); // copied, not moved
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+      cleanup();
+    }
+  });
+
+  it('removes the temporary files of killed puts in the given zones only, and never lists them', async () => {
+    const { root, store, cleanup } = tempLake('fs-temp');
+    try {
+      const partition = join(root, CURATED_PREFIX, 'sales_lines', 'business_date=2024-01-01');
+      mkdirSync(partition, { recursive: true });
+      writeFileSync(join(partition, 'part-b1.parquet.tmp-0a1b2c3d'), 'half');
+      await store.put(`${CURATED_PREFIX}sales_lines/business_date=2024-01-01/part-b1.parquet`, 'whole');
+      mkdirSync(join(root, RAW_PREFIX), { recursive: true });
+      writeFileSync(join(root, RAW_PREFIX, 'x.gz.tmp-0a1b2c3d'), 'an ingest in progress');
+      expect((await store.list(CURATED_PREFIX)).map((o) => o.key)).toEqual([`${CURATED_PREFIX}sales_lines/business_date=2024-01-01/part-b1.parquet`]);
+      expect(await store.removeTempFiles([CURATED_PREFIX, CONTROL_PREFIX])).toBe(1);
+      expect(readdirSync(partition)).toEqual(['part-b1.parquet']);
+      expect(existsSync(join(root, RAW_PREFIX, 'x.gz.tmp-0a1b2c3d'))).toBe(true);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('the leftovers of a killed local run', () => {
+  it('are removed by the next run: temp files of the run’s zones and the steps’ scratch folders, nothing else', async () => {
+    const { root, store, cleanup } = tempLake('leftovers');
+    try {
+      const workDir = join(root, '.work');
+      const scratch = await scratchDir(workDir, 'curate');
+      writeFileSync(join(scratch, 'sales_lines-2024-01-01.parquet'), 'x');
+      mkdirSync(workPaths(workDir).duckdb, { recursive: true });
+      writeFileSync(join(workPaths(workDir).duckdb, 'keep'), 'spill of a running query');
+      await store.put(`${CONTROL_PREFIX}checkpoint.json`, '{}');
+      writeFileSync(join(root, `${CONTROL_PREFIX}checkpoint.json.tmp-deadbeef`), '{');
+      await store.put(`${REFERENCE_PREFIX}stores/stores.csv`, 'a');
+      writeFileSync(join(root, `${REFERENCE_PREFIX}stores/stores.csv.tmp-deadbeef`), 'a reference load in progress');
+
+      await removeRunLeftovers(root, workDir);
+      expect(existsSync(workPaths(workDir).scratch)).toBe(false);
+      expect(existsSync(join(workPaths(workDir).duckdb, 'keep'))).toBe(true);
+      expect(readdirSync(join(root, CONTROL_PREFIX))).toEqual(['checkpoint.json']);
+      expect(readdirSync(join(root, REFERENCE_PREFIX, 'stores')).sort()).toEqual(['stores.csv', 'stores.csv.tmp-deadbeef']);
+      await removeRunLeftovers(root, workDir); // nothing left: no error
+    } finally {
+      cleanup();
+    }
+  });
+});
