@@ -134,3 +134,24 @@ export const FAILURES_PREFIX = `${CONTROL_PREFIX}failures/`;
 export const failureKey = (at: Date): string => `${FAILURES_PREFIX}${at.toISOString().replace(/[:.]/g, '-')}.json`;
 
 export const ALERTS_OUTBOX_KEY = `${CONTROL_PREFIX}alerts/outbox.ndjson`;
+
+/** The business date of a curated partition key (`curated/<table>/business_date=YYYY-MM-DD/...`); null for any
+ * other key. */
+export function curatedPartitionDate(table: CuratedTable, key: string): string | null {
+  const prefix = curatedDatePrefix(table, '');
+  if (!key.startsWith(prefix)) return null;
+  const date = key.slice(prefix.length, prefix.length + 10);
+  return key.charAt(prefix.length + 10) === '/' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null;
+}
+
+/** What `redrive` sent back through the pipeline: one record per redrive, naming the quarantined records it sent
+ * (so a second redrive does not send them again) and the raw object that carries them. */
+export const REDRIVES_PREFIX = `${CONTROL_PREFIX}redrives/`;
+export const redriveRecordKey = (redriveId: string): string => `${REDRIVES_PREFIX}${redriveId}.json`;
+/** The raw object of a redrive: a raw key like Firehose's, arriving now, so the next batch takes it. */
+export const redriveRawKey = (at: Date, redriveId: string): string => rawObjectKey(at, 'redrive', `redrive-${redriveId}`);
+
+/** What `reprocess` re-curated: one record per reprocess, with the per-date totals that supersede the batches'
+ * for its dates (functions/lib/recovery/reprocess.ts). */
+export const REPROCESSES_PREFIX = `${CONTROL_PREFIX}reprocesses/`;
+export const reprocessRecordKey = (reprocessId: string): string => `${REPROCESSES_PREFIX}${reprocessId}.json`;

@@ -94,6 +94,17 @@ program
   });
 
 program
+  .command('reload')
+  .description('rebuild the warehouse from the curated zone (every business date, or --from/--to), then reconcile')
+  .requiredOption('--warehouse', 'rebuild the warehouse (the star schema)')
+  .option('--from <date>', 'first business date, YYYY-MM-DD')
+  .option('--to <date>', 'last business date, YYYY-MM-DD')
+  .action(async (opts: { from?: string; to?: string }, cmd: Command) => {
+    const { reloadCommand } = await import('./reload-command');
+    if (!(await reloadCommand(lakeOf(cmd), { from: opts.from, to: opts.to }))) process.exitCode = EXIT_PIPELINE_FAILED;
+  });
+
+program
   .command('query')
   .description('analyst SQL over the curated tables (sales_lines, inventory_events, quarantine), or the warehouse')
   .argument('<sql>', 'SQL (DuckDB dialect)')

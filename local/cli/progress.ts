@@ -19,3 +19,16 @@ export function progressBar(label: string, total: number, unit: string): { updat
     },
   };
 }
+
+/** A progress callback `(done, total, detail)` for a core that learns its total as it goes: the bar starts at the
+ * first call and stops when done reaches total. */
+export function progressCallback(label: string, unit: string): (done: number, total: number, detail: string) => void {
+  let bar: ReturnType<typeof progressBar> | undefined;
+  return (done, total, detail) => {
+    bar ??= progressBar(label, total, unit);
+    if (done >= total) {
+      bar.stop();
+      bar = undefined;
+    } else bar.update(done, detail);
+  };
+}

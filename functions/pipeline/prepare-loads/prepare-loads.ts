@@ -1,6 +1,6 @@
 import type { CommitResult, LoadsResult } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
-import { buildLoadStatements } from '../../lib/warehouse/load-statements';
+import { buildLoadStatements, type CopySource } from '../../lib/warehouse/load-statements';
 import { splitSqlStatements } from '../../lib/warehouse/sql-text';
 import { ConfigurationError } from '../../lib/errors';
 
@@ -14,16 +14,18 @@ export function athenaStatement(file: string): string {
   return statements[0];
 }
 
+/** Where Redshift COPYs from: the curated bucket (which also holds reference/) from BUCKET_CURATED, the role
+ * from REDSHIFT_COPY_ROLE_ARN (locally the defaults above, which the DuckDB warehouse maps to the lake folder). */
+export function copySourceFromEnv(env: NodeJS.ProcessEnv = process.env): CopySource {
+  return { bucket: env.BUCKET_CURATED || DEFAULT_CURATED_BUCKET, role: env.REDSHIFT_COPY_ROLE_ARN || DEFAULT_COPY_ROLE };
+}
+
 /**
  * Renders the Athena refresh and the warehouse load for a committed batch. Pure: the state machine runs the
- * statements (Athena, Redshift Data API), locally mapped to DuckDB. The curated bucket (which also holds
- * reference/) comes from BUCKET_CURATED, the role Redshift uses for COPY from REDSHIFT_COPY_ROLE_ARN.
+ * statements (Athena, Redshift Data API), locally mapped to DuckDB.
  */
 export function prepareLoads(commit: Pick<CommitResult, 'affectedDates'>, env: NodeJS.ProcessEnv = process.env): LoadsResult {
-  const plan = buildLoadStatements(commit.affectedDates, {
-    bucket: env.BUCKET_CURATED || DEFAULT_CURATED_BUCKET,
-    role: env.REDSHIFT_COPY_ROLE_ARN || DEFAULT_COPY_ROLE,
-  });
+  const plan = buildLoadStatements(commit.affectedDates, copySourceFromEnv(env));
   return {
     athenaRefreshSql: athenaStatement('athena/views/daily_store_sales.sql'),
     redshiftSqls: plan.statements,

@@ -1,0 +1,86 @@
+/**
+ * `reload --warehouse`: rebuilds the warehouse's facts (and dimensions) from the curated zone, for every business
+ * date or a range of them. The lake is the truth; the warehouse is derived from it and can be rebuilt at any time.
+ */
+import { CURATED_TABLES, curatedPartitionDate, curatedTablePrefix, type CuratedTable } from '../lake-layout';
+import type { ObjectStore, Runtime } from '../ports';
+import { readSql, renderSql } from '../sql-files';
+import { buildLoadStatements, DATA_API_BATCH_LIMIT, type CopySource } from '../warehouse/load-statements';
+import { splitSqlStatements } from '../warehouse/sql-text';
+import { ConfigurationError } from '../errors';
+import { dateRangeProblem, dayBefore, inRange, type DateRange } from './date-range';
+
+/** The open ends of a range, as dates every engine takes. */
+const FIRST_DATE = '0001-01-01';
+const LAST_DATE = '9999-12-31';
+
+export type Progress = (done: number, total: number, detail: string) => void;
+
+/** One Data API batch of the reload: the facts of [from, to] emptied, then the curated dates in it loaded. */
+export interface ReloadChunk {
+  from: string;
+  to: string;
+  dates: Record<CuratedTable, string[]>;
+}
+
+export interface ReloadResult {
+  /** business dates loaded (the union over both facts) */
+  dates: number;
+  batches: number;
+}
+
+/** The business dates of the curated partitions in `range`, per table, sorted. */
+export async function curatedDates(store: ObjectStore, range: DateRange): Promise<Record<CuratedTable, string[]>> {
+  const out = {} as Record<CuratedTable, string[]>;
+  for (const table of CURATED_TABLES) {
+    const dates = new Set<string>();
+    for (const o of await store.list(curatedTablePrefix(table))) {
+      const date = curatedPartitionDate(table, o.key);
+      if (date !== null && inRange(date, range)) dates.add(date);
+    }
+    out[table] = [...dates].sort();
+  }
+  return out;
+}
+
+/**
+ * The reload in batches of one calendar month each: each batch's [from, to] runs from its month's first day to the
+ * day before the next batch's month (the first from the range's start, the last to its end), so together they
+ * cover the whole range, including dates the lake no longer holds.
+ */
+export function reloadChunks(dates: Record<CuratedTable, string[]>, range: DateRange): ReloadChunk[] {
+  const months = [...new Set(CURATED_TABLES.flatMap((t) => dates[t].map((d) => d.slice(0, 7))))].sort();
+  const start = range.from ?? FIRST_DATE;
+  const end = range.to ?? LAST_DATE;
+  if (months.length === 0) return [{ from: start, to: end, dates: { sales_lines: [], inventory_events: [] } }];
+  return months.map((month, i) => {
+    const chunk = {} as Record<CuratedTable, string[]>;
+    for (const t of CURATED_TABLES) chunk[t] = dates[t].filter((d) => d.startsWith(month));
+    return { from: i === 0 ? start : `${month}-01`, to: i === months.length - 1 ? end : dayBefore(`${months[i + 1]}-01`), dates: chunk };
+  });
+}
+
+/** The statements of one chunk, at most the Data API's 40: the facts of the range emptied, then the load. */
+export function chunkStatements(chunk: ReloadChunk, source: CopySource): string[] {
+  const clear = splitSqlStatements(renderSql(readSql('redshift/clear_fact_dates.sql'), { from_date: chunk.from, to_date: chunk.to }));
+  const load = buildLoadStatements(chunk.dates, source, DATA_API_BATCH_LIMIT - clear.length);
+  return [...clear, ...load.statements];
+}
+
+/**
+ * Reloads the facts of `range` (every date when it is empty) from the curated partitions, month by month, each
+ * month one transaction. Every date loaded is replaced whole and every date of the range without a partition is
+ * emptied, so running it again changes nothing.
+ */
+export async function reloadWarehouse(rt: Pick<Runtime, 'store' | 'warehouse'>, source: CopySource, range: DateRange = {}, progress?: Progress): Promise<ReloadResult> {
+  const problem = dateRangeProblem(range);
+  if (problem) throw new ConfigurationError(problem);
+  const dates = await curatedDates(rt.store, range);
+  const chunks = reloadChunks(dates, range);
+  for (const [i, chunk] of chunks.entries()) {
+    progress?.(i, chunks.length, `${chunk.from} .. ${chunk.to}`);
+    await rt.warehouse.execute(chunkStatements(chunk, source));
+  }
+  progress?.(chunks.length, chunks.length, '');
+  return { dates: new Set(CURATED_TABLES.flatMap((t) => dates[t])).size, batches: chunks.length };
+}

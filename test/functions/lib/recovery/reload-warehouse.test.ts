@@ -1,0 +1,108 @@
+import { FsObjectStore } from '../../../../local/adapters/fs-object-store';
+import { DuckDbWarehouse } from '../../../../local/warehouse/duckdb-warehouse';
+import { dateRangeProblem } from '../../../../functions/lib/recovery/date-range';
+import { chunkStatements, curatedDates, reloadChunks, reloadWarehouse } from '../../../../functions/lib/recovery/reload-warehouse';
+import { DATA_API_BATCH_LIMIT } from '../../../../functions/lib/warehouse/load-statements';
+import { curatedTotals, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
+
+const SOURCE = { bucket: 'local-curated', role: 'arn:aws:iam::000000000000:role/local-copy' };
+
+// dates in two months, so the reload takes two batches
+const SALES: SalesLineRow[] = [
+  line({ event_id: 'e1', store_id: 'S001', sku: 'SKU-1', occurred_at: '2024-01-30 09:00:00', business_date: '2024-01-30', quantity: 3, unit_price: 1.2 }),
+  line({ event_id: 'e2', store_id: 'S002', sku: 'SKU-2', occurred_at: '2024-01-31 22:00:00', business_date: '2024-01-31', quantity: 2, unit_price: 2.5 }),
+  line({ event_id: 'e3', store_id: 'S001', sku: 'SKU-1', occurred_at: '2024-02-02 10:00:00', business_date: '2024-02-02', quantity: 5, unit_price: 1.2 }),
+  line({ event_id: 'e4', store_id: 'S001', sku: 'SKU-3', occurred_at: '2024-02-03 11:00:00', business_date: '2024-02-03', quantity: 1, unit_price: 6.99, event_type: 'return' }),
+];
+const INVENTORY = [
+  inventoryEvent({ event_id: 'i1', store_id: 'S001', sku: 'SKU-1', occurred_at: '2024-01-30 07:00:00', business_date: '2024-01-30', event_type: 'inventory_snapshot', on_hand_qty: 40, reorder_point: 10 }),
+];
+
+const FACT_COLUMNS = 'date_key, timestamp_utc, store_id, sku, basket_id, qty_sold, unit_price, net_revenue, gross_margin, customer_id, event_id, line_no, event_type, discount, payment_method';
+/** A fact row like e1's on another date, under another event id. */
+const copyOfE1 = (date: string, eventId: string): string =>
+  `INSERT INTO fact_sales (${FACT_COLUMNS}) SELECT ${FACT_COLUMNS.replace('date_key', `CAST('${date}' AS DATE)`).replace('event_id', `'${eventId}'`)} FROM fact_sales WHERE event_id = 'e1'`;
+
+async function lakeWithWarehouse(): Promise<{ store: FsObjectStore; warehouse: DuckDbWarehouse; root: string; cleanup: () => void }> {
+  const lake = tempLake('reload');
+  await writeReference(lake.root);
+  await writeCurated(lake.root, 'sales_lines', SALES);
+  await writeCurated(lake.root, 'inventory_events', INVENTORY);
+  return { ...lake, warehouse: DuckDbWarehouse.inMemory(lake.root) };
+}
+
+describe('reload --warehouse', () => {
+  it('refuses bad dates and a range that ends before it starts', () => {
+    expect(dateRangeProblem({ from: '2024-02-30' })).toMatch(/--from must be a date YYYY-MM-DD/);
+    expect(dateRangeProblem({ to: '20240201' })).toMatch(/--to must be a date/);
+    expect(dateRangeProblem({ from: '2024-03-01', to: '2024-02-01' })).toBe('--from 2024-03-01 is after --to 2024-02-01');
+    expect(dateRangeProblem({ from: '2024-02-01', to: '2024-02-01' })).toBeNull();
+  });
+
+  it('splits the dates into month batches that together cover the whole range', () => {
+    const chunks = reloadChunks({ sales_lines: ['2024-01-30', '2024-03-02'], inventory_events: ['2024-01-31'] }, { from: '2024-01-15' });
+    expect(chunks).toEqual([
+      { from: '2024-01-15', to: '2024-02-29', dates: { sales_lines: ['2024-01-30'], inventory_events: ['2024-01-31'] } },
+      { from: '2024-03-01', to: '9999-12-31', dates: { sales_lines: ['2024-03-02'], inventory_events: [] } },
+    ]);
+    expect(reloadChunks({ sales_lines: [], inventory_events: [] }, {})).toEqual([{ from: '0001-01-01', to: '9999-12-31', dates: { sales_lines: [], inventory_events: [] } }]);
+    // a full month of dates still fits one Data API batch (the COPY prefixes coarsen to the month)
+    const month = Array.from({ length: 31 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`);
+    const [full] = reloadChunks({ sales_lines: month, inventory_events: month }, {});
+    expect(chunkStatements(full, SOURCE).length).toBeLessThanOrEqual(DATA_API_BATCH_LIMIT);
+  });
+
+  it('lists the curated dates within the range', async () => {
+    const lake = await lakeWithWarehouse();
+    try {
+      expect(await curatedDates(lake.store, { from: '2024-01-31', to: '2024-02-02' })).toEqual({ sales_lines: ['2024-01-31', '2024-02-02'], inventory_events: [] });
+    } finally {
+      await lake.warehouse.close();
+      lake.cleanup();
+    }
+  });
+
+  it('rebuilds an emptied warehouse to the lake totals, and a second reload changes nothing', async () => {
+    const lake = await lakeWithWarehouse();
+    try {
+      const progress: number[] = [];
+      expect(await reloadWarehouse(lake, SOURCE, {}, (done) => progress.push(done))).toEqual({ dates: 4, batches: 2 });
+      expect(progress).toEqual([0, 1, 2]);
+      const lakeTotals = await curatedTotals(lake.root);
+      expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);
+
+      await lake.warehouse.execute(['DELETE FROM fact_sales', 'DELETE FROM fact_inventory_event']);
+      await reloadWarehouse(lake, SOURCE);
+      expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);
+      await reloadWarehouse(lake, SOURCE);
+      expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);
+      expect(await lake.warehouse.query('SELECT count(*) AS n FROM fact_inventory_event')).toEqual([{ n: 1 }]);
+      expect((await lake.warehouse.query('SELECT count(*) AS n FROM dim_product'))[0].n).toBeGreaterThan(0);
+    } finally {
+      await lake.warehouse.close();
+      lake.cleanup();
+    }
+  });
+
+  it('reloads only the range: a dropped date comes back, a date the lake does not hold leaves, others stay as they are', async () => {
+    const lake = await lakeWithWarehouse();
+    try {
+      await reloadWarehouse(lake, SOURCE);
+      const lakeTotals = await curatedTotals(lake.root);
+      await lake.warehouse.execute([
+        `DELETE FROM fact_sales WHERE date_key = CAST('2024-01-31' AS DATE)`,
+        // a row outside the range that the reload must not touch, and one inside it the lake has no partition for
+        copyOfE1('2023-12-01', 'x1'),
+        copyOfE1('2024-02-01', 'x2'),
+      ]);
+      await reloadWarehouse(lake, SOURCE, { from: '2024-01-31', to: '2024-02-03' });
+      const dates = (await lake.warehouse.query(`SELECT CAST(date_key AS VARCHAR) AS d, count(*) AS n FROM fact_sales GROUP BY 1 ORDER BY 1`)).map((r) => `${String(r.d)}:${Number(r.n)}`);
+      expect(dates).toEqual(['2023-12-01:1', '2024-01-30:1', '2024-01-31:1', '2024-02-02:1', '2024-02-03:1']);
+      await lake.warehouse.execute([`DELETE FROM fact_sales WHERE event_id = 'x1'`]);
+      expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);
+    } finally {
+      await lake.warehouse.close();
+      lake.cleanup();
+    }
+  });
+});
