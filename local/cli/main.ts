@@ -105,6 +105,15 @@ program
   });
 
 program
+  .command('redrive')
+  .description('re-validate quarantined records against the current reference data; send the ones that pass through the pipeline')
+  .requiredOption('--reason <reason>', 'unknown_sku or unknown_store')
+  .action(async (opts: { reason: string }, cmd: Command) => {
+    const { redriveCommand } = await import('./redrive-command');
+    if (!(await redriveCommand(lakeOf(cmd), opts.reason))) process.exitCode = EXIT_PIPELINE_FAILED;
+  });
+
+program
   .command('query')
   .description('analyst SQL over the curated tables (sales_lines, inventory_events, quarantine), or the warehouse')
   .argument('<sql>', 'SQL (DuckDB dialect)')
