@@ -114,6 +114,16 @@ program
   });
 
 program
+  .command('reprocess')
+  .description('re-curate business dates from the raw zone after a rule change, reload them into the warehouse, reconcile')
+  .requiredOption('--from <date>', 'first business date, YYYY-MM-DD')
+  .requiredOption('--to <date>', 'last business date, YYYY-MM-DD')
+  .action(async (opts: { from: string; to: string }, cmd: Command) => {
+    const { reprocessCommand } = await import('./reprocess-command');
+    if (!(await reprocessCommand(lakeOf(cmd), opts))) process.exitCode = EXIT_PIPELINE_FAILED;
+  });
+
+program
   .command('query')
   .description('analyst SQL over the curated tables (sales_lines, inventory_events, quarantine), or the warehouse')
   .argument('<sql>', 'SQL (DuckDB dialect)')

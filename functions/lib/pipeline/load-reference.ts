@@ -1,6 +1,7 @@
 import { PRODUCTS_KEY, STORES_KEY } from '../lake-layout';
 import type { ObjectStore } from '../ports';
 import { PipelineStateError } from '../errors';
+import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../reference/reference-data';
 
 /** The reference CSVs as stored; a clear error when they were never loaded. */
 export async function loadReferenceTexts(store: ObjectStore): Promise<{ storesCsv: string; productsCsv: string }> {
@@ -11,3 +12,9 @@ export async function loadReferenceTexts(store: ObjectStore): Promise<{ storesCs
   return { storesCsv: stores.toString('utf8'), productsCsv: products.toString('utf8') };
 }
 
+
+/** The reference data as stored, parsed (a file that does not parse fails here). */
+export async function loadReferenceData(store: ObjectStore): Promise<ReferenceData> {
+  const texts = await loadReferenceTexts(store);
+  return { stores: parseStoresCsv(texts.storesCsv, STORES_KEY), products: parseProductsCsv(texts.productsCsv, PRODUCTS_KEY) };
+}

@@ -8,11 +8,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { RejectReason } from '../contract/types';
 import { ConfigurationError } from '../errors';
-import { PRODUCTS_KEY, redriveRawKey, redriveRecordKey, REDRIVES_PREFIX, STORES_KEY } from '../lake-layout';
+import { redriveRawKey, redriveRecordKey, REDRIVES_PREFIX } from '../lake-layout';
 import { readJson, writeJson } from '../pipeline/json-objects';
-import { loadReferenceTexts } from '../pipeline/load-reference';
+import { loadReferenceData } from '../pipeline/load-reference';
 import type { ObjectStore, Runtime } from '../ports';
-import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../reference/reference-data';
+import type { ReferenceData } from '../reference/reference-data';
 import { readSql, renderSql } from '../sql-files';
 import { validateChunk } from '../../pipeline/validate-batch/validate-records';
 import type { Progress } from './reload-warehouse';
@@ -61,11 +61,6 @@ export async function redriveRecords(store: ObjectStore): Promise<RedriveRecord[
   return Promise.all((await store.list(REDRIVES_PREFIX)).map((o) => readJson<RedriveRecord>(store, o.key)));
 }
 
-async function currentReference(store: ObjectStore): Promise<ReferenceData> {
-  const texts = await loadReferenceTexts(store);
-  return { stores: parseStoresCsv(texts.storesCsv, STORES_KEY), products: parseProductsCsv(texts.productsCsv, PRODUCTS_KEY) };
-}
-
 /** Whether Validate would stage the record now: the same check, on a chunk of one line. */
 function passesNow(raw: string, ref: ReferenceData): boolean {
   const verdict = validateChunk({ bytes: Buffer.from(raw, 'utf8'), seqBase: 0 }, ref, { key: 'redrive', receivedAt: new Date(0).toISOString(), batchId: 'redrive' });
@@ -101,7 +96,7 @@ export async function redrive(rt: Pick<Runtime, 'store' | 'curatedQuery'>, reaso
     await send(rt.store, unfinished, byId);
     rawKeys.push(unfinished.rawKey);
   }
-  const ref = await currentReference(rt.store);
+  const ref = await loadReferenceData(rt.store);
   const candidates = [...byId].filter(([id]) => !sentIds.has(id));
   const passing: RedriveRecord['records'] = [];
   for (const [i, [id, q]] of candidates.entries()) {

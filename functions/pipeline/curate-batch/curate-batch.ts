@@ -27,7 +27,7 @@ import { readSql } from '../../lib/sql-files';
 import { migrateFlatAcceptedIds, recordAcceptedIds, viewAcceptedIds } from './accepted-ids';
 
 /** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
-const STAGED_COLUMNS = `{
+export const STAGED_COLUMNS = `{
   seq: 'BIGINT',
   event: 'STRUCT(event_id VARCHAR, event_type VARCHAR, schema_version INTEGER, store_id VARCHAR, occurred_at VARCHAR,
     transaction_id VARCHAR, customer_id VARCHAR, payment_method VARCHAR,

@@ -42,7 +42,7 @@ type ChunkOutcome = Counts & { receivedAt: string };
 
 /** Quarantine rows become Parquet under quarantine/pos/received_date=YYYY-MM-DD/, one file per batch and date
  * (named by batch, so validating the same batch again rewrites the same files). */
-async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId: string, workDir: string, work: DuckDbSettings): Promise<void> {
+export async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId: string, workDir: string, work: DuckDbSettings): Promise<void> {
   const outDir = join(workDir, 'quarantine');
   await withDuckDb(work, async (conn) => {
     await conn.run(`SET TimeZone = 'UTC'`);
