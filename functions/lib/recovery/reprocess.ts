@@ -13,6 +13,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { createDuckDb } from '../duckdb/duckdb-factory';
 import { readRows } from '../duckdb/duckdb-rows';
 import { ConfigurationError } from '../errors';
@@ -28,7 +29,8 @@ import { dateRangeProblem } from './date-range';
 import { dateDeltas, planReplacement, recurate, writeDateFile, writeRefused } from './recurate-sql';
 import { reloadWarehouse, type Progress } from './reload-warehouse';
 import { replacePartitionFiles, type PartitionFile } from './replace-partitions';
-import { revalidateRaw } from './revalidate-raw';
+import { revalidateRaw, type Revalidated } from './revalidate-raw';
+import { forgetRefusedIds, refusedIdDates } from './forget-accepted-ids';
 
 /** control/reprocesses/<id>.json: what a reprocess did. */
 export interface ReprocessRecord {
@@ -56,30 +58,42 @@ interface Recurated {
   events: number;
   files: PartitionFile[];
   refusedPath: string;
+  /** the UTC dates of the refused events (their accepted ids' partitions) */
+  refusedIdDates: string[];
 }
 
 /** The re-curation in the work folder: nothing in the lake changes yet. */
-async function recurateInWorkDir(rt: Runtime, range: { from: string; to: string }, workDir: string, stagedGlob: string, rejectsPath: string, id: string): Promise<Recurated> {
-  const db = await createDuckDb(rt.settings);
-  const conn = await db.connect();
-  try {
-    await recurate(conn, rt.files, stagedGlob);
-    const replacedDates = await planReplacement(conn, rt.files, range);
-    const refusedPath = join(workDir, 'refused.ndjson');
-    const refused = await writeRefused(conn, rejectsPath, refusedPath);
-    const files: PartitionFile[] = [];
-    for (const table of CURATED_TABLES) {
-      for (const date of replacedDates) {
-        const path = join(workDir, `${table}-${date}.parquet`);
-        if (await writeDateFile(conn, table, date, path)) files.push({ key: curatedReprocessFileKey(table, date, id), path });
-      }
+async function recurateInWorkDir(conn: DuckDBConnection, rt: Runtime, range: { from: string; to: string }, workDir: string, raw: Revalidated, id: string): Promise<Recurated> {
+  await recurate(conn, rt.files, raw.stagedGlob);
+  const replacedDates = await planReplacement(conn, rt.files, range);
+  const refusedPath = join(workDir, 'refused.ndjson');
+  const refused = await writeRefused(conn, raw.rejectsPath, refusedPath);
+  const files: PartitionFile[] = [];
+  for (const table of CURATED_TABLES) {
+    for (const date of replacedDates) {
+      const path = join(workDir, `${table}-${date}.parquet`);
+      if (await writeDateFile(conn, table, date, path)) files.push({ key: curatedReprocessFileKey(table, date, id), path });
     }
-    const [{ n }] = await readRows(conn, 'SELECT count(*) AS n FROM selected_events');
-    return { replacedDates, deltas: await dateDeltas(conn), refused, events: Number(n), files, refusedPath };
-  } finally {
-    conn.closeSync();
-    db.closeSync();
   }
+  const [{ n }] = await readRows(conn, 'SELECT count(*) AS n FROM selected_events');
+  return { replacedDates, deltas: await dateDeltas(conn), refused, events: Number(n), files, refusedPath, refusedIdDates: await refusedIdDates(conn) };
+}
+
+/**
+ * The lake's changes, in an order where a crash leaves nothing lost or counted twice (a repeat of the reprocess
+ * does not finish them, though: see the module comment): the refused records into quarantine, the partitions
+ * replaced, the refused events' accepted ids forgotten, then the correction run record.
+ */
+async function applyReprocess(conn: DuckDBConnection, rt: Runtime, r: Recurated, id: string, workDir: string, now: Date): Promise<string | null> {
+  if (Object.keys(r.refused).length > 0) await writeQuarantine(rt.store, r.refusedPath, id, workDir, rt.settings);
+  const prefixes = CURATED_TABLES.flatMap((t) => r.replacedDates.map((d) => curatedPartitionPrefix(t, d)));
+  await replacePartitionFiles(rt.store, `reprocess-${id}`, prefixes, r.files);
+  await forgetRefusedIds(conn, rt.store, rt.files, workDir, r.refusedIdDates);
+  const correction = correctionRecord(id, r, now);
+  if (!correction) return null;
+  const key = runRecordKeys(runPrefix(id)).committed;
+  await writeJson(rt.store, key, correction);
+  return key;
 }
 
 /** The correction run record (see the module comment); null when the reprocess changed no count. */
@@ -116,16 +130,12 @@ export async function reprocess(rt: Runtime, range: { from: string; to: string }
   if (problem) throw new ConfigurationError(problem);
   const id = newBatchId(now);
   const workDir = await scratchDir(rt.settings.workDir, 'reprocess');
+  const db = await createDuckDb(rt.settings);
+  const conn = await db.connect();
   try {
     const raw = await revalidateRaw(rt.store, workDir, id, progress);
-    const r = await recurateInWorkDir(rt, range, workDir, raw.stagedGlob, raw.rejectsPath, id);
-    // quarantine first: until the run record is written the lake shows a gap, never a record lost
-    if (Object.keys(r.refused).length > 0) await writeQuarantine(rt.store, r.refusedPath, id, workDir, rt.settings);
-    const prefixes = CURATED_TABLES.flatMap((t) => r.replacedDates.map((d) => curatedPartitionPrefix(t, d)));
-    await replacePartitionFiles(rt.store, `reprocess-${id}`, prefixes, r.files);
-    const correction = correctionRecord(id, r, now);
-    const runRecordKey = correction ? runRecordKeys(runPrefix(id)).committed : null;
-    if (correction && runRecordKey) await writeJson(rt.store, runRecordKey, correction);
+    const r = await recurateInWorkDir(conn, rt, range, workDir, raw, id);
+    const runRecordKey = await applyReprocess(conn, rt, r, id, workDir, now);
     const record: ReprocessRecord = {
       reprocessId: id, from: range.from, to: range.to, createdAt: now.toISOString(), objects: raw.objects, unreadable: raw.unreadable,
       events: r.events, refused: r.refused, replacedDates: r.replacedDates, runRecordKey,
@@ -134,6 +144,8 @@ export async function reprocess(rt: Runtime, range: { from: string; to: string }
     if (r.replacedDates.length > 0) await reloadWarehouse(rt, source, { from: r.replacedDates[0], to: r.replacedDates.at(-1) });
     return record;
   } finally {
+    conn.closeSync();
+    db.closeSync();
     await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,6 @@
 import { PRODUCTS_KEY, REPROCESSES_PREFIX, RUNS_PREFIX } from '../../../../functions/lib/lake-layout';
 import { reconcileLake } from '../../../../functions/lib/recovery/reconcile-lake';
+import { redrive } from '../../../../functions/lib/recovery/redrive';
 import { reprocess } from '../../../../functions/lib/recovery/reprocess';
 import { copySourceFromEnv } from '../../../../functions/pipeline/prepare-loads/prepare-loads';
 import { createLocalRuntime, type LocalRuntime } from '../../../../local/local-runtime';
@@ -82,5 +83,15 @@ describe('reprocess --from --to', () => {
     expect(await reprocess(rt, { from: '2024-03-07', to: '2024-03-09' }, copySourceFromEnv())).toMatchObject({ events: 3, refused: {}, runRecordKey: null });
     expect(await byDay(rt)).toEqual(last);
     expect((await lake.store.list(REPROCESSES_PREFIX)).length).toBe(4);
+  });
+
+  it('forgets the accepted ids of what it refused: once SKU-2 is back, a redrive curates those sales again', async () => {
+    await lake.store.put(PRODUCTS_KEY, PRODUCTS_CSV);
+    expect(await redrive(rt, 'unknown_sku')).toMatchObject({ redriven: 3 });
+    const run = await runPipeline(rt);
+    expect(run.output).toMatchObject({ commit: { received: 3, curatedEvents: 3, duplicates: 0 } });
+    const [c] = await rt.curatedQuery.query('SELECT count(DISTINCT event_id) AS n FROM sales_lines');
+    expect(Number(c.n)).toBe(6);
+    expect((await reconcileLake(rt)).balanced).toBe(true);
   });
 });

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { readRows, sqlString } from '../duckdb/duckdb-rows';
+import { acceptedIdsPrefix, UNDATED_ACCEPTED_IDS } from '../lake-layout';
+import type { LakeFiles, ObjectStore } from '../ports';
+import { parquetFiles } from '../../pipeline/curate-batch/parquet-files';
+
+/** The UTC dates of the refused events' occurred_at (selected_events not in kept_events, as refused_events): the
+ * accepted-id partitions that hold their ids. Read from the curated rows, so before they are replaced. */
+export async function refusedIdDates(conn: DuckDBConnection): Promise<string[]> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE refused_events AS SELECT event_id FROM selected_events EXCEPT SELECT event_id FROM kept_events`);
+  return (await readRows(conn, `SELECT DISTINCT CAST(CAST(occurred_at AS DATE) AS VARCHAR) AS d FROM (
+      SELECT occurred_at FROM old_sales_lines WHERE event_id IN (SELECT event_id FROM refused_events)
+      UNION ALL SELECT occurred_at FROM old_inventory_events WHERE event_id IN (SELECT event_id FROM refused_events)) t ORDER BY d`)).map((r) => String(r.d));
+}
+
+/**
+ * Takes the events a reprocess refused (refused_events, see refusedIdDates) out of the accepted ids, so that a
+ * corrected copy sent later, or a redrive of the quarantined record, is curated instead of dropped as a duplicate.
+ * Only the id files of those events' UTC `dates` (and the undated ones) are read; a file holding one of them is
+ * rewritten without it under its own key. Returns the number of ids removed.
+ */
+export async function forgetRefusedIds(conn: DuckDBConnection, store: ObjectStore, files: LakeFiles, workDir: string, dates: string[]): Promise<number> {
+  if (dates.length === 0) return 0;
+  let removed = 0;
+  let rewritten = 0;
+  for (const date of [...dates, UNDATED_ACCEPTED_IDS]) {
+    const prefix = acceptedIdsPrefix(date);
+    const dir = await files.materialize(prefix);
+    for (const path of await parquetFiles(dir)) {
+      const [{ n }] = await readRows(conn, `SELECT count(*) AS n FROM read_parquet(${sqlString(path)}) WHERE event_id IN (SELECT event_id FROM refused_events)`);
+      if (Number(n) === 0) continue;
+      const out = join(workDir, `accepted-ids-${rewritten++}.parquet`);
+      await conn.run(`COPY (SELECT event_id FROM read_parquet(${sqlString(path)}) WHERE event_id NOT IN (SELECT event_id FROM refused_events) ORDER BY event_id)
+        TO ${sqlString(out)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
+      await store.put(`${prefix}${basename(path)}`, await readFile(out));
+      removed += Number(n);
+    }
+  }
+  return removed;
+}
