@@ -3,6 +3,7 @@ import { FAILURES_PREFIX, runPrefix, runRecordKeys } from '../../functions/lib/l
 import { readJsonIfExists } from '../../functions/lib/pipeline/json-objects';
 import { committedRuns, totalsOf } from '../../functions/lib/pipeline/run-history';
 import { settingsFromEnv } from '../../functions/lib/pipeline/pipeline-settings';
+import { recoveryHistory } from '../../functions/lib/recovery/recovery-history';
 import { FsObjectStore } from '../adapters/fs-object-store';
 import { readOutbox } from '../adapters/outbox-notifier';
 import { UsageError } from './errors';
@@ -36,12 +37,16 @@ export async function statusCommand(lakeRoot: string, opts: { json?: boolean }):
     { name: 'ReconciliationGap', state: reconcile && !reconcile.balanced ? 'ALARM' : 'OK', detail: reconcile?.summary ?? 'no reconciliation yet' },
     { name: 'RawBacklog', state: pending.objects > 0 && pending.oldestAgeSeconds > 3600 ? 'ALARM' : 'OK', detail: `${pending.objects} raw objects waiting, oldest ${pending.oldestAgeSeconds}s` },
   ];
-  const report = { runs: runs.length, lastRun: last ? { batchId: last.batchId, committedAt: last.committedAt } : null, totals, backlog: pending, alerts: byTopic, alarms };
+  const recovery = await recoveryHistory(store);
+  const report = { runs: runs.length, lastRun: last ? { batchId: last.batchId, committedAt: last.committedAt } : null, totals, recovery, backlog: pending, alerts: byTopic, alarms };
   if (opts.json) return JSON.stringify(report, null, 2) + '\n';
   const lines = [
     `lake                ${lakeRoot}`,
     `runs                ${runs.length}${last ? ` (last ${last.batchId} at ${last.committedAt})` : ''}`,
     ...formatTotals(totals),
+    ...(recovery.redrives + recovery.reprocesses > 0
+      ? [`recovery            ${recovery.redriven} quarantined records redriven (${recovery.redrives} redrives), ${recovery.reprocesses} reprocesses`]
+      : []),
     `alerts published    ${Object.entries(byTopic).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`,
     'alarms',
     ...alarms.map((a) => `  ${a.state.padEnd(5)} ${a.name.padEnd(18)} ${a.detail}`),
