@@ -16,14 +16,14 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createDuckDb } from '../duckdb/duckdb-factory';
 import { readRows } from '../duckdb/duckdb-rows';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError, PipelineStateError } from '../errors';
 import { CURATED_TABLES, curatedPartitionPrefix, curatedReprocessFileKey, reprocessRecordKey, runPrefix, runRecordKeys } from '../lake-layout';
 import { writeJson } from '../pipeline/json-objects';
 import type { CommitResult, DateTotals } from '../pipeline/state';
 import { scratchDir } from '../pipeline/work-dir';
 import type { Runtime } from '../ports';
 import type { CopySource } from '../warehouse/load-statements';
-import { newBatchId } from '../../pipeline/plan-batch/plan-batch';
+import { findUnfinishedBatch, newBatchId } from '../../pipeline/plan-batch/plan-batch';
 import { writeQuarantine } from '../../pipeline/validate-batch/validate-batch';
 import { dateRangeProblem } from './date-range';
 import { dateDeltas, planReplacement, recurate, writeDateFile, writeRefused } from './recurate-sql';
@@ -128,6 +128,9 @@ function correctionRecord(id: string, r: Recurated, now: Date): CommitResult | n
 export async function reprocess(rt: Runtime, range: { from: string; to: string }, source: CopySource, now = new Date(), progress?: Progress): Promise<ReprocessRecord> {
   const problem = dateRangeProblem(range);
   if (problem) throw new ConfigurationError(problem);
+  // the partitions are rewritten from what is committed: a batch still half done would add its rows after
+  const unfinished = await findUnfinishedBatch(rt.store);
+  if (unfinished) throw new PipelineStateError(`batch ${unfinished.batchId} is not finished: run the pipeline first, then reprocess`);
   const id = newBatchId(now);
   const workDir = await scratchDir(rt.settings.workDir, 'reprocess');
   const db = await createDuckDb(rt.settings);

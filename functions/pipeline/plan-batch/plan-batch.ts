@@ -15,7 +15,7 @@ export function newBatchId(now: Date): string {
 
 /** A batch whose manifest was written but which never committed (the run was interrupted): it is finished
  * under the same id, so its staged and accepted events are not mistaken for duplicates of themselves. */
-async function findUnfinishedBatch(store: ObjectStore): Promise<BatchManifest | null> {
+export async function findUnfinishedBatch(store: ObjectStore): Promise<BatchManifest | null> {
   const records = await store.list(RUNS_PREFIX);
   const keys = new Set(records.map((r) => r.key));
   for (const r of records) {

@@ -1,4 +1,5 @@
-import { PRODUCTS_KEY, REPROCESSES_PREFIX, RUNS_PREFIX } from '../../../../functions/lib/lake-layout';
+import { PRODUCTS_KEY, REPROCESSES_PREFIX, runPrefix, runRecordKeys, RUNS_PREFIX } from '../../../../functions/lib/lake-layout';
+import { writeJson } from '../../../../functions/lib/pipeline/json-objects';
 import { reconcileLake } from '../../../../functions/lib/recovery/reconcile-lake';
 import { redrive } from '../../../../functions/lib/recovery/redrive';
 import { reprocess } from '../../../../functions/lib/recovery/reprocess';
@@ -43,6 +44,13 @@ describe('reprocess --from --to', () => {
   afterAll(async () => {
     await rt.close();
     lake.cleanup();
+  });
+
+  it('refuses to start while a batch is unfinished (its rows would land after the rewrite)', async () => {
+    const manifest = runRecordKeys(runPrefix('20240310T030000Z-unfinished')).manifest;
+    await writeJson(lake.store, manifest, { batchId: '20240310T030000Z-unfinished', createdAt: '2024-03-10T03:00:00Z', objects: [] });
+    await expect(reprocess(rt, { from: '2024-03-07', to: '2024-03-09' }, copySourceFromEnv())).rejects.toThrow('batch 20240310T030000Z-unfinished is not finished');
+    await lake.store.delete([manifest]);
   });
 
   it('changes nothing when the rules have not changed', async () => {
