@@ -72,11 +72,14 @@ async function quarantined(rt: Pick<Runtime, 'curatedQuery'>, reason: RedriveRea
   return rows.map((r) => ({ raw: String(r.raw), batchId: String(r.batch_id) }));
 }
 
-/** Writes the raw object of a record: one NDJSON line per record, gzip as Firehose writes, then marks it sent. */
+/** Writes the raw object of a record (one NDJSON line per record, gzip as Firehose writes) unless it is there
+ * already (the redrive stopped just before marking it), then marks the record sent. */
 async function send(store: ObjectStore, record: RedriveRecord, byId: Map<string, Quarantined>): Promise<void> {
-  const lines = record.records.map((r) => byId.get(r.id)?.raw);
-  if (lines.some((l) => l === undefined)) throw new ConfigurationError(`redrive ${record.redriveId}: some of its records are no longer in the quarantine zone`);
-  await store.put(record.rawKey, gzipSync(lines.join('\n') + '\n'));
+  if ((await store.getIfExists(record.rawKey)) === null) {
+    const lines = record.records.map((r) => byId.get(r.id)?.raw);
+    if (lines.some((l) => l === undefined)) throw new ConfigurationError(`redrive ${record.redriveId}: some of its records are no longer in the quarantine zone`);
+    await store.put(record.rawKey, gzipSync(lines.join('\n') + '\n'));
+  }
   await writeJson(store, redriveRecordKey(record.redriveId), { ...record, sent: true });
 }
 
