@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { businessDateWindow, type BusinessDateWindow } from '../contract/business-date-window';
 import type { RejectReason } from '../contract/types';
 import { ConfigurationError } from '../errors';
 import { redriveRawKey, redriveRecordKey, REDRIVES_PREFIX } from '../lake-layout';
@@ -62,8 +63,8 @@ export async function redriveRecords(store: ObjectStore): Promise<RedriveRecord[
 }
 
 /** Whether Validate would stage the record now: the same check, on a chunk of one line. */
-function passesNow(raw: string, ref: ReferenceData): boolean {
-  const verdict = validateChunk({ bytes: Buffer.from(raw, 'utf8'), seqBase: 0 }, ref, { key: 'redrive', receivedAt: new Date(0).toISOString(), batchId: 'redrive' });
+function passesNow(raw: string, ref: ReferenceData, window: BusinessDateWindow): boolean {
+  const verdict = validateChunk({ bytes: Buffer.from(raw, 'utf8'), seqBase: 0 }, ref, window, { key: 'redrive', receivedAt: new Date(0).toISOString(), batchId: 'redrive' });
   return verdict.valid === 1;
 }
 
@@ -100,11 +101,12 @@ export async function redrive(rt: Pick<Runtime, 'store' | 'curatedQuery'>, reaso
     rawKeys.push(unfinished.rawKey);
   }
   const ref = await loadReferenceData(rt.store);
+  const window = businessDateWindow(now);
   const candidates = [...byId].filter(([id]) => !sentIds.has(id));
   const passing: RedriveRecord['records'] = [];
   for (const [i, [id, q]] of candidates.entries()) {
     if (i % 1000 === 0) progress?.(i, candidates.length, `${passing.length} pass`);
-    if (passesNow(q.raw, ref)) passing.push({ id, batchId: q.batchId });
+    if (passesNow(q.raw, ref, window)) passing.push({ id, batchId: q.batchId });
   }
   progress?.(candidates.length, candidates.length, '');
   if (passing.length > 0) {

@@ -136,7 +136,7 @@ export async function reprocess(rt: Runtime, range: { from: string; to: string }
   const db = await createDuckDb(rt.settings);
   const conn = await db.connect();
   try {
-    const raw = await revalidateRaw(rt.store, workDir, id, progress);
+    const raw = await revalidateRaw(rt.store, workDir, id, now, progress);
     const r = await recurateInWorkDir(conn, rt, range, workDir, raw, id);
     const runRecordKey = await applyReprocess(conn, rt, r, id, workDir, now);
     const record: ReprocessRecord = {

@@ -6,7 +6,8 @@ import { MAX_OBJECTS_PER_BATCH } from '../pipeline/batch-seq';
 import { readCheckpoint } from '../pipeline/checkpoint';
 import { loadReferenceData } from '../pipeline/load-reference';
 import type { ObjectStore } from '../ports';
-import { rawBytes } from '../raw-objects';
+import { businessDateWindow } from '../contract/business-date-window';
+import { readRawObject } from '../../pipeline/validate-batch/read-raw-object';
 import { chunksOf, validateChunk } from '../../pipeline/validate-batch/validate-records';
 import type { Progress } from './reload-warehouse';
 
@@ -18,7 +19,7 @@ export interface Revalidated {
   /** the rejected records, one JSON line each, in Validate's rejects format */
   rejectsPath: string;
   objects: number;
-  /** objects that no longer decompress (their records were never curated, so nothing of them is re-curated) */
+  /** objects that cannot be read (Validate quarantined them whole: nothing of them was curated) */
   unreadable: number;
 }
 
@@ -27,7 +28,7 @@ export interface Revalidated {
  * order the batches took them (batch, then key), so Curate's first-copy dedup picks the copies it picked then.
  * Staged parts and rejects go to `workDir`, in Validate's formats; `batchId` is what the rejects are marked with.
  */
-export async function revalidateRaw(store: ObjectStore, workDir: string, batchId: string, progress?: Progress): Promise<Revalidated> {
+export async function revalidateRaw(store: ObjectStore, workDir: string, batchId: string, now: Date, progress?: Progress): Promise<Revalidated> {
   const checkpoint = await readCheckpoint(store);
   const arrived = new Map((await store.list(RAW_PREFIX)).map((o) => [o.key, o.lastModified.toISOString()]));
   const keys = Object.keys(checkpoint.processed)
@@ -35,6 +36,7 @@ export async function revalidateRaw(store: ObjectStore, workDir: string, batchId
     .sort((a, b) => checkpoint.processed[a].localeCompare(checkpoint.processed[b]) || a.localeCompare(b));
   if (keys.length > MAX_OBJECTS_PER_BATCH) throw new ConfigurationError(`reprocess reads every processed raw object as one batch: ${keys.length} are more than ${MAX_OBJECTS_PER_BATCH}`);
   const ref = await loadReferenceData(store);
+  const window = businessDateWindow(now);
   const stagedDir = join(workDir, 'staged');
   await mkdir(stagedDir, { recursive: true });
   const rejectsPath = join(workDir, 'rejects.ndjson');
@@ -43,19 +45,19 @@ export async function revalidateRaw(store: ObjectStore, workDir: string, batchId
   let parts = 0;
   for (const [index, key] of keys.entries()) {
     progress?.(index, keys.length, key.slice(RAW_PREFIX.length));
-    const bytes = await rawBytes(await store.get(key)).catch(() => null);
-    if (bytes === null) {
+    const read = await readRawObject(await store.get(key));
+    if ('unreadable' in read) {
       unreadable++;
       continue;
     }
     let n = 0;
-    for (const chunk of chunksOf(bytes, index, CHUNK_BYTES)) {
-      const verdict = validateChunk(chunk, ref, { key, receivedAt: arrived.get(key)!, batchId });
+    for (const chunk of chunksOf(read.bytes, index, CHUNK_BYTES)) {
+      const verdict = validateChunk(chunk, ref, window, { key, receivedAt: arrived.get(key)!, batchId });
       if (verdict.staged.length) {
         await writeFile(join(stagedDir, stagedPartName(index, n)), verdict.staged);
         parts++;
       }
-      if (verdict.rejectsText) await appendFile(rejectsPath, verdict.rejectsText);
+      if (verdict.rejects.length) await appendFile(rejectsPath, verdict.rejects.map((r) => `${r.row}\n`).join(''));
       n++;
     }
   }
