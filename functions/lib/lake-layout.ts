@@ -155,6 +155,3 @@ export const redriveRawKey = (at: Date, redriveId: string): string => rawObjectK
  * for its dates (functions/lib/recovery/reprocess.ts). */
 export const REPROCESSES_PREFIX = `${CONTROL_PREFIX}reprocesses/`;
 export const reprocessRecordKey = (reprocessId: string): string => `${REPROCESSES_PREFIX}${reprocessId}.json`;
-/** The one file of a reprocess's rows on one business date (it replaces every other file of the partition). */
-export const curatedReprocessFileKey = (table: CuratedTable, businessDate: string, reprocessId: string): string =>
-  `${curatedPartitionPrefix(table, businessDate)}part-${reprocessId}.parquet`;

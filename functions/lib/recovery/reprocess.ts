@@ -17,7 +17,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { createDuckDb } from '../duckdb/duckdb-factory';
 import { readRows } from '../duckdb/duckdb-rows';
 import { ConfigurationError, PipelineStateError } from '../errors';
-import { CURATED_TABLES, curatedPartitionPrefix, curatedReprocessFileKey, reprocessRecordKey, runPrefix, runRecordKeys } from '../lake-layout';
+import { CURATED_TABLES, curatedPartitionPrefix, curatedBatchFileKey, reprocessRecordKey, runPrefix, runRecordKeys } from '../lake-layout';
+import { replacePartitionFiles, rollForward, type CommitFile } from '../pipeline/curated-commit';
 import { writeJson } from '../pipeline/json-objects';
 import type { CommitResult, DateTotals } from '../pipeline/state';
 import { scratchDir } from '../pipeline/work-dir';
@@ -28,7 +29,6 @@ import { writeQuarantine } from '../../pipeline/validate-batch/validate-batch';
 import { dateRangeProblem } from './date-range';
 import { dateDeltas, planReplacement, recurate, writeDateFile, writeRefused } from './recurate-sql';
 import { reloadWarehouse, type Progress } from './reload-warehouse';
-import { replacePartitionFiles, type PartitionFile } from './replace-partitions';
 import { revalidateRaw, type Revalidated } from './revalidate-raw';
 import { forgetRefusedIds, refusedIdDates } from './forget-accepted-ids';
 
@@ -56,7 +56,7 @@ interface Recurated {
   deltas: DateTotals;
   refused: Record<string, number>;
   events: number;
-  files: PartitionFile[];
+  files: CommitFile[];
   refusedPath: string;
   /** the UTC dates of the refused events (their accepted ids' partitions) */
   refusedIdDates: string[];
@@ -68,11 +68,11 @@ async function recurateInWorkDir(conn: DuckDBConnection, rt: Runtime, range: { f
   const replacedDates = await planReplacement(conn, rt.files, range);
   const refusedPath = join(workDir, 'refused.ndjson');
   const refused = await writeRefused(conn, raw.rejectsPath, refusedPath);
-  const files: PartitionFile[] = [];
+  const files: CommitFile[] = [];
   for (const table of CURATED_TABLES) {
     for (const date of replacedDates) {
       const path = join(workDir, `${table}-${date}.parquet`);
-      if (await writeDateFile(conn, table, date, path)) files.push({ key: curatedReprocessFileKey(table, date, id), path });
+      if (await writeDateFile(conn, table, date, path)) files.push({ key: curatedBatchFileKey(table, date, id), path });
     }
   }
   const [{ n }] = await readRows(conn, 'SELECT count(*) AS n FROM selected_events');
@@ -80,9 +80,10 @@ async function recurateInWorkDir(conn: DuckDBConnection, rt: Runtime, range: { f
 }
 
 /**
- * The lake's changes, in an order where a crash leaves nothing lost or counted twice (a repeat of the reprocess
- * does not finish them, though: see the module comment): the refused records into quarantine, the partitions
- * replaced, the refused events' accepted ids forgotten, then the correction run record.
+ * The lake's changes, in an order where a crash leaves nothing lost or counted twice: the refused records into
+ * quarantine, the partitions replaced under the curated-commit protocol (an interrupted replacement is rolled
+ * forward by the next run), the refused events' accepted ids forgotten, then the correction run record. A crash
+ * between the first and the last leaves a reconcile gap that a repeat of the reprocess does not close.
  */
 async function applyReprocess(conn: DuckDBConnection, rt: Runtime, r: Recurated, id: string, workDir: string, now: Date): Promise<string | null> {
   if (Object.keys(r.refused).length > 0) await writeQuarantine(rt.store, r.refusedPath, id, workDir, rt.settings);
@@ -128,7 +129,9 @@ function correctionRecord(id: string, r: Recurated, now: Date): CommitResult | n
 export async function reprocess(rt: Runtime, range: { from: string; to: string }, source: CopySource, now = new Date(), progress?: Progress): Promise<ReprocessRecord> {
   const problem = dateRangeProblem(range);
   if (problem) throw new ConfigurationError(problem);
-  // the partitions are rewritten from what is committed: a batch still half done would add its rows after
+  // the partitions are rewritten from what is committed: an interrupted commit (a batch's, or an earlier
+  // reprocess's) is finished first, and a batch still half done would add its rows after the rewrite
+  await rollForward(rt.store);
   const unfinished = await findUnfinishedBatch(rt.store);
   if (unfinished) throw new PipelineStateError(`batch ${unfinished.batchId} is not finished: run the pipeline first, then reprocess`);
   const id = newBatchId(now);
