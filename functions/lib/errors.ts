@@ -71,3 +71,28 @@ export function withContext(context: string, err: unknown, otherwise: ErrorKind 
   const message = (err as { message?: unknown } | null)?.message;
   return new Kind(`${context}: ${typeof message === 'string' ? message : String(err)}`, { cause: err });
 }
+
+/** One error of a cause chain, as a failure record keeps it. */
+export interface ErrorLink {
+  name: string;
+  message: string;
+  /** Node's system error code (ENOSPC, EACCES, ...) when there is one */
+  code?: string;
+}
+
+/** `err` and its causes, outermost first (at most `depth`, in case a chain loops): what a one-line message drops,
+ * e.g. the ENOSPC under a RetailLakeError. */
+export function errorChain(err: unknown, depth = 8): ErrorLink[] {
+  const chain: ErrorLink[] = [];
+  for (let e: unknown = err; e !== undefined && e !== null && chain.length < depth; e = (e as { cause?: unknown }).cause) {
+    // read as fields, not through instanceof Error: errors from Node's own modules may come from another realm
+    const { name, message, code } = e as { name?: unknown; message?: unknown; code?: unknown };
+    chain.push({
+      name: typeof name === 'string' ? name : typeof e,
+      message: typeof message === 'string' ? message : String(e),
+      ...(typeof code === 'string' ? { code } : {}),
+    });
+    if (typeof e !== 'object') break;
+  }
+  return chain;
+}

@@ -73,14 +73,19 @@ export const CHECKPOINT_KEY = `${CONTROL_PREFIX}checkpoint.json`;
 export const RUNS_PREFIX = `${CONTROL_PREFIX}runs/`;
 export const runPrefix = (batchId: string): string => `${RUNS_PREFIX}${batchId}/`;
 
-/** The records a batch's steps write under its run prefix. */
+/** The records a batch's steps write under its run prefix. After `committed`, the post-commit steps each leave
+ * one when done: `loaded` (the warehouse load and Athena refresh finished; StockRisk writes it, as it runs only
+ * after them), `alerts` (StockRisk's alert list), `published` (PublishAlerts sent them) and `reconcile` (the last
+ * step): a committed batch without `reconcile` is resumed by PlanBatch before any new work. */
 export const RUN_RECORD_FILES = {
   manifest: 'manifest.json',
   validation: 'validation.json',
   curate: 'curate.json',
   committed: 'committed.json',
-  reconcile: 'reconcile.json',
+  loaded: 'loaded.json',
   alerts: 'alerts.json',
+  published: 'alerts-published.json',
+  reconcile: 'reconcile.json',
 } as const;
 export type RunRecord = keyof typeof RUN_RECORD_FILES;
 
@@ -102,6 +107,14 @@ export const commitStagedKey = (commitId: string, key: string): string => `${com
 /** The commit of a batch's curated files (Curate, Lambda or Glue). */
 export const curateCommitId = (batchId: string): string => `curate-${batchId}`;
 
+/** The latest reconciliation, whatever ran it (a batch, or an execution with nothing new). */
+export const LATEST_RECONCILE_KEY = `${CONTROL_PREFIX}reconcile/latest.json`;
+
+/** Batches that failed after their retries: one record each, with the error; PlanBatch skips their raw objects
+ * until the record is removed (a redrive). */
+export const PARKED_PREFIX = `${CONTROL_PREFIX}parked/`;
+export const parkedKey = (batchId: string): string => `${PARKED_PREFIX}${batchId}.json`;
+
 export const stagingPrefix = (batchId: string): string => `${CONTROL_PREFIX}staging/${batchId}/`;
 /** The run lease: the execution that holds it is the one pipeline execution working on the lake. */
 export const RUN_LEASE_KEY = `${CONTROL_PREFIX}run-lease.json`;
@@ -111,6 +124,10 @@ const STAGED_PART_PREFIX = 'events-';
 export const STAGED_EVENTS_GLOB = `${STAGED_PART_PREFIX}*.ndjson`;
 export const stagedPartName = (object: number, chunk: number): string => `${STAGED_PART_PREFIX}${pad(object, 6)}-${pad(chunk, 6)}.ndjson`;
 export const isStagedPart = (fileName: string): boolean => fileName.startsWith(STAGED_PART_PREFIX);
+
+/** Validate writes a batch's quarantine Parquet as `quarantine/pos/received_date=YYYY-MM-DD/part-<batch>-<i>.parquet`
+ * (its FILENAME_PATTERN): whether a quarantine key is one of `batchId`'s files. */
+export const isQuarantineFileOf = (key: string, batchId: string): boolean => key.startsWith(QUARANTINE_PREFIX) && key.slice(key.lastIndexOf('/') + 1).startsWith(`part-${batchId}-`);
 
 /** Event ids Curate accepted: `accepted_ids/utc_date=YYYY-MM-DD/batch=<id>.parquet`, by the UTC date of occurred_at
  * (sql/transform/batch_utc_dates.sql says why), so Curate reads only the dates of its batch. */

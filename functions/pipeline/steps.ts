@@ -78,7 +78,7 @@ const STEPS = [
   {
     name: 'commit-checkpoint',
     substitution: 'CommitCheckpointFunctionArn',
-    description: 'CommitCheckpoint: adds the batch to the processed-files manifest, removes staging',
+    description: 'CommitCheckpoint: adds the batch to the processed-files manifest, removes staging (a committed batch: its record)',
     duckdb: false,
     sql: false,
     timeoutMinutes: 5,
@@ -125,7 +125,7 @@ const STEPS = [
   {
     name: 'reconcile',
     substitution: 'ReconcileFunctionArn',
-    description: 'Reconcile: raw vs curated vs quarantine vs warehouse, counts and revenue',
+    description: 'Reconcile: run records vs quarantine vs warehouse per business date, counts and revenue',
     duckdb: false,
     sql: true,
     timeoutMinutes: 15,
@@ -147,6 +147,18 @@ const STEPS = [
     writes: [],
     quicksight: true,
     load: () => import('./refresh-dashboards/index'),
+  },
+  {
+    name: 'park-batch',
+    substitution: 'ParkBatchFunctionArn',
+    description: 'ParkBatch: sets a batch that failed after its retries aside (control/parked/), so later batches go on',
+    duckdb: false,
+    sql: false,
+    timeoutMinutes: 5,
+    reads: [],
+    writes: ['quarantine', 'curated'],
+    topics: ['ops'],
+    load: () => import('./park-batch/index'),
   },
   {
     name: 'release-run-lease',

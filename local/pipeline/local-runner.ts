@@ -6,7 +6,7 @@ import type { Runtime } from '../../functions/lib/ports';
 import { loadLocalDefinition, localExecutionArn } from './asl-resources';
 import { taskStates, waitStates } from './asl-states';
 import { localResourceTable, type Json, type LocalTask } from './local-tasks';
-import { ConfigurationError } from '../../functions/lib/errors';
+import { ConfigurationError, errorChain, type ErrorLink } from '../../functions/lib/errors';
 
 export interface StepEvent {
   state: string;
@@ -17,10 +17,15 @@ export interface StepEvent {
 }
 
 export interface PipelineRunResult {
-  status: 'succeeded' | 'failed' | 'nothing-to-do';
+  /** parked: a batch failed after its retries and was set aside (ParkBatch); the execution itself succeeded */
+  status: 'succeeded' | 'failed' | 'nothing-to-do' | 'parked';
   output: Json;
   /** the error the Catch handed to NotifyFailure */
   error?: PipelineError;
+  /** the last error a Task threw and its causes, outermost first (the state machine keeps only its name and message) */
+  errorChain?: ErrorLink[];
+  /** the Task that threw it */
+  failedState?: string;
   steps: { state: string; ms: number }[];
 }
 
@@ -30,7 +35,7 @@ const NO_WAIT = 0;
 const LOCAL_RETRY_MS = 10;
 
 /** A Task's local implementation that reports its start, end (with its time) or error. */
-function observed(name: string, impl: LocalTask, onStep: (e: StepEvent) => void, steps: PipelineRunResult['steps']): LocalTask {
+function observed(name: string, impl: LocalTask, onStep: (e: StepEvent) => void, steps: PipelineRunResult['steps'], onError: (state: string, err: unknown | undefined) => void): LocalTask {
   return async (input) => {
     const started = performance.now();
     onStep({ state: name, phase: 'start' });
@@ -38,10 +43,12 @@ function observed(name: string, impl: LocalTask, onStep: (e: StepEvent) => void,
       const output = await impl(input);
       const ms = performance.now() - started;
       steps.push({ state: name, ms });
+      onError(name, undefined); // a retry that succeeded: its earlier error is not the run's
       onStep({ state: name, phase: 'end', ms, output });
       return output;
     } catch (err) {
       onStep({ state: name, phase: 'error', error: (err as Error).message });
+      onError(name, err);
       throw err;
     }
   };
@@ -56,6 +63,11 @@ export async function runPipeline(runtime: Runtime, onStep: (e: StepEvent) => vo
   const resources = localResourceTable(runtime);
   const steps: PipelineRunResult['steps'] = [];
   let failure: PipelineError | undefined;
+  let thrown: { state: string; err: unknown } | undefined;
+  const onError = (state: string, err: unknown | undefined): void => {
+    if (err !== undefined) thrown = { state, err };
+    else if (thrown?.state === state) thrown = undefined;
+  };
 
   const handlers: Record<string, LocalTask> = {};
   const retryIntervalOverrides: Record<string, number> = {};
@@ -63,7 +75,7 @@ export async function runPipeline(runtime: Runtime, onStep: (e: StepEvent) => vo
     const impl = resources.get(task.resource);
     if (!impl) throw new ConfigurationError(`state ${task.name}: no local implementation for Resource ${task.resource}`);
     retryIntervalOverrides[task.name] = LOCAL_RETRY_MS;
-    const run = observed(task.name, impl, onStep, steps);
+    const run = observed(task.name, impl, onStep, steps, onError);
     handlers[task.name] = run;
     if (task.name === 'NotifyFailure') {
       handlers[task.name] = async (input) => {
@@ -84,11 +96,16 @@ export async function runPipeline(runtime: Runtime, onStep: (e: StepEvent) => vo
   );
   try {
     const output = (await execution.result) as Json;
-    const plan = output && typeof output === 'object' && !Array.isArray(output) ? (output as unknown as Partial<PipelineState>).plan : undefined;
-    return { status: plan?.objectCount === 0 ? 'nothing-to-do' : 'succeeded', output, steps };
+    const state = output && typeof output === 'object' && !Array.isArray(output) ? (output as unknown as Partial<PipelineState>) : {};
+    const status = state.parked ? 'parked' : state.plan?.objectCount === 0 ? 'nothing-to-do' : 'succeeded';
+    return { status, output, steps, ...(status === 'parked' ? thrownError(thrown) : {}) };
   } catch (err) {
-    return { status: 'failed', output: null, error: failure ?? { Error: (err as Error).name, Cause: (err as Error).message }, steps };
+    return { status: 'failed', output: null, error: failure ?? { Error: (err as Error).name, Cause: (err as Error).message }, ...thrownError(thrown ?? { state: '', err }), steps };
   }
+}
+
+function thrownError(thrown: { state: string; err: unknown } | undefined): Pick<PipelineRunResult, 'errorChain' | 'failedState'> {
+  return thrown ? { errorChain: errorChain(thrown.err), ...(thrown.state ? { failedState: thrown.state } : {}) } : {};
 }
 
 function parseFailure(input: Json): PipelineError {

@@ -11,6 +11,10 @@ export interface BatchPlan {
   manifestKey: string;
   /** true when an interrupted batch is being finished rather than a new one planned */
   resumed: boolean;
+  /** true when the batch committed but its post-commit steps (load, stock risk, alerts, reconcile) did not all
+   * finish: the state machine goes to CommitCheckpoint (which returns the batch's committed record) and on from
+   * there, before any new batch is planned */
+  resumePostCommit?: boolean;
   /** set (to the execution that holds the run lease) when another execution is working on the lake: this one
    * ends at once, touching nothing */
   alreadyRunning?: string;
@@ -105,13 +109,35 @@ export interface LakeTotals {
   byReason: Record<string, number>;
 }
 
+/** Reconcile's per business date comparison of the run records' dateTotals with the warehouse. */
+export interface DateCheck {
+  /** dates compared (every date some committed batch touched, and every date the warehouse holds) */
+  checked: number;
+  /** the dates where lake and warehouse disagree, oldest first */
+  gapDates: string[];
+  /** dates touched by a batch whose run record predates dateTotals: not compared one by one (the whole-lake
+   * totals still cover them) */
+  unchecked: string[];
+}
+
 export interface ReconcileResult {
   balanced: boolean;
   summary: string;
   gaps: string[];
   totals: LakeTotals;
-  curated: { events: number; salesLines: number; netRevenue: number; quarantined: number };
   warehouse: { salesLines: number; netRevenue: number };
+  dates: DateCheck;
+  /** the batch whose execution reconciled; '' when the execution had nothing new */
+  batchId: string;
+  reconciledAt: string;
+}
+
+/** ParkBatch: the batch set aside (control/parked/<batch>.json) so later batches go on. */
+export interface ParkResult {
+  batchId: string;
+  parkedKey: string;
+  objects: number;
+  error: PipelineError;
 }
 
 export interface RefreshDashboardsResult {
@@ -141,6 +167,7 @@ export interface PipelineState {
   reconcile?: ReconcileResult;
   dashboards?: RefreshDashboardsResult;
   error?: PipelineError;
+  parked?: ParkResult;
 }
 
 // A Record over keyof PipelineState: adding a key to the interface without listing it here (or listing one it
@@ -156,6 +183,7 @@ const STATE_KEYS: Record<keyof PipelineState, true> = {
   reconcile: true,
   dashboards: true,
   error: true,
+  parked: true,
 };
 
 /** The keys of PipelineState (test/functions/lib/pipeline/state.test.ts checks them against the ASL's ResultPaths). */

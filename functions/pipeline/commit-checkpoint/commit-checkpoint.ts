@@ -1,13 +1,19 @@
 import { runPrefix, runRecordKeys, stagingPrefix } from '../../lib/lake-layout';
 import type { ObjectStore } from '../../lib/ports';
 import { readCheckpoint, writeCheckpoint } from '../../lib/pipeline/checkpoint';
-import { readJson, writeJson } from '../../lib/pipeline/json-objects';
+import { readJson, readJsonIfExists, writeJson } from '../../lib/pipeline/json-objects';
 import type { BatchManifest, CommitResult, CurateResult, ValidationResult } from '../../lib/pipeline/state';
 import { PipelineStateError } from '../../lib/errors';
 
-/** Marks the batch's raw objects processed and records the batch's counts; the staging copy is removed. */
+/** Marks the batch's raw objects processed and records the batch's counts; the staging copy is removed. A batch
+ * already committed (PlanBatch resumes its post-commit steps) gets its committed record back, unchanged. */
 export async function commitCheckpoint(store: ObjectStore, batchId: string, now = new Date()): Promise<CommitResult> {
   const keys = runRecordKeys(runPrefix(batchId));
+  const committed = await readJsonIfExists<CommitResult>(store, keys.committed);
+  if (committed !== null) {
+    await removeStaging(store, batchId);
+    return committed;
+  }
   const [manifest, validation, curate] = await Promise.all([
     readJson<BatchManifest>(store, keys.manifest),
     readJson<ValidationResult>(store, keys.validation),
@@ -32,7 +38,11 @@ export async function commitCheckpoint(store: ObjectStore, batchId: string, now 
   // Checkpoint first, run record last: a run record means the batch is whole (PlanBatch resumes batches without one).
   await writeCheckpoint(store, checkpoint);
   await writeJson(store, keys.committed, result);
-  const staged = await store.list(stagingPrefix(batchId));
-  await store.delete(staged.map((o) => o.key));
+  await removeStaging(store, batchId);
   return result;
+}
+
+async function removeStaging(store: ObjectStore, batchId: string): Promise<void> {
+  const staged = await store.list(stagingPrefix(batchId));
+  if (staged.length > 0) await store.delete(staged.map((o) => o.key));
 }

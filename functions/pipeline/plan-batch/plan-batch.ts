@@ -6,38 +6,59 @@ import { readCheckpoint } from '../../lib/pipeline/checkpoint';
 import { rollForward } from '../../lib/pipeline/curated-commit';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
 import type { BatchManifest, BatchPlan } from '../../lib/pipeline/state';
-import { releaseRunLease, takeRunLease } from '../../lib/pipeline/run-lease';
+import { takeRunLease } from '../../lib/pipeline/run-lease';
 import { ConfigurationError } from '../../lib/errors';
+import { parkedBatches } from '../../lib/pipeline/parked-batches';
 
 export function newBatchId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A batch whose manifest was written but which never committed (the run was interrupted): it is finished
- * under the same id, so its staged and accepted events are not mistaken for duplicates of themselves. */
-export async function findUnfinishedBatch(store: ObjectStore): Promise<BatchManifest | null> {
+/** What the run prefixes hold: each batch's prefix (oldest first: batch ids begin with their time) and the set of
+ * record keys, from one listing. */
+async function listRuns(store: ObjectStore): Promise<{ prefixes: string[]; keys: Set<string> }> {
   const records = await store.list(RUNS_PREFIX);
-  const keys = new Set(records.map((r) => r.key));
-  for (const r of records) {
-    if (!r.key.endsWith(`/${RUN_RECORD_FILES.manifest}`)) continue;
-    const prefix = r.key.slice(0, -RUN_RECORD_FILES.manifest.length);
-    if (!keys.has(runRecordKeys(prefix).committed)) return readJson<BatchManifest>(store, r.key);
-  }
-  return null;
+  const prefixes = records.filter((r) => r.key.endsWith(`/${RUN_RECORD_FILES.manifest}`)).map((r) => r.key.slice(0, -RUN_RECORD_FILES.manifest.length));
+  return { prefixes: prefixes.sort(), keys: new Set(records.map((r) => r.key)) };
 }
 
-/** The next batch: an unfinished one if there is one, else the raw objects not yet processed, oldest first, at
- * most `maxObjects` of them (the rest wait for the next run). */
+/** A batch whose manifest was written but which never committed and is not parked (the run was interrupted): it
+ * is finished under the same id, so its staged and accepted events are not mistaken for duplicates of themselves. */
+export async function findUnfinishedBatch(store: ObjectStore): Promise<BatchManifest | null> {
+  const [runs, parked] = await Promise.all([listRuns(store), parkedBatches(store)]);
+  const prefix = unfinishedPrefix(runs, new Set(parked.map((p) => p.batchId)));
+  return prefix === undefined ? null : readJson<BatchManifest>(store, runRecordKeys(prefix).manifest);
+}
+
+function unfinishedPrefix(runs: { prefixes: string[]; keys: Set<string> }, parkedIds: Set<string>): string | undefined {
+  return runs.prefixes.find((p) => !runs.keys.has(runRecordKeys(p).committed) && !parkedIds.has(p.slice(RUNS_PREFIX.length, -1)));
+}
+
+/**
+ * The next batch, in this order:
+ * 1. a committed batch whose post-commit steps did not all finish (no reconcile record: a kill or a failure during
+ *    the warehouse load, stock risk, alerts or reconcile): its post-commit is resumed, so the warehouse is never
+ *    left short while new work goes on;
+ * 2. a batch whose manifest was written but which never committed (the run was interrupted): it is finished under
+ *    the same id, so its staged and accepted events are not mistaken for duplicates of themselves;
+ * 3. the raw objects not yet processed, oldest first, at most `maxObjects` of them (the rest wait for the next run).
+ * Parked batches (control/parked/) are skipped in 2, and their raw objects in 3.
+ */
 export async function planBatch(store: ObjectStore, glueThresholdBytes: number, now = new Date(), maxObjects = MAX_OBJECTS_PER_BATCH): Promise<BatchPlan> {
   await rollForward(store); // an interrupted curated commit is finished before anything reads the lake again
-  const unfinished = await findUnfinishedBatch(store);
+  const [runs, parked] = await Promise.all([listRuns(store), parkedBatches(store)]);
+  const parkedIds = new Set(parked.map((p) => p.batchId));
+  const postCommit = runs.prefixes.find((p) => runs.keys.has(runRecordKeys(p).committed) && !runs.keys.has(runRecordKeys(p).reconcile));
+  const unfinished = unfinishedPrefix(runs, parkedIds);
+  const earlier = postCommit ?? unfinished;
   let manifest: BatchManifest;
-  if (unfinished) {
-    manifest = unfinished;
+  if (earlier !== undefined) {
+    manifest = await readJson<BatchManifest>(store, runRecordKeys(earlier).manifest);
   } else {
     const checkpoint = await readCheckpoint(store);
+    const skipped = new Set(parked.flatMap((p) => p.objects.map((o) => o.key)));
     // listed in key order, and keys begin raw/pos/YYYY/MM/DD/HH/: the oldest hours first
-    const objects = (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed)).slice(0, maxObjects);
+    const objects = (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed) && !skipped.has(o.key)).slice(0, maxObjects);
     const batchId = newBatchId(now);
     manifest = {
       batchId,
@@ -53,7 +74,8 @@ export async function planBatch(store: ObjectStore, glueThresholdBytes: number, 
     bytes,
     useGlue: bytes > glueThresholdBytes,
     manifestKey: runRecordKeys(runPrefix(manifest.batchId)).manifest,
-    resumed: unfinished !== null,
+    resumed: earlier !== undefined,
+    ...(postCommit !== undefined ? { resumePostCommit: true } : {}),
   };
 }
 
@@ -65,9 +87,9 @@ export interface PlanSettings {
 }
 
 /**
- * PlanBatch under the run lease: the execution `executionId` takes the lease, then plans; with nothing to do it
- * gives the lease back at once (the state machine then ends without a step that would). When another execution
- * holds the lease, the plan says so and nothing in the lake is touched.
+ * PlanBatch under the run lease: the execution `executionId` takes the lease, then plans. The execution gives it
+ * back in its final states, also with nothing new (it still reconciles). When another execution holds the lease,
+ * the plan says so and nothing in the lake is touched.
  */
 export async function planExclusiveBatch(store: ObjectStore, settings: PlanSettings, executionId: string | undefined, now = new Date()): Promise<BatchPlan> {
   if (settings.runLeaseSeconds <= 0) return planBatch(store, settings.glueThresholdBytes, now);
@@ -76,7 +98,5 @@ export async function planExclusiveBatch(store: ObjectStore, settings: PlanSetti
   if (!lease.taken) {
     return { batchId: '', objectCount: 0, bytes: 0, useGlue: false, manifestKey: '', resumed: false, alreadyRunning: lease.holder };
   }
-  const plan = await planBatch(store, settings.glueThresholdBytes, now);
-  if (plan.objectCount === 0) await releaseRunLease(store, executionId);
-  return plan;
+  return planBatch(store, settings.glueThresholdBytes, now);
 }

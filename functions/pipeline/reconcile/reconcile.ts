@@ -1,17 +1,72 @@
-import { runPrefix, runRecordKeys } from '../../lib/lake-layout';
-import type { ObjectStore, QueryEngine, Warehouse } from '../../lib/ports';
+import { LATEST_RECONCILE_KEY, runPrefix, runRecordKeys } from '../../lib/lake-layout';
+import type { ObjectStore, QueryEngine, Row, Warehouse } from '../../lib/ports';
 import { writeJson } from '../../lib/pipeline/json-objects';
 import { committedRuns, totalsOf } from '../../lib/pipeline/run-history';
-import type { ReconcileResult } from '../../lib/pipeline/state';
+import type { CommitResult, DateCheck, DateTotal, ReconcileResult } from '../../lib/pipeline/state';
+import { asIsoDate } from '../../lib/risk/stock-risk-sql';
 import { readSql } from '../../lib/sql-files';
 import { quarantinedByBatch, quarantineGaps, quarantineWindowStart } from './quarantine-check';
 
-const cents = (n: unknown): number => Math.round(Number(n) * 100);
+/** How many gap dates the summary spells out with their numbers (all of them are in `dates.gapDates`). */
+const DATES_IN_SUMMARY = 10;
+
+const emptyTotal = (): DateTotal => ({ salesLines: 0, netRevenueCents: 0, inventoryEvents: 0 });
+
+/** The lake side per business date: the run records' dateTotals summed over committed batches. A batch recorded
+ * before dateTotals existed contributes the dates it touched to `unchecked` instead. */
+export function lakeDateTotals(runs: CommitResult[]): { byDate: Map<string, DateTotal>; unchecked: Set<string> } {
+  const byDate = new Map<string, DateTotal>();
+  const unchecked = new Set<string>();
+  for (const run of runs) {
+    if (!run.dateTotals) {
+      for (const dates of Object.values(run.affectedDates)) for (const d of dates) unchecked.add(d);
+      continue;
+    }
+    for (const [date, t] of Object.entries(run.dateTotals)) {
+      const sum = byDate.get(date) ?? emptyTotal();
+      byDate.set(date, { salesLines: sum.salesLines + t.salesLines, netRevenueCents: sum.netRevenueCents + t.netRevenueCents, inventoryEvents: sum.inventoryEvents + t.inventoryEvents });
+    }
+  }
+  return { byDate, unchecked };
+}
+
+function warehouseDateTotals(rows: Row[]): Map<string, DateTotal> {
+  const byDate = new Map<string, DateTotal>();
+  for (const r of rows) {
+    const date = asIsoDate(r.business_date);
+    if (date === null) continue;
+    byDate.set(date, { salesLines: Number(r.sales_lines), netRevenueCents: Math.round(Number(r.net_revenue_cents)), inventoryEvents: Number(r.inventory_events) });
+  }
+  return byDate;
+}
+
+const differs = (a: DateTotal, b: DateTotal): boolean => a.salesLines !== b.salesLines || a.netRevenueCents !== b.netRevenueCents || a.inventoryEvents !== b.inventoryEvents;
+const describe = (t: DateTotal): string => `${t.salesLines} lines, ${(t.netRevenueCents / 100).toFixed(2)} revenue, ${t.inventoryEvents} inventory events`;
+
+/** Lake vs warehouse per business date: every date either side has, except the unchecked ones. */
+export function compareDates(lake: Map<string, DateTotal>, warehouse: Map<string, DateTotal>, unchecked: Set<string>): { check: DateCheck; details: string[] } {
+  const dates = [...new Set([...lake.keys(), ...warehouse.keys()])].filter((d) => !unchecked.has(d)).sort();
+  const details: string[] = [];
+  const gapDates: string[] = [];
+  for (const date of dates) {
+    const [l, w] = [lake.get(date) ?? emptyTotal(), warehouse.get(date) ?? emptyTotal()];
+    if (!differs(l, w)) continue;
+    gapDates.push(date);
+    details.push(`${date} (lake ${describe(l)}; warehouse ${describe(w)})`);
+  }
+  return { check: { checked: dates.length, gapDates, unchecked: [...unchecked].sort() }, details };
+}
 
 /**
- * Raw vs curated vs quarantine vs warehouse, for everything committed so far. The quarantine zone is compared
- * batch by batch, and only for the batches its lifecycle still keeps whole (`quarantineRetentionDays`, 0 when
- * objects never expire): the run records are the lasting account of what was quarantined.
+ * Reconciles everything committed so far, from the run records and the warehouse, with no scan of the curated
+ * zone:
+ * - the run records add up: received = curated + quarantined + duplicates;
+ * - the quarantine zone holds what the run records say, batch by batch, for the batches its lifecycle still keeps
+ *   whole (`quarantineRetentionDays`, 0 when objects never expire): the run records are its lasting account;
+ * - the warehouse, grouped by business date (sql/redshift/reconcile_warehouse_by_date.sql), equals the run
+ *   records' dateTotals summed per date: a gap names its dates. Dates touched by a batch recorded before dateTotals
+ *   existed are listed as unchecked (they are not rescanned); the whole-warehouse totals still cover them.
+ * The result is written to control/reconcile/latest.json and, for a batch's execution, to its run record.
  */
 export async function reconcile(
   store: ObjectStore,
@@ -23,31 +78,40 @@ export async function reconcile(
 ): Promise<ReconcileResult> {
   const runs = await committedRuns(store);
   const totals = totalsOf(runs);
-  const [c] = await curated.query(readSql('athena/reconcile/curated_totals.sql'));
-  const [w] = await warehouse.query(readSql('redshift/reconcile_warehouse_totals.sql'));
-  const result = {
-    curated: { events: Number(c.events), salesLines: Number(c.sales_lines), netRevenue: Number(c.net_revenue), quarantined: Number(c.quarantined) },
-    warehouse: { salesLines: Number(w.sales_lines), netRevenue: Number(w.net_revenue) },
-  };
+  const warehouseByDate = warehouseDateTotals(await warehouse.query(readSql('redshift/reconcile_warehouse_by_date.sql')));
+  const whole = [...warehouseByDate.values()].reduce((s, t) => ({ salesLines: s.salesLines + t.salesLines, netRevenueCents: s.netRevenueCents + t.netRevenueCents, inventoryEvents: s.inventoryEvents + t.inventoryEvents }), emptyTotal());
+  const warehouseTotals = { salesLines: whole.salesLines, netRevenue: whole.netRevenueCents / 100 };
+  const lake = lakeDateTotals(runs);
+  const { check, details } = compareDates(lake.byDate, warehouseByDate, lake.unchecked);
+
   const windowStart = quarantineWindowStart(quarantineRetentionDays, now);
   const gaps: string[] = [];
   const accounted = totals.curatedEvents + totals.quarantined + totals.duplicates;
   if (totals.received !== accounted) gaps.push(`received ${totals.received} != curated + quarantined + duplicates ${accounted}`);
-  if (result.curated.events !== totals.curatedEvents) gaps.push(`curated tables hold ${result.curated.events} events, run records say ${totals.curatedEvents}`);
   gaps.push(...quarantineGaps(runs, await quarantinedByBatch(curated), windowStart));
-  if (result.warehouse.salesLines !== result.curated.salesLines) gaps.push(`warehouse fact_sales has ${result.warehouse.salesLines} lines, curated sales_lines ${result.curated.salesLines}`);
-  if (cents(result.warehouse.netRevenue) !== cents(result.curated.netRevenue)) gaps.push(`warehouse revenue ${result.warehouse.netRevenue} != curated revenue ${result.curated.netRevenue}`);
+  if (warehouseTotals.salesLines !== totals.salesLines) gaps.push(`warehouse fact_sales has ${warehouseTotals.salesLines} lines, the run records ${totals.salesLines}`);
+  if (whole.netRevenueCents !== Math.round(totals.netRevenue * 100)) gaps.push(`warehouse revenue ${warehouseTotals.netRevenue.toFixed(2)} != run records' revenue ${totals.netRevenue.toFixed(2)}`);
+  if (whole.inventoryEvents !== totals.inventoryEvents) gaps.push(`warehouse fact_inventory_event has ${whole.inventoryEvents} events, the run records ${totals.inventoryEvents}`);
+  if (check.gapDates.length > 0) {
+    const more = details.length > DATES_IN_SUMMARY ? ` and ${details.length - DATES_IN_SUMMARY} more` : '';
+    gaps.push(`warehouse differs from the lake on ${check.gapDates.length} business date(s): ${details.slice(0, DATES_IN_SUMMARY).join('; ')}${more}`);
+  }
+  const uncheckedNote = check.unchecked.length > 0 ? `; ${check.unchecked.length} date(s) recorded before per-date totals checked only in the totals (${check.unchecked[0]}..${check.unchecked[check.unchecked.length - 1]})` : '';
   const out: ReconcileResult = {
     balanced: gaps.length === 0,
     summary: gaps.length === 0
       ? `balanced: ${totals.received} received = ${totals.curatedEvents} curated + ${totals.quarantined} quarantined + ${totals.duplicates} duplicates; ` +
         `quarantine = run records (${windowStart ? `batches committed since ${windowStart.toISOString()}` : 'every batch'}); ` +
-        `warehouse = curated (${result.curated.salesLines} lines, revenue ${result.curated.netRevenue.toFixed(2)})`
+        `warehouse = run records on ${check.checked} business dates (${totals.salesLines} lines, revenue ${totals.netRevenue.toFixed(2)})${uncheckedNote}`
       : `reconciliation gap: ${gaps.join('; ')}`,
     gaps,
     totals,
-    ...result,
+    warehouse: warehouseTotals,
+    dates: check,
+    batchId,
+    reconciledAt: now.toISOString(),
   };
-  await writeJson(store, runRecordKeys(runPrefix(batchId)).reconcile, out);
+  await writeJson(store, LATEST_RECONCILE_KEY, out);
+  if (batchId) await writeJson(store, runRecordKeys(runPrefix(batchId)).reconcile, out);
   return out;
 }

@@ -40,6 +40,8 @@ export class ObservabilityStack extends Stack {
         QuarantineRate: config.pipeline.quarantineAlertRate,
         StockoutCount: config.observability.stockoutThreshold,
         ReconciliationGap: config.observability.reconciliationGapThreshold,
+        // every parked batch alarms: its raw objects are out of the lake until someone redrives them
+        BatchesParked: 0,
       },
     });
     this.dashboard = new OpsDashboard(this, 'Dashboard', {

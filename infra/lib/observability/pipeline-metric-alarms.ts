@@ -29,10 +29,12 @@ export interface PipelineMetricAlarmsProps {
 const DESCRIPTIONS: Record<PipelineMetricName, string> = {
   QuarantineRate: 'Share of a batch quarantined above the data-quality threshold',
   StockoutCount: 'More store x SKU pairs at critical stock than expected',
-  ReconciliationGap: 'Raw, curated and warehouse counts or revenue disagree',
+  ReconciliationGap: 'Run records, quarantine and warehouse counts or revenue disagree (the ops message names the business dates)',
+  BatchesParked: 'A batch failed after its retries and was parked (control/parked/): its raw objects wait for a redrive',
 };
 
-/** Alarms on what the data says: too much quarantined, too many stock-outs, raw vs curated vs warehouse out of balance. */
+/** Alarms on what the data says: too much quarantined, too many stock-outs, lake vs warehouse out of balance, a
+ * batch parked. */
 export class PipelineMetricAlarms extends Construct {
   readonly alarms: Record<PipelineMetricName, cloudwatch.Alarm>;
 
@@ -46,6 +48,11 @@ export class PipelineMetricAlarms extends Construct {
         threshold: props.thresholds[name],
         topic: props.alarmTopic,
       });
-    this.alarms = { QuarantineRate: alarm('QuarantineRate'), StockoutCount: alarm('StockoutCount'), ReconciliationGap: alarm('ReconciliationGap') };
+    this.alarms = {
+      QuarantineRate: alarm('QuarantineRate'),
+      StockoutCount: alarm('StockoutCount'),
+      ReconciliationGap: alarm('ReconciliationGap'),
+      BatchesParked: alarm('BatchesParked'),
+    };
   }
 }

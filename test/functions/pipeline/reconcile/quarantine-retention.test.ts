@@ -78,12 +78,11 @@ describe('reconcile after the quarantine lifecycle deletes objects', () => {
     expect(out.gaps).toEqual([`quarantine holds 0 records of batch ${newBatch}, its run record says 2`]);
   });
 
-  it('reports curated rows that are missing', async () => {
-    const curated = (await rt.store.list('curated/sales_lines/')).map((o) => o.key);
-    expect(curated.length).toBeGreaterThan(0);
-    await rt.store.delete(curated);
+  it('reports warehouse rows that are missing, by business date (reconcile reads the run records, not the curated zone)', async () => {
+    await rt.warehouse.execute(['DELETE FROM fact_sales']);
     const out = await check(RETENTION_DAYS);
-    expect(out.gaps).toEqual(expect.arrayContaining([expect.stringMatching(/^curated tables hold 0 events, run records say 3/)]));
+    expect(out.gaps).toEqual(expect.arrayContaining([expect.stringMatching(/^warehouse fact_sales has 0 lines, the run records 3$/)]));
+    expect(out.dates.gapDates.length).toBeGreaterThan(0);
   });
 });
 

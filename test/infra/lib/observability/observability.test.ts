@@ -15,6 +15,7 @@ describe('observability stack', () => {
       ['QuarantineRate', t.config.pipeline.quarantineAlertRate],
       ['StockoutCount', t.config.observability.stockoutThreshold],
       ['ReconciliationGap', t.config.observability.reconciliationGapThreshold],
+      ['BatchesParked', 0], // every parked batch alarms
     ] as const) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'RetailLake',

@@ -1,0 +1,20 @@
+-- Reconcile: what the warehouse holds per business date, compared with the run records' per-date totals
+-- (functions/pipeline/reconcile/reconcile.ts): no scan of the lake. One row per date_key present in fact_sales
+-- or fact_inventory_event: business_date, sales_lines, net_revenue_cents (exact: DECIMAL(18,2) x 100),
+-- inventory_events.
+SELECT
+  business_date,
+  sum(sales_lines) AS sales_lines,
+  sum(net_revenue_cents) AS net_revenue_cents,
+  sum(inventory_events) AS inventory_events
+FROM (
+  SELECT date_key AS business_date, count(*) AS sales_lines, sum(net_revenue * 100) AS net_revenue_cents, 0 AS inventory_events
+  FROM fact_sales
+  GROUP BY date_key
+  UNION ALL
+  SELECT date_key AS business_date, 0 AS sales_lines, 0 AS net_revenue_cents, count(*) AS inventory_events
+  FROM fact_inventory_event
+  GROUP BY date_key
+) AS by_table
+GROUP BY business_date
+ORDER BY business_date
