@@ -72,7 +72,7 @@ export async function demoCommand(lakeRoot: string, opts: DemoOptions): Promise<
   }
 
   // 3. the pipeline
-  const { ok, result } = await runPipelineWithProgress(lakeRoot);
+  const { ok, result, runs } = await runPipelineWithProgress(lakeRoot);
   const seconds = (performance.now() - started) / 1000;
   const rejected = Object.entries(sent.rejectedByReason).map(([r, c]) => `${r} ${c}`).join(', ');
   process.stdout.write(
@@ -80,6 +80,6 @@ export async function demoCommand(lakeRoot: string, opts: DemoOptions): Promise<
       `simulated           ${simulated.events.toLocaleString('en-US')} events (${simulated.transactions.toLocaleString('en-US')} sales, ${simulated.returns.toLocaleString('en-US')} returns, ${(simulated.snapshots + simulated.adjustments).toLocaleString('en-US')} inventory events; faults injected: ${Object.entries(simulated.byKind).filter(([k]) => k !== 'valid').map(([k, v]) => `${k} ${v}`).join(', ')})\n` +
       `ingest API          ${sent.accepted.toLocaleString('en-US')} accepted, ${sent.rejected.toLocaleString('en-US')} rejected at the door${rejected ? ` (${rejected})` : ''}; every record went on to raw/\n\n`,
   );
-  await printRunReport(resolve(lakeRoot), result);
+  await printRunReport(resolve(lakeRoot), result, runs);
   if (!ok) process.exitCode = EXIT_PIPELINE_FAILED;
 }

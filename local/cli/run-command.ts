@@ -1,6 +1,8 @@
 import { runPipeline, type PipelineRunResult, type StepEvent } from '../pipeline/local-runner';
 import { writeJson } from '../../functions/lib/pipeline/json-objects';
 import { failureKey } from '../../functions/lib/lake-layout';
+import type { ErrorLink } from '../../functions/lib/errors';
+import type { PipelineError } from '../../functions/lib/pipeline/state';
 import { createLocalRuntime } from '../local-runtime';
 import { loadLocalDefinition } from '../pipeline/asl-resources';
 import { successPathTasks } from '../pipeline/asl-states';
@@ -10,24 +12,58 @@ import { withRunLock } from './run-lock';
 import { progressBar } from './progress';
 import { printRunReport } from './run-report';
 
-/** Under the run lock: delivers what `serve` left buffered, then runs the pipeline with a progress bar. */
-export async function runPipelineWithProgress(lakeRoot: string): Promise<{ ok: boolean; result: PipelineRunResult }> {
+/** control/failures/<time>.json: what a failed run's Catch handed on, and what the state machine drops: the step
+ * that threw and the error's cause chain (an ENOSPC under a RetailLakeError, say). */
+export interface FailureRecord extends PipelineError {
+  at: string;
+  state?: string;
+  causes?: ErrorLink[];
+}
+
+/** A `run` goes on until nothing is left, one execution per batch; this bounds it all the same (each execution
+ * plans at most one batch, so a lake this far behind is caught up by the next `run`). */
+const MAX_EXECUTIONS = 500;
+
+export interface RunOutcome {
+  ok: boolean;
+  /** the last execution that did something (or failed); the final nothing-new one when none did */
+  result: PipelineRunResult;
+  /** every execution of the run, in order */
+  runs: PipelineRunResult[];
+}
+
+/**
+ * Under the run lock: delivers what `serve` left buffered, then runs the pipeline with a progress bar, execution
+ * after execution, until one has nothing new (it still reconciles) or fails. An earlier run's unfinished work comes
+ * first (PlanBatch resumes it), then the new batches; a parked batch does not stop the ones after it.
+ */
+export async function runPipelineWithProgress(lakeRoot: string): Promise<RunOutcome> {
   return withRunLock(lakeRoot, async () => {
     const runtime = await createLocalRuntime(lakeRoot);
     try {
       await removeRunLeftovers(lakeRoot, runtime.settings.workDir);
       await deliverBuffered(runtime.ingest);
-      const bar = progressBar('pipeline', successPathTasks(loadLocalDefinition()).length, 'steps');
-      let done = 0;
-      const result = await runPipeline(runtime, (e: StepEvent) => {
-        if (e.phase === 'start') bar.update(done, e.state);
-        if (e.phase === 'end') bar.update(++done);
-      });
-      bar.stop();
-      if (result.status === 'failed') {
-        await writeJson(runtime.store, failureKey(new Date()), result.error);
+      const total = successPathTasks(loadLocalDefinition()).length;
+      const runs: PipelineRunResult[] = [];
+      for (;;) {
+        const bar = progressBar(runs.length === 0 ? 'pipeline' : `batch ${runs.length + 1}`, total, 'steps');
+        let done = 0;
+        const result = await runPipeline(runtime, (e: StepEvent) => {
+          if (e.phase === 'start') bar.update(done, e.state);
+          if (e.phase === 'end') bar.update(++done);
+        });
+        bar.stop();
+        runs.push(result);
+        if (result.status === 'failed') {
+          const at = new Date();
+          const record: FailureRecord = { ...(result.error ?? { Error: 'Error', Cause: '' }), at: at.toISOString(), state: result.failedState, causes: result.errorChain };
+          await writeJson(runtime.store, failureKey(at), record);
+        }
+        if (result.status === 'failed' || result.status === 'nothing-to-do' || runs.length >= MAX_EXECUTIONS) break;
       }
-      return { ok: result.status !== 'failed', result };
+      const worked = runs.filter((r) => r.status !== 'nothing-to-do');
+      const last = runs[runs.length - 1];
+      return { ok: last.status !== 'failed', result: last.status === 'nothing-to-do' && worked.length > 0 ? worked[worked.length - 1] : last, runs };
     } finally {
       await runtime.close();
     }
@@ -35,7 +71,7 @@ export async function runPipelineWithProgress(lakeRoot: string): Promise<{ ok: b
 }
 
 export async function runCommand(lakeRoot: string): Promise<boolean> {
-  const { ok, result } = await runPipelineWithProgress(lakeRoot);
-  await printRunReport(lakeRoot, result);
-  return ok;
+  const outcome = await runPipelineWithProgress(lakeRoot);
+  await printRunReport(lakeRoot, outcome.result, outcome.runs);
+  return outcome.ok;
 }

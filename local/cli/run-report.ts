@@ -7,7 +7,8 @@ import { warehousePath } from '../warehouse/duckdb-warehouse';
 import { formatTotals, lakeTotals } from './summary';
 
 interface FinalState {
-  plan?: { batchId: string; objectCount: number };
+  plan?: { batchId: string; objectCount: number; resumePostCommit?: boolean };
+  parked?: { batchId: string; objects: number; parkedKey: string; error: { Error: string; Cause: string } };
   commit?: { received: number; curatedEvents: number; quarantined: number; duplicates: number };
   risk?: { asOfDate?: string; critical?: number; high?: number };
   alerts?: { messages?: number; stores?: number };
@@ -15,26 +16,43 @@ interface FinalState {
   dashboards?: { locations?: string[] };
 }
 
-/** What a run did and where its results are: the end of `run` and `demo`. */
-export async function printRunReport(lakeRoot: string, result: PipelineRunResult): Promise<void> {
+/** One line per execution that did something: a batch curated, a batch's post-commit finished, a batch parked. */
+function executionLine(run: PipelineRunResult): string | null {
+  const state = (run.output ?? {}) as FinalState;
+  if (run.status === 'parked' && state.parked) {
+    const p = state.parked;
+    return `Batch ${p.batchId}: PARKED after its retries (${p.objects} raw objects): ${p.error.Error}: ${p.error.Cause}; record ${p.parkedKey}`;
+  }
+  if (run.status !== 'succeeded') return null;
+  const b = state.commit;
+  const counts = `${state.plan?.objectCount} raw objects, ${b?.received} records -> ${b?.curatedEvents} curated, ${b?.quarantined} quarantined, ${b?.duplicates} duplicates`;
+  return state.plan?.resumePostCommit
+    ? `Batch ${state.plan.batchId}: finished its warehouse load, stock risk, alerts and reconcile, left undone by an earlier run (${counts})`
+    : `Batch ${state.plan?.batchId}: ${counts}`;
+}
+
+/** What a run did and where its results are: the end of `run` and `demo`. `runs` are all of the run's executions
+ * (`result` is the last that did something). */
+export async function printRunReport(lakeRoot: string, result: PipelineRunResult, runs: PipelineRunResult[] = [result]): Promise<void> {
   const out: string[] = [];
   const state = (result.output ?? {}) as FinalState;
+  out.push(...runs.map(executionLine).filter((l): l is string => l !== null));
   if (result.status === 'failed') {
-    process.stderr.write(`retail-lake: pipeline failed: ${result.error?.Error}: ${result.error?.Cause}\n`);
+    process.stderr.write(`retail-lake: pipeline failed${result.failedState ? ` in ${result.failedState}` : ''}: ${result.error?.Error}: ${result.error?.Cause}\n`);
+    for (const link of (result.errorChain ?? []).slice(1)) process.stderr.write(`  caused by ${link.name}${link.code ? ` (${link.code})` : ''}: ${link.message}\n`);
     out.push(`The ops alert is in ${resolve(lakeRoot, ALERTS_OUTBOX_KEY)}.`);
-  } else if (result.status === 'nothing-to-do') {
+  } else if (out.length === 0) {
     out.push('Nothing new in the raw zone: the pipeline had nothing to do.');
-  } else {
-    const b = state.commit;
-    out.push(`Batch ${state.plan?.batchId}: ${state.plan?.objectCount} raw objects, ${b?.received} records -> ${b?.curatedEvents} curated, ${b?.quarantined} quarantined, ${b?.duplicates} duplicates`);
   }
+  // the freshest reconciliation: the final execution's (it reconciles with nothing new) if it got that far
+  const reconciled = [...runs].reverse().map((r) => ((r.output ?? {}) as FinalState).reconcile).find((r) => r?.summary);
   const store = new FsObjectStore(lakeRoot);
   out.push('', 'Lake totals', ...formatTotals(await lakeTotals(store)).map((l) => `  ${l}`));
   if (state.risk) {
     out.push(`SKUs at risk        critical ${state.risk.critical ?? 0}, high ${state.risk.high ?? 0} (as of ${state.risk.asOfDate ?? '-'})`);
     out.push(`low-stock alerts    ${state.alerts?.messages ?? 0} messages to ${state.alerts?.stores ?? 0} stores`);
   }
-  if (state.reconcile?.summary) out.push(`reconciliation      ${state.reconcile.summary}`);
+  if (reconciled?.summary) out.push(`reconciliation      ${reconciled.summary}`);
   if ((state.alerts?.messages ?? 0) > 0) {
     // what a store manager receives (SNS e-mail in the cloud): the latest message, its first lines
     const latest = (await readOutbox(lakeRoot, 'low-stock')).pop();

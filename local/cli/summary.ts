@@ -1,5 +1,6 @@
 import { RAW_PREFIX } from '../../functions/lib/lake-layout';
 import { readCheckpoint } from '../../functions/lib/pipeline/checkpoint';
+import { parkedBatches } from '../../functions/lib/pipeline/parked-batches';
 import { committedRuns, totalsOf } from '../../functions/lib/pipeline/run-history';
 import type { LakeTotals } from '../../functions/lib/pipeline/state';
 import type { ObjectStore } from '../../functions/lib/ports';
@@ -23,10 +24,12 @@ export async function lakeTotals(store: ObjectStore): Promise<LakeTotals> {
   return totalsOf(await committedRuns(store));
 }
 
-/** Raw objects not yet taken by a committed batch, and the age of the oldest (the file-age alarm). */
+/** Raw objects not yet taken by a committed batch, and the age of the oldest (the file-age alarm). Those of a
+ * parked batch are not waiting for the pipeline (BatchesParked alarms on them instead). */
 export async function backlog(store: ObjectStore, now = Date.now()): Promise<{ objects: number; oldestAgeSeconds: number }> {
-  const checkpoint = await readCheckpoint(store);
-  const pending = (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed));
+  const [checkpoint, parked] = await Promise.all([readCheckpoint(store), parkedBatches(store)]);
+  const skipped = new Set(parked.flatMap((p) => p.objects.map((o) => o.key)));
+  const pending = (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed) && !skipped.has(o.key));
   const oldest = pending.reduce((min, o) => Math.min(min, o.lastModified.getTime()), now);
   return { objects: pending.length, oldestAgeSeconds: Math.round((now - oldest) / 1000) };
 }

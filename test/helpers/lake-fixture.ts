@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PRODUCTS_KEY, rawObjectKey, STORES_KEY } from '../../functions/lib/lake-layout';
 import { FsObjectStore } from '../../local/adapters/fs-object-store';
+import { CuratedQueryEngine } from '../../local/engine/curated-engine';
+import { DuckDbWarehouse } from '../../local/warehouse/duckdb-warehouse';
 
 export const STORES_CSV = `store_id,store_name,region,manager_email,timezone,target_daily_revenue
 S001,Downtown NYC,east,nyc@example.com,America/New_York,5000
@@ -53,4 +55,19 @@ export async function putRaw(store: FsObjectStore, lines: string[], arrival = ne
   const key = rawObjectKey(arrival, 'pos-events', unique);
   await store.put(key, gzipSync(lines.join('\n') + '\n'));
   return key;
+}
+
+/** What Reconcile reads, which every execution reaches (also one with nothing new): the local warehouse, in
+ * memory, and the query engine over the lake at `root`. */
+export async function reconcilePorts(root: string): Promise<{ warehouse: DuckDbWarehouse; curatedQuery: CuratedQueryEngine; close: () => Promise<void> }> {
+  const warehouse = DuckDbWarehouse.inMemory(root);
+  const curatedQuery = await CuratedQueryEngine.open(root);
+  return {
+    warehouse,
+    curatedQuery,
+    close: async () => {
+      curatedQuery.close();
+      await warehouse.close();
+    },
+  };
 }

@@ -41,6 +41,9 @@ const COMMON_ERRORS = ['ThrottlingException'];
 const STATES_ERRORS = ['States.ALL', 'States.TaskFailed', 'States.Timeout', 'States.HeartbeatTimeout', 'States.Permissions'];
 
 const ours = new Set<string>(Object.values(ERROR_NAMES));
+/** The Lambda steps whose failure after the retries parks the batch, and the errors that do. */
+const PARKING_STEPS = ['Validate', 'CurateWithLambda'];
+const PARK_ERRORS = [ERROR_NAMES.data, ERROR_NAMES.transient, ERROR_NAMES.retailLake, 'States.Timeout'];
 const rules = allStates(definition).flatMap(([name, state]) =>
   [...(state.Retry ?? []), ...(state.Catch ?? [])].flatMap((rule) => rule.ErrorEquals.map((error) => ({ state: name, resource: state.Resource, error }))),
 );
@@ -66,8 +69,25 @@ describe('the error names statemachines/pipeline.asl.json matches', () => {
     for (const [name, state] of lambdaTasks) {
       const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
       expect({ name, retried: [...retried].sort() }).toEqual({ name, retried: [...LAMBDA_ERRORS, ERROR_NAMES.transient].sort() });
-      expect({ name, caught: state.Catch?.flatMap((c) => c.ErrorEquals) }).toEqual({ name, caught: ['States.ALL'] });
+      const caught = state.Catch?.flatMap((c) => c.ErrorEquals);
+      expect({ name, caught }).toEqual({ name, caught: PARKING_STEPS.includes(name) ? [...PARK_ERRORS, 'States.ALL'] : ['States.ALL'] });
     }
+  });
+
+  it('parks a batch whose Validate or Curate still fails after the retries for an error the batch can cause, and fails the run on any other', () => {
+    const catches = (state: string) => allStates(definition).find(([name]) => name === state)?.[1].Catch as (Rule & { Next: string })[];
+    for (const state of PARKING_STEPS) {
+      expect(catches(state).map((c) => [c.ErrorEquals, c.Next])).toEqual([
+        [PARK_ERRORS, 'ParkBatch'],
+        [['States.ALL'], 'NotifyFailure'],
+      ]);
+    }
+    // a configuration or pipeline-state error is not the batch's: parking would hide it
+    for (const error of [ERROR_NAMES.configuration, ERROR_NAMES.pipelineState]) expect(PARK_ERRORS).not.toContain(error);
+    expect(catches('CurateWithGlue').map((c) => [c.ErrorEquals, c.Next])).toEqual([
+      [['States.Timeout'], 'ParkBatch'],
+      [['States.ALL'], 'NotifyFailure'],
+    ]);
   });
 
   it('the warehouse load and its poll retry the Data API’s internal errors and throttling', () => {

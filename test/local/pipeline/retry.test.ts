@@ -3,10 +3,12 @@ import type { ObjectInfo, Runtime } from '../../../functions/lib/ports';
 import { settingsFromEnv } from '../../../functions/lib/pipeline/pipeline-settings';
 import { FsObjectStore } from '../../../local/adapters/fs-object-store';
 import { runPipeline } from '../../../local/pipeline/local-runner';
-import { tempLake } from '../../helpers/lake-fixture';
+import { reconcilePorts, tempLake } from '../../helpers/lake-fixture';
+import { RAW_PREFIX } from '../../../functions/lib/lake-layout';
 import { MemoryMetrics, MemoryNotifier, Unreachable } from '../../helpers/memory-adapters';
 
-/** A lake whose first `failures` listings fail with `error`, as a throttled S3 would. */
+/** A lake whose first `failures` listings of the raw zone fail with `error`, as a throttled S3 would (PlanBatch
+ * lists it once per attempt). */
 class FailingListStore extends FsObjectStore {
   lists = 0;
   constructor(
@@ -18,6 +20,7 @@ class FailingListStore extends FsObjectStore {
   }
 
   override async list(prefix: string): Promise<ObjectInfo[]> {
+    if (prefix !== RAW_PREFIX) return super.list(prefix);
     this.lists++;
     if (this.failures > 0) {
       this.failures--;
@@ -27,20 +30,31 @@ class FailingListStore extends FsObjectStore {
   }
 }
 
+let ports: Awaited<ReturnType<typeof reconcilePorts>>;
 function runtimeWith(store: FsObjectStore, notifier = new MemoryNotifier()): Runtime {
   const none = new Unreachable();
-  return { mode: 'local', store, files: store, notifier, warehouse: none, curatedQuery: none, dashboards: none, metrics: new MemoryMetrics(), settings: settingsFromEnv({}) };
+  return { mode: 'local', store, files: store, notifier, warehouse: ports.warehouse, curatedQuery: ports.curatedQuery, dashboards: none, metrics: new MemoryMetrics(), settings: settingsFromEnv({}) };
 }
 
 describe('local runner retries (the ASL run by aws-local-stepfunctions matches ErrorEquals on the error name)', () => {
+  let lake: ReturnType<typeof tempLake>;
+  beforeAll(async () => {
+    lake = tempLake('retry-ports');
+    ports = await reconcilePorts(lake.root);
+  });
+  afterAll(async () => {
+    await ports.close();
+    lake.cleanup();
+  });
+
   it('retries a step that throws a TransientError, and the run goes on', async () => {
     const { root, cleanup } = tempLake('retry');
     try {
       const store = new FailingListStore(root, 2, () => new TransientError('S3 ListObjectsV2: SlowDown: reduce your request rate'));
       const result = await runPipeline(runtimeWith(store));
       expect(result.status).toBe('nothing-to-do');
-      expect(store.lists).toBe(5); // two failed attempts, then the third's three listings (commits to roll forward, unfinished runs, raw objects)
-      expect(result.steps.map((s) => s.state)).toEqual(['PlanBatch']);
+      expect(store.lists).toBe(3); // two failed attempts, then the third
+      expect(result.steps.map((s) => s.state)).toEqual(['PlanBatch', 'Reconcile', 'ReleaseRunLease']);
     } finally {
       cleanup();
     }

@@ -8,7 +8,7 @@ import { loadLocalDefinition } from '../../../local/pipeline/asl-resources';
 import { taskStates } from '../../../local/pipeline/asl-states';
 import { runPipeline } from '../../../local/pipeline/local-runner';
 import { MemoryMetrics, MemoryNotifier, Unreachable } from '../../helpers/memory-adapters';
-import { putRaw, sale, tempLake } from '../../helpers/lake-fixture';
+import { putRaw, reconcilePorts, sale, tempLake } from '../../helpers/lake-fixture';
 
 // asl-validator ships no types: validator(definition, options) -> { isValid, errors }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -40,12 +40,18 @@ describe('local runner', () => {
     return { mode: 'local', store, files: store, notifier, warehouse: none, curatedQuery: none, dashboards: none, metrics: new MemoryMetrics(), settings: settingsFromEnv({}) };
   }
 
-  it('with nothing in the raw zone, succeeds doing nothing', async () => {
+  it('with nothing in the raw zone, reconciles and succeeds doing nothing else', async () => {
     const { root } = tempLake();
     const notifier = new MemoryNotifier();
-    const result = await runPipeline(runtimeFor(root, notifier));
-    expect(result.status).toBe('nothing-to-do');
-    expect(result.steps.map((s) => s.state)).toEqual(['PlanBatch']);
+    const ports = await reconcilePorts(root);
+    try {
+      const result = await runPipeline({ ...runtimeFor(root, notifier), ...ports });
+      expect(result.status).toBe('nothing-to-do');
+      expect(result.steps.map((s) => s.state)).toEqual(['PlanBatch', 'Reconcile', 'ReleaseRunLease']);
+      expect(result.output).toMatchObject({ reconcile: { balanced: true, batchId: '' } });
+    } finally {
+      await ports.close();
+    }
   });
 
   it('takes the Catch path when a step fails: the ops topic gets the error and the run fails', async () => {

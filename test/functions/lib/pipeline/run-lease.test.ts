@@ -5,7 +5,7 @@ import type { Runtime } from '../../../../functions/lib/ports';
 import { planExclusiveBatch } from '../../../../functions/pipeline/plan-batch/plan-batch';
 import { runPipeline } from '../../../../local/pipeline/local-runner';
 import { MemoryMetrics, MemoryNotifier, Unreachable } from '../../../helpers/memory-adapters';
-import { putRaw, sale, tempLake } from '../../../helpers/lake-fixture';
+import { putRaw, reconcilePorts, sale, tempLake } from '../../../helpers/lake-fixture';
 
 const HOUR = 3600;
 const settings = { glueThresholdBytes: Number.MAX_SAFE_INTEGER, runLeaseSeconds: 2.25 * HOUR };
@@ -13,6 +13,13 @@ const settings = { glueThresholdBytes: Number.MAX_SAFE_INTEGER, runLeaseSeconds:
 async function leaseOf(lake: ReturnType<typeof tempLake>): Promise<RunLease | null> {
   const body = await lake.store.getIfExists(RUN_LEASE_KEY);
   return body === null ? null : (JSON.parse(body.toString('utf8')) as RunLease);
+}
+
+/** An execution with the run lease, as in the cloud. */
+function runtimeFor(lake: ReturnType<typeof tempLake>, notifier = new MemoryNotifier()): Runtime {
+  const none = new Unreachable();
+  const leased = settingsFromEnv({ RUN_LEASE_SECONDS: String(settings.runLeaseSeconds) });
+  return { mode: 'aws', store: lake.store, files: lake.store, notifier, warehouse: none, curatedQuery: none, dashboards: none, metrics: new MemoryMetrics(), settings: leased };
 }
 
 describe('the run lease', () => {
@@ -49,9 +56,19 @@ describe('the run lease', () => {
     expect(await planExclusiveBatch(lake.store, settings, 'exec-b')).toMatchObject({ batchId: first.batchId, resumed: true });
   });
 
-  it('is given back at once when there is nothing to do', async () => {
+  it('is kept with nothing to do: the execution still reconciles, and its final state gives it back', async () => {
     expect(await planExclusiveBatch(lake.store, settings, 'exec-a')).toMatchObject({ objectCount: 0 });
-    expect(await leaseOf(lake)).toBeNull();
+    expect((await leaseOf(lake))?.holder).toBe('exec-a');
+    await releaseRunLease(lake.store, 'exec-a');
+    const ports = await reconcilePorts(lake.root);
+    try {
+      const result = await runPipeline({ ...runtimeFor(lake), ...ports });
+      expect(result.status).toBe('nothing-to-do');
+      expect(result.steps.map((s) => s.state)).toEqual(['PlanBatch', 'Reconcile', 'ReleaseRunLease']);
+      expect(await leaseOf(lake)).toBeNull();
+    } finally {
+      await ports.close();
+    }
   });
 
   it('left by an execution that timed out, expires, and exactly one of two later executions takes it over', async () => {
@@ -76,11 +93,6 @@ describe('the run lease', () => {
 });
 
 describe('the state machine with the run lease', () => {
-  function runtimeFor(lake: ReturnType<typeof tempLake>, notifier = new MemoryNotifier()): Runtime {
-    const none = new Unreachable();
-    const leased = settingsFromEnv({ RUN_LEASE_SECONDS: String(settings.runLeaseSeconds) });
-    return { mode: 'aws', store: lake.store, files: lake.store, notifier, warehouse: none, curatedQuery: none, dashboards: none, metrics: new MemoryMetrics(), settings: leased };
-  }
 
   it('ends an execution that finds the lease held as succeeded, touching nothing and alerting no one', async () => {
     const lake = tempLake('lease-sfn');

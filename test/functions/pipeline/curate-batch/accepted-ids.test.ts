@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
-import { ACCEPTED_IDS_PREFIX, acceptedIdsKey, STORES_KEY } from '../../../../functions/lib/lake-layout';
+import { ACCEPTED_IDS_PREFIX, acceptedIdsKey, runPrefix, runRecordKeys, STORES_KEY } from '../../../../functions/lib/lake-layout';
+import { writeJson } from '../../../../functions/lib/pipeline/json-objects';
 import type { LakeFiles } from '../../../../functions/lib/ports';
 import { commitCheckpoint } from '../../../../functions/pipeline/commit-checkpoint/commit-checkpoint';
 import { curateBatch } from '../../../../functions/pipeline/curate-batch/curate-batch';
@@ -36,6 +37,7 @@ async function runBatch(store: FsObjectStore, events: Record<string, unknown>[])
   const { files, materialized } = recordingFiles(store);
   const curate = await curateBatch(store, files, plan.batchId);
   await commitCheckpoint(store, plan.batchId);
+  await writeJson(store, runRecordKeys(runPrefix(plan.batchId)).reconcile, {}); // its post-commit steps done: the next plan takes new objects
   return { batchId: plan.batchId, curate, idPrefixes: materialized.filter((p) => p.startsWith(ACCEPTED_IDS_PREFIX)) };
 }
 

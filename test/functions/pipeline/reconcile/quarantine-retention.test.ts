@@ -82,7 +82,6 @@ describe('reconcile after the quarantine lifecycle deletes objects', () => {
     await rt.warehouse.execute(['DELETE FROM fact_sales']);
     const out = await check(RETENTION_DAYS);
     expect(out.gaps).toEqual(expect.arrayContaining([expect.stringMatching(/^warehouse fact_sales has 0 lines, the run records 3$/)]));
-    expect(out.dates.gapDates.length).toBeGreaterThan(0);
   });
 });
 
