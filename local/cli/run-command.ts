@@ -20,6 +20,10 @@ export interface FailureRecord extends PipelineError {
   causes?: ErrorLink[];
 }
 
+export function failureRecord(result: PipelineRunResult, at: Date): FailureRecord {
+  return { ...(result.error ?? { Error: 'Error', Cause: '' }), at: at.toISOString(), state: result.failedState, causes: result.errorChain };
+}
+
 /** A `run` goes on until nothing is left, one execution per batch; this bounds it all the same (each execution
  * plans at most one batch, so a lake this far behind is caught up by the next `run`). */
 const MAX_EXECUTIONS = 500;
@@ -56,8 +60,7 @@ export async function runPipelineWithProgress(lakeRoot: string): Promise<RunOutc
         runs.push(result);
         if (result.status === 'failed') {
           const at = new Date();
-          const record: FailureRecord = { ...(result.error ?? { Error: 'Error', Cause: '' }), at: at.toISOString(), state: result.failedState, causes: result.errorChain };
-          await writeJson(runtime.store, failureKey(at), record);
+          await writeJson(runtime.store, failureKey(at), failureRecord(result, at));
         }
         if (result.status === 'failed' || result.status === 'nothing-to-do' || runs.length >= MAX_EXECUTIONS) break;
       }

@@ -23,6 +23,29 @@ const alert = (p: Partial<StockAlert> & Pick<StockAlert, 'store_id' | 'sku' | 's
 const list = (alerts: StockAlert[]): AlertList => ({ batchId: 'b', asOfDate: '2024-01-11', thresholds: { criticalDays: 3, highDays: 7, demandWindowDays: 28 }, alerts });
 
 describe('publish alerts', () => {
+  it('alerts are not sent twice when post-commit is resumed', async () => {
+    const { root } = (lake = tempLake());
+    const w = DuckDbWarehouse.inMemory(root);
+    try {
+      await loadCase(root, w);
+      const notifier = new OutboxNotifier(root);
+      const rt = testRuntime(root, w, notifier);
+      const first = await publishAlerts({ plan, risk: await stockRisk({ plan }, rt) }, rt);
+      expect(first.messages).toBe(2);
+      // the execution died after PublishAlerts; the next one resumes the batch: stock risk again, then alerts
+      const resumed = { ...plan, resumed: true, resumePostCommit: true };
+      const again = await publishAlerts({ plan: resumed, risk: await stockRisk({ plan: resumed }, rt) }, rt);
+      expect(again).toEqual(first);
+      expect(await readOutbox(root, 'low-stock')).toHaveLength(2);
+      // another batch's alerts are its own
+      const next = { ...plan, batchId: 'b2' };
+      expect((await publishAlerts({ plan: next, risk: await stockRisk({ plan: next }, rt) }, rt)).messages).toBe(2);
+      expect(await readOutbox(root, 'low-stock')).toHaveLength(4);
+    } finally {
+      await w.close();
+    }
+  });
+
   let lake: ReturnType<typeof tempLake> | undefined;
   afterEach(() => {
     lake?.cleanup();
