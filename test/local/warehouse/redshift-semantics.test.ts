@@ -7,6 +7,10 @@ import { runStockRisk } from '../../../functions/pipeline/stock-risk/stock-risk'
 import { warehouseDdlProperties } from '../../../infra/lib/warehouse/warehouse-ddl';
 import { FsObjectStore } from '../../../local/adapters/fs-object-store';
 import { DuckDbWarehouse } from '../../../local/warehouse/duckdb-warehouse';
+import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
+import { runPrefix, runRecordKeys } from '../../../functions/lib/lake-layout';
+import { writeJson } from '../../../functions/lib/pipeline/json-objects';
+import { committedRecord, curatedDateTotals } from '../../helpers/run-records';
 import { deployWarehouse, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
 import { writeSimulatedLake } from '../../helpers/risk-fixture';
 import { curatedTotals, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
@@ -35,12 +39,13 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
   let lake: ReturnType<typeof tempLake>;
   let pg: RedshiftOnPostgres;
   let load: string[];
+  let affectedDates: { sales_lines: string[]; inventory_events: string[] };
   let duck: DuckDbWarehouse;
 
   beforeAll(async () => {
     lake = tempLake('pg');
-    const dates = await writeSimulatedLake(lake.root);
-    load = prepareLoads({ affectedDates: dates }, {}).redshiftSqls;
+    affectedDates = await writeSimulatedLake(lake.root);
+    load = prepareLoads({ affectedDates }, {}).redshiftSqls;
     pg = await startRedshiftOnPostgres(lake.root);
     duck = DuckDbWarehouse.inMemory(lake.root);
   });
@@ -69,9 +74,17 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     const lakeTotals = await curatedTotals(lake.root);
     expect(lakeTotals.lines).toBeGreaterThan(1000);
     expect(await warehouseTotals(pg.pipeline)).toEqual(lakeTotals);
-    // reconcile's own warehouse query, under the pipeline role: no warehouse gap
-    const curated = { query: async (): Promise<Row[]> => [{ events: 0, sales_lines: lakeTotals.lines, net_revenue: lakeTotals.revenue, quarantined: 0 }] };
-    const result = await reconcile(new FsObjectStore(lake.root), curated, pg.pipeline, 'b-pg');
+    // reconcile's own warehouse query, under the pipeline role: no warehouse gap on any date
+    const store = new FsObjectStore(lake.root);
+    const engine = await CuratedQueryEngine.open(lake.root);
+    try {
+      await writeJson(store, runRecordKeys(runPrefix('b-pg')).committed, committedRecord('b-pg', await curatedDateTotals(engine), affectedDates));
+    } finally {
+      engine.close();
+    }
+    const noQuarantine = { query: async (): Promise<Row[]> => [] };
+    const result = await reconcile(store, noQuarantine, pg.pipeline, 'b-pg');
+    expect(result.dates).toEqual({ checked: 14, gapDates: [], unchecked: [] });
     expect(result.warehouse).toEqual({ salesLines: lakeTotals.lines, netRevenue: lakeTotals.revenue });
     expect(result.gaps.filter((g) => g.includes('warehouse'))).toEqual([]);
   });

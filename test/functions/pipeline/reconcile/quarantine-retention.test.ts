@@ -81,7 +81,7 @@ describe('reconcile after the quarantine lifecycle deletes objects', () => {
   it('reports warehouse rows that are missing, by business date (reconcile reads the run records, not the curated zone)', async () => {
     await rt.warehouse.execute(['DELETE FROM fact_sales']);
     const out = await check(RETENTION_DAYS);
-    expect(out.gaps).toEqual(expect.arrayContaining([expect.stringMatching(/^warehouse fact_sales has 0 lines, the run records 3$/)]));
+    expect(out.gaps).toEqual(expect.arrayContaining([expect.stringMatching(/^warehouse fact_sales has 0 lines, the run records 6$/)]));
   });
 });
 

@@ -1,41 +1,11 @@
 import { LATEST_RECONCILE_KEY, runPrefix, runRecordKeys } from '../../../../functions/lib/lake-layout';
 import { writeJson } from '../../../../functions/lib/pipeline/json-objects';
-import type { CommitResult, DateTotals } from '../../../../functions/lib/pipeline/state';
+import type { DateTotals } from '../../../../functions/lib/pipeline/state';
 import { reconcile } from '../../../../functions/pipeline/reconcile/reconcile';
 import { CuratedQueryEngine } from '../../../../local/engine/curated-engine';
 import { CASE_DATES, DuckDbWarehouse, loadCase } from '../../../helpers/risk-fixture';
+import { committedRecord, curatedDateTotals } from '../../../helpers/run-records';
 import { tempLake } from '../../../helpers/warehouse-fixture';
-
-/** The curated zone's own per-date totals, counted independently of the warehouse. */
-async function curatedDateTotals(curated: CuratedQueryEngine): Promise<DateTotals> {
-  const totals: DateTotals = {};
-  const at = (d: unknown) => (totals[String(d).slice(0, 10)] ??= { salesLines: 0, netRevenueCents: 0, inventoryEvents: 0 });
-  for (const r of await curated.query('SELECT business_date::VARCHAR AS d, count(*) AS n, sum(net_revenue) AS revenue FROM sales_lines GROUP BY 1')) {
-    Object.assign(at(r.d), { salesLines: Number(r.n), netRevenueCents: Math.round(Number(r.revenue) * 100) });
-  }
-  for (const r of await curated.query('SELECT business_date::VARCHAR AS d, count(*) AS n FROM inventory_events GROUP BY 1')) at(r.d).inventoryEvents = Number(r.n);
-  return totals;
-}
-
-/** A committed run record as CommitCheckpoint writes it: `dateTotals` undefined for one written before they existed. */
-function committedRecord(batchId: string, dateTotals: DateTotals | undefined, affectedDates = CASE_DATES): CommitResult {
-  const all = Object.values(dateTotals ?? {});
-  const salesLines = all.reduce((n, t) => n + t.salesLines, 0);
-  const inventory = all.reduce((n, t) => n + t.inventoryEvents, 0);
-  return {
-    batchId,
-    curatedEvents: salesLines + inventory,
-    duplicates: 0,
-    rows: { sales_lines: salesLines, inventory_events: inventory },
-    netRevenue: all.reduce((n, t) => n + t.netRevenueCents, 0) / 100,
-    affectedDates,
-    ...(dateTotals ? { dateTotals } : {}),
-    received: salesLines + inventory,
-    quarantined: 0,
-    byReason: {},
-    committedAt: '2024-01-12T00:00:00.000Z',
-  };
-}
 
 describe('reconcile per business date, from the run records and the warehouse (no scan of the curated zone)', () => {
   let lake: ReturnType<typeof tempLake>;
@@ -56,7 +26,7 @@ describe('reconcile per business date, from the run records and the warehouse (n
   });
 
   it('balances when the warehouse holds every date the run records account for, and writes the result', async () => {
-    await writeJson(lake.store, runRecordKeys(runPrefix('b1')).committed, committedRecord('b1', lakeByDate));
+    await writeJson(lake.store, runRecordKeys(runPrefix('b1')).committed, committedRecord('b1', lakeByDate, CASE_DATES));
     const out = await reconcile(lake.store, curated, warehouse, 'b1');
     expect(out.gaps).toEqual([]);
     expect(out.balanced).toBe(true);
@@ -67,7 +37,7 @@ describe('reconcile per business date, from the run records and the warehouse (n
   });
 
   it('reconcile runs with nothing new and names the dates of a gap (warehouse rows of one date deleted)', async () => {
-    await writeJson(lake.store, runRecordKeys(runPrefix('b1')).committed, committedRecord('b1', lakeByDate));
+    await writeJson(lake.store, runRecordKeys(runPrefix('b1')).committed, committedRecord('b1', lakeByDate, CASE_DATES));
     await warehouse.execute([`DELETE FROM fact_sales WHERE date_key = '2024-01-10'`]);
     const out = await reconcile(lake.store, curated, warehouse, ''); // an execution with nothing new: no batch
     expect(out.balanced).toBe(false);
@@ -78,8 +48,8 @@ describe('reconcile per business date, from the run records and the warehouse (n
   });
 
   it('says which dates a run record from before per-date totals leaves unchecked, and still checks the lake totals', async () => {
-    await writeJson(lake.store, runRecordKeys(runPrefix('old')).committed, committedRecord('old', lakeByDate));
-    const legacy = committedRecord('old', lakeByDate);
+    await writeJson(lake.store, runRecordKeys(runPrefix('old')).committed, committedRecord('old', lakeByDate, CASE_DATES));
+    const legacy = committedRecord('old', lakeByDate, CASE_DATES);
     delete legacy.dateTotals;
     await writeJson(lake.store, runRecordKeys(runPrefix('old')).committed, legacy);
     const balanced = await reconcile(lake.store, curated, warehouse, '');
