@@ -50,7 +50,7 @@ export async function runPipelineWithProgress(lakeRoot: string): Promise<RunOutc
       const total = successPathTasks(loadLocalDefinition()).length;
       const runs: PipelineRunResult[] = [];
       for (;;) {
-        const bar = progressBar(runs.length === 0 ? 'pipeline' : `batch ${runs.length + 1}`, total, 'steps');
+        const bar = progressBar('pipeline', total, 'steps');
         let done = 0;
         const result = await runPipeline(runtime, (e: StepEvent) => {
           if (e.phase === 'start') bar.update(done, e.state);
