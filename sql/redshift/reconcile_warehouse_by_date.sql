@@ -1,6 +1,7 @@
 -- Reconcile: what the warehouse holds per business date, compared with the run records' per-date totals
 -- (functions/pipeline/reconcile/reconcile.ts): no scan of the lake. One row per date_key present in fact_sales
--- or fact_inventory_event: business_date, sales_lines, net_revenue_cents (exact: DECIMAL(18,2) x 100),
+-- or fact_inventory_event: business_date, sales_lines, net_revenue_cents (exact: the DECIMAL(38,2) sum x 100,
+-- multiplied after summing so no DECIMAL(18,2) value overflows),
 -- inventory_events.
 SELECT
   business_date,
@@ -8,7 +9,7 @@ SELECT
   sum(net_revenue_cents) AS net_revenue_cents,
   sum(inventory_events) AS inventory_events
 FROM (
-  SELECT date_key AS business_date, count(*) AS sales_lines, sum(net_revenue * 100) AS net_revenue_cents, 0 AS inventory_events
+  SELECT date_key AS business_date, count(*) AS sales_lines, sum(net_revenue) * 100 AS net_revenue_cents, 0 AS inventory_events
   FROM fact_sales
   GROUP BY date_key
   UNION ALL
