@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { COMMITS_PREFIX, curatedBatchFileKey, CURATED_TABLES, curatedTablePrefix, runPrefix, runRecordKeys } from '../../../../functions/lib/lake-layout';
+import { writeJson } from '../../../../functions/lib/pipeline/json-objects';
 import type { CurateResult } from '../../../../functions/lib/pipeline/state';
 import { commitCheckpoint } from '../../../../functions/pipeline/commit-checkpoint/commit-checkpoint';
 import { curateBatch } from '../../../../functions/pipeline/curate-batch/curate-batch';
@@ -27,6 +28,7 @@ async function runSteps(store: FsObjectStore, root: string): Promise<CurateResul
   await validateBatch(store, store, plan.batchId, 1);
   const curate = await curateBatch(store, store, plan.batchId, localSettings(root));
   await commitCheckpoint(store, plan.batchId);
+  await writeJson(store, runRecordKeys(runPrefix(plan.batchId)).reconcile, {}); // its post-commit steps done: the next plan takes new objects
   return curate;
 }
 
