@@ -46,7 +46,7 @@ describe('retail-lake reload, redrive, reprocess', () => {
     const reload = cli(lake, 'reload', '--warehouse');
     expect(reload.code).toBe(0);
     expect(reload.stdout).toMatch(/warehouse reloaded: 1 business dates from the lake \(every date\)/);
-    expect(reload.stdout).toMatch(/reconciliation {6}balanced: .*warehouse = curated \(2 lines/);
+    expect(reload.stdout).toMatch(/reconciliation {6}balanced: .*warehouse = run records on 1 business dates \(2 lines/);
 
     expect(cli(lake, 'reference', '--stores', join(dir, 'stores.csv'), '--products', join(dir, 'products-more.csv')).code).toBe(0);
     const redrive = cli(lake, 'redrive', '--reason', 'unknown_sku');
