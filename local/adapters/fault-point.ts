@@ -38,6 +38,11 @@ export function setFaultPlan(next: FaultPlan | undefined): void {
   count = 0;
 }
 
+/** How many operations the plan has counted since it was set (a test checks its fault was reached). */
+export function operationsCounted(): number {
+  return count;
+}
+
 /** Called right before a mutating file operation: `op` names it (put, rename, execute...), `key` its target. */
 export function faultPoint(op: string, key: string): void {
   if (plan === undefined) return;
