@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CHECKPOINT_KEY, CURATED_PREFIX, PRODUCTS_KEY, RUN_RECORD_FILES, runPrefix, runRecordKeys, STORES_KEY } from '../../functions/lib/lake-layout';
+import { CHECKPOINT_KEY, COMMITS_PREFIX, commitIntentKey, commitPrefix, CURATED_PREFIX, PRODUCTS_KEY, RUN_RECORD_FILES, runPrefix, runRecordKeys, STORES_KEY } from '../../functions/lib/lake-layout';
 import { readJsonIfExists } from '../../functions/lib/pipeline/json-objects';
 import { committedRuns } from '../../functions/lib/pipeline/run-history';
 import { operationsCounted, setFaultPlan } from '../../local/adapters/fault-point';
@@ -119,11 +119,15 @@ export function prepareFaultLakeSync(dir: string): FaultLakePlan {
 }
 
 const COMMIT_RECORDS = [RUN_RECORD_FILES.curate, RUN_RECORD_FILES.committed].map((file) => `/${file}`);
+/** The intent record's file name in a curated commit's folder. */
+const INTENT_FILE = commitIntentKey('').slice(commitPrefix('').length);
 
-/** A change to the curated zone (a rename of a partition swap, a write or delete there), a write of a commit
- * record (the checkpoint, a batch's curate and committed records) or a warehouse transaction. */
+/** A change to the curated zone, a curated commit's intent record, a write of a batch's commit record (the
+ * checkpoint, its curate and committed records) or a warehouse transaction. */
 export function isCommitPoint(op: FileOp): boolean {
-  return ['rename-aside', 'rename-in', 'remove-old', 'execute'].includes(op.op) || op.key.startsWith(CURATED_PREFIX) || op.key === CHECKPOINT_KEY || COMMIT_RECORDS.some((end) => op.key.endsWith(end));
+  const intent = op.key.startsWith(COMMITS_PREFIX) && op.key.endsWith(`/${INTENT_FILE}`);
+  const curated = op.op !== 'remove-temp' && op.key.startsWith(CURATED_PREFIX); // removing stray temporary files commits nothing
+  return op.op === 'execute' || intent || curated || op.key === CHECKPOINT_KEY || COMMIT_RECORDS.some((end) => op.key.endsWith(end));
 }
 
 /** The points the SIGKILL matrix covers: each commit point, and the operation after it (a kill right after the
