@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PipelineStateError } from '../../functions/lib/errors';
 import type { LakeFiles, ObjectInfo, ObjectStore, TaggedObject } from '../../functions/lib/ports';
 import { writeFileAtomic } from './atomic-file';
+import { faultPoint } from './fault-point';
 
 /** A put's temporary sibling: `<file>.tmp-<8 hex>` (put and putIf). */
 const TEMP_SIBLING = /\.tmp-[0-9a-f]{8}$/;
@@ -43,6 +44,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
   /** Atomic and durable: a temporary sibling (which list() skips) is flushed, then renamed into place. */
   async put(key: string, body: Buffer | string): Promise<void> {
     const path = this.pathOf(key);
+    faultPoint('put', key);
     await writeFileAtomic(path, body, tempSibling(path));
   }
 
@@ -61,6 +63,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
         return true;
       });
     }
+    faultPoint('putIf', key);
     const tmp = tempSibling(path);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(tmp, body);
@@ -135,6 +138,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
 
   /** Deletes the objects, then the folders they leave empty (an S3 prefix with no objects does not exist). */
   async delete(keys: string[]): Promise<void> {
+    faultPoint('delete', keys.join(' '));
     await Promise.all(keys.map((k) => rm(this.pathOf(k), { force: true })));
     const dirs = [...new Set(keys.map((k) => dirname(this.pathOf(k))))].sort((a, b) => b.length - a.length);
     for (let dir of dirs) {
@@ -181,6 +185,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
    * nothing writes there (a local run holds the run lock; other commands write other zones).
    */
   async removeTempFiles(prefixes: string[]): Promise<number> {
+    faultPoint('remove-temp', prefixes.join(' '));
     let removed = 0;
     for (const prefix of prefixes) {
       const dir = this.pathOf(prefix);

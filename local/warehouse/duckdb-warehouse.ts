@@ -8,6 +8,7 @@ import type { Row, Warehouse } from '../../functions/lib/ports';
 import { applyMigrations, readMigrations, type Migration } from '../../functions/lib/warehouse/migrations';
 import { previewSql, splitSqlStatements } from '../../functions/lib/warehouse/sql-text';
 import { assertSingleSelect, lockExternalAccess } from '../engine/read-only-sql';
+import { faultPoint } from '../adapters/fault-point';
 import { translateStatement, type TranslateOptions } from './redshift-to-duckdb';
 
 /** `<lake>/warehouse/warehouse.duckdb`: the local stand-in for Redshift Serverless. */
@@ -83,6 +84,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** Runs the statements in one transaction: all of them apply, or none (as a Data API batch). */
   async execute(statements: string[]): Promise<void> {
+    faultPoint('execute', previewSql(statements[0] ?? ''));
     await this.withConnection((conn) => this.runBatch(conn, statements));
   }
 
