@@ -11,8 +11,6 @@ module.exports = {
   globalTeardown: '<rootDir>/test/infra/synth-cache-teardown.ts',
   setupFiles: ['<rootDir>/local/polyfills.ts', '<rootDir>/test/setup-env.ts'],
   testTimeout: 60000,
-  // the fault matrix (test/faults/) runs only when asked, until the crash-safe commits it checks have landed
-  testPathIgnorePatterns: process.env.RETAIL_LAKE_FAULTS ? ['/node_modules/'] : ['/node_modules/', '/test/faults/'],
   // jest's default (cores - 1) runs a 2-core machine in band, one suite at a time; the slowest suites mostly wait
   // on child processes (cdk synth, the CLI, serve), so a second worker overlaps them with the rest
   maxWorkers: '100%',

@@ -30,14 +30,18 @@ export async function statusCommand(lakeRoot: string, opts: { json?: boolean }):
   const failure = lastFailure ? await readJsonIfExists<Partial<FailureRecord>>(store, lastFailure.key) : null;
   // the latest reconciliation (an execution with nothing new reconciles too); a lake from before it: the last batch's
   const reconcile =
-    (await readJsonIfExists<{ balanced: boolean; summary: string }>(store, LATEST_RECONCILE_KEY)) ??
-    (last ? await readJsonIfExists<{ balanced: boolean; summary: string }>(store, runRecordKeys(runPrefix(last.batchId)).reconcile) : null);
+    (await readJsonIfExists<{ balanced: boolean; summary: string; reconciledAt?: string }>(store, LATEST_RECONCILE_KEY)) ??
+    (last ? await readJsonIfExists<{ balanced: boolean; summary: string; reconciledAt?: string }>(store, runRecordKeys(runPrefix(last.batchId)).reconcile) : null);
   const parked = await parkedBatches(store);
   const pending = await backlog(store);
   const byTopic: Record<string, number> = {};
   for (const { topic } of await readOutbox(lakeRoot)) byTopic[topic] = (byTopic[topic] ?? 0) + 1;
   const lastRate = last && last.received ? last.quarantined / last.received : 0;
-  const failedSinceSuccess = lastFailure !== undefined && (!last || lastFailure.lastModified.toISOString() > last.committedAt);
+  // a success: a batch committed, or a balanced reconcile (a run that only finished an earlier run's post-commit
+  // steps, or found nothing new, commits nothing but reconciles)
+  const successes = [last?.committedAt, reconcile?.balanced ? reconcile.reconciledAt : undefined].filter((t): t is string => t !== undefined).sort();
+  const lastSuccess = successes[successes.length - 1];
+  const failedSinceSuccess = lastFailure !== undefined && (!lastSuccess || lastFailure.lastModified.toISOString() > lastSuccess);
   const alarms: Alarm[] = [
     { name: 'PipelineFailed', state: failedSinceSuccess ? 'ALARM' : 'OK', detail: failedSinceSuccess ? `last failure ${lastFailure!.key}` : 'no failure since the last success' },
     { name: 'QuarantineRate', state: lastRate > settings.quarantineAlertRate ? 'ALARM' : 'OK', detail: `last batch ${(lastRate * 100).toFixed(2)}% (threshold ${(settings.quarantineAlertRate * 100).toFixed(1)}%)` },
