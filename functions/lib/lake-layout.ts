@@ -106,6 +106,8 @@ export const commitIntentKey = (commitId: string): string => `${commitPrefix(com
 export const commitStagedKey = (commitId: string, key: string): string => `${commitPrefix(commitId)}files/${key}`;
 /** The commit of a batch's curated files (Curate, Lambda or Glue). */
 export const curateCommitId = (batchId: string): string => `curate-${batchId}`;
+/** The commit of a reprocess: its partitions, accepted-id and quarantine changes and its records, all at once. */
+export const reprocessCommitId = (reprocessId: string): string => `reprocess-${reprocessId}`;
 
 /** The latest reconciliation, whatever ran it (a batch, or an execution with nothing new). */
 export const LATEST_RECONCILE_KEY = `${CONTROL_PREFIX}reconcile/latest.json`;

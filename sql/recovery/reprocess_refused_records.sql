@@ -1,8 +1,8 @@
--- The records of re-curated events the current rules refuse, in Validate's rejects format, one per event (its
--- first copy, as Curate would have taken it): they go to quarantine under the reprocess's id.
+-- The records of re-curated events the current rules refuse, in Validate's rejects format with their dedup key,
+-- one per event (its first copy, as Curate would have taken it): they go to quarantine under the reprocess's id.
 -- Inputs: rejects (the re-validation's rejects, with ord = their order), selected_events, kept_events (the
 -- selected events that are still curated).
-SELECT reason, detail, raw, received_at, source_key, batch_id
+SELECT key, reason, detail, raw, received_at, source_key, batch_id
 FROM (
   SELECT r.*, row_number() OVER (PARTITION BY r.event_id ORDER BY r.ord) AS copy_no
   FROM (

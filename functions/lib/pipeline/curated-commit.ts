@@ -32,6 +32,12 @@ export interface CommitFile {
   path: string;
 }
 
+/** A small object to commit from memory (a run record, a list of keys): the key it goes to and its body. */
+export interface CommitBody {
+  key: string;
+  body: Buffer | string;
+}
+
 /** The intent record of a commit, as JSON at `commitIntentKey(commitId)`. glue/curate_batch.py writes the same. */
 export interface CommitIntent {
   /** the record's format */
@@ -62,13 +68,13 @@ async function removeCommitFolder(store: ObjectStore, commitId: string): Promise
  * Puts `files` and then deletes `deletes` under the protocol above. `commitId` names the commit and must be the
  * same when the same work is done again (e.g. `curateCommitId(batchId)`), so a re-run overwrites its own staging.
  */
-export async function commitFiles(store: ObjectStore, commitId: string, files: CommitFile[], deletes: string[] = []): Promise<void> {
+export async function commitFiles(store: ObjectStore, commitId: string, files: (CommitFile | CommitBody)[], deletes: string[] = []): Promise<void> {
   if (!commitId || commitId.includes('/')) throw new RangeError(`commit id must be one key segment: '${commitId}'`);
   // an earlier attempt under this id that wrote its intent is finished first: restaging would change the files it names
   await finishCommit(store, commitId);
   const puts = files.map((f) => ({ key: f.key, staged: commitStagedKey(commitId, f.key) }));
   const putKeys = new Set(puts.map((p) => p.key));
-  for (const f of files) await store.put(commitStagedKey(commitId, f.key), await readFile(f.path));
+  for (const f of files) await store.put(commitStagedKey(commitId, f.key), 'body' in f ? f.body : await readFile(f.path));
   const intent: CommitIntent = {
     version: 1,
     commitId,
@@ -83,17 +89,24 @@ export async function commitFiles(store: ObjectStore, commitId: string, files: C
 /**
  * Replaces the whole file set of some partitions (e.g. `curatedPartitionPrefix(table, date)` for each date a
  * reprocess rewrote): `files` go in, then every other key under `partitionPrefixes` goes, under the protocol above.
- * Each file's key must lie under one of the prefixes. Returns the keys deleted. Not atomic for a concurrent reader
- * between the puts and the deletes (see the module comment); complete after it returns or after `rollForward`.
+ * Each file's key must lie under one of the prefixes; `alsoPut` (keys outside them, e.g. the records of the change)
+ * go in the same commit. Returns the keys deleted. Not atomic for a concurrent reader between the puts and the
+ * deletes (see the module comment); complete after it returns or after `rollForward`.
  */
-export async function replacePartitionFiles(store: ObjectStore, commitId: string, partitionPrefixes: string[], files: CommitFile[]): Promise<string[]> {
+export async function replacePartitionFiles(
+  store: ObjectStore,
+  commitId: string,
+  partitionPrefixes: string[],
+  files: CommitFile[],
+  alsoPut: (CommitFile | CommitBody)[] = [],
+): Promise<string[]> {
   const prefixes = partitionPrefixes.map((p) => (p.endsWith('/') ? p : `${p}/`));
   const outside = files.filter((f) => !prefixes.some((p) => f.key.startsWith(p)));
   if (outside.length > 0) throw new RangeError(`file outside the partitions it replaces: ${outside[0].key}`);
   const keep = new Set(files.map((f) => f.key));
   const old: string[] = [];
   for (const prefix of prefixes) old.push(...(await store.list(prefix)).map((o) => o.key).filter((k) => !keep.has(k)));
-  await commitFiles(store, commitId, files, old);
+  await commitFiles(store, commitId, [...files, ...alsoPut], old);
   return old;
 }
 

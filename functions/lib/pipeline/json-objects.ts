@@ -18,6 +18,9 @@ export async function readJsonIfExists<T>(store: ObjectStore, key: string): Prom
   return body === null ? null : parseJson<T>(key, body);
 }
 
+/** The body writeJson puts (for a JSON record that goes into a commit instead). */
+export const jsonBody = (value: unknown): string => JSON.stringify(value, null, 2) + '\n';
+
 export async function writeJson(store: ObjectStore, key: string, value: unknown): Promise<void> {
-  await store.put(key, JSON.stringify(value, null, 2) + '\n');
+  await store.put(key, jsonBody(value));
 }

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readRows, sqlString } from '../duckdb/duckdb-rows';
 import { acceptedIdsPrefix, UNDATED_ACCEPTED_IDS } from '../lake-layout';
-import type { LakeFiles, ObjectStore } from '../ports';
+import type { CommitFile } from '../pipeline/curated-commit';
+import type { LakeFiles } from '../ports';
 import { parquetFiles } from '../../pipeline/curate-batch/parquet-files';
 
 /** The UTC dates of the refused events' occurred_at (selected_events not in kept_events, as refused_events): the
@@ -16,27 +16,25 @@ export async function refusedIdDates(conn: DuckDBConnection): Promise<string[]> 
 }
 
 /**
- * Takes the events a reprocess refused (refused_events, see refusedIdDates) out of the accepted ids, so that a
+ * The accepted-id files without the events a reprocess refused (refused_events, see refusedIdDates), so that a
  * corrected copy sent later, or a redrive of the quarantined record, is curated instead of dropped as a duplicate.
- * Only the id files of those events' UTC `dates` (and the undated ones) are read; a file holding one of them is
- * rewritten without it under its own key. Returns the number of ids removed.
+ * Only the id files of those events' UTC `dates` (and the undated ones) are read; each file holding one of them is
+ * written again without it to `workDir`, bound for its own key (the caller commits them).
  */
-export async function forgetRefusedIds(conn: DuckDBConnection, store: ObjectStore, files: LakeFiles, workDir: string, dates: string[]): Promise<number> {
-  if (dates.length === 0) return 0;
-  let removed = 0;
-  let rewritten = 0;
+export async function acceptedIdsWithoutRefused(conn: DuckDBConnection, files: LakeFiles, workDir: string, dates: string[]): Promise<CommitFile[]> {
+  if (dates.length === 0) return [];
+  const out: CommitFile[] = [];
   for (const date of [...dates, UNDATED_ACCEPTED_IDS]) {
     const prefix = acceptedIdsPrefix(date);
     const dir = await files.materialize(prefix);
     for (const path of await parquetFiles(dir)) {
       const [{ n }] = await readRows(conn, `SELECT count(*) AS n FROM read_parquet(${sqlString(path)}) WHERE event_id IN (SELECT event_id FROM refused_events)`);
       if (Number(n) === 0) continue;
-      const out = join(workDir, `accepted-ids-${rewritten++}.parquet`);
+      const rewritten = join(workDir, `accepted-ids-${out.length}.parquet`);
       await conn.run(`COPY (SELECT event_id FROM read_parquet(${sqlString(path)}) WHERE event_id NOT IN (SELECT event_id FROM refused_events) ORDER BY event_id)
-        TO ${sqlString(out)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
-      await store.put(`${prefix}${basename(path)}`, await readFile(out));
-      removed += Number(n);
+        TO ${sqlString(rewritten)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
+      out.push({ key: `${prefix}${basename(path)}`, path: rewritten });
     }
   }
-  return removed;
+  return out;
 }

@@ -3,15 +3,15 @@
  * batch with no earlier accepted ids, so each event's first valid copy is kept, as the batches kept it), beside the
  * curated rows as they are, then the reprocess's own SQL (sql/recovery/).
  */
-import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS } from '../curated-schema';
 import { readRows, sqlString } from '../duckdb/duckdb-rows';
-import { CURATED_TABLES, curatedTablePrefix, PRODUCTS_KEY, REFERENCE_PREFIX, STORES_KEY, type CuratedTable } from '../lake-layout';
+import { CURATED_TABLES, curatedTablePrefix, type CuratedTable } from '../lake-layout';
 import type { DateTotals } from '../pipeline/state';
 import type { LakeFiles } from '../ports';
 import { readSql, renderSql } from '../sql-files';
-import { STAGED_COLUMNS } from '../../pipeline/curate-batch/curate-batch';
+import { curateNewRows, openCurateSession } from '../../pipeline/curate-batch/curate-batch';
+import { receivedDate } from '../../pipeline/validate-batch/quarantine-keys';
 import { parquetFiles, viewOverParquet } from '../../pipeline/curate-batch/parquet-files';
 
 const columnsOf = (table: CuratedTable): string => Object.keys(CURATED_COLUMNS[table]).join(', ');
@@ -22,20 +22,9 @@ const ROW_ORDER: Record<CuratedTable, string> = {
 
 /** new_sales_lines and new_inventory_events: every staged event curated under the current rules. */
 export async function recurate(conn: DuckDBConnection, files: LakeFiles, stagedGlob: string): Promise<void> {
-  await conn.run(`SET TimeZone = 'UTC'`);
-  await conn.run(readSql('transform/functions.duckdb.sql'));
-  const refDir = await files.materialize(REFERENCE_PREFIX);
-  const refPath = (key: string): string => join(refDir, key.slice(REFERENCE_PREFIX.length));
-  await conn.run(`CREATE TEMP TABLE stores AS SELECT * FROM read_csv(${sqlString(refPath(STORES_KEY))}, header = true, all_varchar = true)`);
-  await conn.run(`CREATE TEMP TABLE products AS SELECT sku, CAST(unit_cost AS DOUBLE) AS unit_cost FROM read_csv(${sqlString(refPath(PRODUCTS_KEY))}, header = true, all_varchar = true)`);
-  await conn.run(`CREATE TEMP TABLE staged_events AS
-    SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
+  await openCurateSession(conn, files, stagedGlob);
   await conn.run(`CREATE TEMP VIEW accepted_ids AS SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`);
-  await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
-  await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
-  await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
-  await conn.run(`CREATE TEMP TABLE new_sales_lines AS ${readSql('transform/sales_lines.sql')}`);
-  await conn.run(`CREATE TEMP TABLE new_inventory_events AS ${readSql('transform/inventory_events.sql')}`);
+  await curateNewRows(conn);
 }
 
 /** old_<table>: the curated rows as they are; selected_events, replaced_dates, kept_events and next_<table>. */
@@ -74,13 +63,25 @@ export async function writeDateFile(conn: DuckDBConnection, table: CuratedTable,
   return true;
 }
 
-/** Writes the refused records (sql/recovery/reprocess_refused_records.sql) to `path` as rejects NDJSON; their count by reason. */
-export async function writeRefused(conn: DuckDBConnection, rejectsPath: string, path: string): Promise<Record<string, number>> {
+/** What the current rules refuse: the count by reason, and the records' dedup keys by the UTC date they arrived. */
+export interface Refused {
+  byReason: Record<string, number>;
+  keysByDate: Map<string, string[]>;
+}
+
+/** Writes the refused records (sql/recovery/reprocess_refused_records.sql) to `path` as rejects NDJSON (without
+ * their keys, as Validate's quarantine writer reads them). */
+export async function writeRefused(conn: DuckDBConnection, rejectsPath: string, path: string): Promise<Refused> {
   await conn.run(`CREATE TEMP TABLE rejects AS SELECT row_number() OVER () AS ord, * FROM read_json(${sqlString(rejectsPath)}, format = 'newline_delimited',
-    columns = {reason: 'VARCHAR', detail: 'VARCHAR', raw: 'VARCHAR', received_at: 'VARCHAR', source_key: 'VARCHAR', batch_id: 'VARCHAR'})`);
+    columns = {key: 'VARCHAR', reason: 'VARCHAR', detail: 'VARCHAR', raw: 'VARCHAR', received_at: 'VARCHAR', source_key: 'VARCHAR', batch_id: 'VARCHAR'})`);
   await conn.run(`CREATE TEMP TABLE refused AS ${readSql('recovery/reprocess_refused_records.sql')}`);
-  await conn.run(`COPY refused TO ${sqlString(path)} (FORMAT JSON)`);
+  await conn.run(`COPY (SELECT * EXCLUDE (key) FROM refused) TO ${sqlString(path)} (FORMAT JSON)`);
   const byReason: Record<string, number> = {};
   for (const r of await readRows(conn, 'SELECT reason, count(*) AS n FROM refused GROUP BY reason ORDER BY reason')) byReason[String(r.reason)] = Number(r.n);
-  return byReason;
+  const keysByDate = new Map<string, string[]>();
+  for (const r of await readRows(conn, 'SELECT key, received_at FROM refused ORDER BY key')) {
+    const date = receivedDate(String(r.received_at));
+    keysByDate.set(date, [...(keysByDate.get(date) ?? []), String(r.key)]);
+  }
+  return { byReason, keysByDate };
 }

@@ -10,6 +10,12 @@
  * quarantine under the reprocess's id), and per replaced date the change (new minus old) of lines, revenue and
  * inventory events in `dateTotals`. Summed with the batches' records it is what the lake holds, so reconcile
  * (totals or per date) balances with no special case.
+ *
+ * Crash safety: every change to the lake (the partition files, the rewritten accepted-id files, the quarantine
+ * files and their dedup keys, the run record and the reprocess record) is one commit of the curated-commit
+ * protocol, so a kill leaves it invisible or rolled forward whole by the next run or reprocess. The warehouse
+ * reload comes after; the reprocess record says whether it is done (`warehouseReloadedAt`), and the next
+ * reprocess does any that is not before its own work (until then reconcile names those dates).
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,20 +23,30 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { createDuckDb } from '../duckdb/duckdb-factory';
 import { readRows } from '../duckdb/duckdb-rows';
 import { ConfigurationError, PipelineStateError } from '../errors';
-import { CURATED_TABLES, curatedPartitionPrefix, curatedBatchFileKey, reprocessRecordKey, runPrefix, runRecordKeys } from '../lake-layout';
-import { replacePartitionFiles, rollForward, type CommitFile } from '../pipeline/curated-commit';
-import { writeJson } from '../pipeline/json-objects';
+import {
+  CURATED_TABLES,
+  curatedPartitionPrefix,
+  curatedBatchFileKey,
+  reprocessCommitId,
+  reprocessRecordKey,
+  REPROCESSES_PREFIX,
+  runPrefix,
+  runRecordKeys,
+} from '../lake-layout';
+import { replacePartitionFiles, rollForward, type CommitBody, type CommitFile } from '../pipeline/curated-commit';
+import { jsonBody, readJson, writeJson } from '../pipeline/json-objects';
 import type { CommitResult, DateTotals } from '../pipeline/state';
 import { scratchDir } from '../pipeline/work-dir';
 import type { Runtime } from '../ports';
 import type { CopySource } from '../warehouse/load-statements';
 import { findUnfinishedBatch, newBatchId } from '../../pipeline/plan-batch/plan-batch';
-import { writeQuarantine } from '../../pipeline/validate-batch/validate-batch';
+import { quarantineKeysFiles } from '../../pipeline/validate-batch/quarantine-keys';
+import { quarantineFiles } from '../../pipeline/validate-batch/validate-batch';
 import { dateRangeProblem } from './date-range';
-import { dateDeltas, planReplacement, recurate, writeDateFile, writeRefused } from './recurate-sql';
+import { dateDeltas, planReplacement, recurate, writeDateFile, writeRefused, type Refused } from './recurate-sql';
 import { reloadWarehouse, type Progress } from './reload-warehouse';
 import { revalidateRaw, type Revalidated } from './revalidate-raw';
-import { forgetRefusedIds, refusedIdDates } from './forget-accepted-ids';
+import { acceptedIdsWithoutRefused, refusedIdDates } from './forget-accepted-ids';
 
 /** control/reprocesses/<id>.json: what a reprocess did. */
 export interface ReprocessRecord {
@@ -49,12 +65,15 @@ export interface ReprocessRecord {
   replacedDates: string[];
   /** the correction run record, when anything changed */
   runRecordKey: string | null;
+  /** when the warehouse was reloaded for `replacedDates`: null as committed, set once the reload is done (a
+   * record without the field was written after its reload) */
+  warehouseReloadedAt?: string | null;
 }
 
 interface Recurated {
   replacedDates: string[];
   deltas: DateTotals;
-  refused: Record<string, number>;
+  refused: Refused;
   events: number;
   files: CommitFile[];
   refusedPath: string;
@@ -80,26 +99,41 @@ async function recurateInWorkDir(conn: DuckDBConnection, rt: Runtime, range: { f
 }
 
 /**
- * The lake's changes, in an order where a crash leaves nothing lost or counted twice: the refused records into
- * quarantine, the partitions replaced under the curated-commit protocol (an interrupted replacement is rolled
- * forward by the next run), the refused events' accepted ids forgotten, then the correction run record. A crash
- * between the first and the last leaves a reconcile gap that a repeat of the reprocess does not close.
+ * The lake's changes as one commit (see the module comment): the replaced partitions, the accepted ids without the
+ * refused events, the refused records in quarantine with their dedup keys, the correction run record (when any
+ * count changed) and the reprocess record.
  */
-async function applyReprocess(conn: DuckDBConnection, rt: Runtime, r: Recurated, id: string, workDir: string, now: Date): Promise<string | null> {
-  if (Object.keys(r.refused).length > 0) await writeQuarantine(rt.store, r.refusedPath, id, workDir, rt.settings);
-  const prefixes = CURATED_TABLES.flatMap((t) => r.replacedDates.map((d) => curatedPartitionPrefix(t, d)));
-  await replacePartitionFiles(rt.store, `reprocess-${id}`, prefixes, r.files);
-  await forgetRefusedIds(conn, rt.store, rt.files, workDir, r.refusedIdDates);
+async function commitReprocess(conn: DuckDBConnection, rt: Runtime, r: Recurated, record: ReprocessRecord, workDir: string, now: Date): Promise<void> {
+  const id = record.reprocessId;
+  const alsoPut: (CommitFile | CommitBody)[] = [...(await acceptedIdsWithoutRefused(conn, rt.files, workDir, r.refusedIdDates))];
+  if (Object.keys(r.refused.byReason).length > 0) {
+    alsoPut.push(...(await quarantineFiles(r.refusedPath, id, workDir, rt.settings)), ...quarantineKeysFiles(id, r.refused.keysByDate));
+  }
   const correction = correctionRecord(id, r, now);
-  if (!correction) return null;
-  const key = runRecordKeys(runPrefix(id)).committed;
-  await writeJson(rt.store, key, correction);
-  return key;
+  let runRecordKey: string | null = null;
+  if (correction) {
+    runRecordKey = runRecordKeys(runPrefix(id)).committed;
+    alsoPut.push({ key: runRecordKey, body: jsonBody(correction) });
+  }
+  alsoPut.push({ key: reprocessRecordKey(id), body: jsonBody({ ...record, runRecordKey }) });
+  const prefixes = CURATED_TABLES.flatMap((t) => r.replacedDates.map((d) => curatedPartitionPrefix(t, d)));
+  await replacePartitionFiles(rt.store, reprocessCommitId(id), prefixes, r.files, alsoPut);
+}
+
+/** Reloads the warehouse for the dates of every committed reprocess whose reload is not done (a kill after its
+ * commit), then records it done. The reload replaces those dates whole, so doing it again changes nothing. */
+async function finishWarehouseReloads(rt: Runtime, source: CopySource, now: Date): Promise<void> {
+  for (const o of await rt.store.list(REPROCESSES_PREFIX)) {
+    const record = await readJson<ReprocessRecord>(rt.store, o.key);
+    if (record.warehouseReloadedAt !== null) continue;
+    if (record.replacedDates.length > 0) await reloadWarehouse(rt, source, { from: record.replacedDates[0], to: record.replacedDates.at(-1) });
+    await writeJson(rt.store, o.key, { ...record, warehouseReloadedAt: now.toISOString() });
+  }
 }
 
 /** The correction run record (see the module comment); null when the reprocess changed no count. */
 function correctionRecord(id: string, r: Recurated, now: Date): CommitResult | null {
-  const refused = Object.values(r.refused).reduce((a, b) => a + b, 0);
+  const refused = Object.values(r.refused.byReason).reduce((a, b) => a + b, 0);
   const deltas = Object.values(r.deltas);
   const sum = (f: (d: (typeof deltas)[number]) => number): number => deltas.reduce((a, d) => a + f(d), 0);
   const salesLines = sum((d) => d.salesLines);
@@ -112,7 +146,7 @@ function correctionRecord(id: string, r: Recurated, now: Date): CommitResult | n
     curatedEvents: -refused,
     quarantined: refused,
     duplicates: 0,
-    byReason: r.refused,
+    byReason: r.refused.byReason,
     rows: { sales_lines: salesLines, inventory_events: inventoryEvents },
     netRevenue: cents / 100,
     affectedDates: { sales_lines: r.replacedDates, inventory_events: r.replacedDates },
@@ -134,6 +168,8 @@ export async function reprocess(rt: Runtime, range: { from: string; to: string }
   await rollForward(rt.store);
   const unfinished = await findUnfinishedBatch(rt.store);
   if (unfinished) throw new PipelineStateError(`batch ${unfinished.batchId} is not finished: run the pipeline first, then reprocess`);
+  // a reprocess killed after its commit left its warehouse reload undone
+  await finishWarehouseReloads(rt, source, now);
   const id = newBatchId(now);
   const workDir = await scratchDir(rt.settings.workDir, 'reprocess');
   const db = await createDuckDb(rt.settings);
@@ -141,14 +177,13 @@ export async function reprocess(rt: Runtime, range: { from: string; to: string }
   try {
     const raw = await revalidateRaw(rt.store, workDir, id, now, progress);
     const r = await recurateInWorkDir(conn, rt, range, workDir, raw, id);
-    const runRecordKey = await applyReprocess(conn, rt, r, id, workDir, now);
     const record: ReprocessRecord = {
       reprocessId: id, from: range.from, to: range.to, createdAt: now.toISOString(), objects: raw.objects, unreadable: raw.unreadable,
-      events: r.events, refused: r.refused, replacedDates: r.replacedDates, runRecordKey,
+      events: r.events, refused: r.refused.byReason, replacedDates: r.replacedDates, runRecordKey: null, warehouseReloadedAt: null,
     };
-    await writeJson(rt.store, reprocessRecordKey(id), record);
-    if (r.replacedDates.length > 0) await reloadWarehouse(rt, source, { from: r.replacedDates[0], to: r.replacedDates.at(-1) });
-    return record;
+    await commitReprocess(conn, rt, r, record, workDir, now);
+    await finishWarehouseReloads(rt, source, now);
+    return await readJson<ReprocessRecord>(rt.store, reprocessRecordKey(id));
   } finally {
     conn.closeSync();
     db.closeSync();

@@ -16,7 +16,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 export interface Revalidated {
   /** the glob of the staged parts, as Curate reads them */
   stagedGlob: string;
-  /** the rejected records, one JSON line each, in Validate's rejects format */
+  /** the rejected records, one JSON line each, in Validate's rejects format with each record's dedup `key` added */
   rejectsPath: string;
   objects: number;
   /** objects that cannot be read (Validate quarantined them whole: nothing of them was curated) */
@@ -57,7 +57,7 @@ export async function revalidateRaw(store: ObjectStore, workDir: string, batchId
         await writeFile(join(stagedDir, stagedPartName(index, n)), verdict.staged);
         parts++;
       }
-      if (verdict.rejects.length) await appendFile(rejectsPath, verdict.rejects.map((r) => `${r.row}\n`).join(''));
+      if (verdict.rejects.length) await appendFile(rejectsPath, verdict.rejects.map((r) => `${JSON.stringify({ key: r.key, ...(JSON.parse(r.row) as object) })}\n`).join(''));
       n++;
     }
   }

@@ -42,6 +42,31 @@ const FILE_ORDER: Record<CuratedTable, string> = {
 };
 
 /**
+ * The start of a Curate session: the transforms' functions, the reference data (stores, products) and the staged
+ * events of `stagedGlob` (staged_events; seq, set by Validate, is the arrival order the dedup keeps).
+ */
+export async function openCurateSession(conn: DuckDBConnection, files: LakeFiles, stagedGlob: string): Promise<void> {
+  await conn.run(`SET TimeZone = 'UTC'`);
+  await conn.run(readSql('transform/functions.duckdb.sql'));
+  const refDir = await files.materialize(REFERENCE_PREFIX);
+  const refPath = (key: string): string => join(refDir, key.slice(REFERENCE_PREFIX.length));
+  await conn.run(`CREATE TEMP TABLE stores AS SELECT * FROM read_csv(${sqlString(refPath(STORES_KEY))}, header = true, all_varchar = true)`);
+  await conn.run(`CREATE TEMP TABLE products AS SELECT sku, CAST(unit_cost AS DOUBLE) AS unit_cost FROM read_csv(${sqlString(refPath(PRODUCTS_KEY))}, header = true, all_varchar = true)`);
+  await conn.run(`CREATE TEMP TABLE staged_events AS
+    SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
+}
+
+/** The transforms of sql/transform/ over staged_events, minus the ids in accepted_ids (a view the caller makes):
+ * new_sales_lines and new_inventory_events. */
+export async function curateNewRows(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
+  await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
+  await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
+  await conn.run(`CREATE TEMP TABLE new_sales_lines AS ${readSql('transform/sales_lines.sql')}`);
+  await conn.run(`CREATE TEMP TABLE new_inventory_events AS ${readSql('transform/inventory_events.sql')}`);
+}
+
+/**
  * Writes the batch's new rows of `table` as one local Parquet file per business date, each bound for the batch's
  * own key in that date's partition (curatedBatchFileKey). Rows already in the partitions are never read or
  * rewritten: the accepted ids kept them out of the new rows. Returns the files and their dates.
@@ -75,27 +100,13 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
   const db = await createDuckDb(work);
   const conn = await db.connect();
   try {
-    await conn.run(`SET TimeZone = 'UTC'`);
-    await conn.run(readSql('transform/functions.duckdb.sql'));
-    const refDir = await files.materialize(REFERENCE_PREFIX);
-    const refPath = (key: string): string => join(refDir, key.slice(REFERENCE_PREFIX.length));
-    await conn.run(`CREATE TEMP TABLE stores AS SELECT * FROM read_csv(${sqlString(refPath(STORES_KEY))}, header = true, all_varchar = true)`);
-    await conn.run(`CREATE TEMP TABLE products AS SELECT sku, CAST(unit_cost AS DOUBLE) AS unit_cost FROM read_csv(${sqlString(refPath(PRODUCTS_KEY))}, header = true, all_varchar = true)`);
-
-    // seq (set by Validate) is the arrival order the dedup keeps
-    const stagedGlob = join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB);
-    await conn.run(`CREATE TEMP TABLE staged_events AS
-      SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
+    await openCurateSession(conn, files, join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB));
 
     // Event ids accepted by earlier batches on the batch's dates (a lake of the flat layout is moved over first).
     await migrateFlatAcceptedIds(conn, store, files, workDir);
     await viewAcceptedIds(conn, files, batchId);
 
-    await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
-    await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
-    await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
-    await conn.run(`CREATE TEMP TABLE new_sales_lines AS ${readSql('transform/sales_lines.sql')}`);
-    await conn.run(`CREATE TEMP TABLE new_inventory_events AS ${readSql('transform/inventory_events.sql')}`);
+    await curateNewRows(conn);
 
     const [counts] = await readRows(conn, readSql('transform/batch_counts.duckdb.sql'));
 

@@ -7,6 +7,7 @@
  * only, leaving its own files out, so a re-run of the batch sees the same input.
  */
 import { quarantineKeysFile, quarantineKeysKey, quarantineKeysPrefix } from '../../lib/lake-layout';
+import type { CommitBody } from '../../lib/pipeline/curated-commit';
 import type { ObjectStore } from '../../lib/ports';
 
 /** How long after its first delivery a redelivered rejected record is still recognised: Kinesis keeps records
@@ -42,10 +43,15 @@ export async function readQuarantineKeys(store: ObjectStore, batchId: string, ar
   return keys;
 }
 
+/** The key files of what a batch (or a reprocess, under its id) quarantined: one per arrival date, a key a line. */
+export function quarantineKeysFiles(batchId: string, keysByDate: Map<string, string[]>): CommitBody[] {
+  return [...keysByDate].map(([date, keys]) => ({ key: quarantineKeysKey(date, batchId), body: keys.join('\n') + '\n' }));
+}
+
 /** Records the keys this batch quarantined, one file per arrival date, rewritten whole by a re-run (which
  * removes a file of an earlier attempt on a date it no longer quarantines anything). */
 export async function writeQuarantineKeys(store: ObjectStore, batchId: string, arrivalDates: string[], keysByDate: Map<string, string[]>): Promise<void> {
-  for (const [date, keys] of keysByDate) await store.put(quarantineKeysKey(date, batchId), keys.join('\n') + '\n');
+  for (const f of quarantineKeysFiles(batchId, keysByDate)) await store.put(f.key, f.body);
   const unused = [...new Set(arrivalDates)].filter((d) => !keysByDate.has(d)).map((d) => quarantineKeysKey(d, batchId));
   if (unused.length) await store.delete(unused);
 }

@@ -17,6 +17,7 @@ import {
   STORES_KEY,
 } from '../../lib/lake-layout';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
+import type { CommitFile } from '../../lib/pipeline/curated-commit';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
 import { MAX_OBJECTS_PER_BATCH, OBJECT_SEQ_SPAN } from '../../lib/pipeline/batch-seq';
 import { loadReferenceTexts } from '../../lib/pipeline/load-reference';
@@ -41,8 +42,9 @@ type Counts = Omit<ChunkVerdicts, 'staged'>;
 type ChunkOutcome = Counts & { receivedAt: string };
 
 /** Quarantine rows become Parquet under quarantine/pos/received_date=YYYY-MM-DD/, one file per batch and date
- * (named by batch, so validating the same batch again rewrites the same files). */
-export async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId: string, workDir: string, work: DuckDbSettings): Promise<void> {
+ * (named by batch, so validating the same batch again rewrites the same files): written to `workDir`, and
+ * returned with the keys they go to. */
+export async function quarantineFiles(rejectsPath: string, batchId: string, workDir: string, work: DuckDbSettings): Promise<CommitFile[]> {
   const outDir = join(workDir, 'quarantine');
   await withDuckDb(work, async (conn) => {
     await conn.run(`SET TimeZone = 'UTC'`);
@@ -54,11 +56,16 @@ export async function writeQuarantine(store: ObjectStore, rejectsPath: string, b
       ) TO ${sqlString(outDir)} (FORMAT PARQUET, PARTITION_BY (received_date), WRITE_PARTITION_COLUMNS true,
         FILENAME_PATTERN ${sqlString(`part-${batchId}-{i}`)})`);
   });
+  const files: CommitFile[] = [];
   for (const partition of await readdir(outDir)) {
-    for (const file of await readdir(join(outDir, partition))) {
-      await store.put(`${QUARANTINE_PREFIX}${partition}/${file}`, await readFile(join(outDir, partition, file)));
-    }
+    for (const file of await readdir(join(outDir, partition))) files.push({ key: `${QUARANTINE_PREFIX}${partition}/${file}`, path: join(outDir, partition, file) });
   }
+  return files;
+}
+
+/** Writes the quarantine files of `quarantineFiles` to the lake. */
+export async function writeQuarantine(store: ObjectStore, rejectsPath: string, batchId: string, workDir: string, work: DuckDbSettings): Promise<void> {
+  for (const f of await quarantineFiles(rejectsPath, batchId, workDir, work)) await store.put(f.key, await readFile(f.path));
 }
 
 /** The batch's chunks in raw order: objects read and decompressed one at a time, as the threads ask. */
