@@ -69,6 +69,30 @@ describe('curated commits', () => {
     }
   });
 
+  it('replacePartitionFiles with alsoPut: keys outside the partitions, from files or bodies, go in the same commit and are never deleted', async () => {
+    const { store, cleanup } = await lakeWithOldFiles();
+    await store.put('control/records/r.json', 'old record');
+    const local = localFiles({ ...REPLACED, 'control/ids/a.parquet': 'ids' });
+    const [partitionFiles, outside] = [local.files.filter((f) => f.key.startsWith('curated/')), local.files.filter((f) => !f.key.startsWith('curated/'))];
+    try {
+      await replacePartitionFiles(store, 'with-records', [D1, D2], partitionFiles, [...outside, { key: 'control/records/r.json', body: 'new record' }]);
+      expect(await snapshot(store)).toEqual({ ...REPLACED, 'control/ids/a.parquet': 'ids', 'control/records/r.json': 'new record' });
+      // a crash after the intent: the roll-forward puts the bodies too
+      const { store: fresh, cleanup: cleanFresh } = await lakeWithOldFiles();
+      try {
+        const body = { key: 'control/records/r.json', body: Buffer.from('from memory') };
+        await expect(replacePartitionFiles(new CrashingStore(fresh, partitionFiles.length + 3), 'b', [D1, D2], partitionFiles, [body])).rejects.toThrow(SimulatedCrash);
+        expect(await rollForward(fresh)).toEqual(['b']);
+        expect(await snapshot(fresh)).toEqual({ ...REPLACED, 'control/records/r.json': 'from memory' });
+      } finally {
+        cleanFresh();
+      }
+    } finally {
+      local.cleanup();
+      cleanup();
+    }
+  });
+
   it('writes an intent that names every put, its staged copy and every delete, before the first curated key changes', async () => {
     const local = localFiles(REPLACED);
     try {
