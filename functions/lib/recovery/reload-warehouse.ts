@@ -9,6 +9,7 @@ import { buildLoadStatements, DATA_API_BATCH_LIMIT, type CopySource } from '../w
 import { splitSqlStatements } from '../warehouse/sql-text';
 import { ConfigurationError } from '../errors';
 import { dateRangeProblem, dayBefore, inRange, type DateRange } from './date-range';
+import { recordReprocessReloads } from './reprocess-record';
 
 /** The open ends of a range, as dates every engine takes. */
 const FIRST_DATE = '0001-01-01';
@@ -70,9 +71,15 @@ export function chunkStatements(chunk: ReloadChunk, source: CopySource): string[
 /**
  * Reloads the facts of `range` (every date when it is empty) from the curated partitions, month by month, each
  * month one transaction. Every date loaded is replaced whole and every date of the range without a partition is
- * emptied, so running it again changes nothing.
+ * emptied, so running it again changes nothing. Then records as done the reloads of reprocesses it covered.
  */
-export async function reloadWarehouse(rt: Pick<Runtime, 'store' | 'warehouse'>, source: CopySource, range: DateRange = {}, progress?: Progress): Promise<ReloadResult> {
+export async function reloadWarehouse(
+  rt: Pick<Runtime, 'store' | 'warehouse'>,
+  source: CopySource,
+  range: DateRange = {},
+  progress?: Progress,
+  now = new Date(),
+): Promise<ReloadResult> {
   const problem = dateRangeProblem(range);
   if (problem) throw new ConfigurationError(problem);
   const dates = await curatedDates(rt.store, range);
@@ -82,5 +89,6 @@ export async function reloadWarehouse(rt: Pick<Runtime, 'store' | 'warehouse'>, 
     await rt.warehouse.execute(chunkStatements(chunk, source));
   }
   progress?.(chunks.length, chunks.length, '');
+  await recordReprocessReloads(rt.store, range, now);
   return { dates: new Set(CURATED_TABLES.flatMap((t) => dates[t])).size, batches: chunks.length };
 }

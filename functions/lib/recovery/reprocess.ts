@@ -29,12 +29,11 @@ import {
   curatedBatchFileKey,
   reprocessCommitId,
   reprocessRecordKey,
-  REPROCESSES_PREFIX,
   runPrefix,
   runRecordKeys,
 } from '../lake-layout';
 import { replacePartitionFiles, rollForward, type CommitBody, type CommitFile } from '../pipeline/curated-commit';
-import { jsonBody, readJson, writeJson } from '../pipeline/json-objects';
+import { jsonBody, readJson } from '../pipeline/json-objects';
 import type { CommitResult, DateTotals } from '../pipeline/state';
 import { scratchDir } from '../pipeline/work-dir';
 import type { Runtime } from '../ports';
@@ -47,28 +46,7 @@ import { dateDeltas, planReplacement, recurate, writeDateFile, writeRefused, typ
 import { reloadWarehouse, type Progress } from './reload-warehouse';
 import { revalidateRaw, type Revalidated } from './revalidate-raw';
 import { acceptedIdsWithoutRefused, refusedIdDates } from './forget-accepted-ids';
-
-/** control/reprocesses/<id>.json: what a reprocess did. */
-export interface ReprocessRecord {
-  reprocessId: string;
-  from: string;
-  to: string;
-  createdAt: string;
-  /** raw objects validated again, and how many of them no longer decompress */
-  objects: number;
-  unreadable: number;
-  /** events re-curated: those with curated rows in the range */
-  events: number;
-  /** of those, the ones the current rules refuse, by reason (moved to quarantine) */
-  refused: Record<string, number>;
-  /** the partitions replaced (business dates) */
-  replacedDates: string[];
-  /** the correction run record, when anything changed */
-  runRecordKey: string | null;
-  /** when the warehouse was reloaded for `replacedDates`: null as committed, set once the reload is done (a
-   * record without the field was written after its reload) */
-  warehouseReloadedAt?: string | null;
-}
+import { unreloadedReprocesses, type ReprocessRecord } from './reprocess-record';
 
 interface Recurated {
   replacedDates: string[];
@@ -120,14 +98,12 @@ async function commitReprocess(conn: DuckDBConnection, rt: Runtime, r: Recurated
   await replacePartitionFiles(rt.store, reprocessCommitId(id), prefixes, r.files, alsoPut);
 }
 
-/** Reloads the warehouse for the dates of every committed reprocess whose reload is not done (a kill after its
- * commit), then records it done. The reload replaces those dates whole, so doing it again changes nothing. */
+/** Reloads the warehouse for the dates of every committed reprocess whose reload is not done (this one's, or one
+ * killed after its commit); the reload records them done. It replaces those dates whole, so doing it again changes
+ * nothing. */
 async function finishWarehouseReloads(rt: Runtime, source: CopySource, now: Date): Promise<void> {
-  for (const o of await rt.store.list(REPROCESSES_PREFIX)) {
-    const record = await readJson<ReprocessRecord>(rt.store, o.key);
-    if (record.warehouseReloadedAt !== null) continue;
-    if (record.replacedDates.length > 0) await reloadWarehouse(rt, source, { from: record.replacedDates[0], to: record.replacedDates.at(-1) });
-    await writeJson(rt.store, o.key, { ...record, warehouseReloadedAt: now.toISOString() });
+  for (const record of await unreloadedReprocesses(rt.store)) {
+    await reloadWarehouse(rt, source, { from: record.replacedDates[0], to: record.replacedDates.at(-1) }, undefined, now);
   }
 }
 
@@ -179,7 +155,9 @@ export async function reprocess(rt: Runtime, range: { from: string; to: string }
     const r = await recurateInWorkDir(conn, rt, range, workDir, raw, id);
     const record: ReprocessRecord = {
       reprocessId: id, from: range.from, to: range.to, createdAt: now.toISOString(), objects: raw.objects, unreadable: raw.unreadable,
-      events: r.events, refused: r.refused.byReason, replacedDates: r.replacedDates, runRecordKey: null, warehouseReloadedAt: null,
+      events: r.events, refused: r.refused.byReason, replacedDates: r.replacedDates, runRecordKey: null,
+      // nothing to reload when no partition was replaced
+      warehouseReloadedAt: r.replacedDates.length === 0 ? now.toISOString() : null,
     };
     await commitReprocess(conn, rt, r, record, workDir, now);
     await finishWarehouseReloads(rt, source, now);

@@ -7,8 +7,12 @@ import { COMMITS_PREFIX, PRODUCTS_KEY, QUARANTINE_KEYS_PREFIX, reprocessRecordKe
 import { rollForward } from '../../../../functions/lib/pipeline/curated-commit';
 import { readJson } from '../../../../functions/lib/pipeline/json-objects';
 import { reconcileLake } from '../../../../functions/lib/recovery/reconcile-lake';
-import { reprocess, type ReprocessRecord } from '../../../../functions/lib/recovery/reprocess';
+import { reloadWarehouse } from '../../../../functions/lib/recovery/reload-warehouse';
+import { reprocess } from '../../../../functions/lib/recovery/reprocess';
+import { unreloadedReprocesses, type ReprocessRecord } from '../../../../functions/lib/recovery/reprocess-record';
+import type { Warehouse } from '../../../../functions/lib/ports';
 import { copySourceFromEnv } from '../../../../functions/pipeline/prepare-loads/prepare-loads';
+import type { FsObjectStore } from '../../../../local/adapters/fs-object-store';
 import { createLocalRuntime, type LocalRuntime } from '../../../../local/local-runtime';
 import { runPipeline } from '../../../../local/pipeline/local-runner';
 import { CrashingStore, SimulatedCrash } from '../../../helpers/crashing-store';
@@ -55,12 +59,13 @@ describe('reprocess killed at any write, then rolled forward and run again', () 
   }, 60_000);
   afterAll(() => template.cleanup());
 
-  async function copyOfTemplate(): Promise<{ rt: LocalRuntime; cleanup: () => Promise<void> }> {
+  async function copyOfTemplate(): Promise<{ rt: LocalRuntime; store: FsObjectStore; cleanup: () => Promise<void> }> {
     const lake = tempLake('reprocess-crash');
     cpSync(template.root, lake.root, { recursive: true });
     const rt = await createLocalRuntime(lake.root, { VALIDATE_WORKERS: '1' });
     return {
       rt,
+      store: lake.store,
       cleanup: async () => {
         await rt.close();
         lake.cleanup();
@@ -125,10 +130,30 @@ describe('reprocess killed at any write, then rolled forward and run again', () 
     const lake = await copyOfTemplate();
     try {
       await reprocess(lake.rt, RANGE, copySourceFromEnv());
-      await putRaw(lake.rt.store, raw, new Date('2024-03-10T05:00:00Z'), 'redelivered');
+      await putRaw(lake.store, raw, new Date('2024-03-10T05:00:00Z'), 'redelivered');
       const run = await runPipeline(lake.rt);
       expect(run.output).toMatchObject({ commit: { received: 4, curatedEvents: 0, quarantined: 0, duplicates: 4 } });
       expect(await totals(lake.rt)).toMatchObject({ lines: 4, quarantined: 2 });
+      expect((await reconcileLake(lake.rt)).balanced).toBe(true);
+    } finally {
+      await lake.cleanup();
+    }
+  }, 60_000);
+
+  it('a warehouse reload that died after the commit is left for reconcile to find, and done by `reload --warehouse`', async () => {
+    const lake = await copyOfTemplate();
+    try {
+      const dyingWarehouse: Warehouse = Object.assign(Object.create(lake.rt.warehouse) as Warehouse, {
+        execute: (): Promise<never> => Promise.reject(new SimulatedCrash('warehouse execute')),
+      });
+      await expect(reprocess({ ...lake.rt, warehouse: dyingWarehouse }, RANGE, copySourceFromEnv())).rejects.toThrow(SimulatedCrash);
+      expect((await unreloadedReprocesses(lake.rt.store)).map((r) => r.replacedDates)).toEqual([['2024-03-08', '2024-03-09']]);
+      expect((await reconcileLake(lake.rt)).balanced).toBe(false);
+      // a reload of other dates does not count for it
+      await reloadWarehouse(lake.rt, copySourceFromEnv(), { from: '2024-03-09' });
+      expect(await unreloadedReprocesses(lake.rt.store)).toHaveLength(1);
+      await reloadWarehouse(lake.rt, copySourceFromEnv());
+      expect(await unreloadedReprocesses(lake.rt.store)).toEqual([]);
       expect((await reconcileLake(lake.rt)).balanced).toBe(true);
     } finally {
       await lake.cleanup();
