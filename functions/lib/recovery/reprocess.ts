@@ -14,8 +14,9 @@
  * Crash safety: every change to the lake (the partition files, the rewritten accepted-id files, the quarantine
  * files and their dedup keys, the run record and the reprocess record) is one commit of the curated-commit
  * protocol, so a kill leaves it invisible or rolled forward whole by the next run or reprocess. The warehouse
- * reload comes after; the reprocess record says whether it is done (`warehouseReloadedAt`), and the next
- * reprocess does any that is not before its own work (until then reconcile names those dates).
+ * reload comes after; the reprocess record says whether it is done (`warehouseReloadedAt`, set by any reload
+ * that covers its dates), and the next reprocess does any that is not before its own work (until then the per-date
+ * reconcile names those dates). The run record has no manifest beside it, so PlanBatch never resumes it.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
