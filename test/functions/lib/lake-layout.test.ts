@@ -50,6 +50,8 @@ describe('lake layout', () => {
       committed: 'control/runs/b1/committed.json',
       reconcile: 'control/runs/b1/reconcile.json',
       alerts: 'control/runs/b1/alerts.json',
+      loaded: 'control/runs/b1/loaded.json',
+      published: 'control/runs/b1/alerts-published.json',
     });
     expect(acceptedIdsKey('2024-01-05', 'b1')).toBe('control/accepted_ids/utc_date=2024-01-05/batch=b1.parquet');
     expect(acceptedIdsKey('2024-01-05', 'b1').startsWith(ACCEPTED_IDS_PREFIX)).toBe(true);
