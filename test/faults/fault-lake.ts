@@ -130,10 +130,16 @@ export function isCommitPoint(op: FileOp): boolean {
   return op.op === 'execute' || intent || curated || op.key === CHECKPOINT_KEY || COMMIT_RECORDS.some((end) => op.key.endsWith(end));
 }
 
-/** The points the SIGKILL matrix covers: each commit point, and the operation after it (a kill right after the
- * commit point). The `fail` matrix covers every point. */
+/** The points the SIGKILL matrix covers: one kill at each commit point, right after it (before the operation that
+ * follows it), or right before it when it is the run's last operation or follows another commit point directly
+ * (that kill is then also the one right after the previous point). The `fail` matrix covers every point. */
 export function killPoints(ops: FileOp[]): FileOp[] {
-  return ops.filter((op, i) => isCommitPoint(op) || (i > 0 && isCommitPoint(ops[i - 1])));
+  const points = new Set<FileOp>();
+  ops.forEach((op, i) => {
+    if (!isCommitPoint(op)) return;
+    points.add(i + 1 < ops.length ? ops[i + 1] : op);
+  });
+  return ops.filter((op) => points.has(op));
 }
 
 /** A fresh copy of the base lake. */

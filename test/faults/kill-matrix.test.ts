@@ -16,7 +16,7 @@ async function killAt({ n }: FileOp): Promise<{ ended: string; broken: string[] 
   return { ended, broken: brokenInvariants(await lakeFacts(lake), clean(), plan.events, recovery) };
 }
 
-describe(`kill -9 at ${points.length} of the ${plan.ops.length} file operations of a run (each commit point and the one after it), then re-run`, () => {
+describe(`kill -9 at ${points.length} of the ${plan.ops.length} file operations of a run (right after each commit point), then re-run`, () => {
   let outcomes: { ended: string; broken: string[] }[] = [];
   // two points at a time: a child spends much of its life starting up and waiting on DuckDB and fsync
   beforeAll(async () => {
