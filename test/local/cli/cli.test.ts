@@ -1,14 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRODUCTS_CSV, STORES_CSV, sale } from '../../helpers/lake-fixture';
+import { cli } from '../../helpers/cli';
 
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'retail-lake.cjs');
-const cli = (lake: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, '--lake', lake, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
 
 describe('retail-lake CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'retail-lake-cli-'));

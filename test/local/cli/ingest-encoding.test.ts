@@ -1,15 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PRODUCTS_CSV, STORES_CSV, sale } from '../../helpers/lake-fixture';
+import { cli } from '../../helpers/cli';
 
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'retail-lake.cjs');
-const cli = (lake: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, '--lake', lake, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const lines = (...events: Record<string, unknown>[]): Buffer => Buffer.from(events.map((e) => JSON.stringify(e)).join('\n') + '\n');
 

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,12 +5,8 @@ import { readAthenaSql } from '../../../infra/lib/consumers/analyst-queries';
 import { neutralizeFormula } from '../../../local/cli/format-rows';
 import { queryCommand } from '../../../local/cli/query-command';
 import { PRODUCTS_CSV, STORES_CSV, sale } from '../../helpers/lake-fixture';
+import { cli } from '../../helpers/cli';
 
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'retail-lake.cjs');
-const cli = (lake: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, '--lake', lake, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
 const REFUSED = /^query: refused: this engine is read-only \(as Athena is\): /;
 
 // `query` is read-only, as Athena is (issue 9): each probe that wrote or read outside the lake is refused.
