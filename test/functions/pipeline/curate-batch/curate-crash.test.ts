@@ -17,6 +17,7 @@ import { FsObjectStore } from '../../../../local/adapters/fs-object-store';
 import { CuratedQueryEngine } from '../../../../local/engine/curated-engine';
 import { localSettings } from '../../../../local/local-runtime';
 import { CrashingStore, SimulatedCrash } from '../../../helpers/crashing-store';
+import { folderDigest } from '../../../helpers/folder-digest';
 import { putRaw, sale, tempLake, withReference } from '../../../helpers/lake-fixture';
 
 const inventory = (id: string, at: string) => ({ event_id: id, event_type: 'inventory_snapshot', schema_version: 1, store_id: 'S002', occurred_at: at, sku: 'SKU-3', on_hand_qty: 12 });
@@ -89,7 +90,8 @@ describe('Curate killed between any two file operations, then run again', () => 
 
   const copyOfTemplate = (): { root: string; store: FsObjectStore; cleanup: () => void } => {
     const lake = tempLake('curate-crash');
-    cpSync(template.root, lake.root, { recursive: true });
+    // with the objects' times (the raw objects' are read as when they arrived), so every copy is the same lake
+    cpSync(template.root, lake.root, { recursive: true, preserveTimestamps: true });
     return { root: lake.root, store: new FsObjectStore(lake.root), cleanup: lake.cleanup };
   };
   const firstIds = (): string[] => first.map((e) => String(e.event_id));
@@ -107,6 +109,9 @@ describe('Curate killed between any two file operations, then run again', () => 
 
     // accepted ids (2 dates), the staged copies and the intent, the puts, done, the run record
     expect(counting.writes).toBeGreaterThanOrEqual(9);
+    // the lakes the roll-forward left, by digest: the batch is run again once on each, since the same files give
+    // the same re-run (the kills before the commit leave one lake, those after it another)
+    const rerun = new Set<string>();
     for (let n = 1; n <= counting.writes; n++) {
       const lake = copyOfTemplate();
       try {
@@ -122,14 +127,17 @@ describe('Curate killed between any two file operations, then run again', () => 
         expect({ n, whole: [JSON.stringify(before), JSON.stringify(expected)].includes(JSON.stringify(recovered)) }).toEqual({ n, whole: true });
         expect(await lake.store.list(COMMITS_PREFIX)).toEqual([]);
 
-        const rerun = await runSteps(lake.store, lake.root);
-        expect(rerun?.batchId).toBe(secondBatch);
+        const state = folderDigest(lake.root);
+        if (rerun.has(state)) continue;
+        rerun.add(state);
+        expect((await runSteps(lake.store, lake.root))?.batchId).toBe(secondBatch);
         expect({ n, totals: await readerTotals(lake.root, firstIds()) }).toEqual({ n, totals: expected });
         expect(await runSteps(lake.store, lake.root)).toBeNull();
       } finally {
         lake.cleanup();
       }
     }
+    expect(rerun.size).toBeGreaterThanOrEqual(2);
   }, 240_000);
 
   it('writes one file per partition, keyed by the batch, and a re-run overwrites it with the same rows', async () => {
