@@ -36,6 +36,15 @@ const day = (date: string, n: number) => Array.from({ length: n }, () => JSON.st
 
 describe('post-commit steps tracked per batch and resumed', () => {
   let lake: ReturnType<typeof tempLake>;
+  // runPipelineWithProgress (the `run` command) reads its settings from the environment: one validate thread, as ENV
+  const validateWorkers = process.env.VALIDATE_WORKERS;
+  beforeAll(() => {
+    process.env.VALIDATE_WORKERS = ENV.VALIDATE_WORKERS;
+  });
+  afterAll(() => {
+    if (validateWorkers === undefined) delete process.env.VALIDATE_WORKERS;
+    else process.env.VALIDATE_WORKERS = validateWorkers;
+  });
   beforeEach(async () => {
     lake = tempLake('post-commit');
     await withReference(lake.store);
