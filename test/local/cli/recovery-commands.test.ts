@@ -1,24 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { warehousePath } from '../../../local/warehouse/duckdb-warehouse';
+import { CLI_BIN, cliAsync } from '../../helpers/cli';
 import { PRODUCTS_CSV, STORES_CSV, sale } from '../../helpers/lake-fixture';
 
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'retail-lake.cjs');
 const ENV = { ...process.env, VALIDATE_WORKERS: '1' };
 const cli = (lake: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, '--lake', lake, ...args], { encoding: 'utf8', timeout: 60_000, env: ENV });
+  const r = spawnSync(process.execPath, [CLI_BIN, '--lake', lake, ...args], { encoding: 'utf8', timeout: 60_000, env: ENV });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
-/** `cli` without waiting, for commands that may run side by side (each process mostly starts up). */
-const cliAsync = (lake: string, ...args: string[]): Promise<{ code: number | null; stderr: string }> =>
-  new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, '--lake', lake, ...args], { timeout: 60_000, env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', fail).on('close', (code) => done({ code, stderr }));
-  });
 
 describe('retail-lake reload, redrive, reprocess', () => {
   const dir = mkdtempSync(join(tmpdir(), 'retail-lake-recovery-cli-'));
@@ -39,7 +31,8 @@ describe('retail-lake reload, redrive, reprocess', () => {
       [['reprocess', '--from', '2024-03-01', '--to', 'yesterday'], '--to must be a date YYYY-MM-DD'],
       [['redrive', '--reason', 'schema_violation'], '--reason must be unknown_sku or unknown_store, got "schema_violation"'],
     ] as const;
-    const results = await Promise.all(cases.map(([args]) => cliAsync(lake, ...args)));
+    // side by side: each process mostly starts up
+    const results = await Promise.all(cases.map(([args]) => cliAsync(lake, args, ENV)));
     for (const [i, [args, message]] of cases.entries()) {
       const r = results[i];
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
