@@ -82,3 +82,22 @@ describe('poison input beside good input, through the local pipeline', () => {
     expect(Number(t.lowest)).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('a batch whose only object is unreadable', () => {
+  it('quarantines it as unreadable_object, commits the batch and reconciles (nothing staged is not a failure)', async () => {
+    const lake = tempLake('poison-alone');
+    const rt = await createLocalRuntime(lake.root);
+    try {
+      await withReference(lake.store);
+      await lake.store.put(rawObjectKey(at(3), 'pos-events', 'torn-alone'), gzipSync(`${line(sale())}\n`.repeat(50)).subarray(0, 40));
+      const run = await runPipeline(rt);
+      expect(run.error).toBeUndefined();
+      const out = run.output as { commit: Commit; reconcile: { balanced: boolean } };
+      expect(out.commit).toMatchObject({ received: 1, curatedEvents: 0, quarantined: 1, byReason: { unreadable_object: 1 } });
+      expect(out.reconcile.balanced).toBe(true);
+    } finally {
+      await rt.close();
+      lake.cleanup();
+    }
+  }, 60_000);
+});

@@ -219,6 +219,8 @@ export async function validateBatch(
   const workDir = await scratchDir(work.workDir, 'validate');
   try {
     const perChunk = await validateChunks(store, manifest, reference, businessDateWindow(now), stagingDir, workers);
+    // a batch of unreadable objects stages nothing: an empty part keeps Curate's glob (and the Glue job's) matching
+    if (!(await readdir(stagingDir)).some(isStagedPart)) await writeFile(join(stagingDir, stagedPartName(0, 0)), '');
     await files.replacePrefix(staging, stagingDir);
 
     const { received, valid, duplicates, byReason, rows, keysByDate } = tallyVerdicts(perChunk, quarantinedBefore);
