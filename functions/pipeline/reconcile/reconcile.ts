@@ -11,6 +11,11 @@ import { quarantinedByBatch, quarantineGaps, quarantineWindowStart } from './qua
 const DATES_IN_SUMMARY = 10;
 
 const emptyTotal = (): DateTotal => ({ salesLines: 0, netRevenueCents: 0, inventoryEvents: 0 });
+const addTotals = (a: DateTotal, b: DateTotal): DateTotal => ({
+  salesLines: a.salesLines + b.salesLines,
+  netRevenueCents: a.netRevenueCents + b.netRevenueCents,
+  inventoryEvents: a.inventoryEvents + b.inventoryEvents,
+});
 
 /** The lake side per business date: the run records' dateTotals summed over committed batches. A batch recorded
  * before dateTotals existed contributes the dates it touched to `unchecked` instead. */
@@ -22,10 +27,7 @@ export function lakeDateTotals(runs: CommitResult[]): { byDate: Map<string, Date
       for (const dates of Object.values(run.affectedDates)) for (const d of dates) unchecked.add(d);
       continue;
     }
-    for (const [date, t] of Object.entries(run.dateTotals)) {
-      const sum = byDate.get(date) ?? emptyTotal();
-      byDate.set(date, { salesLines: sum.salesLines + t.salesLines, netRevenueCents: sum.netRevenueCents + t.netRevenueCents, inventoryEvents: sum.inventoryEvents + t.inventoryEvents });
-    }
+    for (const [date, t] of Object.entries(run.dateTotals)) byDate.set(date, addTotals(byDate.get(date) ?? emptyTotal(), t));
   }
   return { byDate, unchecked };
 }
@@ -79,7 +81,7 @@ export async function reconcile(
   const runs = await committedRuns(store);
   const totals = totalsOf(runs);
   const warehouseByDate = warehouseDateTotals(await warehouse.query(readSql('redshift/reconcile_warehouse_by_date.sql')));
-  const whole = [...warehouseByDate.values()].reduce((s, t) => ({ salesLines: s.salesLines + t.salesLines, netRevenueCents: s.netRevenueCents + t.netRevenueCents, inventoryEvents: s.inventoryEvents + t.inventoryEvents }), emptyTotal());
+  const whole = [...warehouseByDate.values()].reduce(addTotals, emptyTotal());
   const warehouseTotals = { salesLines: whole.salesLines, netRevenue: whole.netRevenueCents / 100 };
   const lake = lakeDateTotals(runs);
   const { check, details } = compareDates(lake.byDate, warehouseByDate, lake.unchecked);
