@@ -33,7 +33,7 @@ export async function statusCommand(lakeRoot: string, opts: { json?: boolean }):
     (await readJsonIfExists<{ balanced: boolean; summary: string; reconciledAt?: string }>(store, LATEST_RECONCILE_KEY)) ??
     (last ? await readJsonIfExists<{ balanced: boolean; summary: string; reconciledAt?: string }>(store, runRecordKeys(runPrefix(last.batchId)).reconcile) : null);
   const parked = await parkedBatches(store);
-  const pending = await backlog(store);
+  const pending = await backlog(store, parked);
   const byTopic: Record<string, number> = {};
   for (const { topic } of await readOutbox(lakeRoot)) byTopic[topic] = (byTopic[topic] ?? 0) + 1;
   const lastRate = last && last.received ? last.quarantined / last.received : 0;

@@ -1,6 +1,4 @@
-import { RAW_PREFIX } from '../../functions/lib/lake-layout';
-import { readCheckpoint } from '../../functions/lib/pipeline/checkpoint';
-import { parkedBatches } from '../../functions/lib/pipeline/parked-batches';
+import { type ParkedBatch, waitingRawObjects } from '../../functions/lib/pipeline/parked-batches';
 import { committedRuns, totalsOf } from '../../functions/lib/pipeline/run-history';
 import type { LakeTotals } from '../../functions/lib/pipeline/state';
 import type { ObjectStore } from '../../functions/lib/ports';
@@ -26,10 +24,8 @@ export async function lakeTotals(store: ObjectStore): Promise<LakeTotals> {
 
 /** Raw objects not yet taken by a committed batch, and the age of the oldest (the file-age alarm). Those of a
  * parked batch are not waiting for the pipeline (BatchesParked alarms on them instead). */
-export async function backlog(store: ObjectStore, now = Date.now()): Promise<{ objects: number; oldestAgeSeconds: number }> {
-  const [checkpoint, parked] = await Promise.all([readCheckpoint(store), parkedBatches(store)]);
-  const skipped = new Set(parked.flatMap((p) => p.objects.map((o) => o.key)));
-  const pending = (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed) && !skipped.has(o.key));
+export async function backlog(store: ObjectStore, parked: ParkedBatch[], now = Date.now()): Promise<{ objects: number; oldestAgeSeconds: number }> {
+  const pending = await waitingRawObjects(store, parked);
   const oldest = pending.reduce((min, o) => Math.min(min, o.lastModified.getTime()), now);
   return { objects: pending.length, oldestAgeSeconds: Math.round((now - oldest) / 1000) };
 }

@@ -1,5 +1,6 @@
-import { PARKED_PREFIX } from '../lake-layout';
-import type { ObjectStore } from '../ports';
+import { PARKED_PREFIX, RAW_PREFIX } from '../lake-layout';
+import type { ObjectInfo, ObjectStore } from '../ports';
+import { readCheckpoint } from './checkpoint';
 import { readJson } from './json-objects';
 import type { BatchManifest, PipelineError } from './state';
 
@@ -17,4 +18,12 @@ export interface ParkedBatch {
 export async function parkedBatches(store: ObjectStore): Promise<ParkedBatch[]> {
   const records = (await store.list(PARKED_PREFIX)).filter((o) => o.key.endsWith('.json'));
   return Promise.all(records.map((o) => readJson<ParkedBatch>(store, o.key)));
+}
+
+/** The raw objects waiting for a batch, in key order (the oldest hours first: keys begin raw/pos/YYYY/MM/DD/HH/):
+ * none a committed batch processed, none of a parked batch (they wait for a redrive instead). */
+export async function waitingRawObjects(store: ObjectStore, parked: ParkedBatch[]): Promise<ObjectInfo[]> {
+  const checkpoint = await readCheckpoint(store);
+  const skipped = new Set(parked.flatMap((p) => p.objects.map((o) => o.key)));
+  return (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed) && !skipped.has(o.key));
 }

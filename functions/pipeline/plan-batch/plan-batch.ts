@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { RAW_PREFIX, RUN_RECORD_FILES, RUNS_PREFIX, runPrefix, runRecordKeys } from '../../lib/lake-layout';
+import { RUN_RECORD_FILES, RUNS_PREFIX, runPrefix, runRecordKeys } from '../../lib/lake-layout';
 import type { ObjectStore } from '../../lib/ports';
 import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
-import { readCheckpoint } from '../../lib/pipeline/checkpoint';
 import { rollForward } from '../../lib/pipeline/curated-commit';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
 import type { BatchManifest, BatchPlan } from '../../lib/pipeline/state';
 import { takeRunLease } from '../../lib/pipeline/run-lease';
 import { ConfigurationError } from '../../lib/errors';
-import { parkedBatches } from '../../lib/pipeline/parked-batches';
+import { parkedBatches, waitingRawObjects } from '../../lib/pipeline/parked-batches';
 
 export function newBatchId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
@@ -55,10 +54,7 @@ export async function planBatch(store: ObjectStore, glueThresholdBytes: number, 
   if (earlier !== undefined) {
     manifest = await readJson<BatchManifest>(store, runRecordKeys(earlier).manifest);
   } else {
-    const checkpoint = await readCheckpoint(store);
-    const skipped = new Set(parked.flatMap((p) => p.objects.map((o) => o.key)));
-    // listed in key order, and keys begin raw/pos/YYYY/MM/DD/HH/: the oldest hours first
-    const objects = (await store.list(RAW_PREFIX)).filter((o) => !(o.key in checkpoint.processed) && !skipped.has(o.key)).slice(0, maxObjects);
+    const objects = (await waitingRawObjects(store, parked)).slice(0, maxObjects);
     const batchId = newBatchId(now);
     manifest = {
       batchId,
