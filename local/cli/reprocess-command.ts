@@ -10,8 +10,8 @@ import { withRunLock } from './run-lock';
 
 /** `reprocess --from --to`: re-curates those business dates from the raw zone under the run lock, reloads the
  * warehouse for them, reconciles. Returns whether the lake balances. */
-export async function reprocessCommand(lakeRoot: string, range: { from?: string; to?: string }): Promise<boolean> {
-  if (range.from === undefined || range.to === undefined) throw new UsageError('reprocess needs --from and --to (business dates, YYYY-MM-DD)');
+/** `--from` and `--to` are required options of the command (local/cli/main.ts). */
+export async function reprocessCommand(lakeRoot: string, range: { from: string; to: string }): Promise<boolean> {
   const problem = dateRangeProblem(range);
   if (problem) throw new UsageError(problem);
   const { from, to } = range;

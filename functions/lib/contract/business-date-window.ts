@@ -5,6 +5,7 @@
  * date Athena's projection cannot enumerate is quarantined instead of curated out of sight.
  * test/infra/business-date-window.test.ts holds the synthesized Glue tables to it.
  */
+import { businessDate } from '../business-rules';
 import type { ReferenceData } from '../reference/reference-data';
 import type { PosEvent, Rejection } from './types';
 
@@ -48,24 +49,13 @@ export function surelyInWindow(occurredAt: string, window: BusinessDateWindow): 
   return date >= window.safeEarliest && date <= window.safeLatest;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-/** The calendar date of an instant in an IANA zone, YYYY-MM-DD (the business date, as sql/transform computes it). */
-function localDate(ms: number, timeZone: string): string {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  return f.format(ms);
-}
-
 /** Whether occurred_at's business date (its date in the store's zone) is outside the window. Instants far
  * outside (year 0000, 10000-01-01) are decided without a time-zone lookup. */
 export function isOutsideWindow(occurredAt: string, timeZone: string, window: BusinessDateWindow): boolean {
   if (surelyInWindow(occurredAt, window)) return false;
   const ms = Date.parse(occurredAt);
   if (ms < Date.parse(`${window.earliest}T00:00:00Z`) - DAY_MS || ms > Date.parse(`${window.latest}T00:00:00Z`) + 2 * DAY_MS) return true;
-  const date = localDate(ms, timeZone);
+  const date = businessDate(occurredAt, timeZone);
   return date < window.earliest || date > window.latest;
 }
 

@@ -4,7 +4,7 @@
  * takes like any other. The batch that quarantined them keeps counting them quarantined (the quarantine zone
  * keeps them too); the redrive's batch counts them received and curated, so reconcile balances on both.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { businessDateWindow, type BusinessDateWindow } from '../contract/business-date-window';
 import type { RejectReason } from '../contract/types';
@@ -14,6 +14,7 @@ import { readJson, writeJson } from '../pipeline/json-objects';
 import { loadReferenceData } from '../pipeline/load-reference';
 import type { ObjectStore, Runtime } from '../ports';
 import type { ReferenceData } from '../reference/reference-data';
+import { newBatchId } from '../../pipeline/plan-batch/plan-batch';
 import { readSql, renderSql } from '../sql-files';
 import { validateChunk } from '../../pipeline/validate-batch/validate-records';
 import type { Progress } from './reload-warehouse';
@@ -110,7 +111,7 @@ export async function redrive(rt: Pick<Runtime, 'store' | 'curatedQuery'>, reaso
   }
   progress?.(candidates.length, candidates.length, '');
   if (passing.length > 0) {
-    const redriveId = `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+    const redriveId = newBatchId(now); // the same shape of id as a batch: its time, then a random part
     const record: RedriveRecord = { redriveId, reason, createdAt: now.toISOString(), rawKey: redriveRawKey(now, redriveId), sent: false, records: passing };
     await writeJson(rt.store, redriveRecordKey(redriveId), record);
     await send(rt.store, record, byId);
