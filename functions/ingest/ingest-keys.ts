@@ -72,7 +72,26 @@ export function parseKeysFile(text: string, where: string): IngestKeysFile {
 
 const invalidKey: KeyRefusal = { statusCode: 401, error: 'invalid_api_key', message: `a valid API key is required in the ${API_KEY_HEADER} header` };
 
-const grantOf = (key: IngestKey): KeyGrant => ({ keyId: key.id, stores: new Set(key.stores) });
+/** A keys file's grants by the SHA-256 of their secret and by key id, built once per file read (not per request). */
+interface KeyIndex {
+  bySha256: Map<string, KeyGrant>;
+  byId: Map<string, KeyGrant>;
+}
+const indexes = new WeakMap<IngestKeysFile, KeyIndex>();
+
+function indexOf(file: IngestKeysFile): KeyIndex {
+  let index = indexes.get(file);
+  if (!index) {
+    index = { bySha256: new Map(), byId: new Map() };
+    for (const key of file.keys) {
+      const grant: KeyGrant = { keyId: key.id, stores: new Set(key.stores) };
+      index.byId.set(key.id, grant);
+      if (key.sha256 !== undefined) index.bySha256.set(key.sha256, grant);
+    }
+    indexes.set(file, index);
+  }
+  return index;
+}
 
 /** One key for every store: `serve` without a keys file (the demo), and tests. */
 export function singleKeyResolver(secret: string, keyId = 'single-key'): KeyResolver {
@@ -84,12 +103,17 @@ export function singleKeyResolver(secret: string, keyId = 'single-key'): KeyReso
  * a restart. `load` returns the file's bytes, null when there is none (then no key is valid).
  */
 export function cachedKeysFile(load: () => Promise<Buffer | null>, where: string, ttlMs: number, now: () => number = Date.now): () => Promise<IngestKeysFile> {
-  let cached: { file: IngestKeysFile; at: number } | undefined;
-  return async () => {
+  // the read under way is shared: requests that arrive together when the cache expires make one read, not one each
+  let cached: { file: Promise<IngestKeysFile>; at: number } | undefined;
+  return () => {
     if (cached && now() - cached.at < ttlMs) return cached.file;
-    const bytes = await load();
-    const file = bytes === null ? emptyKeysFile() : parseKeysFile(bytes.toString('utf8'), where);
-    cached = { file, at: now() };
+    const file = load().then((bytes) => (bytes === null ? emptyKeysFile() : parseKeysFile(bytes.toString('utf8'), where)));
+    const entry = { file, at: now() };
+    cached = entry;
+    // a failed read is not kept: the next request reads again
+    file.catch(() => {
+      if (cached === entry) cached = undefined;
+    });
     return file;
   };
 }
@@ -99,9 +123,7 @@ export function secretHashResolver(keysFile: () => Promise<IngestKeysFile>): Key
   return async (event) => {
     const secret = getHeader(event, API_KEY_HEADER);
     if (secret === undefined) return invalidKey;
-    const hash = hashSecret(secret);
-    const key = (await keysFile()).keys.find((k) => k.sha256 !== undefined && apiKeyMatches(k.sha256, hash));
-    return key ? grantOf(key) : invalidKey;
+    return indexOf(await keysFile()).bySha256.get(hashSecret(secret)) ?? invalidKey;
   };
 }
 
@@ -110,9 +132,9 @@ export function apiKeyIdResolver(keysFile: () => Promise<IngestKeysFile>): KeyRe
   return async (event) => {
     const keyId = event.requestContext?.identity?.apiKeyId;
     if (!keyId) return invalidKey;
-    const key = (await keysFile()).keys.find((k) => k.id === keyId);
-    return key
-      ? grantOf(key)
-      : { statusCode: 403, error: 'key_not_bound', message: `API key ${keyId} is not bound to any store: add it to ${INGEST_KEYS_KEY} (docs/deploy.md)` };
+    return (
+      indexOf(await keysFile()).byId.get(keyId) ??
+      { statusCode: 403, error: 'key_not_bound', message: `API key ${keyId} is not bound to any store: add it to ${INGEST_KEYS_KEY} (docs/deploy.md)` }
+    );
   };
 }

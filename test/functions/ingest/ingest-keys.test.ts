@@ -108,6 +108,26 @@ describe('ingest keys bound to stores', () => {
     expect((await post([forStore('S001', 6)], 'new-secret')).status).toBe(200);
   });
 
+  it('reads the keys file once for requests that arrive together, and again after a failed read', async () => {
+    let reads = 0;
+    let fail = false;
+    const load = async () => {
+      reads++;
+      if (fail) throw new Error('EIO');
+      return Buffer.from(JSON.stringify(keysFile({ id: 'k', stores: ['S001'], secret: 's' })));
+    };
+    let clock = 0;
+    const cached = cachedKeysFile(load, 'keys', 1000, () => clock);
+    await Promise.all([cached(), cached(), cached()]);
+    expect(reads).toBe(1);
+    clock += 1000;
+    fail = true;
+    await expect(cached()).rejects.toThrow('EIO');
+    fail = false;
+    expect((await cached()).keys.map((k) => k.id)).toEqual(['k']);
+    expect(reads).toBe(3);
+  });
+
   it('in the cloud finds the key by the id API Gateway passes; a key missing from the file gets 403 key_not_bound', async () => {
     const cloud = apiKeyIdResolver(async () => keysFile({ id: 'gw-1', stores: ['S002'] }));
     const event = (apiKeyId: string | null) => apiEvent('[]', {}, { requestContext: { identity: { apiKeyId } } } as never);
