@@ -13,12 +13,14 @@ async function fsyncDir(dir: string): Promise<void> {
 /**
  * Writes `body` to `tmpPath`, flushes it to disk, then renames it to `finalPath`: readers see the whole file
  * or nothing, and a crash never leaves a partial file at `finalPath`. Both paths must be on the same file
- * system; the temporary file should live outside any directory that readers list.
+ * system; the temporary file should live outside any directory that readers list. `mode`: the file's permissions
+ * (e.g. 0o600 for a file of secrets' hashes), set before any byte is written.
  */
-export async function writeFileAtomic(finalPath: string, body: Buffer | string, tmpPath = `${finalPath}.tmp`): Promise<void> {
+export async function writeFileAtomic(finalPath: string, body: Buffer | string, tmpPath = `${finalPath}.tmp`, mode?: number): Promise<void> {
   await mkdir(dirname(tmpPath), { recursive: true });
-  const handle = await open(tmpPath, 'w');
+  const handle = await open(tmpPath, 'w', mode);
   try {
+    if (mode !== undefined) await handle.chmod(mode); // the umask may have narrowed it: make it exact
     await handle.writeFile(body);
     await handle.sync();
   } finally {

@@ -27,7 +27,7 @@ async function checkedStores(lakeRoot: string, list: string): Promise<string[]> 
 export async function keysAdd(lakeRoot: string, opts: { stores: string; keysFile?: string }): Promise<string> {
   const { addKey, defaultKeysFilePath } = await keysFileModule();
   const path = opts.keysFile ?? defaultKeysFilePath(lakeRoot);
-  const { key, secret } = addKey(path, await checkedStores(lakeRoot, opts.stores));
+  const { key, secret } = await addKey(path, await checkedStores(lakeRoot, opts.stores));
   return (
     `added ${key.id} for ${key.stores.join(', ')} in ${path}\n` +
     `API key (shown once; only its SHA-256 is kept): ${secret}\n`
@@ -37,7 +37,7 @@ export async function keysAdd(lakeRoot: string, opts: { stores: string; keysFile
 export async function keysList(lakeRoot: string, opts: { keysFile?: string }): Promise<string> {
   const { defaultKeysFilePath, readKeysFile } = await keysFileModule();
   const path = opts.keysFile ?? defaultKeysFilePath(lakeRoot);
-  const { keys } = readKeysFile(path);
+  const { keys } = await readKeysFile(path);
   if (keys.length === 0) return `no ingest keys in ${path}\n`;
   const width = Math.max(...keys.map((k) => k.id.length));
   return keys.map((k) => `${k.id.padEnd(width)}  ${k.created}  ${k.stores.join(',')}\n`).join('');
@@ -46,7 +46,7 @@ export async function keysList(lakeRoot: string, opts: { keysFile?: string }): P
 export async function keysRevoke(lakeRoot: string, id: string, opts: { keysFile?: string }): Promise<string> {
   const { defaultKeysFilePath, revokeKey } = await keysFileModule();
   const path = opts.keysFile ?? defaultKeysFilePath(lakeRoot);
-  if (!revokeKey(path, id)) throw new UsageError(`no ingest key ${id} in ${path} (see \`retail-lake keys list\`)`);
+  if (!(await revokeKey(path, id))) throw new UsageError(`no ingest key ${id} in ${path} (see \`retail-lake keys list\`)`);
   return `revoked ${id}\n`;
 }
 

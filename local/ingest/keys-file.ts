@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { emptyKeysFile, hashSecret, type IngestKey, type IngestKeysFile, parseKeysFile } from '../../functions/ingest/ingest-keys';
 import { INGEST_KEYS_KEY } from '../../functions/lib/lake-layout';
+import { writeFileAtomic } from '../adapters/atomic-file';
 
 /**
  * The local ingest keys file (functions/ingest/ingest-keys.ts has its format): read by `serve`, managed by
@@ -14,10 +15,10 @@ export const defaultKeysFilePath = (lakeRoot: string): string => join(lakeRoot, 
 const KEYS_FILE_MODE = 0o600;
 
 /** The file's content; an empty list when there is no file. */
-export function readKeysFile(path: string): IngestKeysFile {
+export async function readKeysFile(path: string): Promise<IngestKeysFile> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyKeysFile();
     throw err;
@@ -26,28 +27,24 @@ export function readKeysFile(path: string): IngestKeysFile {
 }
 
 /** Replaces the file whole (temp file, mode 0600, then rename): `serve` never reads half of it. */
-export function writeKeysFile(path: string, file: IngestKeysFile): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: KEYS_FILE_MODE, flag: 'wx' });
-  chmodSync(tmp, KEYS_FILE_MODE); // the umask may have narrowed it further, never widened: make it exact
-  renameSync(tmp, path);
+export async function writeKeysFile(path: string, file: IngestKeysFile): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, `${path}.${randomBytes(6).toString('hex')}.tmp`, KEYS_FILE_MODE);
 }
 
 /** A new key for `stores`: its hash is stored, the secret is returned (to be shown once). */
-export function addKey(path: string, stores: readonly string[], now = new Date()): { key: IngestKey; secret: string } {
-  const file = readKeysFile(path);
+export async function addKey(path: string, stores: readonly string[], now = new Date()): Promise<{ key: IngestKey; secret: string }> {
+  const file = await readKeysFile(path);
   const secret = `rlk_${randomBytes(24).toString('base64url')}`;
   const key: IngestKey = { id: `key-${randomBytes(4).toString('hex')}`, stores: [...new Set(stores)].sort(), created: now.toISOString(), sha256: hashSecret(secret) };
-  writeKeysFile(path, { ...file, keys: [...file.keys, key] });
+  await writeKeysFile(path, { ...file, keys: [...file.keys, key] });
   return { key, secret };
 }
 
 /** Removes a key; false when there is no key with that id. */
-export function revokeKey(path: string, id: string): boolean {
-  const file = readKeysFile(path);
+export async function revokeKey(path: string, id: string): Promise<boolean> {
+  const file = await readKeysFile(path);
   const keys = file.keys.filter((k) => k.id !== id);
   if (keys.length === file.keys.length) return false;
-  writeKeysFile(path, { ...file, keys });
+  await writeKeysFile(path, { ...file, keys });
   return true;
 }

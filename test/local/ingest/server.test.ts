@@ -114,7 +114,7 @@ describe('local ingest server (HTTP + handler + kinesalite + firehose)', () => {
 
   it('with a keys file accepts only its keys, each for its stores, and sees a key added or revoked while it runs', async () => {
     const keysFile = join(lake.root, 'keys.json');
-    const first = addKey(keysFile, ['S001']);
+    const first = await addKey(keysFile, ['S001']);
     const server = await startIngestServer({ lakeRoot: lake.root, keysFile, keysTtlMs: 0 });
     try {
       expect(server.apiKey).toBeUndefined();
@@ -124,9 +124,9 @@ describe('local ingest server (HTTP + handler + kinesalite + firehose)', () => {
       const foreign = await post(server, s002, 'application/json', '/v1/events', 'POST', first.secret);
       expect(foreign.status).toBe(403);
       expect(foreign.body.error).toBe('store_not_allowed_for_key');
-      const second = addKey(keysFile, ['S001', 'S002']);
+      const second = await addKey(keysFile, ['S001', 'S002']);
       expect((await post(server, s002, 'application/json', '/v1/events', 'POST', second.secret)).status).toBe(200);
-      revokeKey(keysFile, first.key.id);
+      await revokeKey(keysFile, first.key.id);
       expect((await post(server, s001, 'application/json', '/v1/events', 'POST', first.secret)).status).toBe(401);
       expect((await post(server, s001, 'application/json', '/v1/events', 'POST', second.secret)).status).toBe(200);
     } finally {

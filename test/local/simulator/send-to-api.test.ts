@@ -121,7 +121,7 @@ describe('sendToApi against a key bound to other stores', () => {
   it('counts the per-record results of a 403 (every record for a store the key does not cover) instead of failing', async () => {
     const lake = tempLake('send-403');
     const keysFile = join(lake.root, 'keys.json');
-    const { secret } = addKey(keysFile, ['S999']);
+    const { secret } = await addKey(keysFile, ['S999']);
     const server = await startIngestServer({ lakeRoot: lake.root, keysFile, logLevel: 'ERROR' });
     try {
       const stats = await sendToApi({ ...opts, faultRate: 0 }, { url: server.eventsUrl, apiKey: secret, maxRetries: 0 });
