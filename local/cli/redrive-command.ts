@@ -1,12 +1,11 @@
 import { reconcileLake } from '../../functions/lib/recovery/reconcile-lake';
 import { isRedriveReason, redrive, REDRIVE_REASONS, type RedriveResult } from '../../functions/lib/recovery/redrive';
-import { createLocalRuntime } from '../local-runtime';
 import { UsageError } from './errors';
 import { progressCallback } from './progress';
 import { printReconcile } from './recovery-report';
 import { runPipelineWithProgress } from './run-command';
 import { printRunReport } from './run-report';
-import { withRunLock } from './run-lock';
+import { withLockedRuntime } from './locked-runtime';
 
 function describe(r: RedriveResult, reason: string): string {
   return `redrive ${reason}: ${r.checked} quarantined records checked against the current reference data, ` +
@@ -21,14 +20,7 @@ function describe(r: RedriveResult, reason: string): string {
  */
 export async function redriveCommand(lakeRoot: string, reason: string): Promise<boolean> {
   if (!isRedriveReason(reason)) throw new UsageError(`--reason must be ${REDRIVE_REASONS.join(' or ')}, got "${reason}"`);
-  const sent = await withRunLock(lakeRoot, async () => {
-    const rt = await createLocalRuntime(lakeRoot);
-    try {
-      return await redrive(rt, reason, new Date(), progressCallback('redrive', 'records'));
-    } finally {
-      await rt.close();
-    }
-  });
+  const sent = await withLockedRuntime(lakeRoot, (rt) => redrive(rt, reason, new Date(), progressCallback('redrive', 'records')));
   process.stdout.write(describe(sent, reason));
   if (sent.rawKeys.length > 0) {
     const { ok, result } = await runPipelineWithProgress(lakeRoot);
@@ -36,12 +28,5 @@ export async function redriveCommand(lakeRoot: string, reason: string): Promise<
     if (result.status !== 'nothing-to-do') return ok;
   }
   // nothing was sent (or the run found the objects already taken): reconcile what is there
-  return withRunLock(lakeRoot, async () => {
-    const rt = await createLocalRuntime(lakeRoot);
-    try {
-      return printReconcile(await reconcileLake(rt));
-    } finally {
-      await rt.close();
-    }
-  });
+  return withLockedRuntime(lakeRoot, async (rt) => printReconcile(await reconcileLake(rt)));
 }

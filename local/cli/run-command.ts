@@ -3,12 +3,11 @@ import { writeJson } from '../../functions/lib/pipeline/json-objects';
 import { failureKey } from '../../functions/lib/lake-layout';
 import type { ErrorLink } from '../../functions/lib/errors';
 import type { PipelineError } from '../../functions/lib/pipeline/state';
-import { createLocalRuntime } from '../local-runtime';
 import { loadLocalDefinition } from '../pipeline/asl-resources';
 import { successPathTasks } from '../pipeline/asl-states';
 import { deliverBuffered } from './deliver-buffered';
 import { removeRunLeftovers } from '../adapters/run-leftovers';
-import { withRunLock } from './run-lock';
+import { withLockedRuntime } from './locked-runtime';
 import { progressBar } from './progress';
 import { printRunReport } from './run-report';
 
@@ -42,34 +41,29 @@ export interface RunOutcome {
  * first (PlanBatch resumes it), then the new batches; a parked batch does not stop the ones after it.
  */
 export async function runPipelineWithProgress(lakeRoot: string): Promise<RunOutcome> {
-  return withRunLock(lakeRoot, async () => {
-    const runtime = await createLocalRuntime(lakeRoot);
-    try {
-      await removeRunLeftovers(lakeRoot, runtime.settings.workDir);
-      await deliverBuffered(runtime.ingest);
-      const total = successPathTasks(loadLocalDefinition()).length;
-      const runs: PipelineRunResult[] = [];
-      for (;;) {
-        const bar = progressBar('pipeline', total, 'steps');
-        let done = 0;
-        const result = await runPipeline(runtime, (e: StepEvent) => {
-          if (e.phase === 'start') bar.update(done, e.state);
-          if (e.phase === 'end') bar.update(++done);
-        });
-        bar.stop();
-        runs.push(result);
-        if (result.status === 'failed') {
-          const at = new Date();
-          await writeJson(runtime.store, failureKey(at), failureRecord(result, at));
-        }
-        if (result.status === 'failed' || result.status === 'nothing-to-do' || runs.length >= MAX_EXECUTIONS) break;
+  return withLockedRuntime(lakeRoot, async (runtime) => {
+    await removeRunLeftovers(lakeRoot, runtime.settings.workDir);
+    await deliverBuffered(runtime.ingest);
+    const total = successPathTasks(loadLocalDefinition()).length;
+    const runs: PipelineRunResult[] = [];
+    for (;;) {
+      const bar = progressBar('pipeline', total, 'steps');
+      let done = 0;
+      const result = await runPipeline(runtime, (e: StepEvent) => {
+        if (e.phase === 'start') bar.update(done, e.state);
+        if (e.phase === 'end') bar.update(++done);
+      });
+      bar.stop();
+      runs.push(result);
+      if (result.status === 'failed') {
+        const at = new Date();
+        await writeJson(runtime.store, failureKey(at), failureRecord(result, at));
       }
-      const worked = runs.filter((r) => r.status !== 'nothing-to-do');
-      const last = runs[runs.length - 1];
-      return { ok: last.status !== 'failed', result: last.status === 'nothing-to-do' && worked.length > 0 ? worked[worked.length - 1] : last, runs };
-    } finally {
-      await runtime.close();
+      if (result.status === 'failed' || result.status === 'nothing-to-do' || runs.length >= MAX_EXECUTIONS) break;
     }
+    const worked = runs.filter((r) => r.status !== 'nothing-to-do');
+    const last = runs[runs.length - 1];
+    return { ok: last.status !== 'failed', result: last.status === 'nothing-to-do' && worked.length > 0 ? worked[worked.length - 1] : last, runs };
   });
 }
 
