@@ -8,10 +8,8 @@ import { loadReferenceData } from '../pipeline/load-reference';
 import type { ObjectStore } from '../ports';
 import { businessDateWindow } from '../contract/business-date-window';
 import { readRawObject } from '../../pipeline/validate-batch/read-raw-object';
-import { chunksOf, validateChunk } from '../../pipeline/validate-batch/validate-records';
+import { chunksOf, validateChunk, VALIDATE_CHUNK_BYTES } from '../../pipeline/validate-batch/validate-records';
 import type { Progress } from './reload-warehouse';
-
-const CHUNK_BYTES = 4 * 1024 * 1024;
 
 export interface Revalidated {
   /** the glob of the staged parts, as Curate reads them */
@@ -51,7 +49,7 @@ export async function revalidateRaw(store: ObjectStore, workDir: string, batchId
       continue;
     }
     let n = 0;
-    for (const chunk of chunksOf(read.bytes, index, CHUNK_BYTES)) {
+    for (const chunk of chunksOf(read.bytes, index, VALIDATE_CHUNK_BYTES)) {
       const verdict = validateChunk(chunk, ref, window, { key, receivedAt: arrived.get(key)!, batchId });
       if (verdict.staged.length) {
         await writeFile(join(stagedDir, stagedPartName(index, n)), verdict.staged);

@@ -29,11 +29,9 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntry } from '../../lib/typescript-worker';
 import { readQuarantineKeys, receivedDate, writeQuarantineKeys } from './quarantine-keys';
 import { readRawObject } from './read-raw-object';
-import { chunksOf, validateChunk, type ChunkVerdicts } from './validate-records';
+import { chunksOf, validateChunk, VALIDATE_CHUNK_BYTES, type ChunkVerdicts } from './validate-records';
 import type { ValidateTask, ValidateWorkerData } from './validate-worker';
 
-/** Work is handed to the threads in pieces of this size, so one large object still keeps every thread busy. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
 /** Chunks decompressed ahead of the workers (bounds the memory held for them). */
 const CHUNKS_AHEAD = 8;
 
@@ -89,7 +87,7 @@ async function* batchChunks(store: ObjectStore, manifest: BatchManifest, staging
     }
     const bytes = read.bytes;
     let n = 0;
-    for (const chunk of chunksOf(bytes, index, CHUNK_BYTES)) {
+    for (const chunk of chunksOf(bytes, index, VALIDATE_CHUNK_BYTES)) {
       yield { ...chunk, order: order++, ...source, partPath: join(stagingDir, stagedPartName(index, n++)) };
     }
   }

@@ -33,6 +33,10 @@ export interface RejectedRecord {
   row: string;
 }
 
+/** Validate reads raw objects in newline-aligned chunks of this size: the threads get work in these pieces, so one
+ * large object still keeps every thread busy (reprocess reads the same chunks). */
+export const VALIDATE_CHUNK_BYTES = 4 * 1024 * 1024;
+
 /** Splits an object's NDJSON bytes at newlines into pieces of about `size` bytes (a line is never cut). */
 export function* chunksOf(bytes: Buffer, objectIndex: number, size: number): Generator<RawChunk> {
   let start = 0;
