@@ -11,6 +11,7 @@ import type { DateTotals } from '../pipeline/state';
 import type { LakeFiles } from '../ports';
 import { readSql, renderSql } from '../sql-files';
 import { curateNewRows, openCurateSession } from '../../pipeline/curate-batch/curate-batch';
+import { EMPTY_IDS } from '../../pipeline/curate-batch/accepted-ids';
 import { receivedDate } from '../../pipeline/validate-batch/quarantine-keys';
 import { parquetFiles, viewOverParquet } from '../../pipeline/curate-batch/parquet-files';
 
@@ -23,7 +24,7 @@ const ROW_ORDER: Record<CuratedTable, string> = {
 /** new_sales_lines and new_inventory_events: every staged event curated under the current rules. */
 export async function recurate(conn: DuckDBConnection, files: LakeFiles, stagedGlob: string): Promise<void> {
   await openCurateSession(conn, files, stagedGlob);
-  await conn.run(`CREATE TEMP VIEW accepted_ids AS SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`);
+  await viewOverParquet(conn, 'accepted_ids', [], EMPTY_IDS); // every staged event counts: none was accepted before
   await curateNewRows(conn);
 }
 

@@ -21,7 +21,8 @@ import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { readSql } from '../../lib/sql-files';
 import { parquetFiles, viewOverParquet } from './parquet-files';
 
-const EMPTY_IDS = `SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`;
+/** The accepted_ids view with no id (its one column, event_id): no earlier batch, or a re-curation from scratch. */
+export const EMPTY_IDS = `SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`;
 
 /**
  * Creates the view `accepted_ids` (event_id) over the ids accepted by earlier batches on the UTC dates of
