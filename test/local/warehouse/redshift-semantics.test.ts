@@ -109,7 +109,8 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     await pg.pipeline.execute(load);
     const before = await warehouseTotals(pg.pipeline);
 
-    expect(await deployWarehouse(pg)).toMatch(/^applied migrations \[2\]/);
+    const later = readMigrations().slice(1).map((m) => m.version).join(', ');
+    expect(await deployWarehouse(pg)).toMatch(new RegExp(`^applied migrations \\[${later}\\]`));
     expect(await deployWarehouse(pg)).toMatch(/^applied migrations \[\]/);
     expect((await pg.admin.query('SELECT version, name FROM schema_migrations ORDER BY version')).map((r) => r.name)).toEqual(readMigrations().map((m) => m.name));
     expect(await warehouseTotals(pg.pipeline)).toEqual(before);

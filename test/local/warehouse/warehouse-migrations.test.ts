@@ -43,7 +43,7 @@ describe('warehouse migrations', () => {
       expect(await old.query(`SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'dim_store' AND column_name = 'currency'`)).toEqual([{ n: 0 }]);
 
       const current = DuckDbWarehouse.forLake(lake.root); // as the local runtime opens it after an upgrade
-      expect(await current.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(await current.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual(readMigrations().map((m) => ({ version: m.version })));
       expect(await warehouseTotals(current)).toEqual(before);
       expect(await current.query('SELECT store_id, currency FROM dim_store ORDER BY store_id')).toEqual([
         { store_id: 'S001', currency: 'USD' },
