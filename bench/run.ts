@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- --lines N --runs N --ingest-events N --no-peer --no-ingest]`: generates a synthetic
- * retail history of N sale lines, then per run, on a fresh lake, times the pipeline (raw -> curated, the
- * warehouse load) and the analyst queries, curates the same raw data with parquetjs-lite as the peer, and
- * load-tests the ingest API through the local server. Medians over the runs go to bench/results/latest.json
- * and latest.md. It measures; it asserts nothing about timings.
+ * `npm run bench [-- --lines N --stores N --skus N --runs N --ingest-events N --no-peer --no-ingest]`: generates
+ * a synthetic retail history of N sale lines, then per run, on a fresh lake, times the floor (stage-floor.ts) on
+ * the raw objects, the pipeline (raw -> curated, the warehouse load) and the analyst queries, curates the same raw
+ * data with parquetjs-lite as the peer, and load-tests the ingest API through the local server. Medians over the
+ * runs go to bench/results/latest.json and latest.md. It measures; it asserts nothing about timings.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +36,14 @@ interface Ours {
   warehouseLoadMs: number;
   stockRiskMs: number;
   pipelineMs: number;
+  /** the pipeline process's peak RSS when the pipeline ended (before the queries) */
+  pipelinePeakRssMb: number;
   queries: { name: string; medianMs: number }[];
+  peakRssMb: number;
+}
+interface Floor {
+  saleLines: number;
+  floorMs: number;
   peakRssMb: number;
 }
 interface Peer {
@@ -57,6 +64,8 @@ const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 
 
 interface BenchArgs {
   lines: number;
+  stores: number;
+  skus: number;
   runs: number;
   ingestEvents: string;
   peer: boolean;
@@ -67,20 +76,23 @@ function benchArgs(): BenchArgs {
   const { values } = parseArgs({
     options: {
       lines: { type: 'string', default: '1000000' },
+      // the demo's shape by default
+      stores: { type: 'string', default: '12' },
+      skus: { type: 'string', default: '200' },
       runs: { type: 'string', default: '3' },
       'ingest-events': { type: 'string', default: '100000' },
       'no-peer': { type: 'boolean', default: false },
       'no-ingest': { type: 'boolean', default: false },
     },
   });
-  return { lines: Number(values.lines), runs: Number(values.runs), ingestEvents: String(values['ingest-events']), peer: !values['no-peer'], ingest: !values['no-ingest'] };
+  return { lines: Number(values.lines), stores: Number(values.stores), skus: Number(values.skus), runs: Number(values.runs), ingestEvents: String(values['ingest-events']), peer: !values['no-peer'], ingest: !values['no-ingest'] };
 }
 
 /** The raw input every run ingests: gzip NDJSON files of about `lines` sale lines, and their reference data. */
-function generateInput(work: string, lines: number): { files: string[]; reference: SimReference } {
-  log(`generating ~${lines.toLocaleString('en-US')} sale lines...`);
-  // the demo's shape (12 stores, 200 SKUs) with weekly stock counts, so sale lines are most of the records
-  const sim = optionsForSaleLines(lines, { seed: 2026, stores: 12, skus: 200, snapshotEveryDays: 7 });
+function generateInput(work: string, { lines, stores, skus }: BenchArgs): { files: string[]; reference: SimReference } {
+  log(`generating ~${lines.toLocaleString('en-US')} sale lines (${stores} stores, ${skus} SKUs)...`);
+  // weekly stock counts, so sale lines are most of the records
+  const sim = optionsForSaleLines(lines, { seed: 2026, stores, skus, snapshotEveryDays: 7 });
   const reference = generateReference(sim);
   const t = performance.now();
   const { files, stats } = writeNdjsonFiles(sim, join(work, 'files'), { gzip: true, eventsPerFile: 50_000, reference });
@@ -88,8 +100,9 @@ function generateInput(work: string, lines: number): { files: string[]; referenc
   return { files, reference };
 }
 
-/** Per run, on a fresh lake holding the input: our pipeline and queries, then (unless skipped) the peer. */
-async function timeStages(work: string, input: ReturnType<typeof generateInput>, args: BenchArgs): Promise<{ ours: Ours[]; peers: Peer[] }> {
+/** Per run, on a fresh lake holding the input: the floor, our pipeline and queries, then (unless skipped) the peer. */
+async function timeStages(work: string, input: ReturnType<typeof generateInput>, args: BenchArgs): Promise<{ floors: Floor[]; ours: Ours[]; peers: Peer[] }> {
+  const floors: Floor[] = [];
   const ours: Ours[] = [];
   const peers: Peer[] = [];
   for (let i = 1; i <= args.runs; i++) {
@@ -98,9 +111,13 @@ async function timeStages(work: string, input: ReturnType<typeof generateInput>,
     await store.put(STORES_KEY, storesCsv(input.reference));
     await store.put(PRODUCTS_KEY, productsCsv(input.reference));
     await ingestFiles(store, input.files);
+    const f = await child<Floor>(join(here, 'stage-floor.ts'), [lake, join(work, `floor-${i}`), join(work, `floor-spill-${i}`)]);
+    floors.push(f);
+    log(`run ${i}: floor ${(f.floorMs / 1000).toFixed(2)} s (${f.saleLines.toLocaleString('en-US')} lines), peak RSS ${Math.round(f.peakRssMb)} MB`);
+    for (const dir of [`floor-${i}`, `floor-spill-${i}`]) rmSync(join(work, dir), { recursive: true, force: true });
     const o = await child<Ours>(join(here, 'stage-ours.ts'), [lake]);
     ours.push(o);
-    log(`run ${i}: retail-lake raw -> curated ${(o.rawToCuratedMs / 1000).toFixed(2)} s (${Math.round(o.saleLines / (o.rawToCuratedMs / 1000)).toLocaleString('en-US')} lines/s), warehouse load ${(o.warehouseLoadMs / 1000).toFixed(2)} s, peak RSS ${Math.round(o.peakRssMb)} MB`);
+    log(`run ${i}: retail-lake raw -> curated ${(o.rawToCuratedMs / 1000).toFixed(2)} s (${Math.round(o.saleLines / (o.rawToCuratedMs / 1000)).toLocaleString('en-US')} lines/s, ${(o.rawToCuratedMs / f.floorMs).toFixed(1)}x the floor), warehouse load ${(o.warehouseLoadMs / 1000).toFixed(2)} s, pipeline ${(o.pipelineMs / 1000).toFixed(2)} s (${(o.pipelineMs / f.floorMs).toFixed(1)}x), peak RSS ${Math.round(o.pipelinePeakRssMb)} MB`);
     if (args.peer) {
       const p = await child<Peer>(join(here, 'stage-peer.ts'), [lake, join(work, `peer-${i}`)]);
       peers.push(p);
@@ -109,7 +126,7 @@ async function timeStages(work: string, input: ReturnType<typeof generateInput>,
     }
     rmSync(lake, { recursive: true, force: true });
   }
-  return { ours, peers };
+  return { floors, ours, peers };
 }
 
 /** Per run (unless skipped), the ingest API load test through the local server. */
@@ -124,9 +141,10 @@ async function timeIngest(args: BenchArgs): Promise<Ingest[]> {
   return ingest;
 }
 
-/** The medians over the runs, as written to latest.json. */
-function summarize(ours: Ours[], peers: Peer[], ingest: Ingest[], input: { files: number; runs: number }) {
+/** The medians over the runs, as written to latest.json. Ratios to the floor are taken within each run, then their median. */
+function summarize(floors: Floor[], ours: Ours[], peers: Peer[], ingest: Ingest[], input: { command: string; stores: number; skus: number; files: number; runs: number }) {
   const saleLines = ours[0].saleLines;
+  const toFloor = (ms: (o: Ours) => number): number => round(median(ours.map((o, i) => ms(o) / floors[i].floorMs)));
   const oursS = median(ours.map((o) => o.rawToCuratedMs)) / 1000;
   const peerS = peers.length ? median(peers.map((p) => p.rawToCuratedMs)) / 1000 : null;
   const queryNames = ours[0].queries.map((q) => q.name);
@@ -134,7 +152,10 @@ function summarize(ours: Ours[], peers: Peer[], ingest: Ingest[], input: { files
   return {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-    input: { saleLines, records: ours[0].records, files: input.files, runs: input.runs },
+    command: input.command,
+    input: { saleLines, records: ours[0].records, stores: input.stores, skus: input.skus, files: input.files, runs: input.runs },
+    floor: { seconds: round(median(floors.map((f) => f.floorMs)) / 1000, 2), saleLines: floors[0].saleLines, peakRssMb: Math.round(median(floors.map((f) => f.peakRssMb))) },
+    toFloor: { rawToCurated: toFloor((o) => o.rawToCuratedMs), pipeline: toFloor((o) => o.pipelineMs) },
     rawToCurated: {
       seconds: round(oursS, 2),
       linesPerSecond: Math.round(saleLines / oursS),
@@ -147,6 +168,7 @@ function summarize(ours: Ours[], peers: Peer[], ingest: Ingest[], input: { files
     stockRiskSeconds: round(median(ours.map((o) => o.stockRiskMs)) / 1000, 2),
     pipelineSeconds: round(median(ours.map((o) => o.pipelineMs)) / 1000, 2),
     analystQueries: { medianMs: round(median(queries.map((q) => q.medianMs))), queries },
+    pipelinePeakRssMb: Math.round(median(ours.map((o) => o.pipelinePeakRssMb))),
     peakRssMb: Math.round(median(ours.map((o) => o.peakRssMb))),
     reconciled: ours.every((o) => o.balanced),
     ingestApi: ingest.length
@@ -157,23 +179,28 @@ function summarize(ours: Ours[], peers: Peer[], ingest: Ingest[], input: { files
 
 /** The summary as latest.md. */
 function markdown(results: ReturnType<typeof summarize>): string {
-  const { saleLines, records, files, runs } = results.input;
+  const { saleLines, records, stores, skus, files, runs } = results.input;
   const { queries } = results.analystQueries;
+  const { floor, toFloor } = results;
   return [
     `# retail-lake benchmark (${results.date.slice(0, 10)}, ${results.machine.cpus} cores, Node ${results.machine.node})`,
     '',
-    `Input: ${saleLines.toLocaleString('en-US')} sale lines in ${records.toLocaleString('en-US')} records (${files} raw objects). Median of ${runs} runs.`,
+    `\`${results.command}\``,
     '',
-    '| figure | retail-lake | peer | ratio |',
-    '|---|---|---|---|',
-    `| raw -> curated | ${results.rawToCurated.seconds} s, ${results.rawToCurated.linesPerSecond.toLocaleString('en-US')} lines/s | ${results.rawToCurated.peer ? `${results.rawToCurated.peer.seconds} s, ${results.rawToCurated.peer.linesPerSecond.toLocaleString('en-US')} lines/s (${results.rawToCurated.peer.name})` : '-'} | ${results.rawToCurated.ratioToPeer ?? '-'}x |`,
-    `| of which Validate / Curate | ${results.rawToCurated.validateSeconds} s / ${results.rawToCurated.curateSeconds} s | | |`,
-    `| warehouse load | ${results.warehouseLoadSeconds} s | | |`,
-    `| stock risk | ${results.stockRiskSeconds} s | | |`,
-    `| whole pipeline | ${results.pipelineSeconds} s | | |`,
-    `| analyst query (median of ${queries.length}) | ${results.analystQueries.medianMs} ms | | |`,
-    `| peak RSS (pipeline + queries) | ${results.peakRssMb} MB | ${results.rawToCurated.peer ? `${results.rawToCurated.peer.peakRssMb} MB` : '-'} | |`,
-    results.ingestApi ? `| ingest API through serve | ${results.ingestApi.acknowledgedPerSecond.toLocaleString('en-US')} events/s acknowledged, ${results.ingestApi.intoRawPerSecond.toLocaleString('en-US')} events/s into raw/ | | |` : '',
+    `Input: ${saleLines.toLocaleString('en-US')} sale lines in ${records.toLocaleString('en-US')} records (${files} raw objects), ${stores} stores, ${skus} SKUs. Median of ${runs} runs; ratios to the floor are taken within each run.`,
+    '',
+    '| figure | retail-lake | x floor | peer | ratio to peer |',
+    '|---|---|---|---|---|',
+    `| floor: one DuckDB COPY of the raw objects' lines to partitioned Parquet | ${floor.seconds} s (${floor.saleLines.toLocaleString('en-US')} lines), peak RSS ${floor.peakRssMb} MB | 1 | | |`,
+    `| raw -> curated | ${results.rawToCurated.seconds} s, ${results.rawToCurated.linesPerSecond.toLocaleString('en-US')} lines/s | ${toFloor.rawToCurated}x | ${results.rawToCurated.peer ? `${results.rawToCurated.peer.seconds} s, ${results.rawToCurated.peer.linesPerSecond.toLocaleString('en-US')} lines/s (${results.rawToCurated.peer.name})` : '-'} | ${results.rawToCurated.ratioToPeer === null ? '-' : `${results.rawToCurated.ratioToPeer}x`} |`,
+    `| of which Validate / Curate | ${results.rawToCurated.validateSeconds} s / ${results.rawToCurated.curateSeconds} s | | | |`,
+    `| warehouse load | ${results.warehouseLoadSeconds} s | | | |`,
+    `| stock risk | ${results.stockRiskSeconds} s | | | |`,
+    `| whole pipeline (the state machine's execution) | ${results.pipelineSeconds} s | ${toFloor.pipeline}x | | |`,
+    `| analyst query (median of ${queries.length}) | ${results.analystQueries.medianMs} ms | | | |`,
+    `| peak RSS of the pipeline's process, at its end | ${results.pipelinePeakRssMb} MB | | | |`,
+    `| peak RSS (pipeline + queries) | ${results.peakRssMb} MB | | ${results.rawToCurated.peer ? `${results.rawToCurated.peer.peakRssMb} MB` : '-'} | |`,
+    results.ingestApi ? `| ingest API through serve | ${results.ingestApi.acknowledgedPerSecond.toLocaleString('en-US')} events/s acknowledged, ${results.ingestApi.intoRawPerSecond.toLocaleString('en-US')} events/s into raw/ | | | |` : '',
     '',
     '| analyst query | median ms |',
     '|---|---|',
@@ -186,10 +213,11 @@ async function main(): Promise<void> {
   const args = benchArgs();
   const work = mkdtempSync(join(tmpdir(), 'retail-lake-bench-'));
   try {
-    const input = generateInput(work, args.lines);
-    const { ours, peers } = await timeStages(work, input, args);
+    const input = generateInput(work, args);
+    const { floors, ours, peers } = await timeStages(work, input, args);
     const ingest = await timeIngest(args);
-    const results = summarize(ours, peers, ingest, { files: input.files.length, runs: args.runs });
+    const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+    const results = summarize(floors, ours, peers, ingest, { command, stores: args.stores, skus: args.skus, files: input.files.length, runs: args.runs });
     const md = markdown(results);
     mkdirSync(join(here, 'results'), { recursive: true });
     writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
