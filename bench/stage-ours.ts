@@ -18,7 +18,11 @@ async function main(): Promise<void> {
   const pipelineMs = performance.now() - t0;
   // maxRSS only grows: read now, it is the peak of this process while the pipeline ran (in-process) and before
   const pipelinePeakRssMb = process.resourceUsage().maxRSS / 1024;
-  if (result.status !== 'succeeded') throw new RetailLakeError(`pipeline ${result.status}: ${JSON.stringify(result.error)}`);
+  if (result.status !== 'succeeded') {
+    const { failedState, error, errorChain } = result;
+    const parked = (result.output as { parked?: unknown } | null)?.parked;
+    throw new RetailLakeError(`pipeline ${result.status}: ${JSON.stringify({ failedState, error, errorChain, parked })}`);
+  }
   const ms = (state: string): number => result.steps.filter((s) => s.state === state).reduce((a, s) => a + s.ms, 0);
   const out = result.output as { commit: { rows: { sales_lines: number }; received: number }; reconcile: { balanced: boolean } };
 
