@@ -67,6 +67,8 @@ export const INGEST_KEYS_KEY = `${CONTROL_PREFIX}ingest-keys.json`;
 
 export const STORES_KEY = `${REFERENCE_PREFIX}stores/stores.csv`;
 export const PRODUCTS_KEY = `${REFERENCE_PREFIX}products/products.csv`;
+/** Daily exchange rates into the reporting currency (optional: a lake whose stores all use it needs none). */
+export const EXCHANGE_RATES_KEY = `${REFERENCE_PREFIX}exchange_rates/exchange_rates.csv`;
 
 /** Processed-files manifest and run records. */
 export const CHECKPOINT_KEY = `${CONTROL_PREFIX}checkpoint.json`;

@@ -1,4 +1,4 @@
-import { parseProductsCsv, parseStoresCsv, ReferenceDataError } from '../../../../functions/lib/reference/reference-data';
+import { parseExchangeRatesCsv, parseProductsCsv, parseStoresCsv, ReferenceDataError, STORE_FILE_COLUMNS, toCsv, type Store } from '../../../../functions/lib/reference/reference-data';
 import { PRODUCTS_CSV, STORES_CSV } from '../../../helpers/lake-fixture';
 
 const storeError = (text: string) => {
@@ -36,5 +36,78 @@ describe('reference data CSV', () => {
   it('rejects a product with a fractional lead time and a file with no rows', () => {
     expect(() => parseProductsCsv(PRODUCTS_CSV.replace(',5\n', ',2.5\n'), 'p.csv')).toThrow('p.csv:2 lead_time_days: must be a whole number >= 0, got "2.5"');
     expect(() => parseProductsCsv(PRODUCTS_CSV.split('\n')[0] + '\n', 'p.csv')).toThrow('p.csv: has no data rows');
+  });
+
+  describe('the optional currency column of stores.csv', () => {
+    const withCurrency = STORES_CSV.replace('target_daily_revenue\n', 'target_daily_revenue,currency\n')
+      .replace(',5000\n', ',5000,\n')
+      .replace(',4000\n', ',4000,AUD\n')
+      .replace(',4500\n', ',4500,GBP\n');
+
+    it('reads it when present; an empty value or a file without the column leaves the store in the reporting currency', () => {
+      const stores = parseStoresCsv(withCurrency);
+      expect(stores.get('S001')).not.toHaveProperty('currency');
+      expect(stores.get('S002')?.currency).toBe('AUD');
+      expect(stores.get('S003')?.currency).toBe('GBP');
+      expect([...parseStoresCsv(STORES_CSV).values()].some((s) => 'currency' in s)).toBe(false);
+    });
+
+    it('writes it back empty for a store without one', () => {
+      const stores = parseStoresCsv(withCurrency);
+      expect(parseStoresCsv(toCsv<Store>([...STORE_FILE_COLUMNS], stores.values()))).toEqual(stores);
+      expect(toCsv<Store>([...STORE_FILE_COLUMNS], stores.values())).toContain('S001,Downtown NYC,east,nyc@example.com,America/New_York,5000,\n');
+    });
+
+    it.each([
+      ['a lower-case code', withCurrency.replace(',GBP', ',gbp'), 4, 'currency', /ISO 4217 code .* got "gbp"/],
+      ['a code of four letters', withCurrency.replace(',AUD', ',AUDX'), 3, 'currency', /ISO 4217 code/],
+      ['the column out of place', STORES_CSV.replace('store_id,store_name', 'store_id,currency,store_name'), 1, 'currency', /in this order/],
+      ['columns out of order', STORES_CSV.replace('region,manager_email', 'manager_email,region'), 1, 'manager_email', /in this order/],
+      ['an unknown extra column', withCurrency.replace(',currency', ',currency,notes'), 1, 'notes', /in this order/],
+    ])('names file, line and field for %s', (_what, text, line, field, reason) => {
+      const err = storeError(text);
+      expect(err).toBeInstanceOf(ReferenceDataError);
+      expect([err.line, err.field]).toEqual([line, field]);
+      expect(err.reason).toMatch(reason);
+    });
+  });
+
+  describe('exchange_rates.csv', () => {
+    const RATES = 'rate_date,currency,rate\n2026-03-01,GBP,1.25\n2026-03-01,EUR,1.1\n2026-03-02,GBP,1.3\n';
+    const rateError = (text: string): ReferenceDataError => {
+      try {
+        parseExchangeRatesCsv(text, 'rates.csv');
+      } catch (err) {
+        return err as ReferenceDataError;
+      }
+      throw new Error('expected an error');
+    };
+
+    it('reads one rate per date and currency', () => {
+      expect(parseExchangeRatesCsv(RATES)).toEqual([
+        { rate_date: '2026-03-01', currency: 'GBP', rate: 1.25 },
+        { rate_date: '2026-03-01', currency: 'EUR', rate: 1.1 },
+        { rate_date: '2026-03-02', currency: 'GBP', rate: 1.3 },
+      ]);
+    });
+
+    it.each([
+      ['a zero rate', RATES.replace('1.25', '0'), 2, 'rate', /must be a number > 0/],
+      ['a negative rate', RATES.replace('1.1', '-1.1'), 3, 'rate', /got "-1.1"/],
+      ['a rate that is not a number', RATES.replace('1.3', 'abc'), 4, 'rate', /got "abc"/],
+      ['a date that does not exist', RATES.replace('2026-03-02', '2026-02-30'), 4, 'rate_date', /must be a date YYYY-MM-DD, got "2026-02-30"/],
+      ['a date in another format', RATES.replace('2026-03-02', '02/03/2026'), 4, 'rate_date', /YYYY-MM-DD/],
+      ['a bad currency', RATES.replace(',EUR,', ',Euro,'), 3, 'currency', /ISO 4217/],
+      ['a duplicate date and currency', RATES + '2026-03-01,GBP,1.26\n', 5, 'rate_date', /duplicate rate for GBP on 2026-03-01/],
+      ['a missing column', RATES.replace(',rate\n', ',fx\n'), 1, 'rate', /missing column/],
+      ['columns out of order', RATES.replace('rate_date,currency', 'currency,rate_date'), 1, 'currency', /in this order/],
+      ['an empty rate', RATES.replace('1.25', ''), 2, 'rate', /is empty/],
+    ])('names file, line and field for %s', (_what, text, line, field, reason) => {
+      const err = rateError(text);
+      expect(err).toBeInstanceOf(ReferenceDataError);
+      expect([err.line, err.field]).toEqual([line, field]);
+      expect(err.reason).toMatch(reason);
+      expect(err.message).toMatch(new RegExp(`^rates.csv:${line} ${field}: `));
+    });
   });
 });
