@@ -117,6 +117,9 @@ export interface PipelineSettings {
   /** how long PlanBatch's run lease lasts, in seconds (longer than an execution can run); 0: no lease (locally
    * `run` holds a lock file instead) */
   runLeaseSeconds: number;
+  /** ISO 4217 code every total across stores is converted into (REPORTING_CURRENCY, default USD); a store
+   * without a currency in stores.csv is in it */
+  reportingCurrency: string;
 }
 
 /** Everything a pipeline step's core is given: the ports and the settings. */

@@ -3,7 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Node } from 'constructs';
 import { ConfigurationError } from '../../functions/lib/errors';
 import { MAX_BODY_BYTES_LIMIT } from '../../functions/ingest/config';
-import { parseStoresCsv } from '../../functions/lib/reference/reference-data';
+import { DEFAULT_REPORTING_CURRENCY } from '../../functions/lib/pipeline/pipeline-settings';
+import { CURRENCY_CODE, parseStoresCsv } from '../../functions/lib/reference/reference-data';
 import { longestBucketName } from './common/names';
 import { AWS_QUOTAS } from './common/quotas';
 
@@ -73,6 +74,8 @@ export interface StageConfig {
     riskCriticalDays: number;
     riskHighDays: number;
     quarantineAlertRate: number;
+    /** ISO 4217 code of the stage's totals across stores (REPORTING_CURRENCY); default USD */
+    reportingCurrency: string;
     lambdaMemoryMb: number;
     /** memory of the DuckDB steps (curate, stock risk, reconcile) */
     duckdbMemoryMb: number;
@@ -251,6 +254,11 @@ function readLake(lake: Reader): StageConfig['lake'] {
   };
 }
 
+function readCurrency(code: string, path: string): string {
+  if (!CURRENCY_CODE.test(code)) throw new ConfigError(path, `must be an ISO 4217 code (3 upper-case letters), got "${code}"`);
+  return code;
+}
+
 function readPipeline(pipeline: Reader, path: string): StageConfig['pipeline'] {
   const schedule = pipeline.string('schedule');
   if (!/^(rate|cron)\(.+\)$/.test(schedule)) throw new ConfigError(`${path}.schedule`, `"${schedule}" is not rate(...) or cron(...)`);
@@ -262,6 +270,7 @@ function readPipeline(pipeline: Reader, path: string): StageConfig['pipeline'] {
     riskCriticalDays: pipeline.number('riskCriticalDays'),
     riskHighDays: pipeline.number('riskHighDays'),
     quarantineAlertRate: pipeline.number('quarantineAlertRate', { max: 1 }),
+    reportingCurrency: readCurrency(pipeline.optionalString('reportingCurrency', DEFAULT_REPORTING_CURRENCY), `${path}.reportingCurrency`),
     lambdaMemoryMb: pipeline.number('lambdaMemoryMb', { min: 128, max: AWS_QUOTAS.lambdaMemoryMbRaised, integer: true }),
     duckdbMemoryMb: pipeline.number('duckdbMemoryMb', { min: 512, max: AWS_QUOTAS.lambdaMemoryMbRaised, integer: true }),
     lambdaMemoryQuotaRaised: pipeline.boolean('lambdaMemoryQuotaRaised', false),

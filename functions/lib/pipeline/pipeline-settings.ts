@@ -2,6 +2,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelineSettings } from '../ports';
 import { ConfigurationError } from '../errors';
+import { CURRENCY_CODE } from '../reference/reference-data';
+
+export const DEFAULT_REPORTING_CURRENCY = 'USD';
 
 /** Where the steps write when WORK_DIR is not set (tests, one-off scripts): a folder under the OS's temp dir. */
 export const DEFAULT_WORK_DIR = join(tmpdir(), 'retail-lake-work');
@@ -9,7 +12,7 @@ export const DEFAULT_WORK_DIR = join(tmpdir(), 'retail-lake-work');
 /**
  * The pipeline settings from the environment infra/ sets on every pipeline Lambda (RISK_*_DAYS,
  * QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS, WORK_DIR, DUCKDB_MEMORY_MB,
- * DUCKDB_THREADS, QUARANTINE_RETENTION_DAYS, RUN_LEASE_SECONDS); unset ones take defaults.
+ * DUCKDB_THREADS, QUARANTINE_RETENTION_DAYS, RUN_LEASE_SECONDS, REPORTING_CURRENCY); unset ones take defaults.
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineSettings {
   const num = (name: string, fallback: number): number => {
@@ -19,6 +22,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineS
     if (!Number.isFinite(n) || n < 0) throw new ConfigurationError(`${name}: must be a number >= 0, got "${raw}"`);
     return n;
   };
+  const reportingCurrency = env.REPORTING_CURRENCY || DEFAULT_REPORTING_CURRENCY;
+  if (!CURRENCY_CODE.test(reportingCurrency)) throw new ConfigurationError(`REPORTING_CURRENCY: must be an ISO 4217 code (3 upper-case letters), got "${reportingCurrency}"`);
   return {
     criticalDays: num('RISK_CRITICAL_DAYS', 3),
     highDays: num('RISK_HIGH_DAYS', 7),
@@ -31,5 +36,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineS
     duckdbThreads: Math.floor(num('DUCKDB_THREADS', 0)),
     quarantineRetentionDays: num('QUARANTINE_RETENTION_DAYS', 0),
     runLeaseSeconds: num('RUN_LEASE_SECONDS', 0),
+    reportingCurrency,
   };
 }

@@ -51,6 +51,8 @@ export interface PipelineLambdasProps {
   readonly riskHighDays: number;
   /** share of a batch quarantined above which data quality is alerted */
   readonly quarantineAlertRate: number;
+  /** ISO 4217 code of the totals across stores */
+  readonly reportingCurrency: string;
   /**
    * days the quarantine bucket keeps an object (Reconcile checks only the batches it still keeps whole)
    * @default 0 - kept forever
@@ -113,6 +115,7 @@ export function pipelineEnvironment(props: Omit<PipelineLambdasProps, 'duckdb' |
     RISK_CRITICAL_DAYS: String(props.riskCriticalDays),
     RISK_HIGH_DAYS: String(props.riskHighDays),
     QUARANTINE_ALERT_RATE: String(props.quarantineAlertRate),
+    REPORTING_CURRENCY: props.reportingCurrency,
     QUARANTINE_RETENTION_DAYS: String(props.quarantineRetentionDays ?? 0),
     RUN_LEASE_SECONDS: String(props.runLeaseSeconds ?? 0),
     QUICKSIGHT_ACCOUNT_ID: Stack.of(buckets.raw).account,

@@ -70,6 +70,7 @@ export class PipelineStack extends Stack {
       riskCriticalDays: pipeline.riskCriticalDays,
       riskHighDays: pipeline.riskHighDays,
       quarantineAlertRate: pipeline.quarantineAlertRate,
+      reportingCurrency: pipeline.reportingCurrency,
       quarantineRetentionDays: config.lake.quarantineExpireDays,
       runLeaseSeconds: runLeaseSeconds(),
       memorySize: pipeline.lambdaMemoryMb,

@@ -53,6 +53,12 @@ describe('stage configuration from CDK context', () => {
     expect(configWith(() => undefined).pipeline.lambdaMemoryQuotaRaised).toBe(false);
   });
 
+  it('reports totals in USD unless the stage names another ISO 4217 currency', () => {
+    expect(configWith(() => undefined).pipeline.reportingCurrency).toBe('USD');
+    expect(configWith((d) => void ((d.pipeline as Json).reportingCurrency = 'EUR')).pipeline.reportingCurrency).toBe('EUR');
+    expect(() => configWith((d) => void ((d.pipeline as Json).reportingCurrency = 'eur'))).toThrow(/pipeline\.reportingCurrency: must be an ISO 4217 code .* got "eur"/);
+  });
+
   it.each([
     ['an unknown stage', () => undefined, { stage: 'qa' }, /stages\.qa: is not defined \(stages: dev, prod\)/],
     ['a bad schedule', (d: Json) => ((d.pipeline as Json).schedule = 'hourly'), {}, /pipeline\.schedule: "hourly" is not rate/],

@@ -28,6 +28,7 @@ const PIPELINE_ENV = [
   'RISK_CRITICAL_DAYS',
   'RISK_HIGH_DAYS',
   'QUARANTINE_ALERT_RATE',
+  'REPORTING_CURRENCY',
   'QUARANTINE_RETENTION_DAYS',
   'RUN_LEASE_SECONDS',
 ];
@@ -136,6 +137,7 @@ describe('pipeline stack', () => {
       expect(Number(env.GLUE_THRESHOLD_BYTES)).toBeLessThanOrEqual(t.config.pipeline.glueThresholdBytes);
       expect(env.WORK_DIR).toBe('/tmp');
       expect(env.QUARANTINE_ALERT_RATE).toBe(String(t.config.pipeline.quarantineAlertRate));
+      expect(env.REPORTING_CURRENCY).toBe(t.config.pipeline.reportingCurrency);
       // Reconcile checks the quarantine zone only over what its lifecycle keeps
       expect(env.QUARANTINE_RETENTION_DAYS).toBe(String(t.config.lake.quarantineExpireDays));
       expect(env.RUN_LEASE_SECONDS).toBe(String(runLeaseSeconds()));
