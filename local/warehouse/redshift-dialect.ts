@@ -335,7 +335,7 @@ export function parseCopy(statement: string, options: TranslateOptions): CopyCom
  * folders add none), CSV fields by position as text (the target's column types convert them). The DuckDB rule set
  * inserts from it; the PostgreSQL harness reads its rows with DuckDB and inserts them.
  */
-export function copyReadSql({ files, read }: Pick<CopyCommand, 'files' | 'read'>): string {
+export function copyReadSql({ files, read, columns = '' }: Pick<CopyCommand, 'files' | 'read'> & { columns?: string }): string {
   const list = `[${files.map(sqlString).join(', ')}]`;
   if (read.format === 'parquet') return `SELECT * FROM read_parquet(${list}, hive_partitioning = false)`;
   const csvOptions = [
@@ -346,5 +346,9 @@ export function copyReadSql({ files, read }: Pick<CopyCommand, 'files' | 'read'>
     `all_varchar = true`,
     `null_padding = ${read.csv.nullPadding}`,
   ];
+  // With a column list, the file has exactly that many fields, as Redshift reads it (FILLRECORD: trailing ones
+  // may be missing and load as NULL); DuckDB's sniffer would instead take the count from the file.
+  const names = columns.replace(/^\(|\)$/g, '').split(',').map((c) => c.trim()).filter(Boolean);
+  if (names.length) csvOptions.push(`auto_detect = false`, `columns = {${names.map((_, i) => `'f${i + 1}': 'VARCHAR'`).join(', ')}}`);
   return `SELECT * FROM read_csv(${list}, ${csvOptions.join(', ')})`;
 }

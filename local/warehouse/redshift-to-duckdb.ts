@@ -28,7 +28,8 @@ export { RedshiftTranslationError, type TranslateOptions } from './redshift-dial
  *        hive_partitioning = false): columns by position, as Redshift maps them; partition folders add none.
  *     The prefix has S3 semantics (any key starting with it); no file is an error, as it is for Redshift.
  *  6. COPY ... CSV [IGNOREHEADER n] [DELIMITER 'c'] [QUOTE [AS] 'c'] -> INSERT INTO ... SELECT * FROM
- *     read_csv([...], all_varchar = true, ...): fields by position, converted by the INSERT to the column types.
+ *     read_csv([...], all_varchar = true, ...): fields by position, converted by the INSERT to the column types;
+ *     with a column list, exactly that many fields (FILLRECORD: missing trailing fields load as NULL).
  *     Credentials, region and load-tuning options are ignored; MANIFEST and other formats are refused.
  *  7. Functions: GETDATE() and SYSDATE -> the current UTC timestamp; NVL( -> COALESCE(;
  *     DATEADD(part, n, x) -> (CAST(x AS TIMESTAMP) + INTERVAL (n) part) (Redshift returns a TIMESTAMP too);

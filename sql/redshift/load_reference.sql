@@ -1,20 +1,24 @@
--- dim_store and dim_product from the reference CSVs (header row, columns as in docs/architecture.md §3, in that
--- order: the COPY column list maps the file's fields by position).
--- Placeholders: bucket, role, stores_key, products_key.
--- Delete + insert by natural key: a changed store or product is replaced, a new one added, one no longer in
--- the file kept (facts may still refer to it). Rerunning changes nothing.
+-- dim_store, dim_product, dim_exchange_rate and dim_reporting_currency from the reference CSVs (header row,
+-- columns as in docs/architecture.md §3, in that order: the COPY column list maps the file's fields by position).
+-- Placeholders: bucket, role, stores_key, products_key, reporting_currency; prefix: the exchange rates file's key,
+-- given only when the file exists (the COPY is left out otherwise: no rates).
+-- Stores and products: delete + insert by natural key: a changed store or product is replaced, a new one added,
+-- one no longer in the file kept (facts may still refer to it). Rerunning changes nothing.
 DELETE FROM stg_store;
 
-COPY stg_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue)
+-- stores.csv may lack its last column, currency (files written before it existed): FILLRECORD loads it empty,
+-- and an empty currency is the reporting currency.
+COPY stg_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue, currency)
 FROM 's3://{{bucket}}/{{stores_key}}'
 IAM_ROLE '{{role}}'
-CSV IGNOREHEADER 1;
+CSV IGNOREHEADER 1 FILLRECORD;
 
 DELETE FROM dim_store USING stg_store
 WHERE dim_store.store_id = stg_store.store_id;
 
-INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue)
-SELECT store_id, store_name, region, manager_email, timezone, target_daily_revenue
+INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue, currency)
+SELECT store_id, store_name, region, manager_email, timezone, target_daily_revenue,
+  COALESCE(NULLIF(TRIM(currency), ''), '{{reporting_currency}}')
 FROM stg_store;
 
 DELETE FROM stg_product;
@@ -30,3 +34,23 @@ WHERE dim_product.sku = stg_product.sku;
 INSERT INTO dim_product (sku, product_name, category, brand, unit_cost, list_price, supplier, lead_time_days)
 SELECT sku, product_name, category, brand, unit_cost, list_price, supplier, lead_time_days
 FROM stg_product;
+
+-- Exchange rates: the file is the whole rate history, so the table is replaced by it (no fact refers to a rate
+-- row); without the file the table is emptied.
+DELETE FROM stg_exchange_rate;
+
+COPY stg_exchange_rate (rate_date, currency, rate)
+FROM 's3://{{bucket}}/{{prefix}}'
+IAM_ROLE '{{role}}'
+CSV IGNOREHEADER 1;
+
+DELETE FROM dim_exchange_rate;
+
+INSERT INTO dim_exchange_rate (rate_date, currency, rate)
+SELECT rate_date, currency, rate
+FROM stg_exchange_rate;
+
+-- The stage's reporting currency (REPORTING_CURRENCY), the one row v_sales_reporting converts into.
+DELETE FROM dim_reporting_currency;
+
+INSERT INTO dim_reporting_currency (currency) VALUES ('{{reporting_currency}}');

@@ -6,6 +6,7 @@ import { openDuckDb } from '../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import type { Warehouse } from '../../functions/lib/ports';
 import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
+import type { ReferenceLoad } from '../../functions/lib/warehouse/load-statements';
 import { PRODUCT_COLUMNS, STORE_COLUMNS, toCsv, type Product, type Store } from '../../functions/lib/reference/reference-data';
 
 /** Test helpers: a throw-away lake folder with curated Parquet and reference CSVs written the way the
@@ -56,6 +57,9 @@ export const PRODUCTS: Product[] = [
 ];
 
 export { tempLake } from './lake-fixture';
+
+/** The reference load of a lake without exchange rates, reporting in USD (the defaults). */
+export const USD_ONLY: ReferenceLoad = { reportingCurrency: 'USD', exchangeRates: false };
 
 export async function writeReference(root: string, stores = STORES, products = PRODUCTS): Promise<void> {
   for (const [key, text] of [

@@ -5,7 +5,8 @@
 import { CURATED_TABLES, curatedPartitionDate, curatedTablePrefix, type CuratedTable } from '../lake-layout';
 import type { ObjectStore, Runtime } from '../ports';
 import { readSql, renderSql } from '../sql-files';
-import { buildLoadStatements, DATA_API_BATCH_LIMIT, type CopySource } from '../warehouse/load-statements';
+import { buildLoadStatements, DATA_API_BATCH_LIMIT, type CopySource, type ReferenceLoad } from '../warehouse/load-statements';
+import { referenceLoad } from '../pipeline/load-reference';
 import { splitSqlStatements } from '../warehouse/sql-text';
 import { ConfigurationError } from '../errors';
 import { dateRangeProblem, dayBefore, inRange, type DateRange } from './date-range';
@@ -62,9 +63,9 @@ export function reloadChunks(dates: Record<CuratedTable, string[]>, range: DateR
 }
 
 /** The statements of one chunk, at most the Data API's 40: the facts of the range emptied, then the load. */
-export function chunkStatements(chunk: ReloadChunk, source: CopySource): string[] {
+export function chunkStatements(chunk: ReloadChunk, source: CopySource, reference: ReferenceLoad): string[] {
   const clear = splitSqlStatements(renderSql(readSql('redshift/clear_fact_dates.sql'), { from_date: chunk.from, to_date: chunk.to }));
-  const load = buildLoadStatements(chunk.dates, source, DATA_API_BATCH_LIMIT - clear.length);
+  const load = buildLoadStatements(chunk.dates, source, reference, DATA_API_BATCH_LIMIT - clear.length);
   return [...clear, ...load.statements];
 }
 
@@ -74,7 +75,7 @@ export function chunkStatements(chunk: ReloadChunk, source: CopySource): string[
  * emptied, so running it again changes nothing. Then records as done the reloads of reprocesses it covered.
  */
 export async function reloadWarehouse(
-  rt: Pick<Runtime, 'store' | 'warehouse'>,
+  rt: Pick<Runtime, 'store' | 'warehouse' | 'settings'>,
   source: CopySource,
   range: DateRange = {},
   progress?: Progress,
@@ -84,9 +85,10 @@ export async function reloadWarehouse(
   if (problem) throw new ConfigurationError(problem);
   const dates = await curatedDates(rt.store, range);
   const chunks = reloadChunks(dates, range);
+  const reference = await referenceLoad(rt.store, rt.settings.reportingCurrency);
   for (const [i, chunk] of chunks.entries()) {
     progress?.(i, chunks.length, `${chunk.from} .. ${chunk.to}`);
-    await rt.warehouse.execute(chunkStatements(chunk, source));
+    await rt.warehouse.execute(chunkStatements(chunk, source, reference));
   }
   progress?.(chunks.length, chunks.length, '');
   await recordReprocessReloads(rt.store, range, now);

@@ -1,4 +1,5 @@
-import { curatedDatePrefix, curatedPartitionPrefix, curatedTablePrefix, PRODUCTS_KEY, STORES_KEY, type CuratedTable } from '../lake-layout';
+import { curatedDatePrefix, curatedPartitionPrefix, curatedTablePrefix, EXCHANGE_RATES_KEY, PRODUCTS_KEY, STORES_KEY, type CuratedTable } from '../lake-layout';
+import { CURRENCY_CODE } from '../reference/reference-data';
 import { readSql, renderSql } from '../sql-files';
 import { splitSqlStatements } from './sql-text';
 import { ConfigurationError, PipelineStateError } from '../errors';
@@ -12,6 +13,14 @@ export interface CopySource {
   bucket: string;
   /** the IAM role Redshift assumes to read it */
   role: string;
+}
+
+/** What the reference load needs beyond the files' keys. */
+export interface ReferenceLoad {
+  /** ISO 4217 code written to dim_reporting_currency and given to stores without a currency */
+  reportingCurrency: string;
+  /** the exchange rates file exists (COPY fails on a missing key, so without it dim_exchange_rate is emptied) */
+  exchangeRates: boolean;
 }
 
 /** How finely the COPY prefixes select partitions: the finest that fits in one batch is used. */
@@ -51,13 +60,22 @@ function checkSource(source: CopySource): void {
   if (!/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(source.role)) throw new ConfigurationError(`"${source.role}" is not an IAM role ARN`);
 }
 
+/** The reference load's statements: the rates COPY (its {{prefix}}) only when the file exists. */
+function referenceStatements(params: Record<string, string>, reference: ReferenceLoad): string[] {
+  // rendered into the SQL as a literal: only a checked code may get there
+  if (!CURRENCY_CODE.test(reference.reportingCurrency)) throw new ConfigurationError(`reporting currency "${reference.reportingCurrency}" is not an ISO 4217 code`);
+  const withCurrency = { ...params, reporting_currency: reference.reportingCurrency };
+  return renderTemplate('redshift/load_reference.sql', withCurrency, reference.exchangeRates ? [EXCHANGE_RATES_KEY] : []);
+}
+
 export interface LoadPlan {
   statements: string[];
   prefixLevel: PrefixLevel;
 }
 
 /**
- * The Redshift statements that bring the warehouse up to date after a batch: dimensions from the reference CSVs,
+ * The Redshift statements that bring the warehouse up to date after a batch: dimensions from the reference CSVs
+ * (stores, products, exchange rates when the file exists, the reporting currency),
  * the affected dates of each fact from the curated Parquet, then the calendar for the date range. DML only
  * (COPY, DELETE, INSERT): the pipeline's database role owns no table and may not create or replace one, so the
  * schema comes from the migrations (./migrations.ts), applied at deploy and when the local warehouse opens.
@@ -67,13 +85,14 @@ export interface LoadPlan {
 export function buildLoadStatements(
   affectedDates: Partial<Record<CuratedTable, string[]>>,
   source: CopySource,
+  reference: ReferenceLoad,
   limit = DATA_API_BATCH_LIMIT,
 ): LoadPlan {
   checkSource(source);
   const params = { bucket: source.bucket, role: source.role, stores_key: STORES_KEY, products_key: PRODUCTS_KEY };
   const tables = Object.keys(LOAD_FILES) as CuratedTable[];
   for (const level of LEVELS) {
-    const statements = renderTemplate('redshift/load_reference.sql', params);
+    const statements = referenceStatements(params, reference);
     for (const table of tables) {
       const prefixes = partitionPrefixes(table, affectedDates[table] ?? [], level);
       if (prefixes.length) statements.push(...renderTemplate(LOAD_FILES[table], params, prefixes));

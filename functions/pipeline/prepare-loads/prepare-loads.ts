@@ -1,6 +1,7 @@
 import type { CommitResult, LoadsResult } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
-import { buildLoadStatements, type CopySource } from '../../lib/warehouse/load-statements';
+import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
+import { buildLoadStatements, type CopySource, type ReferenceLoad } from '../../lib/warehouse/load-statements';
 import { splitSqlStatements } from '../../lib/warehouse/sql-text';
 import { ConfigurationError } from '../../lib/errors';
 
@@ -22,10 +23,16 @@ export function copySourceFromEnv(env: NodeJS.ProcessEnv = process.env): CopySou
 
 /**
  * Renders the Athena refresh and the warehouse load for a committed batch. Pure: the state machine runs the
- * statements (Athena, Redshift Data API), locally mapped to DuckDB.
+ * statements (Athena, Redshift Data API), locally mapped to DuckDB. `reference` says whether the lake has the
+ * exchange rates file (the step looks, see ./index.ts); by default it has none, and the reporting currency is
+ * REPORTING_CURRENCY of `env`.
  */
-export function prepareLoads(commit: Pick<CommitResult, 'affectedDates'>, env: NodeJS.ProcessEnv = process.env): LoadsResult {
-  const plan = buildLoadStatements(commit.affectedDates, copySourceFromEnv(env));
+export function prepareLoads(
+  commit: Pick<CommitResult, 'affectedDates'>,
+  env: NodeJS.ProcessEnv = process.env,
+  reference: ReferenceLoad = { reportingCurrency: settingsFromEnv(env).reportingCurrency, exchangeRates: false },
+): LoadsResult {
+  const plan = buildLoadStatements(commit.affectedDates, copySourceFromEnv(env), reference);
   return {
     athenaRefreshSql: athenaStatement('athena/views/daily_store_sales.sql'),
     redshiftSqls: plan.statements,

@@ -93,7 +93,7 @@ describe('redshift-to-duckdb translator', () => {
       ['reference/stores/stores.csv'],
     );
     expect(out).toBe(
-      `INSERT INTO stg_store (store_id, store_name) SELECT * FROM read_csv(['/lake/reference/stores/stores.csv'], header = false, skip = 1, delim = ',', quote = '"', all_varchar = true, null_padding = true)`,
+      `INSERT INTO stg_store (store_id, store_name) SELECT * FROM read_csv(['/lake/reference/stores/stores.csv'], header = false, skip = 1, delim = ',', quote = '"', all_varchar = true, null_padding = true, auto_detect = false, columns = {'f1': 'VARCHAR', 'f2': 'VARCHAR'})`,
     );
   });
 

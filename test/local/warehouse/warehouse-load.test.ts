@@ -8,7 +8,7 @@ import { applyMigrations, readMigrations } from '../../../functions/lib/warehous
 import { splitSqlStatements } from '../../../functions/lib/warehouse/sql-text';
 import { prepareLoads } from '../../../functions/pipeline/prepare-loads/prepare-loads';
 import { DuckDbWarehouse, warehousePath } from '../../../local/warehouse/duckdb-warehouse';
-import { curatedTotals, inventoryEvent, line, PRODUCTS, STORES, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../helpers/warehouse-fixture';
+import { curatedTotals, inventoryEvent, line, PRODUCTS, STORES, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow, USD_ONLY } from '../../helpers/warehouse-fixture';
 
 const SOURCE = { bucket: 'local-curated', role: 'arn:aws:iam::000000000000:role/local-copy' };
 
@@ -157,14 +157,14 @@ describe('warehouse load from curated Parquet', () => {
   });
 
   it('coarser COPY prefixes give the same warehouse', async () => {
-    for (const limit of [40, 19]) {
-      const plan = buildLoadStatements(AFFECTED, SOURCE, limit);
+    for (const limit of [40, 24]) {
+      const plan = buildLoadStatements(AFFECTED, SOURCE, USD_ONLY, limit);
       expect(plan.statements.length).toBeLessThanOrEqual(limit);
       await w.execute(plan.statements);
       expect(await warehouseTotals(w)).toEqual(await curatedTotals(lake.root));
     }
-    expect(buildLoadStatements(AFFECTED, SOURCE, 40).prefixLevel).toBe('day');
-    expect(buildLoadStatements(AFFECTED, SOURCE, 19).prefixLevel).toBe('month');
+    expect(buildLoadStatements(AFFECTED, SOURCE, USD_ONLY, 40).prefixLevel).toBe('day');
+    expect(buildLoadStatements(AFFECTED, SOURCE, USD_ONLY, 24).prefixLevel).toBe('month');
   });
 
   it('dim_calendar covers the date range with weekday, weekend, week, quarter and 4-4-5 fiscal period', async () => {

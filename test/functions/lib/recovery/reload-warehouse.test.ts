@@ -3,7 +3,9 @@ import { DuckDbWarehouse } from '../../../../local/warehouse/duckdb-warehouse';
 import { dateRangeProblem } from '../../../../functions/lib/recovery/date-range';
 import { chunkStatements, curatedDates, reloadChunks, reloadWarehouse } from '../../../../functions/lib/recovery/reload-warehouse';
 import { DATA_API_BATCH_LIMIT } from '../../../../functions/lib/warehouse/load-statements';
-import { curatedTotals, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
+import type { PipelineSettings } from '../../../../functions/lib/ports';
+import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
+import { USD_ONLY, curatedTotals, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
 
 const SOURCE = { bucket: 'local-curated', role: 'arn:aws:iam::000000000000:role/local-copy' };
 
@@ -23,12 +25,12 @@ const FACT_COLUMNS = 'date_key, timestamp_utc, store_id, sku, basket_id, qty_sol
 const copyOfE1 = (date: string, eventId: string): string =>
   `INSERT INTO fact_sales (${FACT_COLUMNS}) SELECT ${FACT_COLUMNS.replace('date_key', `CAST('${date}' AS DATE)`).replace('event_id', `'${eventId}'`)} FROM fact_sales WHERE event_id = 'e1'`;
 
-async function lakeWithWarehouse(): Promise<{ store: FsObjectStore; warehouse: DuckDbWarehouse; root: string; cleanup: () => void }> {
+async function lakeWithWarehouse(): Promise<{ store: FsObjectStore; warehouse: DuckDbWarehouse; settings: PipelineSettings; root: string; cleanup: () => void }> {
   const lake = tempLake('reload');
   await writeReference(lake.root);
   await writeCurated(lake.root, 'sales_lines', SALES);
   await writeCurated(lake.root, 'inventory_events', INVENTORY);
-  return { ...lake, warehouse: DuckDbWarehouse.inMemory(lake.root) };
+  return { ...lake, warehouse: DuckDbWarehouse.inMemory(lake.root), settings: settingsFromEnv({}) };
 }
 
 describe('reload --warehouse', () => {
@@ -49,7 +51,7 @@ describe('reload --warehouse', () => {
     // a full month of dates still fits one Data API batch (the COPY prefixes coarsen to the month)
     const month = Array.from({ length: 31 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`);
     const [full] = reloadChunks({ sales_lines: month, inventory_events: month }, {});
-    expect(chunkStatements(full, SOURCE).length).toBeLessThanOrEqual(DATA_API_BATCH_LIMIT);
+    expect(chunkStatements(full, SOURCE, USD_ONLY).length).toBeLessThanOrEqual(DATA_API_BATCH_LIMIT);
   });
 
   it('lists the curated dates within the range', async () => {

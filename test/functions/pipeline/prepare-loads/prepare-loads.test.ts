@@ -4,9 +4,12 @@ import { readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
 import type { PipelineState } from '../../../../functions/lib/pipeline/state';
 import { buildLoadStatements, DATA_API_BATCH_LIMIT, partitionPrefixes } from '../../../../functions/lib/warehouse/load-statements';
 import { splitSqlStatements } from '../../../../functions/lib/warehouse/sql-text';
-import { handler } from '../../../../functions/pipeline/prepare-loads/index';
+import { run } from '../../../../functions/pipeline/prepare-loads/index';
+import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
+import { EXCHANGE_RATES_KEY } from '../../../../functions/lib/lake-layout';
+import { tempLake } from '../../../helpers/lake-fixture';
 import { prepareLoads } from '../../../../functions/pipeline/prepare-loads/prepare-loads';
-import { line } from '../../../helpers/warehouse-fixture';
+import { line, USD_ONLY } from '../../../helpers/warehouse-fixture';
 
 const state = (sales: string[], inventory: string[]): PipelineState =>
   ({
@@ -19,9 +22,15 @@ const days = (from: string, n: number): string[] =>
 
 describe('PrepareLoads', () => {
   const saved = { ...process.env };
+  let lake: ReturnType<typeof tempLake>;
+  beforeEach(() => {
+    lake = tempLake('prepare-loads');
+  });
   afterEach(() => {
     process.env = { ...saved };
+    lake.cleanup();
   });
+  const handler = (s: PipelineState, reportingCurrency = 'USD') => run(s, { store: lake.store, settings: { ...settingsFromEnv({}), reportingCurrency } });
 
   it('renders one COPY per affected date with the default bucket and role when the environment has none', async () => {
     delete process.env.BUCKET_CURATED;
@@ -43,6 +52,19 @@ describe('PrepareLoads', () => {
     // every entry is one plain statement: the Data API takes one per entry
     for (const s of out.redshiftSqls) expect(splitSqlStatements(s)).toEqual([s]);
     expect(out.redshiftSqls.join('\n')).not.toMatch(/\{\{|TRUNCATE/);
+  });
+
+  it('COPYs the exchange rates only when the lake has the file, and writes the reporting currency of the settings', async () => {
+    const rates = (sqls: string[]) => sqls.filter((s) => s.startsWith('COPY stg_exchange_rate'));
+    const without = await handler(state(['2024-01-01'], []), 'EUR');
+    expect(rates(without.redshiftSqls)).toEqual([]);
+    expect(without.redshiftSqls).toContain('DELETE FROM dim_exchange_rate');
+    expect(without.redshiftSqls).toContain(`INSERT INTO dim_reporting_currency (currency) VALUES ('EUR')`);
+    await lake.store.put(EXCHANGE_RATES_KEY, 'rate_date,currency,rate\n2024-01-01,GBP,1.25\n');
+    const withRates = await handler(state(['2024-01-01'], []));
+    expect(rates(withRates.redshiftSqls).map((s) => /FROM '([^']+)'/.exec(s)?.[1])).toEqual(['s3://local-curated/reference/exchange_rates/exchange_rates.csv']);
+    expect(withRates.redshiftSqls).toContain(`INSERT INTO dim_reporting_currency (currency) VALUES ('USD')`);
+    expect(() => buildLoadStatements({}, { bucket: 'b-1', role: 'arn:aws:iam::000000000000:role/r' }, { reportingCurrency: "US'", exchangeRates: false })).toThrow(/not an ISO 4217 code/);
   });
 
   it('takes the bucket and role from BUCKET_CURATED and REDSHIFT_COPY_ROLE_ARN', async () => {
@@ -70,7 +92,7 @@ describe('PrepareLoads', () => {
 
   it('keeps the batch within the Data API limit by coarsening prefixes for many dates', () => {
     const many = days('2023-11-20', 70); // 70 dates in 3 months and 2 years
-    const plan = buildLoadStatements({ sales_lines: many, inventory_events: many }, { bucket: 'b-1', role: 'arn:aws:iam::000000000000:role/r' });
+    const plan = buildLoadStatements({ sales_lines: many, inventory_events: many }, { bucket: 'b-1', role: 'arn:aws:iam::000000000000:role/r' }, USD_ONLY);
     expect(plan.statements.length).toBeLessThanOrEqual(DATA_API_BATCH_LIMIT);
     expect(plan.prefixLevel).toBe('month');
     expect(partitionPrefixes('sales_lines', many, 'month')).toEqual([
@@ -82,9 +104,9 @@ describe('PrepareLoads', () => {
     expect(partitionPrefixes('sales_lines', many, 'table')).toEqual(['curated/sales_lines/']);
     const source = { bucket: 'b-1', role: 'arn:aws:iam::000000000000:role/r' };
     const sixYears = [2019, 2020, 2021, 2022, 2023, 2024].flatMap((y) => ['01', '05', '09'].map((m) => `${y}-${m}-01`));
-    expect(buildLoadStatements({ sales_lines: sixYears, inventory_events: sixYears }, source).prefixLevel).toBe('year');
+    expect(buildLoadStatements({ sales_lines: sixYears, inventory_events: sixYears }, source, USD_ONLY).prefixLevel).toBe('year');
     const fifteenYears = Array.from({ length: 15 }, (_, i) => `${2010 + i}-06-01`);
-    expect(buildLoadStatements({ sales_lines: fifteenYears, inventory_events: fifteenYears }, source).prefixLevel).toBe('table');
+    expect(buildLoadStatements({ sales_lines: fifteenYears, inventory_events: fifteenYears }, source, USD_ONLY).prefixLevel).toBe('table');
   });
 
   it('gives Athena one CREATE OR REPLACE VIEW statement that DuckDB runs over sales_lines', async () => {
