@@ -58,6 +58,18 @@ export const PRODUCTS: Product[] = [
 
 export { tempLake } from './lake-fixture';
 
+/**
+ * A load for a warehouse at migration 0001 only, from this code's load, which needs newer tables (the stores'
+ * currency, exchange rates): its facts, products and calendar, and two stores as the load of that time wrote them.
+ */
+export function loadForInitialSchema(load: string[]): string[] {
+  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency)\b/;
+  return [
+    ...load.filter((s) => !newerTables.test(s)),
+    `INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue) VALUES ('S001', 'One', 'North', 'a@example.com', 'UTC', 100), ('S002', 'Two', 'South', 'b@example.com', 'UTC', 200)`,
+  ];
+}
+
 /** The reference load of a lake without exchange rates, reporting in USD (the defaults). */
 export const USD_ONLY: ReferenceLoad = { reportingCurrency: 'USD', exchangeRates: false };
 

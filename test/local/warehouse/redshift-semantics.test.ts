@@ -13,7 +13,7 @@ import { writeJson } from '../../../functions/lib/pipeline/json-objects';
 import { committedRecord, curatedDateTotals } from '../../helpers/run-records';
 import { deployWarehouse, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
 import { writeSimulatedLake } from '../../helpers/risk-fixture';
-import { curatedTotals, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+import { curatedTotals, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 /**
  * Redshift's rules on real PostgreSQL (PGlite): the deploy's DDL as the admin, every load and stock-risk batch as
@@ -106,7 +106,7 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
   it('migrations upgrade a loaded warehouse from the previous schema (0001 only) to the current one, once', async () => {
     const [initial] = readMigrations();
     await deployWarehouse(pg, { ...warehouseDdlProperties(), Migrations: [initial] });
-    await pg.pipeline.execute(load);
+    await pg.pipeline.execute(loadForInitialSchema(load));
     const before = await warehouseTotals(pg.pipeline);
 
     const later = readMigrations().slice(1).map((m) => m.version).join(', ');

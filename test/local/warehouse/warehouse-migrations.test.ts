@@ -4,7 +4,7 @@ import { applyMigrations, checkMigrations, readMigrations } from '../../../funct
 import { prepareLoads } from '../../../functions/pipeline/prepare-loads/prepare-loads';
 import { DuckDbWarehouse, warehousePath } from '../../../local/warehouse/duckdb-warehouse';
 import { writeStockCase, CASE_DATES } from '../../helpers/risk-fixture';
-import { tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+import { loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 describe('warehouse migrations', () => {
   it('are numbered 0001, 0002, ... without gaps, and the second one changes an existing table', () => {
@@ -37,13 +37,7 @@ describe('warehouse migrations', () => {
       const [initial] = readMigrations();
       const old = new DuckDbWarehouse({ lakeRoot: lake.root, path: warehousePath(lake.root), migrations: [initial] });
       await writeStockCase(lake.root);
-      // this code's load needs the newer tables (stores' currency, exchange rates): the old warehouse gets the
-      // facts, products and calendar through it, and its stores as the load of that time wrote them
-      const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency)\b/;
-      await old.execute([
-        ...prepareLoads({ affectedDates: CASE_DATES }, {}).redshiftSqls.filter((s) => !newerTables.test(s)),
-        `INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue) VALUES ('S001', 'One', 'North', 'a@example.com', 'UTC', 100), ('S002', 'Two', 'South', 'b@example.com', 'UTC', 200)`,
-      ]);
+      await old.execute(loadForInitialSchema(prepareLoads({ affectedDates: CASE_DATES }, {}).redshiftSqls));
       const before = await warehouseTotals(old);
       expect(before.lines).toBe(8);
       expect(await old.query(`SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'dim_store' AND column_name = 'currency'`)).toEqual([{ n: 0 }]);
