@@ -31,31 +31,43 @@ export interface DashboardDefinition {
 const DAILY_STORE_SALES: DatasetDefinition = {
   name: 'daily_store_sales',
   title: 'Revenue by store and business date',
-  description: 'Net revenue (after returns and discounts), gross margin, baskets and the store target per business date.',
+  description:
+    'Net revenue (after returns and discounts), gross margin, baskets and the store target per business date, in the store\'s currency and, converted at the date\'s rate, in the reporting currency (*_rpt: NULL when the store\'s currency has no rate yet).',
+  // totals across stores add the *_rpt columns only (v_sales_reporting): stores' own amounts are in their currency
   sql: `SELECT
   f.date_key AS business_date,
   f.store_id,
   COALESCE(s.store_name, f.store_id) AS store_name,
   COALESCE(s.region, '') AS region,
+  f.currency,
+  f.reporting_currency,
   SUM(f.net_revenue) AS net_revenue,
   SUM(f.gross_margin) AS gross_margin,
   COUNT(DISTINCT CASE WHEN f.event_type = 'sale' THEN f.basket_id END) AS baskets,
   SUM(f.qty_sold) AS net_units,
-  COALESCE(MAX(s.target_daily_revenue), 0) AS target_revenue
-FROM fact_sales f
+  COALESCE(MAX(s.target_daily_revenue), 0) AS target_revenue,
+  SUM(f.net_revenue_rpt) AS net_revenue_rpt,
+  SUM(f.gross_margin_rpt) AS gross_margin_rpt,
+  CAST(COALESCE(MAX(s.target_daily_revenue), 0) * MAX(f.fx_rate) AS DECIMAL(18,2)) AS target_revenue_rpt
+FROM v_sales_reporting f
 LEFT JOIN dim_store s ON s.store_id = f.store_id
-GROUP BY f.date_key, f.store_id, s.store_name, s.region
+GROUP BY f.date_key, f.store_id, s.store_name, s.region, f.currency, f.reporting_currency
 ORDER BY business_date, f.store_id`,
   columns: [
     { name: 'business_date', type: 'date', label: 'Business date' },
     { name: 'store_id', type: 'string', label: 'Store' },
     { name: 'store_name', type: 'string', label: 'Store name' },
     { name: 'region', type: 'string', label: 'Region' },
-    { name: 'net_revenue', type: 'decimal', label: 'Net revenue' },
-    { name: 'gross_margin', type: 'decimal', label: 'Gross margin' },
+    { name: 'currency', type: 'string', label: 'Store currency' },
+    { name: 'reporting_currency', type: 'string', label: 'Reporting currency' },
+    { name: 'net_revenue', type: 'decimal', label: 'Net revenue (store currency)' },
+    { name: 'gross_margin', type: 'decimal', label: 'Gross margin (store currency)' },
     { name: 'baskets', type: 'integer', label: 'Baskets' },
     { name: 'net_units', type: 'integer', label: 'Net units' },
-    { name: 'target_revenue', type: 'decimal', label: 'Target' },
+    { name: 'target_revenue', type: 'decimal', label: 'Target (store currency)' },
+    { name: 'net_revenue_rpt', type: 'decimal', label: 'Net revenue (reporting currency)' },
+    { name: 'gross_margin_rpt', type: 'decimal', label: 'Gross margin (reporting currency)' },
+    { name: 'target_revenue_rpt', type: 'decimal', label: 'Target (reporting currency)' },
   ],
 };
 

@@ -19,6 +19,11 @@ const num = (v: unknown): number => (v === null || v === undefined || v === '' ?
 const money = (n: number): string => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '-');
 const dateText = (v: unknown): string => String(v ?? '').slice(0, 10);
+/** A row's amount in the reporting currency; null when its store's currency has no rate for the date. */
+const rpt = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
+
+/** The reporting currency the rows' *_rpt amounts are in ('' without rows). */
+export const reportingCurrency = (sales: Row[]): string => String(sales.find((r) => r.reporting_currency)?.reporting_currency ?? '');
 
 /**
  * Chart.js's UMD build, ready to inline: its source map reference is dropped and the URLs in its licence
@@ -32,26 +37,33 @@ export function inlineChartJs(source: string): string {
 }
 
 export interface ChartSeries {
+  /** the currency of every figure in the charts: they compare stores, so all amounts are converted */
+  currency: string;
   dates: string[];
   byStore: { storeId: string; label: string; revenue: (number | null)[] }[];
-  vsTarget: { labels: string[]; revenue: number[]; target: number[] };
+  vsTarget: { labels: string[]; revenue: (number | null)[]; target: (number | null)[] };
 }
 
-/** Series for the two charts: revenue per store per date; period revenue vs period target per store. */
+/** Series for the two charts, in the reporting currency: revenue per store per date; period revenue vs period
+ * target per store (store-days without a rate are left out of both sums). */
 export function chartSeries(sales: Row[]): ChartSeries {
   const dates = [...new Set(sales.map((r) => dateText(r.business_date)))].sort();
-  const stores = new Map<string, { label: string; byDate: Map<string, number>; revenue: number; target: number }>();
+  const stores = new Map<string, { label: string; byDate: Map<string, number>; revenue: number; target: number; converted: boolean }>();
   for (const r of sales) {
     const id = String(r.store_id);
     let s = stores.get(id);
-    if (!s) stores.set(id, (s = { label: `${String(r.store_name ?? id)} (${id})`, byDate: new Map(), revenue: 0, target: 0 }));
-    s.byDate.set(dateText(r.business_date), num(r.net_revenue));
-    s.revenue += num(r.net_revenue);
-    s.target += num(r.target_revenue); // the daily target, once per business date the store traded
+    if (!s) stores.set(id, (s = { label: `${String(r.store_name ?? id)} (${id})`, byDate: new Map(), revenue: 0, target: 0, converted: false }));
+    const revenue = rpt(r.net_revenue_rpt);
+    if (revenue === null) continue; // no rate yet: a gap in the line, not a zero
+    s.byDate.set(dateText(r.business_date), revenue);
+    s.converted = true;
+    s.revenue += revenue;
+    s.target += num(r.target_revenue_rpt); // the daily target, once per business date the store traded
   }
   const ids = [...stores.keys()].sort();
   const round = (n: number): number => Math.round(n * 100) / 100;
   return {
+    currency: reportingCurrency(sales),
     dates,
     byStore: ids.map((id) => {
       const s = stores.get(id)!;
@@ -59,8 +71,9 @@ export function chartSeries(sales: Row[]): ChartSeries {
     }),
     vsTarget: {
       labels: ids.map((id) => stores.get(id)!.label),
-      revenue: ids.map((id) => round(stores.get(id)!.revenue)),
-      target: ids.map((id) => round(stores.get(id)!.target)),
+      // a store with no converted day has no bar (not a zero one)
+      revenue: ids.map((id) => (stores.get(id)!.converted ? round(stores.get(id)!.revenue) : null)),
+      target: ids.map((id) => (stores.get(id)!.converted ? round(stores.get(id)!.target) : null)),
     },
   };
 }
@@ -89,15 +102,15 @@ const CHART_SCRIPT = `
         return { label: s.label, data: s.revenue, borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length], spanGaps: true, tension: 0.2 };
       })
     },
-    options: { animation: false, responsive: true, interaction: { mode: 'index', intersect: false }, scales: { y: { beginAtZero: true, title: { display: true, text: 'Net revenue' } } } }
+    options: { animation: false, responsive: true, interaction: { mode: 'index', intersect: false }, scales: { y: { beginAtZero: true, title: { display: true, text: 'Net revenue (' + series.currency + ')' } } } }
   });
   new Chart(document.getElementById('revenue-vs-target'), {
     type: 'bar',
     data: {
       labels: series.vsTarget.labels,
       datasets: [
-        { label: 'Net revenue', data: series.vsTarget.revenue, backgroundColor: '#1f77b4' },
-        { label: 'Target', data: series.vsTarget.target, backgroundColor: '#c7c7c7' }
+        { label: 'Net revenue (' + series.currency + ')', data: series.vsTarget.revenue, backgroundColor: '#1f77b4' },
+        { label: 'Target (' + series.currency + ')', data: series.vsTarget.target, backgroundColor: '#c7c7c7' }
       ]
     },
     options: { animation: false, responsive: true, scales: { y: { beginAtZero: true } } }
@@ -135,20 +148,26 @@ const kpi = (label: string, value: string): string =>
 /** A dataset's description from its definition, escaped ('' if it has none). */
 const describe = (datasets: DatasetDefinition[], name: string): string => escapeHtml(datasets.find((d) => d.name === name)?.description ?? '');
 
-/** The headline figures, one card each, over every business date loaded. */
+/** The headline figures across stores, one card each, over every business date loaded: amounts in the reporting
+ * currency, over the store-days converted (those whose currency has no rate yet are counted, not added). */
 function kpiCards(sales: Row[], risk: Row[]): string {
-  const revenue = sales.reduce((n, r) => n + num(r.net_revenue), 0);
-  const target = sales.reduce((n, r) => n + num(r.target_revenue), 0);
-  const margin = sales.reduce((n, r) => n + num(r.gross_margin), 0);
-  const baskets = sales.reduce((n, r) => n + num(r.baskets), 0);
+  const converted = sales.filter((r) => rpt(r.net_revenue_rpt) !== null);
+  const unconverted = sales.length - converted.length;
+  const revenue = converted.reduce((n, r) => n + num(r.net_revenue_rpt), 0);
+  const target = converted.reduce((n, r) => n + num(r.target_revenue_rpt), 0);
+  const margin = converted.reduce((n, r) => n + num(r.gross_margin_rpt), 0);
+  const baskets = converted.reduce((n, r) => n + num(r.baskets), 0);
   const critical = risk.filter((r) => r.severity === 'critical').length;
+  const currency = reportingCurrency(sales);
+  const inCurrency = (label: string): string => (currency ? `${label} (${currency})` : label);
   return [
-    kpi('Net revenue', money(revenue)),
+    kpi(inCurrency('Net revenue'), money(revenue)),
     kpi('Revenue vs target', pct(revenue, target)),
     kpi('Gross margin', pct(margin, revenue)),
     kpi('Baskets', String(baskets)),
-    kpi('Avg basket', baskets > 0 ? money(revenue / baskets) : '-'),
+    kpi(inCurrency('Avg basket'), baskets > 0 ? money(revenue / baskets) : '-'),
     kpi('At-risk SKUs', `${risk.length} (${critical} critical)`),
+    ...(unconverted > 0 ? [kpi('Not in totals', `${unconverted} store-days without an exchange rate`)] : []),
   ].join('\n');
 }
 
@@ -183,7 +202,8 @@ ${table}
 </section>`;
 }
 
-/** The daily sales table, most recent `TABLE_DATES` business dates only (the charts and the embedded data keep all of them). */
+/** The daily sales table, most recent `TABLE_DATES` business dates only (the charts and the embedded data keep all of
+ * them): one store per row, so its amounts stay in the store's currency, named in its own column. */
 function salesSection(sales: Row[], dates: string[], datasets: DatasetDefinition[]): string {
   const shownDates = new Set(dates.slice(-TABLE_DATES));
   const title = dates.length > TABLE_DATES ? `Daily store sales (last ${TABLE_DATES} business dates)` : 'Daily store sales';
@@ -192,6 +212,7 @@ function salesSection(sales: Row[], dates: string[], datasets: DatasetDefinition
       { label: 'Business date' },
       { label: 'Store' },
       { label: 'Region' },
+      { label: 'Currency' },
       { label: 'Net revenue', right: true },
       { label: 'Target', right: true },
       { label: 'vs target', right: true },
@@ -205,6 +226,7 @@ function salesSection(sales: Row[], dates: string[], datasets: DatasetDefinition
         dateText(r.business_date),
         `${String(r.store_name)} (${String(r.store_id)})`,
         String(r.region ?? ''),
+        String(r.currency ?? ''),
         money(num(r.net_revenue)),
         money(num(r.target_revenue)),
         pct(num(r.net_revenue), num(r.target_revenue)),

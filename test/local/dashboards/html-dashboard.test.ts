@@ -73,7 +73,7 @@ describe('HTML dashboard', () => {
     expect(embedded.datasets.inventory_risk).toHaveLength(3);
 
     // tables: revenue per store and day, target, at-risk SKUs (S001 on 01-11: 15 - 2 + 3 at 1.00 = 16.00)
-    expect(html).toContain('<td>2024-01-11</td><td>Downtown (S001)</td><td>North</td><td class="num">16.00</td><td class="num">100.00</td><td class="num">16.0%</td>');
+    expect(html).toContain('<td>2024-01-11</td><td>Downtown (S001)</td><td>North</td><td>USD</td><td class="num">16.00</td><td class="num">100.00</td><td class="num">16.0%</td>');
     expect(html).toContain(escapeHtml('Harbour, Quay "2" (S002)'));
     expect(html).toMatch(/<tr class="critical"><td>critical<\/td><td>Downtown \(S001\)<\/td><td>SKU-1<\/td><td>Milk 1L<\/td><td class="num">7<\/td>/);
     expect(html).toContain('At-risk SKUs as of 2024-01-11');
@@ -92,8 +92,8 @@ describe('HTML dashboard', () => {
       ['Harbour, Quay "2" (S002)', [null, null, 7]],
     ]);
     expect(vsTarget.config.data.datasets.map((d) => [d.label, d.data])).toEqual([
-      ['Net revenue', [42, 7]],
-      ['Target', [300, 250.5]], // the daily target once per trading day
+      ['Net revenue (USD)', [42, 7]],
+      ['Target (USD)', [300, 250.5]], // the daily target once per trading day
     ]);
   });
 
@@ -106,12 +106,12 @@ describe('HTML dashboard', () => {
   });
 
   it('escapes text from the data so it cannot break the page', () => {
-    const row = { business_date: '2024-01-01', store_id: 'X', store_name: '</script><b>', region: '', net_revenue: 1, target_revenue: 2, gross_margin: 0, baskets: 1 };
+    const row = { business_date: '2024-01-01', store_id: 'X', store_name: '</script><b>', region: '', currency: 'USD', reporting_currency: 'USD', net_revenue: 1, target_revenue: 2, gross_margin: 0, baskets: 1, net_revenue_rpt: 1, target_revenue_rpt: 2, gross_margin_rpt: 0 };
     expect(chartSeries([row]).byStore[0].label).toBe('</script><b> (X)');
     const html = renderDashboardHtml({ title: 'T', generatedAt: 'now', datasets: { daily_store_sales: [row], inventory_risk: [] } }, 'var Chart;', DATASETS);
     expect(html.match(/<\/script>/g)).toHaveLength(3); // the page's own three script elements only
     expect(html).toContain('<td>&lt;/script&gt;&lt;b&gt; (X)</td>');
-    expect(drawCharts(html).map((c) => c.config.data.datasets[0].label)).toEqual(['</script><b> (X)', 'Net revenue']);
+    expect(drawCharts(html).map((c) => c.config.data.datasets[0].label)).toEqual(['</script><b> (X)', 'Net revenue (USD)']);
   });
 
   it('lists only the latest business dates in the table but charts them all', () => {
@@ -121,6 +121,7 @@ describe('HTML dashboard', () => {
       store_name: 'One',
       region: 'R',
       net_revenue: i,
+      net_revenue_rpt: i,
       target_revenue: 10,
       gross_margin: 0,
       baskets: 1,
@@ -130,6 +131,28 @@ describe('HTML dashboard', () => {
     expect(html).not.toContain('<td>2024-01-09</td>');
     expect(html).toContain('<td>2024-01-10</td>');
     expect(drawCharts(html)[0].config.data.labels).toHaveLength(TABLE_DATES + 9);
+  });
+
+  it('adds only amounts in the reporting currency across stores, names it, and keeps each store\'s own row in its currency', () => {
+    const day = { business_date: '2024-01-01', region: 'R', reporting_currency: 'USD', gross_margin: 0, gross_margin_rpt: 0, baskets: 1 };
+    const rows = [
+      { ...day, store_id: 'S1', store_name: 'NYC', currency: 'USD', net_revenue: 100, net_revenue_rpt: 100, target_revenue: 200, target_revenue_rpt: 200 },
+      { ...day, store_id: 'S2', store_name: 'London', currency: 'GBP', net_revenue: 10, net_revenue_rpt: 12.5, target_revenue: 100, target_revenue_rpt: 125 },
+      { ...day, store_id: 'S3', store_name: 'Berlin', currency: 'EUR', net_revenue: 50, net_revenue_rpt: null, target_revenue: 80, target_revenue_rpt: null },
+    ];
+    const html = renderDashboardHtml({ title: 'T', generatedAt: 'now', datasets: { daily_store_sales: rows, inventory_risk: [] } }, 'var Chart;', DATASETS);
+    const kpis = Object.fromEntries([...html.matchAll(/<div class="label">([^<]*)<\/div><div class="value">([^<]*)<\/div>/g)].map((m) => [m[1], m[2]]));
+    expect(kpis['Net revenue (USD)']).toBe('112.50'); // 100 + 10 GBP x 1.25; Berlin has no rate: not added
+    expect(kpis['Revenue vs target']).toBe('34.6%'); // 112.50 / 325
+    expect(kpis['Avg basket (USD)']).toBe('56.25');
+    expect(kpis['Not in totals']).toBe('1 store-days without an exchange rate');
+    expect(html).toContain('<td>London (S2)</td><td>R</td><td>GBP</td><td class="num">10.00</td><td class="num">100.00</td>');
+    const [byStore, vsTarget] = drawCharts(html);
+    expect(byStore.config.data.datasets.map((d) => d.data)).toEqual([[100], [12.5], [null]]);
+    expect(vsTarget.config.data.datasets.map((d) => [d.label, d.data])).toEqual([
+      ['Net revenue (USD)', [100, 12.5, null]],
+      ['Target (USD)', [200, 125, null]],
+    ]);
   });
 
   it('defines the datasets the dashboard uses, each with its columns', () => {
