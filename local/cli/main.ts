@@ -64,14 +64,20 @@ addKeysCommand(program, lakeOf);
 
 program
   .command('reference')
-  .description('load reference data (stores and products CSV)')
-  .requiredOption('--stores <file>', 'stores.csv: store_id, store_name, region, manager_email, timezone, target_daily_revenue')
+  .description('load reference data (stores and products CSV, and optionally daily exchange rates)')
+  .requiredOption('--stores <file>', 'stores.csv: store_id, store_name, region, manager_email, timezone, target_daily_revenue[, currency]')
   .requiredOption('--products <file>', 'products.csv: sku, product_name, category, brand, unit_cost, list_price, supplier, lead_time_days')
-  .action(async (opts: { stores: string; products: string }, cmd: Command) => {
+  .option('--exchange-rates <file>', 'exchange_rates.csv: rate_date, currency, rate (1 unit of currency in the reporting currency)')
+  .action(async (opts: { stores: string; products: string; exchangeRates?: string }, cmd: Command) => {
     const { FsObjectStore } = await import('../adapters/fs-object-store');
     const { loadReferenceFiles } = await import('./reference-command');
-    const n = await loadReferenceFiles(new FsObjectStore(lakeOf(cmd)), opts.stores, opts.products);
-    console.log(`reference data loaded: ${n.stores} stores, ${n.products} products`);
+    const { settingsFromEnv } = await import('../../functions/lib/pipeline/pipeline-settings');
+    const { reportingCurrency } = settingsFromEnv();
+    const n = await loadReferenceFiles(new FsObjectStore(lakeOf(cmd)), opts.stores, opts.products, { exchangeRatesPath: opts.exchangeRates, reportingCurrency });
+    console.log(`reference data loaded: ${n.stores} stores, ${n.products} products${n.rates !== undefined ? `, ${n.rates} exchange rates` : ''}`);
+    if (n.currenciesWithoutRates.length) {
+      console.error(`warning: no exchange rate into ${reportingCurrency} for ${n.currenciesWithoutRates.join(', ')}: those stores' amounts stay out of totals until a rates file has them (--exchange-rates)`);
+    }
   });
 
 program
