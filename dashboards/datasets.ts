@@ -42,7 +42,7 @@ const DAILY_STORE_SALES: DatasetDefinition = {
   f.currency,
   f.reporting_currency,
   SUM(f.net_revenue) AS net_revenue,
-  SUM(f.gross_margin) AS gross_margin,
+  SUM(f.gross_margin_local) AS gross_margin,
   COUNT(DISTINCT CASE WHEN f.event_type = 'sale' THEN f.basket_id END) AS baskets,
   SUM(f.qty_sold) AS net_units,
   COALESCE(MAX(s.target_daily_revenue), 0) AS target_revenue,

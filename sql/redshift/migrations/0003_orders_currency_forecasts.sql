@@ -133,6 +133,11 @@ JOIN dim_calendar c ON c.date_key >= r.rate_date AND (r.next_rate_date IS NULL O
 -- fact_sales with amounts in the reporting currency (*_rpt) at the business date's rate: what every total across
 -- stores reads. A store in the reporting currency has rate 1; one in another currency without a rate yet has NULL
 -- *_rpt amounts (never a silent 1).
+-- Costs: products.csv's unit_cost is in the reporting currency, and a line's gross_margin was computed as
+-- net_revenue - quantity * unit_cost, so cost_rpt = net_revenue - gross_margin exactly, and the margin in the
+-- reporting currency is net_revenue_rpt - cost_rpt (not gross_margin * rate, which would convert the cost too).
+-- fact_sales.gross_margin itself is right only for stores in the reporting currency: read gross_margin_rpt, or
+-- gross_margin_local for a store's own currency.
 CREATE OR REPLACE VIEW v_sales_reporting AS
 SELECT
   f.date_key, f.timestamp_utc, f.store_id, f.sku, f.basket_id, f.qty_sold, f.unit_price, f.net_revenue, f.gross_margin,
@@ -141,8 +146,13 @@ SELECT
   rc.currency AS reporting_currency,
   CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN CAST(1 AS DECIMAL(18,8)) ELSE x.rate END AS fx_rate,
   CAST(f.net_revenue * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(18,2)) AS net_revenue_rpt,
-  CAST(f.gross_margin * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(18,2)) AS gross_margin_rpt,
-  CAST(f.discount * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(18,2)) AS discount_rpt
+  CAST(f.net_revenue * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(18,2))
+    - CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency OR x.rate IS NOT NULL THEN f.net_revenue - f.gross_margin END AS gross_margin_rpt,
+  CAST(f.discount * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(18,2)) AS discount_rpt,
+  CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency OR x.rate IS NOT NULL THEN f.net_revenue - f.gross_margin END AS cost_rpt,
+  -- the margin in the store's own currency: the cost converted back at the same rate
+  CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN f.gross_margin
+       ELSE CAST(f.net_revenue - (f.net_revenue - f.gross_margin) / x.rate AS DECIMAL(18,2)) END AS gross_margin_local
 FROM fact_sales f
 CROSS JOIN dim_reporting_currency rc
 LEFT JOIN dim_store s ON s.store_id = f.store_id
