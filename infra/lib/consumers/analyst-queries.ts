@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import { Construct } from 'constructs';
+import { parseNamedQuery, renderNamedQuery } from '../../../functions/lib/athena/named-queries';
 import { athenaTableDdl, LAKE_TABLES } from '../../../functions/lib/lake-tables';
 import { renderSql } from '../../../functions/lib/sql-files';
 import { projectPath } from '../common/paths';
@@ -61,15 +62,18 @@ export class AnalystQueries extends Construct {
   constructor(scope: Construct, id: string, props: AnalystQueriesProps) {
     super(scope, id);
     for (const q of [...readAthenaSql('queries'), ...readAthenaSql('views'), ...athenaTableSql()]) {
-      const named = new athena.CfnNamedQuery(this, `${q.folder}-${q.name}`, {
+      // an analyst query's parameters take their defaults (no pinned dates): the saved query runs as it is
+      const named = q.folder === 'queries' ? parseNamedQuery(q.name, q.sql) : undefined;
+      const sql = named ? renderNamedQuery(named) : q.sql;
+      const query = new athena.CfnNamedQuery(this, `${q.folder}-${q.name}`, {
         name: `${q.folder === 'queries' ? '' : `${q.folder}/`}${q.name}`,
-        description: q.description.slice(0, 1024),
+        description: (named?.description ?? q.description).slice(0, 1024),
         database: props.database,
         workGroup: props.workgroup.name,
-        queryString: renderSql(q.sql, { database: props.database, ...props.placeholders }),
+        queryString: renderSql(sql, { database: props.database, ...props.placeholders }),
       });
-      named.node.addDependency(props.workgroup.workgroup);
-      this.queries.push(named);
+      query.node.addDependency(props.workgroup.workgroup);
+      this.queries.push(query);
     }
   }
 }
