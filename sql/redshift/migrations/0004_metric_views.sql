@@ -265,12 +265,14 @@ SELECT
   CAST(CAST(p.baskets AS DECIMAL(18,6)) / t.baskets AS DECIMAL(12,4)) AS support,
   CAST(CAST(p.baskets AS DECIMAL(18,6)) / sa.baskets AS DECIMAL(12,4)) AS confidence_a_to_b,
   CAST(CAST(p.baskets AS DECIMAL(18,6)) / sb.baskets AS DECIMAL(12,4)) AS confidence_b_to_a,
-  CAST(CAST(p.baskets AS DECIMAL(18,6)) * t.baskets / (CAST(sa.baskets AS DECIMAL(18,6)) * sb.baskets) AS DECIMAL(12,4)) AS lift
+  -- in FLOAT8: a DECIMAL product of counts would outgrow Redshift's 38 digits of division precision
+  CAST(CAST(p.baskets AS FLOAT8) * t.baskets / (CAST(sa.baskets AS FLOAT8) * sb.baskets) AS DECIMAL(12,4)) AS lift
 FROM pairs p
 CROSS JOIN total t
 JOIN single sa ON sa.sku = p.sku_a
 JOIN single sb ON sb.sku = p.sku_b
-WHERE CAST(p.baskets AS DECIMAL(18,6)) * t.baskets > CAST(sa.baskets AS DECIMAL(18,6)) * sb.baskets;
+-- lift > 1, compared exactly in whole numbers
+WHERE p.baskets * t.baskets > sa.baskets * sb.baskets;
 
 -- Loyalty per store and month, store currency: a visit is a sale basket with a customer_id. Spend per visit =
 -- those baskets' net revenue / visits; repeat rate = customers with 2 or more visits in the month / customers, in %.
