@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import { Construct } from 'constructs';
-import { parseNamedQuery, renderNamedQuery } from '../../../functions/lib/athena/named-queries';
+import { parseNamedQuery, renderNamedQuery, type NamedQuery } from '../../../functions/lib/athena/named-queries';
 import { athenaTableDdl, LAKE_TABLES } from '../../../functions/lib/lake-tables';
 import { renderSql } from '../../../functions/lib/sql-files';
 import { projectPath } from '../common/paths';
@@ -40,6 +40,12 @@ export function athenaTableSql(): NamedSql[] {
   return LAKE_TABLES.map((t) => ({ name: t.name, folder: 'tables', description: t.description, sql: athenaTableDdl(t) }));
 }
 
+/** A named query's description with its parameters, whose defaults the saved query holds (edit them there). */
+function describeNamedQuery(q: NamedQuery): string {
+  if (q.params.length === 0) return q.description;
+  return `${q.description} Parameters (defaults filled in): ${q.params.map((p) => `${p.name}: ${p.description}`).join('; ')}.`;
+}
+
 export interface AnalystQueriesProps {
   /** the workgroup the named queries belong to */
   readonly workgroup: AthenaWorkgroup;
@@ -67,7 +73,7 @@ export class AnalystQueries extends Construct {
       const sql = named ? renderNamedQuery(named) : q.sql;
       const query = new athena.CfnNamedQuery(this, `${q.folder}-${q.name}`, {
         name: `${q.folder === 'queries' ? '' : `${q.folder}/`}${q.name}`,
-        description: (named?.description ?? q.description).slice(0, 1024),
+        description: (named ? describeNamedQuery(named) : q.description).slice(0, 1024),
         database: props.database,
         workGroup: props.workgroup.name,
         queryString: renderSql(sql, { database: props.database, ...props.placeholders }),
