@@ -92,3 +92,16 @@ export function metricFixtureStatements(): string[] {
     ).join(', ')}`,
   ];
 }
+
+/**
+ * Three more sale baskets in S3 on 03-07 (X1 A + C, X2 A + C, X3 C), for the cross-sell filter: A + C then
+ * reaches the minimum support (3 baskets) with a lift of exactly 1 (3 x 10 / (6 x 5)), which lift > 1 leaves out.
+ */
+export function crossSellExtraStatements(): string[] {
+  const lines: [string, string][] = [['X1', 'A'], ['X1', 'C'], ['X2', 'A'], ['X2', 'C'], ['X3', 'C']];
+  const values = lines.map(
+    ([basket, sku], i) =>
+      `(CAST('2026-03-07' AS DATE), CAST('2026-03-07 11:00:00' AS TIMESTAMP), 'S3', '${sku}', '${basket}', 1, 9.00, 9.00, ${(9 - COST[sku]).toFixed(2)}, NULL, 'x${i}', 1, 'sale', 0, 'card')`,
+  );
+  return [`INSERT INTO fact_sales (date_key, timestamp_utc, store_id, sku, basket_id, qty_sold, unit_price, net_revenue, gross_margin, customer_id, event_id, line_no, event_type, discount, payment_method) VALUES ${values.join(', ')}`];
+}

@@ -1,6 +1,6 @@
 import type { Row, Warehouse } from '../../../functions/lib/ports';
 import { DuckDbWarehouse } from '../../../local/warehouse/duckdb-warehouse';
-import { metricFixtureStatements } from '../../helpers/metric-fixture';
+import { crossSellExtraStatements, metricFixtureStatements } from '../../helpers/metric-fixture';
 import { deployWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
 import { tempLake } from '../../helpers/warehouse-fixture';
 
@@ -201,5 +201,16 @@ describe('metric views: known answers on a hand-built fixture, on DuckDB and on 
 
   it.each(EXPECTED)('%s on PostgreSQL, read by the pipeline role', async (view, columns, orderBy, rows) => {
     expect(await select(pg.pipeline, view, columns, orderBy)).toEqual(rows);
+  });
+
+  // last: it adds baskets to the fixture
+  it('cross-sell pairs keep lift > 1 only: a pair at the minimum support with lift exactly 1 is left out', async () => {
+    await duck.execute(crossSellExtraStatements());
+    await pg.admin.execute(crossSellExtraStatements());
+    // 10 baskets; A in 6, B in 3, C in 5; A+B in 3 (lift 3 x 10 / (6 x 3)), A+C in 3 (lift 3 x 10 / (6 x 5) = 1)
+    const expected = [['A', 'B', 3, 0.3, 0.5, 1, 1.6667]];
+    for (const w of [duck, pg.pipeline]) {
+      expect(await select(w, 'v_metric_cross_sell_pairs', 'sku_a, sku_b, pair_baskets, support, confidence_a_to_b, confidence_b_to_a, lift', 'sku_a, sku_b')).toEqual(expected);
+    }
   });
 });
