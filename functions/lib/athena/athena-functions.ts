@@ -3,8 +3,8 @@ import { maskSql } from '../warehouse/sql-text';
 /**
  * The functions the lake's SQL (sql/athena/) may call: the Athena engine v3 (Trino) functions it uses or is
  * expected to use, each of which the local engine (DuckDB) also runs with the same meaning. A function outside
- * this list is refused by test/sql/athena/athena-functions.test.ts: before adding one, check that Athena engine v3
- * lists it (https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html) and that DuckDB gives the same result.
+ * this list is refused by test/sql/athena/athena-functions.test.ts: before adding one, check that Athena engine
+ * version 3 (Trino) has it with the same signature and that DuckDB gives the same result.
  */
 export const ATHENA_V3_FUNCTIONS: ReadonlySet<string> = new Set([
   // aggregates
