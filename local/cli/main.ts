@@ -30,6 +30,16 @@ const program = new Command('retail-lake')
   .addOption(new Option('--lake <dir>', 'lake root directory').env('RETAIL_LAKE_ROOT').default('.lake'))
   .exitOverride();
 
+interface QueryCliOptions {
+  file?: string;
+  named?: string;
+  param: string[];
+  list?: boolean;
+  warehouse?: boolean;
+  format: 'table' | 'json' | 'csv';
+  rawCsv?: boolean;
+}
+
 const lakeOf = (cmd: Command): string => cmd.optsWithGlobals<{ lake: string }>().lake;
 
 program
@@ -131,16 +141,29 @@ program
 
 program
   .command('query')
-  .description('analyst SQL over the curated tables (sales_lines, inventory_events, quarantine), or the warehouse')
-  .argument('<sql>', 'SQL (DuckDB dialect)')
+  .description('analyst SQL over the curated tables (sales_lines, inventory_events, quarantine, stores, products), or the warehouse')
+  .argument('[sql...]', 'SQL (DuckDB dialect), one quoted argument; - reads it from stdin')
+  .option('--file <path>', 'read the SQL from a file')
+  .option('--named <name>', 'run a named query of sql/athena/queries/ (with --warehouse: a metric view v_metric_<name>)')
+  .option('--param <name=value>', 'a named query parameter (repeat for each), e.g. --param from=2026-03-01', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--list', 'list the named queries with their parameters, and the warehouse metric views')
   .option('--warehouse', 'query the star schema instead of the curated tables')
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
   .option('--raw-csv', 'CSV cells as they are (by default, when stdout is not a terminal, cells starting = + - @ get a leading \')')
-  .action(async (sql: string, opts: { warehouse?: boolean; format: 'table' | 'json' | 'csv'; rawCsv?: boolean }, cmd: Command) => {
+  // SQL that starts with a `--` comment is an argument, not an option (query-source.ts refuses a lone unknown word)
+  .allowUnknownOption()
+  .action(async (sql: string[], opts: QueryCliOptions, cmd: Command) => {
+    const { listNamedSql, resolveQuerySql } = await import('./query-source');
+    if (opts.list) {
+      process.stdout.write(listNamedSql());
+      return;
+    }
     const { queryCommand } = await import('./query-command');
+    const { text } = await import('node:stream/consumers');
+    const source = await resolveQuerySql({ sql, file: opts.file, named: opts.named, param: opts.param, warehouse: opts.warehouse }, () => text(process.stdin));
     // a terminal shows the values as they are; a file or pipe may end up in a spreadsheet
     const rawCsv = opts.rawCsv === true || process.stdout.isTTY === true;
-    process.stdout.write(await queryCommand(lakeOf(cmd), sql, { ...opts, rawCsv }));
+    process.stdout.write(await queryCommand(lakeOf(cmd), source, { warehouse: opts.warehouse, format: opts.format, rawCsv }));
   });
 
 program

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import { Construct } from 'constructs';
+import { parseNamedQuery, renderNamedQuery, type NamedQuery } from '../../../functions/lib/athena/named-queries';
 import { athenaTableDdl, LAKE_TABLES } from '../../../functions/lib/lake-tables';
 import { renderSql } from '../../../functions/lib/sql-files';
 import { projectPath } from '../common/paths';
@@ -39,6 +40,12 @@ export function athenaTableSql(): NamedSql[] {
   return LAKE_TABLES.map((t) => ({ name: t.name, folder: 'tables', description: t.description, sql: athenaTableDdl(t) }));
 }
 
+/** A named query's description with its parameters, whose defaults the saved query holds (edit them there). */
+function describeNamedQuery(q: NamedQuery): string {
+  if (q.params.length === 0) return q.description;
+  return `${q.description} Parameters (defaults filled in): ${q.params.map((p) => `${p.name}: ${p.description}`).join('; ')}.`;
+}
+
 export interface AnalystQueriesProps {
   /** the workgroup the named queries belong to */
   readonly workgroup: AthenaWorkgroup;
@@ -61,15 +68,18 @@ export class AnalystQueries extends Construct {
   constructor(scope: Construct, id: string, props: AnalystQueriesProps) {
     super(scope, id);
     for (const q of [...readAthenaSql('queries'), ...readAthenaSql('views'), ...athenaTableSql()]) {
-      const named = new athena.CfnNamedQuery(this, `${q.folder}-${q.name}`, {
+      // an analyst query's parameters take their defaults (no pinned dates): the saved query runs as it is
+      const named = q.folder === 'queries' ? parseNamedQuery(q.name, q.sql) : undefined;
+      const sql = named ? renderNamedQuery(named) : q.sql;
+      const query = new athena.CfnNamedQuery(this, `${q.folder}-${q.name}`, {
         name: `${q.folder === 'queries' ? '' : `${q.folder}/`}${q.name}`,
-        description: q.description.slice(0, 1024),
+        description: (named ? describeNamedQuery(named) : q.description).slice(0, 1024),
         database: props.database,
         workGroup: props.workgroup.name,
-        queryString: renderSql(q.sql, { database: props.database, ...props.placeholders }),
+        queryString: renderSql(sql, { database: props.database, ...props.placeholders }),
       });
-      named.node.addDependency(props.workgroup.workgroup);
-      this.queries.push(named);
+      query.node.addDependency(props.workgroup.workgroup);
+      this.queries.push(query);
     }
   }
 }

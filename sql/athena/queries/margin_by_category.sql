@@ -1,4 +1,9 @@
--- Gross margin and margin % by product category (margin = net revenue - quantity x unit cost, returns negative).
+-- Gross margin and margin % by product category over a range of business dates (margin = net revenue -
+-- quantity x unit cost; returns negative). Amounts in the stores' own currencies, added as they are: with stores
+-- in several currencies, pick one with `store` (or use the warehouse view v_metric_category_rollup).
+-- @param from date = (SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY | first business date (default: the 28 days ending on to)
+-- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
+-- @param store store = NULL | one store only (default: every store)
 SELECT
   COALESCE(p.category, '(unknown)') AS category,
   SUM(s.net_revenue) AS net_revenue,
@@ -6,6 +11,7 @@ SELECT
   ROUND(100 * SUM(s.gross_margin) / NULLIF(SUM(s.net_revenue), 0), 1) AS margin_pct
 FROM sales_lines s
 LEFT JOIN products p ON p.sku = s.sku
-WHERE s.business_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'
+WHERE s.business_date BETWEEN {{from}} AND {{to}}
+  AND ({{store}} IS NULL OR s.store_id = {{store}})
 GROUP BY COALESCE(p.category, '(unknown)')
-ORDER BY gross_margin DESC
+ORDER BY gross_margin DESC, category

@@ -1,6 +1,8 @@
--- Rejected events by day and reason (data quality), with one example of each.
+-- Rejected events by day received and reason (data quality), with one example of each.
+-- @param from date = current_date - INTERVAL '29' DAY | first day received (default: the 30 days ending today)
+-- @param to date = current_date | last day received (default: today)
 SELECT received_date, reason, COUNT(*) AS events, MIN(detail) AS example_detail
 FROM quarantine
-WHERE received_date >= current_date - INTERVAL '30' DAY
+WHERE received_date BETWEEN {{from}} AND {{to}}
 GROUP BY received_date, reason
-ORDER BY received_date DESC, events DESC
+ORDER BY received_date DESC, events DESC, reason

@@ -1,4 +1,7 @@
--- Return rate per store: returned units as a share of sold units, and returned revenue as a share of sales.
+-- Return rate per store over a range of business dates: returned units as a share of sold units, and returned
+-- revenue as a share of sales revenue (both in %).
+-- @param from date = (SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY | first business date (default: the 28 days ending on to)
+-- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 SELECT
   store_id,
   SUM(CASE WHEN event_type = 'sale' THEN quantity ELSE 0 END) AS units_sold,
@@ -8,6 +11,6 @@ SELECT
   ROUND(100 * -SUM(CASE WHEN event_type = 'return' THEN net_revenue ELSE 0 END)
     / NULLIF(SUM(CASE WHEN event_type = 'sale' THEN net_revenue ELSE 0 END), 0), 2) AS revenue_return_rate_pct
 FROM sales_lines
-WHERE business_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'
+WHERE business_date BETWEEN {{from}} AND {{to}}
 GROUP BY store_id
-ORDER BY unit_return_rate_pct DESC
+ORDER BY unit_return_rate_pct DESC, store_id

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readAthenaSql } from '../../../infra/lib/consumers/analyst-queries';
+import { readNamedQueries, renderNamedQuery } from '../../../functions/lib/athena/named-queries';
 import { neutralizeFormula } from '../../../local/cli/format-rows';
 import { queryCommand } from '../../../local/cli/query-command';
 import { PRODUCTS_CSV, STORES_CSV, sale } from '../../helpers/lake-fixture';
@@ -35,8 +35,8 @@ describe('retail-lake query is read-only', () => {
   });
 
   it('still runs the named analyst queries (sql/athena/queries/)', async () => {
-    for (const q of readAthenaSql('queries')) {
-      await expect(json(q.sql).then(() => q.name)).resolves.toBe(q.name);
+    for (const q of readNamedQueries()) {
+      await expect(json(renderNamedQuery(q)).then(() => q.name)).resolves.toBe(q.name);
     }
   });
 

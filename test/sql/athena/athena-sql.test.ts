@@ -7,6 +7,7 @@ import { readRows } from '../../../functions/lib/duckdb/duckdb-rows';
 import { queryableTablePrefix, PRODUCTS_KEY, STORES_KEY } from '../../../functions/lib/lake-layout';
 import { athenaTableDdl, LAKE_TABLES, PROJECTION_END, PROJECTION_START_DATE } from '../../../functions/lib/lake-tables';
 import { PRODUCT_COLUMNS, STORE_COLUMNS } from '../../../functions/lib/reference/reference-data';
+import { readNamedQueries, renderNamedQuery } from '../../../functions/lib/athena/named-queries';
 import { athenaTableSql, readAthenaSql } from '../../../infra/lib/consumers/analyst-queries';
 import { registerCuratedViews } from '../../../local/engine/curated-engine';
 import { parseAthenaDdl } from '../../helpers/athena-ddl';
@@ -84,8 +85,8 @@ describe('sql/athena/ and the lake tables', () => {
     const conn = await openDuckDb();
     try {
       await registerCuratedViews(conn, lake);
-      for (const q of readAthenaSql('queries')) {
-        await expect(conn.run(q.sql).then(() => q.name)).resolves.toBe(q.name);
+      for (const q of readNamedQueries()) {
+        await expect(conn.run(renderNamedQuery(q)).then(() => q.name)).resolves.toBe(q.name);
       }
     } finally {
       conn.closeSync();
