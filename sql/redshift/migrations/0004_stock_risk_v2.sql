@@ -34,30 +34,3 @@ CREATE TABLE IF NOT EXISTS alert_state (
 )
 DISTKEY (sku)
 SORTKEY (store_id);
-
--- The flagged SKUs with the projection's results (new columns at the end: the view's existing columns stay).
-CREATE OR REPLACE VIEW v_inventory_risk AS
-SELECT
-  r.date_key AS as_of_date,
-  r.store_id,
-  COALESCE(s.store_name, r.store_id) AS store_name,
-  r.sku,
-  COALESCE(p.product_name, r.sku) AS product_name,
-  r.on_hand_qty,
-  r.reorder_point,
-  r.avg_daily_demand,
-  r.days_of_supply,
-  r.risk_flag AS severity,
-  p.lead_time_days,
-  r.on_order_qty,
-  r.next_arrival_date,
-  r.stockout_date,
-  r.order_by_date,
-  r.suggested_qty,
-  r.safety_stock,
-  r.forecast_daily,
-  r.stock_flag
-FROM fact_inventory_snapshot r
-LEFT JOIN dim_store s ON s.store_id = r.store_id
-LEFT JOIN dim_product p ON p.sku = r.sku
-WHERE r.risk_flag IN ('critical', 'high');
