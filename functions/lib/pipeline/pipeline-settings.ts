@@ -8,9 +8,8 @@ export const DEFAULT_WORK_DIR = join(tmpdir(), 'retail-lake-work');
 
 /**
  * The pipeline settings from the environment infra/ sets on every pipeline Lambda (SERVICE_LEVEL, DEAD_STOCK_DAYS,
- * OVERSTOCK_COVER,
- * QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS, WORK_DIR, DUCKDB_MEMORY_MB,
- * DUCKDB_THREADS, QUARANTINE_RETENTION_DAYS, RUN_LEASE_SECONDS); unset ones take defaults.
+ * OVERSTOCK_COVER, QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS, WORK_DIR,
+ * DUCKDB_MEMORY_MB, DUCKDB_THREADS, QUARANTINE_RETENTION_DAYS, RUN_LEASE_SECONDS); unset ones take defaults.
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineSettings {
   const num = (name: string, fallback: number): number => {
