@@ -77,8 +77,9 @@ export const runPrefix = (batchId: string): string => `${RUNS_PREFIX}${batchId}/
 
 /** The records a batch's steps write under its run prefix. After `committed`, the post-commit steps each leave
  * one when done: `loaded` (the warehouse load and Athena refresh finished; StockRisk writes it, as it runs only
- * after them), `alerts` (StockRisk's alert list), `published` (PublishAlerts sent them) and `reconcile` (the last
- * step): a committed batch without `reconcile` is resumed by PlanBatch before any new work. */
+ * after them), `alerts` (StockRisk's list of flagged SKUs), `alertTransitions` (StockRisk's alert-lifecycle
+ * decisions: the level changes and what PublishAlerts is to announce), `published` (PublishAlerts sent them) and
+ * `reconcile` (the last step): a committed batch without `reconcile` is resumed by PlanBatch before any new work. */
 export const RUN_RECORD_FILES = {
   manifest: 'manifest.json',
   validation: 'validation.json',
@@ -86,6 +87,7 @@ export const RUN_RECORD_FILES = {
   committed: 'committed.json',
   loaded: 'loaded.json',
   alerts: 'alerts.json',
+  alertTransitions: 'alert-transitions.json',
   published: 'alerts-published.json',
   reconcile: 'reconcile.json',
 } as const;

@@ -94,14 +94,17 @@ export interface DashboardPublisher {
 
 /** The pipeline's tunables (functions/lib/pipeline/pipeline-settings.ts reads them from the environment). */
 export interface PipelineSettings {
-  /** days of supply below which a SKU is critical / high */
-  criticalDays: number;
-  highDays: number;
+  /** the share of replenishment cycles that should not run out: sets the safety stock's z (0.5 <= level < 1) */
+  serviceLevel: number;
+  /** days without a sale after which a store-SKU with stock is flagged dead stock */
+  deadStockDays: number;
+  /** cover (on hand / daily forecast) above this many lead times is flagged overstock */
+  overstockCover: number;
   /** share of a batch quarantined above which a data-quality alert is sent */
   quarantineAlertRate: number;
   /** batches larger than this (bytes of raw objects) are curated by the Glue job in the cloud */
   glueThresholdBytes: number;
-  /** days of sales history used for average daily demand */
+  /** days of sales history of the fallback demand estimate (a store-SKU without a fitted forecast) */
   demandWindowDays: number;
   /** worker threads that validate raw objects in parallel (1: on the calling thread, as in a small Lambda) */
   validateWorkers: number;

@@ -71,8 +71,12 @@ export interface StageConfig {
     scheduleEnabled: boolean;
     glueThresholdBytes: number;
     glueWorkers: number;
-    riskCriticalDays: number;
-    riskHighDays: number;
+    /** stock risk: safety stock's service level (0.5 <= level < 1) */
+    serviceLevel: number;
+    /** stock risk: days without a sale after which stock is dead */
+    deadStockDays: number;
+    /** stock risk: cover above this many lead times is overstock */
+    overstockCover: number;
     quarantineAlertRate: number;
     /** ISO 4217 code of the stage's totals across stores (REPORTING_CURRENCY); default USD */
     reportingCurrency: string;
@@ -267,8 +271,9 @@ function readPipeline(pipeline: Reader, path: string): StageConfig['pipeline'] {
     scheduleEnabled: pipeline.boolean('scheduleEnabled', true),
     glueThresholdBytes: pipeline.number('glueThresholdBytes', { min: 1, integer: true }),
     glueWorkers: pipeline.number('glueWorkers', { min: 2, integer: true }),
-    riskCriticalDays: pipeline.number('riskCriticalDays'),
-    riskHighDays: pipeline.number('riskHighDays'),
+    serviceLevel: pipeline.number('serviceLevel', { min: 0.5, max: 0.9999 }),
+    deadStockDays: pipeline.number('deadStockDays', { min: 1, integer: true }),
+    overstockCover: pipeline.number('overstockCover', { min: 1 }),
     quarantineAlertRate: pipeline.number('quarantineAlertRate', { max: 1 }),
     reportingCurrency: readCurrency(pipeline.optionalString('reportingCurrency', DEFAULT_REPORTING_CURRENCY), `${path}.reportingCurrency`),
     lambdaMemoryMb: pipeline.number('lambdaMemoryMb', { min: 128, max: AWS_QUOTAS.lambdaMemoryMbRaised, integer: true }),
@@ -334,9 +339,6 @@ function checkStageConfig(config: StageConfig, path: string): void {
     throw new ConfigError(`${path}.warehouse.maxCapacityRpu`, 'must be >= baseCapacityRpu');
   }
   checkLambdaMemory(config.pipeline, `${path}.pipeline`);
-  if (config.pipeline.riskCriticalDays > config.pipeline.riskHighDays) {
-    throw new ConfigError(`${path}.pipeline.riskCriticalDays`, 'must be <= riskHighDays');
-  }
   if (config.consumers.quicksight.enabled && !config.consumers.quicksight.principalArn) {
     throw new ConfigError(`${path}.consumers.quicksight.principalArn`, 'is required when QuickSight is enabled');
   }

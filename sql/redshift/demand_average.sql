@@ -2,23 +2,36 @@
 -- below 0) in the window {{window_start}}..{{as_of_date}}, divided by the days in that window on which the
 -- store recorded any sales line (so a young lake or a closed day does not dilute demand; at least 1, since a
 -- store with rows in the window has at least one such day). A SKU with no sales in the window has no row.
+-- sigma_daily: the standard deviation of the daily net units over those same days (a day without a sale of
+-- the SKU counts as 0), the forecast error of this estimate when stock risk uses it.
 --
--- This is the forecasting seam: stock_risk.sql takes any SELECT returning (store_id, sku, avg_daily_demand)
--- here (functions/lib/risk/demand.ts chooses the file), so a real forecast can replace the average without
--- touching the stock-position arithmetic.
-SELECT
-  f.store_id,
-  f.sku,
-  CAST(
-    CAST(CASE WHEN SUM(f.qty_sold) > 0 THEN SUM(f.qty_sold) ELSE 0 END AS DECIMAL(18,4))
-    / MAX(d.days_with_data)
-  AS DECIMAL(12,4)) AS avg_daily_demand
-FROM fact_sales f
-JOIN (
+-- The fallback forecast: stock_risk.sql uses it for a store-SKU without a fitted forecast_model row (a new SKU,
+-- or before the first fit).
+WITH daily AS (
+  SELECT store_id, sku, date_key, CAST(SUM(qty_sold) AS DECIMAL(18,4)) AS units
+  FROM fact_sales
+  WHERE date_key BETWEEN CAST('{{window_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
+  GROUP BY store_id, sku, date_key
+),
+store_days AS (
   SELECT store_id, COUNT(DISTINCT date_key) AS days_with_data
   FROM fact_sales
   WHERE date_key BETWEEN CAST('{{window_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
   GROUP BY store_id
-) d ON d.store_id = f.store_id
-WHERE f.date_key BETWEEN CAST('{{window_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
-GROUP BY f.store_id, f.sku
+),
+sums AS (
+  SELECT
+    d.store_id,
+    d.sku,
+    CAST(CASE WHEN SUM(d.units) > 0 THEN SUM(d.units) ELSE 0 END AS DECIMAL(18,4)) / MAX(s.days_with_data) AS mean_units,
+    SUM(CAST(d.units * d.units AS DECIMAL(24,4))) / MAX(s.days_with_data) AS mean_square
+  FROM daily d
+  JOIN store_days s ON s.store_id = d.store_id
+  GROUP BY d.store_id, d.sku
+)
+SELECT
+  store_id,
+  sku,
+  CAST(mean_units AS DECIMAL(12,4)) AS avg_daily_demand,
+  CAST(SQRT(CAST(CASE WHEN mean_square > mean_units * mean_units THEN mean_square - mean_units * mean_units ELSE 0 END AS DOUBLE PRECISION)) AS DECIMAL(18,4)) AS sigma_daily
+FROM sums

@@ -1,25 +1,49 @@
--- Stock risk as of {{as_of_date}} (the latest business date in the data), written to fact_inventory_snapshot.
--- Placeholders: as_of_date, demand_sql (a SELECT of store_id, sku, avg_daily_demand: see demand_average.sql),
--- critical_days, high_days.
+-- Stock risk as of {{as_of_date}}, written to fact_inventory_snapshot (that date replaced: both statements run in
+-- one transaction, so a rerun gives the same rows). As-of correct: only facts and receipts with date_key <= the
+-- as-of date, orders placed on or before it, forecast models fitted through it at the latest.
+-- Placeholders: as_of_date; fallback_demand_sql (demand_average.sql: store_id, sku, avg_daily_demand, sigma_daily);
+-- z (the service level's normal quantile), review_days, default_lead_days, dead_stock_start (first date of the
+-- dead-stock window), overstock_cover.
 --
 -- Per store and SKU with at least one stock count (inventory_snapshot event):
---   estimated on hand = the latest count + adjustments after it - units sold after it + units returned after it
---   (fact_sales.qty_sold is negative for returns, so "- SUM(qty_sold)" does both),
---   days of supply    = max(on hand, 0) / average daily demand; NULL when there is no demand,
---   risk_flag         = 'critical' below critical_days, 'high' below high_days, else 'ok' (also when NULL).
--- "After" compares UTC timestamps: an event at the very instant of the count is taken as already counted.
--- Idempotent: the as-of date is deleted first; both statements run in one transaction.
+--   on hand        = the latest count + adjustments after it - units sold after it + units returned after it
+--                    ("after" compares UTC timestamps; fact_sales.qty_sold is negative for returns);
+--   open orders    = per order line (po_id, sku) placed by the as-of date: ordered - received so far, arriving on
+--                    its expected date (an overdue one on the next day);
+--   daily forecast = the fitted model (GREATEST(0, level + trend * h + season of the ISO weekday), h = days after
+--                    fitted_through), or without one the average daily demand of the fallback with its sigma;
+--   projection     = on hand (at least 0) - cumulative forecast + open orders arrived, each day k = 1 .. L + review
+--                    (L = the product's lead time); stockout = the first day it is below half a unit once at
+--                    least half a unit of demand is expected (stock of a SKU nobody buys does not "run out");
+--   safety stock   = z * sigma * sqrt(L); reorder point = forecast demand over L + safety stock;
+--   order by       = the last day an order placed then (arriving L days later) still lands before the projection
+--                    falls below safety stock (today at the earliest; NULL when it does not within the horizon);
+--   suggested qty  = forecast demand over L + review + safety stock - on hand - everything on order, at least 0;
+--   risk_flag      = 'critical' when it runs out within ceil(L / 2) days, 'high' within L days, else 'ok': a flag
+--                    means "runs out within its lead time unless someone orders", open orders counted;
+--   stock_flag     = 'dead' (on hand, no sale since dead_stock_start, and the store has sales history that
+--                    long), else 'overstock' (on hand above overstock_cover x L days of forecast), else NULL.
 DELETE FROM fact_inventory_snapshot
 WHERE date_key = CAST('{{as_of_date}}' AS DATE);
 
 INSERT INTO fact_inventory_snapshot (
-  date_key, timestamp_utc, store_id, sku, on_hand_qty, reorder_point, days_of_supply, risk_flag, avg_daily_demand
+  date_key, timestamp_utc, store_id, sku, on_hand_qty, reorder_point, days_of_supply, risk_flag, avg_daily_demand,
+  on_order_qty, next_arrival_date, stockout_date, order_by_date, suggested_qty, safety_stock, forecast_daily, stock_flag
 )
-WITH last_count AS (
-  SELECT store_id, sku, timestamp_utc, on_hand_qty, reorder_point
+WITH digits AS (
+  SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
+  UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9
+),
+-- 0..999 from digits: Redshift runs generate_series on the leader node only and cannot join it to a table
+numbers AS (
+  SELECT a.d + 10 * b.d + 100 * c.d AS n
+  FROM digits a CROSS JOIN digits b CROSS JOIN digits c
+),
+last_count AS (
+  SELECT store_id, sku, timestamp_utc, on_hand_qty
   FROM (
     SELECT
-      e.store_id, e.sku, e.timestamp_utc, e.on_hand_qty, e.reorder_point,
+      e.store_id, e.sku, e.timestamp_utc, e.on_hand_qty,
       ROW_NUMBER() OVER (PARTITION BY e.store_id, e.sku ORDER BY e.timestamp_utc DESC, e.event_id DESC) AS rn
     FROM fact_inventory_event e
     WHERE e.event_type = 'inventory_snapshot'
@@ -44,31 +68,143 @@ sold AS (
     AND f.date_key <= CAST('{{as_of_date}}' AS DATE)
   GROUP BY c.store_id, c.sku
 ),
-demand AS (
-{{demand_sql}}
+po_lines AS (
+  SELECT
+    store_id, sku, po_id,
+    SUM(CASE WHEN event_type = 'purchase_order' THEN CAST(quantity AS BIGINT) ELSE 0 END) AS ordered,
+    SUM(CASE WHEN event_type = 'receipt' THEN CAST(quantity AS BIGINT) ELSE 0 END) AS received,
+    MAX(expected_date) AS expected_date
+  FROM fact_purchase_order
+  WHERE date_key <= CAST('{{as_of_date}}' AS DATE)
+  GROUP BY store_id, sku, po_id
 ),
-stock AS (
+open_orders AS (
+  SELECT
+    store_id, sku, ordered - received AS open_qty,
+    CASE
+      WHEN expected_date > CAST('{{as_of_date}}' AS DATE) THEN expected_date
+      ELSE CAST(DATEADD(day, 1, CAST('{{as_of_date}}' AS DATE)) AS DATE)
+    END AS arrival_date
+  FROM po_lines
+  WHERE ordered > received
+),
+on_order AS (
+  SELECT store_id, sku, SUM(open_qty) AS on_order_qty, MIN(arrival_date) AS next_arrival_date
+  FROM open_orders
+  GROUP BY store_id, sku
+),
+arrivals AS (
+  SELECT store_id, sku, DATEDIFF(day, CAST('{{as_of_date}}' AS DATE), arrival_date) AS k, SUM(open_qty) AS qty
+  FROM open_orders
+  GROUP BY store_id, sku, DATEDIFF(day, CAST('{{as_of_date}}' AS DATE), arrival_date)
+),
+model AS (
+  SELECT *
+  FROM forecast_model
+  WHERE fitted_through <= CAST('{{as_of_date}}' AS DATE)
+),
+fallback AS (
+{{fallback_demand_sql}}
+),
+inputs AS (
   SELECT
     c.store_id,
     c.sku,
-    c.reorder_point,
     -- Counts and adjustments are each valid INTEGERs, their sum need not be: add in BIGINT, store at the column's
     -- bound (2^31 - 1 units is far past any risk threshold, so the flag is the same).
     LEAST(GREATEST(CAST(c.on_hand_qty AS BIGINT) + COALESCE(a.qty, 0) - COALESCE(s.qty, 0), -2147483648), 2147483647) AS on_hand_qty,
     GREATEST(c.timestamp_utc, COALESCE(a.last_at, c.timestamp_utc), COALESCE(s.last_at, c.timestamp_utc)) AS timestamp_utc,
-    CAST(COALESCE(d.avg_daily_demand, 0) AS DECIMAL(12,4)) AS avg_daily_demand
+    CASE WHEN COALESCE(p.lead_time_days, {{default_lead_days}}) < 1 THEN 1 ELSE COALESCE(p.lead_time_days, {{default_lead_days}}) END AS lead_days,
+    CAST(CASE WHEN m.store_id IS NOT NULL THEN m.sigma ELSE COALESCE(f.sigma_daily, 0) END AS DECIMAL(18,6)) AS sigma,
+    COALESCE(o.on_order_qty, 0) AS on_order_qty,
+    o.next_arrival_date
   FROM last_count c
   LEFT JOIN adjusted a ON a.store_id = c.store_id AND a.sku = c.sku
   LEFT JOIN sold s ON s.store_id = c.store_id AND s.sku = c.sku
-  LEFT JOIN demand d ON d.store_id = c.store_id AND d.sku = c.sku
+  LEFT JOIN dim_product p ON p.sku = c.sku
+  LEFT JOIN model m ON m.store_id = c.store_id AND m.sku = c.sku
+  LEFT JOIN fallback f ON f.store_id = c.store_id AND f.sku = c.sku
+  LEFT JOIN on_order o ON o.store_id = c.store_id AND o.sku = c.sku
 ),
-cover AS (
+positioned AS (
   SELECT
-    stock.*,
-    CASE WHEN avg_daily_demand > 0 THEN
-      CAST(CAST(CASE WHEN on_hand_qty > 0 THEN on_hand_qty ELSE 0 END AS DECIMAL(18,4)) / avg_daily_demand AS DECIMAL(18,4))
-    END AS days_of_supply
-  FROM stock
+    i.*,
+    CASE WHEN i.on_hand_qty > 0 THEN i.on_hand_qty ELSE 0 END AS stock,
+    CAST({{z}} * CAST(i.sigma AS DOUBLE PRECISION) * SQRT(CAST(i.lead_days AS DOUBLE PRECISION)) AS DECIMAL(12,2)) AS safety_stock
+  FROM inputs i
+),
+horizon AS (
+  SELECT p.store_id, p.sku, n.n AS k, CAST(DATEADD(day, n.n, CAST('{{as_of_date}}' AS DATE)) AS DATE) AS day
+  FROM positioned p
+  JOIN numbers n ON n.n BETWEEN 1 AND p.lead_days + {{review_days}}
+),
+daily AS (
+  SELECT
+    h.store_id, h.sku, h.k,
+    CAST(CASE
+      WHEN m.store_id IS NULL THEN COALESCE(f.avg_daily_demand, 0)
+      ELSE GREATEST(0, m.level + m.trend * DATEDIFF(day, m.fitted_through, h.day) + CASE CAST(EXTRACT(DOW FROM h.day) AS INTEGER)
+        WHEN 1 THEN m.season_1 WHEN 2 THEN m.season_2 WHEN 3 THEN m.season_3 WHEN 4 THEN m.season_4
+        WHEN 5 THEN m.season_5 WHEN 6 THEN m.season_6 ELSE m.season_7 END)
+    END AS DECIMAL(18,6)) AS demand
+  FROM horizon h
+  LEFT JOIN model m ON m.store_id = h.store_id AND m.sku = h.sku
+  LEFT JOIN fallback f ON f.store_id = h.store_id AND f.sku = h.sku
+),
+projected AS (
+  SELECT
+    d.store_id, d.sku, d.k, d.demand,
+    SUM(d.demand) OVER (PARTITION BY d.store_id, d.sku ORDER BY d.k ROWS UNBOUNDED PRECEDING) AS cum_demand,
+    SUM(COALESCE(a.qty, 0)) OVER (PARTITION BY d.store_id, d.sku ORDER BY d.k ROWS UNBOUNDED PRECEDING) AS cum_arrivals
+  FROM daily d
+  LEFT JOIN arrivals a ON a.store_id = d.store_id AND a.sku = d.sku AND a.k = d.k
+),
+outlook AS (
+  SELECT
+    p.store_id,
+    p.sku,
+    CAST(SUM(CASE WHEN p.k <= i.lead_days THEN p.demand ELSE 0 END) AS DECIMAL(18,6)) AS lead_demand,
+    CAST(SUM(p.demand) AS DECIMAL(18,6)) AS horizon_demand,
+    COUNT(*) AS horizon_days,
+    MIN(CASE WHEN i.stock + p.cum_arrivals - p.cum_demand < 0.5 AND p.cum_demand >= 0.5 THEN p.k END) AS stockout_k,
+    MIN(CASE WHEN i.stock + p.cum_arrivals - p.cum_demand < i.safety_stock THEN p.k END) AS below_safety_k
+  FROM projected p
+  JOIN positioned i ON i.store_id = p.store_id AND i.sku = p.sku
+  GROUP BY p.store_id, p.sku
+),
+risk AS (
+  SELECT
+    i.*,
+    CAST(o.horizon_demand / o.horizon_days AS DECIMAL(12,4)) AS forecast_daily,
+    CAST(CEIL(o.lead_demand + i.safety_stock) AS INTEGER) AS reorder_point,
+    o.stockout_k,
+    CASE WHEN o.below_safety_k IS NULL THEN NULL WHEN o.below_safety_k <= i.lead_days THEN 0 ELSE o.below_safety_k - i.lead_days END AS order_by_k,
+    CAST(CASE
+      WHEN o.horizon_demand + i.safety_stock - i.stock - i.on_order_qty > 0
+        THEN CEIL(o.horizon_demand + i.safety_stock - i.stock - i.on_order_qty)
+      ELSE 0
+    END AS BIGINT) AS suggested_qty,
+    CASE
+      WHEN o.stockout_k <= CEIL(CAST(i.lead_days AS DECIMAL(9,1)) / 2) THEN 'critical'
+      WHEN o.stockout_k <= i.lead_days THEN 'high'
+      ELSE 'ok'
+    END AS risk_flag,
+    CASE
+      WHEN i.stock > 0
+        AND NOT EXISTS (
+          SELECT 1 FROM fact_sales f
+          WHERE f.store_id = i.store_id AND f.sku = i.sku AND f.qty_sold > 0
+            AND f.date_key BETWEEN CAST('{{dead_stock_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
+        )
+        AND EXISTS (
+          SELECT 1 FROM fact_sales f
+          WHERE f.store_id = i.store_id AND f.date_key <= CAST('{{dead_stock_start}}' AS DATE)
+        )
+        THEN 'dead'
+      WHEN i.stock * o.horizon_days > {{overstock_cover}} * i.lead_days * o.horizon_demand THEN 'overstock'
+    END AS stock_flag
+  FROM positioned i
+  JOIN outlook o ON o.store_id = i.store_id AND o.sku = i.sku
 )
 SELECT
   CAST('{{as_of_date}}' AS DATE),
@@ -77,12 +213,21 @@ SELECT
   sku,
   on_hand_qty,
   reorder_point,
-  -- centuries of cover: the column's bound, still 'ok' (a CASE, not LEAST: engines differ on LEAST with NULL)
-  CAST(CASE WHEN days_of_supply > 9999999999.99 THEN 9999999999.99 ELSE days_of_supply END AS DECIMAL(12,2)),
-  CASE
-    WHEN days_of_supply < {{critical_days}} THEN 'critical'
-    WHEN days_of_supply < {{high_days}} THEN 'high'
-    ELSE 'ok'
+  -- centuries of cover: the column's bound (a CASE, not LEAST: engines differ on LEAST with NULL)
+  CASE WHEN forecast_daily > 0 THEN
+    CAST(CASE
+      WHEN CAST(CAST(stock AS DECIMAL(18,4)) / forecast_daily AS DECIMAL(18,4)) > 9999999999.99 THEN 9999999999.99
+      ELSE CAST(CAST(stock AS DECIMAL(18,4)) / forecast_daily AS DECIMAL(18,4))
+    END AS DECIMAL(12,2))
   END,
-  avg_daily_demand
-FROM cover;
+  risk_flag,
+  forecast_daily,
+  CAST(CASE WHEN on_order_qty > 2147483647 THEN 2147483647 ELSE on_order_qty END AS INTEGER),
+  next_arrival_date,
+  CASE WHEN stockout_k IS NOT NULL THEN CAST(DATEADD(day, stockout_k, CAST('{{as_of_date}}' AS DATE)) AS DATE) END,
+  CASE WHEN order_by_k IS NOT NULL THEN CAST(DATEADD(day, order_by_k, CAST('{{as_of_date}}' AS DATE)) AS DATE) END,
+  CAST(CASE WHEN suggested_qty > 2147483647 THEN 2147483647 ELSE suggested_qty END AS INTEGER),
+  safety_stock,
+  forecast_daily,
+  stock_flag
+FROM risk;

@@ -10,9 +10,10 @@ export const DEFAULT_REPORTING_CURRENCY = 'USD';
 export const DEFAULT_WORK_DIR = join(tmpdir(), 'retail-lake-work');
 
 /**
- * The pipeline settings from the environment infra/ sets on every pipeline Lambda (RISK_*_DAYS,
- * QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS, WORK_DIR, DUCKDB_MEMORY_MB,
- * DUCKDB_THREADS, QUARANTINE_RETENTION_DAYS, RUN_LEASE_SECONDS, REPORTING_CURRENCY); unset ones take defaults.
+ * The pipeline settings from the environment infra/ sets on every pipeline Lambda (SERVICE_LEVEL, DEAD_STOCK_DAYS,
+ * OVERSTOCK_COVER, QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS, WORK_DIR,
+ * DUCKDB_MEMORY_MB, DUCKDB_THREADS, QUARANTINE_RETENTION_DAYS, RUN_LEASE_SECONDS,
+ * REPORTING_CURRENCY); unset ones take defaults.
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineSettings {
   const num = (name: string, fallback: number): number => {
@@ -25,8 +26,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineS
   const reportingCurrency = env.REPORTING_CURRENCY || DEFAULT_REPORTING_CURRENCY;
   if (!CURRENCY_CODE.test(reportingCurrency)) throw new ConfigurationError(`REPORTING_CURRENCY: must be an ISO 4217 code (3 upper-case letters), got "${reportingCurrency}"`);
   return {
-    criticalDays: num('RISK_CRITICAL_DAYS', 3),
-    highDays: num('RISK_HIGH_DAYS', 7),
+    serviceLevel: num('SERVICE_LEVEL', 0.95),
+    deadStockDays: num('DEAD_STOCK_DAYS', 28),
+    overstockCover: num('OVERSTOCK_COVER', 3),
     quarantineAlertRate: num('QUARANTINE_ALERT_RATE', 0.05),
     glueThresholdBytes: num('GLUE_THRESHOLD_BYTES', 512 * 1024 * 1024),
     demandWindowDays: num('DEMAND_WINDOW_DAYS', 28),

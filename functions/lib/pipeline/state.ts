@@ -86,14 +86,20 @@ export interface StockRiskResult {
   asOfDate: string | null;
   critical: number;
   high: number;
-  /** control/runs/<batchId>/alerts.json */
+  /** control/runs/<batchId>/alerts.json: every flagged store-SKU */
   alertsKey: string;
+  /** control/runs/<batchId>/alert-transitions.json: the level changes and what PublishAlerts announces */
+  transitionsKey: string;
+  /** store-SKUs to announce (entered or escalated a level, or cleared) */
+  notices: number;
 }
 
 export interface PublishAlertsResult {
   messages: number;
   stores: number;
   skus: number;
+  /** of the messages: escalations to critical sent at once (the rest are daily digests) */
+  immediate: number;
 }
 
 /** What the run records of every committed batch add up to. */

@@ -1,6 +1,5 @@
 import type { Notification } from '../ports';
-import { worstSeverity, type AlertList, type StockAlert } from './alerts';
-import { suggestedReorderQty } from './reorder';
+import { worstLevel, type AlertNotice, type AlertTransitions, type NoticeKind } from './alerts';
 
 /** SNS subjects: ASCII, no line breaks, under 100 characters. */
 export function snsSubject(text: string): string {
@@ -11,72 +10,106 @@ export function snsSubject(text: string): string {
   return ascii.length > 99 ? `${ascii.slice(0, 96)}...` : ascii;
 }
 
-function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
-const fmt = (n: number | null, digits = 1): string => (n === null ? '-' : n.toFixed(digits));
-
-/** ~150 bytes a row (product names up to 256 characters can make rows longer): well under SNS's 256 KB. */
+/** ~400 bytes a SKU (product names up to 256 characters can make it longer): well under SNS's 256 KB. */
 export const MAX_LISTED_SKUS = 500;
 
 export interface StoreAlertMessage {
   notification: Notification;
   storeId: string;
+  kind: NoticeKind;
   skus: number;
 }
 
+const DAY_MS = 86_400_000;
+const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "on order 24, arriving 2024-01-13" / "nothing on order" */
+function onOrder(n: AlertNotice): string {
+  if (n.on_order_qty <= 0) return 'nothing on order';
+  return `on order ${n.on_order_qty}${n.next_arrival_date ? `, first delivery ${n.next_arrival_date}` : ''}`;
+}
+
+/** What the SKU's level and position were when last announced, against now. */
+function changeSinceLast(n: AlertNotice): string {
+  const what = n.level === 'ok' ? 'cleared' : n.notified_level === 'ok' ? `new ${n.level}` : `escalated from ${n.notified_level}`;
+  if (n.notified_at === null) return `${what} (first message about this SKU)`;
+  const details = [
+    n.notified_on_hand !== null && n.notified_on_hand !== n.on_hand_qty ? `on hand ${n.notified_on_hand} -> ${n.on_hand_qty}` : null,
+    n.notified_stockout_date !== n.stockout_date ? `runs out ${n.notified_stockout_date ?? 'not soon'} -> ${n.stockout_date ?? 'not soon'}` : null,
+  ].filter((d): d is string => d !== null);
+  const said = `last message ${n.notified_at.slice(0, 16).replace('T', ' ')}: ${n.notified_level}`;
+  return `${what}; ${said}${details.length ? `; ${details.join(', ')}` : ''}`;
+}
+
+/** The lines of one SKU: what it is, where it stands, what to do, what changed. */
+function skuLines(n: AlertNotice, asOfDate: string): string[] {
+  const head = `${n.level === 'ok' ? 'CLEARED' : n.level.toUpperCase()}  ${n.sku}  ${n.product_name}`;
+  if (n.level === 'ok') {
+    return [head, `  on hand ${n.on_hand_qty}, ${onOrder(n)}: no longer runs out within its lead time.`, `  changed: ${changeSinceLast(n)}`];
+  }
+  const left = n.stockout_date ? daysBetween(asOfDate, n.stockout_date) : null;
+  const runsOut = n.stockout_date ? `runs out ${n.stockout_date} (${plural(Math.max(left ?? 0, 0), 'day')} left)` : 'runs out soon';
+  const orderBy = n.order_by_date ? (n.order_by_date <= asOfDate ? 'order today' : `order by ${n.order_by_date}`) : 'order soon';
+  return [
+    head,
+    `  on hand ${n.on_hand_qty}, ${onOrder(n)}; ${runsOut}, lead time ${n.lead_time_days ?? '?'} days.`,
+    `  ${orderBy}: suggested ${n.suggested_qty} units (on top of what is on order).`,
+    `  changed: ${changeSinceLast(n)}`,
+  ];
+}
+
+function storeMessage(storeId: string, notices: AlertNotice[], kind: NoticeKind, asOfDate: string): StoreAlertMessage {
+  const storeName = notices[0].store_name;
+  const listed = notices.slice(0, MAX_LISTED_SKUS);
+  const severity = worstLevel(notices.map((n) => n.level));
+  const count = (level: string): number => notices.filter((n) => n.level === level).length;
+  const summary =
+    kind === 'immediate'
+      ? `${plural(notices.length, 'SKU')} became critical: ${notices.length === 1 ? 'it runs' : 'they run'} out within half the supplier lead time unless you order now.`
+      : [count('critical') ? `${count('critical')} critical` : '', count('high') ? `${count('high')} new or escalated to high` : '', count('ok') ? `${count('ok')} cleared` : '']
+          .filter(Boolean)
+          .join(', ') + '.';
+  const subject =
+    kind === 'immediate'
+      ? `CRITICAL stock at ${storeName} (${storeId}): ${plural(notices.length, 'SKU')} running out`
+      : `Stock digest ${asOfDate} for ${storeName} (${storeId}): ${plural(notices.length, 'change')}`;
+  const message = [
+    `${kind === 'immediate' ? 'Critical stock' : 'Daily stock digest'} at ${storeName} (${storeId}), business date ${asOfDate}.`,
+    summary,
+    '',
+    ...listed.flatMap((n) => [...skuLines(n, asOfDate), '']),
+    ...(notices.length > listed.length ? [`... and ${notices.length - listed.length} more SKUs.`, ''] : []),
+    'Runs out = the first day the forecast, with the open orders arriving as expected and no new order, leaves less than',
+    'half a unit. Critical: within half the lead time; high: within the lead time. Only changes are sent: a SKU appears',
+    'when it enters or escalates a level, and once more when it is cleared.',
+  ].join('\n');
+  return {
+    storeId,
+    kind,
+    skus: notices.length,
+    notification: { topic: 'low-stock', subject: snsSubject(subject), message, attributes: { store_id: storeId, severity } },
+  };
+}
+
 /**
- * One low-stock message per store, listing its at-risk SKUs most urgent first. The store_id attribute lets
- * each manager's SNS subscription filter to their own stores; severity is the worst in the message.
+ * The messages of a run's alert transitions: per store, one message with its escalations to critical (sent at
+ * once) and one daily digest with the rest (new or escalated high, cleared). The store_id attribute lets each
+ * manager's SNS subscription filter to their own stores; severity is the worst level in the message ('ok' for a
+ * digest that only clears).
  */
-export function storeAlertMessages(list: AlertList, safetyDays: number): StoreAlertMessage[] {
-  const byStore = new Map<string, StockAlert[]>();
-  for (const a of list.alerts) byStore.set(a.store_id, [...(byStore.get(a.store_id) ?? []), a]);
+export function storeAlertMessages(transitions: AlertTransitions): StoreAlertMessage[] {
+  const asOfDate = transitions.asOfDate;
+  if (asOfDate === null || transitions.notices.length === 0) return [];
+  const byStore = new Map<string, AlertNotice[]>();
+  for (const n of transitions.notices) byStore.set(n.store_id, [...(byStore.get(n.store_id) ?? []), n]);
   const out: StoreAlertMessage[] = [];
-  for (const [storeId, alerts] of [...byStore.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    alerts.sort((a, b) => (a.days_of_supply ?? Infinity) - (b.days_of_supply ?? Infinity) || (a.sku < b.sku ? -1 : 1));
-    const severity = worstSeverity(alerts.map((a) => a.severity));
-    const storeName = alerts[0].store_name;
-    const critical = alerts.filter((a) => a.severity === 'critical').length;
-    // SNS takes at most 256 KB per message: list the most urgent SKUs, say how many more there are.
-    const listed = alerts.slice(0, MAX_LISTED_SKUS);
-    const rows = listed.map((a) => [
-      a.severity.toUpperCase(),
-      a.sku,
-      a.product_name,
-      String(a.on_hand_qty),
-      fmt(a.days_of_supply),
-      fmt(a.avg_daily_demand, 2),
-      String(suggestedReorderQty(a, safetyDays)),
-    ]);
-    const message = [
-      `Low stock at ${storeName} (${storeId}), business date ${list.asOfDate ?? 'unknown'}.`,
-      `${alerts.length} SKU${alerts.length === 1 ? '' : 's'} need reordering: ${critical} critical, ${alerts.length - critical} high.`,
-      '',
-      table(['severity', 'sku', 'product', 'on hand', 'days of supply', 'daily demand', 'reorder qty'], rows, [false, false, false, true, true, true, true]),
-      ...(alerts.length > listed.length ? [`... and ${alerts.length - listed.length} more (less urgent) SKUs.`] : []),
-      '',
-      `Days of supply = estimated on hand / average daily demand over the last ${list.thresholds.demandWindowDays} business days;`,
-      `critical below ${list.thresholds.criticalDays} days, high below ${list.thresholds.highDays} days.`,
-      `Reorder qty covers the supplier lead time plus ${safetyDays} days of safety stock.`,
-    ].join('\n');
-    out.push({
-      storeId,
-      skus: alerts.length,
-      notification: {
-        topic: 'low-stock',
-        subject: snsSubject(`Low stock at ${storeName} (${storeId}): ${alerts.length} SKU${alerts.length === 1 ? '' : 's'}, ${severity}`),
-        message,
-        attributes: { store_id: storeId, severity },
-      },
-    });
+  for (const storeId of [...byStore.keys()].sort()) {
+    const notices = byStore.get(storeId) ?? [];
+    for (const kind of ['immediate', 'digest'] as const) {
+      const mine = notices.filter((n) => n.kind === kind).sort((a, b) => (a.stockout_date ?? '9999') .localeCompare(b.stockout_date ?? '9999') || a.sku.localeCompare(b.sku));
+      if (mine.length > 0) out.push(storeMessage(storeId, mine, kind, asOfDate));
+    }
   }
   return out;
 }

@@ -2,9 +2,10 @@ import { readSql, renderSql } from '../sql-files';
 import { ConfigurationError } from '../errors';
 
 /**
- * The forecasting seam: a SELECT returning (store_id, sku, avg_daily_demand) as of a date, which
- * sql/redshift/stock_risk.sql uses as its demand estimate. Today the average of the last `windowDays`
- * business days (sql/redshift/demand_average.sql); a forecasting model replaces this function (or the file).
+ * The fallback demand of stock risk: a SELECT returning (store_id, sku, avg_daily_demand, sigma_daily) as of a
+ * date, the average of the last `windowDays` business days and its daily variation
+ * (sql/redshift/demand_average.sql). sql/redshift/stock_risk.sql uses it for a store-SKU without a fitted
+ * forecast model (a new SKU, or before the first fit).
  */
 export function demandEstimateSql(asOfDate: string, windowDays: number): string {
   return renderSql(readSql('redshift/demand_average.sql'), {

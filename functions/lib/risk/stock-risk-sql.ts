@@ -1,10 +1,18 @@
 import type { PipelineSettings } from '../ports';
 import { readSql, renderSql } from '../sql-files';
 import { splitSqlStatements } from '../warehouse/sql-text';
-import { demandEstimateSql } from './demand';
+import { demandEstimateSql, windowStart } from './demand';
+import { serviceLevelZ } from './service-level';
 import { ConfigurationError, DataError } from '../errors';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The review period: days past the lead time an order must also cover (the next order can wait this long). */
+export const REVIEW_DAYS = 7;
+/** The lead time of a product whose reference data has none. */
+export const DEFAULT_LEAD_DAYS = 7;
+
+export type StockRiskSettings = Pick<PipelineSettings, 'serviceLevel' | 'deadStockDays' | 'overstockCover' | 'demandWindowDays'>;
 
 /** A business date from a warehouse value (DuckDB and the Data API both give 'YYYY-MM-DD...'), or null. */
 export function asIsoDate(value: unknown): string | null {
@@ -15,19 +23,28 @@ export function asIsoDate(value: unknown): string | null {
   return date;
 }
 
-function threshold(name: string, value: number): string {
-  if (!Number.isFinite(value) || value < 0) throw new ConfigurationError(`${name} must be a number >= 0, got ${value}`);
+export function checkIsoDate(date: string): string {
+  if (!ISO_DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new RangeError(`as-of date "${date}" is not YYYY-MM-DD`);
+  return date;
+}
+
+function positive(name: string, value: number): string {
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`${name} must be a number > 0, got ${value}`);
   return String(value);
 }
 
 /** The statements that (re)write fact_inventory_snapshot for `asOfDate` (one transaction). */
-export function stockRiskStatements(asOfDate: string, settings: Pick<PipelineSettings, 'criticalDays' | 'highDays' | 'demandWindowDays'>): string[] {
-  if (!ISO_DATE.test(asOfDate)) throw new RangeError(`as-of date "${asOfDate}" is not YYYY-MM-DD`);
+export function stockRiskStatements(asOfDate: string, settings: StockRiskSettings): string[] {
+  checkIsoDate(asOfDate);
+  if (!Number.isInteger(settings.deadStockDays) || settings.deadStockDays < 1) throw new ConfigurationError(`deadStockDays must be a whole number >= 1, got ${settings.deadStockDays}`);
   const sql = renderSql(readSql('redshift/stock_risk.sql'), {
     as_of_date: asOfDate,
-    demand_sql: demandEstimateSql(asOfDate, settings.demandWindowDays),
-    critical_days: threshold('criticalDays', settings.criticalDays),
-    high_days: threshold('highDays', settings.highDays),
+    fallback_demand_sql: demandEstimateSql(asOfDate, settings.demandWindowDays),
+    z: serviceLevelZ(settings.serviceLevel).toFixed(6),
+    review_days: REVIEW_DAYS,
+    default_lead_days: DEFAULT_LEAD_DAYS,
+    dead_stock_start: windowStart(asOfDate, settings.deadStockDays),
+    overstock_cover: positive('overstockCover', settings.overstockCover),
   });
   return splitSqlStatements(sql);
 }
@@ -37,6 +54,5 @@ export function asOfDateSql(): string {
 }
 
 export function atRiskSql(asOfDate: string): string {
-  if (!ISO_DATE.test(asOfDate)) throw new RangeError(`as-of date "${asOfDate}" is not YYYY-MM-DD`);
-  return renderSql(readSql('redshift/at_risk_skus.sql'), { as_of_date: asOfDate });
+  return renderSql(readSql('redshift/at_risk_skus.sql'), { as_of_date: checkIsoDate(asOfDate) });
 }

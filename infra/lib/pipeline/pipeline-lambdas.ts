@@ -45,10 +45,12 @@ export interface PipelineLambdasProps {
   /** batches larger than this (bytes) are curated by the Glue job; lowered to what the DuckDB Lambdas can
    * take (functions/lib/pipeline/batch-sizing.ts) */
   readonly glueThresholdBytes: number;
-  /** stock lasting fewer days than this is at critical risk */
-  readonly riskCriticalDays: number;
-  /** stock lasting fewer days than this is at high risk */
-  readonly riskHighDays: number;
+  /** stock risk: the safety stock's service level */
+  readonly serviceLevel: number;
+  /** stock risk: days without a sale after which stock on hand is dead */
+  readonly deadStockDays: number;
+  /** stock risk: cover above this many lead times is overstock */
+  readonly overstockCover: number;
   /** share of a batch quarantined above which data quality is alerted */
   readonly quarantineAlertRate: number;
   /** ISO 4217 code of the totals across stores */
@@ -112,8 +114,9 @@ export function pipelineEnvironment(props: Omit<PipelineLambdasProps, 'duckdb' |
     CURATED_DATABASE: props.curatedDatabase,
     ATHENA_RESULTS_BUCKET: buckets.athenaResults.bucketName,
     GLUE_THRESHOLD_BYTES: String(glueThresholdBytes(props)),
-    RISK_CRITICAL_DAYS: String(props.riskCriticalDays),
-    RISK_HIGH_DAYS: String(props.riskHighDays),
+    SERVICE_LEVEL: String(props.serviceLevel),
+    DEAD_STOCK_DAYS: String(props.deadStockDays),
+    OVERSTOCK_COVER: String(props.overstockCover),
     QUARANTINE_ALERT_RATE: String(props.quarantineAlertRate),
     REPORTING_CURRENCY: props.reportingCurrency,
     QUARANTINE_RETENTION_DAYS: String(props.quarantineRetentionDays ?? 0),

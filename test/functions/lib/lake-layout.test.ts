@@ -50,6 +50,7 @@ describe('lake layout', () => {
       committed: 'control/runs/b1/committed.json',
       reconcile: 'control/runs/b1/reconcile.json',
       alerts: 'control/runs/b1/alerts.json',
+      alertTransitions: 'control/runs/b1/alert-transitions.json',
       loaded: 'control/runs/b1/loaded.json',
       published: 'control/runs/b1/alerts-published.json',
     });

@@ -70,7 +70,7 @@ describe('HTML dashboard', () => {
     };
     expect(embedded.datasets.daily_store_sales).toEqual(await w.query(datasetByName('daily_store_sales').sql));
     expect(embedded.datasets.inventory_risk).toEqual(await w.query(datasetByName('inventory_risk').sql));
-    expect(embedded.datasets.inventory_risk).toHaveLength(3);
+    expect(embedded.datasets.inventory_risk).toHaveLength(2); // S001/SKU-1 and S002/SKU-1 run out within their lead time; SKU-2's 18 outlast Bread's 1 day
 
     // tables: revenue per store and day, target, at-risk SKUs (S001 on 01-11: 15 - 2 + 3 at 1.00 = 16.00)
     expect(html).toContain('<td>2024-01-11</td><td>Downtown (S001)</td><td>North</td><td>USD</td><td class="num">16.00</td><td class="num">100.00</td><td class="num">16.0%</td>');

@@ -12,7 +12,10 @@ import { runPrefix, runRecordKeys } from '../../../functions/lib/lake-layout';
 import { writeJson } from '../../../functions/lib/pipeline/json-objects';
 import { committedRecord, curatedDateTotals } from '../../helpers/run-records';
 import { deployWarehouse, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
-import { writeSimulatedLake } from '../../helpers/risk-fixture';
+import { testRuntime, writeSimulatedLake } from '../../helpers/risk-fixture';
+import { MemoryNotifier } from '../../helpers/memory-adapters';
+import { addDays, AS_OF, loadStockRiskCase, saleSql } from '../../helpers/stock-risk-fixture';
+import { run as publishAlerts } from '../../../functions/pipeline/publish-alerts/index';
 import { curatedTotals, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 /**
@@ -31,9 +34,16 @@ async function contents(w: Warehouse): Promise<Record<string, Row[]>> {
     inventory: await q(`SELECT count(*) AS n, sum(COALESCE(on_hand_qty, 0) + COALESCE(quantity_change, 0)) AS units FROM fact_inventory_event`),
     dims: await q(`SELECT (SELECT count(*) FROM dim_store) AS stores, (SELECT count(*) FROM dim_product) AS products, (SELECT count(*) FROM dim_calendar) AS days`),
     calendar: await q(`SELECT date_key, day_of_week, week_num, fiscal_period, is_weekend FROM dim_calendar ORDER BY date_key`),
-    snapshot: await q(`SELECT date_key, store_id, sku, on_hand_qty, reorder_point, days_of_supply, risk_flag, avg_daily_demand FROM fact_inventory_snapshot ORDER BY store_id, sku`),
+    snapshot: await q(SNAPSHOT),
   };
 }
+
+const SNAPSHOT = `SELECT date_key, store_id, sku, on_hand_qty, reorder_point, days_of_supply, risk_flag, avg_daily_demand, on_order_qty, next_arrival_date,
+  stockout_date, order_by_date, suggested_qty, safety_stock, forecast_daily, stock_flag FROM fact_inventory_snapshot ORDER BY date_key, store_id, sku`;
+
+/** The alert lifecycle's state (notified_at is the wall clock of the publish: only whether it is set). */
+const ALERT_STATE = `SELECT store_id, sku, level, since, notified_level, notified_at IS NOT NULL AS notified, notified_on_hand, notified_stockout_date,
+  last_digest_date, pending_batch, pending_kind FROM alert_state ORDER BY store_id, sku`;
 
 describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () => {
   let lake: ReturnType<typeof tempLake>;
@@ -96,11 +106,37 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     const store = new FsObjectStore(lake.root);
     const pgRisk = await runStockRisk(pg.pipeline, store, SETTINGS, 'b-pg');
     const duckRisk = await runStockRisk(duck, store, SETTINGS, 'b-duck');
-    expect(pgRisk).toEqual({ ...duckRisk, alertsKey: pgRisk.alertsKey });
+    expect(pgRisk).toEqual({ ...duckRisk, alertsKey: pgRisk.alertsKey, transitionsKey: pgRisk.transitionsKey });
     expect(pgRisk.critical + pgRisk.high).toBeGreaterThan(0);
     const [fromPg, fromDuck] = [await contents(pg.pipeline), await contents(duck)];
     expect(fromPg.snapshot.length).toBeGreaterThan(0);
     expect(fromPg).toEqual(fromDuck);
+  });
+
+  it('stock risk from forecasts and open orders, and the alert lifecycle, run under the pipeline role as on DuckDB', async () => {
+    await deployWarehouse(pg);
+    const duckLake = tempLake('case'); // each engine's run records in a lake of its own: the batch ids are the same
+    const caseDuck = DuckDbWarehouse.inMemory(duckLake.root);
+    try {
+      const results: Record<string, unknown>[] = [];
+      for (const [w, root] of [[pg.pipeline, lake.root], [caseDuck, duckLake.root]] as const) {
+        await loadStockRiskCase(w);
+        const rt = testRuntime(root, w, new MemoryNotifier());
+        const plan = { batchId: 'b-case', objectCount: 1, bytes: 1, useGlue: false, manifestKey: 'm', resumed: false };
+        const risk = await runStockRisk(w, rt.store, rt.settings, 'b-case');
+        const sent = await publishAlerts({ plan, risk }, rt);
+        // a later sale that escalates HIGH to critical, then the next day
+        await w.execute([saleSql('HIGH', AS_OF, 12, '22:00:00')]);
+        const risk2 = await runStockRisk(w, rt.store, rt.settings, 'b-case-2', addDays(AS_OF, 1));
+        results.push({ risk, sent, risk2, snapshot: await w.query(SNAPSHOT), state: await w.query(ALERT_STATE) });
+      }
+      const [fromPg, fromDuck] = results;
+      expect(fromPg.sent).toEqual({ messages: 2, stores: 1, skus: 3, immediate: 1 });
+      expect(fromPg).toEqual(fromDuck);
+    } finally {
+      await caseDuck.close();
+      duckLake.cleanup();
+    }
   });
 
   it('migrations upgrade a loaded warehouse from the previous schema (0001 only) to the current one, once', async () => {

@@ -23,7 +23,7 @@ const env = {
   BUCKET_CURATED: 'c-b',
   ATHENA_WORKGROUP: 'wg',
   CURATED_DATABASE: 'retail_curated',
-  RISK_CRITICAL_DAYS: '2',
+  DEAD_STOCK_DAYS: '14',
   WORK_DIR: '/tmp/work-test',
 };
 
@@ -44,7 +44,7 @@ describe('createAwsRuntime', () => {
     athenaMock.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'integer' }] }, Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '7' }] }] } });
     const rt = createAwsRuntime(env, clients());
     expect(rt.mode).toBe('aws');
-    expect(rt.settings.criticalDays).toBe(2);
+    expect(rt.settings.deadStockDays).toBe(14);
     expect(rt.settings.workDir).toBe('/tmp/work-test');
     await rt.store.put('reference/stores/stores.csv', 'x');
     expect(s3Mock.commandCalls(PutObjectCommand)[0].args[0].input.Bucket).toBe('c-b');
@@ -93,7 +93,7 @@ describe('lambdaHandler', () => {
     expect(await handler({ n: 1 })).toBe(2);
     expect(await handler({ n: 2 })).toBe(3);
     expect(seen[0].mode).toBe('aws');
-    expect(seen[0].settings.criticalDays).toBe(2);
+    expect(seen[0].settings.deadStockDays).toBe(14);
     expect(seen[1]).toBe(seen[0]);
     expect(await lambdaRuntime()).toBe(seen[0]);
   });

@@ -1,138 +1,217 @@
 import { appendFile, readFile } from 'node:fs/promises';
+import { runPrefix, runRecordKeys } from '../../../../functions/lib/lake-layout';
+import type { PipelineState } from '../../../../functions/lib/pipeline/state';
+import type { Notification } from '../../../../functions/lib/ports';
 import { MAX_LISTED_SKUS, snsSubject, storeAlertMessages } from '../../../../functions/lib/risk/alert-message';
-import { worstSeverity, type AlertList, type StockAlert } from '../../../../functions/lib/risk/alerts';
-import { suggestedReorderQty } from '../../../../functions/lib/risk/reorder';
+import { worstLevel, type AlertNotice, type AlertTransitions } from '../../../../functions/lib/risk/alerts';
 import { run as publishAlerts } from '../../../../functions/pipeline/publish-alerts/index';
 import { run as stockRisk } from '../../../../functions/pipeline/stock-risk/index';
+import { runStockRisk } from '../../../../functions/pipeline/stock-risk/stock-risk';
 import { OutboxNotifier, outboxPath, readOutbox } from '../../../../local/adapters/outbox-notifier';
+import { MemoryNotifier } from '../../../helpers/memory-adapters';
 import { tempLake } from '../../../helpers/warehouse-fixture';
 import { DuckDbWarehouse, loadCase, testRuntime } from '../../../helpers/risk-fixture';
+import { addDays, adjustmentSql, AS_OF, loadStockRiskCase, saleSql } from '../../../helpers/stock-risk-fixture';
 
 const plan = { batchId: 'b1', objectCount: 1, bytes: 1, useGlue: false, manifestKey: 'm', resumed: false };
 
-const alert = (p: Partial<StockAlert> & Pick<StockAlert, 'store_id' | 'sku' | 'severity'>): StockAlert => ({
+const notice = (p: Partial<AlertNotice> & Pick<AlertNotice, 'store_id' | 'sku' | 'level' | 'kind'>): AlertNotice => ({
   store_name: `Store ${p.store_id}`,
   product_name: `Product ${p.sku}`,
-  on_hand_qty: 1,
-  reorder_point: null,
-  avg_daily_demand: 1,
-  days_of_supply: 1,
-  lead_time_days: 2,
+  on_hand_qty: 3,
+  on_order_qty: 0,
+  next_arrival_date: null,
+  stockout_date: '2024-01-13',
+  order_by_date: '2024-01-11',
+  suggested_qty: 20,
+  forecast_daily: 2,
+  lead_time_days: 4,
+  notified_level: 'ok',
+  notified_at: null,
+  notified_on_hand: null,
+  notified_stockout_date: null,
+  since: '2024-01-11',
   ...p,
 });
-const list = (alerts: StockAlert[]): AlertList => ({ batchId: 'b', asOfDate: '2024-01-11', thresholds: { criticalDays: 3, highDays: 7, demandWindowDays: 28 }, alerts });
+const transitions = (notices: AlertNotice[]): AlertTransitions => ({ batchId: 'b', asOfDate: '2024-01-11', changes: [], notices });
 
-describe('publish alerts', () => {
-  it('alerts are not sent twice when post-commit is resumed', async () => {
-    const { root } = (lake = tempLake());
-    const w = DuckDbWarehouse.inMemory(root);
-    try {
-      await loadCase(root, w);
-      const notifier = new OutboxNotifier(root);
-      const rt = testRuntime(root, w, notifier);
-      const first = await publishAlerts({ plan, risk: await stockRisk({ plan }, rt) }, rt);
-      expect(first.messages).toBe(2);
-      // the execution died after PublishAlerts; the next one resumes the batch: stock risk again, then alerts
-      const resumed = { ...plan, resumed: true, resumePostCommit: true };
-      const again = await publishAlerts({ plan: resumed, risk: await stockRisk({ plan: resumed }, rt) }, rt);
-      expect(again).toEqual(first);
-      expect(await readOutbox(root, 'low-stock')).toHaveLength(2);
-      // another batch's alerts are its own
-      const next = { ...plan, batchId: 'b2' };
-      expect((await publishAlerts({ plan: next, risk: await stockRisk({ plan: next }, rt) }, rt)).messages).toBe(2);
-      expect(await readOutbox(root, 'low-stock')).toHaveLength(4);
-    } finally {
-      await w.close();
-    }
+describe('alert lifecycle: stock risk decides, publish alerts sends and marks', () => {
+  let lake: ReturnType<typeof tempLake>;
+  let w: DuckDbWarehouse;
+  let notifier: MemoryNotifier;
+  beforeEach(async () => {
+    lake = tempLake();
+    w = DuckDbWarehouse.inMemory(lake.root);
+    notifier = new MemoryNotifier();
+    await loadStockRiskCase(w);
   });
-
-  let lake: ReturnType<typeof tempLake> | undefined;
-  afterEach(() => {
-    lake?.cleanup();
-    lake = undefined;
-  });
-
-  it('publishes one low-stock message per store, with store_id and the worst severity as attributes', async () => {
-    const { root } = (lake = tempLake());
-    const w = DuckDbWarehouse.inMemory(root);
-    try {
-      await loadCase(root, w);
-      const notifier = new OutboxNotifier(root, { now: () => new Date('2024-01-12T06:00:00Z') });
-      const rt = testRuntime(root, w, notifier);
-      const risk = await stockRisk({ plan }, rt);
-      const out = await publishAlerts({ plan, risk }, rt);
-      expect(out).toEqual({ messages: 2, stores: 2, skus: 3 });
-
-      const sent = await readOutbox(root);
-      expect(sent.map((m) => [m.topic, m.attributes])).toEqual([
-        ['low-stock', { store_id: 'S001', severity: 'critical' }],
-        ['low-stock', { store_id: 'S002', severity: 'critical' }],
-      ]);
-      const [s1] = sent;
-      expect(s1.subject).toBe('Low stock at Downtown (S001): 2 SKUs, critical');
-      expect(s1.published_at).toBe('2024-01-12T06:00:00.000Z');
-      // SKU-1: demand 9/day x (lead time 2 + safety 7 days) = 81, minus 7 on hand
-      expect(s1.message).toMatch(/CRITICAL\s+SKU-1\s+Milk 1L\s+7\s+0\.8\s+9\.00\s+74/);
-      // SKU-2: 4/day x (1 + 7) = 32 - 18
-      expect(s1.message).toMatch(/HIGH\s+SKU-2\s+Bread\s+18\s+4\.5\s+4\.00\s+14/);
-      expect(s1.message).not.toContain('SKU-3');
-      expect(s1.message).toContain('business date 2024-01-11');
-      expect(sent[1].message).toContain('SKU-1');
-      expect(sent[1].message).not.toContain('SKU-2');
-    } finally {
-      await w.close();
-    }
-  });
-
-  it('sends nothing when no SKU is at risk, and needs the StockRisk result', async () => {
-    const { root } = (lake = tempLake());
-    const published: unknown[] = [];
-    const w = DuckDbWarehouse.inMemory(root);
-    const rt = testRuntime(root, w, { publish: async (n) => void published.push(n) });
-    const risk = await stockRisk({ plan }, rt); // empty warehouse
-    expect(await publishAlerts({ plan, risk }, rt)).toEqual({ messages: 0, stores: 0, skus: 0 });
-    expect(published).toEqual([]);
-    await expect(publishAlerts({ plan }, rt)).rejects.toThrow(/risk.alertsKey/);
+  afterEach(async () => {
     await w.close();
+    lake.cleanup();
   });
 
-  it('groups per store, orders SKUs by urgency, and gives a store with only high SKUs severity high', () => {
-    const msgs = storeAlertMessages(
-      list([
-        alert({ store_id: 'S2', sku: 'B', severity: 'high', days_of_supply: 5 }),
-        alert({ store_id: 'S1', sku: 'Z', severity: 'high', days_of_supply: 6 }),
-        alert({ store_id: 'S2', sku: 'A', severity: 'high', days_of_supply: 4 }),
-        alert({ store_id: 'S1', sku: 'Y', severity: 'critical', days_of_supply: 0.5 }),
-      ]),
-      7,
-    );
-    expect(msgs.map((m) => [m.storeId, m.skus, m.notification.attributes.severity])).toEqual([
-      ['S1', 2, 'critical'],
-      ['S2', 2, 'high'],
+  /** One post-commit pass: StockRisk as of `asOf` (default: the latest date), then PublishAlerts; what it sent. */
+  async function cycle(batchId: string, asOf?: string): Promise<Notification[]> {
+    const rt = testRuntime(lake.root, w, notifier);
+    const before = notifier.published.length;
+    const risk = await runStockRisk(w, rt.store, rt.settings, batchId, asOf);
+    await publishAlerts({ plan: { ...plan, batchId }, risk }, rt);
+    return notifier.published.slice(before);
+  }
+  const skusIn = (n: Notification): string[] => [...n.message.matchAll(/^(?:CRITICAL|HIGH|CLEARED) {2}(\S+)/gm)].map((m) => m[1]);
+
+  it('the first run sends the escalation to critical at once and the new high SKUs in the store digest', async () => {
+    const sent = await cycle('b1');
+    expect(sent.map((n) => [n.subject, n.attributes, skusIn(n)])).toEqual([
+      ['CRITICAL stock at Riverside (S1): 1 SKU running out', { store_id: 'S1', severity: 'critical' }, ['CRIT']],
+      ['Stock digest 2024-03-10 for Riverside (S1): 2 changes', { store_id: 'S1', severity: 'high' }, ['FALLBACK', 'HIGH']],
     ]);
-    const s2 = msgs[1].notification.message;
-    expect(s2.indexOf(' A ')).toBeLessThan(s2.indexOf(' B '));
-    expect(worstSeverity(['high', 'high'])).toBe('high');
-    expect(worstSeverity(['high', 'critical'])).toBe('critical');
+    const record = JSON.parse((await rt().store.get(runRecordKeys(runPrefix('b1')).alertTransitions)).toString('utf8')) as AlertTransitions;
+    expect(record.changes).toEqual([
+      { store_id: 'S1', sku: 'CRIT', from: 'ok', to: 'critical' },
+      { store_id: 'S1', sku: 'FALLBACK', from: 'ok', to: 'high' },
+      { store_id: 'S1', sku: 'HIGH', from: 'ok', to: 'high' },
+    ]);
+    expect(await w.query(`SELECT sku, level, notified_level, last_digest_date IS NOT NULL AS digested, pending_batch FROM alert_state ORDER BY sku`)).toEqual([
+      { sku: 'CRIT', level: 'critical', notified_level: 'critical', digested: false, pending_batch: null },
+      { sku: 'FALLBACK', level: 'high', notified_level: 'high', digested: true, pending_batch: null },
+      { sku: 'HIGH', level: 'high', notified_level: 'high', digested: true, pending_batch: null },
+    ]);
+  });
+
+  it('the same data twice, or one new sale that changes no level: the next run sends nothing', async () => {
+    await cycle('b1');
+    expect(await cycle('b2')).toEqual([]);
+    await w.execute([saleSql('OVER', AS_OF, 1, '21:00:00')]);
+    expect(await cycle('b3')).toEqual([]);
+    const record = JSON.parse((await rt().store.get(runRecordKeys(runPrefix('b3')).alertTransitions)).toString('utf8')) as AlertTransitions;
+    expect(record).toMatchObject({ changes: [], notices: [] });
+  });
+
+  it('an escalation to critical goes out at once; a new high waits for the next business day\'s digest; a restock is cleared', async () => {
+    await cycle('b1');
+    // later the same day: HIGH sells 12 more (13 left: out in 2 days, critical), OVER sells 170 (30 left: high)
+    await w.execute([saleSql('HIGH', AS_OF, 12, '22:00:00'), saleSql('OVER', AS_OF, 170, '22:00:00')]);
+    const sameDay = await cycle('b2');
+    expect(sameDay.map((n) => [n.attributes.severity, skusIn(n)])).toEqual([['critical', ['HIGH']]]); // today's digest already went
+    expect(sameDay[0].message).toMatch(/changed: escalated from high; last message \d{4}-\d{2}-\d{2} \d{2}:\d{2}: high; on hand 25 -> 13, runs out 2024-03-13 -> 2024-03-12/);
+    // the next business day: OVER's entry goes in the digest, with CRIT cleared by a delivery
+    const next = addDays(AS_OF, 1);
+    await w.execute([adjustmentSql('CRIT', next, 200, 'receipt')]);
+    const nextDay = await cycle('b3', next);
+    expect(nextDay.map((n) => [n.subject, n.attributes.severity, skusIn(n)])).toEqual([['Stock digest 2024-03-11 for Riverside (S1): 2 changes', 'high', ['OVER', 'CRIT']]]);
+    expect(nextDay[0].message).toContain('CLEARED  CRIT  Product crit\n  on hand 215, nothing on order: no longer runs out within its lead time.');
+    // and it stays quiet until something changes again
+    expect(await cycle('b4', next)).toEqual([]);
+  });
+
+  it('a retried PublishAlerts sends the same messages (at least once), never different ones; a retried StockRisk keeps its decisions', async () => {
+    const r = rt();
+    const state: PipelineState = { plan, risk: await runStockRisk(w, r.store, r.settings, 'b1') };
+    await publishAlerts(state, r);
+    const first = [...notifier.published];
+    // died after sending, before the `published` record: the retry sends the same messages again
+    await r.store.delete([runRecordKeys(runPrefix('b1')).published]);
+    await w.execute([`UPDATE alert_state SET notified_level = 'ok', pending_batch = 'b1', pending_kind = CASE WHEN level = 'critical' THEN 'immediate' ELSE 'digest' END, last_digest_date = NULL`]);
+    await publishAlerts(state, r);
+    expect(notifier.published.slice(first.length)).toEqual(first);
+    // died after the record, before the mark: the retry sends nothing and marks
+    await w.execute([`UPDATE alert_state SET notified_level = 'ok', pending_batch = 'b1'`]);
+    await publishAlerts(state, r);
+    expect(notifier.published).toHaveLength(first.length * 2);
+    expect(await w.query(`SELECT count(*) AS n FROM alert_state WHERE pending_batch IS NOT NULL OR notified_level <> level`)).toEqual([{ n: 0 }]);
+    // StockRisk retried after its decisions were recorded (and even after they were sent): same record
+    expect(await runStockRisk(w, r.store, r.settings, 'b1')).toEqual(state.risk);
+    const record = JSON.parse((await r.store.get(runRecordKeys(runPrefix('b1')).alertTransitions)).toString('utf8')) as AlertTransitions;
+    expect(record.notices.map((n) => n.sku)).toEqual(['CRIT', 'FALLBACK', 'HIGH']);
+  });
+
+  it('needs the StockRisk result, and sends nothing for an empty warehouse', async () => {
+    await expect(publishAlerts({ plan }, rt())).rejects.toThrow(/risk.transitionsKey/);
+    const empty = DuckDbWarehouse.inMemory(lake.root);
+    try {
+      const r = testRuntime(lake.root, empty, notifier);
+      const risk = await stockRisk({ plan: { ...plan, batchId: 'b0' } }, r);
+      expect(await publishAlerts({ plan: { ...plan, batchId: 'b0' }, risk }, r)).toEqual({ messages: 0, stores: 0, skus: 0, immediate: 0 });
+      expect(notifier.published).toEqual([]);
+    } finally {
+      await empty.close();
+    }
+  });
+
+  const rt = () => testRuntime(lake.root, w, notifier);
+});
+
+describe('alert messages', () => {
+  it('say what to do: SKU, product, on hand, on order and its arrival, days left, order-by date, suggested quantity, what changed', () => {
+    const [m] = storeAlertMessages(
+      transitions([
+        notice({
+          store_id: 'S1',
+          sku: 'SKU-9',
+          product_name: 'Oat milk',
+          level: 'critical',
+          kind: 'immediate',
+          on_hand_qty: 4,
+          on_order_qty: 24,
+          next_arrival_date: '2024-01-16',
+          stockout_date: '2024-01-13',
+          order_by_date: '2024-01-11',
+          suggested_qty: 30,
+          notified_level: 'high',
+          notified_at: '2024-01-09T07:00:00.000Z',
+          notified_on_hand: 12,
+          notified_stockout_date: '2024-01-15',
+        }),
+      ]),
+    );
+    expect(m.notification.message).toContain(
+      [
+        'CRITICAL  SKU-9  Oat milk',
+        '  on hand 4, on order 24, first delivery 2024-01-16; runs out 2024-01-13 (2 days left), lead time 4 days.',
+        '  order today: suggested 30 units (on top of what is on order).',
+        '  changed: escalated from high; last message 2024-01-09 07:00: high; on hand 12 -> 4, runs out 2024-01-15 -> 2024-01-13',
+      ].join('\n'),
+    );
+    expect(m.notification.message).toContain('business date 2024-01-11');
+  });
+
+  it('per store: escalations to critical in a message of their own, the rest in one digest; a first warning says so', () => {
+    const msgs = storeAlertMessages(
+      transitions([
+        notice({ store_id: 'S2', sku: 'B', level: 'high', kind: 'digest', stockout_date: '2024-01-14' }),
+        notice({ store_id: 'S1', sku: 'Z', level: 'high', kind: 'digest' }),
+        notice({ store_id: 'S2', sku: 'A', level: 'high', kind: 'digest', stockout_date: '2024-01-13' }),
+        notice({ store_id: 'S1', sku: 'Y', level: 'critical', kind: 'immediate', order_by_date: '2024-01-12' }),
+        notice({ store_id: 'S2', sku: 'C', level: 'ok', kind: 'digest', stockout_date: null, notified_level: 'high', notified_at: '2024-01-10T06:00:00Z' }),
+      ]),
+    );
+    expect(msgs.map((m) => [m.storeId, m.kind, m.skus, m.notification.attributes.severity])).toEqual([
+      ['S1', 'immediate', 1, 'critical'],
+      ['S1', 'digest', 1, 'high'],
+      ['S2', 'digest', 3, 'high'],
+    ]);
+    expect(msgs[0].notification.message).toContain('order by 2024-01-12: suggested 20 units');
+    expect(msgs[1].notification.message).toContain('changed: new high (first message about this SKU)');
+    const s2 = msgs[2].notification.message;
+    expect(s2.indexOf('  A  ')).toBeLessThan(s2.indexOf('  B  '));
+    expect(s2.indexOf('  B  ')).toBeLessThan(s2.indexOf('  C  '));
+    expect(s2).toContain('2 new or escalated to high, 1 cleared.');
+    expect(worstLevel(['high', 'high'])).toBe('high');
+    expect(worstLevel(['ok', 'critical', 'high'])).toBe('critical');
+    expect(storeAlertMessages(transitions([]))).toEqual([]);
   });
 
   it('keeps a store message under the SNS size limit by listing the most urgent SKUs', () => {
     const many = Array.from({ length: MAX_LISTED_SKUS + 40 }, (_, i) =>
-      alert({ store_id: 'S1', sku: `SKU-${String(i).padStart(5, '0')}`, severity: 'high', days_of_supply: 1 + i / 1000, product_name: 'p'.repeat(256) }),
+      notice({ store_id: 'S1', sku: `SKU-${String(i).padStart(5, '0')}`, level: 'high', kind: 'digest', product_name: 'p'.repeat(256) }),
     );
-    const [m] = storeAlertMessages(list(many), 7);
+    const [m] = storeAlertMessages(transitions(many));
     expect(m.skus).toBe(MAX_LISTED_SKUS + 40);
     expect(Buffer.byteLength(m.notification.message)).toBeLessThan(256 * 1024);
-    expect(m.notification.message).toContain('... and 40 more (less urgent) SKUs.');
+    expect(m.notification.message).toContain('... and 40 more SKUs.');
     expect(m.notification.message).toContain(`SKU-${String(MAX_LISTED_SKUS - 1).padStart(5, '0')}`);
     expect(m.notification.message).not.toContain(`SKU-${String(MAX_LISTED_SKUS).padStart(5, '0')}`);
-  });
-
-  it('suggests a reorder quantity covering lead time plus safety stock, never negative', () => {
-    expect(suggestedReorderQty({ avg_daily_demand: 9, lead_time_days: 2, on_hand_qty: 7 }, 7)).toBe(74);
-    expect(suggestedReorderQty({ avg_daily_demand: 2.5, lead_time_days: 3, on_hand_qty: -4 }, 7)).toBe(25); // negative stock counts as 0
-    expect(suggestedReorderQty({ avg_daily_demand: 1, lead_time_days: null, on_hand_qty: 2 }, 7)).toBe(5);
-    expect(suggestedReorderQty({ avg_daily_demand: 1, lead_time_days: 1, on_hand_qty: 50 }, 7)).toBe(0);
   });
 
   it('keeps SNS subjects ASCII and under 100 characters', () => {
@@ -141,6 +220,36 @@ describe('publish alerts', () => {
     const long = snsSubject(`Low stock at ${'x'.repeat(200)}`);
     expect(long.length).toBeLessThan(100);
     expect(long.endsWith('...')).toBe(true);
+  });
+});
+
+describe('publish alerts on the lake fixture', () => {
+  it('is not sent twice when post-commit is resumed; writes to the outbox with store_id and severity', async () => {
+    const lake = tempLake();
+    const w = DuckDbWarehouse.inMemory(lake.root);
+    try {
+      await loadCase(lake.root, w);
+      const notifier = new OutboxNotifier(lake.root, { now: () => new Date('2024-01-12T06:00:00Z') });
+      const r = testRuntime(lake.root, w, notifier);
+      const first = await publishAlerts({ plan, risk: await stockRisk({ plan }, r) }, r);
+      expect(first).toEqual({ messages: 2, stores: 2, skus: 2, immediate: 2 });
+      // the execution died after PublishAlerts; the next one resumes the batch: stock risk again, then alerts
+      const resumed = { ...plan, resumed: true, resumePostCommit: true };
+      expect(await publishAlerts({ plan: resumed, risk: await stockRisk({ plan: resumed }, r) }, r)).toEqual(first);
+      const sent = await readOutbox(lake.root, 'low-stock');
+      expect(sent.map((m) => [m.attributes, m.published_at])).toEqual([
+        [{ store_id: 'S001', severity: 'critical' }, '2024-01-12T06:00:00.000Z'],
+        [{ store_id: 'S002', severity: 'critical' }, '2024-01-12T06:00:00.000Z'],
+      ]);
+      expect(sent[0].message).toMatch(/CRITICAL {2}SKU-1 {2}Milk 1L\n {2}on hand 7, nothing on order; runs out 2024-01-12 \(1 day left\)/);
+      // another batch on the same data: nothing changed, nothing sent
+      const next = { ...plan, batchId: 'b2' };
+      expect((await publishAlerts({ plan: next, risk: await stockRisk({ plan: next }, r) }, r)).messages).toBe(0);
+      expect(await readOutbox(lake.root, 'low-stock')).toHaveLength(2);
+    } finally {
+      await w.close();
+      lake.cleanup();
+    }
   });
 });
 

@@ -25,8 +25,9 @@ const PIPELINE_ENV = [
   'CURATED_DATABASE',
   'ATHENA_RESULTS_BUCKET',
   'GLUE_THRESHOLD_BYTES',
-  'RISK_CRITICAL_DAYS',
-  'RISK_HIGH_DAYS',
+  'SERVICE_LEVEL',
+  'DEAD_STOCK_DAYS',
+  'OVERSTOCK_COVER',
   'QUARANTINE_ALERT_RATE',
   'REPORTING_CURRENCY',
   'QUARANTINE_RETENTION_DAYS',
@@ -180,7 +181,7 @@ describe('pipeline stack', () => {
     const tagged = resourcesOfType(template, 'AWS::IAM::Role').filter(([, p]) =>
       ((p.Tags as { Key: string; Value: string }[] | undefined) ?? []).some((tag) => tag.Key === 'RedshiftDbRoles' && tag.Value === 'retail_lake_loader'),
     );
-    expect(tagged.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['FunctionsreconcileRole', 'FunctionsstockriskRole', 'PipelineRole']);
+    expect(tagged.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['FunctionspublishalertsRole', 'FunctionsreconcileRole', 'FunctionsstockriskRole', 'PipelineRole']); // PublishAlerts marks what it sent in alert_state
   });
 
   it('runs the curate Glue job on Glue 5 with the transform SQL in its support zip and encrypted logs', () => {
