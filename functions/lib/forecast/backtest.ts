@@ -40,9 +40,14 @@ function leastSquaredError(sq: Map<ModelName, (number | null)[]>, origins: numbe
     let any = false;
     for (const k of origins) {
       const e = errors[k];
-      if (e !== null && e !== undefined) ((sum += e), (any = true));
+      if (e === null || e === undefined) continue;
+      sum += e;
+      any = true;
     }
-    if (any && sum < bestSum) ((best = model), (bestSum = sum));
+    if (any && sum < bestSum) {
+      best = model;
+      bestSum = sum;
+    }
   }
   return best;
 }

@@ -30,7 +30,11 @@ export function initialStates(y: DailySeries): { level: number; season: number[]
   const span = Math.min(y.length, 2 * WEEK);
   let sum = 0;
   let count = 0;
-  for (let t = 0; t < span; t++) if (isObserved(y[t])) ((sum += y[t]), count++);
+  for (let t = 0; t < span; t++) {
+    if (!isObserved(y[t])) continue;
+    sum += y[t];
+    count++;
+  }
   const level = count ? sum / count : 0;
   const season = new Array<number>(WEEK).fill(0);
   const seen = new Array<number>(WEEK).fill(0);

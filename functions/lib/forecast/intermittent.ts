@@ -53,7 +53,11 @@ export const sba = (y: DailySeries, alpha: number): IntermittentFit => crostonLi
 export function tsb(y: DailySeries, alpha: number, beta: number): IntermittentFit {
   let days = 0;
   let demandDays = 0;
-  for (let t = 0; t < y.length; t++) if (isObserved(y[t])) ((days += 1), (demandDays += y[t] > 0 ? 1 : 0));
+  for (let t = 0; t < y.length; t++) {
+    if (!isObserved(y[t])) continue;
+    days++;
+    if (y[t] > 0) demandDays++;
+  }
   let d = days ? demandDays / days : 0;
   let z = Number.NaN;
   let sse = 0;

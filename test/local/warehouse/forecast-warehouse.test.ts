@@ -99,3 +99,75 @@ describe('demand_history.sql on DuckDB and on PostgreSQL (loader role)', () => {
     expect(await history(w, '2024-01-05', '2024-01-01', 'S002')).toEqual(['SKU-1 2024-01-02 1 censored', 'SKU-1 2024-01-03 0 censored', 'SKU-1 2024-01-04 0 censored', 'SKU-1 2024-01-05 0 censored']);
   });
 });
+
+describe('fitForecasts and forecast_daily.sql on DuckDB and on PostgreSQL (loader role)', () => {
+  const DAYS = 70; // the backtest's 8 weekly origins and two weeks before the first
+  const AS_OF = '2024-03-10'; // the last simulated day (2024-01-01 + 69)
+  let lake: ReturnType<typeof tempLake>;
+  let both: Awaited<ReturnType<typeof bothEngines>>;
+  const settings = { historyDays: DAYS, refitDays: 7 };
+  beforeAll(async () => {
+    lake = tempLake('fit-forecasts');
+    both = await bothEngines(lake.root, await writeSimulatedLake(lake.root, DAYS, 3));
+  });
+  afterAll(async () => {
+    await both?.close();
+    lake?.cleanup();
+  });
+
+  const deps = (w: Warehouse, published: Metric[] = []) => ({
+    warehouse: w,
+    store: new FsObjectStore(lake.root),
+    metrics: { publish: async (m: Metric[]) => void published.push(...m) },
+    duckdb: { ...settingsFromEnv({}), workDir: join(lake.root, '.work') },
+  });
+
+  it.each(['duckdb', 'postgres'])('%s: fits every counted store-SKU, writes the models to the lake and the warehouse, then skips while fresh', async (engine) => {
+    const w = both.engines.find(([name]) => name === engine)![1];
+    const published: Metric[] = [];
+    const result = await fitForecasts(deps(w, published), AS_OF, settings);
+    expect(result).toMatchObject({ skipped: false, fittedThrough: AS_OF, series: 8, modelsKey: forecastModelsKey(AS_OF) });
+    expect(existsSync(join(lake.root, forecastModelsKey(AS_OF)))).toBe(true);
+    expect(result.accuracy.map((a) => a.model).sort()).toEqual(['croston', 'ets_ana', 'sba', 'seasonal_naive', 'selected', 'tsb']);
+    const selected = result.accuracy.find((a) => a.model === 'selected')!;
+    expect(published).toEqual([{ name: 'ForecastBias', value: selected.biasPct, unit: 'Percent' }]);
+    const models = await w.query(`SELECT ${MODEL_COLUMNS} FROM forecast_model ORDER BY store_id, sku`);
+    expect(models).toHaveLength(8);
+    expect(normalise(models).every((m) => m.fitted_through === AS_OF && m.next_review === '2024-03-17')).toBe(true);
+    const accuracy = normalise(await w.query(`SELECT model, series, wape, bias_pct FROM forecast_accuracy WHERE fitted_through = '${AS_OF}' ORDER BY model`));
+    expect(accuracy.find((a) => a.model === 'selected')).toEqual({ model: 'selected', series: 8, wape: Number(selected.wape!.toFixed(6)), bias_pct: Number(selected.biasPct!.toFixed(6)) });
+
+    // fresh (fitted 0..6 days before): skipped without reading the history; a week later: refitted
+    expect(await fitForecasts(deps(w), '2024-03-16', settings)).toMatchObject({ skipped: true, fittedThrough: AS_OF });
+    // as of an earlier date the newer models do not serve: refitted on the history up to that date only
+    const earlier = await fitForecasts(deps(w), '2024-03-03', settings);
+    expect(earlier).toMatchObject({ skipped: false, fittedThrough: '2024-03-03' });
+    await fitForecasts(deps(w), AS_OF, { ...settings, force: true });
+  });
+
+  it('both engines fit the same models', async () => {
+    const [duck, postgres] = both.engines.map(([, w]) => w);
+    const query = `SELECT ${MODEL_COLUMNS} FROM forecast_model ORDER BY store_id, sku`;
+    expect(normalise(await postgres.query(query))).toEqual(normalise(await duck.query(query)));
+  });
+
+  it.each(['duckdb', 'postgres'])('%s: forecast_daily.sql is level + trend * h + the weekday season, at least 0, after fitted_through only', async (engine) => {
+    const w = both.engines.find(([name]) => name === engine)![1];
+    await w.execute([
+      'DELETE FROM forecast_model',
+      // fitted through a Sunday: 03-11 is a Monday (season_1), 03-17 a Sunday (season_7)
+      `INSERT INTO forecast_model (${MODEL_COLUMNS}) VALUES ('S001', 'SKU-1', '2024-03-10', 'ets_ana', 10, 0.5, 1, 2, 3, 4, 5, 6, -20, 1.5, '2024-03-17')`,
+    ]);
+    const rows = normalise(await w.query(forecastDailySql('2024-03-09', '2024-03-17')));
+    expect(rows.map((r) => [r.date_key, r.forecast_units])).toEqual([
+      ['2024-03-11', 11.5],
+      ['2024-03-12', 13],
+      ['2024-03-13', 14.5],
+      ['2024-03-14', 16],
+      ['2024-03-15', 17.5],
+      ['2024-03-16', 19],
+      ['2024-03-17', 0], // 10 + 3.5 - 20 < 0
+    ]);
+    expect(rows[0]).toMatchObject({ store_id: 'S001', sku: 'SKU-1', model: 'ets_ana', sigma: 1.5 });
+  });
+});
