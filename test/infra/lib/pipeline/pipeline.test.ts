@@ -180,7 +180,7 @@ describe('pipeline stack', () => {
     const tagged = resourcesOfType(template, 'AWS::IAM::Role').filter(([, p]) =>
       ((p.Tags as { Key: string; Value: string }[] | undefined) ?? []).some((tag) => tag.Key === 'RedshiftDbRoles' && tag.Value === 'retail_lake_loader'),
     );
-    expect(tagged.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['FunctionsreconcileRole', 'FunctionsstockriskRole', 'PipelineRole']);
+    expect(tagged.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['FunctionsfitforecastsRole', 'FunctionsreconcileRole', 'FunctionsstockriskRole', 'PipelineRole']);
   });
 
   it('runs the curate Glue job on Glue 5 with the transform SQL in its support zip and encrypted logs', () => {
