@@ -80,7 +80,7 @@ describe('demand_history.sql on DuckDB and on PostgreSQL (loader role)', () => {
   beforeAll(async () => {
     lake = tempLake('demand-history');
     both = await bothEngines(lake.root, await writeCensoringCase(lake.root));
-  });
+  }, 180_000); // PGlite's start and the deploy take long on a busy machine
   afterAll(async () => {
     await both?.close();
     lake?.cleanup();
@@ -109,7 +109,7 @@ describe('fitForecasts and forecast_daily.sql on DuckDB and on PostgreSQL (loade
   beforeAll(async () => {
     lake = tempLake('fit-forecasts');
     both = await bothEngines(lake.root, await writeSimulatedLake(lake.root, DAYS, 3));
-  });
+  }, 180_000);
   afterAll(async () => {
     await both?.close();
     lake?.cleanup();
