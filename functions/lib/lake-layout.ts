@@ -9,6 +9,8 @@ export const QUARANTINE_PREFIX = 'quarantine/pos/';
 export const CURATED_PREFIX = 'curated/';
 export const REFERENCE_PREFIX = 'reference/';
 export const CONTROL_PREFIX = 'control/';
+/** The fitted forecast models (FitForecasts), in the curated bucket where the warehouse COPYs them from. */
+export const FORECAST_PREFIX = 'forecast/';
 
 /** The cloud lake's buckets. */
 export type LakeBucket = 'raw' | 'quarantine' | 'curated';
@@ -20,6 +22,7 @@ export const ZONE_BUCKET: Readonly<Record<string, LakeBucket>> = {
   [topSegment(CURATED_PREFIX)]: 'curated',
   [topSegment(REFERENCE_PREFIX)]: 'curated',
   [topSegment(CONTROL_PREFIX)]: 'curated',
+  [topSegment(FORECAST_PREFIX)]: 'curated',
 };
 
 export const CURATED_TABLES = ['sales_lines', 'inventory_events'] as const;
@@ -178,3 +181,6 @@ export const redriveRawKey = (at: Date, redriveId: string): string => rawObjectK
  * for its dates (functions/lib/recovery/reprocess.ts). */
 export const REPROCESSES_PREFIX = `${CONTROL_PREFIX}reprocesses/`;
 export const reprocessRecordKey = (reprocessId: string): string => `${REPROCESSES_PREFIX}${reprocessId}.json`;
+
+/** The models of one fit, as Parquet in forecast_model's column order (FitForecasts writes it, the warehouse COPYs it). */
+export const forecastModelsKey = (fittedThrough: string): string => `${FORECAST_PREFIX}models/fitted_through=${fittedThrough}/models.parquet`;

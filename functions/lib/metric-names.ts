@@ -5,5 +5,5 @@
 export const METRICS_NAMESPACE = 'RetailLake';
 
 /** The pipeline's data-health metrics (dimension `service`), each with an alarm in infra/lib/observability/. */
-export const PIPELINE_METRICS = ['QuarantineRate', 'StockoutCount', 'ReconciliationGap', 'BatchesParked'] as const;
+export const PIPELINE_METRICS = ['QuarantineRate', 'StockoutCount', 'ReconciliationGap', 'BatchesParked', 'ForecastBias'] as const;
 export type PipelineMetricName = (typeof PIPELINE_METRICS)[number];

@@ -98,6 +98,18 @@ const STEPS = [
     load: () => import('./prepare-loads/index'),
   },
   {
+    name: 'fit-forecasts',
+    substitution: 'FitForecastsFunctionArn',
+    description: 'FitForecasts: weekly refit of the demand model per store and SKU (backtested), written to the lake and forecast_model',
+    duckdb: true,
+    sql: true,
+    timeoutMinutes: 15,
+    reads: [],
+    writes: ['curated'],
+    warehouse: true,
+    load: () => import('./fit-forecasts/index'),
+  },
+  {
     name: 'stock-risk',
     substitution: 'StockRiskFunctionArn',
     description: 'StockRisk: projected stock per store and SKU from the forecast and open orders; the alert list and lifecycle decisions',

@@ -167,6 +167,15 @@ program
   });
 
 program
+  .command('forecast')
+  .description('fit the demand models now (per store and SKU, backtested) and print their accuracy against seasonal naive')
+  .option('--as-of <date>', 'fit on the history up to this business date (default: the latest), YYYY-MM-DD')
+  .action(async (opts: { asOf?: string }, cmd: Command) => {
+    const { forecastCommand } = await import('./forecast-command');
+    process.stdout.write(await forecastCommand(lakeOf(cmd), opts));
+  });
+
+program
   .command('status')
   .description('runs, counts (received, curated, quarantined by reason, duplicates), alarms')
   .option('--json', 'machine-readable output')

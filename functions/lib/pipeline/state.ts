@@ -81,6 +81,22 @@ export interface LoadsResult {
   prefixLevel: PrefixLevel;
 }
 
+/** FitForecasts: the weekly refit of the demand models (forecast_model, forecast_accuracy). */
+export interface FitForecastsResult {
+  /** true when nothing was fitted: the models are fresh (fitted fewer than 7 days before the as-of date), or there
+   * is no history yet */
+  skipped: boolean;
+  /** the as-of date of the models now in the warehouse (null while there are none) */
+  fittedThrough: string | null;
+  /** series fitted by this run */
+  series: number;
+  /** forecast/models/fitted_through=<date>/models.parquet, null when skipped */
+  modelsKey: string | null;
+  /** the backtest's accuracy over the last 4 weeks: 'selected', each candidate and the seasonal naive baseline
+   * (wape a fraction, biasPct in percent) */
+  accuracy: { model: string; series: number; wape: number | null; biasPct: number | null; mase: number | null }[];
+}
+
 export interface StockRiskResult {
   /** the latest business date in the warehouse; null while it holds no facts */
   asOfDate: string | null;
@@ -168,6 +184,7 @@ export interface PipelineState {
   validation?: ValidationResult;
   commit?: CommitResult;
   loads?: LoadsResult;
+  forecast?: FitForecastsResult;
   risk?: StockRiskResult;
   alerts?: PublishAlertsResult;
   reconcile?: ReconcileResult;
@@ -184,6 +201,7 @@ const STATE_KEYS: Record<keyof PipelineState, true> = {
   validation: true,
   commit: true,
   loads: true,
+  forecast: true,
   risk: true,
   alerts: true,
   reconcile: true,

@@ -42,6 +42,8 @@ export class ObservabilityStack extends Stack {
         ReconciliationGap: config.observability.reconciliationGapThreshold,
         // every parked batch alarms: its raw objects are out of the lake until someone redrives them
         BatchesParked: 0,
+        // percent: the forecast's total over the backtest off by more than a tenth either way
+        ForecastBias: 10,
       },
     });
     this.dashboard = new OpsDashboard(this, 'Dashboard', {

@@ -31,6 +31,7 @@ const DESCRIPTIONS: Record<PipelineMetricName, string> = {
   StockoutCount: 'More store x SKU pairs at critical stock than expected',
   ReconciliationGap: 'Run records, quarantine and warehouse counts or revenue disagree (the ops message names the business dates)',
   BatchesParked: 'A batch failed after its retries and was parked (control/parked/): its raw objects wait for a redrive',
+  ForecastBias: 'The weekly forecast fit is biased (|bias %| of the selected models over the backtest above the threshold): stock risk over- or under-orders',
 };
 
 /** Alarms on what the data says: too much quarantined, too many stock-outs, lake vs warehouse out of balance, a
@@ -40,11 +41,11 @@ export class PipelineMetricAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineMetricAlarmsProps) {
     super(scope, id);
-    const alarm = (name: PipelineMetricName): cloudwatch.Alarm =>
+    const alarm = (name: PipelineMetricName, metric: cloudwatch.IMetric = pipelineMetric(name)): cloudwatch.Alarm =>
       opsAlarm(this, name, {
         alarmName: `${props.prefix}-${name}`,
         alarmDescription: DESCRIPTIONS[name],
-        metric: pipelineMetric(name),
+        metric,
         threshold: props.thresholds[name],
         topic: props.alarmTopic,
       });
@@ -53,6 +54,8 @@ export class PipelineMetricAlarms extends Construct {
       StockoutCount: alarm('StockoutCount'),
       ReconciliationGap: alarm('ReconciliationGap'),
       BatchesParked: alarm('BatchesParked'),
+      // bias is signed: too high and too low both alarm
+      ForecastBias: alarm('ForecastBias', new cloudwatch.MathExpression({ expression: 'ABS(bias)', usingMetrics: { bias: pipelineMetric('ForecastBias') }, label: '|ForecastBias|', period: Duration.hours(1) })),
     };
   }
 }

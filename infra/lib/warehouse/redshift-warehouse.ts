@@ -8,7 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { CURATED_PREFIX, REFERENCE_PREFIX } from '../../../functions/lib/lake-layout';
+import { CURATED_PREFIX, FORECAST_PREFIX, REFERENCE_PREFIX } from '../../../functions/lib/lake-layout';
 import { acknowledgeWildcards } from '../common/iam-findings';
 import { LakeFunction } from '../common/lake-function';
 import { acknowledge } from '../common/nag';
@@ -135,12 +135,13 @@ export class RedshiftWarehouse extends Construct {
   private createCopyRole(curated: s3.IBucket): iam.Role {
     const role = new iam.Role(this, 'CopyRole', {
       assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('redshift.amazonaws.com'), new iam.ServicePrincipal('redshift-serverless.amazonaws.com')),
-      description: 'Redshift COPY from the curated bucket (curated/ Parquet, reference/ CSV)',
+      description: 'Redshift COPY from the curated bucket (curated/ Parquet, reference/ CSV, forecast/ models)',
     });
     curated.grantRead(role, `${CURATED_PREFIX}*`);
     curated.grantRead(role, `${REFERENCE_PREFIX}*`);
+    curated.grantRead(role, `${FORECAST_PREFIX}*`);
     acknowledgeWildcards(role, 'lakeObjects', {
-      resources: [curated.arnForObjects(`${CURATED_PREFIX}*`), curated.arnForObjects(`${REFERENCE_PREFIX}*`)],
+      resources: [curated.arnForObjects(`${CURATED_PREFIX}*`), curated.arnForObjects(`${REFERENCE_PREFIX}*`), curated.arnForObjects(`${FORECAST_PREFIX}*`)],
       actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
     });
     return role;

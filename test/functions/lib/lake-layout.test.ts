@@ -8,6 +8,7 @@ import {
   curatedPartitionPrefix,
   CURATED_PREFIX,
   CONTROL_PREFIX,
+  FORECAST_PREFIX,
   isStagedPart,
   queryableTablePrefix,
   QUARANTINE_PREFIX,
@@ -71,10 +72,11 @@ describe('lake layout', () => {
   });
 
   it('maps every zone prefix to the bucket that holds it', () => {
-    for (const prefix of [RAW_PREFIX, QUARANTINE_PREFIX, CURATED_PREFIX, REFERENCE_PREFIX, CONTROL_PREFIX]) {
+    for (const prefix of [RAW_PREFIX, QUARANTINE_PREFIX, CURATED_PREFIX, REFERENCE_PREFIX, CONTROL_PREFIX, FORECAST_PREFIX]) {
       expect(ZONE_BUCKET[prefix.split('/')[0]]).toBeDefined();
     }
-    expect(Object.keys(ZONE_BUCKET)).toHaveLength(5);
+    expect(Object.keys(ZONE_BUCKET)).toHaveLength(6);
+    expect(ZONE_BUCKET.forecast).toBe('curated');
   });
 
   it('is the only module that spells a layout key (functions/, local/, infra/, bench/, dashboards/)', () => {

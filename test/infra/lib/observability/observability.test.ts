@@ -27,6 +27,17 @@ describe('observability stack', () => {
     }
   });
 
+  it('alarms on |ForecastBias| above 10%, too high or too low', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 10,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'ABS(bias)' }),
+        Match.objectLike({ Id: 'bias', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'RetailLake', MetricName: 'ForecastBias' }) }), ReturnData: false }),
+      ]),
+      AlarmActions: [Match.anyValue()],
+    });
+  });
+
   it('draws one operations dashboard', () => {
     const [, dashboard] = resourcesOfType(template, 'AWS::CloudWatch::Dashboard')[0];
     expect(dashboard.DashboardName).toBe('retail-lake-dev-operations');

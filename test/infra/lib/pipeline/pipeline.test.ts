@@ -181,7 +181,7 @@ describe('pipeline stack', () => {
     const tagged = resourcesOfType(template, 'AWS::IAM::Role').filter(([, p]) =>
       ((p.Tags as { Key: string; Value: string }[] | undefined) ?? []).some((tag) => tag.Key === 'RedshiftDbRoles' && tag.Value === 'retail_lake_loader'),
     );
-    expect(tagged.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['FunctionspublishalertsRole', 'FunctionsreconcileRole', 'FunctionsstockriskRole', 'PipelineRole']); // PublishAlerts marks what it sent in alert_state
+    expect(tagged.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['FunctionsfitforecastsRole', 'FunctionspublishalertsRole', 'FunctionsreconcileRole', 'FunctionsstockriskRole', 'PipelineRole']); // PublishAlerts marks what it sent in alert_state
   });
 
   it('runs the curate Glue job on Glue 5 with the transform SQL in its support zip and encrypted logs', () => {

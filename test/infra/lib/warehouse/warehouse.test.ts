@@ -49,7 +49,7 @@ describe('warehouse stack', () => {
     });
   });
 
-  it('lets COPY read only curated/ and reference/ of the curated bucket', () => {
+  it('lets COPY read only curated/, reference/ and forecast/ of the curated bucket', () => {
     const [roleId] = resourcesOfType(template, 'AWS::IAM::Role').find(([id]) => id.includes('CopyRole')) ?? [''];
     const statements = resourcesOfType(template, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Roles).includes(roleId))
@@ -59,9 +59,10 @@ describe('warehouse stack', () => {
       .flatMap((s) => [s.Resource].flat())
       .map((r) => JSON.stringify(r))
       .filter((r) => r.includes('/')); // object ARNs; the bucket ARN itself is there for ListBucket
-    expect(objectResources.length).toBe(2);
+    expect(objectResources.length).toBe(3);
     expect(objectResources.some((r) => r.includes('/curated/*'))).toBe(true);
     expect(objectResources.some((r) => r.includes('/reference/*'))).toBe(true);
+    expect(objectResources.some((r) => r.includes('/forecast/*'))).toBe(true);
     expect(statements.flatMap((s) => [s.Action].flat()).some((a) => /Put|Delete/.test(a))).toBe(false);
   });
 

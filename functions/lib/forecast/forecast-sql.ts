@@ -1,0 +1,65 @@
+import { ConfigurationError } from '../errors';
+import { readSql, renderSql } from '../sql-files';
+import type { CopySource } from '../warehouse/load-statements';
+import { splitSqlStatements } from '../warehouse/sql-text';
+
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+function isoDate(name: string, value: string): string {
+  if (!ISO_DATE.test(value)) throw new RangeError(`${name} "${value}" is not YYYY-MM-DD`);
+  return value;
+}
+
+/** A SQL string literal (single quotes doubled). */
+const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/** sql/redshift/demand_history.sql for one store (the caller reads the stores one after another, so a fit holds
+ * one store's history at a time), ordered by sku and date. */
+export function demandHistorySql(asOfDate: string, historyStart: string, storeId: string): string {
+  const history = renderSql(readSql('redshift/demand_history.sql'), { as_of_date: isoDate('as-of date', asOfDate), history_start: isoDate('history start', historyStart) });
+  return `SELECT store_id, sku, date_key, units, censored FROM (\n${history}\n) h WHERE store_id = ${literal(storeId)} ORDER BY sku, date_key`;
+}
+
+/** The stores with a stock count on or before the as-of date (the stores demand_history.sql has rows for). */
+export function forecastStoresSql(asOfDate: string): string {
+  return `SELECT DISTINCT store_id FROM fact_inventory_event WHERE event_type = 'inventory_snapshot' AND date_key <= CAST(${literal(isoDate('as-of date', asOfDate))} AS DATE) ORDER BY store_id`;
+}
+
+/** The latest fit in the warehouse (NULL when there are no models). */
+export const latestFitSql = (): string => 'SELECT MAX(fitted_through) AS fitted_through FROM forecast_model';
+
+/** sql/redshift/forecast_daily.sql: store_id, sku, date_key, model, forecast_units, sigma per day of the range. */
+export function forecastDailySql(fromDate: string, toDate: string): string {
+  return renderSql(readSql('redshift/forecast_daily.sql'), { from_date: isoDate('from date', fromDate), to_date: isoDate('to date', toDate) });
+}
+
+export interface AccuracyRow {
+  model: string;
+  series: number;
+  wape: number | null;
+  biasPct: number | null;
+  mase: number | null;
+}
+
+const decimal = (v: number | null): string => {
+  if (v === null) return 'NULL';
+  if (!Number.isFinite(v)) throw new ConfigurationError(`accuracy value ${v} is not a finite number`);
+  // DECIMAL(12,6): at most 999999.999999
+  return Math.max(-999999, Math.min(999999, v)).toFixed(6);
+};
+
+/** The statements of sql/redshift/load_forecast_model.sql: the models' Parquet into forecast_model, the accuracy rows. */
+export function loadForecastModelStatements(source: CopySource, modelsKey: string, fittedThrough: string, accuracy: AccuracyRow[]): string[] {
+  if (accuracy.length === 0) throw new RangeError('a fit has at least one accuracy row');
+  const rows = accuracy
+    .map((r) => `(CAST(${literal(isoDate('fitted_through', fittedThrough))} AS DATE), ${literal(r.model)}, ${Math.trunc(r.series)}, ${decimal(r.wape)}, ${decimal(r.biasPct)}, ${decimal(r.mase)})`)
+    .join(',\n  ');
+  const sql = renderSql(readSql('redshift/load_forecast_model.sql'), {
+    bucket: source.bucket,
+    role: source.role,
+    models_key: modelsKey,
+    fitted_through: fittedThrough,
+    accuracy_rows: rows,
+  });
+  return splitSqlStatements(sql);
+}

@@ -1,0 +1,41 @@
+import { fitHoltWinters } from './holt-winters';
+import { fitIntermittent } from './intermittent';
+import { seasonalNaive } from './seasonal-naive';
+import { WEEK, type DailySeries } from './series';
+
+/** The candidate models, by the name forecast_model.model and forecast_accuracy.model store (<= 16 characters). */
+export const MODEL_NAMES = ['seasonal_naive', 'ets_ana', 'croston', 'sba', 'tsb'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+/**
+ * A fitted model in the warehouse's form: the forecast for h days after the last day is
+ * max(0, level + trend * h + seasonByHorizon[(h - 1) % 7]) (forecast_model: level, trend, season by weekday).
+ */
+export interface ModelState {
+  model: ModelName;
+  level: number;
+  trend: number;
+  seasonByHorizon: number[];
+}
+
+export function forecastOf(state: ModelState, h: number): number {
+  return Math.max(0, state.level + state.trend * h + state.seasonByHorizon[(h - 1) % WEEK]);
+}
+
+const flat = (model: ModelName, rate: number): ModelState => ({ model, level: rate, trend: 0, seasonByHorizon: new Array<number>(WEEK).fill(0) });
+
+/** Fits one model on the series (parameters by in-sample one-step SSE) and returns its warehouse form. */
+export function fitModel(model: ModelName, y: DailySeries): ModelState {
+  switch (model) {
+    case 'seasonal_naive':
+      return { model, level: 0, trend: 0, seasonByHorizon: seasonalNaive(y).lastWeek };
+    case 'ets_ana': {
+      const fit = fitHoltWinters(y);
+      return { model, level: fit.level, trend: 0, seasonByHorizon: fit.seasonByHorizon };
+    }
+    case 'croston':
+    case 'sba':
+    case 'tsb':
+      return flat(model, fitIntermittent(y, model).rate);
+  }
+}

@@ -1,0 +1,16 @@
+import { lambdaHandler } from '../../lib/aws/lambda-runtime';
+import type { FitForecastsResult, PipelineState } from '../../lib/pipeline/state';
+import type { Runtime } from '../../lib/ports';
+import { asIsoDate, asOfDateSql } from '../../lib/risk/stock-risk-sql';
+import { fitForecasts } from './fit-forecasts';
+
+/** FitForecasts: refits the demand models as of the latest business date when they are missing or a week old
+ * (otherwise returns at once, skipped); StockRisk, next, applies them. */
+export async function run(_state: PipelineState, rt: Runtime): Promise<FitForecastsResult> {
+  const [row] = await rt.warehouse.query(asOfDateSql());
+  const asOfDate = asIsoDate(row?.as_of_date);
+  if (!asOfDate) return { skipped: true, fittedThrough: null, series: 0, modelsKey: null, accuracy: [] };
+  return fitForecasts({ warehouse: rt.warehouse, store: rt.store, metrics: rt.metrics, duckdb: rt.settings }, asOfDate);
+}
+
+export const handler = lambdaHandler(run);

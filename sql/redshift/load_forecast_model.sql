@@ -1,0 +1,27 @@
+-- The fitted models of one fit (FitForecasts): forecast_model is replaced whole from the models' Parquet file
+-- (columns in forecast_model's order), and the fit's accuracy rows replace any of the same fitted_through.
+-- Placeholders: bucket, role, models_key (the lake key of the Parquet file), fitted_through, accuracy_rows
+-- (the VALUES tuples of forecast_accuracy). One transaction: readers see the old models or the new ones.
+DELETE FROM stg_forecast_model;
+
+COPY stg_forecast_model
+FROM 's3://{{bucket}}/{{models_key}}'
+IAM_ROLE '{{role}}'
+FORMAT AS PARQUET;
+
+DELETE FROM forecast_model;
+
+INSERT INTO forecast_model (
+  store_id, sku, fitted_through, model, level, trend, season_1, season_2, season_3, season_4, season_5, season_6,
+  season_7, sigma, next_review
+)
+SELECT
+  store_id, sku, fitted_through, model, level, trend, season_1, season_2, season_3, season_4, season_5, season_6,
+  season_7, sigma, next_review
+FROM stg_forecast_model;
+
+DELETE FROM forecast_accuracy
+WHERE fitted_through = CAST('{{fitted_through}}' AS DATE);
+
+INSERT INTO forecast_accuracy (fitted_through, model, series, wape, bias_pct, mase)
+VALUES {{accuracy_rows}};
