@@ -5,7 +5,7 @@ import { columnDefinitions, CURATED_COLUMNS } from '../../functions/lib/curated-
 import { openDuckDb } from '../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import type { Warehouse } from '../../functions/lib/ports';
-import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
+import { PRODUCTS_KEY, STORES_KEY, type CuratedTable } from '../../functions/lib/lake-layout';
 import { PRODUCT_COLUMNS, STORE_COLUMNS, toCsv, type Product, type Store } from '../../functions/lib/reference/reference-data';
 
 /** Test helpers: a throw-away lake folder with curated Parquet and reference CSVs written the way the
@@ -41,6 +41,20 @@ export interface InventoryEventRow {
   reorder_point: number | null;
   quantity_change: number | null;
   reason: string | null;
+}
+
+/** A curated purchase_orders row: an order line, or a receipt's link row (expected_date and supplier null). */
+export interface PurchaseOrderRow {
+  event_id: string;
+  store_id: string;
+  sku: string;
+  occurred_at: string;
+  business_date: string;
+  event_type: 'purchase_order' | 'receipt';
+  po_id: string;
+  quantity: number;
+  expected_date: string | null;
+  supplier: string | null;
 }
 
 export const STORES: Store[] = [
@@ -106,7 +120,7 @@ const literal = (v: unknown): string => (v === null || v === undefined ? 'NULL' 
  * Writes curated partitions for the given rows with DuckDB (COPY ... PARTITION_BY business_date,
  * WRITE_PARTITION_COLUMNS), replacing any partition folder of the same date.
  */
-export async function writeCurated(root: string, table: 'sales_lines' | 'inventory_events', rows: (SalesLineRow | InventoryEventRow)[]): Promise<void> {
+export async function writeCurated(root: string, table: CuratedTable, rows: (SalesLineRow | InventoryEventRow | PurchaseOrderRow)[]): Promise<void> {
   if (rows.length === 0) return;
   const conn = await openDuckDb();
   try {

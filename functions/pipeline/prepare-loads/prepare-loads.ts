@@ -24,7 +24,7 @@ export function copySourceFromEnv(env: NodeJS.ProcessEnv = process.env): CopySou
  * Renders the Athena refresh and the warehouse load for a committed batch. Pure: the state machine runs the
  * statements (Athena, Redshift Data API), locally mapped to DuckDB.
  */
-export function prepareLoads(commit: Pick<CommitResult, 'affectedDates'>, env: NodeJS.ProcessEnv = process.env): LoadsResult {
+export function prepareLoads(commit: { affectedDates: Partial<CommitResult['affectedDates']> }, env: NodeJS.ProcessEnv = process.env): LoadsResult {
   const plan = buildLoadStatements(commit.affectedDates, copySourceFromEnv(env));
   return {
     athenaRefreshSql: athenaStatement('athena/views/daily_store_sales.sql'),

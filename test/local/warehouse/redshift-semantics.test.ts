@@ -39,7 +39,7 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
   let lake: ReturnType<typeof tempLake>;
   let pg: RedshiftOnPostgres;
   let load: string[];
-  let affectedDates: { sales_lines: string[]; inventory_events: string[] };
+  let affectedDates: { sales_lines: string[]; inventory_events: string[]; purchase_orders: string[] };
   let duck: DuckDbWarehouse;
 
   beforeAll(async () => {
