@@ -15,8 +15,6 @@ fact_dates AS (
   SELECT date_key FROM fact_sales
   UNION ALL
   SELECT date_key FROM fact_inventory_event
-  UNION ALL
-  SELECT date_key FROM fact_purchase_order
 ),
 bounds AS (
   SELECT MIN(date_key) AS first_date, MAX(date_key) AS last_date FROM fact_dates
