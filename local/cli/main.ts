@@ -125,7 +125,7 @@ program
 
 program
   .command('query')
-  .description('analyst SQL over the curated tables (sales_lines, inventory_events, quarantine), or the warehouse')
+  .description('analyst SQL over the curated tables (sales_lines, inventory_events, purchase_orders, quarantine), or the warehouse')
   .argument('<sql>', 'SQL (DuckDB dialect)')
   .option('--warehouse', 'query the star schema instead of the curated tables')
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
