@@ -1,3 +1,5 @@
+import { reloadWarehouse } from '../../functions/lib/recovery/reload-warehouse';
+import { copySourceFromEnv } from '../../functions/pipeline/prepare-loads/prepare-loads';
 import { createLocalRuntime, type LocalRuntime } from '../../local/local-runtime';
 import { runPipeline, type PipelineRunResult } from '../../local/pipeline/local-runner';
 import { purchaseOrder, putRaw, receipt, sale, tempLake, withReference } from '../helpers/lake-fixture';
@@ -66,12 +68,24 @@ describe('purchase orders and receipts through the local pipeline', () => {
     expect(refused.detail).toBe("po_id: only a receipt (reason receipt) may name a purchase order, this adjustment's reason is shrink");
   });
 
-  it('loads them into fact_purchase_order', async () => {
-    const facts = await rt.warehouse.query(
+  const facts = (): Promise<unknown[]> =>
+    rt.warehouse.query(
       `SELECT event_id, CAST(date_key AS VARCHAR) AS date_key, event_type, po_id, quantity, CAST(expected_date AS VARCHAR) AS expected_date, supplier
        FROM fact_purchase_order ORDER BY event_id`,
     );
-    expect(facts).toEqual([
+
+  it('reload --warehouse empties and reloads them with the other facts: the same rows, a stray one on a date the lake does not hold gone', async () => {
+    const before = await facts();
+    await rt.warehouse.execute([
+      `INSERT INTO fact_purchase_order (date_key, timestamp_utc, store_id, sku, event_id, event_type, po_id, quantity)
+       VALUES (DATE '2024-03-20', TIMESTAMP '2024-03-20 10:00:00', 'S001', 'SKU-3', 'stray', 'purchase_order', 'PO-X', 1)`,
+    ]);
+    await reloadWarehouse(rt, copySourceFromEnv({}), { from: '2024-03-01', to: '2024-03-31' });
+    expect(await facts()).toEqual(before);
+  });
+
+  it('loads them into fact_purchase_order', async () => {
+    expect(await facts()).toEqual([
       { event_id: 'po-1', date_key: '2024-03-09', event_type: 'purchase_order', po_id: 'PO-S001-1', quantity: 12, expected_date: '2024-03-14', supplier: 'BeanCo' },
       { event_id: 'po-2', date_key: '2024-03-09', event_type: 'purchase_order', po_id: 'PO-S001-1', quantity: 4, expected_date: '2024-03-14', supplier: 'MugWorks' },
       { event_id: 'po-3', date_key: '2024-03-10', event_type: 'purchase_order', po_id: 'PO-S002-1', quantity: 12, expected_date: '2024-03-12', supplier: 'BeanCo' },

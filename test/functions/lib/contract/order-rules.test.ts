@@ -3,6 +3,7 @@ import { isCanonicalValidEvent } from '../../../../functions/lib/contract/canoni
 import { checkStageable } from '../../../../functions/lib/contract/check-reference';
 import { parseEventText } from '../../../../functions/lib/contract/validate-event';
 import { parseProductsCsv, parseStoresCsv } from '../../../../functions/lib/reference/reference-data';
+import { Rng } from '../../../../local/simulator/random';
 import { PRODUCTS_CSV, purchaseOrder, receipt, STORES_CSV } from '../../../helpers/lake-fixture';
 
 const ref = { stores: parseStoresCsv(STORES_CSV), products: parseProductsCsv(PRODUCTS_CSV) };
@@ -45,5 +46,43 @@ describe('purchase orders and receipts (additions to contract v1)', () => {
     ['an unknown SKU', purchaseOrder({ sku: 'GHOST' }), 'sku: "GHOST" is not in the product reference data'],
   ])('refuses %s, naming the field, and the fast path never accepts it', (_what, event, detail) => {
     expect(verdicts(event)).toEqual({ detail, fast: false });
+  });
+});
+
+describe('the fast path on orders and receipts', () => {
+  /** Near-misses of valid order and receipt lines: the fast path may say "not sure", never "valid" when they are not. */
+  const EDITS: readonly ((line: string, rng: Rng) => string)[] = [
+    (l, rng) => {
+      const i = rng.int(0, l.length - 1);
+      return l.slice(0, i) + l.slice(i + 1);
+    },
+    (l, rng) => {
+      const i = rng.int(0, l.length - 1);
+      return l.slice(0, i) + rng.pick(['"', '\\', ',', '0', '-', '9', 'é', ' ', '{', '}']) + l.slice(i);
+    },
+    (l, rng) => l.replace(/"expected_date":"[^"]*"/, `"expected_date":"2024-${rng.pick(['02-30', '03-07', '03-08', '03-09', '03-10', '03-11', '13-01', '3-14'])}"`),
+    (l, rng) => l.replace(/"reason":"receipt"/, `"reason":"${rng.pick(['shrink', 'damage', 'transfer_in', 'count_correction'])}"`),
+    (l) => l.replace(/"quantity":\d+/, '"quantity":0'),
+    (l) => l.replace(/"supplier":"[^"]*"/, `"supplier":"${'é'.repeat(129)}"`),
+    (l) => l.replace(/"po_id":"[^"]*"/, '"po_id":""'),
+    (l) => l.replace(/"store_id":"[^"]*"/, '"store_id":"S002"'),
+    (l) => l.replace(/"event_type":"[a-z_]+"/, '"event_type":"inventory_adjustment"'),
+  ];
+  const full = (line: string): boolean => {
+    const parsed = parseEventText(line);
+    return parsed.ok && checkStageable(parsed.event, ref, window) === null;
+  };
+
+  it('never accepts an edited line the full validator rejects (5,000 random edits)', () => {
+    const rng = new Rng(5);
+    const valid = [purchaseOrder(), purchaseOrder({ store_id: 'S002', expected_date: '2024-03-11' }), receipt(), receipt({ store_id: 'S003' })].map((e) => JSON.stringify(e));
+    let rejected = 0;
+    for (let i = 0; i < 5_000; i++) {
+      const edited = rng.pick(EDITS)(rng.pick(valid), rng);
+      const ok = full(edited);
+      if (!ok) rejected++;
+      if (isCanonicalValidEvent(edited, ref, window) && !ok) throw new Error(`fast path accepted what the validator rejects: ${edited}`);
+    }
+    expect(rejected).toBeGreaterThan(1_000);
   });
 });
