@@ -60,6 +60,7 @@ class PartitionWriters {
 async function writeEvent(e: PosEvent, ref: ReferenceData, writers: PartitionWriters): Promise<number> {
   const date = businessDate(e.occurred_at, ref.stores.get(e.store_id)!.timezone);
   const occurred = new Date(e.occurred_at);
+  if (e.event_type === 'purchase_order') return 0; // the peer measures the sales and inventory tables only
   if (!('lines' in e)) {
     const w = await writers.get('inventory_events', date);
     await w.appendRow({

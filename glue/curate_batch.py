@@ -2,7 +2,7 @@
 
 Mirrors functions/pipeline/curate-batch/curate-batch.ts step for step:
   staged events + accepted ids of the batch's UTC dates (batch_utc_dates.sql) -> new_events.sql -> dated_events.sql -> lines (posexplode) -> sales_lines.sql /
-  inventory_events.sql -> the batch's accepted ids (accepted_ids.sql) -> one file of the batch's new rows per partition, committed
+  inventory_events.sql / purchase_orders.sql -> the batch's accepted ids (accepted_ids.sql) -> one file of the batch's new rows per partition, committed
   under an intent record (functions/lib/pipeline/curated-commit.ts: staged, intent, copies, intent deleted, staging deleted)
   -> date_totals.sql -> the run record control/runs/<batch>/curate.json. Rows already in the partitions are never rewritten.
 
@@ -46,6 +46,7 @@ ARGS = getResolvedOptions(
         "commit_intent_key",
         "sales_lines_columns",
         "inventory_events_columns",
+        "purchase_orders_columns",
     ],
 )
 BATCH = ARGS["batch_id"]
@@ -53,6 +54,7 @@ BUCKET = ARGS["curated_bucket"]
 TABLE_COLUMNS = {
     "sales_lines": ARGS["sales_lines_columns"].split(","),
     "inventory_events": ARGS["inventory_events_columns"].split(","),
+    "purchase_orders": ARGS["purchase_orders_columns"].split(","),
 }
 
 
@@ -125,6 +127,10 @@ STAGED = T.StructType(
         T.StructField("reorder_point", T.IntegerType()),
         T.StructField("quantity_change", T.IntegerType()),
         T.StructField("reason", T.StringType()),
+        T.StructField("po_id", T.StringType()),
+        T.StructField("quantity", T.IntegerType()),
+        T.StructField("expected_date", T.StringType()),
+        T.StructField("supplier", T.StringType()),
     ]
 )
 
@@ -225,6 +231,7 @@ spark.sql(sql_file("dated_events")).cache().createOrReplaceTempView("dated_event
 new_rows = {
     "sales_lines": spark.sql(sql_file("sales_lines")).cache(),
     "inventory_events": spark.sql(sql_file("inventory_events")).cache(),
+    "purchase_orders": spark.sql(sql_file("purchase_orders")).cache(),
 }
 counts = spark.sql(
     "SELECT (SELECT count(*) FROM staged_events) AS staged, (SELECT count(*) FROM new_events) AS curated_events"
@@ -236,7 +243,11 @@ write_ids_by_date(spark.sql(sql_file("accepted_ids")).select("event_id", F.col("
 
 
 # The order of a batch file's rows (as the curate Lambda writes them): the same input gives the same file.
-FILE_ORDER = {"sales_lines": ["store_id", "sku", "event_id", "line_no"], "inventory_events": ["store_id", "sku", "event_id"]}
+FILE_ORDER = {
+    "sales_lines": ["store_id", "sku", "event_id", "line_no"],
+    "inventory_events": ["store_id", "sku", "event_id"],
+    "purchase_orders": ["store_id", "sku", "event_id"],
+}
 COMMIT_PREFIX = key_for(ARGS["commit_prefix"])
 
 
@@ -308,7 +319,7 @@ def commit(puts):
 finish_earlier_attempt()
 affected = {}
 batch_puts = []
-for table in ("sales_lines", "inventory_events"):
+for table in TABLE_COLUMNS:
     affected[table], table_puts = write_batch_files(table)
     batch_puts.extend(table_puts)
 commit(batch_puts)

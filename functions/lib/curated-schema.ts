@@ -40,6 +40,20 @@ export const CURATED_COLUMNS = {
     quantity_change: 'INTEGER',
     reason: 'VARCHAR',
   },
+  /** purchase-order lines (event_type 'purchase_order') and one link row per receipt naming an order (event_type
+   * 'receipt', the adjustment's event_id and quantity_change; expected_date and supplier NULL) */
+  purchase_orders: {
+    event_id: 'VARCHAR',
+    store_id: 'VARCHAR',
+    sku: 'VARCHAR',
+    occurred_at: 'TIMESTAMP',
+    business_date: 'DATE',
+    event_type: 'VARCHAR',
+    po_id: 'VARCHAR',
+    quantity: 'INTEGER',
+    expected_date: 'DATE',
+    supplier: 'VARCHAR',
+  },
   quarantine: {
     reason: 'VARCHAR',
     detail: 'VARCHAR',
@@ -64,6 +78,7 @@ export const CURATED_PARTITION_COLUMN = 'business_date';
 export const PARTITION_COLUMN = {
   sales_lines: CURATED_PARTITION_COLUMN,
   inventory_events: CURATED_PARTITION_COLUMN,
+  purchase_orders: CURATED_PARTITION_COLUMN,
   quarantine: 'received_date',
 } as const satisfies { [T in CuratedTableName]: DateColumn<T> };
 

@@ -25,7 +25,7 @@ export const ZONE_BUCKET: Readonly<Record<string, LakeBucket>> = {
   [topSegment(FORECAST_PREFIX)]: 'curated',
 };
 
-export const CURATED_TABLES = ['sales_lines', 'inventory_events'] as const;
+export const CURATED_TABLES = ['sales_lines', 'inventory_events', 'purchase_orders'] as const;
 export type CuratedTable = (typeof CURATED_TABLES)[number];
 
 /** `raw/pos/YYYY/MM/DD/HH/` for an arrival time, in UTC as Firehose writes it. */

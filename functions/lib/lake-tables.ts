@@ -77,6 +77,7 @@ function csvTable(name: ReferenceTableName, key: string, columns: readonly strin
 export const LAKE_TABLES: readonly LakeTable[] = [
   parquetTable('sales_lines', 'One row per sale or return line (returns negative)'),
   parquetTable('inventory_events', 'Inventory snapshots and adjustments'),
+  parquetTable('purchase_orders', 'Purchase-order lines, and the receipts that fill them (event_type receipt)'),
   parquetTable('quarantine', 'Rejected events with reason, detail and the original text'),
   csvTable('stores', STORES_KEY, STORE_COLUMNS),
   csvTable('products', PRODUCTS_KEY, PRODUCT_COLUMNS),

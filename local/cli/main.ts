@@ -141,7 +141,7 @@ program
 
 program
   .command('query')
-  .description('analyst SQL over the curated tables (sales_lines, inventory_events, quarantine, stores, products), or the warehouse')
+  .description('analyst SQL over the curated tables (sales_lines, inventory_events, purchase_orders, quarantine, stores, products), or the warehouse')
   .argument('[sql...]', 'SQL (DuckDB dialect), one quoted argument; - reads it from stdin')
   .option('--file <path>', 'read the SQL from a file')
   .option('--named <name>', 'run a named query of sql/athena/queries/ (with --warehouse: a metric view v_metric_<name>)')

@@ -1,8 +1,9 @@
 -- Reconcile: what the warehouse holds per business date, compared with the run records' per-date totals
--- (functions/pipeline/reconcile/reconcile.ts): no scan of the lake. One row per date_key present in fact_sales
--- or fact_inventory_event: business_date, sales_lines, net_revenue_cents (exact: the DECIMAL(38,2) sum x 100,
--- multiplied after summing so no DECIMAL(18,2) value overflows),
--- inventory_events.
+-- (functions/pipeline/reconcile/reconcile.ts): no scan of the lake. One row per date_key present in fact_sales,
+-- fact_inventory_event or fact_purchase_order: business_date, sales_lines, net_revenue_cents (exact: the
+-- DECIMAL(38,2) sum x 100, multiplied after summing so no DECIMAL(18,2) value overflows), inventory_events
+-- (purchase orders counted with them, as sql/transform/date_totals.sql does; a receipt's link row is not: its
+-- adjustment is already in fact_inventory_event).
 SELECT
   business_date,
   sum(sales_lines) AS sales_lines,
@@ -15,6 +16,11 @@ FROM (
   UNION ALL
   SELECT date_key AS business_date, 0 AS sales_lines, 0 AS net_revenue_cents, count(*) AS inventory_events
   FROM fact_inventory_event
+  GROUP BY date_key
+  UNION ALL
+  SELECT date_key AS business_date, 0 AS sales_lines, 0 AS net_revenue_cents, count(*) AS inventory_events
+  FROM fact_purchase_order
+  WHERE event_type = 'purchase_order'
   GROUP BY date_key
 ) AS by_table
 GROUP BY business_date

@@ -5,4 +5,5 @@ SELECT
   (SELECT count(*) FROM new_events) AS curated_events,
   (SELECT count(*) FROM new_sales_lines) AS sales_lines,
   (SELECT count(*) FROM new_inventory_events) AS inventory_events,
+  (SELECT count(*) FROM new_purchase_orders) AS purchase_orders,
   (SELECT COALESCE(sum(net_revenue), 0) FROM new_sales_lines) AS net_revenue

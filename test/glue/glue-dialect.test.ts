@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CURATED_COLUMNS } from '../../functions/lib/curated-schema';
 import {
   ACCEPTED_IDS_PREFIX,
+  CURATED_TABLES,
   acceptedIdsKey,
   commitIntentKey,
   commitPrefix,
@@ -75,6 +76,12 @@ describe('the Glue job’s DuckDB -> Spark mapping (glue/dialect.json)', () => {
     expect(args['--commit_intent_key']).toBe(commitIntentKey(curateCommitId(batch)));
     expect(args['--sales_lines_columns'].split(',')).toEqual(Object.keys(CURATED_COLUMNS.sales_lines));
     expect(args['--inventory_events_columns'].split(',')).toEqual(Object.keys(CURATED_COLUMNS.inventory_events));
+    expect(args['--purchase_orders_columns'].split(',')).toEqual(Object.keys(CURATED_COLUMNS.purchase_orders));
+  });
+
+  it('writes every curated table of functions/lib/lake-layout.ts', () => {
+    const script = readFileSync(projectPath('glue', 'curate_batch.py'), 'utf8');
+    for (const table of CURATED_TABLES) expect({ table, transformed: script.includes(`"${table}": spark.sql(sql_file("${table}"))`) }).toEqual({ table, transformed: true });
   });
 
   it('names every argument the script reads', () => {

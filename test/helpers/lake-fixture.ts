@@ -50,6 +50,41 @@ export function sale(overrides: Record<string, unknown> = {}): Record<string, un
   };
 }
 
+/** A purchase-order line in canonical form (fields in the schema's order): 12 x SKU-1 due 2024-03-14. */
+export function purchaseOrder(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  seq++;
+  return {
+    event_id: `po-${seq}`,
+    event_type: 'purchase_order',
+    schema_version: 1,
+    store_id: 'S001',
+    occurred_at: '2024-03-09T09:00:00Z',
+    po_id: 'PO-S001-1',
+    sku: 'SKU-1',
+    quantity: 12,
+    expected_date: '2024-03-14',
+    supplier: 'BeanCo',
+    ...overrides,
+  };
+}
+
+/** A receipt (inventory_adjustment with reason receipt) of 5 x SKU-1 that fills order PO-S001-1. */
+export function receipt(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  seq++;
+  return {
+    event_id: `rc-${seq}`,
+    event_type: 'inventory_adjustment',
+    schema_version: 1,
+    store_id: 'S001',
+    occurred_at: '2024-03-09T16:00:00Z',
+    sku: 'SKU-1',
+    quantity_change: 5,
+    reason: 'receipt',
+    po_id: 'PO-S001-1',
+    ...overrides,
+  };
+}
+
 /** Drops lines into the raw zone the way Firehose would (gzip NDJSON under an arrival-time prefix). */
 export async function putRaw(store: FsObjectStore, lines: string[], arrival = new Date('2024-03-10T01:00:00Z'), unique = 'a'): Promise<string> {
   const key = rawObjectKey(arrival, 'pos-events', unique);

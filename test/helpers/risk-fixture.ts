@@ -3,7 +3,7 @@ import type { Notifier, PipelineSettings, QueryEngine, Runtime, Warehouse } from
 import { prepareLoads } from '../../functions/pipeline/prepare-loads/prepare-loads';
 import { FsObjectStore } from '../../local/adapters/fs-object-store';
 import { DuckDbWarehouse } from '../../local/warehouse/duckdb-warehouse';
-import { inventoryEvent, line, PRODUCTS, STORES, writeCurated, writeReference } from './warehouse-fixture';
+import { inventoryEvent, line, PRODUCTS, STORES, writeCurated, writeReference, type PurchaseOrderRow } from './warehouse-fixture';
 
 /**
  * The hand-made stock case (UTC times; business dates given directly):
@@ -54,6 +54,7 @@ export async function writeStockCase(root: string, extreme = false): Promise<voi
 export const CASE_DATES = {
   sales_lines: ['2024-01-09', '2024-01-10', '2024-01-11'],
   inventory_events: ['2024-01-08', '2024-01-09', '2024-01-10', '2024-01-11'],
+  purchase_orders: [] as string[],
 };
 
 export async function loadCase(root: string, warehouse: Warehouse, extreme = false): Promise<void> {
@@ -90,13 +91,15 @@ export { DuckDbWarehouse };
  * receipts every fourth day and a count on the last day for half the SKUs. Deterministic.
  * Returns the business dates written, per curated table.
  */
-export async function writeSimulatedLake(root: string, days = 14, linesPerSkuDay = 12): Promise<{ sales_lines: string[]; inventory_events: string[] }> {
+/** ...with a purchase order two days before each receipt, which the receipt fills (its link row). */
+export async function writeSimulatedLake(root: string, days = 14, linesPerSkuDay = 12): Promise<{ sales_lines: string[]; inventory_events: string[]; purchase_orders: string[] }> {
   await writeReference(root);
   const dates = Array.from({ length: days }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));
   let n = 0;
   const next = (): number => (n = (n * 1103515245 + 12345) % 2147483648) / 2147483648;
   const sales = [];
   const inventory = [];
+  const orders: PurchaseOrderRow[] = [];
   for (const store of STORES) {
     for (const product of PRODUCTS) {
       const count = (d: string, id: string) =>
@@ -105,7 +108,12 @@ export async function writeSimulatedLake(root: string, days = 14, linesPerSkuDay
       if (product.sku <= 'SKU-2') inventory.push(count(dates[days - 1], `c-${store.store_id}-${product.sku}-last`));
       for (const [d, date] of dates.entries()) {
         if (d % 4 === 3) {
-          inventory.push(inventoryEvent({ event_id: `r-${store.store_id}-${product.sku}-${d}`, store_id: store.store_id, sku: product.sku, occurred_at: `${date} 07:00:00`, business_date: date, event_type: 'inventory_adjustment', quantity_change: 30, reason: 'receipt' }));
+          const at = { store_id: store.store_id, sku: product.sku };
+          const poId = `PO-${store.store_id}-${product.sku}-${d}`;
+          orders.push({ ...at, event_id: `po-${poId}`, occurred_at: `${dates[d - 2]} 18:00:00`, business_date: dates[d - 2], event_type: 'purchase_order', po_id: poId, quantity: 30, expected_date: date, supplier: 'Acme' });
+          const receiptId = `r-${store.store_id}-${product.sku}-${d}`;
+          inventory.push(inventoryEvent({ ...at, event_id: receiptId, occurred_at: `${date} 07:00:00`, business_date: date, event_type: 'inventory_adjustment', quantity_change: 30, reason: 'receipt' }));
+          orders.push({ ...at, event_id: receiptId, occurred_at: `${date} 07:00:00`, business_date: date, event_type: 'receipt', po_id: poId, quantity: 30, expected_date: null, supplier: null });
         }
         for (let k = 0; k < linesPerSkuDay; k++) {
           const minute = String(k * 4).padStart(2, '0');
@@ -128,5 +136,7 @@ export async function writeSimulatedLake(root: string, days = 14, linesPerSkuDay
   }
   await writeCurated(root, 'sales_lines', sales);
   await writeCurated(root, 'inventory_events', inventory);
-  return { sales_lines: dates, inventory_events: [...new Set(inventory.map((e) => e.business_date))].sort() };
+  await writeCurated(root, 'purchase_orders', orders);
+  const datesOf = (rows: { business_date: string }[]): string[] => [...new Set(rows.map((e) => e.business_date))].sort();
+  return { sales_lines: dates, inventory_events: datesOf(inventory), purchase_orders: datesOf(orders) };
 }

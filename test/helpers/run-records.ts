@@ -9,6 +9,8 @@ export async function curatedDateTotals(curated: QueryEngine): Promise<DateTotal
     Object.assign(at(r.d), { salesLines: Number(r.n), netRevenueCents: Math.round(Number(r.revenue) * 100) });
   }
   for (const r of await curated.query('SELECT business_date::VARCHAR AS d, count(*) AS n FROM inventory_events GROUP BY 1')) at(r.d).inventoryEvents = Number(r.n);
+  // purchase orders count as inventory events, a receipt's link row does not (sql/transform/date_totals.sql)
+  for (const r of await curated.query("SELECT business_date::VARCHAR AS d, count(*) AS n FROM purchase_orders WHERE event_type = 'purchase_order' GROUP BY 1")) at(r.d).inventoryEvents += Number(r.n);
   return totals;
 }
 
@@ -21,7 +23,7 @@ export function committedRecord(batchId: string, dateTotals: DateTotals | undefi
     batchId,
     curatedEvents: salesLines + inventory,
     duplicates: 0,
-    rows: { sales_lines: salesLines, inventory_events: inventory },
+    rows: { sales_lines: salesLines, inventory_events: inventory, purchase_orders: 0 },
     netRevenue: all.reduce((n, t) => n + t.netRevenueCents, 0) / 100,
     affectedDates,
     ...(dateTotals ? { dateTotals } : {}),

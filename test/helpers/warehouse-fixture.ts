@@ -5,7 +5,7 @@ import { columnDefinitions, CURATED_COLUMNS } from '../../functions/lib/curated-
 import { openDuckDb } from '../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import type { Warehouse } from '../../functions/lib/ports';
-import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
+import { PRODUCTS_KEY, STORES_KEY, type CuratedTable } from '../../functions/lib/lake-layout';
 import type { ReferenceLoad } from '../../functions/lib/warehouse/load-statements';
 import { PRODUCT_COLUMNS, STORE_COLUMNS, toCsv, type Product, type Store } from '../../functions/lib/reference/reference-data';
 
@@ -44,6 +44,20 @@ export interface InventoryEventRow {
   reason: string | null;
 }
 
+/** A curated purchase_orders row: an order line, or a receipt's link row (expected_date and supplier null). */
+export interface PurchaseOrderRow {
+  event_id: string;
+  store_id: string;
+  sku: string;
+  occurred_at: string;
+  business_date: string;
+  event_type: 'purchase_order' | 'receipt';
+  po_id: string;
+  quantity: number;
+  expected_date: string | null;
+  supplier: string | null;
+}
+
 export const STORES: Store[] = [
   { store_id: 'S001', store_name: 'Downtown', region: 'North', manager_email: 'a@example.com', timezone: 'Europe/London', target_daily_revenue: 100 },
   { store_id: 'S002', store_name: 'Harbour, Quay "2"', region: 'South', manager_email: 'b@example.com', timezone: 'America/New_York', target_daily_revenue: 250.5 },
@@ -63,7 +77,7 @@ export { tempLake } from './lake-fixture';
  * currency, exchange rates): its facts, products and calendar, and two stores as the load of that time wrote them.
  */
 export function loadForInitialSchema(load: string[]): string[] {
-  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency)\b/;
+  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order)\b/;
   return [
     ...load.filter((s) => !newerTables.test(s)),
     `INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue) VALUES ('S001', 'One', 'North', 'a@example.com', 'UTC', 100), ('S002', 'Two', 'South', 'b@example.com', 'UTC', 200)`,
@@ -122,7 +136,7 @@ const literal = (v: unknown): string => (v === null || v === undefined ? 'NULL' 
  * Writes curated partitions for the given rows with DuckDB (COPY ... PARTITION_BY business_date,
  * WRITE_PARTITION_COLUMNS), replacing any partition folder of the same date.
  */
-export async function writeCurated(root: string, table: 'sales_lines' | 'inventory_events', rows: (SalesLineRow | InventoryEventRow)[]): Promise<void> {
+export async function writeCurated(root: string, table: CuratedTable, rows: (SalesLineRow | InventoryEventRow | PurchaseOrderRow)[]): Promise<void> {
   if (rows.length === 0) return;
   const conn = await openDuckDb();
   try {

@@ -49,6 +49,12 @@ export function surelyInWindow(occurredAt: string, window: BusinessDateWindow): 
   return date >= window.safeEarliest && date <= window.safeLatest;
 }
 
+/** True when `date` (YYYY-MM-DD) is surely on or after occurred_at's business date, without the store's zone: at
+ * least SAFE_MARGIN_DAYS after occurred_at's own date (the fast path's check of an order's expected_date). */
+export function surelyNotBeforeBusinessDate(date: string, occurredAt: string): boolean {
+  return date >= isoDate(Date.parse(`${occurredAt.slice(0, 10)}T00:00:00Z`) + SAFE_MARGIN_DAYS * DAY_MS);
+}
+
 /** Whether occurred_at's business date (its date in the store's zone) is outside the window. Instants far
  * outside (year 0000, 10000-01-01) are decided without a time-zone lookup. */
 export function isOutsideWindow(occurredAt: string, timeZone: string, window: BusinessDateWindow): boolean {

@@ -9,13 +9,14 @@
  * so a schema change cannot make it accept what ajv would reject.
  */
 import type { ReferenceData } from '../reference/reference-data';
-import { surelyInWindow, type BusinessDateWindow } from './business-date-window';
+import { surelyInWindow, surelyNotBeforeBusinessDate, type BusinessDateWindow } from './business-date-window';
 import { FAMILY_OF, LANDINGS, lineMoneyProblem, type Landing } from './column-bounds';
 import { eventSchemasByType } from './event-schema';
 import type { EventType } from './types';
 import { discountProblem } from './line-rules';
 import { isRfc3339WithOffset } from './validate-event';
 import { ConfigurationError } from '../errors';
+import { isIsoDate } from '../recovery/date-range';
 
 type Schema = Record<string, unknown>;
 /** A check on one captured value; reference-data lookups and the business-date window are checks too. */
@@ -100,15 +101,22 @@ const ITEM_CHECKS: Record<string, (values: Record<string, string | undefined>, r
   },
 };
 
+/** The check of each string format the schema uses (validate-event.ts registers the same formats with ajv). A
+ * timestamp is also checked against the business-date window, by its own date only ("not sure" near the ends). */
+const FORMAT_CHECKS: Record<string, Check> = {
+  'date-time-offset': (text, _ref, window) => isRfc3339WithOffset(text) && surelyInWindow(text, window),
+  'iso-date': (text) => isIsoDate(text),
+};
+
 function compileString(schema: Schema, where: string, landed: boolean, reference?: Check): Compiled {
   only(schema, ['type', 'minLength', 'maxLength', 'format'], where);
   const nullable = Array.isArray(schema.type);
   if (nullable && (schema.minLength !== undefined || schema.format !== undefined || reference)) throw new ConfigurationError(`fast path: nullable string at ${where} with more than maxLength`);
-  if (schema.format !== undefined && schema.format !== 'date-time-offset') throw new ConfigurationError(`fast path: format "${String(schema.format)}" at ${where}`);
+  const format = schema.format === undefined ? undefined : FORMAT_CHECKS[String(schema.format)];
+  if (schema.format !== undefined && !format) throw new ConfigurationError(`fast path: format "${String(schema.format)}" at ${where}`);
   const chars = (landed ? asciiChars : plainChars)((schema.minLength as number | undefined) ?? 0, (schema.maxLength as number | undefined) ?? 100_000);
   if (nullable) return { source: `(?:null|"${chars}")`, checks: [], fields: [] };
-  // a timestamp is also checked against the business-date window, by its own date only ("not sure" near the ends)
-  const check: Check | undefined = schema.format ? (text, _ref, window) => isRfc3339WithOffset(text) && surelyInWindow(text, window) : reference;
+  const check: Check | undefined = format ?? reference;
   return check ? { source: `"(${chars})"`, checks: [check], fields: [''] } : { source: `"${chars}"`, checks: [], fields: [] };
 }
 
@@ -183,6 +191,17 @@ function compileObject(schema: Schema, where: string, place: Place): Compiled {
   return { source: `${source}\\}`, checks, fields };
 }
 
+/** Rules between fields, by event type, on a line its matcher matched (mirror order-rules.ts). Such a line's string
+ * values hold no quote, so `"po_id":` can only be the key, and its dates are the values' first ten characters. */
+const EVENT_RULES: Record<string, (line: string) => boolean> = {
+  inventory_adjustment: (line) => !line.includes('"po_id":') || line.includes('"reason":"receipt"'),
+  purchase_order: (line) => {
+    const due = /"expected_date":"([^"]*)"/.exec(line);
+    const at = /"occurred_at":"([^"]*)"/.exec(line);
+    return due !== null && at !== null && surelyNotBeforeBusinessDate(due[1], at[1]);
+  },
+};
+
 export interface EventMatcher {
   regex: RegExp;
   checks: Check[];
@@ -216,5 +235,5 @@ export function isCanonicalValidEvent(line: string, ref: ReferenceData, window: 
   if (!match) return false;
   const { checks } = matcher;
   for (let i = 0; i < checks.length; i++) if (match[i + 1] !== undefined && !checks[i](match[i + 1], ref, window)) return false;
-  return true;
+  return EVENT_RULES[type[1]]?.(line) ?? true;
 }

@@ -2,6 +2,7 @@ import type { ReferenceData } from '../reference/reference-data';
 import { checkBusinessDate, type BusinessDateWindow } from './business-date-window';
 import { checkColumnFit } from './column-bounds';
 import { checkDiscounts } from './line-rules';
+import { checkExpectedDate } from './order-rules';
 import type { PosEvent, Rejection } from './types';
 
 /** Checks an event that has the right shape against the store and product reference data. */
@@ -21,8 +22,8 @@ export function checkReferences(event: PosEvent, ref: ReferenceData): Rejection 
 }
 
 /** The checks after the shape, before an event is staged: its references, its business date within the window
- * (business-date-window.ts), each line's discount within its amount, then that every value fits the columns it
- * lands in (column-bounds.ts). */
+ * (business-date-window.ts), each line's discount within its amount, an order's expected_date not before its
+ * business date (order-rules.ts), then that every value fits the columns it lands in (column-bounds.ts). */
 export function checkStageable(event: PosEvent, ref: ReferenceData, window: BusinessDateWindow): Rejection | null {
-  return checkReferences(event, ref) ?? checkBusinessDate(event, ref, window) ?? checkDiscounts(event) ?? checkColumnFit(event, ref);
+  return checkReferences(event, ref) ?? checkBusinessDate(event, ref, window) ?? checkDiscounts(event) ?? checkExpectedDate(event, ref) ?? checkColumnFit(event, ref);
 }

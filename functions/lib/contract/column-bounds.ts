@@ -20,13 +20,15 @@ export interface Landing {
   readonly columns: readonly string[];
 }
 
-/** Sales and returns land in sales_lines and fact_sales; inventory events in inventory_events and fact_inventory_event. */
-export type EventFamily = 'transaction' | 'inventory';
+/** Sales and returns land in sales_lines and fact_sales; inventory events in inventory_events and fact_inventory_event;
+ * purchase orders in purchase_orders and fact_purchase_order (a receipt's po_id there too, on its link row). */
+export type EventFamily = 'transaction' | 'inventory' | 'order';
 export const FAMILY_OF: Record<EventType, EventFamily> = {
   sale: 'transaction',
   return: 'transaction',
   inventory_snapshot: 'inventory',
   inventory_adjustment: 'inventory',
+  purchase_order: 'order',
 };
 
 const curatedAndWarehouse = (curated: string, fact: string, column: string, factColumn = column): string[] => [
@@ -36,11 +38,13 @@ const curatedAndWarehouse = (curated: string, fact: string, column: string, fact
 ];
 const sales = (column: string, factColumn?: string): string[] => curatedAndWarehouse('sales_lines', 'fact_sales', column, factColumn);
 const inventory = (column: string): string[] => curatedAndWarehouse('inventory_events', 'fact_inventory_event', column);
+const orders = (column: string): string[] => curatedAndWarehouse('purchase_orders', 'fact_purchase_order', column);
 
 /**
  * Field paths as the validator names them (`lines[].sku` for every line). `lines[].net_revenue` and
  * `lines[].gross_margin` are computed by sql/transform/sales_lines.sql; `lines[].unit_cost` comes from the product
- * reference data. schema_version is not stored; occurred_at becomes a TIMESTAMP, which holds any RFC 3339 instant.
+ * reference data. schema_version is not stored; occurred_at becomes a TIMESTAMP, which holds any RFC 3339 instant;
+ * expected_date a DATE, which holds any date the contract's YYYY-MM-DD names.
  */
 export const LANDINGS: Record<EventFamily, Record<string, Landing>> = {
   transaction: {
@@ -67,6 +71,17 @@ export const LANDINGS: Record<EventFamily, Record<string, Landing>> = {
     reorder_point: { type: 'INTEGER', columns: inventory('reorder_point') },
     quantity_change: { type: 'INTEGER', columns: inventory('quantity_change') },
     reason: { type: 'VARCHAR(32)', columns: inventory('reason') },
+    // a receipt's po_id lands on its link row in purchase_orders
+    po_id: { type: 'VARCHAR(64)', columns: orders('po_id') },
+  },
+  order: {
+    event_id: { type: 'VARCHAR(64)', columns: orders('event_id') },
+    event_type: { type: 'VARCHAR(16)', columns: orders('event_type') },
+    store_id: { type: 'VARCHAR(32)', columns: orders('store_id') },
+    po_id: { type: 'VARCHAR(64)', columns: orders('po_id') },
+    sku: { type: 'VARCHAR(64)', columns: orders('sku') },
+    quantity: { type: 'INTEGER', columns: orders('quantity') },
+    supplier: { type: 'VARCHAR(256)', columns: orders('supplier') },
   },
 };
 
@@ -115,6 +130,8 @@ function stringFields(event: PosEvent): [string, string | null][] {
     ['store_id', event.store_id],
   ];
   if ('lines' in event) return [...common, ['transaction_id', event.transaction_id], ['customer_id', event.customer_id]];
+  if (event.event_type === 'purchase_order') return [...common, ['sku', event.sku], ['po_id', event.po_id], ['supplier', event.supplier]];
+  if (event.event_type === 'inventory_adjustment' && event.po_id !== undefined) return [...common, ['sku', event.sku], ['po_id', event.po_id]];
   return [...common, ['sku', event.sku]];
 }
 

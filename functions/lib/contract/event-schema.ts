@@ -71,6 +71,24 @@ const adjustment = {
     sku,
     quantity_change: { type: 'integer', minimum: -MAX_COUNT, maximum: MAX_COUNT, not: { const: 0 } },
     reason: { enum: ADJUSTMENT_REASONS },
+    // added to v1 (optional): the order a receipt fills; only with reason receipt (order-rules.ts)
+    po_id: { type: 'string', minLength: 1, maxLength: maxBytes('po_id') },
+  },
+  additionalProperties: false,
+} as const;
+
+/** One purchase-order line (added to v1). expected_date: the day the delivery is due at the store, a real date
+ * not before the order's business date (order-rules.ts, which needs the store's time zone). */
+const purchaseOrder = {
+  type: 'object',
+  required: ['event_id', 'event_type', 'schema_version', 'store_id', 'occurred_at', 'po_id', 'sku', 'quantity', 'expected_date', 'supplier'],
+  properties: {
+    ...base,
+    po_id: { type: 'string', minLength: 1, maxLength: maxBytes('po_id') },
+    sku,
+    quantity: { type: 'integer', minimum: 1, maximum: MAX_COUNT },
+    expected_date: { type: 'string', format: 'iso-date' },
+    supplier: { type: 'string', minLength: 1, maxLength: maxBytes('supplier') },
   },
   additionalProperties: false,
 } as const;
@@ -87,4 +105,5 @@ export const eventSchemasByType = {
   return: transaction,
   inventory_snapshot: snapshot,
   inventory_adjustment: adjustment,
+  purchase_order: purchaseOrder,
 } as const;

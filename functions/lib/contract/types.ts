@@ -1,5 +1,6 @@
 /** Event contract v1 (docs/architecture.md §3). */
-export const EVENT_TYPES = ['sale', 'return', 'inventory_snapshot', 'inventory_adjustment'] as const;
+/** `purchase_order` was added to v1 without a version change (an addition: every earlier v1 event stays valid). */
+export const EVENT_TYPES = ['sale', 'return', 'inventory_snapshot', 'inventory_adjustment', 'purchase_order'] as const;
 export const PAYMENT_METHODS = ['card', 'cash', 'mobile', 'gift_card', 'other'] as const;
 export const ADJUSTMENT_REASONS = ['receipt', 'shrink', 'damage', 'transfer_in', 'transfer_out', 'count_correction'] as const;
 
@@ -41,9 +42,22 @@ export interface InventoryAdjustmentEvent extends EventBase {
   sku: string;
   quantity_change: number;
   reason: AdjustmentReason;
+  /** the purchase order a receipt fills (part of): only with reason `receipt` */
+  po_id?: string;
 }
 
-export type PosEvent = TransactionEvent | InventorySnapshotEvent | InventoryAdjustmentEvent;
+/** One line of a purchase order the store placed with a supplier: `quantity` units of `sku` due at the store on
+ * `expected_date` (YYYY-MM-DD, not before the order's own business date). */
+export interface PurchaseOrderEvent extends EventBase {
+  event_type: 'purchase_order';
+  po_id: string;
+  sku: string;
+  quantity: number;
+  expected_date: string;
+  supplier: string;
+}
+
+export type PosEvent = TransactionEvent | InventorySnapshotEvent | InventoryAdjustmentEvent | PurchaseOrderEvent;
 
 /** Why a record was quarantined. Duplicates are not quarantined: they are counted. `unreadable_object`: a raw
  * object that cannot be read as a whole (bad or truncated gzip, not UTF-8 text), counted as one record;

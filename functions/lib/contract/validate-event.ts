@@ -1,5 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { isIsoDate } from '../recovery/date-range';
 import { envelopeSchema, eventSchemasByType } from './event-schema';
+import { checkOrderLink } from './order-rules';
 import type { EventType, PosEvent, Rejection } from './types';
 
 /** RFC 3339 date-time that must carry an offset (`Z` or `+hh:mm`) and name a real instant. */
@@ -24,6 +26,13 @@ export function isRfc3339WithOffset(value: string): boolean {
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
 ajv.addFormat('date-time-offset', { type: 'string', validate: isRfc3339WithOffset });
+ajv.addFormat('iso-date', { type: 'string', validate: isIsoDate });
+
+/** What each string format the schema uses asks for, as a rejection words it. */
+const FORMAT_WORDING: Record<string, string> = {
+  'date-time-offset': 'an RFC 3339 timestamp with an offset (Z or +hh:mm)',
+  'iso-date': 'a real date YYYY-MM-DD',
+};
 
 const validateEnvelope = ajv.compile(envelopeSchema);
 const validatorsByType = Object.fromEntries(
@@ -49,7 +58,7 @@ function describe(error: ErrorObject): string {
     case 'const':
       return `${fieldPath(error.instancePath)}: must be ${JSON.stringify(p.allowedValue)}`;
     case 'format':
-      return `${fieldPath(error.instancePath)}: must be an RFC 3339 timestamp with an offset (Z or +hh:mm)`;
+      return `${fieldPath(error.instancePath)}: must be ${FORMAT_WORDING[String(p.format)] ?? `in format ${String(p.format)}`}`;
     case 'not':
       return `${fieldPath(error.instancePath)}: must not be 0`;
     case 'type':
@@ -61,7 +70,8 @@ function describe(error: ErrorObject): string {
 
 export type ParseResult = { ok: true; event: PosEvent } | { ok: false; rejection: Rejection };
 
-/** Checks one already-parsed value against the contract's shape (not reference data). */
+/** Checks one already-parsed value against the contract's shape (not reference data): the schema, then the
+ * rule between reason and po_id (order-rules.ts). */
 export function checkEventShape(value: unknown): ParseResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, rejection: { reason: 'schema_violation', detail: 'event: must be a JSON object' } };
@@ -73,7 +83,9 @@ export function checkEventShape(value: unknown): ParseResult {
   if (!validate(value)) {
     return { ok: false, rejection: { reason: 'schema_violation', detail: describe(validate.errors![0]) } };
   }
-  return { ok: true, event: value as PosEvent };
+  const event = value as PosEvent;
+  const rejection = checkOrderLink(event);
+  return rejection ? { ok: false, rejection } : { ok: true, event };
 }
 
 /** Parses one NDJSON line or JSON text and checks its shape. */

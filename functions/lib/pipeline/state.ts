@@ -47,6 +47,7 @@ export interface ValidationResult {
 export interface DateTotal {
   salesLines: number;
   netRevenueCents: number;
+  /** inventory events and purchase orders (a receipt's link row in purchase_orders is not counted again) */
   inventoryEvents: number;
 }
 
@@ -57,8 +58,10 @@ export interface CurateResult {
   batchId: string;
   curatedEvents: number;
   duplicates: number;
+  /** rows added per table (purchase_orders absent in run records written before it existed) */
   rows: Record<CuratedTable, number>;
   netRevenue: number;
+  /** (purchase_orders absent in run records written before it existed) */
   affectedDates: Record<CuratedTable, string[]>;
   /** per business date; absent in run records written before it existed */
   dateTotals?: DateTotals;
@@ -126,6 +129,7 @@ export interface LakeTotals {
   quarantined: number;
   duplicates: number;
   salesLines: number;
+  /** inventory events and purchase orders */
   inventoryEvents: number;
   netRevenue: number;
   byReason: Record<string, number>;

@@ -12,7 +12,8 @@ export async function refusedIdDates(conn: DuckDBConnection): Promise<string[]> 
   await conn.run(`CREATE OR REPLACE TEMP TABLE refused_events AS SELECT event_id FROM selected_events EXCEPT SELECT event_id FROM kept_events`);
   return (await readRows(conn, `SELECT DISTINCT CAST(CAST(occurred_at AS DATE) AS VARCHAR) AS d FROM (
       SELECT occurred_at FROM old_sales_lines WHERE event_id IN (SELECT event_id FROM refused_events)
-      UNION ALL SELECT occurred_at FROM old_inventory_events WHERE event_id IN (SELECT event_id FROM refused_events)) t ORDER BY d`)).map((r) => String(r.d));
+      UNION ALL SELECT occurred_at FROM old_inventory_events WHERE event_id IN (SELECT event_id FROM refused_events)
+      UNION ALL SELECT occurred_at FROM old_purchase_orders WHERE event_id IN (SELECT event_id FROM refused_events)) t ORDER BY d`)).map((r) => String(r.d));
 }
 
 /**

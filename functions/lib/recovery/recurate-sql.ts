@@ -19,9 +19,10 @@ const columnsOf = (table: CuratedTable): string => Object.keys(CURATED_COLUMNS[t
 const ROW_ORDER: Record<CuratedTable, string> = {
   sales_lines: 'business_date, store_id, sku, event_id, line_no',
   inventory_events: 'business_date, store_id, sku, event_id',
+  purchase_orders: 'business_date, store_id, sku, event_id',
 };
 
-/** new_sales_lines and new_inventory_events: every staged event curated under the current rules. */
+/** new_sales_lines, new_inventory_events and new_purchase_orders: every staged event curated under the current rules. */
 export async function recurate(conn: DuckDBConnection, files: LakeFiles, stagedGlob: string): Promise<void> {
   await openCurateSession(conn, files, stagedGlob);
   await viewOverParquet(conn, 'accepted_ids', [], EMPTY_IDS); // every staged event counts: none was accepted before
@@ -38,7 +39,7 @@ export async function planReplacement(conn: DuckDBConnection, files: LakeFiles, 
   await conn.run(`CREATE TEMP TABLE replaced_dates AS ${readSql('recovery/reprocess_replaced_dates.sql')}`);
   await conn.run(`CREATE TEMP TABLE kept_events AS
     SELECT event_id FROM selected_events
-    WHERE event_id IN (SELECT event_id FROM new_sales_lines UNION SELECT event_id FROM new_inventory_events)`);
+    WHERE event_id IN (SELECT event_id FROM new_sales_lines UNION SELECT event_id FROM new_inventory_events UNION SELECT event_id FROM new_purchase_orders)`);
   for (const table of CURATED_TABLES) {
     const rows = renderSql(readSql('recovery/reprocess_partition_rows.sql'), { columns: columnsOf(table), table, order_by: ROW_ORDER[table] });
     await conn.run(`CREATE TEMP TABLE next_${table} AS ${rows}`);

@@ -54,7 +54,7 @@ export function reloadChunks(dates: Record<CuratedTable, string[]>, range: DateR
   const months = [...new Set(CURATED_TABLES.flatMap((t) => dates[t].map((d) => d.slice(0, 7))))].sort();
   const start = range.from ?? FIRST_DATE;
   const end = range.to ?? LAST_DATE;
-  if (months.length === 0) return [{ from: start, to: end, dates: { sales_lines: [], inventory_events: [] } }];
+  if (months.length === 0) return [{ from: start, to: end, dates: { sales_lines: [], inventory_events: [], purchase_orders: [] } }];
   return months.map((month, i) => {
     const chunk = {} as Record<CuratedTable, string[]>;
     for (const t of CURATED_TABLES) chunk[t] = dates[t].filter((d) => d.startsWith(month));

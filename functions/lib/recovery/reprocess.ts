@@ -124,9 +124,10 @@ function correctionRecord(id: string, r: Recurated, now: Date): CommitResult | n
     quarantined: refused,
     duplicates: 0,
     byReason: r.refused.byReason,
-    rows: { sales_lines: salesLines, inventory_events: inventoryEvents },
+    // the changes as Reconcile counts them: purchase orders with inventory events (its dateTotals say the same)
+    rows: { sales_lines: salesLines, inventory_events: inventoryEvents, purchase_orders: 0 },
     netRevenue: cents / 100,
-    affectedDates: { sales_lines: r.replacedDates, inventory_events: r.replacedDates },
+    affectedDates: { sales_lines: r.replacedDates, inventory_events: r.replacedDates, purchase_orders: r.replacedDates },
     dateTotals: r.deltas,
     committedAt: now.toISOString(),
   };

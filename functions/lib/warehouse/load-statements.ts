@@ -30,6 +30,7 @@ const LEVELS: PrefixLevel[] = ['day', 'month', 'year', 'table'];
 const LOAD_FILES: Record<CuratedTable, string> = {
   sales_lines: 'redshift/load_sales_lines.sql',
   inventory_events: 'redshift/load_inventory_events.sql',
+  purchase_orders: 'redshift/load_purchase_orders.sql',
 };
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;

@@ -32,13 +32,15 @@ export const STAGED_COLUMNS = `{
   event: 'STRUCT(event_id VARCHAR, event_type VARCHAR, schema_version INTEGER, store_id VARCHAR, occurred_at VARCHAR,
     transaction_id VARCHAR, customer_id VARCHAR, payment_method VARCHAR,
     lines STRUCT(sku VARCHAR, quantity INTEGER, unit_price DOUBLE, discount DOUBLE)[],
-    sku VARCHAR, on_hand_qty INTEGER, reorder_point INTEGER, quantity_change INTEGER, reason VARCHAR)'
+    sku VARCHAR, on_hand_qty INTEGER, reorder_point INTEGER, quantity_change INTEGER, reason VARCHAR,
+    po_id VARCHAR, quantity INTEGER, expected_date VARCHAR, supplier VARCHAR)'
 }`;
 
 /** The order of a batch file's rows: the same input gives the same file. */
 const FILE_ORDER: Record<CuratedTable, string> = {
   sales_lines: 'store_id, sku, event_id, line_no',
   inventory_events: 'store_id, sku, event_id',
+  purchase_orders: 'store_id, sku, event_id',
 };
 
 /**
@@ -57,13 +59,14 @@ export async function openCurateSession(conn: DuckDBConnection, files: LakeFiles
 }
 
 /** The transforms of sql/transform/ over staged_events, minus the ids in accepted_ids (a view the caller makes):
- * new_sales_lines and new_inventory_events. */
+ * new_sales_lines, new_inventory_events and new_purchase_orders. */
 export async function curateNewRows(conn: DuckDBConnection): Promise<void> {
   await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
   await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
   await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
   await conn.run(`CREATE TEMP TABLE new_sales_lines AS ${readSql('transform/sales_lines.sql')}`);
   await conn.run(`CREATE TEMP TABLE new_inventory_events AS ${readSql('transform/inventory_events.sql')}`);
+  await conn.run(`CREATE TEMP TABLE new_purchase_orders AS ${readSql('transform/purchase_orders.sql')}`);
 }
 
 /**
@@ -126,7 +129,7 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
       batchId,
       curatedEvents: Number(counts.curated_events),
       duplicates: Number(counts.staged) - Number(counts.curated_events),
-      rows: { sales_lines: Number(counts.sales_lines), inventory_events: Number(counts.inventory_events) },
+      rows: { sales_lines: Number(counts.sales_lines), inventory_events: Number(counts.inventory_events), purchase_orders: Number(counts.purchase_orders) },
       netRevenue: Number(counts.net_revenue),
       affectedDates,
       dateTotals: await dateTotalsOf(conn),

@@ -28,7 +28,7 @@ export function copySourceFromEnv(env: NodeJS.ProcessEnv = process.env): CopySou
  * REPORTING_CURRENCY of `env`.
  */
 export function prepareLoads(
-  commit: Pick<CommitResult, 'affectedDates'>,
+  commit: { affectedDates: Partial<CommitResult['affectedDates']> },
   env: NodeJS.ProcessEnv = process.env,
   reference: ReferenceLoad = { reportingCurrency: settingsFromEnv(env).reportingCurrency, exchangeRates: false },
 ): LoadsResult {

@@ -64,7 +64,7 @@ export const NAG_ACKNOWLEDGEMENTS = {
   glueCatalog: {
     rule: 'AwsSolutions-IAM5',
     finding: 'Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/<curated database>/*',
-    reason: 'Athena reads the metadata of the curated database’s tables (sales_lines, inventory_events, quarantine, and the derived tables the pipeline refreshes); no other database.',
+    reason: 'Athena reads the metadata of the curated database’s tables (sales_lines, inventory_events, purchase_orders, quarantine, and the derived tables the pipeline refreshes); no other database.',
   },
   athenaObjects: {
     rule: 'AwsSolutions-IAM5',

@@ -10,7 +10,7 @@ import type { StoreAccessGrant } from '../config';
 import { acknowledgeWildcards } from '../common/iam-findings';
 
 /** The curated tables with a store_id column, which a store filter applies to. */
-export const STORE_FILTERED_TABLES = ['sales_lines', 'inventory_events'] as const;
+export const STORE_FILTERED_TABLES = ['sales_lines', 'inventory_events', 'purchase_orders'] as const;
 
 /** Lake Formation's PartiQL row filter for a set of stores. */
 export function storeRowFilter(storeIds: readonly string[]): string {

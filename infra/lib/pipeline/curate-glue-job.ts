@@ -80,6 +80,7 @@ export function curateJobArguments(curatedBucket: string): Record<string, string
     '--commit_intent_key': commitIntentKey(curateCommitId(BATCH)),
     '--sales_lines_columns': Object.keys(CURATED_COLUMNS.sales_lines).join(','),
     '--inventory_events_columns': Object.keys(CURATED_COLUMNS.inventory_events).join(','),
+    '--purchase_orders_columns': Object.keys(CURATED_COLUMNS.purchase_orders).join(','),
   };
 }
 

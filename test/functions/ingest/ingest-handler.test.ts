@@ -9,6 +9,7 @@ import { INGEST_KEYS_KEY } from '../../../functions/lib/lake-layout';
 import { sampleEvent, sampleEvents } from '../../../local/ingest/sample-events';
 import { LocalIngestMetrics } from '../../../local/ingest/local-metrics';
 import { apiEvent } from '../../local/ingest/helpers';
+import { purchaseOrder, receipt } from '../../helpers/lake-fixture';
 
 const kinesisMock = mockClient(KinesisClient);
 const KEY = 'test-key-123';
@@ -211,6 +212,22 @@ describe('per-record answers and what reaches the stream', () => {
     expect(body(res).results).toEqual([{ index: 0, status: 'rejected', reason: 'malformed_json', detail: expect.any(String) }]);
     const [record] = putInputs()[0].Records!;
     expect(decode(record.Data)).toBe('[   {"event_id": "a"},   {"event_id":  ]\n');
+  });
+
+  it('accepts purchase orders and receipts naming them (contract v1 additions), and names the field it refuses', async () => {
+    const { handler } = setup();
+    const order = purchaseOrder();
+    const filled = receipt();
+    const shrink = receipt({ reason: 'shrink', quantity_change: -1 });
+    const noDate = purchaseOrder({ expected_date: '2024-02-30' });
+    const res = await handler(apiEvent(JSON.stringify([order, filled, shrink, noDate]), JSON_HEADERS));
+    expect(res.statusCode).toBe(207);
+    expect(body(res).results).toEqual([
+      { index: 0, event_id: order.event_id, status: 'accepted' },
+      { index: 1, event_id: filled.event_id, status: 'accepted' },
+      { index: 2, event_id: shrink.event_id, status: 'rejected', reason: 'schema_violation', detail: expect.stringMatching(/^po_id: only a receipt/) },
+      { index: 3, event_id: noDate.event_id, status: 'rejected', reason: 'schema_violation', detail: 'expected_date: must be a real date YYYY-MM-DD' },
+    ]);
   });
 
   it('treats a JSON object body as one event', async () => {

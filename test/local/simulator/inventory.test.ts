@@ -31,7 +31,7 @@ function replay(onSnapshot?: (key: string, replayed: number | undefined, counted
       onHand.set(key, e.on_hand_qty);
     } else if (e.event_type === 'inventory_adjustment') {
       move(`${e.store_id}|${e.sku}`, e.quantity_change);
-    } else {
+    } else if ('lines' in e) {
       for (const l of e.lines) {
         const key = `${e.store_id}|${l.sku}`;
         move(key, e.event_type === 'sale' ? -l.quantity : l.quantity);

@@ -49,7 +49,7 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
   let lake: ReturnType<typeof tempLake>;
   let pg: RedshiftOnPostgres;
   let load: string[];
-  let affectedDates: { sales_lines: string[]; inventory_events: string[] };
+  let affectedDates: { sales_lines: string[]; inventory_events: string[]; purchase_orders: string[] };
   let duck: DuckDbWarehouse;
 
   beforeAll(async () => {
@@ -84,6 +84,10 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     const lakeTotals = await curatedTotals(lake.root);
     expect(lakeTotals.lines).toBeGreaterThan(1000);
     expect(await warehouseTotals(pg.pipeline)).toEqual(lakeTotals);
+    // purchase orders and their receipts' link rows, one receipt per order in the lake
+    const [orders] = await pg.pipeline.query("SELECT count(*) AS n, sum(CASE WHEN event_type = 'receipt' THEN 1 ELSE 0 END) AS receipts FROM fact_purchase_order");
+    expect(Number(orders.n)).toBeGreaterThan(0);
+    expect(Number(orders.n)).toBe(2 * Number(orders.receipts));
     // reconcile's own warehouse query, under the pipeline role: no warehouse gap on any date
     const store = new FsObjectStore(lake.root);
     const engine = await CuratedQueryEngine.open(lake.root);

@@ -25,7 +25,7 @@ const INVENTORY = [
   inventoryEvent({ event_id: 'i1', store_id: 'S001', sku: 'SKU-1', occurred_at: '2024-01-01 07:00:00', business_date: '2024-01-01', event_type: 'inventory_snapshot', on_hand_qty: 40, reorder_point: 10 }),
   inventoryEvent({ event_id: 'i2', store_id: 'S001', sku: 'SKU-1', occurred_at: '2024-01-02 07:00:00', business_date: '2024-01-02', event_type: 'inventory_adjustment', quantity_change: 12, reason: 'receipt' }),
 ];
-const AFFECTED = { sales_lines: ['2024-01-01', '2024-01-02', '2024-01-04'], inventory_events: ['2024-01-01', '2024-01-02'] };
+const AFFECTED = { sales_lines: ['2024-01-01', '2024-01-02', '2024-01-04'], inventory_events: ['2024-01-01', '2024-01-02'], purchase_orders: [] as string[] };
 
 describe('warehouse schema', () => {
   it('is migrated in DuckDB through the translator on first use, with every star-schema table', async () => {

@@ -62,8 +62,8 @@ function contractFields(schema: Schema, prefix = ''): [string, Schema][] {
   );
 }
 
-/** Fields that land in no bounded column: schema_version is not stored; occurred_at becomes a TIMESTAMP. */
-const NOT_BOUNDED = ['schema_version', 'occurred_at'];
+/** Fields that land in no bounded column: schema_version is not stored; occurred_at becomes a TIMESTAMP, expected_date a DATE. */
+const NOT_BOUNDED = ['schema_version', 'occurred_at', 'expected_date'];
 
 describe('the contract’s bounds, from the columns its values land in (column-bounds.ts)', () => {
   const redshift = redshiftColumns();

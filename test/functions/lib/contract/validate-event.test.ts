@@ -22,7 +22,7 @@ describe('event contract v1', () => {
     ['[1, 2]', 'schema_violation', /^event: must be a JSON object$/],
     [{ ...sale(), event_id: '' }, 'schema_violation', /^event_id: must NOT have fewer than 1 characters$/],
     [{ ...sale(), event_id: 'x'.repeat(65) }, 'schema_violation', /^event_id: must NOT have more than 64 characters$/],
-    [{ ...sale(), event_type: 'refund' }, 'schema_violation', /^event_type: must be one of sale, return, inventory_snapshot, inventory_adjustment$/],
+    [{ ...sale(), event_type: 'refund' }, 'schema_violation', /^event_type: must be one of sale, return, inventory_snapshot, inventory_adjustment, purchase_order$/],
     [{ ...sale(), schema_version: 2 }, 'schema_violation', /^schema_version: must be 1$/],
     [{ ...sale(), occurred_at: '2024-03-01T10:00:00' }, 'schema_violation', /^occurred_at: must be an RFC 3339 timestamp with an offset/],
     [{ ...sale(), occurred_at: '2024-02-30T10:00:00Z' }, 'schema_violation', /^occurred_at: must be an RFC 3339/],

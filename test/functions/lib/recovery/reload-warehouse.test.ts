@@ -42,22 +42,22 @@ describe('reload --warehouse', () => {
   });
 
   it('splits the dates into month batches that together cover the whole range', () => {
-    const chunks = reloadChunks({ sales_lines: ['2024-01-30', '2024-03-02'], inventory_events: ['2024-01-31'] }, { from: '2024-01-15' });
+    const chunks = reloadChunks({ sales_lines: ['2024-01-30', '2024-03-02'], inventory_events: ['2024-01-31'], purchase_orders: [] }, { from: '2024-01-15' });
     expect(chunks).toEqual([
-      { from: '2024-01-15', to: '2024-02-29', dates: { sales_lines: ['2024-01-30'], inventory_events: ['2024-01-31'] } },
-      { from: '2024-03-01', to: '9999-12-31', dates: { sales_lines: ['2024-03-02'], inventory_events: [] } },
+      { from: '2024-01-15', to: '2024-02-29', dates: { sales_lines: ['2024-01-30'], inventory_events: ['2024-01-31'], purchase_orders: [] } },
+      { from: '2024-03-01', to: '9999-12-31', dates: { sales_lines: ['2024-03-02'], inventory_events: [], purchase_orders: [] } },
     ]);
-    expect(reloadChunks({ sales_lines: [], inventory_events: [] }, {})).toEqual([{ from: '0001-01-01', to: '9999-12-31', dates: { sales_lines: [], inventory_events: [] } }]);
+    expect(reloadChunks({ sales_lines: [], inventory_events: [], purchase_orders: [] }, {})).toEqual([{ from: '0001-01-01', to: '9999-12-31', dates: { sales_lines: [], inventory_events: [], purchase_orders: [] } }]);
     // a full month of dates still fits one Data API batch (the COPY prefixes coarsen to the month)
     const month = Array.from({ length: 31 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`);
-    const [full] = reloadChunks({ sales_lines: month, inventory_events: month }, {});
+    const [full] = reloadChunks({ sales_lines: month, inventory_events: month, purchase_orders: month }, {});
     expect(chunkStatements(full, SOURCE, USD_ONLY).length).toBeLessThanOrEqual(DATA_API_BATCH_LIMIT);
   });
 
   it('lists the curated dates within the range', async () => {
     const lake = await lakeWithWarehouse();
     try {
-      expect(await curatedDates(lake.store, { from: '2024-01-31', to: '2024-02-02' })).toEqual({ sales_lines: ['2024-01-31', '2024-02-02'], inventory_events: [] });
+      expect(await curatedDates(lake.store, { from: '2024-01-31', to: '2024-02-02' })).toEqual({ sales_lines: ['2024-01-31', '2024-02-02'], inventory_events: [], purchase_orders: [] });
     } finally {
       await lake.warehouse.close();
       lake.cleanup();

@@ -1,0 +1,20 @@
+-- fact_purchase_order from the curated purchase_orders partitions of the batch's affected business dates: order
+-- lines and the receipts' link rows. Placeholders and idempotency as in load_sales_lines.sql: each date present in
+-- staging is replaced whole.
+DELETE FROM stg_purchase_orders;
+
+COPY stg_purchase_orders
+FROM 's3://{{bucket}}/{{prefix}}'
+IAM_ROLE '{{role}}'
+FORMAT AS PARQUET;
+
+DELETE FROM fact_purchase_order
+WHERE date_key IN (SELECT DISTINCT business_date FROM stg_purchase_orders);
+
+INSERT INTO fact_purchase_order (
+  date_key, timestamp_utc, store_id, sku, event_id, event_type, po_id, quantity, expected_date, supplier
+)
+SELECT
+  s.business_date, s.occurred_at, s.store_id, s.sku, s.event_id, s.event_type, s.po_id, s.quantity, s.expected_date,
+  s.supplier
+FROM stg_purchase_orders s;
