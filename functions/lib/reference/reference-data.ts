@@ -8,6 +8,8 @@ export interface Store {
   manager_email: string;
   timezone: string;
   target_daily_revenue: number;
+  /** ISO 4217 code of the store's amounts (optional column; absent = the reporting currency) */
+  currency?: string;
 }
 
 export interface Product {

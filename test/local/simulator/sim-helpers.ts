@@ -2,13 +2,14 @@ import { businessDateWindow } from '../../../functions/lib/contract/business-dat
 import { checkStageable } from '../../../functions/lib/contract/check-reference';
 import type { PosEvent } from '../../../functions/lib/contract/types';
 import { parseEventText } from '../../../functions/lib/contract/validate-event';
-import { generateReference, simulateEvents, toReferenceData, type LineKind, type SimulatorOptions, type SimulatorStats, type SimReference } from '../../../local/simulator';
+import { generateReference, simulateEvents, toReferenceData, type LineKind, type SimulatorOptions, type SimulationRun, type SimulatorStats, type SimReference } from '../../../local/simulator';
 
 export interface Generated {
   ref: SimReference;
   lines: string[];
   kinds: LineKind[];
   stats: SimulatorStats;
+  truth: SimulationRun['truth'];
 }
 
 export function generate(opts: SimulatorOptions = {}): Generated {
@@ -20,7 +21,7 @@ export function generate(opts: SimulatorOptions = {}): Generated {
     lines.push(line);
     kinds.push(kind);
   }
-  return { ref, lines, kinds, stats: run.stats };
+  return { ref, lines, kinds, stats: run.stats, truth: run.truth };
 }
 
 /**
