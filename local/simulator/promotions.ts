@@ -12,6 +12,13 @@ const PROMOTED_SHARE = 0.03;
 const OFFER_PERCENTS = [10, 15, 20, 20, 25, 30] as const;
 const ELASTICITY = 3;
 
+function lift(percent: number): number {
+  return (1 - percent / 100) ** -ELASTICITY;
+}
+
+/** Expected demand the offers add, as a share of usual demand (for sizing runs: the actual share varies by week). */
+export const MEAN_EXTRA_DEMAND = (PROMOTED_SHARE * OFFER_PERCENTS.reduce((a, p) => a + lift(p) - 1, 0)) / OFFER_PERCENTS.length;
+
 interface WeekOffers {
   skus: Int32Array;
   percents: Uint8Array;
@@ -49,7 +56,7 @@ export class Promotions {
         region.push({
           skus: Int32Array.from(skus),
           percents: Uint8Array.from(percents),
-          lifts: Float64Array.from(percents, (p) => (1 - p / 100) ** -ELASTICITY),
+          lifts: Float64Array.from(percents, lift),
         });
       }
       this.byRegion.push(region);

@@ -8,7 +8,7 @@ export interface Store {
   manager_email: string;
   timezone: string;
   target_daily_revenue: number;
-  /** ISO 4217 code of the store's amounts (optional column; absent = the reporting currency) */
+  /** ISO 4217 code of the store's amounts (prices, revenue, target); absent: the stage's reporting currency */
   currency?: string;
 }
 
