@@ -157,6 +157,29 @@ function capRevenueShare(weights: Float64Array, skus: readonly SkuModel[], cap: 
   }
 }
 
+/** Share of each local hour in a day's traffic (0 outside opening hours). */
+function hourShares(openHour: number, closeHour: number, weekend: boolean): Float64Array {
+  const out = new Float64Array(24);
+  let sum = 0;
+  for (let h = openHour; h < closeHour; h++) sum += out[h] = hourWeight(h, weekend);
+  for (let h = openHour; h < closeHour; h++) out[h] /= sum;
+  return out;
+}
+
+/** The store's own SKU popularity: the global one varied per store, capped by revenue share. */
+function storeWeights(base: Float64Array, skus: readonly SkuModel[], rng: Rng): Float64Array {
+  const weights = new Float64Array(base.length);
+  for (let k = 0; k < weights.length; k++) weights[k] = base[k] * Math.exp(0.35 * rng.normal());
+  capRevenueShare(weights, skus, MAX_REVENUE_SHARE);
+  return weights;
+}
+
+function sharesOf(weights: Float64Array): Float64Array {
+  let total = 0;
+  for (let k = 0; k < weights.length; k++) total += weights[k];
+  return weights.map((w) => w / total);
+}
+
 /** Shelf prices of the catalog in `currency` (converted from the USD list price, rounded to a shelf price). */
 function localPrices(skus: readonly SkuModel[], currency: string): { cents: Int32Array; text: string[] } {
   const rate = startRate(currency);
@@ -186,12 +209,8 @@ export function buildStoreModels(
     const rng = new Rng(seed, `store:${store.store_id}`);
     const [openHour, closeHour] = OPENING_HOURS[hash32(store.store_id) % OPENING_HOURS.length];
     const size = Math.max(0.05, store.target_daily_revenue / meanTarget);
-    const weights = new Float64Array(products.length);
-    let total = 0;
-    for (let k = 0; k < weights.length; k++) weights[k] = base[k] * Math.exp(0.35 * rng.normal());
-    capRevenueShare(weights, skus, MAX_REVENUE_SHARE);
-    for (let k = 0; k < weights.length; k++) total += weights[k];
-    const skuShare = weights.map((w) => w / total);
+    const weights = storeWeights(base, skus, rng);
+    const skuShare = sharesOf(weights);
     const currency = store.currency || BASE_CURRENCY;
     let prices = pricesByCurrency.get(currency);
     if (!prices) pricesByCurrency.set(currency, (prices = localPrices(skus, currency)));
@@ -204,13 +223,7 @@ export function buildStoreModels(
       transactionsPerStoreDay !== null
         ? transactionsPerStoreDay * size
         : Math.max(1, (store.target_daily_revenue * 100 * performance) / Math.max(basketValueCents, 1));
-    const shares = (weekend: boolean): Float64Array => {
-      const out = new Float64Array(24);
-      let sum = 0;
-      for (let h = openHour; h < closeHour; h++) sum += out[h] = hourWeight(h, weekend);
-      for (let h = openHour; h < closeHour; h++) out[h] /= sum;
-      return out;
-    };
+    const shares = (weekend: boolean): Float64Array => hourShares(openHour, closeHour, weekend);
     return {
       index,
       store,

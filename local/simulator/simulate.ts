@@ -226,29 +226,9 @@ class Simulation {
     this.skuModels = buildSkuModels(ref.products);
     this.storeModels = buildStoreModels(ref.stores, ref.products, this.skuModels, o.seed, o.transactionsPerStoreDay, o.loyaltyShare);
     const cells = ref.stores.length * ref.products.length;
-    this.truth = o.recordTruth
-      ? {
-          startDate: o.startDate,
-          days: o.days,
-          storeIds: ref.stores.map((st) => st.store_id),
-          skus: ref.products.map((p) => p.sku),
-          leadDays: Int32Array.from(this.skuModels, (k) => k.leadDays),
-          latentUnits: new Float32Array(cells * o.days),
-          soldUnits: new Int32Array(cells * o.days),
-          onHandEnd: new Int32Array(cells * o.days),
-          orders: [],
-        }
-      : undefined;
-    this.dayFactor = new Float64Array(ref.stores.length * o.days);
-    this.closed = new Uint8Array(ref.stores.length * o.days);
-    for (const sm of this.storeModels) {
-      for (let day = 0; day < o.days; day++) {
-        const date = addDays(o.startDate, day);
-        const f = holidayFactor(sm.country, date) * seasonFactor(date);
-        this.dayFactor[sm.index * o.days + day] = f;
-        if (f === 0) this.closed[sm.index * o.days + day] = 1;
-      }
-    }
+    this.truth = o.recordTruth ? emptyTruth(o, ref, this.skuModels) : undefined;
+    this.dayFactor = storeDayFactors(this.storeModels, o);
+    this.closed = Uint8Array.from(this.dayFactor, (f) => (f === 0 ? 1 : 0));
     this.promotions = new Promotions(Math.max(...this.storeModels.map((sm) => sm.regionIndex)) + 1, this.skuModels.length, o.days, o.seed);
     this.offers = this.storeModels.map(() => noOffers(this.skuModels.length));
     this.lostToday = new Uint8Array(cells);
@@ -422,7 +402,6 @@ class Simulation {
     const s = action.store;
     const sm = this.storeModels[s];
     const rng = this.basketRng;
-    const inv = this.inventory;
     const customer = this.customer(sm);
     const payment = this.payment();
     let wanted = 1;
@@ -433,8 +412,6 @@ class Simulation {
     let lines = '';
     let basketCents = 0;
     const offers = this.offers[s];
-    const truth = this.truth;
-    const day = action.day;
     for (let l = 0; l < wanted; l++) {
       const k = offers.share > 0 && rng.next() < offers.share ? offers.skus[offers.table!.sample(rng)] : sm.popularity.sample(rng);
       if (chosen.includes(k)) continue; // the same item again goes on the same line
@@ -445,20 +422,8 @@ class Simulation {
       const wantedQty = drawQuantity(rng, sku.priceBand);
       let percent = rng.next() < (customer === null ? 0.05 : 0.12) ? rng.pick(DISCOUNT_PERCENTS) : 0;
       if (offers.percentBySku[k] > percent) percent = offers.percentBySku[k];
-      if (truth) truth.latentUnits[i * this.o.days + day] += wantedQty;
-      const available = inv.onHand[i];
-      const qty = wantedQty > available ? Math.max(available, 0) : wantedQty;
-      if (qty < wantedQty) {
-        this.stats.lostUnits += wantedQty - qty;
-        this.lostToday[i] = 1;
-      }
-      if (qty === 0) {
-        this.stats.lostSaleLines++;
-        continue;
-      }
-      inv.onHand[i] = available - qty;
-      if (truth) truth.soldUnits[i * this.o.days + day] += qty;
-      if (inv.onHand[i] <= inv.reorderPoint[i]) this.reorder(i, s, k, t, action, this.stockRng);
+      const qty = this.take(i, s, k, wantedQty, t, action);
+      if (qty === 0) continue;
       const priceCents = sm.priceCents[k];
       const gross = qty * priceCents;
       const discount = percent === 0 ? 0 : Math.round((gross * percent) / 100);
@@ -484,6 +449,31 @@ class Simulation {
     this.netCents += basketCents;
     this.stats.netRevenue = this.netCents / 100;
     this.deliverTransaction(text, s, t, action);
+  }
+
+  /**
+   * A customer takes up to `wanted` units of store x SKU `i` off the shelf: returns how many there were (the rest
+   * are lost sales), records the truth, and reorders when the stock reaches the reorder point.
+   */
+  private take(i: number, s: number, k: number, wanted: number, t: number, action: Action): number {
+    const inv = this.inventory;
+    const truth = this.truth;
+    const cell = i * this.o.days + action.day;
+    if (truth) truth.latentUnits[cell] += wanted;
+    const available = inv.onHand[i];
+    const qty = wanted > available ? Math.max(available, 0) : wanted;
+    if (qty < wanted) {
+      this.stats.lostUnits += wanted - qty;
+      this.lostToday[i] = 1;
+    }
+    if (qty === 0) {
+      this.stats.lostSaleLines++;
+      return 0;
+    }
+    inv.onHand[i] = available - qty;
+    if (truth) truth.soldUnits[cell] += qty;
+    if (inv.onHand[i] <= inv.reorderPoint[i]) this.reorder(i, s, k, t, action, this.stockRng);
+    return qty;
   }
 
   /** Keeps a sold line in the store's ring of recent sales, where returns pick what comes back. */
@@ -703,6 +693,34 @@ class Simulation {
     }
     this.late = keep;
   }
+}
+
+/** A truth with every per-cell array zeroed and no orders yet. */
+function emptyTruth(o: ResolvedOptions, ref: SimReference, skus: readonly SkuModel[]): SimulationTruth {
+  const cells = ref.stores.length * ref.products.length * o.days;
+  return {
+    startDate: o.startDate,
+    days: o.days,
+    storeIds: ref.stores.map((st) => st.store_id),
+    skus: ref.products.map((p) => p.sku),
+    leadDays: Int32Array.from(skus, (k) => k.leadDays),
+    latentUnits: new Float32Array(cells),
+    soldUnits: new Int32Array(cells),
+    onHandEnd: new Int32Array(cells),
+    orders: [],
+  };
+}
+
+/** Season x holiday traffic factor per store-day (store * days + day); 0 = the store is closed that day. */
+function storeDayFactors(stores: readonly StoreModel[], o: ResolvedOptions): Float64Array {
+  const factors = new Float64Array(stores.length * o.days);
+  for (const sm of stores) {
+    for (let day = 0; day < o.days; day++) {
+      const date = addDays(o.startDate, day);
+      factors[sm.index * o.days + day] = holidayFactor(sm.country, date) * seasonFactor(date);
+    }
+  }
+  return factors;
 }
 
 /** `PO-<store_id>-<n>`: the n-th order a store placed. */
