@@ -1,6 +1,6 @@
 import { businessDate } from '../../../functions/lib/business-rules';
 import type { PosEvent } from '../../../functions/lib/contract/types';
-import { classify, countBy, generate, type Generated } from './sim-helpers';
+import { classify, countBy, generate, ordersAndReceipts, type Generated } from './sim-helpers';
 
 let demo: Generated;
 /** valid events in occurrence order (arrival order among equal instants) */
@@ -111,7 +111,7 @@ describe('simulated inventory', () => {
   });
 
   it('reports every order it places as a purchase_order event, and each receipt names the order it fills', () => {
-    const orders = timeline.filter((e) => e.event_type === 'purchase_order');
+    const { orders, receipts } = ordersAndReceipts(demo);
     expect(orders.length).toBe(demo.stats.purchaseOrders);
     expect(orders.length).toBeGreaterThan(100);
     const byPo = new Map(orders.map((o) => [o.po_id, o]));
@@ -127,10 +127,8 @@ describe('simulated inventory', () => {
       const lead = (Date.parse(o.expected_date) - Date.parse(placed)) / 86_400_000;
       if (lead < product.lead_time_days || lead > product.lead_time_days + 3) problems.push(`expected ${o.po_id}: ${lead} days, lead ${product.lead_time_days}`);
     }
-    const receipts = timeline.filter((e) => e.event_type === 'inventory_adjustment' && e.reason === 'receipt');
     let late = 0;
     for (const r of receipts) {
-      if (r.event_type !== 'inventory_adjustment') continue;
       const o = r.po_id === undefined ? undefined : byPo.get(r.po_id);
       if (!o || o.sku !== r.sku || o.store_id !== r.store_id || o.quantity !== r.quantity_change || Date.parse(o.occurred_at) > Date.parse(r.occurred_at)) {
         problems.push(`receipt ${r.event_id} (${r.po_id})`);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { businessDate } from '../../../functions/lib/business-rules';
 import { exchangeRatesCsv, generateReference, simulateEvents, storesCsv, type SimulatorOptions } from '../../../local/simulator';
-import { classify, generate, type Generated } from './sim-helpers';
+import { classify, generate, ordersAndReceipts, type Generated } from './sim-helpers';
 
 /** The demo defaults with the truth recorded, generated once. */
 let demo: Generated;
@@ -41,11 +41,11 @@ describe("the simulation's truth", () => {
         nightly++;
         if (truth.onHandEnd[cell(e.store_id, e.sku, dayOf(e))] !== e.on_hand_qty) problems.push(`${e.store_id} ${e.sku} day ${dayOf(e)}`);
       }
-      if (e.event_type === 'purchase_order') {
-        const o = truth.orders[orders++];
-        if (storeIds[o.store] !== e.store_id || skus[o.sku] !== e.sku || o.qty !== e.quantity || o.placedDay !== dayOf(e)) problems.push(`order ${e.po_id}`);
-        if (o.arrivalDay < o.placedDay + truth.leadDays[o.sku]) problems.push(`order ${e.po_id} arrives before its lead time`);
-      }
+    }
+    for (const e of ordersAndReceipts(demo).orders) {
+      const o = truth.orders[orders++];
+      if (storeIds[o.store] !== e.store_id || skus[o.sku] !== e.sku || o.qty !== e.quantity || o.placedDay !== dayOf(e)) problems.push(`order ${e.po_id}`);
+      if (o.arrivalDay < o.placedDay + truth.leadDays[o.sku]) problems.push(`order ${e.po_id} arrives before its lead time`);
     }
     expect(problems.slice(0, 5)).toEqual([]);
     expect(Array.from(sold)).toEqual(Array.from(truth.soldUnits));
