@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
+import { EXCHANGE_RATES_KEY, PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
 import { FsObjectStore } from '../adapters/fs-object-store';
 import { startIngestServer } from '../ingest/server';
-import { generateReference, productsCsv, sendToApi, simulateEvents, storesCsv, type SimulatorOptions } from '../simulator';
+import { exchangeRatesCsv, generateReference, productsCsv, sendToApi, simulateEvents, storesCsv, type SimulatorOptions } from '../simulator';
 import { EXIT_PIPELINE_FAILED, UsageError } from './errors';
 import { progressBar } from './progress';
 import { runPipelineWithProgress } from './run-command';
@@ -43,6 +43,8 @@ export async function demoCommand(lakeRoot: string, opts: DemoOptions): Promise<
   const store = new FsObjectStore(lakeRoot);
   await store.put(STORES_KEY, storesCsv(reference));
   await store.put(PRODUCTS_KEY, productsCsv(reference));
+  // London, Berlin, Sydney ... trade in their own currencies: the daily rates convert them into the reporting currency
+  await store.put(EXCHANGE_RATES_KEY, exchangeRatesCsv(reference, sim));
   const simBar = progressBar('simulate', opts.days, 'days');
   const run = simulateEvents(sim, reference);
   const firstDay = Date.parse(run.options.startDate);

@@ -1,5 +1,8 @@
 import type { Product, Store } from '../../functions/lib/reference/reference-data';
-import { categoryDemand } from './reference';
+import { countryOf, type Country } from './calendar';
+import { BASE_CURRENCY, startRate } from './currencies';
+import { centsText } from './event-text';
+import { categoryDemand, shelfPrice } from './reference';
 import { AliasTable, Rng, hash32 } from './random';
 import type { TimestampStyle } from './timestamps';
 
@@ -13,8 +16,14 @@ const DOW_RAW = [1.15, 0.85, 0.88, 0.92, 0.98, 1.12, 1.35];
 const DOW_MEAN = DOW_RAW.reduce((a, b) => a + b, 0) / 7;
 export const DAY_OF_WEEK_FACTOR: readonly number[] = DOW_RAW.map((f) => f / DOW_MEAN);
 
-/** Zipf exponent of SKU popularity: the top 10% of SKUs take roughly half of the lines. */
-const ZIPF_EXPONENT = 1.0;
+/**
+ * SKU popularity: log-normal appeal (a long tail of slow sellers, a few fast ones) falling with price (units
+ * wanted ~ price^-PRICE_ELASTICITY, so a $150 speaker sells far fewer units than a $2 chocolate bar), and no SKU
+ * above MAX_REVENUE_SHARE of a store's expected revenue.
+ */
+const APPEAL_SIGMA = 1.1;
+const PRICE_ELASTICITY = 0.7;
+const MAX_REVENUE_SHARE = 0.022;
 /** A basket has one line, then another with this probability each time (mean about 2.6 lines). */
 export const NEXT_LINE_PROBABILITY = 0.62;
 export const MAX_BASKET_LINES = 40;
@@ -54,6 +63,14 @@ export interface StoreModel {
   popularity: AliasTable;
   /** store-specific SKU weights, normalised to sum 1 */
   skuShare: Float64Array;
+  /** ISO 4217 code of the store's prices and amounts */
+  currency: string;
+  /** shelf price of each SKU in the store's currency, in cents and as the till prints it */
+  priceCents: Int32Array;
+  priceText: string[];
+  /** the store's country (for its holidays) and region index (for its promotions) */
+  country: Country;
+  regionIndex: number;
   timestampStyle: TimestampStyle;
   /** some tills always send `"discount":0.00`, others leave the field out when there is none */
   sendsZeroDiscount: boolean;
@@ -72,6 +89,8 @@ export interface SkuModel {
   priceBand: 0 | 1 | 2;
   meanQuantity: number;
   leadDays: number;
+  /** the product's supplier as a JSON string literal (quotes included) */
+  supplierJson: string;
 }
 
 const MEAN_QUANTITY_BY_BAND = [1 / (1 - 0.42) + 0.01 * 13, 1 / (1 - 0.18), 1.04];
@@ -103,19 +122,69 @@ export function buildSkuModels(products: readonly Product[]): SkuModel[] {
       priceBand,
       meanQuantity: MEAN_QUANTITY_BY_BAND[priceBand],
       leadDays: Math.max(1, p.lead_time_days),
+      supplierJson: JSON.stringify(p.supplier),
     };
   });
 }
 
-/** Global popularity: Zipf over a seeded shuffle of the catalog, scaled by the category's demand. */
+/** Global popularity (units): the category's demand x a seeded appeal, lower for dearer items. */
 function basePopularity(products: readonly Product[], seed: number): Float64Array {
-  const order = products.map((_, i) => i);
-  new Rng(seed, 'popularity').shuffle(order);
+  const rng = new Rng(seed, 'popularity');
   const weights = new Float64Array(products.length);
-  order.forEach((productIndex, rank) => {
-    weights[productIndex] = categoryDemand(products[productIndex].category) / (rank + 1) ** ZIPF_EXPONENT;
+  products.forEach((p, k) => {
+    weights[k] = (categoryDemand(p.category) * Math.exp(APPEAL_SIGMA * rng.normal())) / Math.max(p.list_price, 0.5) ** PRICE_ELASTICITY;
   });
   return weights;
+}
+
+/**
+ * Lowers the weights of SKUs whose expected revenue share is above `cap` until none is (a few rounds of clamping
+ * to the cap of the shrinking total; each round is O(n)).
+ */
+function capRevenueShare(weights: Float64Array, skus: readonly SkuModel[], cap: number): void {
+  for (let round = 0; round < 8; round++) {
+    let total = 0;
+    for (let k = 0; k < weights.length; k++) total += weights[k] * skus[k].priceCents * skus[k].meanQuantity;
+    let clamped = false;
+    for (let k = 0; k < weights.length; k++) {
+      const revenue = weights[k] * skus[k].priceCents * skus[k].meanQuantity;
+      if (revenue > cap * total * 0.98) {
+        weights[k] = (cap * total * 0.98) / (skus[k].priceCents * skus[k].meanQuantity);
+        clamped = true;
+      }
+    }
+    if (!clamped) return;
+  }
+}
+
+/** Share of each local hour in a day's traffic (0 outside opening hours). */
+function hourShares(openHour: number, closeHour: number, weekend: boolean): Float64Array {
+  const out = new Float64Array(24);
+  let sum = 0;
+  for (let h = openHour; h < closeHour; h++) sum += out[h] = hourWeight(h, weekend);
+  for (let h = openHour; h < closeHour; h++) out[h] /= sum;
+  return out;
+}
+
+/** The store's own SKU popularity: the global one varied per store, capped by revenue share. */
+function storeWeights(base: Float64Array, skus: readonly SkuModel[], rng: Rng): Float64Array {
+  const weights = new Float64Array(base.length);
+  for (let k = 0; k < weights.length; k++) weights[k] = base[k] * Math.exp(0.35 * rng.normal());
+  capRevenueShare(weights, skus, MAX_REVENUE_SHARE);
+  return weights;
+}
+
+function sharesOf(weights: Float64Array): Float64Array {
+  let total = 0;
+  for (let k = 0; k < weights.length; k++) total += weights[k];
+  return weights.map((w) => w / total);
+}
+
+/** Shelf prices of the catalog in `currency` (converted from the USD list price, rounded to a shelf price). */
+function localPrices(skus: readonly SkuModel[], currency: string): { cents: Int32Array; text: string[] } {
+  const rate = startRate(currency);
+  const cents = Int32Array.from(skus, (s) => (rate === 1 ? s.priceCents : Math.max(1, Math.round(shelfPrice(s.priceCents / 100 / rate) * 100))));
+  return { cents, text: Array.from(cents, (c) => centsText(c)) };
 }
 
 export function buildStoreModels(
@@ -129,6 +198,7 @@ export function buildStoreModels(
   const base = basePopularity(products, seed);
   const meanTarget = stores.reduce((a, s) => a + s.target_daily_revenue, 0) / stores.length || 1;
   const byRegion = new Map<string, number[]>();
+  const pricesByCurrency = new Map<string, { cents: Int32Array; text: string[] }>();
   stores.forEach((s, i) => {
     const peers = byRegion.get(s.region);
     if (peers) peers.push(i);
@@ -139,29 +209,21 @@ export function buildStoreModels(
     const rng = new Rng(seed, `store:${store.store_id}`);
     const [openHour, closeHour] = OPENING_HOURS[hash32(store.store_id) % OPENING_HOURS.length];
     const size = Math.max(0.05, store.target_daily_revenue / meanTarget);
-    const weights = new Float64Array(products.length);
-    let total = 0;
-    for (let k = 0; k < weights.length; k++) {
-      weights[k] = base[k] * Math.exp(0.35 * rng.normal());
-      total += weights[k];
-    }
-    const skuShare = weights.map((w) => w / total);
+    const weights = storeWeights(base, skus, rng);
+    const skuShare = sharesOf(weights);
+    const currency = store.currency || BASE_CURRENCY;
+    let prices = pricesByCurrency.get(currency);
+    if (!prices) pricesByCurrency.set(currency, (prices = localPrices(skus, currency)));
     let basketValueCents = 0;
-    for (let k = 0; k < skus.length; k++) basketValueCents += skuShare[k] * skus[k].meanQuantity * skus[k].priceCents;
+    for (let k = 0; k < skus.length; k++) basketValueCents += skuShare[k] * skus[k].meanQuantity * prices.cents[k];
     basketValueCents *= MEAN_BASKET_LINES;
     // Stores run a little above or below their revenue target, so the dashboards have something to show.
-    const performance = rng.uniform(0.82, 1.12);
+    const performance = rng.uniform(0.9, 1.25);
     const transactionsPerDay =
       transactionsPerStoreDay !== null
         ? transactionsPerStoreDay * size
         : Math.max(1, (store.target_daily_revenue * 100 * performance) / Math.max(basketValueCents, 1));
-    const shares = (weekend: boolean): Float64Array => {
-      const out = new Float64Array(24);
-      let sum = 0;
-      for (let h = openHour; h < closeHour; h++) sum += out[h] = hourWeight(h, weekend);
-      for (let h = openHour; h < closeHour; h++) out[h] /= sum;
-      return out;
-    };
+    const shares = (weekend: boolean): Float64Array => hourShares(openHour, closeHour, weekend);
     return {
       index,
       store,
@@ -173,6 +235,11 @@ export function buildStoreModels(
       hourShareWeekend: shares(true),
       popularity: new AliasTable(weights),
       skuShare,
+      currency,
+      priceCents: prices.cents,
+      priceText: prices.text,
+      country: countryOf(store.timezone),
+      regionIndex: [...byRegion.keys()].indexOf(store.region),
       timestampStyle: TIMESTAMP_STYLES[index % TIMESTAMP_STYLES.length],
       sendsZeroDiscount: hash32(`${store.store_id}:discount`) % 2 === 0,
       customerPool: Math.max(30, Math.round(transactionsPerDay * loyaltyShare * 4)),

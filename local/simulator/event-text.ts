@@ -41,9 +41,28 @@ export function snapshotText(eventId: string, storeId: string, occurredAt: strin
   );
 }
 
-export function adjustmentText(eventId: string, storeId: string, occurredAt: string, sku: string, change: number, reason: string): string {
+/** An inventory adjustment; a receipt names the purchase order it fills (`poId`). */
+export function adjustmentText(eventId: string, storeId: string, occurredAt: string, sku: string, change: number, reason: string, poId?: string): string {
   return (
     `{"event_id":"${eventId}","event_type":"inventory_adjustment","schema_version":1,"store_id":"${storeId}",` +
-    `"occurred_at":"${occurredAt}","sku":"${sku}","quantity_change":${change},"reason":"${reason}"}`
+    `"occurred_at":"${occurredAt}","sku":"${sku}","quantity_change":${change},"reason":"${reason}"${poId === undefined ? '' : `,"po_id":"${poId}"`}}`
+  );
+}
+
+/** One purchase order line, as the store's replenishment system reports it; `supplierJson` is already a JSON string. */
+export function purchaseOrderText(
+  eventId: string,
+  storeId: string,
+  occurredAt: string,
+  poId: string,
+  sku: string,
+  quantity: number,
+  expectedDate: string,
+  supplierJson: string,
+): string {
+  return (
+    `{"event_id":"${eventId}","event_type":"purchase_order","schema_version":1,"store_id":"${storeId}",` +
+    `"occurred_at":"${occurredAt}","po_id":"${poId}","sku":"${sku}","quantity":${quantity},"expected_date":"${expectedDate}",` +
+    `"supplier":${supplierJson}}`
   );
 }

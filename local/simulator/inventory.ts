@@ -1,6 +1,7 @@
 import type { SkuModel, StoreModel } from './demand-model';
 import { MEAN_BASKET_LINES } from './demand-model';
 import { Rng } from './random';
+import type { SimulationTruth } from './truth';
 
 /**
  * Stock per store x SKU with a simple (s, S) replenishment policy: when on hand falls to the reorder point and
@@ -16,14 +17,27 @@ export class Inventory {
   readonly reorderPoint: Int32Array;
   readonly orderUpTo: Int32Array;
   readonly onOrder: Int32Array;
-  /** receipts due per store-day (index store * days + day): flat pairs of [sku index, quantity] */
+  /** receipts due per store-day (index store * days + day): flat triples of [sku index, quantity, order number] */
   private readonly due: (number[] | undefined)[];
+  /** purchase orders placed so far per store (order numbers run 1, 2, ... per store) */
+  private readonly ordersPlaced: Int32Array;
+  /** the order `checkReorder` last placed: its number, quantity and planned arrival day (lead time, no delay) */
+  lastOrder = 0;
+  lastQty = 0;
+  lastPlannedDay = 0;
 
+  /**
+   * @param closed per store-day (store * days + day): 1 when the store is closed; deliveries due then come the
+   *   next open day
+   * @param orderLog when given, every order placed is appended to it (the simulation's truth)
+   */
   constructor(
     stores: readonly StoreModel[],
     private readonly skus: readonly SkuModel[],
     private readonly days: number,
     seed: number,
+    private readonly closed: Uint8Array,
+    private readonly orderLog?: SimulationTruth['orders'],
   ) {
     const n = stores.length * skus.length;
     this.onHand = new Int32Array(n);
@@ -31,13 +45,14 @@ export class Inventory {
     this.orderUpTo = new Int32Array(n);
     this.onOrder = new Int32Array(n);
     this.due = new Array<number[] | undefined>(stores.length * days);
+    this.ordersPlaced = new Int32Array(stores.length);
     const rng = new Rng(seed, 'inventory');
     for (const store of stores) {
       for (const sku of skus) {
         const i = store.index * skus.length + sku.index;
         const dailyUnits = store.transactionsPerDay * MEAN_BASKET_LINES * store.skuShare[sku.index] * sku.meanQuantity;
-        const coverDays = rng.chance(0.06) ? rng.uniform(1.5, 5.5) : rng.uniform(10, 26);
-        const planningBias = rng.chance(0.06) ? rng.uniform(0.35, 0.6) : rng.uniform(1, 1.35);
+        const coverDays = rng.chance(0.08) ? rng.uniform(1.5, 5.5) : rng.uniform(10, 26);
+        const planningBias = rng.chance(0.1) ? rng.uniform(0.35, 0.6) : rng.uniform(1, 1.35);
         const planned = dailyUnits * planningBias;
         this.reorderPoint[i] = Math.ceil(planned * (sku.leadDays + 3));
         this.orderUpTo[i] = this.reorderPoint[i] + Math.max(2, Math.ceil(planned * 14));
@@ -51,22 +66,34 @@ export class Inventory {
   }
 
   /**
-   * Places an order if stock at `i` has reached its reorder point and nothing is on order. Returns nothing:
-   * the receipt shows up later through `takeDue`. An order due after the simulated period stays open.
+   * Places an order if stock at `i` has reached its reorder point and nothing is on order, and returns its number
+   * (0: none placed; `lastQty` and `lastPlannedDay` describe the one placed). The receipt shows up later through
+   * `takeDue`; an order due after the simulated period stays open.
    */
-  checkReorder(i: number, store: number, sku: number, day: number, rng: Rng): void {
-    if (this.onOrder[i] !== 0 || this.onHand[i] > this.reorderPoint[i]) return;
+  checkReorder(i: number, store: number, sku: number, day: number, rng: Rng): number {
+    if (this.onOrder[i] !== 0 || this.onHand[i] > this.reorderPoint[i]) return 0;
     const qty = this.orderUpTo[i] - this.onHand[i];
-    if (qty <= 0) return;
+    if (qty <= 0) return 0;
     this.onOrder[i] = qty;
+    const order = ++this.ordersPlaced[store];
+    const planned = this.nextOpenDay(store, day + this.skus[sku].leadDays);
     const delay = rng.chance(0.15) ? rng.int(1, 3) : 0; // the supplier is late now and then
-    const arrival = day + this.skus[sku].leadDays + delay;
-    if (arrival >= this.days) return;
-    const slot = store * this.days + arrival;
-    (this.due[slot] ??= []).push(sku, qty);
+    const arrival = delay === 0 ? planned : this.nextOpenDay(store, planned + delay);
+    this.lastOrder = order;
+    this.lastQty = qty;
+    this.lastPlannedDay = planned;
+    this.orderLog?.push({ store, sku, placedDay: day, arrivalDay: arrival, qty });
+    if (arrival < this.days) (this.due[store * this.days + arrival] ??= []).push(sku, qty, order);
+    return order;
   }
 
-  /** Receipts arriving at `store` on `day`, as flat [sku, qty] pairs; each is handed out once. */
+  /** `day`, or the first day after it that the store is open (days after the period count as open). */
+  private nextOpenDay(store: number, day: number): number {
+    while (day < this.days && this.closed[store * this.days + day] === 1) day++;
+    return day;
+  }
+
+  /** Receipts arriving at `store` on `day`, as flat [sku, qty, order number] triples; each is handed out once. */
   takeDue(store: number, day: number): number[] {
     const slot = store * this.days + day;
     const list = this.due[slot] ?? [];

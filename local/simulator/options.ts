@@ -1,3 +1,4 @@
+import { DEMO_PROFILE } from './profiles';
 import { hash32 } from './random';
 
 /** What the simulator can be asked for. Everything is optional; see DEFAULT_OPTIONS. */
@@ -29,21 +30,24 @@ export interface SimulatorOptions {
   loyaltyShare?: number;
   /** A full stock count (inventory_snapshot per store x SKU) every this many days, and always on the last day. */
   snapshotEveryDays?: number;
+  /**
+   * Record the run's truth (latent demand, sales, end-of-day stock per store x SKU x day, every order) as
+   * `run.truth`, for evaluating forecasts and alerts. Costs memory (about 12 bytes per store-SKU-day); the events
+   * are the same either way.
+   */
+  recordTruth?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<SimulatorOptions, 'seed' | 'transactionsPerStoreDay'>> & {
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'seed' | 'transactionsPerStoreDay' | 'recordTruth'>> & {
   seed: number;
   transactionsPerStoreDay: number | null;
+  recordTruth: boolean;
   /** 8 hex digits derived from every option: keeps event_ids of different runs from colliding. */
   runTag: string;
 };
 
 export const DEFAULT_OPTIONS = {
-  seed: 42,
-  stores: 12,
-  skus: 200,
-  days: 7,
-  startDate: '2026-03-02',
+  ...DEMO_PROFILE,
   faultRate: 0.02,
   duplicateRate: 0.01,
   returnRate: 0.02,
@@ -100,5 +104,6 @@ export function resolveOptions(opts: SimulatorOptions = {}): ResolvedOptions {
     loyaltyShare: share('loyaltyShare', opts.loyaltyShare ?? DEFAULT_OPTIONS.loyaltyShare),
     snapshotEveryDays: count('snapshotEveryDays', opts.snapshotEveryDays ?? DEFAULT_OPTIONS.snapshotEveryDays, 1, 366),
   };
-  return { ...resolved, runTag: hash32(JSON.stringify(resolved)).toString(16).padStart(8, '0') };
+  // recordTruth stays out of the run tag: recording changes nothing in the events
+  return { ...resolved, runTag: hash32(JSON.stringify(resolved)).toString(16).padStart(8, '0'), recordTruth: opts.recordTruth ?? false };
 }

@@ -2,13 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   PRODUCT_COLUMNS,
-  STORE_COLUMNS,
+  STORE_FILE_COLUMNS,
   toCsv,
   type Product,
   type ReferenceData,
   type Store,
 } from '../../functions/lib/reference/reference-data';
 import { resolveOptions, type SimulatorOptions } from './options';
+import { BASE_CURRENCY, dailyRates, startRate } from './currencies';
 import { Rng } from './random';
 
 /** Reference data as the simulator produces it: arrays in a stable order (stores.csv / products.csv rows). */
@@ -18,23 +19,23 @@ export interface SimReference {
 }
 
 /** The first seven sites cover the seven time zones the demo must show; further stores cycle through the list. */
-const SITES: readonly { city: string; region: string; timezone: string }[] = [
-  { city: 'New York', region: 'US Northeast', timezone: 'America/New_York' },
-  { city: 'Chicago', region: 'US Midwest', timezone: 'America/Chicago' },
-  { city: 'Denver', region: 'US Mountain', timezone: 'America/Denver' },
-  { city: 'Los Angeles', region: 'US West', timezone: 'America/Los_Angeles' },
-  { city: 'London', region: 'UK & Ireland', timezone: 'Europe/London' },
-  { city: 'Berlin', region: 'DACH', timezone: 'Europe/Berlin' },
-  { city: 'Sydney', region: 'ANZ', timezone: 'Australia/Sydney' },
-  { city: 'Boston', region: 'US Northeast', timezone: 'America/New_York' },
-  { city: 'Dallas', region: 'US Midwest', timezone: 'America/Chicago' },
-  { city: 'Seattle', region: 'US West', timezone: 'America/Los_Angeles' },
-  { city: 'Phoenix', region: 'US Mountain', timezone: 'America/Phoenix' },
-  { city: 'Munich', region: 'DACH', timezone: 'Europe/Berlin' },
-  { city: 'Manchester', region: 'UK & Ireland', timezone: 'Europe/London' },
-  { city: 'Melbourne', region: 'ANZ', timezone: 'Australia/Melbourne' },
-  { city: 'Philadelphia', region: 'US Northeast', timezone: 'America/New_York' },
-  { city: 'Salt Lake City', region: 'US Mountain', timezone: 'America/Denver' },
+const SITES: readonly { city: string; region: string; timezone: string; currency: string }[] = [
+  { city: 'New York', region: 'US Northeast', timezone: 'America/New_York', currency: 'USD' },
+  { city: 'Chicago', region: 'US Midwest', timezone: 'America/Chicago', currency: 'USD' },
+  { city: 'Denver', region: 'US Mountain', timezone: 'America/Denver', currency: 'USD' },
+  { city: 'Los Angeles', region: 'US West', timezone: 'America/Los_Angeles', currency: 'USD' },
+  { city: 'London', region: 'UK & Ireland', timezone: 'Europe/London', currency: 'GBP' },
+  { city: 'Berlin', region: 'DACH', timezone: 'Europe/Berlin', currency: 'EUR' },
+  { city: 'Sydney', region: 'ANZ', timezone: 'Australia/Sydney', currency: 'AUD' },
+  { city: 'Boston', region: 'US Northeast', timezone: 'America/New_York', currency: 'USD' },
+  { city: 'Dallas', region: 'US Midwest', timezone: 'America/Chicago', currency: 'USD' },
+  { city: 'Seattle', region: 'US West', timezone: 'America/Los_Angeles', currency: 'USD' },
+  { city: 'Phoenix', region: 'US Mountain', timezone: 'America/Phoenix', currency: 'USD' },
+  { city: 'Munich', region: 'DACH', timezone: 'Europe/Berlin', currency: 'EUR' },
+  { city: 'Manchester', region: 'UK & Ireland', timezone: 'Europe/London', currency: 'GBP' },
+  { city: 'Melbourne', region: 'ANZ', timezone: 'Australia/Melbourne', currency: 'AUD' },
+  { city: 'Philadelphia', region: 'US Northeast', timezone: 'America/New_York', currency: 'USD' },
+  { city: 'Salt Lake City', region: 'US Mountain', timezone: 'America/Denver', currency: 'USD' },
 ];
 
 /** Store formats and their typical size (a multiplier on revenue and traffic). */
@@ -47,90 +48,91 @@ const FORMATS: readonly { name: string; size: number }[] = [
   { name: 'Riverside', size: 0.9 },
 ];
 
-const BASE_DAILY_REVENUE = 14000;
+const BASE_DAILY_REVENUE = 8000;
+
+/** An item kind and its plausible list price range in USD (log-uniform inside it). */
+type ItemSpec = readonly [name: string, minPrice: number, maxPrice: number];
 
 interface CategorySpec {
   name: string;
-  /** list price range, log-uniform */
-  price: [number, number];
   /** gross margin range as a share of list price */
   margin: [number, number];
   /** relative demand of the category */
   demand: number;
   brands: string[];
-  items: string[];
+  items: ItemSpec[];
   variants: string[];
   suppliers: string[];
 }
 
 const CATEGORIES: readonly CategorySpec[] = [
   {
-    name: 'Grocery', price: [1.2, 12], margin: [0.18, 0.32], demand: 1.6,
+    name: 'Grocery', margin: [0.18, 0.32], demand: 1.6,
     brands: ['Harvest Lane', 'Good Pantry', 'Meadowfield'],
-    items: ['Pasta', 'Rice', 'Olive Oil', 'Granola', 'Peanut Butter', 'Tomato Sauce', 'Oat Flakes', 'Honey', 'Crackers', 'Coffee Beans'],
+    items: [['Pasta', 1.2, 3.5], ['Rice', 1.8, 6], ['Olive Oil', 5, 14], ['Granola', 3, 7], ['Peanut Butter', 2.5, 6], ['Tomato Sauce', 1.5, 4], ['Oat Flakes', 1.8, 4.5], ['Honey', 4, 11], ['Crackers', 1.8, 4.5], ['Coffee Beans', 6, 16]],
     variants: ['500 g', '1 kg', 'Organic', 'Family Pack', 'Classic'],
     suppliers: ['Northwind Foods', 'Blue Valley Distribution'],
   },
   {
-    name: 'Beverages', price: [0.9, 9], margin: [0.22, 0.4], demand: 1.5,
+    name: 'Beverages', margin: [0.22, 0.4], demand: 1.5,
     brands: ['Clearspring', 'Fizzworks', 'Alpine Leaf'],
-    items: ['Sparkling Water', 'Orange Juice', 'Cola', 'Green Tea', 'Energy Drink', 'Lemonade', 'Cold Brew'],
+    items: [['Sparkling Water', 0.9, 2.5], ['Orange Juice', 2.5, 5], ['Cola', 1, 3], ['Green Tea', 1.5, 4], ['Energy Drink', 1.8, 3.5], ['Lemonade', 1.2, 3], ['Cold Brew', 2.8, 5.5]],
     variants: ['330 ml', '1 l', '6-pack', 'Zero Sugar', 'Original'],
     suppliers: ['Blue Valley Distribution', 'Coastal Beverage Co'],
   },
   {
-    name: 'Household', price: [2, 25], margin: [0.25, 0.42], demand: 0.9,
+    name: 'Household', margin: [0.25, 0.42], demand: 0.9,
     brands: ['BrightHome', 'Pureclean', 'Nestwell'],
-    items: ['Dish Soap', 'Laundry Detergent', 'Paper Towels', 'Trash Bags', 'All-Purpose Cleaner', 'Sponges'],
+    items: [['Dish Soap', 2, 5], ['Laundry Detergent', 6, 18], ['Paper Towels', 3, 9], ['Trash Bags', 3.5, 9], ['All-Purpose Cleaner', 2.5, 6], ['Sponges', 1.5, 4.5]],
     variants: ['Lemon', 'Unscented', 'Value Pack', 'Refill', 'Large'],
     suppliers: ['Nordic Home Supply', 'Northwind Foods'],
   },
   {
-    name: 'Personal Care', price: [2.5, 30], margin: [0.35, 0.55], demand: 0.8,
+    name: 'Personal Care', margin: [0.35, 0.55], demand: 0.8,
     brands: ['Velvet & Co', 'Dermaleaf', 'Sunkissed'],
-    items: ['Shampoo', 'Toothpaste', 'Body Lotion', 'Deodorant', 'Sunscreen', 'Hand Soap', 'Razor Blades'],
+    items: [['Shampoo', 3.5, 9], ['Toothpaste', 2, 5], ['Body Lotion', 4, 12], ['Deodorant', 3, 7], ['Sunscreen', 7, 16], ['Hand Soap', 2, 5], ['Razor Blades', 9, 25]],
     variants: ['Sensitive', 'Travel Size', 'Fresh', 'SPF 30', 'Twin Pack'],
     suppliers: ['Evergreen Health Supply', 'Nordic Home Supply'],
   },
   {
-    name: 'Electronics', price: [9, 400], margin: [0.12, 0.3], demand: 0.25,
+    name: 'Electronics', margin: [0.12, 0.3], demand: 0.25,
     brands: ['Voltra', 'Kinetix', 'Lumen Audio'],
-    items: ['USB-C Cable', 'Wireless Earbuds', 'Power Bank', 'Bluetooth Speaker', 'Phone Charger', 'Smart Plug', 'Headphones'],
+    items: [['USB-C Cable', 8, 22], ['Wireless Earbuds', 40, 180], ['Power Bank', 20, 60], ['Bluetooth Speaker', 30, 150], ['Phone Charger', 12, 35], ['Smart Plug', 15, 35], ['Headphones', 50, 350]],
     variants: ['Black', 'White', '2 m', 'Pro', 'Mini'],
     suppliers: ['Pacific Rim Electronics', 'Kestrel Tech Imports'],
   },
   {
-    name: 'Apparel', price: [6, 90], margin: [0.45, 0.65], demand: 0.35,
+    name: 'Apparel', margin: [0.45, 0.65], demand: 0.35,
     brands: ['Fieldstone', 'Urban Loom', 'Tidewear'],
-    items: ['T-Shirt', 'Socks', 'Hoodie', 'Baseball Cap', 'Rain Jacket', 'Scarf'],
+    items: [['T-Shirt', 10, 25], ['Socks', 5, 14], ['Hoodie', 30, 65], ['Baseball Cap', 12, 28], ['Rain Jacket', 45, 110], ['Scarf', 12, 35]],
     variants: ['S', 'M', 'L', 'XL', 'Navy', 'Grey'],
     suppliers: ['Atlas Apparel Group', 'Kestrel Tech Imports'],
   },
   {
-    name: 'Home & Kitchen', price: [4, 120], margin: [0.3, 0.5], demand: 0.3,
+    name: 'Home & Kitchen', margin: [0.3, 0.5], demand: 0.3,
     brands: ['Copperleaf', 'Hearth & Oak', 'Nestwell'],
-    items: ['Mug', 'Chef Knife', 'Storage Box', 'Scented Candle', 'Cutting Board', 'Water Bottle', 'Frying Pan'],
+    items: [['Mug', 5, 14], ['Chef Knife', 20, 90], ['Storage Box', 6, 20], ['Scented Candle', 8, 25], ['Cutting Board', 12, 35], ['Water Bottle', 10, 30], ['Frying Pan', 25, 80]],
     variants: ['Set of 2', 'Large', 'Stainless', 'Bamboo', 'Matte'],
     suppliers: ['Nordic Home Supply', 'Atlas Apparel Group'],
   },
   {
-    name: 'Snacks', price: [0.8, 7], margin: [0.25, 0.45], demand: 1.4,
+    name: 'Snacks', margin: [0.25, 0.45], demand: 1.4,
     brands: ['Crunchville', 'Sweet Acre', 'Meadowfield'],
-    items: ['Potato Chips', 'Chocolate Bar', 'Trail Mix', 'Gummy Bears', 'Pretzels', 'Protein Bar', 'Popcorn'],
+    items: [['Potato Chips', 1.5, 4], ['Chocolate Bar', 0.9, 3], ['Trail Mix', 3, 7], ['Gummy Bears', 1.2, 3.5], ['Pretzels', 1.5, 3.5], ['Protein Bar', 1.8, 3.5], ['Popcorn', 1.5, 4]],
     variants: ['Sea Salt', 'Dark', 'Share Size', 'Spicy', 'Mini'],
     suppliers: ['Northwind Foods', 'Coastal Beverage Co'],
   },
   {
-    name: 'Toys & Games', price: [5, 80], margin: [0.3, 0.5], demand: 0.2,
+    name: 'Toys & Games', margin: [0.3, 0.5], demand: 0.2,
     brands: ['Playforge', 'Tinker Town'],
-    items: ['Puzzle', 'Card Game', 'Building Blocks', 'Plush Bear', 'Board Game'],
+    items: [['Puzzle', 10, 28], ['Card Game', 6, 18], ['Building Blocks', 15, 70], ['Plush Bear', 10, 30], ['Board Game', 20, 55]],
     variants: ['500 pcs', 'Junior', 'Deluxe', 'Travel', 'Classic'],
     suppliers: ['Kestrel Tech Imports', 'Pacific Rim Electronics'],
   },
   {
-    name: 'Stationery', price: [1, 20], margin: [0.35, 0.55], demand: 0.45,
+    name: 'Stationery', margin: [0.35, 0.55], demand: 0.45,
     brands: ['Inkwell', 'Papercraft'],
-    items: ['Notebook', 'Gel Pens', 'Sticky Notes', 'Highlighters', 'Envelope Pack', 'Stapler'],
+    items: [['Notebook', 2, 9], ['Gel Pens', 3, 9], ['Sticky Notes', 1.5, 5], ['Highlighters', 2.5, 7], ['Envelope Pack', 2, 6], ['Stapler', 6, 18]],
     variants: ['A5', 'A4', 'Assorted', '10-pack', 'Recycled'],
     suppliers: ['Atlas Apparel Group', 'Evergreen Health Supply'],
   },
@@ -178,14 +180,16 @@ function generateStores(n: number, seed: number): Store[] {
       region: site.region,
       manager_email: `manager.${store_id.toLowerCase()}@${slug(site.city)}.stores.example.com`,
       timezone: site.timezone,
-      target_daily_revenue: Math.round((BASE_DAILY_REVENUE * size) / 100) * 100,
+      // in the store's own currency, like every amount the store's tills send
+      target_daily_revenue: Math.round((BASE_DAILY_REVENUE * size) / startRate(site.currency) / 100) * 100,
+      currency: site.currency,
     });
   }
   return stores;
 }
 
 /** A price that looks like one: 4.99, 12.49, 129.00. */
-function shelfPrice(raw: number): number {
+export function shelfPrice(raw: number): number {
   if (raw >= 100) return Math.round(raw);
   const whole = Math.floor(raw);
   const ending = raw - whole < 0.5 ? 0.49 : 0.99;
@@ -200,14 +204,15 @@ function generateProducts(n: number, seed: number): Product[] {
     // Cycle categories (weighted so everyday categories have more SKUs), then vary inside the category.
     const cat = CATEGORIES[i % CATEGORIES.length];
     const brand = rng.pick(cat.brands);
-    const list_price = shelfPrice(Math.exp(rng.uniform(Math.log(cat.price[0]), Math.log(cat.price[1]))));
+    const [item, minPrice, maxPrice] = rng.pick(cat.items);
+    const list_price = shelfPrice(Math.exp(rng.uniform(Math.log(minPrice), Math.log(maxPrice))));
     const margin = rng.uniform(cat.margin[0], cat.margin[1]);
     const unit_cost = Math.min(cents(list_price * (1 - margin)), cents(list_price - 0.01));
     const supplier = rng.pick(cat.suppliers);
     const [leadMin, leadMax] = SUPPLIER_LEAD_DAYS[supplier];
     products.push({
       sku: `SKU-${String(i + 1).padStart(width, '0')}`,
-      product_name: `${brand} ${rng.pick(cat.items)} ${rng.pick(cat.variants)}`,
+      product_name: `${brand} ${item} ${rng.pick(cat.variants)}`,
       category: cat.name,
       brand,
       unit_cost: Math.max(unit_cost, 0.01),
@@ -234,19 +239,31 @@ export function toReferenceData(ref: SimReference): ReferenceData {
 }
 
 export function storesCsv(ref: SimReference): string {
-  return toCsv<Store>([...STORE_COLUMNS], ref.stores);
+  return toCsv<Store>([...STORE_FILE_COLUMNS], ref.stores.map((s) => ({ ...s, currency: s.currency ?? BASE_CURRENCY })));
 }
 
 export function productsCsv(ref: SimReference): string {
   return toCsv<Product>([...PRODUCT_COLUMNS], ref.products);
 }
 
-/** Writes `stores.csv` and `products.csv` into `dir` (created if needed) and returns their paths. */
-export function writeReferenceCsv(ref: SimReference, dir: string): { stores: string; products: string } {
+/**
+ * exchange_rates.csv (`rate_date,currency,rate`: 1 unit of `currency` = `rate` US dollars on `rate_date`) for the
+ * stores' currencies over the simulated days (only seed, startDate and days of the options matter).
+ */
+export function exchangeRatesCsv(ref: SimReference, opts: SimulatorOptions = {}): string {
+  const o = resolveOptions(opts);
+  const rows = dailyRates(ref.stores.map((s) => s.currency ?? BASE_CURRENCY), o.startDate, o.days, o.seed);
+  return toCsv(['rate_date', 'currency', 'rate'], rows);
+}
+
+/** Writes `stores.csv`, `products.csv` and `exchange_rates.csv` into `dir` (created if needed) and returns their paths. */
+export function writeReferenceCsv(ref: SimReference, dir: string, opts: SimulatorOptions = {}): { stores: string; products: string; exchangeRates: string } {
   mkdirSync(dir, { recursive: true });
   const stores = join(dir, 'stores.csv');
   const products = join(dir, 'products.csv');
+  const exchangeRates = join(dir, 'exchange_rates.csv');
   writeFileSync(stores, storesCsv(ref));
   writeFileSync(products, productsCsv(ref));
-  return { stores, products };
+  writeFileSync(exchangeRates, exchangeRatesCsv(ref, opts));
+  return { stores, products, exchangeRates };
 }

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     summary = await sendToApi(opts, { url: a.send as string, apiKey, concurrency: a.concurrency as number });
   } else if (a.out) {
     const reference = generateReference(opts);
-    const csv = writeReferenceCsv(reference, a.out as string);
+    const csv = writeReferenceCsv(reference, a.out as string, opts);
     const { files, stats } = writeNdjsonFiles(opts, a.out as string, { eventsPerFile: a.eventsPerFile as number, gzip: Boolean(a.gzip), reference });
     summary = { reference: csv, files: files.length, firstFile: files[0], stats };
   } else {

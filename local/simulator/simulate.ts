@@ -9,14 +9,17 @@ import {
   type SkuModel,
   type StoreModel,
 } from './demand-model';
-import { adjustmentText, centsText, lineText, snapshotText, transactionText } from './event-text';
+import { holidayFactor, seasonFactor } from './calendar';
+import { adjustmentText, centsText, lineText, purchaseOrderText, snapshotText, transactionText } from './event-text';
 import { FAULT_WEIGHTS, INJECTED_FAULTS, LINE_KINDS, faultyLine, type InjectedFault, type LineKind } from './faults';
 import { Inventory } from './inventory';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options';
+import { noOffers, Promotions, type StoreDayOffers } from './promotions';
 import { Rng } from './random';
 import { formatTimestamp, newClockCache, type ClockCache } from './timestamps';
 import { generateReference, type SimReference } from './reference';
 import { addDays, dayOfWeek, localToUtcMs, offsetMinutes, offsetSuffix } from './time-zones';
+import type { SimulationTruth } from './truth';
 
 /** One line as a till or batch export delivers it, and what the simulator meant it to be. */
 export interface SimulatedLine {
@@ -43,7 +46,15 @@ export interface SimulatorStats {
   late: number;
   /** basket lines a customer wanted but could not buy: the SKU was out of stock */
   lostSaleLines: number;
-  /** sum of line net revenue over valid sales minus valid returns */
+  /** units customers wanted and could not buy (out of stock, or fewer on the shelf than they wanted) */
+  lostUnits: number;
+  /** valid `purchase_order` events: orders the stores' replenishment placed */
+  purchaseOrders: number;
+  /** store x SKU x open (trading) days simulated: the denominator of the stockout rate */
+  storeSkuDays: number;
+  /** of those, the days the SKU was out of stock at the store's close or had lost sales that day */
+  stockoutStoreSkuDays: number;
+  /** sum of line net revenue over valid sales minus valid returns, each in its store's currency (not converted) */
   netRevenue: number;
 }
 
@@ -52,6 +63,8 @@ export type SimulationRun = Generator<SimulatedLine, SimulatorStats, undefined> 
   readonly stats: SimulatorStats;
   readonly options: ResolvedOptions;
   readonly reference: SimReference;
+  /** what really happened (with `recordTruth: true`; undefined otherwise); final once the generator is done */
+  readonly truth: SimulationTruth | undefined;
 };
 
 export function emptyStats(): SimulatorStats {
@@ -66,6 +79,10 @@ export function emptyStats(): SimulatorStats {
     adjustments: 0,
     late: 0,
     lostSaleLines: 0,
+    lostUnits: 0,
+    purchaseOrders: 0,
+    storeSkuDays: 0,
+    stockoutStoreSkuDays: 0,
     netRevenue: 0,
   };
 }
@@ -151,7 +168,7 @@ export function simulateEvents(opts: SimulatorOptions = {}, reference?: SimRefer
   const ref = reference ?? generateReference(opts);
   if (ref.stores.length === 0 || ref.products.length === 0) throw new RangeError('simulateEvents: reference data needs at least one store and one product');
   const sim = new Simulation(options, ref);
-  return Object.assign(sim.run(), { stats: sim.stats, options, reference: ref });
+  return Object.assign(sim.run(), { stats: sim.stats, options, reference: ref, truth: sim.truth });
 }
 
 class Simulation {
@@ -162,6 +179,8 @@ class Simulation {
   private readonly demandRng: Rng;
   private readonly basketRng: Rng;
   private readonly stockRng: Rng;
+  /** draws of returns: kept apart so that what customers want never depends on what was sold before */
+  private readonly returnRng: Rng;
   private readonly deliveryRng: Rng;
   private readonly faultRng: Rng;
   private readonly idPrefix: string;
@@ -172,6 +191,15 @@ class Simulation {
   private readonly out: SimulatedLine[] = [];
   private window = 0;
   private readonly items = new ItemList();
+  readonly truth: SimulationTruth | undefined;
+  /** per store-day (store * days + day): season x holiday traffic factor; 0 = closed */
+  private readonly dayFactor: Float64Array;
+  private readonly closed: Uint8Array;
+  private readonly promotions: Promotions;
+  /** the offers running at each store today */
+  private readonly offers: StoreDayOffers[];
+  /** per store x SKU: 1 when a customer could not get all they wanted today */
+  private readonly lostToday: Uint8Array;
 
   // sold lines per store, for returns (ring buffers)
   private readonly soldSku: Int32Array;
@@ -197,10 +225,18 @@ class Simulation {
   ) {
     this.skuModels = buildSkuModels(ref.products);
     this.storeModels = buildStoreModels(ref.stores, ref.products, this.skuModels, o.seed, o.transactionsPerStoreDay, o.loyaltyShare);
-    this.inventory = new Inventory(this.storeModels, this.skuModels, o.days, o.seed);
+    const cells = ref.stores.length * ref.products.length;
+    this.truth = o.recordTruth ? emptyTruth(o, ref, this.skuModels) : undefined;
+    this.dayFactor = storeDayFactors(this.storeModels, o);
+    this.closed = Uint8Array.from(this.dayFactor, (f) => (f === 0 ? 1 : 0));
+    this.promotions = new Promotions(Math.max(...this.storeModels.map((sm) => sm.regionIndex)) + 1, this.skuModels.length, o.days, o.seed);
+    this.offers = this.storeModels.map(() => noOffers(this.skuModels.length));
+    this.lostToday = new Uint8Array(cells);
+    this.inventory = new Inventory(this.storeModels, this.skuModels, o.days, o.seed, this.closed, this.truth?.orders);
     this.demandRng = new Rng(o.seed, 'demand');
     this.basketRng = new Rng(o.seed, 'baskets');
     this.stockRng = new Rng(o.seed, 'stock');
+    this.returnRng = new Rng(o.seed, 'returns');
     this.deliveryRng = new Rng(o.seed, 'delivery');
     this.faultRng = new Rng(o.seed, 'faults');
     this.idPrefix = `evt-${o.seed}-${o.runTag}-`;
@@ -255,6 +291,7 @@ class Simulation {
     this.releaseLate(true);
     for (let k = 0; k < out.length; k++) yield out[k];
     out.length = 0;
+    for (let s = 0; s < this.storeModels.length; s++) this.endDay(s, this.o.days - 1);
     return this.stats;
   }
 
@@ -275,11 +312,16 @@ class Simulation {
         };
         const dow = dayOfWeek(date);
         const weekend = dow === 0 || dow === 6;
-        const dayTraffic = sm.transactionsPerDay * DAY_OF_WEEK_FACTOR[dow] * Math.exp(0.08 * this.demandRng.normal());
+        const noise = Math.exp(0.08 * this.demandRng.normal());
+        const factor = this.dayFactor[sm.index * o.days + day];
+        // offers add demand for the promoted SKUs on top of the usual demand for the rest: more customers come
+        const promoted = 1 + this.promotions.extraDemand(sm.regionIndex, day, sm.skuShare);
+        const dayTraffic = sm.transactionsPerDay * DAY_OF_WEEK_FACTOR[dow] * noise * factor * promoted;
         const shares = weekend ? sm.hourShareWeekend : sm.hourShareWeekday;
         if (day === 0) at(sm.openHour - 2, 0, KIND_OPENING_COUNT);
-        at(sm.openHour - 1, 15, KIND_RECEIPTS);
-        for (let h = sm.openHour; h < sm.closeHour; h++) at(h, 0, KIND_OPEN_HOUR, dayTraffic * shares[h]);
+        at(sm.openHour - 1, 15, KIND_RECEIPTS); // also where the store's day starts (see startDay), open or not
+        if (factor === 0 && day !== o.days - 1) continue; // closed for a holiday: no trading, no count
+        if (factor > 0) for (let h = sm.openHour; h < sm.closeHour; h++) at(h, 0, KIND_OPEN_HOUR, dayTraffic * shares[h]);
         if ((day + 1) % o.snapshotEveryDays === 0 || day === o.days - 1) at(sm.closeHour, 30, KIND_NIGHTLY_COUNT);
       }
     }
@@ -307,8 +349,10 @@ class Simulation {
   private execute(t: number, action: Action, kind: number): void {
     switch (kind) {
       case KIND_OPEN_HOUR:
-        if (this.basketRng.next() < this.o.returnRate && this.soldCount[action.store] > 0) this.returnTransaction(t, action);
-        else this.saleTransaction(t, action);
+        // a customer with something to return does not also buy: whether one comes never depends on the stock
+        if (this.basketRng.next() < this.o.returnRate) {
+          if (this.soldCount[action.store] > 0) this.returnTransaction(t, action);
+        } else this.saleTransaction(t, action);
         return;
       case KIND_WRITE_OFF:
         this.writeOff(t, action);
@@ -317,6 +361,7 @@ class Simulation {
         this.stockCount(t, action, true);
         return;
       case KIND_RECEIPTS:
+        this.startDay(action.store, action.day);
         this.receipts(t, action);
         return;
       case KIND_NIGHTLY_COUNT:
@@ -357,7 +402,6 @@ class Simulation {
     const s = action.store;
     const sm = this.storeModels[s];
     const rng = this.basketRng;
-    const inv = this.inventory;
     const customer = this.customer(sm);
     const payment = this.payment();
     let wanted = 1;
@@ -367,29 +411,27 @@ class Simulation {
     let written = 0;
     let lines = '';
     let basketCents = 0;
+    const offers = this.offers[s];
     for (let l = 0; l < wanted; l++) {
-      const k = sm.popularity.sample(rng);
+      const k = offers.share > 0 && rng.next() < offers.share ? offers.skus[offers.table!.sample(rng)] : sm.popularity.sample(rng);
       if (chosen.includes(k)) continue; // the same item again goes on the same line
       chosen.push(k);
       const sku = this.skuModels[k];
       const i = s * this.skuModels.length + k;
-      let qty = drawQuantity(rng, sku.priceBand);
-      const available = inv.onHand[i];
-      if (available <= 0) {
-        this.stats.lostSaleLines++;
-        continue;
-      }
-      if (qty > available) qty = available;
-      inv.onHand[i] = available - qty;
-      if (inv.onHand[i] <= inv.reorderPoint[i]) inv.checkReorder(i, s, k, action.day, this.stockRng);
-      const gross = qty * sku.priceCents;
-      let discount = 0;
-      if (rng.next() < (customer === null ? 0.05 : 0.12)) discount = Math.round((gross * rng.pick(DISCOUNT_PERCENTS)) / 100);
+      // every draw for this line happens before the stock is looked at, so demand does not depend on stock
+      const wantedQty = drawQuantity(rng, sku.priceBand);
+      let percent = rng.next() < (customer === null ? 0.05 : 0.12) ? rng.pick(DISCOUNT_PERCENTS) : 0;
+      if (offers.percentBySku[k] > percent) percent = offers.percentBySku[k];
+      const qty = this.take(i, s, k, wantedQty, t, action);
+      if (qty === 0) continue;
+      const priceCents = sm.priceCents[k];
+      const gross = qty * priceCents;
+      const discount = percent === 0 ? 0 : Math.round((gross * percent) / 100);
       if (lines) lines += ',';
-      lines += lineText(sku.sku, qty, sku.priceText, discount, sm.sendsZeroDiscount);
+      lines += lineText(sku.sku, qty, sm.priceText[k], discount, sm.sendsZeroDiscount);
       basketCents += gross - discount;
       written++;
-      this.rememberSold(s, k, qty, sku.priceCents, discount, payment, customer);
+      this.rememberSold(s, k, qty, priceCents, discount, payment, customer);
     }
     if (!lines) return; // everything they wanted was out of stock: no sale
     const text = transactionText(
@@ -409,6 +451,31 @@ class Simulation {
     this.deliverTransaction(text, s, t, action);
   }
 
+  /**
+   * A customer takes up to `wanted` units of store x SKU `i` off the shelf: returns how many there were (the rest
+   * are lost sales), records the truth, and reorders when the stock reaches the reorder point.
+   */
+  private take(i: number, s: number, k: number, wanted: number, t: number, action: Action): number {
+    const inv = this.inventory;
+    const truth = this.truth;
+    const cell = i * this.o.days + action.day;
+    if (truth) truth.latentUnits[cell] += wanted;
+    const available = inv.onHand[i];
+    const qty = wanted > available ? Math.max(available, 0) : wanted;
+    if (qty < wanted) {
+      this.stats.lostUnits += wanted - qty;
+      this.lostToday[i] = 1;
+    }
+    if (qty === 0) {
+      this.stats.lostSaleLines++;
+      return 0;
+    }
+    inv.onHand[i] = available - qty;
+    if (truth) truth.soldUnits[cell] += qty;
+    if (inv.onHand[i] <= inv.reorderPoint[i]) this.reorder(i, s, k, t, action, this.stockRng);
+    return qty;
+  }
+
   /** Keeps a sold line in the store's ring of recent sales, where returns pick what comes back. */
   private rememberSold(s: number, k: number, qty: number, priceCents: number, discount: number, payment: number, customer: string | null): void {
     const slot = s * SOLD_RING + (this.soldCount[s]++ % SOLD_RING);
@@ -424,7 +491,7 @@ class Simulation {
   private returnTransaction(t: number, action: Action): void {
     const s = action.store;
     const sm = this.storeModels[s];
-    const rng = this.basketRng;
+    const rng = this.returnRng;
     const filled = Math.min(this.soldCount[s], SOLD_RING);
     const wanted = rng.next() < 0.15 ? 2 : 1;
     let lines = '';
@@ -479,7 +546,7 @@ class Simulation {
     const reason = rng.next() < 0.65 ? 'shrink' : 'damage';
     this.stats.adjustments++;
     this.deliver(adjustmentText(this.eventId(), sm.store.store_id, this.timestamp(t, action), this.skuModels[k].sku, -qty, reason), s, t, action);
-    this.inventory.checkReorder(i, s, k, action.day, rng);
+    this.reorder(i, s, k, t, action, rng);
   }
 
   private receipts(t: number, action: Action): void {
@@ -488,14 +555,53 @@ class Simulation {
     const due = this.inventory.takeDue(s, action.day);
     if (due.length === 0) return;
     const ts = this.timestamp(t, action);
-    for (let p = 0; p < due.length; p += 2) {
+    for (let p = 0; p < due.length; p += 3) {
       const k = due[p];
       const qty = due[p + 1];
       const i = s * this.skuModels.length + k;
       this.inventory.receive(i, qty);
       this.stats.adjustments++;
-      this.deliver(adjustmentText(this.eventId(), storeId, ts, this.skuModels[k].sku, qty, 'receipt'), s, t, action);
-      this.inventory.checkReorder(i, s, k, action.day, this.stockRng);
+      this.deliver(adjustmentText(this.eventId(), storeId, ts, this.skuModels[k].sku, qty, 'receipt', poId(storeId, due[p + 2])), s, t, action);
+      this.reorder(i, s, k, t, action, this.stockRng);
+    }
+  }
+
+  /** Places a replenishment order for store x SKU `i` if it is due one, and reports it as a purchase_order event. */
+  private reorder(i: number, s: number, k: number, t: number, action: Action, rng: Rng): void {
+    const inv = this.inventory;
+    const order = inv.checkReorder(i, s, k, action.day, rng);
+    if (order === 0) return;
+    const storeId = this.storeModels[s].store.store_id;
+    const sku = this.skuModels[k];
+    const expected = addDays(this.o.startDate, inv.lastPlannedDay);
+    this.stats.purchaseOrders++;
+    this.deliver(purchaseOrderText(this.eventId(), storeId, this.timestamp(t, action), poId(storeId, order), sku.sku, inv.lastQty, expected, sku.supplierJson), s, t, action);
+  }
+
+  /**
+   * The store's business day begins (before its first receipt): the previous day is closed off (stockouts, truth)
+   * and today's offers go up.
+   */
+  private startDay(s: number, day: number): void {
+    if (day > 0) this.endDay(s, day - 1);
+    const sm = this.storeModels[s];
+    this.promotions.activate(this.offers[s], sm.regionIndex, day, sm.skuShare);
+  }
+
+  /** Counts the store's stockouts of `day` and records its end-of-day stock in the truth. */
+  private endDay(s: number, day: number): void {
+    const n = this.skuModels.length;
+    const onHand = this.inventory.onHand;
+    const truth = this.truth;
+    const days = this.o.days;
+    const open = this.closed[s * days + day] === 0;
+    for (let k = 0, i = s * n; k < n; k++, i++) {
+      if (open) {
+        this.stats.storeSkuDays++;
+        if (onHand[i] <= 0 || this.lostToday[i] === 1) this.stats.stockoutStoreSkuDays++;
+      }
+      this.lostToday[i] = 0;
+      if (truth) truth.onHandEnd[i * days + day] = onHand[i];
     }
   }
 
@@ -522,7 +628,7 @@ class Simulation {
       }
       this.stats.snapshots++;
       this.deliver(snapshotText(this.eventId(), storeId, ts, sku.sku, inv.onHand[i], inv.reorderPoint[i]), s, t, action);
-      if (opening) inv.checkReorder(i, s, sku.index, action.day, rng);
+      if (opening) this.reorder(i, s, sku.index, t, action, rng);
     }
   }
 
@@ -568,9 +674,9 @@ class Simulation {
       occurredAt,
       transactionId: `txn-${this.o.runTag}-${storeId}-x${this.nextEvent}`,
       sku: a.sku,
-      priceText: a.priceText,
+      priceText: this.storeModels[store].priceText[a.index],
       otherSku: b.sku,
-      otherPriceText: b.priceText,
+      otherPriceText: this.storeModels[store].priceText[b.index],
       unknownStoreId: rng.pick(this.unknownStores),
       unknownSku: rng.pick(this.unknownSkus),
     });
@@ -587,6 +693,39 @@ class Simulation {
     }
     this.late = keep;
   }
+}
+
+/** A truth with every per-cell array zeroed and no orders yet. */
+function emptyTruth(o: ResolvedOptions, ref: SimReference, skus: readonly SkuModel[]): SimulationTruth {
+  const cells = ref.stores.length * ref.products.length * o.days;
+  return {
+    startDate: o.startDate,
+    days: o.days,
+    storeIds: ref.stores.map((st) => st.store_id),
+    skus: ref.products.map((p) => p.sku),
+    leadDays: Int32Array.from(skus, (k) => k.leadDays),
+    latentUnits: new Float32Array(cells),
+    soldUnits: new Int32Array(cells),
+    onHandEnd: new Int32Array(cells),
+    orders: [],
+  };
+}
+
+/** Season x holiday traffic factor per store-day (store * days + day); 0 = the store is closed that day. */
+function storeDayFactors(stores: readonly StoreModel[], o: ResolvedOptions): Float64Array {
+  const factors = new Float64Array(stores.length * o.days);
+  for (const sm of stores) {
+    for (let day = 0; day < o.days; day++) {
+      const date = addDays(o.startDate, day);
+      factors[sm.index * o.days + day] = holidayFactor(sm.country, date) * seasonFactor(date);
+    }
+  }
+  return factors;
+}
+
+/** `PO-<store_id>-<n>`: the n-th order a store placed. */
+function poId(storeId: string, order: number): string {
+  return `PO-${storeId}-${order}`;
 }
 
 function absentIds(present: Set<string>, candidates: string[]): string[] {

@@ -1,6 +1,6 @@
 import { businessDate } from '../../../functions/lib/business-rules';
 import type { PosEvent } from '../../../functions/lib/contract/types';
-import { classify, countBy, generate, type Generated } from './sim-helpers';
+import { classify, countBy, generate, ordersAndReceipts, type Generated } from './sim-helpers';
 
 let demo: Generated;
 /** valid events in occurrence order (arrival order among equal instants) */
@@ -31,7 +31,7 @@ function replay(onSnapshot?: (key: string, replayed: number | undefined, counted
       onHand.set(key, e.on_hand_qty);
     } else if (e.event_type === 'inventory_adjustment') {
       move(`${e.store_id}|${e.sku}`, e.quantity_change);
-    } else if ('lines' in e) {
+    } else if (e.event_type === 'sale' || e.event_type === 'return') {
       for (const l of e.lines) {
         const key = `${e.store_id}|${l.sku}`;
         move(key, e.event_type === 'sale' ? -l.quantity : l.quantity);
@@ -108,6 +108,42 @@ describe('simulated inventory', () => {
         expect(e.quantity_change).toBeLessThan(0);
       }
     }
+  });
+
+  it('reports every order it places as a purchase_order event, and each receipt names the order it fills', () => {
+    const { orders, receipts } = ordersAndReceipts(demo);
+    expect(orders.length).toBe(demo.stats.purchaseOrders);
+    expect(orders.length).toBeGreaterThan(100);
+    const byPo = new Map(orders.map((o) => [o.po_id, o]));
+    expect(byPo.size).toBe(orders.length);
+    const problems: string[] = [];
+    for (const o of orders) {
+      const product = demo.ref.products.find((p) => p.sku === o.sku)!;
+      const tz = demo.ref.stores.find((st) => st.store_id === o.store_id)!.timezone;
+      const placed = businessDate(o.occurred_at, tz);
+      if (!new RegExp(`^PO-${o.store_id}-\\d+$`).test(o.po_id)) problems.push(`po_id ${o.po_id}`);
+      if (o.supplier !== product.supplier) problems.push(`supplier ${o.po_id}`);
+      // due after the lead time (later still when the store is closed that day), never before
+      const lead = (Date.parse(o.expected_date) - Date.parse(placed)) / 86_400_000;
+      if (lead < product.lead_time_days || lead > product.lead_time_days + 3) problems.push(`expected ${o.po_id}: ${lead} days, lead ${product.lead_time_days}`);
+    }
+    let late = 0;
+    for (const r of receipts) {
+      const o = r.po_id === undefined ? undefined : byPo.get(r.po_id);
+      if (!o || o.sku !== r.sku || o.store_id !== r.store_id || o.quantity !== r.quantity_change || Date.parse(o.occurred_at) > Date.parse(r.occurred_at)) {
+        problems.push(`receipt ${r.event_id} (${r.po_id})`);
+        continue;
+      }
+      const tz = demo.ref.stores.find((st) => st.store_id === r.store_id)!.timezone;
+      const arrived = businessDate(r.occurred_at, tz);
+      if (arrived < o.expected_date) problems.push(`receipt ${r.event_id} before ${o.expected_date}`);
+      if (arrived > o.expected_date) late++;
+    }
+    expect(problems.slice(0, 5)).toEqual([]);
+    expect(receipts.length).toBeGreaterThan(20);
+    // the supplier is late now and then, not always
+    expect(late).toBeGreaterThan(0);
+    expect(late).toBeLessThan(receipts.length * 0.4);
   });
 
   it('returns items sold earlier at the same store, at the price paid', () => {

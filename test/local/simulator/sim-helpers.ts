@@ -2,13 +2,14 @@ import { businessDateWindow } from '../../../functions/lib/contract/business-dat
 import { checkStageable } from '../../../functions/lib/contract/check-reference';
 import type { PosEvent } from '../../../functions/lib/contract/types';
 import { parseEventText } from '../../../functions/lib/contract/validate-event';
-import { generateReference, simulateEvents, toReferenceData, type LineKind, type SimulatorOptions, type SimulatorStats, type SimReference } from '../../../local/simulator';
+import { generateReference, simulateEvents, toReferenceData, type LineKind, type SimulatorOptions, type SimulationRun, type SimulatorStats, type SimReference } from '../../../local/simulator';
 
 export interface Generated {
   ref: SimReference;
   lines: string[];
   kinds: LineKind[];
   stats: SimulatorStats;
+  truth: SimulationRun['truth'];
 }
 
 export function generate(opts: SimulatorOptions = {}): Generated {
@@ -20,7 +21,7 @@ export function generate(opts: SimulatorOptions = {}): Generated {
     lines.push(line);
     kinds.push(kind);
   }
-  return { ref, lines, kinds, stats: run.stats };
+  return { ref, lines, kinds, stats: run.stats, truth: run.truth };
 }
 
 /**
@@ -58,4 +59,38 @@ export function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record
     out[k] = (out[k] ?? 0) + 1;
   }
   return out;
+}
+
+/** A purchase_order line as the simulator writes it (the contract's purchase_order event). */
+export interface OrderLine {
+  event_id: string;
+  store_id: string;
+  occurred_at: string;
+  po_id: string;
+  sku: string;
+  quantity: number;
+  expected_date: string;
+  supplier: string;
+}
+
+/** A receipt (inventory_adjustment, reason receipt) as the simulator writes it, with the po_id it fills. */
+export interface ReceiptLine {
+  event_id: string;
+  store_id: string;
+  occurred_at: string;
+  sku: string;
+  quantity_change: number;
+  po_id?: string;
+}
+
+/** The valid purchase orders and receipts of a run, read from the lines the simulator wrote, in emission order. */
+export function ordersAndReceipts(g: Generated): { orders: OrderLine[]; receipts: ReceiptLine[] } {
+  const orders: OrderLine[] = [];
+  const receipts: ReceiptLine[] = [];
+  g.lines.forEach((line, i) => {
+    if (g.kinds[i] !== 'valid') return;
+    if (line.includes('"event_type":"purchase_order"')) orders.push(JSON.parse(line) as OrderLine);
+    else if (line.includes('"reason":"receipt"')) receipts.push(JSON.parse(line) as ReceiptLine);
+  });
+  return { orders, receipts };
 }

@@ -1,0 +1,93 @@
+import { AliasTable, Rng } from './random';
+
+/**
+ * Promotions: a SKU goes on offer for a week (weeks counted from the first simulated day) in every store of a
+ * region. The shelf price drops by the offer's percentage on every line sold, and demand for the SKU rises by
+ * `lift` (own-price elasticity of about -3). Other SKUs keep their demand: a store's traffic grows by the extra
+ * promoted demand instead (see `extraDemand`).
+ */
+
+/** Share of SKU-weeks on offer in a region. */
+const PROMOTED_SHARE = 0.03;
+const OFFER_PERCENTS = [10, 15, 20, 20, 25, 30] as const;
+const ELASTICITY = 3;
+
+function lift(percent: number): number {
+  return (1 - percent / 100) ** -ELASTICITY;
+}
+
+/** Expected demand the offers add, as a share of usual demand (for sizing runs: the actual share varies by week). */
+export const MEAN_EXTRA_DEMAND = (PROMOTED_SHARE * OFFER_PERCENTS.reduce((a, p) => a + lift(p) - 1, 0)) / OFFER_PERCENTS.length;
+
+interface WeekOffers {
+  skus: Int32Array;
+  percents: Uint8Array;
+  lifts: Float64Array;
+}
+
+/** The offers running at one store on one day: draw a promoted SKU with probability `share`. */
+export interface StoreDayOffers {
+  /** discount percent by SKU index (0 = not on offer) */
+  percentBySku: Uint8Array;
+  /** chance that a basket line is drawn from `table` (the promoted uplift) instead of the store's popularity */
+  share: number;
+  table: AliasTable | null;
+  skus: Int32Array;
+}
+
+export class Promotions {
+  /** offers by region index, then week */
+  private readonly byRegion: WeekOffers[][];
+
+  constructor(regionCount: number, skuCount: number, days: number, seed: number) {
+    const weeks = Math.ceil(days / 7);
+    this.byRegion = [];
+    for (let r = 0; r < regionCount; r++) {
+      const rng = new Rng(seed, `promotions:${r}`);
+      const region: WeekOffers[] = [];
+      for (let w = 0; w < weeks; w++) {
+        const skus: number[] = [];
+        const percents: number[] = [];
+        // geometric gaps between promoted SKUs: one draw per offer, not per SKU
+        for (let k = Math.floor(Math.log(1 - rng.next()) / Math.log(1 - PROMOTED_SHARE)); k < skuCount; k += 1 + Math.floor(Math.log(1 - rng.next()) / Math.log(1 - PROMOTED_SHARE))) {
+          skus.push(k);
+          percents.push(rng.pick(OFFER_PERCENTS));
+        }
+        region.push({
+          skus: Int32Array.from(skus),
+          percents: Uint8Array.from(percents),
+          lifts: Float64Array.from(percents, lift),
+        });
+      }
+      this.byRegion.push(region);
+    }
+  }
+
+  /** Demand added by the offers at a store on a day, as a share of its usual demand (sum of share x (lift - 1)). */
+  extraDemand(region: number, day: number, skuShare: Float64Array): number {
+    const w = this.byRegion[region][Math.floor(day / 7)];
+    let extra = 0;
+    for (let n = 0; n < w.skus.length; n++) extra += skuShare[w.skus[n]] * (w.lifts[n] - 1);
+    return extra;
+  }
+
+  /** Switches `offers` (one store's, reused day after day) to the offers of `day`. */
+  activate(offers: StoreDayOffers, region: number, day: number, skuShare: Float64Array): void {
+    for (let n = 0; n < offers.skus.length; n++) offers.percentBySku[offers.skus[n]] = 0;
+    const w = this.byRegion[region][Math.floor(day / 7)];
+    offers.skus = w.skus;
+    for (let n = 0; n < w.skus.length; n++) offers.percentBySku[w.skus[n]] = w.percents[n];
+    const extra = this.extraDemand(region, day, skuShare);
+    if (!(extra > 0)) {
+      offers.share = 0;
+      offers.table = null;
+      return;
+    }
+    offers.share = extra / (1 + extra);
+    offers.table = new AliasTable(Array.from(w.skus, (k, n) => skuShare[k] * (w.lifts[n] - 1)));
+  }
+}
+
+export function noOffers(skuCount: number): StoreDayOffers {
+  return { percentBySku: new Uint8Array(skuCount), share: 0, table: null, skus: new Int32Array(0) };
+}
