@@ -47,7 +47,7 @@ export type ResolvedOptions = Required<Omit<SimulatorOptions, 'seed' | 'transact
 };
 
 export const DEFAULT_OPTIONS = {
-  ...DEMO_PROFILE,
+  ...(DEMO_PROFILE satisfies SimulatorOptions),
   faultRate: 0.02,
   duplicateRate: 0.01,
   returnRate: 0.02,
@@ -106,4 +106,11 @@ export function resolveOptions(opts: SimulatorOptions = {}): ResolvedOptions {
   };
   // recordTruth stays out of the run tag: recording changes nothing in the events
   return { ...resolved, runTag: hash32(JSON.stringify(resolved)).toString(16).padStart(8, '0'), recordTruth: opts.recordTruth ?? false };
+}
+
+/** The evaluation runs: the demo's stores and catalog over 56 and 112 days (16 weeks), with the truth recorded. */
+export const EVALUATION_DAYS = [56, 112] as const;
+
+export function evaluationProfile(seed: number, days: (typeof EVALUATION_DAYS)[number]): SimulatorOptions {
+  return { ...DEMO_PROFILE, seed, days, recordTruth: true };
 }

@@ -1,5 +1,3 @@
-import type { SimulatorOptions } from './options';
-
 /**
  * The committed simulator profile and seeds that forecasts and alerts are judged on. Committed before that work,
  * so that the figures cannot be tuned to the test: develop and tune on DEV_SEED only; HOLDOUT_SEED is for
@@ -17,11 +15,4 @@ export const DEMO_PROFILE = {
   skus: 200,
   days: 7,
   startDate: '2026-03-02',
-} as const satisfies SimulatorOptions;
-
-/** The evaluation runs: the demo's stores and catalog over 56 and 112 days (16 weeks), with the truth recorded. */
-export const EVALUATION_DAYS = [56, 112] as const;
-
-export function evaluationProfile(seed: number, days: (typeof EVALUATION_DAYS)[number]): SimulatorOptions {
-  return { ...DEMO_PROFILE, seed, days, recordTruth: true };
-}
+} as const; // options.ts checks it against SimulatorOptions (no import here: options.ts imports this file)

@@ -8,7 +8,7 @@ describe('ASL walks', () => {
     expect(successPathTasks(definition)).toEqual([
       'PlanBatch', 'Validate', 'CurateWithLambda', 'CommitCheckpoint', 'PrepareLoads',
       'RefreshAthena', 'LoadWarehouse', 'DescribeLoad',
-      'StockRisk', 'PublishAlerts', 'Reconcile', 'RefreshDashboards', 'ReleaseRunLease',
+      'FitForecasts', 'StockRisk', 'PublishAlerts', 'Reconcile', 'RefreshDashboards', 'ReleaseRunLease',
     ]);
   });
 
