@@ -4,6 +4,7 @@ import { readOutbox } from '../adapters/outbox-notifier';
 import type { PipelineRunResult } from '../pipeline/local-runner';
 import { FsObjectStore } from '../adapters/fs-object-store';
 import { warehousePath } from '../warehouse/duckdb-warehouse';
+import { openLocalWarehouse } from '../local-runtime';
 import { formatTotals, lakeTotals } from './summary';
 
 interface FinalState {
@@ -31,6 +32,29 @@ function executionLine(run: PipelineRunResult): string | null {
     : `Batch ${state.plan?.batchId}: ${counts}`;
 }
 
+const money = (n: number): string => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** Net revenue across stores from the warehouse, each line converted at its business date's rate into the reporting
+ * currency (v_sales_reporting); lines of a currency without a rate are counted apart, never added as 1:1. */
+async function convertedRevenueLines(lakeRoot: string): Promise<string[]> {
+  const warehouse = await openLocalWarehouse(lakeRoot, { readOnly: true });
+  try {
+    const [row] = await warehouse.query(
+      'SELECT MAX(reporting_currency) AS currency, SUM(net_revenue_rpt) AS revenue, COUNT(DISTINCT currency) AS currencies, SUM(CASE WHEN net_revenue_rpt IS NULL THEN 1 ELSE 0 END) AS unconverted FROM v_sales_reporting',
+    );
+    if (!row || row.currency === null || row.currency === undefined) return [];
+    const unconverted = Number(row.unconverted ?? 0);
+    return [
+      `net revenue         ${String(row.currency)} ${money(Number(row.revenue ?? 0))} (warehouse, ${Number(row.currencies)} store currencies converted at each business date's rate)` +
+        (unconverted > 0 ? `; ${unconverted.toLocaleString('en-US')} lines without a rate are not in it` : ''),
+    ];
+  } catch {
+    return []; // no warehouse yet (a run that failed before its first load)
+  } finally {
+    await warehouse.close();
+  }
+}
+
 /** What a run did and where its results are: the end of `run` and `demo`. `runs` are all of the run's executions
  * (`result` is the last that did something). */
 export async function printRunReport(lakeRoot: string, result: PipelineRunResult, runs: PipelineRunResult[] = [result]): Promise<void> {
@@ -48,6 +72,7 @@ export async function printRunReport(lakeRoot: string, result: PipelineRunResult
   const reconciled = [...runs].reverse().map((r) => ((r.output ?? {}) as FinalState).reconcile).find((r) => r?.summary);
   const store = new FsObjectStore(lakeRoot);
   out.push('', 'Lake totals', ...formatTotals(await lakeTotals(store)).map((l) => `  ${l}`));
+  out.push(...(await convertedRevenueLines(lakeRoot)));
   if (state.risk) {
     out.push(`SKUs at risk        critical ${state.risk.critical ?? 0}, high ${state.risk.high ?? 0} (as of ${state.risk.asOfDate ?? '-'})`);
     out.push(`low-stock alerts    ${state.alerts?.messages ?? 0} messages to ${state.alerts?.stores ?? 0} stores`);

@@ -14,7 +14,8 @@ export function formatTotals(t: LakeTotals): string[] {
     `  quarantined       ${int(t.quarantined)}${reasons.length ? '  ' + reasons.map(([r, n]) => `${r} ${int(n)}`).join(', ') : ''}`,
     `  duplicates        ${int(t.duplicates)}`,
     `  reconciles        ${t.received === t.curatedEvents + t.quarantined + t.duplicates ? 'yes' : 'NO'} (received = curated + quarantined + duplicates)`,
-    `net revenue         ${money(t.netRevenue)}`,
+    // the run records add amounts as the tills sent them, each in its store's currency: a check, not a total
+    `net revenue         ${money(t.netRevenue)} (run records: store currencies added unconverted, for reconciliation)`,
   ];
 }
 
