@@ -1,0 +1,32 @@
+import type { SimulationTruth } from '../../local/simulator/truth';
+
+/** One store-SKU's days, by hand. */
+export interface SeriesByHand {
+  latent: number[];
+  sold: number[];
+  onHandEnd: number[];
+}
+
+/** A SimulationTruth of one store with one SKU per series (SKU i = series i), every series `days` long. */
+export function truthByHand(opts: { leadDays: number[]; series: SeriesByHand[]; orders?: SimulationTruth['orders'] }): SimulationTruth {
+  const days = opts.series[0].latent.length;
+  const cells = opts.series.length * days;
+  const t: SimulationTruth = {
+    startDate: '2026-03-02',
+    days,
+    storeIds: ['S001'],
+    skus: opts.series.map((_, i) => `SKU-${String(i + 1).padStart(5, '0')}`),
+    leadDays: Int32Array.from(opts.leadDays),
+    latentUnits: new Float32Array(cells),
+    soldUnits: new Int32Array(cells),
+    onHandEnd: new Int32Array(cells),
+    orders: opts.orders ?? [],
+  };
+  opts.series.forEach((s, pair) => {
+    for (const a of [s.latent, s.sold, s.onHandEnd]) if (a.length !== days) throw new RangeError('every series needs the same number of days');
+    t.latentUnits.set(s.latent, pair * days);
+    t.soldUnits.set(s.sold, pair * days);
+    t.onHandEnd.set(s.onHandEnd, pair * days);
+  });
+  return t;
+}
