@@ -176,6 +176,21 @@ program
   });
 
 program
+  .command('evaluate')
+  .description("simulate a fresh lake with the simulator's truth, run the pipeline, score stock alerts and demand forecasts against what really happened")
+  .option('--days <n>', 'days of trading (windows end at days 56 and 112 and at the last day)', wholeNumber('--days', 14), 112)
+  .option('--seed <n>', 'simulation seed', wholeNumber('--seed', 0), 42)
+  .option('--stores <n>', 'number of stores', wholeNumber('--stores'), 12)
+  .option('--skus <n>', 'number of SKUs', wholeNumber('--skus'), 200)
+  .option('--json <file>', 'also write the figures as JSON to this file')
+  .action(async (opts: { days: number; seed: number; stores: number; skus: number; json?: string }, cmd: Command) => {
+    const { evaluateCommand } = await import('./evaluate-command');
+    // the lake is evaluate's own: a temporary folder unless --lake names one (empty or new)
+    const lake = cmd.getOptionValueSourceWithGlobals('lake') === 'default' ? undefined : lakeOf(cmd);
+    await evaluateCommand({ ...opts, lake });
+  });
+
+program
   .command('status')
   .description('runs, counts (received, curated, quarantined by reason, duplicates), alarms')
   .option('--json', 'machine-readable output')

@@ -1,0 +1,51 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluate, evaluationWindows, type EvaluationOptions, type EvaluationReport } from '../evaluation/evaluate';
+import { formatReport } from '../evaluation/report-table';
+import { UsageError } from './errors';
+import { progressBar } from './progress';
+
+export interface EvaluateCommandOptions extends EvaluationOptions {
+  /** the lake folder to build (must be empty or absent); a temporary folder, removed after, when not given */
+  lake?: string;
+  /** also write the report as JSON to this file */
+  json?: string;
+}
+
+/**
+ * `retail-lake evaluate`: simulates a fresh lake with the simulator's truth, runs the pipeline, and scores stock
+ * risk's flags and demand estimates against what really happened. The figures are measured, not asserted.
+ */
+export async function evaluateCommand(opts: EvaluateCommandOptions): Promise<EvaluationReport> {
+  try {
+    evaluationWindows(opts.days);
+  } catch (err) {
+    throw new UsageError(`--days: ${(err as Error).message}`);
+  }
+  if (opts.lake !== undefined && existsSync(opts.lake) && readdirSync(opts.lake).length > 0) {
+    throw new UsageError(`lake ${opts.lake} is not empty: evaluate builds its own lake (pass an empty or new folder, or no --lake)`);
+  }
+  const lake = opts.lake ?? mkdtempSync(join(tmpdir(), 'retail-lake-evaluate-lake-'));
+  mkdirSync(lake, { recursive: true });
+  // a bar left running keeps the process alive: whatever happens, the one showing is stopped
+  let bar: ReturnType<typeof progressBar> | undefined;
+  try {
+    const report = await evaluate(lake, { seed: opts.seed, stores: opts.stores, skus: opts.skus, days: opts.days }, {
+      // each simulated batch goes through the pipeline, which shows its own bar
+      simulatedDay: (day) => process.stderr.write(`simulated through day ${day + 1} of ${opts.days}\n`),
+      riskDay: (done, total) => {
+        bar ??= progressBar('risk as of', total, 'days');
+        bar.update(done);
+      },
+    });
+    bar?.stop();
+    bar = undefined;
+    process.stdout.write(formatReport(report));
+    if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify(report, null, 2) + '\n');
+    return report;
+  } finally {
+    bar?.stop();
+    if (opts.lake === undefined) rmSync(lake, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,51 @@
+import type { Accuracy } from './forecast-accuracy';
+import type { EvaluationReport, WindowResult } from './evaluate';
+
+const pct = (x: number | null, digits = 1): string => (x === null ? 'n/a' : `${(100 * x).toFixed(digits)}%`);
+const fixed = (x: number | null, digits = 2): string => (x === null ? 'n/a' : x.toFixed(digits));
+const ratio = (x: number | null, hits: number, of: number): string => `${fixed(x)} (${hits}/${of})`;
+
+function accuracy(a: Accuracy): string {
+  return `WAPE ${pct(a.wape)}  bias ${a.biasPct === null ? 'n/a' : `${a.biasPct >= 0 ? '+' : ''}${a.biasPct.toFixed(1)}%`}  MASE ${fixed(a.mase)}`;
+}
+
+/** WAPE of the model relative to the seasonal naive's: -25% means a quarter lower. */
+function wapeVsNaive(model: Accuracy, naive: Accuracy): string {
+  if (model.wape === null || naive.wape === null || naive.wape === 0) return 'n/a';
+  const change = model.wape / naive.wape - 1;
+  return `${change >= 0 ? '+' : ''}${(100 * change).toFixed(1)}%`;
+}
+
+const ROWS: [string, (w: WindowResult) => string][] = [
+  ['alert precision', (w) => ratio(w.alerts.precision, w.alerts.flaggedTrue, w.alerts.flagged)],
+  ['alert recall', (w) => ratio(w.alerts.recall, w.alerts.stockoutsFlagged, w.alerts.stockouts)],
+  ['flags past the run (left out)', (w) => String(w.alerts.flaggedUnresolved)],
+  ['store-SKUs flagged (median, last 28 days)', (w) => pct(w.alerts.medianFlaggedShare)],
+  ['flagged per store per day', (w) => fixed(w.alerts.flaggedPerStoreDay, 1)],
+  ['entered/escalated per store per day', (w) => fixed(w.alerts.changesPerStoreDay, 1)],
+  ['stockout rate (store-SKU-days)', (w) => pct(w.alerts.stockoutRate)],
+  ['forecast vs latent demand', (w) => accuracy(w.forecast.latent.model)],
+  ['  seasonal naive', (w) => accuracy(w.forecast.latent.seasonalNaive)],
+  ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.latent.model, w.forecast.latent.seasonalNaive)],
+  ['forecast vs sales (uncensored days)', (w) => accuracy(w.forecast.observed.model)],
+  ['  seasonal naive', (w) => accuracy(w.forecast.observed.seasonalNaive)],
+  ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.observed.model, w.forecast.observed.seasonalNaive)],
+];
+
+/** The report as a text table: one column per evaluation window. */
+export function formatReport(r: EvaluationReport): string {
+  const o = r.options;
+  const header = [
+    `retail-lake evaluate: ${o.stores} stores, ${o.skus} SKUs, ${o.days} days from ${r.startDate} (seed ${o.seed})`,
+    `simulator stockout rate: ${pct(r.stockoutRate, 2)} of store-SKU-days (lost sales), whole run`,
+    `forecast scored: ${r.forecastModel}`,
+    '',
+  ];
+  const columns = r.windows.map((w) => `at day ${w.end} (flags days ${w.from}-${w.to}, forecast ${w.forecastFrom}-${w.to})`);
+  const cells = ROWS.map(([, cell]) => r.windows.map(cell));
+  const labelWidth = Math.max(...ROWS.map(([label]) => label.length));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
+  const line = (label: string, values: string[]): string => [label.padEnd(labelWidth), ...values.map((v, i) => v.padEnd(widths[i]))].join('  ').trimEnd();
+  const body = [line('', columns), line('-'.repeat(labelWidth), widths.map((w) => '-'.repeat(w))), ...ROWS.map(([label], i) => line(label, cells[i]))];
+  return [...header, ...body].join('\n') + '\n';
+}
