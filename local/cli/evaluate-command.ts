@@ -32,10 +32,17 @@ export async function evaluateCommand(opts: EvaluateCommandOptions): Promise<Eva
   let bar: ReturnType<typeof progressBar> | undefined;
   try {
     const report = await evaluate(lake, { seed: opts.seed, stores: opts.stores, skus: opts.skus, days: opts.days }, {
-      // each simulated batch goes through the pipeline, which shows its own bar
-      simulatedDay: (day) => process.stderr.write(`simulated through day ${day + 1} of ${opts.days}\n`),
+      simulatedDay: (day) => {
+        bar ??= progressBar('simulate', opts.days, 'days');
+        bar.update(day + 1);
+      },
+      simulated: () => {
+        // the pipeline run shows its own bar
+        bar?.stop();
+        bar = undefined;
+      },
       riskDay: (done, total) => {
-        bar ??= progressBar('risk as of', total, 'days');
+        bar ??= progressBar('fit, stock risk, alerts as of', total, 'days');
         bar.update(done);
       },
     });

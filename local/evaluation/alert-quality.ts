@@ -7,6 +7,8 @@ export type FlagLevel = 0 | 1 | 2;
 export interface DayFlags {
   day: number;
   level: Uint8Array;
+  /** messages the alert lifecycle sent that day (all stores) */
+  messages: number;
 }
 
 /** Lost units at or above this count make a store-SKU-day a stockout (latent demand is a float; sales are whole units). */
@@ -70,15 +72,6 @@ export function stockoutStarts(t: SimulationTruth, pair: number): number[] {
   return starts;
 }
 
-/** Share of store-SKU-days with lost sales over days [from, to] (the whole run by default). */
-export function stockoutRate(t: SimulationTruth, from = 0, to = t.days - 1): number {
-  const pairs = t.storeIds.length * t.skus.length;
-  let out = 0;
-  for (let pair = 0; pair < pairs; pair++) for (let day = from; day <= to; day++) if (isStockoutDay(t, pair, day)) out++;
-  const cells = pairs * (to - from + 1);
-  return cells > 0 ? out / cells : 0;
-}
-
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
@@ -104,10 +97,8 @@ export interface AlertQuality {
   medianFlaggedShare: number | null;
   /** flagged store-SKUs per store per day (what a daily full list would send) */
   flaggedPerStoreDay: number;
-  /** store-SKUs entering a level or escalating to critical, per store per day (what an alert lifecycle would send) */
-  changesPerStoreDay: number | null;
-  /** share of store-SKU-days with lost sales, over the window */
-  stockoutRate: number;
+  /** messages the alert lifecycle sent (critical at once, one digest per store per day), per store per day */
+  messagesPerStoreDay: number;
 }
 
 /** Stockout episodes whose whole lead time before their first day lies in [from, to], and how many were flagged then. */
@@ -134,7 +125,7 @@ function flaggedStockouts(t: SimulationTruth, byDay: ReadonlyMap<number, DayFlag
 /**
  * Precision and recall of the stock-risk flags (high or critical) of the evaluation days in [from, to] against
  * the simulator's truth. `flags` holds one entry per evaluated day, in day order, and must cover [from, to];
- * a day before `from` is used only as the previous state for counting changes.
+ * days outside it are ignored.
  */
 export function alertQuality(t: SimulationTruth, flags: readonly DayFlags[], from: number, to: number, shareDays = 28): AlertQuality {
   const pairs = t.storeIds.length * t.skus.length;
@@ -147,14 +138,12 @@ export function alertQuality(t: SimulationTruth, flags: readonly DayFlags[], fro
   let unresolved = 0;
   const shares: number[] = [];
   let flaggedTotal = 0;
-  let changes = 0;
-  let changeDays = 0;
+  let messages = 0;
   for (let d = from; d <= to; d++) {
-    const level = byDay.get(d)!.level;
-    const previous = byDay.get(d - 1)?.level;
+    const { level } = byDay.get(d)!;
+    messages += byDay.get(d)!.messages;
     let today = 0;
     for (let pair = 0; pair < pairs; pair++) {
-      if (previous && level[pair] > previous[pair]) changes++;
       if (level[pair] === 0) continue;
       today++;
       const outcome = stocksOutIfNobodyActs(t, pair, d, orders.get(pair));
@@ -164,7 +153,6 @@ export function alertQuality(t: SimulationTruth, flags: readonly DayFlags[], fro
         if (outcome) flaggedTrue++;
       }
     }
-    if (previous) changeDays++;
     flaggedTotal += today;
     shares.push(pairs > 0 ? today / pairs : 0);
   }
@@ -184,7 +172,6 @@ export function alertQuality(t: SimulationTruth, flags: readonly DayFlags[], fro
     recall: stockouts > 0 ? caught / stockouts : null,
     medianFlaggedShare: median(shares.slice(-shareDays)),
     flaggedPerStoreDay: stores > 0 && days > 0 ? flaggedTotal / (stores * days) : 0,
-    changesPerStoreDay: changeDays > 0 && stores > 0 ? changes / (stores * changeDays) : null,
-    stockoutRate: stockoutRate(t, from, to),
+    messagesPerStoreDay: stores > 0 && days > 0 ? messages / (stores * days) : 0,
   };
 }

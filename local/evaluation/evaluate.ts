@@ -1,9 +1,14 @@
+import { forecastDailySql } from '../../functions/lib/forecast/forecast-sql';
+import type { FitForecastsResult } from '../../functions/lib/pipeline/state';
+import { asIsoDate } from '../../functions/lib/risk/stock-risk-sql';
+import { fitForecasts } from '../../functions/pipeline/fit-forecasts/fit-forecasts';
 import { FsObjectStore } from '../adapters/fs-object-store';
 import { withLockedRuntime } from '../cli/locked-runtime';
 import { runPipelineWithProgress } from '../cli/run-command';
 import { addDays } from '../simulator/time-zones';
+import type { SimulatorStats } from '../simulator';
 import type { SimulationTruth } from '../simulator/truth';
-import { alertQuality, stockoutRate, type AlertQuality, type DayFlags } from './alert-quality';
+import { alertQuality, type AlertQuality, type DayFlags } from './alert-quality';
 import { forecastAccuracy, type ForecastAccuracy } from './forecast-accuracy';
 import { simulateIntoLake } from './simulate-into-lake';
 import { stockRiskAsOf, type RiskAsOf } from './stock-risk-as-of';
@@ -31,10 +36,12 @@ export interface WindowResult extends EvaluationWindow {
 export interface EvaluationReport {
   options: EvaluationOptions;
   startDate: string;
-  /** share of store-SKU-days with lost sales over the whole run */
+  /** the simulator's stockout rate over the whole run: store-SKU open days out of stock at close or with lost sales */
   stockoutRate: number;
-  /** what the forecast figures score */
-  forecastModel: string;
+  /** each weekly fit's own backtest (forecast_accuracy rows), for reference */
+  fits: { fittedThrough: string | null; accuracy: FitForecastsResult['accuracy'] }[];
+  /** wall time of each stage, seconds */
+  seconds: { simulate: number; pipeline: number; asOfDays: number };
   windows: WindowResult[];
 }
 
@@ -61,16 +68,18 @@ export function evaluationWindows(days: number): EvaluationWindow[] {
   });
 }
 
+/** The forecast for each store-SKU (index store * skus + sku) and day, from the fit before that day; NaN = none. */
+export type ForecastByDay = Float64Array[];
+
 /**
- * Scores stock risk's flags and demand estimates of each day against the truth. `riskByDay` holds stock risk as
- * of every day from the day before the first window through the last (the forecast for day t is the estimate
- * made as of t - 1).
+ * Scores stock risk's flags and messages of each day, and the forecasts, against the truth. `riskByDay` holds the
+ * as-of runs of every day from the day before the first window through the last.
  */
-export function scoreWindows(truth: SimulationTruth, riskByDay: ReadonlyMap<number, RiskAsOf>, windows: readonly EvaluationWindow[]): WindowResult[] {
-  const flags: DayFlags[] = [...riskByDay].sort(([a], [b]) => a - b).map(([day, r]) => ({ day, level: r.level }));
+export function scoreWindows(truth: SimulationTruth, riskByDay: ReadonlyMap<number, RiskAsOf>, forecasts: ForecastByDay, windows: readonly EvaluationWindow[]): WindowResult[] {
+  const flags: DayFlags[] = [...riskByDay].sort(([a], [b]) => a - b).map(([day, r]) => ({ day, level: r.level, messages: r.messages }));
   const forecast = (pair: number, day: number): number | null => {
-    const estimate = riskByDay.get(day - 1)?.dailyDemand[pair];
-    return estimate === undefined || Number.isNaN(estimate) ? null : estimate;
+    const f = forecasts[pair]?.[day];
+    return f === undefined || Number.isNaN(f) ? null : f;
   };
   return windows.map((w) => ({
     ...w,
@@ -88,34 +97,83 @@ async function runPipelineToEnd(lakeRoot: string): Promise<void> {
 
 export interface EvaluationProgress {
   simulatedDay(day: number): void;
+  /** the simulation is done: the pipeline run comes next */
+  simulated(): void;
   riskDay(done: number, total: number): void;
 }
 
+/** Reads the fitted models' forecasts for the 7 days after `fittedThrough` into `forecasts` (forecast_daily.sql). */
+async function recordForecasts(
+  warehouse: { query(sql: string): Promise<Record<string, unknown>[]> },
+  truth: SimulationTruth,
+  fittedThrough: string,
+  forecasts: ForecastByDay,
+): Promise<void> {
+  const stores = new Map(truth.storeIds.map((id, i) => [id, i]));
+  const skus = new Map(truth.skus.map((id, i) => [id, i]));
+  const start = Date.parse(`${truth.startDate}T00:00:00Z`);
+  for (const row of await warehouse.query(forecastDailySql(addDays(fittedThrough, 1), addDays(fittedThrough, 7)))) {
+    const s = stores.get(String(row.store_id));
+    const k = skus.get(String(row.sku));
+    const day = Math.round((Date.parse(`${asIsoDate(row.date_key)}T00:00:00Z`) - start) / 86_400_000);
+    if (s === undefined || k === undefined || day < 0 || day >= truth.days) continue;
+    forecasts[s * truth.skus.length + k][day] = Number(row.forecast_units);
+  }
+}
+
+const seconds = (since: number): number => Math.round((Date.now() - since) / 100) / 10;
+
 /**
- * The whole check on an empty lake folder: simulate with the truth, ingest, run the pipeline once over everything,
- * then run stock risk as of each evaluation day and score it.
+ * The whole check on an empty lake folder: simulate with the truth, ingest as one batch, run the pipeline once,
+ * then replay the pipeline's decisions day by day in date order, as of each evaluation day: FitForecasts when the
+ * models are a week old (as the state machine does), StockRisk, PublishAlerts with the messages counted. The
+ * pipeline run left alert_state and forecast_model as of the last day; both are emptied first, so each day sees
+ * only what it would have seen then.
  */
 export async function evaluate(lakeRoot: string, opts: EvaluationOptions, progress: EvaluationProgress): Promise<EvaluationReport> {
   const windows = evaluationWindows(opts.days);
-  const { truth } = await simulateIntoLake(
+  let t0 = Date.now();
+  const { truth, stats } = await simulateIntoLake(
     new FsObjectStore(lakeRoot),
     { seed: opts.seed, stores: opts.stores, skus: opts.skus, days: opts.days },
-    { onDay: progress.simulatedDay, afterIngest: () => runPipelineToEnd(lakeRoot) },
+    { onDay: progress.simulatedDay },
   );
+  progress.simulated();
+  const simulate = seconds(t0);
+  t0 = Date.now();
+  await runPipelineToEnd(lakeRoot);
+  const pipeline = seconds(t0);
+  t0 = Date.now();
   const first = windows[0].from - 1;
   const riskByDay = new Map<number, RiskAsOf>();
+  const pairs = truth.storeIds.length * truth.skus.length;
+  const forecasts: ForecastByDay = Array.from({ length: pairs }, () => new Float64Array(truth.days).fill(Number.NaN));
+  const fits: EvaluationReport['fits'] = [];
   await withLockedRuntime(lakeRoot, async (rt) => {
+    await rt.warehouse.execute(['DELETE FROM alert_state', 'DELETE FROM forecast_model']);
     for (let day = first; day < truth.days; day++) {
       progress.riskDay(day - first, truth.days - first);
-      riskByDay.set(day, await stockRiskAsOf(rt.warehouse, rt.settings, truth, addDays(truth.startDate, day)));
+      const date = addDays(truth.startDate, day);
+      const fit = await fitForecasts({ warehouse: rt.warehouse, store: rt.store, duckdb: rt.settings }, date);
+      if (!fit.skipped && fit.fittedThrough !== null) {
+        fits.push({ fittedThrough: fit.fittedThrough, accuracy: fit.accuracy });
+        await recordForecasts(rt.warehouse, truth, fit.fittedThrough, forecasts);
+      }
+      riskByDay.set(day, await stockRiskAsOf(rt.warehouse, rt.store, rt.settings, truth, date));
     }
     progress.riskDay(truth.days - first, truth.days - first);
   });
   return {
     options: opts,
     startDate: truth.startDate,
-    stockoutRate: stockoutRate(truth),
-    forecastModel: 'stock risk demand estimate as of the day before (demand_average.sql: trailing mean)',
-    windows: scoreWindows(truth, riskByDay, windows),
+    stockoutRate: stockoutRate(stats),
+    fits,
+    seconds: { simulate, pipeline, asOfDays: seconds(t0) },
+    windows: scoreWindows(truth, riskByDay, forecasts, windows),
   };
+}
+
+/** The simulator's own stockout rate (its definition, one for the whole evaluation). */
+export function stockoutRate(stats: Pick<SimulatorStats, 'storeSkuDays' | 'stockoutStoreSkuDays'>): number {
+  return stats.storeSkuDays > 0 ? stats.stockoutStoreSkuDays / stats.storeSkuDays : 0;
 }

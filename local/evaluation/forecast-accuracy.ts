@@ -1,43 +1,9 @@
+import { AccuracyTotals } from '../../functions/lib/forecast/accuracy';
 import type { SimulationTruth } from '../simulator/truth';
 import { isStockoutDay } from './alert-quality';
 
-/** Error measures of a forecast over many store-SKU-days, pooled (sums over every series and day). */
-export interface Accuracy {
-  /** sum |forecast - actual| / sum actual */
-  wape: number | null;
-  /** 100 x sum (forecast - actual) / sum actual */
-  biasPct: number | null;
-  /** mean |forecast - actual| / mean in-sample |actual(t) - actual(t - 7)| (pooled MASE, weekly seasonal naive scale) */
-  mase: number | null;
-  /** store-SKU-days scored */
-  n: number;
-}
-
-/** Sums from which Accuracy is computed; add pairs with `add`. */
-export class AccuracySums {
-  absError = 0;
-  error = 0;
-  actual = 0;
-  n = 0;
-
-  add(forecast: number, actual: number): void {
-    this.absError += Math.abs(forecast - actual);
-    this.error += forecast - actual;
-    this.actual += actual;
-    this.n++;
-  }
-
-  /** `scale` is the in-sample mean absolute seasonal-naive error of the same series (null: MASE unknown). */
-  result(scale: number | null): Accuracy {
-    const has = this.actual > 0;
-    return {
-      wape: has ? this.absError / this.actual : null,
-      biasPct: has ? (100 * this.error) / this.actual : null,
-      mase: scale !== null && scale > 0 && this.n > 0 ? this.absError / this.n / scale : null,
-      n: this.n,
-    };
-  }
-}
+/** Error measures of a forecast over many store-SKU series: the pipeline's own definitions (AccuracyTotals). */
+export type Accuracy = ReturnType<AccuracyTotals['summary']>;
 
 /** A forecast of units for a store-SKU (index store * skus + sku) on a day, made with data up to an earlier day; null = none. */
 export type ForecastFn = (pair: number, day: number) => number | null;
@@ -58,51 +24,57 @@ export interface ForecastAccuracy {
 
 /**
  * Scores `forecast` and the weekly seasonal naive (observed sales 7 days earlier: what the lake saw) on days
- * [from, to], against latent demand and against observed sales on uncensored days. Only store-SKU-days where the
- * model gives a forecast are scored, for both, so the two are compared on the same days. The MASE scale is the
- * seasonal naive's in-sample error of the same target on days 7 .. from - 1.
+ * [from, to], against latent demand and against observed sales on uncensored days, with the pipeline's measures
+ * (functions/lib/forecast/accuracy.ts: pooled WAPE and bias, MASE the mean of the series' ratios). Only
+ * store-SKU-days where the model gives a forecast are scored, for both.
  */
 export function forecastAccuracy(t: SimulationTruth, forecast: ForecastFn, from: number, to: number): ForecastAccuracy {
   if (from < 7 || to >= t.days || from > to) throw new RangeError(`forecastAccuracy: days [${from}, ${to}] must lie in [7, ${t.days - 1}]`);
   const pairs = t.storeIds.length * t.skus.length;
   const cell = (pair: number, day: number): number => pair * t.days + day;
-  const latentModel = new AccuracySums();
-  const latentNaive = new AccuracySums();
-  const observedModel = new AccuracySums();
-  const observedNaive = new AccuracySums();
-  let latentScale = 0;
-  let latentScaleN = 0;
-  let observedScale = 0;
-  let observedScaleN = 0;
+  const totals = { latentModel: new AccuracyTotals(), latentNaive: new AccuracyTotals(), observedModel: new AccuracyTotals(), observedNaive: new AccuracyTotals() };
+  const n = to - from + 1;
+  const model = new Float64Array(n);
+  const naive = new Float64Array(n);
+  const latent = new Float64Array(n);
+  const observed = new Float64Array(n);
   for (let pair = 0; pair < pairs; pair++) {
+    let forecasts = 0;
+    for (let day = from; day <= to; day++) {
+      const i = day - from;
+      const f = forecast(pair, day);
+      if (f !== null) forecasts++;
+      model[i] = f ?? Number.NaN;
+      // the baseline is scored on the days the model is, so the two compare on the same days
+      naive[i] = f === null ? Number.NaN : t.soldUnits[cell(pair, day - 7)];
+      latent[i] = t.latentUnits[cell(pair, day)];
+      observed[i] = isCensored(t, pair, day) ? Number.NaN : t.soldUnits[cell(pair, day)];
+    }
+    if (forecasts === 0) continue;
+    // MASE scales: the weekly seasonal naive's in-sample mean absolute error on days 7 .. from - 1, per target
+    let latentScale = 0;
+    let latentN = 0;
+    let observedScale = 0;
+    let observedN = 0;
     for (let day = 7; day < from; day++) {
       latentScale += Math.abs(t.latentUnits[cell(pair, day)] - t.latentUnits[cell(pair, day - 7)]);
-      latentScaleN++;
+      latentN++;
       if (!isCensored(t, pair, day) && !isCensored(t, pair, day - 7)) {
         observedScale += Math.abs(t.soldUnits[cell(pair, day)] - t.soldUnits[cell(pair, day - 7)]);
-        observedScaleN++;
+        observedN++;
       }
     }
-    for (let day = from; day <= to; day++) {
-      const f = forecast(pair, day);
-      if (f === null) continue;
-      const naive = t.soldUnits[cell(pair, day - 7)];
-      const latent = t.latentUnits[cell(pair, day)];
-      latentModel.add(f, latent);
-      latentNaive.add(naive, latent);
-      if (!isCensored(t, pair, day)) {
-        const sold = t.soldUnits[cell(pair, day)];
-        observedModel.add(f, sold);
-        observedNaive.add(naive, sold);
-      }
-    }
+    const ls = latentN > 0 ? latentScale / latentN : 0;
+    const os = observedN > 0 ? observedScale / observedN : 0;
+    totals.latentModel.add(model, latent, ls);
+    totals.latentNaive.add(naive, latent, ls);
+    totals.observedModel.add(model, observed, os);
+    totals.observedNaive.add(naive, observed, os);
   }
-  const ls = latentScaleN > 0 ? latentScale / latentScaleN : null;
-  const os = observedScaleN > 0 ? observedScale / observedScaleN : null;
   return {
     from,
     to,
-    latent: { model: latentModel.result(ls), seasonalNaive: latentNaive.result(ls) },
-    observed: { model: observedModel.result(os), seasonalNaive: observedNaive.result(os) },
+    latent: { model: totals.latentModel.summary(), seasonalNaive: totals.latentNaive.summary() },
+    observed: { model: totals.observedModel.summary(), seasonalNaive: totals.observedNaive.summary() },
   };
 }

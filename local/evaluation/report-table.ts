@@ -22,8 +22,7 @@ const ROWS: [string, (w: WindowResult) => string][] = [
   ['flags past the run (left out)', (w) => String(w.alerts.flaggedUnresolved)],
   ['store-SKUs flagged (median, last 28 days)', (w) => pct(w.alerts.medianFlaggedShare)],
   ['flagged per store per day', (w) => fixed(w.alerts.flaggedPerStoreDay, 1)],
-  ['entered/escalated per store per day', (w) => fixed(w.alerts.changesPerStoreDay, 1)],
-  ['stockout rate (store-SKU-days)', (w) => pct(w.alerts.stockoutRate)],
+  ['alert messages per store per day', (w) => fixed(w.alerts.messagesPerStoreDay, 2)],
   ['forecast vs latent demand', (w) => accuracy(w.forecast.latent.model)],
   ['  seasonal naive', (w) => accuracy(w.forecast.latent.seasonalNaive)],
   ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.latent.model, w.forecast.latent.seasonalNaive)],
@@ -37,15 +36,23 @@ export function formatReport(r: EvaluationReport): string {
   const o = r.options;
   const header = [
     `retail-lake evaluate: ${o.stores} stores, ${o.skus} SKUs, ${o.days} days from ${r.startDate} (seed ${o.seed})`,
-    `simulator stockout rate: ${pct(r.stockoutRate, 2)} of store-SKU-days (lost sales), whole run`,
-    `forecast scored: ${r.forecastModel}`,
+    `simulator stockout rate: ${pct(r.stockoutRate, 2)} of store-SKU open days (out of stock at close or lost sales), whole run`,
+    'forecast scored: the fitted models (FitForecasts, refit weekly as of the evaluation days), from the fit before each day',
+    `time: simulate ${r.seconds.simulate} s, pipeline ${r.seconds.pipeline} s, as-of days ${r.seconds.asOfDays} s`,
     '',
   ];
+  const fits = r.fits.map((f) => {
+    const row = (model: string): string => {
+      const a = f.accuracy.find((x) => x.model === model);
+      return a ? `${model} ${accuracy({ series: a.series, wape: a.wape, biasPct: a.biasPct, mase: a.mase })}` : `${model} n/a`;
+    };
+    return `fit through ${f.fittedThrough}, its own backtest: ${row('selected')}; ${row('seasonal_naive')}`;
+  });
   const columns = r.windows.map((w) => `at day ${w.end} (flags days ${w.from}-${w.to}, forecast ${w.forecastFrom}-${w.to})`);
   const cells = ROWS.map(([, cell]) => r.windows.map(cell));
   const labelWidth = Math.max(...ROWS.map(([label]) => label.length));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
   const line = (label: string, values: string[]): string => [label.padEnd(labelWidth), ...values.map((v, i) => v.padEnd(widths[i]))].join('  ').trimEnd();
   const body = [line('', columns), line('-'.repeat(labelWidth), widths.map((w) => '-'.repeat(w))), ...ROWS.map(([label], i) => line(label, cells[i]))];
-  return [...header, ...body].join('\n') + '\n';
+  return [...header, ...body, '', ...fits].join('\n') + '\n';
 }

@@ -1,4 +1,4 @@
-import { alertQuality, median, stockoutRate, stockoutStarts, stocksOutIfNobodyActs, type DayFlags } from '../../local/evaluation/alert-quality';
+import { alertQuality, median, stockoutStarts, stocksOutIfNobodyActs, type DayFlags } from '../../local/evaluation/alert-quality';
 import { truthByHand } from './truth-fixture';
 
 // Store S001, two SKUs over days 0..9.
@@ -17,9 +17,9 @@ const truth = truthByHand({
 });
 const ordersOf = (sku: number) => truth.orders.filter((o) => o.sku === sku);
 
-/** levels per day for [SKU 1, SKU 2] */
+/** levels per day for [SKU 1, SKU 2]; one message on each day with a flag */
 function flags(byDay: Record<number, [number, number]>): DayFlags[] {
-  return Object.entries(byDay).map(([day, levels]) => ({ day: Number(day), level: Uint8Array.from(levels) }));
+  return Object.entries(byDay).map(([day, levels]) => ({ day: Number(day), level: Uint8Array.from(levels), messages: levels.some((l) => l > 0) ? 1 : 0 }));
 }
 
 describe('if nobody acts', () => {
@@ -46,11 +46,6 @@ describe('stockouts in the truth', () => {
   it('takes the first day of each run of days with lost sales', () => {
     expect(stockoutStarts(truth, 0)).toEqual([3]);
     expect(stockoutStarts(truth, 1)).toEqual([6]);
-  });
-
-  it('rates store-SKU-days with lost sales', () => {
-    expect(stockoutRate(truth)).toBeCloseTo(3 / 20, 10);
-    expect(stockoutRate(truth, 1, 6)).toBeCloseTo(3 / 12, 10);
   });
 });
 
@@ -88,9 +83,8 @@ describe('alertQuality', () => {
       // shares 1/2, 2/2, 0, 1/2, 0, 0
       medianFlaggedShare: 0.25,
       flaggedPerStoreDay: 4 / 6,
-      // day 2: SKU 1 high -> critical, SKU 2 ok -> high; day 4: SKU 1 ok -> high; over days 2-6
-      changesPerStoreDay: 3 / 5,
-      stockoutRate: 3 / 12,
+      // messages on days 1, 2 and 4, one store, 6 days
+      messagesPerStoreDay: 3 / 6,
     });
   });
 
