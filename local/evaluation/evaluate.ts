@@ -8,6 +8,7 @@ import { runPipelineWithProgress } from '../cli/run-command';
 import { addDays } from '../simulator/time-zones';
 import type { SimulatorStats } from '../simulator';
 import type { SimulationTruth } from '../simulator/truth';
+import { diagnoseAlerts, type AlertDiagnosis } from './alert-diagnosis';
 import { alertQuality, type AlertQuality, type DayFlags } from './alert-quality';
 import { forecastAccuracy, type ForecastAccuracy } from './forecast-accuracy';
 import { simulateIntoLake } from './simulate-into-lake';
@@ -30,6 +31,8 @@ export interface EvaluationWindow {
 
 export interface WindowResult extends EvaluationWindow {
   alerts: AlertQuality;
+  /** why flags were wrong: false positives and missed stockouts against what stock risk saw */
+  diagnosis: AlertDiagnosis;
   forecast: ForecastAccuracy;
 }
 
@@ -84,6 +87,7 @@ export function scoreWindows(truth: SimulationTruth, riskByDay: ReadonlyMap<numb
   return windows.map((w) => ({
     ...w,
     alerts: alertQuality(truth, flags, w.from, w.to),
+    diagnosis: diagnoseAlerts(truth, riskByDay, w.from, w.to),
     forecast: forecastAccuracy(truth, forecast, w.forecastFrom, w.to),
   }));
 }

@@ -3,6 +3,7 @@ import type { EvaluationReport, WindowResult } from './evaluate';
 
 const pct = (x: number | null, digits = 1): string => (x === null ? 'n/a' : `${(100 * x).toFixed(digits)}%`);
 const fixed = (x: number | null, digits = 2): string => (x === null ? 'n/a' : x.toFixed(digits));
+const share = (t: { flagged: number; true: number }): number | null => (t.flagged > 0 ? t.true / t.flagged : null);
 const ratio = (x: number | null, hits: number, of: number): string => `${fixed(x)} (${hits}/${of})`;
 
 function accuracy(a: Accuracy): string {
@@ -23,6 +24,14 @@ const ROWS: [string, (w: WindowResult) => string][] = [
   ['store-SKUs flagged (median, last 28 days)', (w) => pct(w.alerts.medianFlaggedShare)],
   ['flagged per store per day', (w) => fixed(w.alerts.flaggedPerStoreDay, 1)],
   ['alert messages per store per day', (w) => fixed(w.alerts.messagesPerStoreDay, 2)],
+  ['precision critical / high', (w) => `${ratio(share(w.diagnosis.critical), w.diagnosis.critical.true, w.diagnosis.critical.flagged)} / ${ratio(share(w.diagnosis.high), w.diagnosis.high.true, w.diagnosis.high.flagged)}`],
+  ['false flags: order arrived in lead', (w) => String(w.diagnosis.falsePositives.orderArrivedInLead)],
+  ['  on hand wrong / order not seen', (w) => `${w.diagnosis.falsePositives.onHandWrong} / ${w.diagnosis.falsePositives.lakeSawNoOrderButOpen}`],
+  ['  forecast/latent over lead (median)', (w) => `${fixed(w.diagnosis.falsePositives.medianDemandRatio)} (>=1.5x: ${w.diagnosis.falsePositives.demandOver150pct})`],
+  ['  units left at tightest (median)', (w) => fixed(w.diagnosis.falsePositives.medianMinStockLeft, 1)],
+  ['missed stockouts: late order', (w) => `${w.diagnosis.missed.lateOrder} of ${w.diagnosis.missed.count}`],
+  ['  forecast/latent (median)', (w) => fixed(w.diagnosis.missed.medianDemandRatio)],
+  ['  on hand overestimated / lost < 2', (w) => `${w.diagnosis.missed.onHandOverestimated} / ${w.diagnosis.missed.smallLoss}`],
   ['forecast vs latent demand', (w) => accuracy(w.forecast.latent.model)],
   ['  seasonal naive', (w) => accuracy(w.forecast.latent.seasonalNaive)],
   ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.latent.model, w.forecast.latent.seasonalNaive)],
