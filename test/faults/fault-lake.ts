@@ -247,7 +247,8 @@ export async function lakeFacts(lake: string): Promise<LakeFacts> {
   const rt = await createLocalRuntime(lake);
   try {
     const [c] = await rt.curatedQuery.query(`SELECT (SELECT count(*) FROM sales_lines) AS lines, (SELECT sum(net_revenue) FROM sales_lines) AS revenue,
-      (SELECT count(DISTINCT event_id) FROM sales_lines) + (SELECT count(DISTINCT event_id) FROM inventory_events) AS events,
+      (SELECT count(DISTINCT event_id) FROM sales_lines) + (SELECT count(DISTINCT event_id) FROM inventory_events)
+        + (SELECT count(DISTINCT event_id) FROM purchase_orders WHERE event_type = 'purchase_order') AS events,
       (SELECT count(*) FROM quarantine) AS quarantined,
       (SELECT count(*) FROM (SELECT event_id, line_no FROM sales_lines GROUP BY event_id, line_no HAVING count(*) > 1)) AS doubled`);
     const lakeDates = await rt.curatedQuery.query(`SELECT CAST(business_date AS VARCHAR) AS d, count(*) AS n, sum(net_revenue) AS revenue FROM sales_lines GROUP BY 1 ORDER BY 1`);

@@ -137,7 +137,9 @@ JOIN dim_calendar c ON c.date_key >= r.rate_date AND (r.next_rate_date IS NULL O
 -- net_revenue - quantity * unit_cost, so cost_rpt = net_revenue - gross_margin exactly, and the margin in the
 -- reporting currency is net_revenue_rpt - cost_rpt (not gross_margin * rate, which would convert the cost too).
 -- fact_sales.gross_margin itself is right only for stores in the reporting currency: read gross_margin_rpt, or
--- gross_margin_local for a store's own currency.
+-- gross_margin_local for a store's own currency. Products are widened to DECIMAL(38,2) before the rate multiplies
+-- them, and the *_rpt amounts stay DECIMAL(38,2): an amount the contract accepts (up to 18 digits) times a rate above 1
+-- would not fit 18 digits.
 CREATE OR REPLACE VIEW v_sales_reporting AS
 SELECT
   f.date_key, f.timestamp_utc, f.store_id, f.sku, f.basket_id, f.qty_sold, f.unit_price, f.net_revenue, f.gross_margin,
@@ -145,14 +147,14 @@ SELECT
   COALESCE(s.currency, rc.currency) AS currency,
   rc.currency AS reporting_currency,
   CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN CAST(1 AS DECIMAL(18,8)) ELSE x.rate END AS fx_rate,
-  CAST(f.net_revenue * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(18,2)) AS net_revenue_rpt,
-  CAST(f.net_revenue * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(18,2))
+  CAST(CAST(f.net_revenue AS DECIMAL(38,2)) * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(38,2)) AS net_revenue_rpt,
+  CAST(CAST(f.net_revenue AS DECIMAL(38,2)) * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(38,2))
     - CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency OR x.rate IS NOT NULL THEN f.net_revenue - f.gross_margin END AS gross_margin_rpt,
-  CAST(f.discount * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(18,2)) AS discount_rpt,
+  CAST(CAST(f.discount AS DECIMAL(38,2)) * CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(38,2)) AS discount_rpt,
   CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency OR x.rate IS NOT NULL THEN f.net_revenue - f.gross_margin END AS cost_rpt,
   -- the margin in the store's own currency: the cost converted back at the same rate
   CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN f.gross_margin
-       ELSE CAST(f.net_revenue - (f.net_revenue - f.gross_margin) / x.rate AS DECIMAL(18,2)) END AS gross_margin_local
+       ELSE CAST(f.net_revenue - CAST(f.net_revenue - f.gross_margin AS DECIMAL(38,2)) / x.rate AS DECIMAL(18,2)) END AS gross_margin_local
 FROM fact_sales f
 CROSS JOIN dim_reporting_currency rc
 LEFT JOIN dim_store s ON s.store_id = f.store_id

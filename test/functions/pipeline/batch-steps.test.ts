@@ -51,7 +51,7 @@ describe('plan, validate, curate, commit', () => {
     expect(first!.validation.byReason).toEqual({ malformed_json: 1, unknown_store: 1, unknown_sku: 1, schema_violation: 1 });
     expect(first!.curate.curatedEvents).toBe(3);
     expect(first!.curate.duplicates).toBe(1);
-    expect(first!.curate.rows).toEqual({ sales_lines: 3, inventory_events: 1 });
+    expect(first!.curate.rows).toEqual({ sales_lines: 3, inventory_events: 1, purchase_orders: 0 });
     // 2*19.99-1 + 6.50 - 6.50 (return)
     expect(first!.curate.netRevenue).toBeCloseTo(38.98, 2);
 

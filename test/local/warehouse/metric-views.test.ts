@@ -101,11 +101,12 @@ const EXPECTED: [view: string, columns: string, orderBy: string, rows: Table][] 
     ],
   ],
   [
-    // North Mon: S1 32 + S2 44 = 76, margin 18 + 22 = 40; sale baskets 4 + 1, sale revenue 35 + 44 = 79
+    // North Mon: S1 32 + S2 44 = 76, margin 18 + 24 = 42; sale baskets 4 + 1, sale revenue 35 + 44 = 79
     'v_metric_region_rollup', 'date_key, region, reporting_currency, stores, net_revenue_rpt, gross_margin_rpt, gross_margin_pct, baskets, avg_basket_value_rpt', 'date_key, region',
     [
       ['2026-02-01', 'South', 'USD', 1, 15, 5, 33.33, 1, 15],
-      ['2026-03-02', 'North', 'USD', 2, 76, 40, 52.63, 5, 15.8],
+      // S2's EUR line: revenue 40 EUR = 44 USD less cost 2 x 10 USD (products' unit cost is in the reporting currency) = 24
+      ['2026-03-02', 'North', 'USD', 2, 76, 42, 55.26, 5, 15.8],
       ['2026-03-07', 'North', 'USD', 1, 11, 5, 45.45, 1, 11],
     ],
   ],
@@ -116,7 +117,7 @@ const EXPECTED: [view: string, columns: string, orderBy: string, rows: Table][] 
       ['2026-02-01', 'Grocery', 'USD', 1, 15, 5, 33.33],
       ['2026-03-02', 'Bakery', 'USD', 3, 15, 9, 60],
       ['2026-03-02', 'Dairy', 'USD', 3, 9, 6, 66.67],
-      ['2026-03-02', 'Grocery', 'USD', 3, 52, 25, 48.08],
+      ['2026-03-02', 'Grocery', 'USD', 3, 52, 27, 51.92],
       ['2026-03-07', 'Dairy', 'USD', 1, 3, 2, 66.67],
       ['2026-03-07', 'Grocery', 'USD', 1, 8, 3, 37.5],
     ],
