@@ -1,6 +1,7 @@
 import { fitModel, forecastOf, MODEL_NAMES, type ModelName, type ModelState } from './models';
 import { seasonalNaiveScale } from './seasonal-naive';
 import { isObserved, WEEK } from './series';
+import type { StoreDailyTotals } from './weekday-profile';
 
 export interface BacktestSettings {
   /** weeks at the end of the series whose forecasts are scored (the reported hold-out) */
@@ -58,9 +59,10 @@ function leastSquaredError(sq: Map<ModelName, (number | null)[]>, origins: numbe
  * model is chosen by squared error (mean-unbiased: mean absolute error would favour forecasting zero for an
  * intermittent series, which biases totals low) over the `selectWeeks` origins before: for the reported hold-out
  * from the origins before each of its weeks (so the hold-out never chooses its own model), for the final model from
- * the last `selectWeeks` origins. null when the series has no observed day.
+ * the last `selectWeeks` origins. `store` (the series' store pooled, same days as y) gives ses_weekday its weekday
+ * profile, estimated at each origin on the days before it. null when the series has no observed day.
  */
-export function backtestSeries(y: Float64Array, settings: BacktestSettings = DEFAULT_BACKTEST): SeriesFit | null {
+export function backtestSeries(y: Float64Array, settings: BacktestSettings = DEFAULT_BACKTEST, store?: StoreDailyTotals): SeriesFit | null {
   const n = y.length;
   if (countObserved(y, n) === 0) return null;
   const origins = settings.evalWeeks + settings.selectWeeks;
@@ -72,8 +74,9 @@ export function backtestSeries(y: Float64Array, settings: BacktestSettings = DEF
     const o = start(k);
     if (o < 0 || countObserved(y, o) < MIN_HISTORY_DAYS) continue;
     const history = y.subarray(0, o);
+    const profile = store?.profile(o);
     for (const model of MODEL_NAMES) {
-      const state = fitModel(model, history);
+      const state = fitModel(model, history, profile);
       let sq = 0;
       for (let h = 1; h <= WEEK; h++) {
         const f = forecastOf(state, h);
@@ -105,7 +108,7 @@ export function backtestSeries(y: Float64Array, settings: BacktestSettings = DEF
     for (let h = 0; h < WEEK; h++) if (isObserved(y[start(k) + h])) days++;
   }
   return {
-    state: fitModel(model, y),
+    state: fitModel(model, y, store?.profile(n)),
     sigma: days ? Math.sqrt(sq / days) : 0,
     holdout: { actuals, forecasts: out, scale: seasonalNaiveScale(y.subarray(0, Math.max(0, n - holdDays))) },
   };

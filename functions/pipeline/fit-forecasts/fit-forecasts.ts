@@ -9,6 +9,7 @@ import { backtestSeries, DEFAULT_BACKTEST, type BacktestSettings } from '../../l
 import { demandHistorySql, forecastStoresSql, latestFitSql, loadForecastModelStatements, type AccuracyRow } from '../../lib/forecast/forecast-sql';
 import { MODEL_NAMES, type ModelName } from '../../lib/forecast/models';
 import { WEEK } from '../../lib/forecast/series';
+import { StoreDailyTotals } from '../../lib/forecast/weekday-profile';
 import { forecastModelsKey } from '../../lib/lake-layout';
 import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import type { FitForecastsResult } from '../../lib/pipeline/state';
@@ -120,8 +121,12 @@ export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, set
     let series = 0;
     for (const { store_id: storeId } of await deps.warehouse.query(forecastStoresSql(asOfDate))) {
       const rows = await deps.warehouse.query(demandHistorySql(asOfDate, historyStart, String(storeId)));
-      for (const { sku, y } of seriesOf(rows, historyStart, settings.historyDays)) {
-        const fit = backtestSeries(y, backtest);
+      // two passes over the store's series: the pooled weekday profile first, then each series' fit
+      const storeSeries = [...seriesOf(rows, historyStart, settings.historyDays)];
+      const storeTotals = new StoreDailyTotals(settings.historyDays);
+      for (const { y } of storeSeries) storeTotals.add(y);
+      for (const { sku, y } of storeSeries) {
+        const fit = backtestSeries(y, backtest, storeTotals);
         if (!fit) continue;
         series++;
         for (const [model, acc] of totals) acc.add(fit.holdout.forecasts[model], fit.holdout.actuals, fit.holdout.scale);

@@ -128,7 +128,7 @@ describe('fitForecasts and forecast_daily.sql on DuckDB and on PostgreSQL (loade
     const result = await fitForecasts(deps(w, published), AS_OF, settings);
     expect(result).toMatchObject({ skipped: false, fittedThrough: AS_OF, series: 8, modelsKey: forecastModelsKey(AS_OF) });
     expect(existsSync(join(lake.root, forecastModelsKey(AS_OF)))).toBe(true);
-    expect(result.accuracy.map((a) => a.model).sort()).toEqual(['croston', 'ets_ana', 'sba', 'seasonal_naive', 'selected', 'tsb']);
+    expect(result.accuracy.map((a) => a.model).sort()).toEqual(['croston', 'ets_ana', 'sba', 'seasonal_naive', 'selected', 'ses_weekday', 'tsb']);
     const selected = result.accuracy.find((a) => a.model === 'selected')!;
     expect(published).toEqual([{ name: 'ForecastBias', value: selected.biasPct, unit: 'Percent' }]);
     const models = await w.query(`SELECT ${MODEL_COLUMNS} FROM forecast_model ORDER BY store_id, sku`);
