@@ -5,23 +5,13 @@
  * column types). Add a dataset here and reference it from a dashboard below.
  */
 
-export type DatasetColumnType = 'date' | 'string' | 'integer' | 'decimal';
+import type { ColumnType, DatasetDefinition } from './definition';
 
-export interface DatasetColumn {
-  name: string;
-  type: DatasetColumnType;
-  label: string;
-}
+export type { DatasetDefinition } from './definition';
+export type DatasetColumnType = ColumnType;
 
-export interface DatasetDefinition {
-  name: string;
-  title: string;
-  description: string;
-  sql: string;
-  columns: DatasetColumn[];
-}
-
-export interface DashboardDefinition {
+/** The static snapshot page the demo writes (local/dashboards/html-dashboard.ts). */
+export interface SnapshotPage {
   id: string;
   title: string;
   /** dataset names, in the order the page shows them */
@@ -69,6 +59,7 @@ ORDER BY business_date, f.store_id`,
     { name: 'gross_margin_rpt', type: 'decimal', label: 'Gross margin (reporting currency)' },
     { name: 'target_revenue_rpt', type: 'decimal', label: 'Target (reporting currency)' },
   ],
+  filterColumns: { date: 'business_date', region: 'region', store: 'store_id' },
 };
 
 const INVENTORY_RISK: DatasetDefinition = {
@@ -91,11 +82,12 @@ ORDER BY CASE WHEN severity = 'critical' THEN 0 ELSE 1 END, days_of_supply, stor
     { name: 'severity', type: 'string', label: 'Severity' },
     { name: 'lead_time_days', type: 'integer', label: 'Lead time (days)' },
   ],
+  filterColumns: { store: 'store_id' },
 };
 
 export const DATASETS: DatasetDefinition[] = [DAILY_STORE_SALES, INVENTORY_RISK];
 
-export const DASHBOARDS: DashboardDefinition[] = [
+export const DASHBOARDS: SnapshotPage[] = [
   { id: 'executive-overview', title: 'Retail executive overview', datasets: ['daily_store_sales', 'inventory_risk'] },
 ];
 

@@ -1,0 +1,104 @@
+/**
+ * The dashboard definition: data sets (SQL over the warehouse, Redshift's dialect), visuals, filters and comparison
+ * periods. Two renderers read it: infra/ builds QuickSight Analyses and Dashboards from it, and the local web app
+ * (`retail-lake dashboard`) draws the same visuals. Nothing here knows either renderer.
+ */
+
+export type ColumnType = 'date' | 'string' | 'integer' | 'decimal';
+
+export interface DatasetColumn {
+  name: string;
+  type: ColumnType;
+  label: string;
+}
+
+/** Rows for the visuals: they aggregate over the rows left after the filters, so a data set returns rows at a small
+ * grain (store x date, store x SKU), not the totals a visual shows. */
+export interface DatasetDefinition {
+  /** snake_case, unique */
+  name: string;
+  title: string;
+  description: string;
+  /** Redshift dialect, over the warehouse's tables and views */
+  sql: string;
+  columns: DatasetColumn[];
+  /**
+   * The columns the dashboard filters act on; a data set without one is not filtered by it. `store` is also the
+   * row-level-security column (QuickSight's RowLevelPermissionDataSet in the cloud, `--manager` locally).
+   */
+  filterColumns: { date?: string; region?: string; store?: string };
+}
+
+export type Aggregation = 'sum' | 'avg' | 'min' | 'max' | 'count' | 'count_distinct';
+
+/** A value over the filtered rows: an aggregate of a column, or a ratio of two (margin % = sum(margin) / sum(revenue)). */
+export type Measure = { kind: 'aggregate'; column: string; aggregation: Aggregation } | { kind: 'ratio'; numerator: Measure; denominator: Measure };
+
+export type ValueFormat = 'money' | 'integer' | 'decimal' | 'percent';
+
+export interface MeasureField {
+  /** unique in its visual */
+  id: string;
+  label: string;
+  /** for money, over the reporting-currency columns */
+  measure: Measure;
+  format: ValueFormat;
+  /**
+   * Money only. Totals use `measure`, in the currency the data set's `currencyColumn` names (the reporting
+   * currency); `local` is the same figure over the store-currency columns, shown when the rows are one store's.
+   */
+  money?: { currencyColumn: string; local?: { measure: Measure; currencyColumn: string } };
+}
+
+interface VisualBase {
+  /** unique in its dashboard; QuickSight's VisualId */
+  id: string;
+  title: string;
+  subtitle?: string;
+  /** the data set the visual reads */
+  dataset: string;
+}
+
+export type Visual =
+  | (VisualBase & { kind: 'kpi'; value: MeasureField; target?: MeasureField; comparison: boolean })
+  | (VisualBase & { kind: 'line'; x: string; series?: string; value: MeasureField })
+  | (VisualBase & {
+      kind: 'bar';
+      category: string;
+      value: MeasureField;
+      sort: 'asc' | 'desc';
+      limit?: number;
+      /** drill-down path: `category` is drill[0]; choosing a bar goes one level down, filtered to its value */
+      drill?: string[];
+    })
+  | (VisualBase & { kind: 'pie'; category: string; value: MeasureField })
+  | (VisualBase & { kind: 'heatmap'; rows: string; columns: string; value: MeasureField })
+  | (VisualBase & { kind: 'table'; dimensions: string[]; values: MeasureField[]; sort: { field: string; direction: 'asc' | 'desc' }; limit?: number });
+
+export type VisualKind = Visual['kind'];
+
+export type FilterKind = 'date_range' | 'region' | 'store';
+
+/**
+ * `previous_period`: as many days as the range, just before it (a 7-day range compares week on week);
+ * `previous_year`: the range 364 days earlier (the same weekdays), where history allows.
+ */
+export type ComparisonPeriod = 'previous_period' | 'previous_year';
+
+export interface DashboardDefinition {
+  /** kebab-case */
+  id: string;
+  title: string;
+  /** who it is for */
+  audience: string;
+  /** the data sets its visuals read */
+  datasets: string[];
+  filters: FilterKind[];
+  /** the KPI comparison periods offered */
+  comparisons: ComparisonPeriod[];
+  /** in page order */
+  visuals: Visual[];
+}
+
+/** Days in the default date range: the last 28 days that have data. */
+export const DEFAULT_RANGE_DAYS = 28;
