@@ -5,26 +5,11 @@ import { ConfigurationError } from '../../functions/lib/errors';
 import { MAX_BODY_BYTES_LIMIT } from '../../functions/ingest/config';
 import { DEFAULT_REPORTING_CURRENCY } from '../../functions/lib/pipeline/pipeline-settings';
 import { CURRENCY_CODE, parseStoresCsv } from '../../functions/lib/reference/reference-data';
+import { managersFromStores, type ManagerIdentity, type StoreManager } from '../../functions/lib/reference/store-managers';
 import { longestBucketName } from './common/names';
 import { AWS_QUOTAS } from './common/quotas';
 
-/** Who receives a store's low-stock alerts: one e-mail subscription per manager, filtered on their stores. */
-export interface StoreManager {
-  /** the manager's e-mail address (the subscription endpoint) */
-  readonly email: string;
-  /** the stores whose alerts the manager receives */
-  readonly storeIds: readonly string[];
-}
-
-/** A principal that may query the curated tables in Athena, limited to the rows of some stores (Lake Formation). */
-export interface StoreAccessGrant {
-  /** short name, used for the data-cells filter name */
-  readonly name: string;
-  /** the IAM principal granted SELECT through the filters */
-  readonly principalArn: string;
-  /** the stores whose rows the principal sees */
-  readonly storeIds: readonly string[];
-}
+export type { ManagerIdentity, StoreManager } from '../../functions/lib/reference/store-managers';
 
 /** Everything that differs between stages; read from CDK context (cdk.json `stages.<stage>`), documented in docs/deploy.md. */
 export interface StageConfig {
@@ -97,8 +82,10 @@ export interface StageConfig {
   };
   consumers: {
     analystBytesScannedCutoffMb: number;
+    /** the store-to-manager mapping: the stores CSV (`storesCsv`, the lake's reference stores.csv) grouped by manager_email */
     storeManagers: StoreManager[];
-    storeAccess: StoreAccessGrant[];
+    /** managers' IAM principals (Lake Formation row filters) and QuickSight users (row-level security) */
+    managerIdentities: ManagerIdentity[];
     /** extra Lake Formation admins (the CDK deployment role is always one) */
     lakeFormationAdmins: string[];
     quicksight: { enabled: boolean; principalArn: string };
@@ -132,7 +119,7 @@ function isObject(v: unknown): v is JsonObject {
 class Reader {
   constructor(
     private readonly obj: JsonObject,
-    private readonly path: string,
+    readonly path: string,
   ) {}
 
   private raw(key: string): Json | undefined {
@@ -195,31 +182,56 @@ class Reader {
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** An IAM role or user, optionally with a path. */
+const IAM_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/;
+/** arn:aws:quicksight:<region>:<account>:user/<namespace>/<name>; a federated user's name holds a `/` (role/session). */
+const QUICKSIGHT_USER_ARN = /^arn:aws(-[a-z]+)*:quicksight:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:user\/[\w.-]{1,64}\/\S+$/;
 
-/** Groups stores by manager e-mail (a manager with several stores gets one subscription). */
-export function managersFromStores(stores: Iterable<{ store_id: string; manager_email: string }>): StoreManager[] {
-  const byEmail = new Map<string, string[]>();
-  for (const s of stores) byEmail.set(s.manager_email, [...(byEmail.get(s.manager_email) ?? []), s.store_id]);
-  return [...byEmail.entries()].map(([email, storeIds]) => ({ email, storeIds: storeIds.sort() }));
-}
-
-function readStoreManagers(c: Reader, path: string, baseDir: string): StoreManager[] {
-  let managers: StoreManager[];
-  if (c.has('storesCsv')) {
-    const file = c.string('storesCsv');
-    const full = isAbsolute(file) ? file : resolve(baseDir, file);
-    managers = managersFromStores(parseStoresCsv(readFileSync(full, 'utf8'), file).values());
-  } else {
-    managers = c.list('storeManagers').map((m) => ({ email: m.string('email'), storeIds: m.strings('storeIds') }));
+/** The store-to-manager mapping: the stores CSV's manager_email column, the only source (the file the lake's reference stores.csv holds). */
+function readStoreManagers(c: Reader, baseDir: string): StoreManager[] {
+  if (c.has('storeManagers')) {
+    throw new ConfigError(`${c.path}.storeManagers`, 'is no longer read: the managers come from the manager_email column of the stores CSV named by storesCsv');
   }
+  const file = c.string('storesCsv');
+  const full = isAbsolute(file) ? file : resolve(baseDir, file);
+  const managers = managersFromStores(parseStoresCsv(readFileSync(full, 'utf8'), file).values());
   for (const m of managers) {
-    if (!EMAIL.test(m.email)) throw new ConfigError(path, `manager e-mail "${m.email}" is not an e-mail address`);
-    if (m.storeIds.length === 0) throw new ConfigError(path, `manager ${m.email} has no stores`);
+    if (!EMAIL.test(m.email)) throw new ConfigError(`${c.path}.storesCsv`, `manager e-mail "${m.email}" is not an e-mail address`);
     if (m.storeIds.length > AWS_QUOTAS.snsFilterPolicyValues) {
-      throw new ConfigError(path, `manager ${m.email} has ${m.storeIds.length} stores; an SNS filter policy holds at most ${AWS_QUOTAS.snsFilterPolicyValues}`);
+      throw new ConfigError(`${c.path}.storesCsv`, `manager ${m.email} has ${m.storeIds.length} stores; an SNS filter policy holds at most ${AWS_QUOTAS.snsFilterPolicyValues}`);
     }
   }
   return managers;
+}
+
+function optionalArn(r: Reader, key: string, pattern: RegExp, shape: string): string | undefined {
+  if (!r.has(key)) return undefined;
+  const arn = r.string(key);
+  if (!pattern.test(arn)) throw new ConfigError(`${r.path}.${key}`, `"${arn}" is not ${shape}`);
+  return arn;
+}
+
+/** Each manager's cloud identities: a manager of the mapping, once, with at least one well-formed ARN. */
+function readManagerIdentities(c: Reader, managers: readonly StoreManager[]): ManagerIdentity[] {
+  if (c.has('storeAccess')) {
+    throw new ConfigError(
+      `${c.path}.storeAccess`,
+      'is no longer read: list managerIdentities [{ email, iamPrincipalArn?, quickSightUserArn? }] instead; each manager\'s stores come from the manager_email column of the stores CSV',
+    );
+  }
+  const seen = new Set<string>();
+  return c.list('managerIdentities').map((r) => {
+    const email = r.string('email');
+    if (!managers.some((m) => m.email === email)) {
+      throw new ConfigError(`${r.path}.email`, `"${email}" manages no store: it is not in the manager_email column of ${c.string('storesCsv')}`);
+    }
+    if (seen.has(email)) throw new ConfigError(`${r.path}.email`, `"${email}" is listed twice`);
+    seen.add(email);
+    const iamPrincipalArn = optionalArn(r, 'iamPrincipalArn', IAM_PRINCIPAL_ARN, 'an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)');
+    const quickSightUserArn = optionalArn(r, 'quickSightUserArn', QUICKSIGHT_USER_ARN, 'a QuickSight user ARN (arn:aws:quicksight:<region>:<account>:user/<namespace>/<name>)');
+    if (iamPrincipalArn === undefined && quickSightUserArn === undefined) throw new ConfigError(r.path, 'needs iamPrincipalArn, quickSightUserArn or both');
+    return { email, ...(iamPrincipalArn && { iamPrincipalArn }), ...(quickSightUserArn && { quickSightUserArn }) };
+  });
 }
 
 /** Store group names: they name usage plans, so lower-case letters, digits and hyphens; at least one, no repeats. */
@@ -306,12 +318,13 @@ function readWarehouse(warehouse: Reader): StageConfig['warehouse'] {
   };
 }
 
-function readConsumers(consumers: Reader, path: string, baseDir: string): StageConfig['consumers'] {
+function readConsumers(consumers: Reader, baseDir: string): StageConfig['consumers'] {
   const quicksight = consumers.section('quicksight');
+  const storeManagers = readStoreManagers(consumers, baseDir);
   return {
     analystBytesScannedCutoffMb: consumers.number('analystBytesScannedCutoffMb', { min: 10, integer: true }),
-    storeManagers: readStoreManagers(consumers, path, baseDir),
-    storeAccess: consumers.list('storeAccess').map((g) => ({ name: g.string('name'), principalArn: g.string('principalArn'), storeIds: g.strings('storeIds') })),
+    storeManagers,
+    managerIdentities: readManagerIdentities(consumers, storeManagers),
     lakeFormationAdmins: consumers.strings('lakeFormationAdmins', []),
     quicksight: { enabled: quicksight.boolean('enabled', false), principalArn: quicksight.optionalString('principalArn', '') },
   };
@@ -341,9 +354,6 @@ function checkStageConfig(config: StageConfig, path: string): void {
   checkLambdaMemory(config.pipeline, `${path}.pipeline`);
   if (config.consumers.quicksight.enabled && !config.consumers.quicksight.principalArn) {
     throw new ConfigError(`${path}.consumers.quicksight.principalArn`, 'is required when QuickSight is enabled');
-  }
-  for (const g of config.consumers.storeAccess) {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(g.name)) throw new ConfigError(`${path}.consumers.storeAccess`, `name "${g.name}" must be 1-64 letters, digits, _ or -`);
   }
 }
 
@@ -377,7 +387,7 @@ export function loadStageConfig(node: Node, baseDir: string): StageConfig {
     lake: readLake(r.section('lake')),
     pipeline: readPipeline(r.section('pipeline'), `${path}.pipeline`),
     warehouse: readWarehouse(r.section('warehouse')),
-    consumers: readConsumers(r.section('consumers'), `${path}.consumers`, baseDir),
+    consumers: readConsumers(r.section('consumers'), baseDir),
     observability: readObservability(r.section('observability')),
   };
   checkStageConfig(config, path);

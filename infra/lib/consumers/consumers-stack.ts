@@ -6,7 +6,7 @@ import { AthenaWorkgroup } from '../common/athena-workgroup';
 import type { WarehouseStack } from '../warehouse/warehouse-stack';
 import { AnalystQueries } from './analyst-queries';
 import { QuickSightWarehouse } from './quicksight-warehouse';
-import { StoreAccess } from './store-access';
+import { StoreAccess, storeAccessGrants } from './store-access';
 
 export interface ConsumersStackProps extends StackProps {
   /** the stage settings this stack maps onto its constructs */
@@ -47,7 +47,7 @@ export class ConsumersStack extends Stack {
       database,
       curated: buckets.curated,
       key: buckets.key,
-      grants: config.consumers.storeAccess,
+      grants: storeAccessGrants(config.consumers.storeManagers, config.consumers.managerIdentities),
       admins: config.consumers.lakeFormationAdmins,
     });
     const network = props.warehouse.network;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,7 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ConfigurationError } from '../../../functions/lib/errors';
 import { CURATED_PREFIX } from '../../../functions/lib/lake-layout';
-import type { StoreAccessGrant } from '../config';
+import { managedStoreIds, type ManagerIdentity, type StoreManager } from '../../../functions/lib/reference/store-managers';
 import { acknowledgeWildcards } from '../common/iam-findings';
 
 /** The curated tables with a store_id column, which a store filter applies to. */
@@ -16,6 +17,32 @@ export const STORE_FILTERED_TABLES = ['sales_lines', 'inventory_events', 'purcha
 export function storeRowFilter(storeIds: readonly string[]): string {
   for (const id of storeIds) if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new ConfigurationError(`store id "${id}" cannot go into a row filter`);
   return `store_id IN (${storeIds.map((id) => `'${id}'`).join(', ')})`;
+}
+
+/** A principal that may query the curated tables in Athena, limited to the rows of some stores (Lake Formation). */
+export interface StoreAccessGrant {
+  /** short name, used for the data-cells filter name */
+  readonly name: string;
+  /** the IAM principal granted SELECT through the filters */
+  readonly principalArn: string;
+  /** the stores whose rows the principal sees */
+  readonly storeIds: readonly string[];
+}
+
+/**
+ * The filter name of a manager: the e-mail's letters and digits (readable in the console) and a hash of the e-mail,
+ * so that two e-mails that read the same (a.b@x.io, a-b@x.io) never share a filter.
+ */
+export function managerFilterName(email: string): string {
+  const readable = email.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  return `${readable}-${createHash('sha256').update(email).digest('hex').slice(0, 8)}`;
+}
+
+/** One grant per manager identity with an IAM principal, limited to the manager's stores in the mapping. */
+export function storeAccessGrants(managers: readonly StoreManager[], identities: readonly ManagerIdentity[]): StoreAccessGrant[] {
+  return identities.flatMap(({ email, iamPrincipalArn }) =>
+    iamPrincipalArn === undefined ? [] : [{ name: managerFilterName(email), principalArn: iamPrincipalArn, storeIds: managedStoreIds(managers, email) }],
+  );
 }
 
 export interface StoreAccessProps {

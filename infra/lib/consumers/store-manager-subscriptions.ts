@@ -2,8 +2,8 @@ import { NestedStack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConfigurationError } from '../../../functions/lib/errors';
+import type { StoreManager } from '../../../functions/lib/reference/store-managers';
 import { lowStockShard } from '../../../functions/lib/risk/low-stock-shard';
-import type { StoreManager } from '../config';
 import { AWS_QUOTAS } from '../common/quotas';
 
 /** Subscriptions per nested stack: CloudFormation allows 500 resources in a stack; keep well under it. */

@@ -6,6 +6,10 @@ import { cdkJsonContext } from '../helpers';
 
 type Json = Record<string, unknown>;
 
+/** a manager of two stores in infra/config/stores.sample.csv (S003, S004) */
+const CENTRAL = 'manager.central@chicago.stores.example.com';
+const ROLE = 'arn:aws:iam::123456789012:role/store-manager-central';
+
 function configWith(stagePatch: (dev: Json) => void, extra: Json = {}) {
   const context = structuredClone(cdkJsonContext());
   stagePatch((context.stages as Json).dev as Json);
@@ -23,17 +27,37 @@ describe('stage configuration from CDK context', () => {
 
   it('groups the store managers of the stores CSV', () => {
     const dev = configWith(() => undefined);
-    expect(dev.consumers.storeManagers).toContainEqual({ email: 'manager.central@chicago.stores.example.com', storeIds: ['S003', 'S004'] });
+    expect(dev.consumers.storeManagers).toContainEqual({ email: CENTRAL, storeIds: ['S003', 'S004'] });
     expect(dev.consumers.storeManagers).toHaveLength(4);
   });
 
-  it('takes a list of managers instead of a CSV', () => {
+  it("reads each manager's cloud identities, the manager's stores staying in the mapping", () => {
     const c = configWith((dev) => {
-      const consumers = dev.consumers as Json;
-      delete consumers.storesCsv;
-      consumers.storeManagers = [{ email: 'a@stores.example.com', storeIds: ['S1'] }];
+      (dev.consumers as Json).managerIdentities = [
+        { email: CENTRAL, iamPrincipalArn: 'arn:aws:iam::123456789012:role/managers/central', quickSightUserArn: 'arn:aws:quicksight:us-east-1:123456789012:user/default/StoreManagers/central@example.com' },
+        { email: 'manager.s001@seattle.stores.example.com', iamPrincipalArn: 'arn:aws:iam::123456789012:user/seattle' },
+      ];
     });
-    expect(c.consumers.storeManagers).toEqual([{ email: 'a@stores.example.com', storeIds: ['S1'] }]);
+    expect(c.consumers.managerIdentities).toEqual([
+      { email: CENTRAL, iamPrincipalArn: 'arn:aws:iam::123456789012:role/managers/central', quickSightUserArn: 'arn:aws:quicksight:us-east-1:123456789012:user/default/StoreManagers/central@example.com' },
+      { email: 'manager.s001@seattle.stores.example.com', iamPrincipalArn: 'arn:aws:iam::123456789012:user/seattle' },
+    ]);
+    expect(configWith(() => undefined).consumers.managerIdentities).toEqual([]);
+  });
+
+  const identities = (...list: Json[]) => (d: Json) => ((d.consumers as Json).managerIdentities = list);
+  it.each([
+    ['an e-mail that manages no store', identities({ email: 'boss@example.com', iamPrincipalArn: ROLE }), /consumers\.managerIdentities\[0\]\.email: "boss@example\.com" manages no store: it is not in the manager_email column of infra\/config\/stores\.sample\.csv/],
+    ['an e-mail listed twice', identities({ email: CENTRAL, iamPrincipalArn: ROLE }, { email: CENTRAL, iamPrincipalArn: ROLE }), /managerIdentities\[1\]\.email: ".*" is listed twice/],
+    ['an identity without an ARN', identities({ email: CENTRAL }), /managerIdentities\[0\]: needs iamPrincipalArn, quickSightUserArn or both/],
+    ['an IAM ARN that is not a role or user', identities({ email: CENTRAL, iamPrincipalArn: 'arn:aws:iam::123456789012:group/managers' }), /managerIdentities\[0\]\.iamPrincipalArn: ".*" is not an IAM role or user ARN/],
+    ['an IAM ARN without an account', identities({ email: CENTRAL, iamPrincipalArn: 'arn:aws:iam:::role/central' }), /managerIdentities\[0\]\.iamPrincipalArn/],
+    ['a QuickSight group instead of a user', identities({ email: CENTRAL, quickSightUserArn: 'arn:aws:quicksight:eu-west-1:123456789012:group/default/managers' }), /managerIdentities\[0\]\.quickSightUserArn: ".*" is not a QuickSight user ARN \(arn:aws:quicksight:<region>:<account>:user\/<namespace>\/<name>\)/],
+    ['a QuickSight user without a namespace', identities({ email: CENTRAL, quickSightUserArn: 'arn:aws:quicksight:eu-west-1:123456789012:user/central' }), /managerIdentities\[0\]\.quickSightUserArn/],
+    ['the old storeAccess grants', (d: Json) => ((d.consumers as Json).storeAccess = []), /consumers\.storeAccess: is no longer read: list managerIdentities/],
+    ['a list of managers besides the stores CSV', (d: Json) => ((d.consumers as Json).storeManagers = [{ email: CENTRAL, storeIds: ['S1'] }]), /consumers\.storeManagers: is no longer read: the managers come from the manager_email column/],
+  ])('refuses %s, naming the key', (_label, patch, message) => {
+    expect(() => configWith(patch)).toThrow(message);
   });
 
   it('lets -c removeDataOnDestroy=... override the stage, the one switch for data retention', () => {

@@ -4,7 +4,7 @@ import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { lowStockShard } from '../../../../functions/lib/risk/low-stock-shard';
-import { managersFromStores, type StoreManager } from '../../../../infra/lib/config';
+import { managersFromStores, type StoreManager } from '../../../../functions/lib/reference/store-managers';
 import {
   planLowStockSubscriptions,
   StoreManagerSubscriptions,
