@@ -34,7 +34,8 @@ export interface StoreAccessGrant {
  * so that two e-mails that read the same (a.b@x.io, a-b@x.io) never share a filter.
  */
 export function managerFilterName(email: string): string {
-  const readable = email.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  // at most 64 + 9 characters, so that `<name>-<table>` stays well inside a filter name's 255
+  const readable = email.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 64).replace(/^-|-$/g, '');
   return `${readable}-${createHash('sha256').update(email).digest('hex').slice(0, 8)}`;
 }
 

@@ -41,9 +41,13 @@ const everyFeature = (stage: Json, storesCsv: string): Json => ({
   consumers: {
     ...(stage.consumers as Json),
     storesCsv,
-    storeAccess: [
-      { name: 'west', principalArn: 'arn:aws:iam::123456789012:role/store-managers-west', storeIds: ['S0001', 'S0002'] },
-      { name: 'central', principalArn: 'arn:aws:iam::123456789012:role/store-managers-central', storeIds: ['S0003'] },
+    managerIdentities: [
+      { email: 'manager.s0001@stores.example.com', iamPrincipalArn: 'arn:aws:iam::123456789012:role/store-manager-s0001' },
+      {
+        email: 'manager.s0002@stores.example.com',
+        iamPrincipalArn: 'arn:aws:iam::123456789012:role/store-manager-s0002',
+        quickSightUserArn: 'arn:aws:quicksight:eu-west-1:123456789012:user/default/manager-s0002',
+      },
     ],
     quicksight: { enabled: true, principalArn: 'arn:aws:quicksight:eu-west-1:123456789012:group/default/executives' },
   },

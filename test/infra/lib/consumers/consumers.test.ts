@@ -1,11 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DATASETS } from '../../../../dashboards/datasets';
 import { athenaTableSql, readAthenaSql } from '../../../../infra/lib/consumers/analyst-queries';
-import { storeRowFilter } from '../../../../infra/lib/consumers/store-access';
+import { storesOfManager } from '../../../../functions/lib/reference/store-managers';
+import { parseStoresCsv } from '../../../../functions/lib/reference/reference-data';
+import { managerFilterName, storeRowFilter } from '../../../../infra/lib/consumers/store-access';
+import { PROJECT_ROOT } from '../../../../infra/lib/common/paths';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
 const MANAGER_ROLE = 'arn:aws:iam::123456789012:role/store-manager-central';
+/** manages S003 and S004 in infra/config/stores.sample.csv, the dev stage's storesCsv */
+const CENTRAL = 'manager.central@chicago.stores.example.com';
 
 describe('consumers stack', () => {
   let t: SynthesizedStage;
@@ -15,7 +22,7 @@ describe('consumers stack', () => {
     t = await synthesizedStage({
       stage: {
         consumers: {
-          storeAccess: [{ name: 'central', principalArn: MANAGER_ROLE, storeIds: ['S003', 'S004'] }],
+          managerIdentities: [{ email: CENTRAL, iamPrincipalArn: MANAGER_ROLE, quickSightUserArn: 'arn:aws:quicksight:eu-west-1:123456789012:user/default/central' }],
           quicksight: { enabled: true, principalArn: 'arn:aws:quicksight:eu-west-1:123456789012:group/default/executives' },
         },
       },
@@ -51,20 +58,33 @@ describe('consumers stack', () => {
   it("limits a store manager's principal to their stores' rows with Lake Formation data-cells filters", () => {
     template.hasResourceProperties('AWS::LakeFormation::DataLakeSettings', { MutationType: 'APPEND', Admins: Match.anyValue() });
     template.hasResourceProperties('AWS::LakeFormation::Resource', { HybridAccessEnabled: true, UseServiceLinkedRole: false });
-    for (const table of ['sales_lines', 'inventory_events']) {
+    const name = managerFilterName(CENTRAL);
+    expect(name).toMatch(/^manager-central-chicago-stores-example-com-[0-9a-f]{8}$/);
+    for (const table of ['sales_lines', 'inventory_events', 'purchase_orders']) {
       template.hasResourceProperties('AWS::LakeFormation::DataCellsFilter', {
         TableName: table,
-        Name: `central-${table}`,
+        Name: `${name}-${table}`,
         RowFilter: { FilterExpression: "store_id IN ('S003', 'S004')" },
         ColumnWildcard: { ExcludedColumnNames: [] },
       });
       template.hasResourceProperties('AWS::LakeFormation::PrincipalPermissions', {
         Principal: { DataLakePrincipalIdentifier: MANAGER_ROLE },
         Permissions: ['SELECT'],
-        Resource: { DataCellsFilter: Match.objectLike({ TableName: table, Name: `central-${table}` }) },
+        Resource: { DataCellsFilter: Match.objectLike({ TableName: table, Name: `${name}-${table}` }) },
       });
     }
     expect(() => storeRowFilter(["S1' OR '1'='1"])).toThrow(/row filter/);
+    expect(managerFilterName('a.b@x.io')).not.toBe(managerFilterName('a-b@x.io'));
+  });
+
+  it("takes the Lake Formation filters and the low-stock subscriptions from the one mapping, the stores CSV's manager_email", () => {
+    const stores = parseStoresCsv(readFileSync(join(PROJECT_ROOT, 'infra/config/stores.sample.csv'), 'utf8')).values();
+    const central = storesOfManager(stores, CENTRAL);
+    const filters = resourcesOfType(template, 'AWS::LakeFormation::DataCellsFilter').map(([, p]) => p);
+    expect(filters).toHaveLength(3);
+    for (const f of filters) expect(f.RowFilter).toEqual({ FilterExpression: storeRowFilter(central) });
+    const subscriptions = t.nestedTemplates.alerts.flatMap((n) => resourcesOfType(n, 'AWS::SNS::Subscription')).map(([, p]) => p);
+    expect(subscriptions.filter((s) => s.Endpoint === CENTRAL).map((s) => s.FilterPolicy)).toEqual([{ store_id: central }]);
   });
 
   it('connects QuickSight to the warehouse over its VPC connection and TLS, with one SPICE dataset per dashboard dataset', () => {
