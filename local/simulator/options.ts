@@ -56,6 +56,9 @@ export const DEFAULT_OPTIONS = {
   snapshotEveryDays: 1,
 } as const;
 
+/** Ten years: enough for a chain's history (`retail-lake simulate --days`); the cost grows with stores x days. */
+export const MAX_DAYS = 3660;
+
 function rate(name: string, value: number): number {
   if (!(value >= 0 && value < 0.5)) throw new RangeError(`simulator option ${name}: must be in [0, 0.5), got ${value}`);
   return value;
@@ -94,7 +97,7 @@ export function resolveOptions(opts: SimulatorOptions = {}): ResolvedOptions {
     seed: seedNumber(opts.seed ?? DEFAULT_OPTIONS.seed),
     stores: count('stores', opts.stores ?? DEFAULT_OPTIONS.stores, 1, 9999),
     skus: count('skus', opts.skus ?? DEFAULT_OPTIONS.skus, 1, 999_999),
-    days: count('days', opts.days ?? DEFAULT_OPTIONS.days, 1, 366),
+    days: count('days', opts.days ?? DEFAULT_OPTIONS.days, 1, MAX_DAYS),
     startDate,
     transactionsPerStoreDay: tpsd,
     faultRate,
