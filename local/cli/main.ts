@@ -2,7 +2,7 @@ import '../polyfills';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_PIPELINE_FAILED, UsageError } from './errors';
 import { addKeysCommand } from './keys-command';
-import { DEV_SEED, HOLDOUT_SEED } from '../simulator/profiles';
+import { DEMO_PROFILE, DEV_SEED, HOLDOUT_SEED } from '../simulator/profiles';
 
 // The AWS SDK (the Kinesis client of the local stream) warns on every run that its 2027 releases need Node 22.
 // The project knows (README, Requirements); the warning would only bury the CLI's own output.
@@ -22,6 +22,15 @@ export function rate(name: string, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!Number.isFinite(n) || n < 0 || n >= max) throw new InvalidArgumentError(`${name} must be a number from 0 up to (not including) ${max}, got "${value}"`);
+    return n;
+  };
+}
+
+/** A number > 0 (a mean rate, which may be below 1). */
+export function positiveNumber(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0, got "${value}"`);
     return n;
   };
 }
@@ -72,6 +81,25 @@ program
   });
 
 addKeysCommand(program, lakeOf);
+
+program
+  .command('simulate')
+  .description('write sample data for the by-hand session: stores.csv, products.csv, exchange_rates.csv and the events as NDJSON files, one per day')
+  .requiredOption('--out <dir>', 'folder to write into (created if needed)')
+  .option('--stores <n>', 'number of stores', wholeNumber('--stores'), DEMO_PROFILE.stores)
+  .option('--skus <n>', 'number of SKUs', wholeNumber('--skus'), DEMO_PROFILE.skus)
+  .option('--days <n>', 'business dates of trading (up to 10 years)', wholeNumber('--days'), DEMO_PROFILE.days)
+  .option('--seed <n>', 'simulation seed', wholeNumber('--seed', 0), DEV_SEED)
+  .option('--start <date>', 'first business date, YYYY-MM-DD', DEMO_PROFILE.startDate)
+  .option('--transactions-per-store-day <x>', "mean sale transactions per store and day, below 1 for a sparse history (default: from each store's target revenue)", positiveNumber('--transactions-per-store-day'))
+  .option('--snapshot-every <n>', 'a full stock count every this many days (default: every night)', wholeNumber('--snapshot-every'))
+  .option('--fault-rate <x>', 'share of events written malformed or invalid', rate('--fault-rate', 0.5), 0.02)
+  .option('--gzip', 'write .ndjson.gz files')
+  .option('--force', 'replace an earlier output in the folder')
+  .action(async (opts: import('./simulate-command').SimulateCommandOptions) => {
+    const { formatSimulateSummary, simulateCommand } = await import('./simulate-command');
+    process.stdout.write(formatSimulateSummary(opts.out, opts, simulateCommand(opts)));
+  });
 
 program
   .command('reference')
