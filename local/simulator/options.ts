@@ -83,7 +83,8 @@ export function seedNumber(seed: number | string): number {
 
 export function resolveOptions(opts: SimulatorOptions = {}): ResolvedOptions {
   const startDate = opts.startDate ?? DEFAULT_OPTIONS.startDate;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || new Date(`${startDate}T00:00:00Z`).toISOString().slice(0, 10) !== startDate) {
+  const startMs = Date.parse(`${startDate}T00:00:00Z`); // NaN for a month 13 (toISOString would throw)
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || Number.isNaN(startMs) || new Date(startMs).toISOString().slice(0, 10) !== startDate) {
     throw new RangeError(`simulator option startDate: must be a real date YYYY-MM-DD, got "${startDate}"`);
   }
   const tpsd = opts.transactionsPerStoreDay ?? null;
