@@ -63,6 +63,14 @@ describe('simulator files', () => {
     expect(readFileSync(files[0], 'utf8').trimEnd().split('\n')).toHaveLength(2_500);
   });
 
+  it('writes one file per UTC day of arrival (perDay), holding exactly the simulated lines, in order', () => {
+    const done: string[] = [];
+    const { files } = writeNdjsonFiles(opts, dir, { perDay: true, onFile: (f) => done.push(f) });
+    expect(done).toEqual(files);
+    expect(files.map((f) => /-[0-9a-f]{8}-(\d{4}-\d{2}-\d{2})\.ndjson$/.exec(f)?.[1])).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']); // Denver's evening is the next UTC day
+    expect(files.map((f) => readFileSync(f, 'utf8')).join('')).toBe(allLines(opts).join('\n') + '\n');
+  });
+
   it('gzips batch files when asked', () => {
     const { files } = writeNdjsonFiles(opts, dir, { eventsPerFile: 100_000, gzip: true, prefix: 'till' });
     expect(files).toHaveLength(1);
