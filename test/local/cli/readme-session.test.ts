@@ -6,7 +6,7 @@ import { REPO_ROOT } from '../../docs/doc-references';
 import { CLI_BIN } from '../../helpers/cli';
 
 /** The README's by-hand session: the first `sh` block after its heading, one command a line, comments dropped. */
-export function readmeSession(readme: string): string[] {
+function readmeSession(readme: string): string[] {
   const at = readme.indexOf('### A session by hand');
   const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))?.[1];
   if (at < 0 || block === undefined) throw new Error('README.md has no "### A session by hand" with an sh block');
