@@ -30,27 +30,42 @@ function snsPublish(runtime: Runtime): LocalTask {
   };
 }
 
-/** The Data API runs statements asynchronously; a failure shows in DescribeStatement, as it does in AWS. */
+/** How long one local DescribeStatement waits for the statement before it answers STARTED (the state machine's
+ * poll loop then asks again; locally its Wait pauses for nothing). */
+const DESCRIBE_WAIT_MS = 5_000;
+
+/**
+ * The Data API runs statements asynchronously, as it does in AWS: BatchExecuteStatement starts them and answers
+ * with an id at once; DescribeStatement reports STARTED, FINISHED or FAILED (the error). A long load (years of
+ * history) so never runs inside one Task, which the local runner would cut at its 60-second default.
+ */
 function redshiftDataApi(runtime: Runtime): { batchExecuteStatement: LocalTask; describeStatement: LocalTask } {
-  const statements = new Map<string, { Status: string; Error?: string }>();
+  const statements = new Map<string, { done: Promise<{ Status: string; Error?: string }>; result?: { Status: string; Error?: string } }>();
   return {
     batchExecuteStatement: async (input) => {
       const sqls = obj(input).Sqls;
       if (!Array.isArray(sqls) || sqls.length === 0) throw new RangeError('redshiftdata:batchExecuteStatement: Sqls must be a non-empty list');
       const id = randomUUID();
-      try {
-        await runtime.warehouse.execute(sqls.map(String));
-        statements.set(id, { Status: 'FINISHED' });
-      } catch (err) {
-        statements.set(id, { Status: 'FAILED', Error: (err as Error).message });
-      }
+      const entry: { done: Promise<{ Status: string; Error?: string }>; result?: { Status: string; Error?: string } } = {
+        done: runtime.warehouse.execute(sqls.map(String)).then(
+          () => ({ Status: 'FINISHED' }),
+          (err: unknown) => ({ Status: 'FAILED', Error: (err as Error).message }),
+        ),
+      };
+      void entry.done.then((r) => (entry.result = r));
+      statements.set(id, entry);
       return { Id: id };
     },
     describeStatement: async (input) => {
       const id = String(obj(input).Id);
       const s = statements.get(id);
       if (!s) throw new PipelineStateError(`redshiftdata:describeStatement: no statement ${id}`);
-      return { Id: id, ...s };
+      if (!s.result) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([s.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, DESCRIBE_WAIT_MS)))]);
+        clearTimeout(timer);
+      }
+      return { Id: id, ...(s.result ?? { Status: 'STARTED' }) };
     },
   };
 }
