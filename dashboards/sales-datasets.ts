@@ -61,24 +61,39 @@ export const STORE_DAY_METRICS: DatasetDefinition = {
   title: 'Sales, target, baskets and loyalty by store and day',
   description:
     'Per store and calendar day: net revenue, gross margin and the weekday-weighted target, sale baskets with their revenue, lines and units, and loyalty visits (sale baskets with a customer id) with their revenue; amounts in the store\'s currency and in the reporting currency (*_rpt).',
-  sql: `WITH sales AS (
+  // per basket first (a transaction is a sale or a return, with one customer), then per store and day: no
+  // COUNT(DISTINCT) over the lines
+  sql: `WITH baskets AS (
+  SELECT
+    date_key, store_id, basket_id, event_type,
+    MAX(customer_id) AS customer_id,
+    SUM(net_revenue) AS net_revenue,
+    SUM(net_revenue_rpt) AS net_revenue_rpt,
+    SUM(gross_margin_local) AS gross_margin,
+    SUM(gross_margin_rpt) AS gross_margin_rpt,
+    SUM(qty_sold) AS units,
+    COUNT(*) AS lines
+  FROM v_sales_reporting
+  GROUP BY date_key, store_id, basket_id, event_type
+),
+sales AS (
   SELECT
     date_key,
     store_id,
     SUM(net_revenue) AS net_revenue,
     SUM(net_revenue_rpt) AS net_revenue_rpt,
-    SUM(gross_margin_local) AS gross_margin,
+    SUM(gross_margin) AS gross_margin,
     SUM(gross_margin_rpt) AS gross_margin_rpt,
-    SUM(qty_sold) AS net_units,
-    COUNT(DISTINCT CASE WHEN event_type = 'sale' THEN basket_id END) AS baskets,
+    SUM(units) AS net_units,
+    COUNT(CASE WHEN event_type = 'sale' THEN 1 END) AS baskets,
     SUM(CASE WHEN event_type = 'sale' THEN net_revenue END) AS basket_revenue,
     SUM(CASE WHEN event_type = 'sale' THEN net_revenue_rpt END) AS basket_revenue_rpt,
-    COUNT(CASE WHEN event_type = 'sale' THEN 1 END) AS basket_lines,
-    SUM(CASE WHEN event_type = 'sale' THEN qty_sold END) AS basket_units,
-    COUNT(DISTINCT CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN basket_id END) AS loyalty_visits,
+    SUM(CASE WHEN event_type = 'sale' THEN lines END) AS basket_lines,
+    SUM(CASE WHEN event_type = 'sale' THEN units END) AS basket_units,
+    COUNT(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN 1 END) AS loyalty_visits,
     SUM(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN net_revenue END) AS loyalty_revenue,
     SUM(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN net_revenue_rpt END) AS loyalty_revenue_rpt
-  FROM v_sales_reporting
+  FROM baskets
   GROUP BY date_key, store_id
 )
 SELECT
@@ -138,37 +153,51 @@ export const CATEGORY_DAY_SALES: DatasetDefinition = {
   title: 'Sales and baskets by store, day and category',
   description:
     'Per store, business date and product category: net units, net revenue and gross margin (store and reporting currency), the sale baskets holding the category and those of them that also hold another category.',
-  sql: `WITH lines AS (
-  SELECT v.date_key, v.store_id, v.basket_id, v.event_type, v.currency, v.reporting_currency, v.qty_sold,
-    v.net_revenue, v.net_revenue_rpt, v.gross_margin_local, v.gross_margin_rpt, ${CATEGORY_SQL} AS category
+  // amounts per store, day and category, and baskets per store, day and category (from each sale basket's distinct
+  // categories, counted per basket with a window): two small aggregates joined, no COUNT(DISTINCT) over the lines
+  sql: `WITH amounts AS (
+  SELECT v.date_key, v.store_id, ${CATEGORY_SQL} AS category, v.currency, v.reporting_currency,
+    SUM(v.qty_sold) AS net_units,
+    SUM(v.net_revenue) AS net_revenue,
+    SUM(v.net_revenue_rpt) AS net_revenue_rpt,
+    SUM(v.gross_margin_local) AS gross_margin,
+    SUM(v.gross_margin_rpt) AS gross_margin_rpt
   FROM v_sales_reporting v
   LEFT JOIN dim_product p ON p.sku = v.sku
+  GROUP BY v.date_key, v.store_id, ${CATEGORY_SQL}, v.currency, v.reporting_currency
 ),
 basket_categories AS (
-  SELECT date_key, store_id, basket_id, COUNT(DISTINCT category) AS categories
-  FROM lines
-  WHERE event_type = 'sale'
-  GROUP BY date_key, store_id, basket_id
+  SELECT date_key, store_id, category, COUNT(*) OVER (PARTITION BY date_key, store_id, basket_id) AS categories
+  FROM (
+    SELECT DISTINCT f.date_key, f.store_id, f.basket_id, ${CATEGORY_SQL} AS category
+    FROM fact_sales f
+    LEFT JOIN dim_product p ON p.sku = f.sku
+    WHERE f.event_type = 'sale'
+  ) d
+),
+baskets AS (
+  SELECT date_key, store_id, category, COUNT(*) AS baskets, SUM(CASE WHEN categories > 1 THEN 1 ELSE 0 END) AS attached_baskets
+  FROM basket_categories
+  GROUP BY date_key, store_id, category
 )
 SELECT
-  l.date_key AS business_date,
-  l.store_id,
-  ${storeLabelSql('l.store_id')} AS store_label,
+  a.date_key AS business_date,
+  a.store_id,
+  ${storeLabelSql('a.store_id')} AS store_label,
   ${REGION_SQL} AS region,
-  l.category,
-  l.currency,
-  l.reporting_currency,
-  SUM(l.qty_sold) AS net_units,
-  SUM(l.net_revenue) AS net_revenue,
-  SUM(l.net_revenue_rpt) AS net_revenue_rpt,
-  SUM(l.gross_margin_local) AS gross_margin,
-  SUM(l.gross_margin_rpt) AS gross_margin_rpt,
-  COUNT(DISTINCT CASE WHEN l.event_type = 'sale' THEN l.basket_id END) AS baskets,
-  COUNT(DISTINCT CASE WHEN l.event_type = 'sale' AND b.categories > 1 THEN l.basket_id END) AS attached_baskets
-FROM lines l
-LEFT JOIN basket_categories b ON b.date_key = l.date_key AND b.store_id = l.store_id AND b.basket_id = l.basket_id
-LEFT JOIN dim_store s ON s.store_id = l.store_id
-GROUP BY l.date_key, l.store_id, s.store_name, s.region, l.category, l.currency, l.reporting_currency`,
+  a.category,
+  a.currency,
+  a.reporting_currency,
+  a.net_units,
+  a.net_revenue,
+  a.net_revenue_rpt,
+  a.gross_margin,
+  a.gross_margin_rpt,
+  COALESCE(b.baskets, 0) AS baskets,
+  COALESCE(b.attached_baskets, 0) AS attached_baskets
+FROM amounts a
+LEFT JOIN baskets b ON b.date_key = a.date_key AND b.store_id = a.store_id AND b.category = a.category
+LEFT JOIN dim_store s ON s.store_id = a.store_id`,
   columns: [
     column('business_date', 'date', 'Business date'),
     ...STORE_COLUMNS,
