@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { DASHBOARDS, datasetByName } from '../../dashboards/datasets';
+import { datasetByName, SNAPSHOT_PAGES } from '../../dashboards/datasets';
 import type { DashboardPublisher, Row, Warehouse } from '../../functions/lib/ports';
 import { renderDashboardHtml } from './render-html';
 
@@ -30,7 +30,7 @@ export class HtmlDashboardPublisher implements DashboardPublisher {
   ) {}
 
   async refresh(): Promise<string[]> {
-    const dashboard = DASHBOARDS[0];
+    const dashboard = SNAPSHOT_PAGES[0];
     const datasets = dashboard.datasets.map(datasetByName);
     const rows: Record<string, Row[]> = {};
     for (const d of datasets) rows[d.name] = await this.warehouse.query(d.sql);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
-import { DASHBOARDS, DATASETS, datasetByName } from '../../../dashboards/datasets';
+import { DATASETS, datasetByName, SNAPSHOT_PAGES } from '../../../dashboards/datasets';
 import { run as refreshDashboards } from '../../../functions/pipeline/refresh-dashboards/index';
 import { run as stockRisk } from '../../../functions/pipeline/stock-risk/index';
 import { chartJsPath, dashboardPath, HtmlDashboardPublisher } from '../../../local/dashboards/html-dashboard';
@@ -156,7 +156,7 @@ describe('HTML dashboard', () => {
   });
 
   it('defines the datasets the dashboard uses, each with its columns', () => {
-    for (const dashboard of DASHBOARDS) for (const name of dashboard.datasets) expect(datasetByName(name).name).toBe(name);
+    for (const dashboard of SNAPSHOT_PAGES) for (const name of dashboard.datasets) expect(datasetByName(name).name).toBe(name);
     for (const d of DATASETS) expect(d.columns.length).toBeGreaterThan(0);
     expect(() => datasetByName('nope')).toThrow(/no dashboard dataset/);
   });

@@ -1,0 +1,123 @@
+/**
+ * Inventory risk, for operations and store managers: what runs out within its lead time (today's stock-risk view,
+ * rolled up by region, store and category), how the alerts moved, dead and overstock, and what is on order.
+ */
+import type { DashboardDefinition, MeasureField } from './definition';
+import { aggregate, field, moneySum, sum } from './measures';
+
+const AT_RISK_SKUS: MeasureField = field('at-risk-skus', 'At-risk SKUs', aggregate('sku', 'count'), 'integer');
+
+export const INVENTORY_RISK_DASHBOARD: DashboardDefinition = {
+  id: 'inventory-risk',
+  title: 'Inventory risk',
+  audience: 'operations and store managers',
+  datasets: ['inventory_risk', 'alert_trend', 'stock_flags', 'open_purchase_orders'],
+  filters: ['date_range', 'region', 'store'],
+  comparisons: [],
+  visuals: [
+    {
+      id: 'at-risk-skus',
+      kind: 'kpi',
+      title: 'At-risk SKUs',
+      subtitle: 'run out within their lead time, as of the latest stock-risk date',
+      dataset: 'inventory_risk',
+      value: AT_RISK_SKUS,
+      comparison: false,
+    },
+    {
+      id: 'critical-skus',
+      kind: 'kpi',
+      title: 'Critical SKUs',
+      subtitle: 'run out within half their lead time',
+      dataset: 'inventory_risk',
+      value: field('critical-skus', 'Critical SKUs', sum('critical_skus'), 'integer'),
+      comparison: false,
+    },
+    {
+      id: 'flagged-stock-value',
+      kind: 'kpi',
+      title: 'Dead and overstock at cost',
+      dataset: 'stock_flags',
+      value: moneySum('stock-value', 'Stock value at cost', 'stock_value'),
+      comparison: false,
+    },
+    {
+      id: 'open-order-value',
+      kind: 'kpi',
+      title: 'On order at cost',
+      dataset: 'open_purchase_orders',
+      value: moneySum('open-value', 'Open order value at cost', 'open_value'),
+      comparison: false,
+    },
+    {
+      id: 'at-risk-by-location',
+      kind: 'bar',
+      title: 'At-risk SKUs by region, store and category',
+      subtitle: 'choose a bar to go one level down',
+      dataset: 'inventory_risk',
+      category: 'region',
+      drill: ['region', 'store_label', 'category'],
+      value: AT_RISK_SKUS,
+      sort: 'desc',
+    },
+    {
+      id: 'alert-trend',
+      kind: 'line',
+      title: 'At-risk SKUs by day',
+      dataset: 'alert_trend',
+      x: 'as_of_date',
+      series: 'severity',
+      value: field('at-risk-skus', 'At-risk SKUs', sum('at_risk_skus'), 'integer'),
+    },
+    {
+      id: 'at-risk-list',
+      kind: 'table',
+      title: 'At-risk SKUs',
+      subtitle: 'soonest to run out first',
+      dataset: 'inventory_risk',
+      dimensions: ['store_label', 'sku', 'product_name', 'severity', 'stockout_date', 'order_by_date'],
+      values: [
+        field('days-of-supply', 'Days of supply', aggregate('days_of_supply', 'min'), 'decimal'),
+        field('on-hand', 'On hand', sum('on_hand_qty'), 'integer'),
+        field('on-order', 'On order', sum('on_order_qty'), 'integer'),
+        field('suggested', 'Suggested order', sum('suggested_qty'), 'integer'),
+      ],
+      sort: { field: 'days-of-supply', direction: 'asc' },
+      limit: 50,
+    },
+    {
+      id: 'stock-flags',
+      kind: 'bar',
+      title: 'Dead and overstock by category',
+      dataset: 'stock_flags',
+      category: 'category',
+      value: moneySum('stock-value', 'Stock value at cost', 'stock_value'),
+      sort: 'desc',
+    },
+    {
+      id: 'stock-flag-list',
+      kind: 'table',
+      title: 'Dead and overstock SKUs',
+      subtitle: 'largest value at cost first',
+      dataset: 'stock_flags',
+      dimensions: ['store_label', 'sku', 'product_name', 'stock_flag'],
+      values: [
+        moneySum('stock-value', 'Stock value at cost', 'stock_value'),
+        field('on-hand', 'On hand', sum('on_hand_qty'), 'integer'),
+        field('cover-days', 'Cover (days)', aggregate('cover_days', 'max'), 'decimal'),
+      ],
+      sort: { field: 'stock-value', direction: 'desc' },
+      limit: 50,
+    },
+    {
+      id: 'open-orders',
+      kind: 'table',
+      title: 'On order',
+      dataset: 'open_purchase_orders',
+      dimensions: ['store_label', 'po_id', 'sku', 'product_name', 'supplier', 'expected_date', 'arrival_status'],
+      values: [field('open-qty', 'Open quantity', sum('open_qty'), 'integer'), moneySum('open-value', 'Value at cost', 'open_value')],
+      sort: { field: 'open-value', direction: 'desc' },
+      limit: 50,
+    },
+  ],
+};

@@ -1,0 +1,256 @@
+/**
+ * Data sets over the sales (v_sales_reporting: fact_sales with every amount also in the reporting currency). Rows at
+ * the grain the filters need (store x date, store x date x category, store x date x SKU); the visuals aggregate.
+ * A basket is a sale transaction (returns are not baskets), as in the metric views (migration 0005).
+ */
+import { CATEGORY_SQL, column, CURRENCY_COLUMNS, moneyColumns, REGION_SQL, STORE_COLUMNS, storeFilters, storeLabelSql } from './dataset-columns';
+import type { DatasetDefinition } from './definition';
+
+/** The static snapshot page's sales (local/dashboards/): store x date on the days a store traded, flat daily target. */
+export const DAILY_STORE_SALES: DatasetDefinition = {
+  name: 'daily_store_sales',
+  title: 'Revenue by store and business date',
+  description:
+    'Net revenue (after returns and discounts), gross margin, baskets and the store target per business date, in the store\'s currency and, converted at the date\'s rate, in the reporting currency (*_rpt: NULL when the store\'s currency has no rate yet).',
+  // totals across stores add the *_rpt columns only (v_sales_reporting): stores' own amounts are in their currency
+  sql: `SELECT
+  f.date_key AS business_date,
+  f.store_id,
+  COALESCE(s.store_name, f.store_id) AS store_name,
+  COALESCE(s.region, '') AS region,
+  f.currency,
+  f.reporting_currency,
+  SUM(f.net_revenue) AS net_revenue,
+  SUM(f.gross_margin_local) AS gross_margin,
+  COUNT(DISTINCT CASE WHEN f.event_type = 'sale' THEN f.basket_id END) AS baskets,
+  SUM(f.qty_sold) AS net_units,
+  COALESCE(MAX(s.target_daily_revenue), 0) AS target_revenue,
+  SUM(f.net_revenue_rpt) AS net_revenue_rpt,
+  SUM(f.gross_margin_rpt) AS gross_margin_rpt,
+  CAST(COALESCE(MAX(s.target_daily_revenue), 0) * MAX(f.fx_rate) AS DECIMAL(18,2)) AS target_revenue_rpt
+FROM v_sales_reporting f
+LEFT JOIN dim_store s ON s.store_id = f.store_id
+GROUP BY f.date_key, f.store_id, s.store_name, s.region, f.currency, f.reporting_currency
+ORDER BY business_date, f.store_id`,
+  columns: [
+    column('business_date', 'date', 'Business date'),
+    column('store_id', 'string', 'Store'),
+    column('store_name', 'string', 'Store name'),
+    column('region', 'string', 'Region'),
+    column('currency', 'string', 'Store currency'),
+    column('reporting_currency', 'string', 'Reporting currency'),
+    column('net_revenue', 'decimal', 'Net revenue (store currency)'),
+    column('gross_margin', 'decimal', 'Gross margin (store currency)'),
+    column('baskets', 'integer', 'Baskets'),
+    column('net_units', 'integer', 'Net units'),
+    column('target_revenue', 'decimal', 'Target (store currency)'),
+    column('net_revenue_rpt', 'decimal', 'Net revenue (reporting currency)'),
+    column('gross_margin_rpt', 'decimal', 'Gross margin (reporting currency)'),
+    column('target_revenue_rpt', 'decimal', 'Target (reporting currency)'),
+  ],
+  filterColumns: { date: 'business_date', region: 'region', store: 'store_id' },
+};
+
+/**
+ * Store x calendar day: every day of dim_calendar for every store (v_metric_revenue_vs_target: a day without sales
+ * still has its target, the daily target x the weekday's weight), with the day's sales, baskets and loyalty visits.
+ * On a day with sales, a *_rpt amount is NULL while the store's currency has no rate (never a silent 0).
+ */
+export const STORE_DAY_METRICS: DatasetDefinition = {
+  name: 'store_day_metrics',
+  title: 'Sales, target, baskets and loyalty by store and day',
+  description:
+    'Per store and calendar day: net revenue, gross margin and the weekday-weighted target, sale baskets with their revenue, lines and units, and loyalty visits (sale baskets with a customer id) with their revenue; amounts in the store\'s currency and in the reporting currency (*_rpt).',
+  sql: `WITH sales AS (
+  SELECT
+    date_key,
+    store_id,
+    SUM(net_revenue) AS net_revenue,
+    SUM(net_revenue_rpt) AS net_revenue_rpt,
+    SUM(gross_margin_local) AS gross_margin,
+    SUM(gross_margin_rpt) AS gross_margin_rpt,
+    SUM(qty_sold) AS net_units,
+    COUNT(DISTINCT CASE WHEN event_type = 'sale' THEN basket_id END) AS baskets,
+    SUM(CASE WHEN event_type = 'sale' THEN net_revenue END) AS basket_revenue,
+    SUM(CASE WHEN event_type = 'sale' THEN net_revenue_rpt END) AS basket_revenue_rpt,
+    COUNT(CASE WHEN event_type = 'sale' THEN 1 END) AS basket_lines,
+    SUM(CASE WHEN event_type = 'sale' THEN qty_sold END) AS basket_units,
+    COUNT(DISTINCT CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN basket_id END) AS loyalty_visits,
+    SUM(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN net_revenue END) AS loyalty_revenue,
+    SUM(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN net_revenue_rpt END) AS loyalty_revenue_rpt
+  FROM v_sales_reporting
+  GROUP BY date_key, store_id
+)
+SELECT
+  t.date_key AS business_date,
+  CAST(DATE_TRUNC('week', t.date_key) AS DATE) AS week_start,
+  t.store_id,
+  ${storeLabelSql('t.store_id')} AS store_label,
+  ${REGION_SQL} AS region,
+  t.currency,
+  rc.currency AS reporting_currency,
+  -- no sales row: 0 in both currencies; a sales row keeps its NULL *_rpt (no rate)
+  CASE WHEN f.store_id IS NULL THEN 0 ELSE f.net_revenue END AS net_revenue,
+  CASE WHEN f.store_id IS NULL THEN 0 ELSE f.net_revenue_rpt END AS net_revenue_rpt,
+  t.target_revenue,
+  CAST(t.target_revenue * CASE WHEN t.currency = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(18,2)) AS target_revenue_rpt,
+  CASE WHEN f.store_id IS NULL THEN 0 ELSE f.gross_margin END AS gross_margin,
+  CASE WHEN f.store_id IS NULL THEN 0 ELSE f.gross_margin_rpt END AS gross_margin_rpt,
+  COALESCE(f.net_units, 0) AS net_units,
+  COALESCE(f.baskets, 0) AS baskets,
+  CASE WHEN f.baskets > 0 THEN f.basket_revenue ELSE 0 END AS basket_revenue,
+  CASE WHEN f.baskets > 0 THEN f.basket_revenue_rpt ELSE 0 END AS basket_revenue_rpt,
+  COALESCE(f.basket_lines, 0) AS basket_lines,
+  COALESCE(f.basket_units, 0) AS basket_units,
+  COALESCE(f.loyalty_visits, 0) AS loyalty_visits,
+  CASE WHEN f.loyalty_visits > 0 THEN f.loyalty_revenue ELSE 0 END AS loyalty_revenue,
+  CASE WHEN f.loyalty_visits > 0 THEN f.loyalty_revenue_rpt ELSE 0 END AS loyalty_revenue_rpt
+FROM v_metric_revenue_vs_target t
+CROSS JOIN dim_reporting_currency rc
+LEFT JOIN dim_store s ON s.store_id = t.store_id
+LEFT JOIN v_exchange_rate_daily x ON x.currency = t.currency AND x.date_key = t.date_key
+LEFT JOIN sales f ON f.date_key = t.date_key AND f.store_id = t.store_id`,
+  columns: [
+    column('business_date', 'date', 'Business date'),
+    column('week_start', 'date', 'Week (Monday)'),
+    ...STORE_COLUMNS,
+    ...CURRENCY_COLUMNS,
+    ...moneyColumns('net_revenue', 'Net revenue'),
+    ...moneyColumns('target_revenue', 'Target'),
+    ...moneyColumns('gross_margin', 'Gross margin'),
+    column('net_units', 'integer', 'Net units'),
+    column('baskets', 'integer', 'Baskets'),
+    ...moneyColumns('basket_revenue', 'Basket revenue'),
+    column('basket_lines', 'integer', 'Basket lines'),
+    column('basket_units', 'integer', 'Basket units'),
+    column('loyalty_visits', 'integer', 'Loyalty visits'),
+    ...moneyColumns('loyalty_revenue', 'Loyalty revenue'),
+  ],
+  filterColumns: storeFilters('business_date'),
+};
+
+/**
+ * Store x day x category: revenue, margin and units, and the sale baskets holding the category with how many of
+ * them also hold another category (the attach rate's numerator, as v_metric_attach_rate counts it).
+ */
+export const CATEGORY_DAY_SALES: DatasetDefinition = {
+  name: 'category_day_sales',
+  title: 'Sales and baskets by store, day and category',
+  description:
+    'Per store, business date and product category: net units, net revenue and gross margin (store and reporting currency), the sale baskets holding the category and those of them that also hold another category.',
+  sql: `WITH lines AS (
+  SELECT v.date_key, v.store_id, v.basket_id, v.event_type, v.currency, v.reporting_currency, v.qty_sold,
+    v.net_revenue, v.net_revenue_rpt, v.gross_margin_local, v.gross_margin_rpt, ${CATEGORY_SQL} AS category
+  FROM v_sales_reporting v
+  LEFT JOIN dim_product p ON p.sku = v.sku
+),
+basket_categories AS (
+  SELECT date_key, store_id, basket_id, COUNT(DISTINCT category) AS categories
+  FROM lines
+  WHERE event_type = 'sale'
+  GROUP BY date_key, store_id, basket_id
+)
+SELECT
+  l.date_key AS business_date,
+  l.store_id,
+  ${storeLabelSql('l.store_id')} AS store_label,
+  ${REGION_SQL} AS region,
+  l.category,
+  l.currency,
+  l.reporting_currency,
+  SUM(l.qty_sold) AS net_units,
+  SUM(l.net_revenue) AS net_revenue,
+  SUM(l.net_revenue_rpt) AS net_revenue_rpt,
+  SUM(l.gross_margin_local) AS gross_margin,
+  SUM(l.gross_margin_rpt) AS gross_margin_rpt,
+  COUNT(DISTINCT CASE WHEN l.event_type = 'sale' THEN l.basket_id END) AS baskets,
+  COUNT(DISTINCT CASE WHEN l.event_type = 'sale' AND b.categories > 1 THEN l.basket_id END) AS attached_baskets
+FROM lines l
+LEFT JOIN basket_categories b ON b.date_key = l.date_key AND b.store_id = l.store_id AND b.basket_id = l.basket_id
+LEFT JOIN dim_store s ON s.store_id = l.store_id
+GROUP BY l.date_key, l.store_id, s.store_name, s.region, l.category, l.currency, l.reporting_currency`,
+  columns: [
+    column('business_date', 'date', 'Business date'),
+    ...STORE_COLUMNS,
+    column('category', 'string', 'Category'),
+    ...CURRENCY_COLUMNS,
+    column('net_units', 'integer', 'Net units'),
+    ...moneyColumns('net_revenue', 'Net revenue'),
+    ...moneyColumns('gross_margin', 'Gross margin'),
+    column('baskets', 'integer', 'Baskets with the category'),
+    column('attached_baskets', 'integer', 'Of those, with another category too'),
+  ],
+  filterColumns: storeFilters('business_date'),
+};
+
+/** Store x day x SKU: what the top SKUs rank (the largest data set: filter it by date first). */
+export const SKU_DAY_SALES: DatasetDefinition = {
+  name: 'sku_day_sales',
+  title: 'Sales by store, day and SKU',
+  description: 'Per store, business date and SKU: net units and net revenue (store and reporting currency).',
+  sql: `SELECT
+  v.date_key AS business_date,
+  v.store_id,
+  ${storeLabelSql('v.store_id')} AS store_label,
+  ${REGION_SQL} AS region,
+  v.sku,
+  COALESCE(p.product_name, v.sku) AS product_name,
+  ${CATEGORY_SQL} AS category,
+  v.currency,
+  v.reporting_currency,
+  SUM(v.qty_sold) AS net_units,
+  SUM(v.net_revenue) AS net_revenue,
+  SUM(v.net_revenue_rpt) AS net_revenue_rpt
+FROM v_sales_reporting v
+LEFT JOIN dim_store s ON s.store_id = v.store_id
+LEFT JOIN dim_product p ON p.sku = v.sku
+GROUP BY v.date_key, v.store_id, s.store_name, s.region, v.sku, p.product_name, p.category, v.currency, v.reporting_currency`,
+  columns: [
+    column('business_date', 'date', 'Business date'),
+    ...STORE_COLUMNS,
+    column('sku', 'string', 'SKU'),
+    column('product_name', 'string', 'Product'),
+    column('category', 'string', 'Category'),
+    ...CURRENCY_COLUMNS,
+    column('net_units', 'integer', 'Net units'),
+    ...moneyColumns('net_revenue', 'Net revenue'),
+  ],
+  filterColumns: storeFilters('business_date'),
+};
+
+/**
+ * Store x day x pair of categories bought together: the sale baskets holding both (category_a < category_b).
+ * Category pairs, not SKU pairs: SKU pairs per store and day would be too many rows to filter on demand, and the
+ * all-store SKU pairs (v_metric_cross_sell_pairs) have no store or date to filter or secure by.
+ */
+export const CATEGORY_PAIRS: DatasetDefinition = {
+  name: 'category_pairs',
+  title: 'Categories bought together by store and day',
+  description: 'Per store, business date and pair of product categories: the sale baskets that hold both.',
+  sql: `WITH basket_categories AS (
+  SELECT DISTINCT f.date_key, f.store_id, f.basket_id, ${CATEGORY_SQL} AS category
+  FROM fact_sales f
+  LEFT JOIN dim_product p ON p.sku = f.sku
+  WHERE f.event_type = 'sale'
+)
+SELECT
+  a.date_key AS business_date,
+  a.store_id,
+  ${storeLabelSql('a.store_id')} AS store_label,
+  ${REGION_SQL} AS region,
+  a.category AS category_a,
+  b.category AS category_b,
+  COUNT(*) AS pair_baskets
+FROM basket_categories a
+JOIN basket_categories b ON b.date_key = a.date_key AND b.store_id = a.store_id AND b.basket_id = a.basket_id AND b.category > a.category
+LEFT JOIN dim_store s ON s.store_id = a.store_id
+GROUP BY a.date_key, a.store_id, s.store_name, s.region, a.category, b.category`,
+  columns: [
+    column('business_date', 'date', 'Business date'),
+    ...STORE_COLUMNS,
+    column('category_a', 'string', 'Category'),
+    column('category_b', 'string', 'Bought with'),
+    column('pair_baskets', 'integer', 'Baskets with both'),
+  ],
+  filterColumns: storeFilters('business_date'),
+};
