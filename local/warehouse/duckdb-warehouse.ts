@@ -92,15 +92,6 @@ export class DuckDbWarehouse implements Warehouse {
     return this.withConnection((conn) => this.runQuery(conn, sql));
   }
 
-  /** Several queries in one opening of the file (a page's visuals): their rows, in order. */
-  async queryEach(sqls: string[]): Promise<Row[][]> {
-    return this.withConnection(async (conn) => {
-      const out: Row[][] = [];
-      for (const sql of sqls) out.push(await this.runQuery(conn, sql));
-      return out;
-    });
-  }
-
   /** Releases an in-memory database (a file warehouse holds nothing open between calls). */
   async close(): Promise<void> {
     if (this.memory) {
