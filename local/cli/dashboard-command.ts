@@ -44,6 +44,7 @@ export async function startDashboards(lakeRoot: string, opts: DashboardOptions, 
   const root = resolve(lakeRoot);
   const snapshot = new DatasetSnapshot({ lakeRoot: root, warehouseFile: warehousePath(root), duckdb: localSettings(root) });
   const data = new DashboardData({ ...definitions, warehouseFile: warehousePath(root), snapshot, managerStores: stores });
+  await data.warm();
   const server = await startDashboardServer({ host: opts.host, port: opts.port, data, ...definitions, chartJs: await readFile(chartJsPath(), 'utf8'), manager: opts.manager });
   return {
     url: server.url,
@@ -56,6 +57,7 @@ export async function startDashboards(lakeRoot: string, opts: DashboardOptions, 
 
 /** `retail-lake dashboard`: the dashboards on 127.0.0.1 until SIGINT/SIGTERM. */
 export async function dashboardCommand(lakeRoot: string, opts: DashboardOptions): Promise<void> {
+  process.stderr.write(`reading the dashboards' data sets from ${warehousePath(lakeRoot)}...\n`);
   const server = await startDashboards(lakeRoot, opts);
   process.stdout.write(`Dashboards at ${server.url}${opts.manager ? ` (stores managed by ${opts.manager})` : ''}\nCtrl-C stops\n`);
   await new Promise<void>((done) => {

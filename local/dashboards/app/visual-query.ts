@@ -127,101 +127,120 @@ const figure = (row: Row | undefined, i: number): Figure => ({ value: num(row?.[
 const chartCurrency = (rows: Row[]): string | null => figure(rows.find((r) => r.c0 != null), 0).currency;
 const orderKeys = (n: number): string => Array.from({ length: n }, (_, i) => `k${i}`).join(', ');
 
+type VisualOf<K extends Visual['kind']> = Visual & { kind: K };
+
+function kpiQuery(visual: VisualOf<'kpi'>, dataset: DatasetDefinition, scope: QueryScope): VisualQuery {
+  const fields = [visual.value, ...(visual.target ? [visual.target] : [])].map((f) => fieldSql(f, dataset, scope));
+  const compared = visual.comparison && scope.compare !== null ? { period: scope.compare, ...comparisonRange(scope.range, scope.compare) } : null;
+  const sql = [aggregateSql(dataset, scope, [], fields)];
+  if (compared) sql.push(aggregateSql(dataset, scope, [], fields.slice(0, 1), '', compared));
+  return {
+    sql,
+    shape: ([rows, previous]) => {
+      const value = figure(rows[0], 0);
+      const comparison = compared ? { ...figure(previous?.[0], 0), ...compared } : null;
+      const change = comparison?.value && value.value !== null ? (value.value - comparison.value) / comparison.value : null;
+      return { kind: 'kpi', format: visual.value.format, value, target: visual.target ? figure(rows[0], 1) : null, comparison, change };
+    },
+  };
+}
+
+function lineQuery(visual: VisualOf<'line'>, dataset: DatasetDefinition, scope: QueryScope): VisualQuery {
+  const dims = visual.series ? [visual.x, visual.series] : [visual.x];
+  return {
+    sql: [aggregateSql(dataset, scope, dims, [fieldSql(visual.value, dataset, scope)], `\nORDER BY ${orderKeys(dims.length)}`)],
+    shape: ([rows]) => {
+      const x = [...new Set(rows.map((r) => text(r.k0)))].sort();
+      const keys = [...new Set(rows.map((r) => text(r.k1)))].sort();
+      const at = new Map(rows.map((r) => [`${text(r.k1)}\u0000${text(r.k0)}`, num(r.v0)]));
+      return {
+        kind: 'line',
+        format: visual.value.format,
+        currency: chartCurrency(rows),
+        x,
+        series: keys.map((key) => ({ key, values: x.map((d) => at.get(`${key}\u0000${d}`) ?? null) })),
+      };
+    },
+  };
+}
+
+/** Bars and pies: one value per category; a drillable bar groups by the drill level reached, filtered to the values chosen above it. */
+function categoryQuery(visual: VisualOf<'bar' | 'pie'>, dataset: DatasetDefinition, scope: QueryScope): VisualQuery {
+  const drillColumns = visual.kind === 'bar' && visual.drill ? visual.drill : null;
+  const path = drillColumns ? (scope.drill?.[visual.id] ?? []) : [];
+  const category = drillColumns ? drillColumns[path.length] : visual.category;
+  const chosen = path.map((value, i) => ({ column: (drillColumns as string[])[i], value }));
+  const direction = visual.kind === 'bar' && visual.sort === 'asc' ? 'ASC' : 'DESC';
+  const limit = visual.kind === 'bar' && visual.limit ? `\nLIMIT ${Math.floor(visual.limit)}` : '';
+  return {
+    sql: [aggregateSql(dataset, scope, [category], [fieldSql(visual.value, dataset, scope)], `\nORDER BY v0 ${direction} NULLS LAST, k0${limit}`, scope.range, chosen)],
+    shape: ([rows]) => ({
+      kind: visual.kind,
+      format: visual.value.format,
+      currency: chartCurrency(rows),
+      items: rows.map((r) => ({ key: text(r.k0), value: num(r.v0) })),
+      drill: drillColumns ? { columns: drillColumns, path } : null,
+    }),
+  };
+}
+
+function heatmapQuery(visual: VisualOf<'heatmap'>, dataset: DatasetDefinition, scope: QueryScope): VisualQuery {
+  return {
+    sql: [aggregateSql(dataset, scope, [visual.rows, visual.columns], [fieldSql(visual.value, dataset, scope)], '\nORDER BY k0, k1')],
+    shape: ([rows]) => {
+      const rowKeys = [...new Set(rows.map((r) => text(r.k0)))].sort();
+      const columnKeys = [...new Set(rows.map((r) => text(r.k1)))].sort();
+      const at = new Map(rows.map((r) => [`${text(r.k0)}\u0000${text(r.k1)}`, num(r.v0)]));
+      return {
+        kind: 'heatmap',
+        format: visual.value.format,
+        currency: chartCurrency(rows),
+        rows: rowKeys,
+        columns: columnKeys,
+        cells: rowKeys.map((rk) => columnKeys.map((ck) => at.get(`${rk}\u0000${ck}`) ?? null)),
+      };
+    },
+  };
+}
+
+function tableQuery(visual: VisualOf<'table'>, dataset: DatasetDefinition, scope: QueryScope): VisualQuery {
+  const dims = visual.dimensions;
+  const byValue = visual.values.findIndex((v) => v.id === visual.sort.field);
+  const byDim = dims.indexOf(visual.sort.field);
+  if (byValue < 0 && byDim < 0) throw new DefinitionError(`table ${visual.id} sorts by ${visual.sort.field}, neither a dimension nor a value field`);
+  const sortKey = byValue >= 0 ? `v${byValue}` : `k${byDim}`;
+  const order = `\nORDER BY ${sortKey} ${visual.sort.direction.toUpperCase()} NULLS LAST${dims.length ? `, ${orderKeys(dims.length)}` : ''}`;
+  const limit = visual.limit ? `\nLIMIT ${Math.floor(visual.limit)}` : '';
+  const label = (name: string): string => dataset.columns.find((c) => c.name === name)?.label ?? name;
+  return {
+    sql: [aggregateSql(dataset, scope, dims, visual.values.map((f) => fieldSql(f, dataset, scope)), order + limit)],
+    shape: ([rows]) => ({
+      kind: 'table',
+      columns: [...dims.map((d) => ({ id: d, label: label(d), format: null })), ...visual.values.map((v) => ({ id: v.id, label: v.label, format: v.format }))],
+      rows: rows.map((r) => ({
+        key: dims.map((_, i) => text(r[`k${i}`])).join('|'),
+        cells: Object.fromEntries([
+          ...dims.map((d, i) => [d, { value: r[`k${i}`] == null ? null : text(r[`k${i}`]), currency: null }] as const),
+          ...visual.values.map((v, i) => [v.id, figure(r, i)] as const),
+        ]),
+      })),
+    }),
+  };
+}
+
 /** The queries of one visual for a scope, and the shaping of their rows. */
 export function visualQuery(visual: Visual, dataset: DatasetDefinition, scope: QueryScope): VisualQuery {
   switch (visual.kind) {
-    case 'kpi': {
-      const fields = [visual.value, ...(visual.target ? [visual.target] : [])].map((f) => fieldSql(f, dataset, scope));
-      const compared = visual.comparison && scope.compare !== null ? { period: scope.compare, ...comparisonRange(scope.range, scope.compare) } : null;
-      const sql = [aggregateSql(dataset, scope, [], fields)];
-      if (compared) sql.push(aggregateSql(dataset, scope, [], fields.slice(0, 1), '', compared));
-      return {
-        sql,
-        shape: ([rows, previous]) => {
-          const value = figure(rows[0], 0);
-          const comparison = compared ? { ...figure(previous?.[0], 0), ...compared } : null;
-          const change = comparison?.value && value.value !== null ? (value.value - comparison.value) / comparison.value : null;
-          return { kind: 'kpi', format: visual.value.format, value, target: visual.target ? figure(rows[0], 1) : null, comparison, change };
-        },
-      };
-    }
-    case 'line': {
-      const dims = visual.series ? [visual.x, visual.series] : [visual.x];
-      return {
-        sql: [aggregateSql(dataset, scope, dims, [fieldSql(visual.value, dataset, scope)], `\nORDER BY ${orderKeys(dims.length)}`)],
-        shape: ([rows]) => {
-          const x = [...new Set(rows.map((r) => text(r.k0)))].sort();
-          const keys = [...new Set(rows.map((r) => text(r.k1)))].sort();
-          const at = new Map(rows.map((r) => [`${text(r.k1)}\u0000${text(r.k0)}`, num(r.v0)]));
-          return {
-            kind: 'line',
-            format: visual.value.format,
-            currency: chartCurrency(rows),
-            x,
-            series: keys.map((key) => ({ key, values: x.map((d) => at.get(`${key}\u0000${d}`) ?? null) })),
-          };
-        },
-      };
-    }
+    case 'kpi':
+      return kpiQuery(visual, dataset, scope);
+    case 'line':
+      return lineQuery(visual, dataset, scope);
     case 'bar':
-    case 'pie': {
-      const drillColumns = visual.kind === 'bar' && visual.drill ? visual.drill : null;
-      const path = drillColumns ? (scope.drill?.[visual.id] ?? []) : [];
-      const category = drillColumns ? drillColumns[path.length] : visual.category;
-      const chosen = path.map((value, i) => ({ column: (drillColumns as string[])[i], value }));
-      const direction = visual.kind === 'bar' && visual.sort === 'asc' ? 'ASC' : 'DESC';
-      const limit = visual.kind === 'bar' && visual.limit ? `\nLIMIT ${Math.floor(visual.limit)}` : '';
-      return {
-        sql: [aggregateSql(dataset, scope, [category], [fieldSql(visual.value, dataset, scope)], `\nORDER BY v0 ${direction} NULLS LAST, k0${limit}`, scope.range, chosen)],
-        shape: ([rows]) => ({
-          kind: visual.kind,
-          format: visual.value.format,
-          currency: chartCurrency(rows),
-          items: rows.map((r) => ({ key: text(r.k0), value: num(r.v0) })),
-          drill: drillColumns ? { columns: drillColumns, path } : null,
-        }),
-      };
-    }
+    case 'pie':
+      return categoryQuery(visual, dataset, scope);
     case 'heatmap':
-      return {
-        sql: [aggregateSql(dataset, scope, [visual.rows, visual.columns], [fieldSql(visual.value, dataset, scope)], '\nORDER BY k0, k1')],
-        shape: ([rows]) => {
-          const rowKeys = [...new Set(rows.map((r) => text(r.k0)))].sort();
-          const columnKeys = [...new Set(rows.map((r) => text(r.k1)))].sort();
-          const at = new Map(rows.map((r) => [`${text(r.k0)}\u0000${text(r.k1)}`, num(r.v0)]));
-          return {
-            kind: 'heatmap',
-            format: visual.value.format,
-            currency: chartCurrency(rows),
-            rows: rowKeys,
-            columns: columnKeys,
-            cells: rowKeys.map((rk) => columnKeys.map((ck) => at.get(`${rk}\u0000${ck}`) ?? null)),
-          };
-        },
-      };
-    case 'table': {
-      const dims = visual.dimensions;
-      const byValue = visual.values.findIndex((v) => v.id === visual.sort.field);
-      const byDim = dims.indexOf(visual.sort.field);
-      if (byValue < 0 && byDim < 0) throw new DefinitionError(`table ${visual.id} sorts by ${visual.sort.field}, neither a dimension nor a value field`);
-      const sortKey = byValue >= 0 ? `v${byValue}` : `k${byDim}`;
-      const order = `\nORDER BY ${sortKey} ${visual.sort.direction.toUpperCase()} NULLS LAST${dims.length ? `, ${orderKeys(dims.length)}` : ''}`;
-      const limit = visual.limit ? `\nLIMIT ${Math.floor(visual.limit)}` : '';
-      const label = (name: string): string => dataset.columns.find((c) => c.name === name)?.label ?? name;
-      return {
-        sql: [aggregateSql(dataset, scope, dims, visual.values.map((f) => fieldSql(f, dataset, scope)), order + limit)],
-        shape: ([rows]) => ({
-          kind: 'table',
-          columns: [...dims.map((d) => ({ id: d, label: label(d), format: null })), ...visual.values.map((v) => ({ id: v.id, label: v.label, format: v.format }))],
-          rows: rows.map((r) => ({
-            key: dims.map((_, i) => text(r[`k${i}`])).join('|'),
-            cells: Object.fromEntries([
-              ...dims.map((d, i) => [d, { value: r[`k${i}`] == null ? null : text(r[`k${i}`]), currency: null }] as const),
-              ...visual.values.map((v, i) => [v.id, figure(r, i)] as const),
-            ]),
-          })),
-        }),
-      };
-    }
+      return heatmapQuery(visual, dataset, scope);
+    case 'table':
+      return tableQuery(visual, dataset, scope);
   }
 }
