@@ -19,24 +19,32 @@ export const PAGE_SCRIPT = String.raw`
   var POINTS = ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot'];
   function seriesStyle(i) {
     var round = Math.floor(i / PALETTE.length);
-    return { color: PALETTE[i % PALETTE.length], dash: DASHES[round % DASHES.length], point: POINTS[round % POINTS.length] };
+    return { color: PALETTE[i % PALETTE.length], dash: DASHES[round % DASHES.length], point: POINTS[round % POINTS.length], fill: tint(PALETTE[i % PALETTE.length], round) };
+  }
+  /** a slice (which cannot be dashed) beyond the 8th: its hue mixed with white, lighter each round */
+  function tint(hex, round) {
+    var share = Math.min(round * 0.45, 0.8);
+    var rgb = [1, 3, 5].map(function (at) { var c = parseInt(hex.substr(at, 2), 16); return Math.round(c + (255 - c) * share); });
+    return 'rgb(' + rgb.join(', ') + ')';
   }
 
   var formats = {};
-  function formatter(format, currency) {
-    var key = format + '|' + (currency || '');
+  /** axis ticks are whole numbers (digits = 0); figures keep cents and one decimal of a percentage */
+  function formatter(format, currency, digits) {
+    var key = format + '|' + (currency || '') + '|' + digits;
     if (!formats[key]) {
       var o = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
       if (format === 'money' && currency) o = { style: 'currency', currency: currency, minimumFractionDigits: 2, maximumFractionDigits: 2 };
       else if (format === 'percent') o = { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 };
       else if (format === 'integer') o = { maximumFractionDigits: 0 };
+      if (digits === 0) { o.minimumFractionDigits = 0; o.maximumFractionDigits = format === 'decimal' ? 2 : 0; }
       formats[key] = new Intl.NumberFormat('en-US', o);
     }
     return formats[key];
   }
-  function fmt(value, format, currency) {
+  function fmt(value, format, currency, digits) {
     if (value === null || value === undefined) return '\u2013';
-    return formatter(format, currency).format(value);
+    return formatter(format, currency, digits).format(value);
   }
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
@@ -87,8 +95,9 @@ export const PAGE_SCRIPT = String.raw`
 
   function dataTable(headers, rows, hidden) {
     var head = el('tr', {}, headers.map(function (h) { return el('th', { class: h.num ? 'num' : null, scope: 'col' }, [h.label]); }));
-    var t = el('table', { 'data-role': hidden === undefined ? null : 'chart-data', class: hidden ? 'sr-only' : null }, [el('thead', {}, [head]), el('tbody', {}, rows)]);
-    return t;
+    var t = el('table', { 'data-role': hidden === undefined ? null : 'chart-data' }, [el('thead', {}, [head]), el('tbody', {}, rows)]);
+    // a table grows to its content whatever its width: the wrapper is what stays 1 px
+    return hidden ? el('div', { class: 'sr-only' }, [t]) : t;
   }
 
   function drawTable(visual, data, b) {
@@ -109,7 +118,7 @@ export const PAGE_SCRIPT = String.raw`
     return canvas;
   }
   function axisTicks(format, currency) {
-    return { callback: function (v) { return fmt(v, format, currency); } };
+    return { callback: function (v) { return fmt(v, format, currency, 0); } };
   }
   function tooltip(format, currency) {
     return { callbacks: { label: function (ctx) { return (ctx.dataset.label ? ctx.dataset.label + ': ' : '') + fmt(ctx.raw, format, currency); } } };
@@ -161,7 +170,7 @@ export const PAGE_SCRIPT = String.raw`
     charts[visual.id] = new Chart(chartBox(b, visual), {
       type: pie ? 'doughnut' : 'bar',
       data: { labels: labels, datasets: [{ label: visual.valueLabel + unit(data.format, data.currency), data: values,
-        backgroundColor: pie ? values.map(function (_, i) { return seriesStyle(i).color; }) : PALETTE[0], borderColor: '#fff', borderWidth: pie ? 1 : 0 }] },
+        backgroundColor: pie ? values.map(function (_, i) { return seriesStyle(i).fill; }) : PALETTE[0], borderColor: '#fff', borderWidth: pie ? 1 : 0, maxBarThickness: 32 }] },
       options: { animation: false, responsive: true, maintainAspectRatio: false, indexAxis: pie ? undefined : 'y',
         plugins: { tooltip: tooltip(data.format, data.currency), legend: { display: pie, position: 'right' } },
         scales: pie ? {} : { x: { beginAtZero: true, ticks: axisTicks(data.format, data.currency) } },
@@ -222,7 +231,13 @@ export const PAGE_SCRIPT = String.raw`
     status.textContent = '';
     status.className = '';
     // Chart.js lays out on the next frame when the container resizes: ready after it
-    requestAnimationFrame(function () { requestAnimationFrame(function () { document.body.setAttribute('data-ready', 'true'); }); });
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        document.body.setAttribute('data-ready', 'true');
+        // the page's load time (to the first data-ready after navigation) for whoever measures it
+        if (window.performance && performance.mark) performance.mark('retail-lake:ready');
+      });
+    });
   }
 
   function queryString() {

@@ -13,7 +13,7 @@ header a { color: #fff; }
 #status { margin: 8px 20px 0; font-size: 13px; color: #5b6475; min-height: 1em; }
 #status.error { color: #b42318; font-weight: 600; }
 main { display: grid; grid-template-columns: repeat(12, minmax(0, 1fr)); gap: 14px; padding: 12px 20px 24px; max-width: 1400px; }
-section.visual { grid-column: span 6; background: #fff; border-radius: 6px; padding: 12px 14px; box-shadow: 0 1px 2px rgba(0,0,0,0.08); min-width: 0; }
+section.visual { position: relative; grid-column: span 6; background: #fff; border-radius: 6px; padding: 12px 14px; box-shadow: 0 1px 2px rgba(0,0,0,0.08); min-width: 0; }
 section[data-kind="kpi"] { grid-column: span 3; }
 section[data-kind="table"], section[data-kind="heatmap"] { grid-column: span 12; }
 section.visual h2 { font-size: 15px; margin: 0 0 4px; }
