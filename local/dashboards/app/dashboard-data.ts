@@ -100,7 +100,9 @@ export class DashboardData {
   }
 
   private async dropCacheIfChanged(): Promise<void> {
-    const mtime = (await stat(this.opts.warehouseFile)).mtimeMs;
+    // a write not yet checkpointed into the file is in its write-ahead log
+    const wal = await stat(`${this.opts.warehouseFile}.wal`).then((s) => s.mtimeMs, () => 0);
+    const mtime = Math.max((await stat(this.opts.warehouseFile)).mtimeMs, wal);
     if (mtime !== this.mtime) {
       this.cache.clear();
       this.optionsCache.clear();

@@ -1,4 +1,5 @@
 import { startDashboards } from '../../../../local/cli/dashboard-command';
+import { PAGE_SCRIPT } from '../../../../local/dashboards/app/page-script';
 import type { DashboardServer } from '../../../../local/dashboards/app/server';
 import { FIXTURE_DASHBOARD, FIXTURE_DATASETS, fixtureLake } from './app-fixture';
 
@@ -40,6 +41,7 @@ describe('retail-lake dashboard: the HTTP routes (app-fixture.ts lake)', () => {
     for (const v of FIXTURE_DASHBOARD.visuals) expect(page.text).toContain(`<section class="visual" data-visual="${v.id}" data-kind="${v.kind}">`);
     expect(page.text).toMatch(/<form id="filters">[\s\S]*name="from"[\s\S]*name="to"[\s\S]*select name="region"[\s\S]*select name="store" multiple[\s\S]*select name="compare"/);
     expect(page.text).toContain('Chart.js v4');
+    expect(() => new Function(PAGE_SCRIPT)).not.toThrow(); // the page's own script at least parses
     expect(page.text).not.toMatch(/https?:\/\/|sourceMappingURL|<link rel="stylesheet"|\ssrc=/i);
     // the first data is in the page: one store, its own currency
     const initial = JSON.parse(/<script id="initial-data" type="application\/json">(.*?)<\/script>/s.exec(page.text)![1]) as { visuals: { revenue: { value: unknown } } };
