@@ -17,7 +17,7 @@ describe('retail-lake dashboard: the HTTP routes (app-fixture.ts lake)', () => {
   beforeAll(async () => {
     lake = await fixtureLake();
     server = await startDashboards(lake.root, { host: '127.0.0.1', port: 0 }, definitions);
-    managed = await startDashboards(lake.root, { host: '127.0.0.1', port: 0, manager: 'B@example.com' }, definitions);
+    managed = await startDashboards(lake.root, { host: '127.0.0.1', port: 0, manager: 'b@example.com' }, definitions);
   });
   afterAll(async () => {
     await server.close();
@@ -84,9 +84,9 @@ describe('retail-lake dashboard: the HTTP routes (app-fixture.ts lake)', () => {
     expect(body.options.stores.map((s) => s.id)).toEqual(['S2', 'S3']);
     expect(body.visuals.revenue.value).toEqual({ value: 150, currency: 'USD' }); // 100 + 50, S1's 240 left out
     expect((await get(managed, '/api/d/fixture?store=S1')).status).toBe(400);
-    expect((await get(managed, '/')).text).toContain('Stores managed by B@example.com');
+    expect((await get(managed, '/')).text).toContain('Stores managed by b@example.com');
     await expect(startDashboards(lake.root, { host: '127.0.0.1', port: 0, manager: 'nobody@example.com' }, definitions)).rejects.toThrow(
-      '--manager: nobody@example.com manages no store',
+      '--manager: "nobody@example.com" manages no store',
     );
   });
 });
