@@ -102,6 +102,17 @@ program
   });
 
 program
+  .command('dashboard')
+  .description('the dashboards as a local web app on 127.0.0.1, from the warehouse (queries on demand, cached until it changes)')
+  .option('--port <n>', 'port (0: any free port)', wholeNumber('--port', 0), 8787)
+  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .option('--manager <email>', "only this manager's stores (the stores.csv manager_email column)")
+  .action(async (opts: { port: number; host: string; manager?: string }, cmd: Command) => {
+    const { dashboardCommand } = await import('./dashboard-command');
+    await dashboardCommand(lakeOf(cmd), opts);
+  });
+
+program
   .command('reference')
   .description('load reference data (stores and products CSV, and optionally daily exchange rates)')
   .requiredOption('--stores <file>', 'stores.csv: store_id, store_name, region, manager_email, timezone, target_daily_revenue[, currency]')

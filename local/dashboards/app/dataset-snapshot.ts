@@ -1,0 +1,108 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DatasetDefinition } from '../../../dashboards/definition';
+import { createDuckDb, type DuckDbSettings } from '../../../functions/lib/duckdb/duckdb-factory';
+import { readRows, sqlString } from '../../../functions/lib/duckdb/duckdb-rows';
+import { RetailLakeError, TransientError, withContext } from '../../../functions/lib/errors';
+import type { Row } from '../../../functions/lib/ports';
+import { translateStatement } from '../../warehouse/redshift-to-duckdb';
+
+export interface DatasetSnapshotOptions {
+  lakeRoot: string;
+  warehouseFile: string;
+  duckdb?: DuckDbSettings;
+  /** how long to wait for a pipeline's write lock on the warehouse file (ms) */
+  lockWaitMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The dashboards' data sets as of one version of the warehouse, copied into an in-memory DuckDB: the file is
+ * attached read-only just long enough to run each data set's SQL (Redshift's dialect, translated) once, then
+ * detached, so a pipeline run is not held up and every visual query after that aggregates the copy in
+ * milliseconds instead of re-running the data set's joins. `invalidate` (the file changed) drops the copies.
+ */
+export class DatasetSnapshot {
+  private db: { instance: DuckDBInstance; conn: DuckDBConnection } | undefined;
+  private readonly loaded = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: DatasetSnapshotOptions) {}
+
+  /** The table a data set's rows are copied into. */
+  static relation(dataset: DatasetDefinition): string {
+    return `"ds_${dataset.name.replace(/"/g, '""')}"`;
+  }
+
+  /** The next load copies every data set again. */
+  invalidate(): void {
+    this.loaded.clear();
+  }
+
+  /** Copies the data sets not copied since the last `invalidate`, then runs the queries (over the copies). */
+  async queryEach(datasets: DatasetDefinition[], sqls: string[]): Promise<Row[][]> {
+    return this.serialized(async () => {
+      const conn = await this.connection();
+      const missing = datasets.filter((d, i) => !this.loaded.has(d.name) && datasets.findIndex((e) => e.name === d.name) === i);
+      if (missing.length) await this.copy(conn, missing);
+      const out: Row[][] = [];
+      for (const sql of sqls) out.push(await readRows(conn, sql));
+      return out;
+    });
+  }
+
+  close(): void {
+    this.db?.conn.closeSync();
+    this.db?.instance.closeSync();
+    this.db = undefined;
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async connection(): Promise<DuckDBConnection> {
+    if (!this.db) {
+      const instance = await createDuckDb(this.opts.duckdb);
+      const conn = await instance.connect();
+      // the session settings the warehouse's SQL expects (as DuckDbWarehouse sets them)
+      await conn.run(`SET TimeZone = 'UTC'`);
+      await conn.run('SET integer_division = true');
+      this.db = { instance, conn };
+    }
+    return this.db.conn;
+  }
+
+  private async copy(conn: DuckDBConnection, datasets: DatasetDefinition[]): Promise<void> {
+    await this.attach(conn);
+    try {
+      await conn.run('USE warehouse');
+      for (const d of datasets) {
+        const sql = translateStatement(d.sql.trim().replace(/;\s*$/, ''), { lakeRoot: this.opts.lakeRoot });
+        if (sql === null) throw new Error(`data set ${d.name}: its SQL is not a query`);
+        await conn.run(`CREATE OR REPLACE TABLE memory.main.${DatasetSnapshot.relation(d)} AS\n${sql}`);
+        this.loaded.add(d.name);
+      }
+    } finally {
+      await conn.run('USE memory');
+      await conn.run('DETACH DATABASE IF EXISTS warehouse');
+    }
+  }
+
+  /** Attaches the file read-only, waiting (up to lockWaitMs) while a pipeline run has it open for writing. */
+  private async attach(conn: DuckDBConnection): Promise<void> {
+    const deadline = Date.now() + (this.opts.lockWaitMs ?? 10_000);
+    for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        await conn.run(`ATTACH ${sqlString(this.opts.warehouseFile)} AS warehouse (READ_ONLY)`);
+        return;
+      } catch (err) {
+        const locked = /lock/i.test((err as Error).message);
+        if (!locked || Date.now() > deadline) throw withContext(`cannot open the warehouse ${this.opts.warehouseFile}`, err, locked ? TransientError : RetailLakeError);
+        await sleep(wait);
+      }
+    }
+  }
+}
