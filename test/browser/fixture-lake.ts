@@ -2,7 +2,8 @@
  * A lake with known totals for the browser tests, built the way a user builds one: the reference files and an
  * NDJSON batch file loaded through the `reference` and `ingest` commands' functions, then one pipeline run. Two
  * stores in two currencies (New York in USD, London in GBP at 1.25 USD), two products with a unit cost in the
- * reporting currency, five transactions over two weeks. dashboards.browser.test.ts holds the hand-computed totals.
+ * reporting currency, five transactions over two weeks, two stock counts and an open purchase order.
+ * dashboards.browser.test.ts holds the hand-computed totals.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,19 @@ export const FIXTURE_EVENTS = [
   // stock counts at the end of week 2: New York holds 1 mug (it sold 3 in two weeks), London 40 bags of coffee
   snapshot(6, 'S001', 'SKU-B', 1),
   snapshot(7, 'S002', 'SKU-A', 40),
+  // London orders 20 mugs on 03-13, due 03-20 (still open: nothing received)
+  {
+    event_id: 'fx-8',
+    event_type: 'purchase_order',
+    schema_version: 1,
+    store_id: 'S002',
+    occurred_at: '2026-03-13T10:00:00Z',
+    po_id: 'PO-L1',
+    sku: 'SKU-B',
+    quantity: 20,
+    expected_date: '2026-03-20',
+    supplier: 'MugWorks',
+  },
 ];
 
 /** Builds the fixture lake in a new temporary folder and returns its root; `cleanup` removes it. */
