@@ -30,11 +30,16 @@ const SPARTICUZ_PROBE = `
 import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import sc, { inflate } from '@sparticuz/chromium';
+sc.setGraphicsMode = false;
 const bin = join(dirname(createRequire(process.cwd() + '/').resolve('@sparticuz/chromium')), '..', 'bin');
 const executablePath = await sc.executablePath(bin);
 const libDir = join(await inflate(join(bin, 'al2023.tar.br')), 'lib');
 console.log(JSON.stringify({ executablePath, args: sc.args, libDir }));
 `;
+
+/** The charts are 2D canvases: software rasterizing them takes about half the CPU of the emulated GPU
+ * (SwiftShader) that @sparticuz/chromium turns on by default, and the browser tests share a 2-core machine. */
+const NO_GPU = ['--disable-gpu'];
 
 async function sparticuzChromium(): Promise<ChromiumBinary> {
   const root = join(__dirname, '..', '..');
@@ -42,13 +47,13 @@ async function sparticuzChromium(): Promise<ChromiumBinary> {
   const found = JSON.parse(stdout) as { executablePath: string; args: string[]; libDir: string };
   const libraryPath = [found.libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   // --single-process suits Lambda, but there closing one browser context takes the whole browser down
-  const args = found.args.filter((a) => a !== '--single-process');
+  const args = [...found.args.filter((a) => a !== '--single-process'), ...NO_GPU];
   return { executablePath: found.executablePath, args, env: { LD_LIBRARY_PATH: libraryPath } };
 }
 
 async function chromiumBinary(): Promise<ChromiumBinary> {
   // --no-sandbox: CI containers run as root, where Chromium's sandbox refuses to start
-  if (existsSync(DEBIAN_CHROMIUM)) return { executablePath: DEBIAN_CHROMIUM, args: ['--no-sandbox'] };
+  if (existsSync(DEBIAN_CHROMIUM)) return { executablePath: DEBIAN_CHROMIUM, args: ['--no-sandbox', ...NO_GPU] };
   return sparticuzChromium();
 }
 

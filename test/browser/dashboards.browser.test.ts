@@ -7,9 +7,10 @@ import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { DASHBOARDS, dashboardById } from '../../dashboards';
 import type { Measure, MeasureField } from '../../dashboards/definition';
+import { startDashboards } from '../../local/cli/dashboard-command';
+import type { DashboardServer } from '../../local/dashboards/app/server';
 import { openLocalWarehouse } from '../../local/local-runtime';
 import { launchBrowser, openPage, screenshot, SCREENSHOT_DIR } from './browser';
-import { startDashboard, type RunningDashboard } from './dashboard-server';
 import { buildFixtureLake, LONDON } from './fixture-lake';
 
 /*
@@ -190,6 +191,8 @@ async function changeFilters(page: Page, change: () => Promise<unknown>): Promis
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
 }
 
+const dashboardUrl = (server: DashboardServer | undefined, id: string): string => new URL(`d/${id}`, (server as DashboardServer).url).href;
+
 async function open(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
@@ -204,8 +207,8 @@ describe('the local dashboards in a browser, on a lake with known totals', () =>
   let lakeRoot = '';
   let cleanup: () => void = () => undefined;
   let browser: Browser | undefined;
-  let everyone: RunningDashboard | undefined;
-  let londonManager: RunningDashboard | undefined;
+  let everyone: DashboardServer | undefined;
+  let londonManager: DashboardServer | undefined;
 
   beforeAll(async () => {
     rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
@@ -213,11 +216,13 @@ describe('the local dashboards in a browser, on a lake with known totals', () =>
     lakeRoot = lake.root;
     cleanup = lake.cleanup;
     browser = launched;
-    [everyone, londonManager] = await Promise.all([startDashboard(lake.root), startDashboard(lake.root, ['--manager', LONDON.manager])]);
+    // `retail-lake dashboard --port 0`, and with `--manager`, in this process (the command's own start function)
+    const at = { host: '127.0.0.1', port: 0 };
+    [everyone, londonManager] = await Promise.all([startDashboards(lake.root, at), startDashboards(lake.root, { ...at, manager: LONDON.manager })]);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([everyone?.stop(), londonManager?.stop(), browser?.close()]);
+    await Promise.all([everyone?.close(), londonManager?.close(), browser?.close()]);
     cleanup();
   });
 
@@ -246,7 +251,7 @@ describe('the local dashboards in a browser, on a lake with known totals', () =>
   it.each(DASHBOARDS.map((d) => d.id))('%s: the default view shows the totals of both weeks in USD, the date range and one store change them, no console errors', async (id) => {
     const { page, errors, close } = await openPage(browser as Browser);
     try {
-      await open(page, `${(everyone as RunningDashboard).url}/d/${id}`);
+      await open(page, dashboardUrl(everyone, id));
       expect(await storeOptions(page)).toEqual(['S001', 'S002']);
       expect(await checkKpis(page, id, BOTH_WEEKS, { oneStore: false })).toBeGreaterThanOrEqual(3);
       await screenshot(page, id);
@@ -271,7 +276,7 @@ describe('the local dashboards in a browser, on a lake with known totals', () =>
   it('store-performance with --manager: only the manager\'s store is offered, and the totals are that store\'s', async () => {
     const { page, errors, close } = await openPage(browser as Browser);
     try {
-      await open(page, `${(londonManager as RunningDashboard).url}/d/store-performance`);
+      await open(page, dashboardUrl(londonManager, 'store-performance'));
       expect(await storeOptions(page)).toEqual([LONDON.id]);
       expect(await checkKpis(page, 'store-performance', LONDON_BOTH_WEEKS, { oneStore: true })).toBeGreaterThanOrEqual(3);
       expect(errors).toEqual([]);
@@ -283,7 +288,7 @@ describe('the local dashboards in a browser, on a lake with known totals', () =>
   it('store-performance reads on a phone (390 px wide): a screenshot, no console errors', async () => {
     const { page, errors, close } = await openPage(browser as Browser, { width: 390, height: 844 });
     try {
-      await open(page, `${(everyone as RunningDashboard).url}/d/store-performance`);
+      await open(page, dashboardUrl(everyone, 'store-performance'));
       // one column: no section wider than the viewport
       const boxes = await Promise.all((await page.locator('section[data-visual]').all()).map((s) => s.boundingBox()));
       expect(boxes.length).toBeGreaterThan(0);

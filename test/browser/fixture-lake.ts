@@ -105,7 +105,8 @@ export async function buildFixtureLake(): Promise<{ root: string; cleanup: () =>
     writeFileSync(path, text);
     return path;
   };
-  const runtime = await createLocalRuntime(root);
+  // one validate worker: five events do not need a worker per core, and the suite shares the machine with a browser
+  const runtime = await createLocalRuntime(root, { ...process.env, VALIDATE_WORKERS: '1' });
   try {
     await loadReferenceFiles(runtime.store, file('stores.csv', STORES_CSV), file('products.csv', PRODUCTS_CSV), {
       exchangeRatesPath: file('exchange_rates.csv', EXCHANGE_RATES_CSV),
