@@ -24,8 +24,8 @@ interface ChromiumBinary {
 /* @sparticuz/chromium is an ES module, which jest's CommonJS runtime cannot load: a short node child loads it.
  * It extracts the binary to the temp folder once (about 7 s), then returns at once. The package also ships the
  * few shared libraries the binary needs beyond glibc (NSS, NSPR, expat: packages libnss3 and libexpat1, which a
- * bare Debian lacks); they are extracted next to it and put first on the library path, so the same bits run on
- * every machine. */
+ * bare Debian lacks) and its fonts; they are extracted next to it and put first on the library and font paths, so
+ * the same bits run on every machine. */
 const SPARTICUZ_PROBE = `
 import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
@@ -34,7 +34,8 @@ sc.setGraphicsMode = false;
 const bin = join(dirname(createRequire(process.cwd() + '/').resolve('@sparticuz/chromium')), '..', 'bin');
 const executablePath = await sc.executablePath(bin);
 const libDir = join(await inflate(join(bin, 'al2023.tar.br')), 'lib');
-console.log(JSON.stringify({ executablePath, args: sc.args, libDir }));
+const fontDir = await inflate(join(bin, 'fonts.tar.br'));
+console.log(JSON.stringify({ executablePath, args: sc.args, libDir, fontDir }));
 `;
 
 /** The charts are 2D canvases: software rasterizing them takes about half the CPU of the emulated GPU
@@ -44,11 +45,12 @@ const NO_GPU = ['--disable-gpu'];
 async function sparticuzChromium(): Promise<ChromiumBinary> {
   const root = join(__dirname, '..', '..');
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', SPARTICUZ_PROBE], { cwd: root, timeout: 60_000 });
-  const found = JSON.parse(stdout) as { executablePath: string; args: string[]; libDir: string };
+  const found = JSON.parse(stdout) as { executablePath: string; args: string[]; libDir: string; fontDir: string };
   const libraryPath = [found.libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   // --single-process suits Lambda, but there closing one browser context takes the whole browser down
   const args = [...found.args.filter((a) => a !== '--single-process'), ...NO_GPU];
-  return { executablePath: found.executablePath, args, env: { LD_LIBRARY_PATH: libraryPath } };
+  // FONTCONFIG_PATH: the fonts it ships (Open Sans), the same on every machine (a bare one has none)
+  return { executablePath: found.executablePath, args, env: { LD_LIBRARY_PATH: libraryPath, FONTCONFIG_PATH: found.fontDir } };
 }
 
 async function chromiumBinary(): Promise<ChromiumBinary> {
