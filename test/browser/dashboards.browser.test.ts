@@ -219,7 +219,7 @@ describe('the local dashboards in a browser, on a lake with known totals', () =>
     // `retail-lake dashboard --port 0`, and with `--manager`, in this process (the command's own start function)
     const at = { host: '127.0.0.1', port: 0 };
     [everyone, londonManager] = await Promise.all([startDashboards(lake.root, at), startDashboards(lake.root, { ...at, manager: LONDON.manager })]);
-  }, 60_000);
+  }, 120_000); // a pipeline run and a browser start: allow for a busy 2-core machine
 
   afterAll(async () => {
     await Promise.all([everyone?.close(), londonManager?.close(), browser?.close()]);
