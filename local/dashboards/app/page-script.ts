@@ -128,7 +128,7 @@ export const PAGE_SCRIPT = String.raw`
     if (!data.x.length) { b.appendChild(el('p', { class: 'empty' }, ['No data for these filters.'])); return; }
     var series = data.series.map(function (s, i) {
       var st = seriesStyle(i);
-      return { label: s.key === '' ? visual.valueLabel : label(visual, visual.series, s.key), data: s.values, borderColor: st.color, backgroundColor: st.color, borderDash: st.dash, pointStyle: st.point, pointRadius: 3, spanGaps: true, tension: 0.2, borderWidth: 2 };
+      return { label: s.key === '' ? visual.valueLabel : label(visual, visual.series, s.key), data: s.values, borderColor: st.color, backgroundColor: st.color, borderDash: st.dash, pointStyle: st.point, pointRadius: 3, spanGaps: true, tension: 0, borderWidth: 2 };
     });
     charts[visual.id] = new Chart(chartBox(b, visual), {
       type: 'line',
