@@ -1,4 +1,4 @@
-import type { Accuracy } from './forecast-accuracy';
+import { wapeChange, type Accuracy } from './forecast-accuracy';
 import type { EvaluationReport, WindowResult } from './evaluate';
 
 const pct = (x: number | null, digits = 1): string => (x === null ? 'n/a' : `${(100 * x).toFixed(digits)}%`);
@@ -12,10 +12,10 @@ function accuracy(a: Accuracy): string {
 
 /** WAPE of the model relative to the seasonal naive's: -25% means a quarter lower. */
 function wapeVsNaive(model: Accuracy, naive: Accuracy): string {
-  if (model.wape === null || naive.wape === null || naive.wape === 0) return 'n/a';
-  const change = model.wape / naive.wape - 1;
-  return `${change >= 0 ? '+' : ''}${(100 * change).toFixed(1)}%`;
+  return signedPct(wapeChange(model, naive));
 }
+
+const signedPct = (change: number | null): string => (change === null ? 'n/a' : `${change >= 0 ? '+' : ''}${(100 * change).toFixed(1)}%`);
 
 const ROWS: [string, (w: WindowResult) => string][] = [
   ['alert precision', (w) => ratio(w.alerts.precision, w.alerts.flaggedTrue, w.alerts.flagged)],
