@@ -72,11 +72,11 @@ const BISECTIONS = 14;
 
 /**
  * The oracle's flags swept over the probability threshold: `atRecall` is the highest threshold whose recall
- * reaches TARGET_RECALL (recall only falls as the threshold rises; the lowest threshold when none does), and
+ * reaches TARGET_RECALL (recall only falls as the threshold rises; null when none does, e.g. no stockouts), and
  * `atPrecision` the lowest threshold whose precision reaches TARGET_PRECISION, i.e. the best recall at that
  * precision (null when no threshold reaches it). Both refined by bisection between grid points.
  */
-export function sweepThreshold(t: SimulationTruth, probabilities: readonly Float64Array[], from: number, to: number): { atRecall: OperatingPoint; atPrecision: OperatingPoint | null } {
+export function sweepThreshold(t: SimulationTruth, probabilities: readonly Float64Array[], from: number, to: number): { atRecall: OperatingPoint | null; atPrecision: OperatingPoint | null } {
   const score = (threshold: number): OperatingPoint => {
     const flags: DayFlags[] = probabilities.map((p, i) => ({ day: from + i, level: Uint8Array.from(p, (v) => (v > 0 && v >= threshold ? 1 : 0)), messages: 0 }));
     return { threshold, alerts: alertQuality(t, flags, from, to) };
@@ -88,8 +88,8 @@ export function sweepThreshold(t: SimulationTruth, probabilities: readonly Float
   // recall: grid[r] reaches it, grid[r + 1] does not; bisect towards the highest threshold that reaches it
   let r = -1;
   while (r + 1 < grid.length && recallOk(grid[r + 1])) r++;
-  let atRecall = grid[Math.max(r, 0)];
-  if (r >= 0 && r + 1 < grid.length) atRecall = bisect(score, atRecall, grid[r + 1], recallOk);
+  let atRecall: OperatingPoint | null = r >= 0 ? grid[r] : null;
+  if (atRecall && r + 1 < grid.length) atRecall = bisect(score, atRecall, grid[r + 1], recallOk);
 
   // precision: the grid point with the best recall among those that reach it, then the lowest threshold below it
   let p = -1;
@@ -146,7 +146,7 @@ export function forecastCeiling(t: SimulationTruth, from: number, to: number): F
 }
 
 export interface WindowCeiling {
-  atRecall: OperatingPoint;
+  atRecall: OperatingPoint | null;
   atPrecision: OperatingPoint | null;
   forecast: ForecastCeiling;
 }

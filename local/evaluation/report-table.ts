@@ -45,9 +45,9 @@ const threshold = (p: OperatingPoint): string => `p >= ${p.threshold < 0.001 ? p
 
 /** The oracle's figures (oracle.ts): what no stock-risk method or forecast can expect to beat on this truth. */
 const CEILING_ROWS: [string, (c: WindowCeiling) => string][] = [
-  [`ceiling: precision at recall >= ${TARGET_RECALL}`, (c) => `${fixed(c.atRecall.alerts.precision)} (recall ${fixed(c.atRecall.alerts.recall)}, ${threshold(c.atRecall)})`],
+  [`ceiling: precision at recall >= ${TARGET_RECALL}`, (c) => (c.atRecall ? `${fixed(c.atRecall.alerts.precision)} (recall ${fixed(c.atRecall.alerts.recall)}, ${threshold(c.atRecall)})` : 'n/a (never reached)')],
   [`ceiling: recall at precision >= ${TARGET_PRECISION}`, (c) => (c.atPrecision ? `${fixed(c.atPrecision.alerts.recall)} (${threshold(c.atPrecision)})` : 'n/a (never reached)')],
-  ['  store-SKUs flagged (median, last 28 days)', (c) => `${pct(c.atRecall.alerts.medianFlaggedShare)} / ${c.atPrecision ? pct(c.atPrecision.alerts.medianFlaggedShare) : 'n/a'}`],
+  ['  store-SKUs flagged (median, last 28 days)', (c) => [c.atRecall, c.atPrecision].map((p) => (p ? pct(p.alerts.medianFlaggedShare) : 'n/a')).join(' / ')],
   ['ceiling: forecast WAPE vs seasonal naive', (c) => `${signedPct(c.forecast.expectedVsNaive)} (WAPE ${pct(c.forecast.expected.wape)} vs ${pct(c.forecast.seasonalNaive.wape)})`],
   ['  day traffic known / median forecast', (c) => `${signedPct(c.forecast.dayTrafficKnownVsNaive)} / ${signedPct(c.forecast.medianVsNaive)} (bias ${fixed(c.forecast.median.biasPct, 1)}%)`],
 ];

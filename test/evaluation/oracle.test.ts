@@ -36,7 +36,7 @@ describe('the oracle knowing demand exactly (deterministic demand)', () => {
 
   it('is perfect: precision 1 and recall 1', () => {
     const { atRecall, atPrecision } = sweepThreshold(truth, stockoutProbabilities(truth, 1, 6, exact), 1, 6);
-    expect([atRecall.alerts.precision, atRecall.alerts.recall, atRecall.alerts.stockouts]).toEqual([1, 1, 2]);
+    expect([atRecall?.alerts.precision, atRecall?.alerts.recall, atRecall?.alerts.stockouts]).toEqual([1, 1, 2]);
     expect([atPrecision?.alerts.precision, atPrecision?.alerts.recall]).toEqual([1, 1]);
   });
 });
@@ -62,13 +62,19 @@ describe('the oracle on a coin flip', () => {
   it('flags every day at recall 1 and is right as often as the coin says: precision 4/10, never 0.8', () => {
     const { atRecall, atPrecision } = sweepThreshold(truth, stockoutProbabilities(truth, 1, 10, coinFlip), 1, 10);
     // days 1-10 are short the next day when it wants 2: days 2, 3, 6, 9 of 2-11
-    expect([atRecall.alerts.flagged, atRecall.alerts.flaggedTrue, atRecall.alerts.precision]).toEqual([10, 4, 0.4]);
+    expect([atRecall?.alerts.flagged, atRecall?.alerts.flaggedTrue, atRecall?.alerts.precision]).toEqual([10, 4, 0.4]);
     // stockouts starting on days 2, 6 and 9, each flagged the day before
-    expect([atRecall.alerts.stockouts, atRecall.alerts.recall]).toEqual([3, 1]);
+    expect([atRecall?.alerts.stockouts, atRecall?.alerts.recall]).toEqual([3, 1]);
     // the highest threshold that still flags p = 1/2
-    expect(atRecall.threshold).toBeLessThanOrEqual(0.5);
-    expect(atRecall.threshold).toBeGreaterThan(0.49);
+    expect(atRecall?.threshold).toBeLessThanOrEqual(0.5);
+    expect(atRecall?.threshold).toBeGreaterThan(0.49);
     expect(atPrecision).toBeNull();
+  });
+
+  it('reaches no recall when there is no stockout to catch', () => {
+    // flags on days 3-4 could catch stockouts starting on days 4-5: there are none (days 4 and 5 want nothing)
+    const { atRecall } = sweepThreshold(truth, stockoutProbabilities(truth, 3, 4, coinFlip), 3, 4);
+    expect(atRecall).toBeNull();
   });
 
   it('scores the expected units against the seasonal naive as forecastAccuracy does', () => {
