@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluate, evaluationWindows, type EvaluationOptions, type EvaluationReport } from '../evaluation/evaluate';
-import { formatReport } from '../evaluation/report-table';
+import { evaluate, evaluateCeiling, evaluationWindows, type CeilingReport, type EvaluationOptions, type EvaluationReport } from '../evaluation/evaluate';
+import { formatCeilingReport, formatReport } from '../evaluation/report-table';
 import { UsageError } from './errors';
 import { progressBar } from './progress';
 
@@ -11,17 +11,29 @@ export interface EvaluateCommandOptions extends EvaluationOptions {
   lake?: string;
   /** also write the report as JSON to this file */
   json?: string;
+  /** only the ceiling: simulate and score the oracle, no lake and no pipeline (seconds, not minutes) */
+  ceilingOnly?: boolean;
 }
 
 /**
  * `retail-lake evaluate`: simulates a fresh lake with the simulator's truth, runs the pipeline, and scores stock
  * risk's flags and demand estimates against what really happened. The figures are measured, not asserted.
  */
-export async function evaluateCommand(opts: EvaluateCommandOptions): Promise<EvaluationReport> {
+export async function evaluateCommand(opts: EvaluateCommandOptions & { ceilingOnly?: false }): Promise<EvaluationReport>;
+export async function evaluateCommand(opts: EvaluateCommandOptions & { ceilingOnly: true }): Promise<CeilingReport>;
+export async function evaluateCommand(opts: EvaluateCommandOptions): Promise<EvaluationReport | CeilingReport>;
+export async function evaluateCommand(opts: EvaluateCommandOptions): Promise<EvaluationReport | CeilingReport> {
   try {
     evaluationWindows(opts.days);
   } catch (err) {
     throw new UsageError(`--days: ${(err as Error).message}`);
+  }
+  if (opts.ceilingOnly) {
+    if (opts.lake !== undefined) throw new UsageError('--ceiling-only builds no lake: leave out --lake');
+    const report = evaluateCeiling({ seed: opts.seed, stores: opts.stores, skus: opts.skus, days: opts.days });
+    process.stdout.write(formatCeilingReport(report));
+    if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify(report, null, 2) + '\n');
+    return report;
   }
   if (opts.lake !== undefined && existsSync(opts.lake) && readdirSync(opts.lake).length > 0) {
     throw new UsageError(`lake ${opts.lake} is not empty: evaluate builds its own lake (pass an empty or new folder, or no --lake)`);

@@ -228,10 +228,13 @@ program
   .option('--stores <n>', 'number of stores', wholeNumber('--stores'), 12)
   .option('--skus <n>', 'number of SKUs', wholeNumber('--skus'), 200)
   .option('--json <file>', 'also write the figures as JSON to this file')
-  .action(async (opts: { days: number; seed: number; stores: number; skus: number; json?: string }, cmd: Command) => {
+  .option('--ceiling-only', 'only the ceiling: simulate and score an oracle that knows the true demand distribution, without the lake or the pipeline (seconds)')
+  .action(async (opts: { days: number; seed: number; stores: number; skus: number; json?: string; ceilingOnly?: boolean }, cmd: Command) => {
     const { evaluateCommand } = await import('./evaluate-command');
     // the lake is evaluate's own: a temporary folder unless --lake names one (empty or new)
-    const lake = cmd.getOptionValueSourceWithGlobals('lake') === 'default' ? undefined : lakeOf(cmd);
+    const source = cmd.getOptionValueSourceWithGlobals('lake');
+    // --ceiling-only builds no lake: one named only by the environment is no mistake
+    const lake = source === 'default' || (opts.ceilingOnly && source === 'env') ? undefined : lakeOf(cmd);
     await evaluateCommand({ ...opts, lake });
   });
 

@@ -6,11 +6,12 @@ import { FsObjectStore } from '../adapters/fs-object-store';
 import { withLockedRuntime } from '../cli/locked-runtime';
 import { runPipelineWithProgress } from '../cli/run-command';
 import { addDays } from '../simulator/time-zones';
-import type { SimulatorStats } from '../simulator';
+import { simulateEvents, type SimulatorStats } from '../simulator';
 import type { SimulationTruth } from '../simulator/truth';
 import { diagnoseAlerts, type AlertDiagnosis } from './alert-diagnosis';
 import { alertQuality, type AlertQuality, type DayFlags } from './alert-quality';
 import { forecastAccuracy, type ForecastAccuracy } from './forecast-accuracy';
+import { windowCeiling, type WindowCeiling } from './oracle';
 import { simulateIntoLake } from './simulate-into-lake';
 import { stockRiskAsOf, type RiskAsOf } from './stock-risk-as-of';
 
@@ -34,6 +35,8 @@ export interface WindowResult extends EvaluationWindow {
   /** why flags were wrong: false positives and missed stockouts against what stock risk saw */
   diagnosis: AlertDiagnosis;
   forecast: ForecastAccuracy;
+  /** the best any method could expect on the same truth (oracle.ts) */
+  ceiling: WindowCeiling;
 }
 
 export interface EvaluationReport {
@@ -89,7 +92,32 @@ export function scoreWindows(truth: SimulationTruth, riskByDay: ReadonlyMap<numb
     alerts: alertQuality(truth, flags, w.from, w.to),
     diagnosis: diagnoseAlerts(truth, riskByDay, w.from, w.to),
     forecast: forecastAccuracy(truth, forecast, w.forecastFrom, w.to),
+    ceiling: windowCeiling(truth, w),
   }));
+}
+
+/** `retail-lake evaluate --ceiling-only`: the ceiling alone, on a simulated truth (no lake, no pipeline). */
+export interface CeilingReport {
+  options: EvaluationOptions;
+  startDate: string;
+  stockoutRate: number;
+  seconds: { simulate: number; ceiling: number };
+  windows: (EvaluationWindow & { ceiling: WindowCeiling })[];
+}
+
+/** Simulates the run evaluate would (same options, same truth) without writing it anywhere, and scores the oracle. */
+export function evaluateCeiling(opts: EvaluationOptions): CeilingReport {
+  const windows = evaluationWindows(opts.days);
+  let t0 = Date.now();
+  const run = simulateEvents({ seed: opts.seed, stores: opts.stores, skus: opts.skus, days: opts.days, recordTruth: true });
+  for (let step = run.next(); !step.done; step = run.next()) {
+    // the events are not needed: only the truth recorded while they are made
+  }
+  const truth = run.truth!;
+  const simulate = seconds(t0);
+  t0 = Date.now();
+  const scored = windows.map((w) => ({ ...w, ceiling: windowCeiling(truth, w) }));
+  return { options: opts, startDate: truth.startDate, stockoutRate: stockoutRate(run.stats), seconds: { simulate, ceiling: seconds(t0) }, windows: scored };
 }
 
 /** Runs the pipeline over what was ingested; a failed or parked batch ends the evaluation (its figures would be wrong). */

@@ -5,6 +5,12 @@ import { isStockoutDay } from './alert-quality';
 /** Error measures of a forecast over many store-SKU series: the pipeline's own definitions (AccuracyTotals). */
 export type Accuracy = ReturnType<AccuracyTotals['summary']>;
 
+/** WAPE of `model` relative to the baseline's: -0.25 means a quarter lower; null when either has none. */
+export function wapeChange(model: Accuracy, baseline: Accuracy): number | null {
+  if (model.wape === null || baseline.wape === null || baseline.wape === 0) return null;
+  return model.wape / baseline.wape - 1;
+}
+
 /** A forecast of units for a store-SKU (index store * skus + sku) on a day, made with data up to an earlier day; null = none. */
 export type ForecastFn = (pair: number, day: number) => number | null;
 

@@ -1,5 +1,6 @@
-import type { Accuracy } from './forecast-accuracy';
-import type { EvaluationReport, WindowResult } from './evaluate';
+import { wapeChange, type Accuracy } from './forecast-accuracy';
+import type { CeilingReport, EvaluationReport, EvaluationWindow, WindowResult } from './evaluate';
+import { TARGET_PRECISION, TARGET_RECALL, type OperatingPoint, type WindowCeiling } from './oracle';
 
 const pct = (x: number | null, digits = 1): string => (x === null ? 'n/a' : `${(100 * x).toFixed(digits)}%`);
 const fixed = (x: number | null, digits = 2): string => (x === null ? 'n/a' : x.toFixed(digits));
@@ -12,10 +13,10 @@ function accuracy(a: Accuracy): string {
 
 /** WAPE of the model relative to the seasonal naive's: -25% means a quarter lower. */
 function wapeVsNaive(model: Accuracy, naive: Accuracy): string {
-  if (model.wape === null || naive.wape === null || naive.wape === 0) return 'n/a';
-  const change = model.wape / naive.wape - 1;
-  return `${change >= 0 ? '+' : ''}${(100 * change).toFixed(1)}%`;
+  return signedPct(wapeChange(model, naive));
 }
+
+const signedPct = (change: number | null): string => (change === null ? 'n/a' : `${change >= 0 ? '+' : ''}${(100 * change).toFixed(1)}%`);
 
 const ROWS: [string, (w: WindowResult) => string][] = [
   ['alert precision', (w) => ratio(w.alerts.precision, w.alerts.flaggedTrue, w.alerts.flagged)],
@@ -40,6 +41,47 @@ const ROWS: [string, (w: WindowResult) => string][] = [
   ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.observed.model, w.forecast.observed.seasonalNaive)],
 ];
 
+const threshold = (p: OperatingPoint): string => `p >= ${p.threshold < 0.001 ? p.threshold.toExponential(1) : p.threshold.toFixed(3)}`;
+
+/** The oracle's figures (oracle.ts): what no stock-risk method or forecast can expect to beat on this truth. */
+const CEILING_ROWS: [string, (c: WindowCeiling) => string][] = [
+  [`ceiling: precision at recall >= ${TARGET_RECALL}`, (c) => (c.atRecall ? `${fixed(c.atRecall.alerts.precision)} (recall ${fixed(c.atRecall.alerts.recall)}, ${threshold(c.atRecall)})` : 'n/a (never reached)')],
+  [`ceiling: recall at precision >= ${TARGET_PRECISION}`, (c) => (c.atPrecision ? `${fixed(c.atPrecision.alerts.recall)} (${threshold(c.atPrecision)})` : 'n/a (never reached)')],
+  ['  store-SKUs flagged (median, last 28 days)', (c) => [c.atRecall, c.atPrecision].map((p) => (p ? pct(p.alerts.medianFlaggedShare) : 'n/a')).join(' / ')],
+  ['ceiling: forecast WAPE vs seasonal naive', (c) => `${signedPct(c.forecast.expectedVsNaive)} (WAPE ${pct(c.forecast.expected.wape)} vs ${pct(c.forecast.seasonalNaive.wape)})`],
+  ['  day traffic known / median forecast', (c) => `${signedPct(c.forecast.dayTrafficKnownVsNaive)} / ${signedPct(c.forecast.medianVsNaive)} (bias ${fixed(c.forecast.median.biasPct, 1)}%)`],
+];
+
+const CEILING_NOTE = [
+  'ceiling: an oracle that knows the true distribution of demand (not its draw), each day\'s stock and every order',
+  'placed with its real arrival day, flagging when P(stockout within the lead time if nobody acts) >= p; its forecast',
+  'is the expected units. No method can expect better on this run. Flagged shares: at the recall / precision point.',
+];
+
+/** Rows of label and one value per window, aligned under a header row. */
+function table(windows: readonly EvaluationWindow[], rows: [string, string[]][]): string[] {
+  const columns = windows.map((w) => `at day ${w.end} (flags days ${w.from}-${w.to}, forecast ${w.forecastFrom}-${w.to})`);
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map(([, cells]) => cells[i].length)));
+  const line = (label: string, values: string[]): string => [label.padEnd(labelWidth), ...values.map((v, i) => v.padEnd(widths[i]))].join('  ').trimEnd();
+  return [line('', columns), line('-'.repeat(labelWidth), widths.map((w) => '-'.repeat(w))), ...rows.map(([label, cells]) => line(label, cells))];
+}
+
+const ceilingRows = (windows: readonly { ceiling: WindowCeiling }[]): [string, string[]][] => CEILING_ROWS.map(([label, cell]) => [label, windows.map((w) => cell(w.ceiling))]);
+
+/** The ceiling-only report (`--ceiling-only`) as a text table. */
+export function formatCeilingReport(r: CeilingReport): string {
+  const o = r.options;
+  const header = [
+    `retail-lake evaluate --ceiling-only: ${o.stores} stores, ${o.skus} SKUs, ${o.days} days from ${r.startDate} (seed ${o.seed})`,
+    `simulator stockout rate: ${pct(r.stockoutRate, 2)} of store-SKU open days (out of stock at close or lost sales), whole run`,
+    ...CEILING_NOTE,
+    `time: simulate ${r.seconds.simulate} s, ceiling ${r.seconds.ceiling} s`,
+    '',
+  ];
+  return [...header, ...table(r.windows, ceilingRows(r.windows))].join('\n') + '\n';
+}
+
 /** The report as a text table: one column per evaluation window. */
 export function formatReport(r: EvaluationReport): string {
   const o = r.options;
@@ -57,11 +99,6 @@ export function formatReport(r: EvaluationReport): string {
     };
     return `fit through ${f.fittedThrough}, its own backtest: ${row('selected')}; ${row('seasonal_naive')}`;
   });
-  const columns = r.windows.map((w) => `at day ${w.end} (flags days ${w.from}-${w.to}, forecast ${w.forecastFrom}-${w.to})`);
-  const cells = ROWS.map(([, cell]) => r.windows.map(cell));
-  const labelWidth = Math.max(...ROWS.map(([label]) => label.length));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
-  const line = (label: string, values: string[]): string => [label.padEnd(labelWidth), ...values.map((v, i) => v.padEnd(widths[i]))].join('  ').trimEnd();
-  const body = [line('', columns), line('-'.repeat(labelWidth), widths.map((w) => '-'.repeat(w))), ...ROWS.map(([label], i) => line(label, cells[i]))];
-  return [...header, ...body, '', ...fits].join('\n') + '\n';
+  const rows: [string, string[]][] = [...ROWS.map(([label, cell]): [string, string[]] => [label, r.windows.map(cell)]), ...ceilingRows(r.windows)];
+  return [...header, ...table(r.windows, rows), '', ...CEILING_NOTE, '', ...fits].join('\n') + '\n';
 }

@@ -110,6 +110,44 @@ export function drawQuantity(rng: Rng, band: 0 | 1 | 2): number {
 }
 const BULK_QUANTITIES = [6, 12, 24] as const;
 
+/**
+ * The exact distribution of drawQuantity's units for a price band: `pmf[q]` = P(q units), q = 0..24 (keep the two
+ * in step: a test compares them).
+ */
+export function quantityPmf(band: 0 | 1 | 2): Float64Array {
+  const pmf = new Float64Array(BULK_QUANTITIES[BULK_QUANTITIES.length - 1] + 1);
+  // q = 1, then one more with probability `more` each time, up to `max`
+  const geometric = (weight: number, more: number, max: number): void => {
+    for (let q = 1; q < max; q++) pmf[q] += weight * more ** (q - 1) * (1 - more);
+    pmf[max] += weight * more ** (max - 1);
+  };
+  if (band === 0) {
+    for (const q of BULK_QUANTITIES) pmf[q] += 0.01 / BULK_QUANTITIES.length;
+    geometric(0.99, 0.42, 12);
+  } else if (band === 1) geometric(1, 0.18, 6);
+  else geometric(1, 0.04, 2);
+  return pmf;
+}
+
+/** Sigma of the log of a store-day's random traffic multiplier (the same for every SKU of the store that day). */
+export const TRAFFIC_NOISE_SIGMA = 0.08;
+
+/**
+ * Probability that a basket holds SKU k at least once when each of its lines is SKU k with probability `lineShare`
+ * (a SKU drawn again for the same basket adds nothing: see saleTransaction). Lines: one, then another with
+ * NEXT_LINE_PROBABILITY each time, up to `maxLines`.
+ */
+export function basketInclusion(lineShare: number, maxLines: number): number {
+  let pLines = 1 - NEXT_LINE_PROBABILITY;
+  let included = 0;
+  for (let lines = 1; lines <= maxLines; lines++) {
+    if (lines === maxLines) pLines = NEXT_LINE_PROBABILITY ** (maxLines - 1);
+    included += pLines * (1 - (1 - lineShare) ** lines);
+    pLines *= NEXT_LINE_PROBABILITY;
+  }
+  return included;
+}
+
 export function buildSkuModels(products: readonly Product[]): SkuModel[] {
   return products.map((p, index) => {
     const priceCents = Math.round(p.list_price * 100);

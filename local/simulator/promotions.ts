@@ -12,7 +12,8 @@ const PROMOTED_SHARE = 0.03;
 const OFFER_PERCENTS = [10, 15, 20, 20, 25, 30] as const;
 const ELASTICITY = 3;
 
-function lift(percent: number): number {
+/** How much an offer of `percent` off multiplies the SKU's demand. */
+export function lift(percent: number): number {
   return (1 - percent / 100) ** -ELASTICITY;
 }
 

@@ -3,9 +3,11 @@ import {
   DAY_OF_WEEK_FACTOR,
   MAX_BASKET_LINES,
   NEXT_LINE_PROBABILITY,
+  TRAFFIC_NOISE_SIGMA,
   buildSkuModels,
   buildStoreModels,
   drawQuantity,
+  quantityPmf,
   type SkuModel,
   type StoreModel,
 } from './demand-model';
@@ -19,7 +21,7 @@ import { Rng } from './random';
 import { formatTimestamp, newClockCache, type ClockCache } from './timestamps';
 import { generateReference, type SimReference } from './reference';
 import { addDays, dayOfWeek, localToUtcMs, offsetMinutes, offsetSuffix } from './time-zones';
-import type { SimulationTruth } from './truth';
+import { recordExpectedUnits, type SimulationTruth } from './truth';
 
 /** One line as a till or batch export delivers it, and what the simulator meant it to be. */
 export interface SimulatedLine {
@@ -200,6 +202,9 @@ class Simulation {
   private readonly offers: StoreDayOffers[];
   /** per store x SKU: 1 when a customer could not get all they wanted today */
   private readonly lostToday: Uint8Array;
+  /** with the truth: expected sale baskets per store-day (store * days + day), and exact mean quantity per SKU */
+  private readonly expectedBaskets: Float64Array | undefined;
+  private readonly meanQuantity: Float64Array | undefined;
 
   // sold lines per store, for returns (ring buffers)
   private readonly soldSku: Int32Array;
@@ -232,6 +237,11 @@ class Simulation {
     this.promotions = new Promotions(Math.max(...this.storeModels.map((sm) => sm.regionIndex)) + 1, this.skuModels.length, o.days, o.seed);
     this.offers = this.storeModels.map(() => noOffers(this.skuModels.length));
     this.lostToday = new Uint8Array(cells);
+    if (this.truth) {
+      this.expectedBaskets = new Float64Array(ref.stores.length * o.days);
+      const pmfs = ([0, 1, 2] as const).map(quantityPmf);
+      this.meanQuantity = Float64Array.from(this.skuModels, (k) => pmfs[k.priceBand].reduce((a, p, q) => a + p * q, 0));
+    }
     this.inventory = new Inventory(this.storeModels, this.skuModels, o.days, o.seed, this.closed, this.truth?.orders);
     this.demandRng = new Rng(o.seed, 'demand');
     this.basketRng = new Rng(o.seed, 'baskets');
@@ -312,12 +322,17 @@ class Simulation {
         };
         const dow = dayOfWeek(date);
         const weekend = dow === 0 || dow === 6;
-        const noise = Math.exp(0.08 * this.demandRng.normal());
+        const noise = Math.exp(TRAFFIC_NOISE_SIGMA * this.demandRng.normal());
         const factor = this.dayFactor[sm.index * o.days + day];
         // offers add demand for the promoted SKUs on top of the usual demand for the rest: more customers come
         const promoted = 1 + this.promotions.extraDemand(sm.regionIndex, day, sm.skuShare);
         const dayTraffic = sm.transactionsPerDay * DAY_OF_WEEK_FACTOR[dow] * noise * factor * promoted;
         const shares = weekend ? sm.hourShareWeekend : sm.hourShareWeekday;
+        if (this.truth) {
+          // every trading hour's customer is a sale unless a return (execute); no draw is taken here
+          this.expectedBaskets![sm.index * o.days + day] = factor > 0 ? dayTraffic * (1 - o.returnRate) : 0;
+          this.truth.trafficNoise[sm.index * o.days + day] = noise;
+        }
         if (day === 0) at(sm.openHour - 2, 0, KIND_OPENING_COUNT);
         at(sm.openHour - 1, 15, KIND_RECEIPTS); // also where the store's day starts (see startDay), open or not
         if (factor === 0 && day !== o.days - 1) continue; // closed for a holiday: no trading, no count
@@ -586,6 +601,10 @@ class Simulation {
     if (day > 0) this.endDay(s, day - 1);
     const sm = this.storeModels[s];
     this.promotions.activate(this.offers[s], sm.regionIndex, day, sm.skuShare);
+    if (this.truth) {
+      const baskets = this.expectedBaskets![s * this.o.days + day];
+      recordExpectedUnits(this.truth, sm, day, baskets, this.offers[s], this.meanQuantity!, Math.min(MAX_BASKET_LINES, this.skuModels.length));
+    }
   }
 
   /** Counts the store's stockouts of `day` and records its end-of-day stock in the truth. */
@@ -705,6 +724,9 @@ function emptyTruth(o: ResolvedOptions, ref: SimReference, skus: readonly SkuMod
     skus: ref.products.map((p) => p.sku),
     leadDays: Int32Array.from(skus, (k) => k.leadDays),
     latentUnits: new Float32Array(cells),
+    expectedUnits: new Float32Array(cells),
+    trafficNoise: new Float32Array(ref.stores.length * o.days),
+    priceBand: Uint8Array.from(skus, (k) => k.priceBand),
     soldUnits: new Int32Array(cells),
     onHandEnd: new Int32Array(cells),
     orders: [],

@@ -10,6 +10,9 @@
  * `onHandEnd[c(d - 1)]`, the orders with `placedDay < d` and `arrivalDay >= d` still arrive on their `arrivalDay`,
  * and `latentUnits` is what customers want each day (no new orders placed).
  */
+import { basketInclusion, type StoreModel } from './demand-model';
+import { lift, type StoreDayOffers } from './promotions';
+
 export interface SimulationTruth {
   /** Business date of day 0, `YYYY-MM-DD`. */
   startDate: string;
@@ -23,6 +26,25 @@ export interface SimulationTruth {
   leadDays: Int32Array;
   /** Per cell c = (store * skus.length + sku) * days + day: units customers wanted that day (sold + lost). */
   latentUnits: Float32Array;
+  /**
+   * Per cell: the units customers were EXPECTED to want that day, before the day's random draws (baskets, lines,
+   * quantities): expected sale baskets (the day's traffic x (1 - return rate); 0 when closed) x P(a basket holds
+   * the SKU) x mean quantity (quantityPmf of its band). The day's traffic is conditional on what the simulator
+   * decided for that store-day: weekday, season, holiday, the promotions running (and their extra traffic) and the
+   * day's random traffic multiplier `trafficNoise`. Baskets are Poisson, so the wanted units are compound Poisson:
+   * Poisson(expectedUnits / mean quantity) baskets with the SKU, each wanting a quantity drawn from quantityPmf
+   * (hours busier than 40 baskets draw a rounded normal, a close stand-in for the Poisson). latentUnits is one
+   * draw of that; their sums agree on average.
+   */
+  expectedUnits: Float32Array;
+  /**
+   * Per store-day (store * days + day): the day's random traffic multiplier, exp(TRAFFIC_NOISE_SIGMA x N(0, 1)), that
+   * expectedUnits includes. Divide it out (and multiply by its mean, exp(sigma^2 / 2)) for the expectation a
+   * forecaster could have before the day.
+   */
+  trafficNoise: Float32Array;
+  /** Per SKU index: the price band whose quantity distribution (quantityPmf) its basket lines draw from. */
+  priceBand: Uint8Array;
   /** Per cell: units actually sold that day (returns not included). */
   soldUnits: Int32Array;
   /** Per cell: on hand at the end of the day (after everything that day: sales, receipts, adjustments). */
@@ -32,4 +54,26 @@ export interface SimulationTruth {
    * supplier delay; `arrivalDay >= days` means still open at the end of the run).
    */
   orders: { store: number; sku: number; placedDay: number; arrivalDay: number; qty: number }[];
+}
+
+/**
+ * Records expectedUnits of one store-day: `baskets` expected sale baskets, each line drawn from the store's
+ * popularity or (with the offers' share) from the promoted uplift, so that SKU k is a line with probability
+ * skuShare x lift / (1 + the offers' extra demand) = skuShare x lift x (1 - offers.share).
+ */
+export function recordExpectedUnits(
+  truth: SimulationTruth,
+  store: StoreModel,
+  day: number,
+  baskets: number,
+  offers: StoreDayOffers,
+  meanQuantity: ArrayLike<number>,
+  maxLines: number,
+): void {
+  const n = truth.skus.length;
+  for (let k = 0; k < n; k++) {
+    const percent = offers.percentBySku[k];
+    const lineShare = store.skuShare[k] * (percent > 0 ? lift(percent) : 1) * (1 - offers.share);
+    truth.expectedUnits[(store.index * n + k) * truth.days + day] = baskets * basketInclusion(lineShare, maxLines) * meanQuantity[k];
+  }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateCommand } from '../../local/cli/evaluate-command';
-import type { EvaluationReport } from '../../local/evaluation/evaluate';
+import type { CeilingReport, EvaluationReport } from '../../local/evaluation/evaluate';
 import { openLocalWarehouse } from '../../local/local-runtime';
 
 // One small run end to end: simulate with the truth, pipeline, stock risk as of each day, scores. The figures
@@ -54,6 +54,9 @@ describe('retail-lake evaluate', () => {
   it('prints the table and writes the same figures as JSON', () => {
     expect(stdout).toContain('retail-lake evaluate: 2 stores, 12 SKUs, 21 days from 2026-03-02 (seed 7)');
     expect(stdout).toMatch(/alert precision +\S+ \(\d+\/\d+\)/);
+    // this small run has no stockout in its window: no threshold reaches the recall
+    expect(stdout).toMatch(/ceiling: precision at recall >= 0\.9 +n\/a \(never reached\)/);
+    expect(stdout).toMatch(/ceiling: forecast WAPE vs seasonal naive +\S+%/);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
   });
 
@@ -66,6 +69,25 @@ describe('retail-lake evaluate', () => {
     } finally {
       await warehouse.close();
     }
+  });
+
+  it('gives, with --ceiling-only, the ceiling of the same truth without a lake or the pipeline', async () => {
+    let printed = '';
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed += String(chunk);
+      return true;
+    });
+    let ceiling: CeilingReport;
+    try {
+      ceiling = await evaluateCommand({ seed: 7, stores: 2, skus: 12, days: 21, ceilingOnly: true, json: join(dir, 'ceiling.json') });
+    } finally {
+      write.mockRestore();
+    }
+    expect(ceiling.windows.map((w) => w.ceiling)).toEqual(report.windows.map((w) => w.ceiling));
+    expect(printed).toContain('retail-lake evaluate --ceiling-only: 2 stores, 12 SKUs, 21 days from 2026-03-02 (seed 7)');
+    expect(printed).not.toContain('alert precision');
+    expect(JSON.parse(readFileSync(join(dir, 'ceiling.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(ceiling)));
+    await expect(evaluateCommand({ seed: 7, stores: 1, skus: 1, days: 21, ceilingOnly: true, lake: join(dir, 'other') })).rejects.toThrow(/builds no lake/);
   });
 
   it('refuses a lake folder that is not empty', async () => {

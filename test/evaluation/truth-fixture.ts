@@ -5,6 +5,8 @@ export interface SeriesByHand {
   latent: number[];
   sold: number[];
   onHandEnd: number[];
+  /** expected wanted units per day (default: the latent ones) */
+  expected?: number[];
 }
 
 /** A SimulationTruth of one store with one SKU per series (SKU i = series i), every series `days` long. */
@@ -18,13 +20,17 @@ export function truthByHand(opts: { leadDays: number[]; series: SeriesByHand[]; 
     skus: opts.series.map((_, i) => `SKU-${String(i + 1).padStart(5, '0')}`),
     leadDays: Int32Array.from(opts.leadDays),
     latentUnits: new Float32Array(cells),
+    expectedUnits: new Float32Array(cells),
+    trafficNoise: new Float32Array(days).fill(1),
+    priceBand: new Uint8Array(opts.series.length).fill(2),
     soldUnits: new Int32Array(cells),
     onHandEnd: new Int32Array(cells),
     orders: opts.orders ?? [],
   };
   opts.series.forEach((s, pair) => {
-    for (const a of [s.latent, s.sold, s.onHandEnd]) if (a.length !== days) throw new RangeError('every series needs the same number of days');
+    for (const a of [s.latent, s.sold, s.onHandEnd, s.expected ?? s.latent]) if (a.length !== days) throw new RangeError('every series needs the same number of days');
     t.latentUnits.set(s.latent, pair * days);
+    t.expectedUnits.set(s.expected ?? s.latent, pair * days);
     t.soldUnits.set(s.sold, pair * days);
     t.onHandEnd.set(s.onHandEnd, pair * days);
   });
