@@ -166,18 +166,16 @@ class DefinitionBuilder {
     const dim = (column: string, hierarchyId?: string): Dimension => this.dimension(ds, column, `${v.id}-${column}`, where, hierarchyId);
     switch (v.kind) {
       case 'kpi': {
-        const value = this.measure(ds, v.id, v.value);
-        const target = v.target ? [this.measure(ds, v.id, v.target)] : undefined;
-        // the period comparison: QuickSight's KPI compares the last week with the one before (its trend group)
-        const trendColumn = v.comparison ? ds.filterColumns.date : undefined;
-        const trend = trendColumn ? this.trendGroup(ds, trendColumn, `${v.id}-trend`, where) : undefined;
+        // the value over the date range, compared with the target where there is one. QuickSight's KPI compares
+        // periods only through a trend group, which would make the value the last period's instead of the range's:
+        // the comparison periods (previous period, previous year) are the local app's for now.
+        const target = v.target ? this.measure(ds, v.id, v.target) : undefined;
         return {
           kpiVisual: {
             ...labels,
             chartConfiguration: {
-              fieldWells: { values: [value], ...(target ? { targetValues: target } : {}), ...(trend ? { trendGroups: [trend] } : {}) },
-              ...(trend ? { sortConfiguration: { trendGroupSort: [{ fieldSort: { fieldId: `${v.id}-trend`, direction: 'ASC' } }] } } : {}),
-              ...(target || trend ? { kpiOptions: { comparison: { comparisonMethod: 'PERCENT_DIFFERENCE' }, primaryValueDisplayType: 'ACTUAL' } } : {}),
+              fieldWells: { values: [this.measure(ds, v.id, v.value)], ...(target ? { targetValues: [target] } : {}) },
+              ...(target ? { kpiOptions: { comparison: { comparisonMethod: 'PERCENT_DIFFERENCE' }, primaryValueDisplayType: 'ACTUAL' } } : {}),
             },
           },
         };
@@ -244,11 +242,6 @@ class DefinitionBuilder {
         };
       }
     }
-  }
-
-  trendGroup(ds: DatasetDefinition, column: string, fieldId: string, where: string): Dimension {
-    this.column(ds, column, where);
-    return { dateDimensionField: { fieldId, column: { dataSetIdentifier: ds.name, columnName: column }, dateGranularity: 'WEEK' } };
   }
 
   /** The column a filter acts on in a data set, or undefined when the data set is not filtered by it. */
