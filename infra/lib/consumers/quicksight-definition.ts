@@ -23,6 +23,8 @@ type QsVisual = CfnAnalysis.VisualProperty;
 type Dimension = CfnAnalysis.DimensionFieldProperty;
 type Measured = CfnAnalysis.MeasureFieldProperty;
 type NumberFormat = CfnAnalysis.NumberFormatConfigurationProperty;
+/** what every visual kind has: its id, title and subtitle */
+type VisualLabels = Pick<CfnAnalysis.KPIVisualProperty, 'visualId' | 'title' | 'subtitle'>;
 
 /** The parameters the dashboard filters bind to (QuickSight parameter names: letters and digits only). */
 export const FILTER_PARAMETERS = {
@@ -123,6 +125,11 @@ class DefinitionBuilder {
     return { numericalDimensionField: base };
   }
 
+  /** A visual's group-by field of a column: its field id is `<visual id>-<column>`. */
+  dimensionOf(v: Visual, ds: DatasetDefinition, column: string, hierarchyId?: string): Dimension {
+    return this.dimension(ds, column, `${v.id}-${column}`, `visual ${v.id}`, hierarchyId);
+  }
+
   /** The calculated-field expression of a measure: `sum({net_revenue_rpt})`, a ratio `sum({a}) / sum({b})`. */
   expression(ds: DatasetDefinition, m: Measure, where: string): string {
     if (m.kind === 'aggregate') {
@@ -158,12 +165,12 @@ class DefinitionBuilder {
     if (!QUICKSIGHT_ID.test(v.id)) this.fail(`visual ${v.id}`, 'a QuickSight visual id has letters, digits, _ and - only');
     const where = `visual ${v.id}`;
     const ds = this.dataset(v.dataset, where);
-    const labels = {
+    const labels: VisualLabels = {
       visualId: v.id,
       title: { visibility: 'VISIBLE', formatText: { plainText: v.title } },
       ...(v.subtitle ? { subtitle: { visibility: 'VISIBLE', formatText: { plainText: v.subtitle } } } : {}),
     };
-    const dim = (column: string, hierarchyId?: string): Dimension => this.dimension(ds, column, `${v.id}-${column}`, where, hierarchyId);
+    const dim = (column: string): Dimension => this.dimensionOf(v, ds, column);
     switch (v.kind) {
       case 'kpi': {
         // the value over the date range, compared with the target where there is one. QuickSight's KPI compares
@@ -192,25 +199,8 @@ class DefinitionBuilder {
             },
           },
         };
-      case 'bar': {
-        const levels = v.drill ?? [v.category];
-        if (levels[0] !== v.category) this.fail(where, `the drill path starts at ${levels[0]}, not at the category ${v.category}`);
-        const hierarchyId = v.drill ? `${v.id}-drill` : undefined;
-        return {
-          barChartVisual: {
-            ...labels,
-            ...(hierarchyId ? { columnHierarchies: [{ explicitHierarchy: { hierarchyId, columns: levels.map((c) => ({ dataSetIdentifier: ds.name, columnName: this.column(ds, c, where).name })) } }] } : {}),
-            chartConfiguration: {
-              orientation: 'HORIZONTAL',
-              fieldWells: { barChartAggregatedFieldWells: { category: levels.map((c) => dim(c, hierarchyId)), values: [this.measure(ds, v.id, v.value)] } },
-              sortConfiguration: {
-                categorySort: [{ fieldSort: { fieldId: `${v.id}-${v.value.id}`, direction: v.sort === 'asc' ? 'ASC' : 'DESC' } }],
-                ...(v.limit ? { categoryItemsLimit: { itemsLimit: v.limit, otherCategories: 'EXCLUDE' } } : {}),
-              },
-            },
-          },
-        };
-      }
+      case 'bar':
+        return this.bar(v, ds, labels);
       case 'pie':
         return {
           pieChartVisual: {
@@ -225,23 +215,48 @@ class DefinitionBuilder {
             chartConfiguration: { fieldWells: { heatMapAggregatedFieldWells: { rows: [dim(v.rows)], columns: [dim(v.columns)], values: [this.measure(ds, v.id, v.value)] } } },
           },
         };
-      case 'table': {
-        const sortField = v.values.some((f) => f.id === v.sort.field) || v.dimensions.includes(v.sort.field) ? `${v.id}-${v.sort.field}` : this.fail(where, `sorts on "${v.sort.field}", which is neither a dimension nor a value field`);
-        return {
-          tableVisual: {
-            ...labels,
-            chartConfiguration: {
-              fieldWells: { tableAggregatedFieldWells: { groupBy: v.dimensions.map((d) => dim(d)), values: v.values.map((f) => this.measure(ds, v.id, f)) } },
-              sortConfiguration: {
-                rowSort: [{ fieldSort: { fieldId: sortField, direction: v.sort.direction === 'asc' ? 'ASC' : 'DESC' } }],
-                // the limit is the first page: the table shows the top rows and pages on to the rest
-                ...(v.limit ? { paginationConfiguration: { pageNumber: 1, pageSize: v.limit } } : {}),
-              },
-            },
-          },
-        };
-      }
+      case 'table':
+        return this.table(v, ds, labels);
     }
+  }
+
+  private bar(v: Extract<Visual, { kind: 'bar' }>, ds: DatasetDefinition, labels: VisualLabels): QsVisual {
+    const where = `visual ${v.id}`;
+    const levels = v.drill ?? [v.category];
+    if (levels[0] !== v.category) this.fail(where, `the drill path starts at ${levels[0]}, not at the category ${v.category}`);
+    const hierarchyId = v.drill ? `${v.id}-drill` : undefined;
+    return {
+      barChartVisual: {
+        ...labels,
+        ...(hierarchyId ? { columnHierarchies: [{ explicitHierarchy: { hierarchyId, columns: levels.map((c) => ({ dataSetIdentifier: ds.name, columnName: this.column(ds, c, where).name })) } }] } : {}),
+        chartConfiguration: {
+          orientation: 'HORIZONTAL',
+          fieldWells: { barChartAggregatedFieldWells: { category: levels.map((c) => this.dimensionOf(v, ds, c, hierarchyId)), values: [this.measure(ds, v.id, v.value)] } },
+          sortConfiguration: {
+            categorySort: [{ fieldSort: { fieldId: `${v.id}-${v.value.id}`, direction: v.sort === 'asc' ? 'ASC' : 'DESC' } }],
+            ...(v.limit ? { categoryItemsLimit: { itemsLimit: v.limit, otherCategories: 'EXCLUDE' } } : {}),
+          },
+        },
+      },
+    };
+  }
+
+  private table(v: Extract<Visual, { kind: 'table' }>, ds: DatasetDefinition, labels: VisualLabels): QsVisual {
+    const where = `visual ${v.id}`;
+    const sortField = v.values.some((f) => f.id === v.sort.field) || v.dimensions.includes(v.sort.field) ? `${v.id}-${v.sort.field}` : this.fail(where, `sorts on "${v.sort.field}", which is neither a dimension nor a value field`);
+    return {
+      tableVisual: {
+        ...labels,
+        chartConfiguration: {
+          fieldWells: { tableAggregatedFieldWells: { groupBy: v.dimensions.map((d) => this.dimensionOf(v, ds, d)), values: v.values.map((f) => this.measure(ds, v.id, f)) } },
+          sortConfiguration: {
+            rowSort: [{ fieldSort: { fieldId: sortField, direction: v.sort.direction === 'asc' ? 'ASC' : 'DESC' } }],
+            // the limit is the first page: the table shows the top rows and pages on to the rest
+            ...(v.limit ? { paginationConfiguration: { pageNumber: 1, pageSize: v.limit } } : {}),
+          },
+        },
+      },
+    };
   }
 
   /** The column a filter acts on in a data set, or undefined when the data set is not filtered by it. */

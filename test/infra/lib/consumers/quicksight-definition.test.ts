@@ -1,6 +1,6 @@
 import { DASHBOARDS, DATASETS } from '../../../../dashboards';
 import type { DashboardDefinition, DatasetDefinition, Visual } from '../../../../dashboards/definition';
-import { FILTER_PARAMETERS, quickSightDefinition, type QuickSightDefinition } from '../../../../infra/lib/consumers/quicksight-definition';
+import { FILTER_PARAMETERS, quickSightDefinition } from '../../../../infra/lib/consumers/quicksight-definition';
 import { storeRowRules, storeRowRulesSql } from '../../../../infra/lib/consumers/quicksight-row-security';
 
 type Json = Record<string, unknown>;
@@ -74,10 +74,13 @@ function objectsWith(tree: unknown, key: string): Json[] {
   return [...here, ...Object.values(tree).flatMap((v) => objectsWith(v, key))];
 }
 
-const visualIds = (definition: QuickSightDefinition): string[] => objectsWith(definition.sheets, 'visualId').map((v) => v.visualId as string);
+/** The definition as the template has it (plain JSON), for walking. */
+const build = (...args: Parameters<typeof quickSightDefinition>): Json => JSON.parse(JSON.stringify(quickSightDefinition(...args))) as Json;
+
+const visualIds = (definition: Json): string[] => objectsWith(definition.sheets, 'visualId').map((v) => v.visualId as string);
 
 /** The checks every definition passes: its own visuals only, resolvable fields, bound filters. */
-function expectWellFormed(dashboard: DashboardDefinition, datasets: readonly DatasetDefinition[], definition: QuickSightDefinition): void {
+function expectWellFormed(dashboard: DashboardDefinition, datasets: readonly DatasetDefinition[], definition: Json): void {
   expect(visualIds(definition)).toEqual(dashboard.visuals.map((v) => v.id));
   const declared = (definition.dataSetIdentifierDeclarations as Json[]).map((d) => d.identifier);
   expect(declared).toEqual(dashboard.datasets);
@@ -103,7 +106,7 @@ function expectWellFormed(dashboard: DashboardDefinition, datasets: readonly Dat
 }
 
 describe('quickSightDefinition', () => {
-  const definition = quickSightDefinition(FIXTURE, FIXTURE_DATASETS, arnsOf(FIXTURE_DATASETS), 'EUR');
+  const definition = build(FIXTURE, FIXTURE_DATASETS, arnsOf(FIXTURE_DATASETS), 'EUR');
   const visual = (id: string): Json => {
     const found = (definition.sheets as Json[]).flatMap((s) => s.visuals as Json[]).find((v) => Object.values(v).some((inner) => (inner as Json).visualId === id));
     if (!found) throw new Error(`no visual ${id}`);
@@ -181,7 +184,7 @@ describe('quickSightDefinition', () => {
   });
 
   it.each(DASHBOARDS.map((d) => [d.id, d] as const))('renders the %s dashboard with its visuals and resolvable fields', (_id, dashboard) => {
-    expectWellFormed(dashboard, DATASETS, quickSightDefinition(dashboard, DATASETS, arnsOf(DATASETS), 'USD'));
+    expectWellFormed(dashboard, DATASETS, build(dashboard, DATASETS, arnsOf(DATASETS), 'USD'));
   });
 });
 
