@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../../functions/lib/errors';
-import type { ManagerIdentity, StoreManager } from '../config';
+import { managerRlsRows, type ManagerIdentity, type StoreManager } from '../../../functions/lib/reference/store-managers';
 
 /**
  * One row of QuickSight's row-level-security data set: a user or a group, and a store it sees (no store: every
@@ -21,7 +21,7 @@ export const CUSTOM_SQL_MAX_CHARS = 168_000;
 
 /**
  * The rules the dashboards' data sets are filtered by: the owner principal (executives) sees every store; each
- * manager identity with a QuickSight user sees the stores the mapping gives that e-mail (storeManagers).
+ * manager identity with a QuickSight user sees the stores the mapping gives that e-mail (managerRlsRows).
  */
 export function storeRowRules(ownerArn: string, identities: readonly ManagerIdentity[], managers: readonly StoreManager[]): StoreRowRule[] {
   const principal = (arn: string, what: string): string => {
@@ -29,20 +29,11 @@ export function storeRowRules(ownerArn: string, identities: readonly ManagerIden
     return arn;
   };
   const owner: StoreRowRule = /:group\//.test(principal(ownerArn, 'consumers.quicksight.principalArn')) ? { groupArn: ownerArn } : { userArn: ownerArn };
-  const rules: StoreRowRule[] = [owner];
-  for (const identity of identities) {
-    if (!identity.quickSightUserArn) continue;
-    const userArn = principal(identity.quickSightUserArn, `consumers.managerIdentities ${identity.email} quickSightUserArn`);
-    const storeIds = managers.find((m) => m.email === identity.email)?.storeIds;
-    if (!storeIds || storeIds.length === 0) {
-      throw new ConfigurationError(`consumers.managerIdentities: ${identity.email} manages no store in the store-to-manager mapping (stores.csv manager_email)`);
-    }
-    for (const storeId of storeIds) {
-      if (!STORE_ID.test(storeId)) throw new ConfigurationError(`store id "${storeId}" cannot go into the QuickSight row-level-security query`);
-      rules.push({ userArn, storeId });
-    }
-  }
-  return rules;
+  const managerRules = managerRlsRows(managers, identities).map(({ userArn, storeId }): StoreRowRule => {
+    if (!STORE_ID.test(storeId)) throw new ConfigurationError(`store id "${storeId}" cannot go into the QuickSight row-level-security query`);
+    return { userArn: principal(userArn, 'consumers.managerIdentities quickSightUserArn'), storeId };
+  });
+  return [owner, ...managerRules];
 }
 
 /** The physical columns of the rules query (Redshift folds result column names to lower case). */

@@ -51,10 +51,6 @@ const everyFeature = (stage: Json, storesCsv: string): Json => ({
       },
     ],
     quicksight: { enabled: true, principalArn: 'arn:aws:quicksight:eu-west-1:123456789012:group/default/executives' },
-    managerIdentities: ['s0001', 's0002', 's0003'].map((id) => ({
-      email: `manager.${id}@stores.example.com`,
-      quickSightUserArn: `arn:aws:quicksight:eu-west-1:123456789012:user/default/manager-${id}`,
-    })),
   },
 });
 

@@ -208,7 +208,7 @@ describe('QuickSight row-level security rules', () => {
   });
 
   it('refuses an identity without stores and ARNs that are not QuickSight principals', () => {
-    expect(() => storeRowRules(OWNER, [{ email: 'nobody@example.com', quickSightUserArn: USER }], managers)).toThrow(/nobody@example.com manages no store/);
+    expect(() => storeRowRules(OWNER, [{ email: 'nobody@example.com', quickSightUserArn: USER }], managers)).toThrow(/nobody@example.com" manages no store/);
     expect(() => storeRowRules(OWNER, [{ email: 'central@example.com', quickSightUserArn: "arn:aws:iam::123456789012:role/x' OR 1=1" }], managers)).toThrow(/not a QuickSight user or group ARN/);
     expect(() => storeRowRules('arn:aws:iam::123456789012:role/admin', [], managers)).toThrow(/principalArn/);
   });
