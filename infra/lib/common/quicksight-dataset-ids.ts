@@ -6,5 +6,18 @@ export function quickSightDataSetId(prefix: string, dataset: Pick<DatasetDefinit
   return `${prefix}-${dataset.name.replace(/_/g, '-')}`;
 }
 
-/** The ids of every dashboard dataset (dashboards/datasets.ts) for a stage. */
-export const quickSightDataSetIds = (prefix: string): string[] => DATASETS.map((d) => quickSightDataSetId(prefix, d));
+/** The store columns the dashboard datasets' row-level security acts on (one rules dataset each; usually store_id). */
+export function rowSecurityStoreColumns(datasets: readonly DatasetDefinition[] = DATASETS): string[] {
+  return [...new Set(datasets.flatMap((d) => (d.filterColumns.store ? [d.filterColumns.store] : [])))].sort();
+}
+
+/** The row-level-security rules dataset of a store column (its rows say which user sees which store). */
+export function quickSightRowSecurityDataSetId(prefix: string, storeColumn: string): string {
+  return `${prefix}-rls-${storeColumn.replace(/_/g, '-')}`;
+}
+
+/** The ids of every SPICE dataset of a stage: each dashboard dataset (dashboards/datasets.ts) and each rules dataset. */
+export const quickSightDataSetIds = (prefix: string): string[] => [
+  ...DATASETS.map((d) => quickSightDataSetId(prefix, d)),
+  ...rowSecurityStoreColumns().map((c) => quickSightRowSecurityDataSetId(prefix, c)),
+];

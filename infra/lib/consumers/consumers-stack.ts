@@ -5,12 +5,15 @@ import type { LakeStack } from '../lake/lake-stack';
 import { AthenaWorkgroup } from '../common/athena-workgroup';
 import type { WarehouseStack } from '../warehouse/warehouse-stack';
 import { AnalystQueries } from './analyst-queries';
+import { DASHBOARDS } from '../../../dashboards';
+import { QuickSightDashboards } from './quicksight-dashboards';
+import { storeRowRules } from './quicksight-row-security';
 import { QuickSightWarehouse } from './quicksight-warehouse';
 import { StoreAccess, storeAccessGrants } from './store-access';
 
 export interface ConsumersStackProps extends StackProps {
   /** the stage settings this stack maps onto its constructs */
-  readonly config: Pick<StageConfig, 'prefix' | 'removeDataOnDestroy' | 'lake' | 'consumers'>;
+  readonly config: Pick<StageConfig, 'prefix' | 'removeDataOnDestroy' | 'lake' | 'consumers' | 'pipeline'>;
   /** the lake: its buckets (imported here) and key */
   readonly lake: LakeStack;
   /** the warehouse and its network, for QuickSight */
@@ -23,6 +26,7 @@ export class ConsumersStack extends Stack {
   readonly queries: AnalystQueries;
   readonly storeAccess: StoreAccess;
   readonly quicksight?: QuickSightWarehouse;
+  readonly dashboards?: QuickSightDashboards;
 
   constructor(scope: Construct, id: string, props: ConsumersStackProps) {
     super(scope, id, props);
@@ -52,12 +56,24 @@ export class ConsumersStack extends Stack {
     });
     const network = props.warehouse.network;
     if (config.consumers.quicksight.enabled && network.quickSightSecurityGroup) {
+      const ownerArn = config.consumers.quicksight.principalArn;
+      const { managerIdentities, storeManagers } = config.consumers;
       this.quicksight = new QuickSightWarehouse(this, 'QuickSight', {
         prefix: config.prefix,
-        ownerArn: config.consumers.quicksight.principalArn,
+        ownerArn,
         warehouse: props.warehouse.warehouse,
         vpc: network.vpc,
         securityGroup: network.quickSightSecurityGroup,
+        // the owner sees every store; a manager with a QuickSight user sees their stores (none configured: owner only)
+        rowRules: storeRowRules(ownerArn, managerIdentities, storeManagers),
+      });
+      this.dashboards = new QuickSightDashboards(this, 'Dashboards', {
+        prefix: config.prefix,
+        ownerArn,
+        viewerArns: managerIdentities.flatMap((m) => (m.quickSightUserArn ? [m.quickSightUserArn] : [])),
+        dashboards: DASHBOARDS,
+        warehouse: this.quicksight,
+        reportingCurrency: config.pipeline.reportingCurrency,
       });
     }
   }

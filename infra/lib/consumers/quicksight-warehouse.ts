@@ -7,8 +7,9 @@ import type { DatasetDefinition } from '../../../dashboards/datasets';
 import { acknowledge } from '../common/nag';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { WAREHOUSE_PORT } from '../warehouse/warehouse-network';
-import { quickSightDataSetId } from '../common/quicksight-dataset-ids';
+import { quickSightDataSetId, quickSightRowSecurityDataSetId, rowSecurityStoreColumns } from '../common/quicksight-dataset-ids';
 import { QUICKSIGHT_COLUMN_TYPE, QUICKSIGHT_DATASETS } from './quicksight-datasets';
+import { RULE_COLUMNS, RULE_FIELDS, storeRowRulesSql, type StoreRowRule } from './quicksight-row-security';
 
 const DATA_SOURCE_ACTIONS = [
   'quicksight:DescribeDataSource',
@@ -42,11 +43,14 @@ export interface QuickSightWarehouseProps {
   readonly vpc: ec2.IVpc;
   /** the group QuickSight's network interfaces use (allowed into the warehouse on its port) */
   readonly securityGroup: ec2.ISecurityGroup;
+  /** who sees which stores' rows (quicksight-row-security.ts): applied to every dataset with a store column */
+  readonly rowRules: readonly StoreRowRule[];
 }
 
 /**
  * QuickSight on the warehouse: a VPC connection into the isolated subnets, a Redshift data source over TLS, and one
- * SPICE dataset per dashboard dataset (dashboards/datasets.ts), owned by the configured QuickSight principal. The
+ * SPICE dataset per dashboard dataset (dashboards/datasets.ts), owned by the configured QuickSight principal. Datasets
+ * with a store column get row-level security from a rules dataset (user or group, store) per store column. The
  * account must already have a QuickSight subscription; stages without one leave `consumers.quicksight.enabled` off.
  */
 export class QuickSightWarehouse extends Construct {
@@ -55,6 +59,10 @@ export class QuickSightWarehouse extends Construct {
   readonly vpcConnection: quicksight.CfnVPCConnection;
   readonly dataSource: quicksight.CfnDataSource;
   readonly dataSets: quicksight.CfnDataSet[];
+  /** the row-level-security rules datasets, by the store column they restrict */
+  readonly rowSecurityDataSets: Record<string, quicksight.CfnDataSet>;
+  /** every dashboard dataset's ARN by dataset name (what the dashboards' definitions declare) */
+  readonly dataSetArnByName: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: QuickSightWarehouseProps) {
     super(scope, id);
@@ -68,7 +76,9 @@ export class QuickSightWarehouse extends Construct {
       securityGroupIds: [props.securityGroup.securityGroupId],
     });
     this.dataSource = this.createDataSource(props);
+    this.rowSecurityDataSets = Object.fromEntries(rowSecurityStoreColumns(QUICKSIGHT_DATASETS).map((c) => [c, this.createRowSecurityDataSet(props, c)]));
     this.dataSets = QUICKSIGHT_DATASETS.map((dataset) => this.createDataSet(props, dataset));
+    this.dataSetArnByName = Object.fromEntries(QUICKSIGHT_DATASETS.map((d, i) => [d.name, this.dataSets[i].attrArn]));
   }
 
   private createVpcConnectionRole(): iam.Role {
@@ -108,6 +118,7 @@ export class QuickSightWarehouse extends Construct {
   }
 
   private createDataSet(props: QuickSightWarehouseProps, dataset: DatasetDefinition): quicksight.CfnDataSet {
+    const store = dataset.filterColumns.store;
     return new quicksight.CfnDataSet(this, `DataSet-${dataset.name}`, {
       awsAccountId: Stack.of(this).account,
       dataSetId: quickSightDataSetId(props.prefix, dataset),
@@ -122,6 +133,41 @@ export class QuickSightWarehouse extends Construct {
             sqlQuery: dataset.sql,
             columns: dataset.columns.map((c) => ({ name: c.name, type: QUICKSIGHT_COLUMN_TYPE[c.type] })),
           },
+        },
+      },
+      ...(store ? { rowLevelPermissionDataSet: { arn: this.rowSecurityDataSets[store].attrArn, permissionPolicy: 'GRANT_ACCESS', formatVersion: 'VERSION_2' } } : {}),
+      permissions: [{ principal: props.ownerArn, actions: DATA_SET_ACTIONS }],
+    });
+  }
+
+  /**
+   * The rules as literal rows in custom SQL (they change only with the config, on deploy); SPICE, refreshed with the
+   * dashboard datasets. Redshift folds the column names to lower case: the logical table renames them to the field
+   * names QuickSight's row-level security reads (UserARN, GroupARN).
+   */
+  private createRowSecurityDataSet(props: QuickSightWarehouseProps, storeColumn: string): quicksight.CfnDataSet {
+    const physicalId = `rls-${storeColumn.replace(/_/g, '-')}`;
+    const rename = (columnName: string, newColumnName: string): quicksight.CfnDataSet.TransformOperationProperty => ({ renameColumnOperation: { columnName, newColumnName } });
+    return new quicksight.CfnDataSet(this, `RowSecurity-${storeColumn}`, {
+      awsAccountId: Stack.of(this).account,
+      dataSetId: quickSightRowSecurityDataSetId(props.prefix, storeColumn),
+      name: `Store access rules (${storeColumn})`,
+      importMode: 'SPICE',
+      physicalTableMap: {
+        [physicalId]: {
+          customSql: {
+            dataSourceArn: this.dataSource.attrArn,
+            name: `store_access_${storeColumn}`,
+            sqlQuery: storeRowRulesSql(props.rowRules, storeColumn),
+            columns: [RULE_COLUMNS.user, RULE_COLUMNS.group, storeColumn].map((name) => ({ name, type: 'STRING' })),
+          },
+        },
+      },
+      logicalTableMap: {
+        [physicalId]: {
+          alias: `store_access_${storeColumn}`,
+          source: { physicalTableId: physicalId },
+          dataTransforms: [rename(RULE_COLUMNS.user, RULE_FIELDS.user), rename(RULE_COLUMNS.group, RULE_FIELDS.group)],
         },
       },
       permissions: [{ principal: props.ownerArn, actions: DATA_SET_ACTIONS }],

@@ -7,11 +7,12 @@ import { PIPELINE_ASL } from '../../../infra/lib/pipeline/pipeline-state-machine
 import { buildRetailLake } from '../../../infra/lib/retail-lake-app';
 import { PROJECT_ROOT } from '../../../infra/lib/common/paths';
 import { AWS_QUOTAS } from '../../../infra/lib/common/quotas';
+import { DASHBOARDS } from '../../../dashboards';
 import { cdkJsonContext } from '../helpers';
 
 /**
- * Every stage of cdk.json with every optional feature on (QuickSight, Lake Formation store row filters, 1,000 store
- * managers; the Glue path is always deployed), synthesized once each with CloudFormation's built-in validation, as
+ * Every stage of cdk.json with every optional feature on (QuickSight with its dashboards and managers' row-level
+ * security, Lake Formation store row filters, 1,000 store managers; the Glue path is always deployed), synthesized once each with CloudFormation's built-in validation, as
  * `cdk synth` runs it, then checked against the quotas a new account has (infra/lib/common/quotas.ts). No other
  * suite reads these variants, so they are synthesized here rather than through the shared synth cache
  * (test/infra/synthesized-stage.ts), whose stages skip the validation.
@@ -166,8 +167,10 @@ describe.each(STAGES)('stage %s with every optional feature on', (stage) => {
 
   it('synthesizes with CloudFormation validation on and no error', () => {
     expect(v.error).toBeUndefined();
-    // the features are on: QuickSight datasets, row filters, the Glue job, a subscription per manager
+    // the features are on: QuickSight datasets and dashboards, row filters, the Glue job, a subscription per manager
     expect(resourcesOf(v, 'AWS::QuickSight::DataSet').length).toBeGreaterThan(0);
+    expect(resourcesOf(v, 'AWS::QuickSight::Analysis')).toHaveLength(DASHBOARDS.length);
+    expect(resourcesOf(v, 'AWS::QuickSight::Dashboard')).toHaveLength(DASHBOARDS.length);
     expect(resourcesOf(v, 'AWS::LakeFormation::DataCellsFilter').length).toBeGreaterThan(0);
     expect(resourcesOf(v, 'AWS::Glue::Job')).toHaveLength(1);
     expect(resourcesOf(v, 'AWS::SNS::Subscription').filter(([, , r]) => r.Properties?.FilterPolicy)).toHaveLength(STORES);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { DATASETS } from '../../../../dashboards/datasets';
+import { DASHBOARDS, DATASETS } from '../../../../dashboards';
 import { athenaTableSql, readAthenaSql } from '../../../../infra/lib/consumers/analyst-queries';
 import { storesOfManager } from '../../../../functions/lib/reference/store-managers';
 import { parseStoresCsv } from '../../../../functions/lib/reference/reference-data';
@@ -13,6 +13,17 @@ import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage
 const MANAGER_ROLE = 'arn:aws:iam::123456789012:role/store-manager-central';
 /** manages S003 and S004 in infra/config/stores.sample.csv, the dev stage's storesCsv */
 const CENTRAL = 'manager.central@chicago.stores.example.com';
+const EXECUTIVES = 'arn:aws:quicksight:eu-west-1:123456789012:group/default/executives';
+/** CENTRAL's QuickSight user */
+const MANAGER_USER = 'arn:aws:quicksight:eu-west-1:123456789012:user/default/central';
+
+type Json = Record<string, unknown>;
+
+/** The visual ids of a synthesized Definition, in sheet order. */
+function visualIdsOf(definition: unknown): string[] {
+  const sheets = (definition as { Sheets: { Visuals: Record<string, { VisualId: string }>[] }[] }).Sheets;
+  return sheets.flatMap((s) => s.Visuals.map((v) => Object.values(v)[0].VisualId));
+}
 
 describe('consumers stack', () => {
   let t: SynthesizedStage;
@@ -22,8 +33,8 @@ describe('consumers stack', () => {
     t = await synthesizedStage({
       stage: {
         consumers: {
-          managerIdentities: [{ email: CENTRAL, iamPrincipalArn: MANAGER_ROLE, quickSightUserArn: 'arn:aws:quicksight:eu-west-1:123456789012:user/default/central' }],
-          quicksight: { enabled: true, principalArn: 'arn:aws:quicksight:eu-west-1:123456789012:group/default/executives' },
+          managerIdentities: [{ email: CENTRAL, iamPrincipalArn: MANAGER_ROLE, quickSightUserArn: MANAGER_USER }],
+          quicksight: { enabled: true, principalArn: EXECUTIVES },
         },
       },
     });
@@ -95,12 +106,54 @@ describe('consumers stack', () => {
       Credentials: { SecretArn: Match.anyValue() },
     });
     const datasets = resourcesOfType(template, 'AWS::QuickSight::DataSet').map(([, p]) => p);
-    expect(datasets.map((d) => d.DataSetId).sort()).toEqual(DATASETS.map((d) => `retail-lake-dev-${d.name.replace(/_/g, '-')}`).sort());
+    const dashboardDataSets = datasets.filter((d) => !String(d.DataSetId).includes('-rls-'));
+    expect(dashboardDataSets.map((d) => d.DataSetId).sort()).toEqual(DATASETS.map((d) => `retail-lake-dev-${d.name.replace(/_/g, '-')}`).sort());
     for (const d of datasets) expect(d.ImportMode).toBe('SPICE');
     // QuickSight's physical table ids: letters, digits and hyphens (CloudFormation rejects the dataset otherwise)
     for (const d of datasets) for (const id of Object.keys(d.PhysicalTableMap as object)) expect(id).toMatch(/^[0-9a-zA-Z-]{1,64}$/);
     // the warehouse lets QuickSight's interfaces in on the Redshift port only
     warehouse.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5439, ToPort: 5439, IpProtocol: 'tcp' });
+  });
+
+  it('builds one Analysis and one Dashboard per dashboard definition, each with exactly the visuals of the definition', () => {
+    const analyses = resourcesOfType(template, 'AWS::QuickSight::Analysis').map(([, p]) => p);
+    const dashboards = resourcesOfType(template, 'AWS::QuickSight::Dashboard').map(([, p]) => p);
+    expect(analyses.map((a) => a.AnalysisId)).toEqual(DASHBOARDS.map((d) => `retail-lake-dev-${d.id}`));
+    expect(dashboards.map((d) => d.DashboardId)).toEqual(DASHBOARDS.map((d) => `retail-lake-dev-${d.id}`));
+    DASHBOARDS.forEach((d, i) => {
+      expect(visualIdsOf(analyses[i].Definition)).toEqual(d.visuals.map((v) => v.id));
+      expect(visualIdsOf(dashboards[i].Definition)).toEqual(d.visuals.map((v) => v.id));
+      expect(dashboards[i].Definition).toEqual(analyses[i].Definition);
+    });
+    // the executives own them; the manager's user may view the dashboards (its rows limited below)
+    expect(JSON.stringify(analyses[0].Permissions)).not.toContain(MANAGER_USER);
+    expect(dashboards[0].Permissions).toEqual([
+      { Principal: EXECUTIVES, Actions: expect.arrayContaining(['quicksight:UpdateDashboardPermissions', 'quicksight:QueryDashboard']) },
+      { Principal: MANAGER_USER, Actions: ['quicksight:DescribeDashboard', 'quicksight:ListDashboardVersions', 'quicksight:QueryDashboard'] },
+    ]);
+  });
+
+  it("limits every dataset with a store column to the viewer's stores through a row-level-security dataset", () => {
+    const byId = new Map(resourcesOfType(template, 'AWS::QuickSight::DataSet'));
+    const [rulesId, rules] = [...byId].find(([, p]) => String(p.DataSetId).endsWith('-rls-store-id')) ?? [];
+    const sql = JSON.stringify(rules?.PhysicalTableMap);
+    expect(sql).toContain(`CAST('${EXECUTIVES}' AS VARCHAR(2048)) AS group_arn, CAST(NULL AS VARCHAR(64)) AS store_id`);
+    for (const store of ['S003', 'S004']) expect(sql).toContain(`CAST('${MANAGER_USER}' AS VARCHAR(2048)) AS user_arn, CAST(NULL AS VARCHAR(2048)) AS group_arn, CAST('${store}' AS VARCHAR(64))`);
+    expect(JSON.stringify(rules?.LogicalTableMap)).toContain('"NewColumnName":"UserARN"');
+    for (const d of DATASETS) {
+      const [, props] = [...byId].find(([, p]) => p.DataSetId === `retail-lake-dev-${d.name.replace(/_/g, '-')}`) ?? [];
+      expect(props?.RowLevelPermissionDataSet).toEqual(
+        d.filterColumns.store ? { Arn: { 'Fn::GetAtt': [rulesId, 'Arn'] }, PermissionPolicy: 'GRANT_ACCESS', FormatVersion: 'VERSION_2' } : undefined,
+      );
+    }
+  });
+
+  it('refreshes every QuickSight dataset after each pipeline run', () => {
+    const ids = resourcesOfType(template, 'AWS::QuickSight::DataSet').map(([, p]) => p.DataSetId as string);
+    const functions = [t.templates.pipeline, ...t.nestedTemplates.pipeline].flatMap((tpl) => resourcesOfType(tpl, 'AWS::Lambda::Function').map(([, p]) => p));
+    const refreshed = functions.flatMap((f) => (((f.Environment as Json | undefined)?.Variables as Json | undefined)?.QUICKSIGHT_DATASET_IDS as string | undefined) ?? []).filter(Boolean);
+    expect(refreshed.length).toBeGreaterThan(0);
+    for (const list of refreshed) expect(list.split(',').sort()).toEqual([...ids].sort());
   });
 
   it('passes the AwsSolutions rules', () => {
