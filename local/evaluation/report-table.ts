@@ -1,5 +1,6 @@
-import type { Accuracy } from './forecast-accuracy';
-import type { EvaluationReport, WindowResult } from './evaluate';
+import type { Accuracy, ForecastAccuracy } from './forecast-accuracy';
+import type { ForecastEvaluationReport } from './evaluate-forecasts';
+import type { EvaluationReport, EvaluationWindow, WindowResult } from './evaluate';
 
 const pct = (x: number | null, digits = 1): string => (x === null ? 'n/a' : `${(100 * x).toFixed(digits)}%`);
 const fixed = (x: number | null, digits = 2): string => (x === null ? 'n/a' : x.toFixed(digits));
@@ -17,6 +18,16 @@ function wapeVsNaive(model: Accuracy, naive: Accuracy): string {
   return `${change >= 0 ? '+' : ''}${(100 * change).toFixed(1)}%`;
 }
 
+/** The forecast rows, the same in the full report and in the forecast-only one. */
+const FORECAST_ROWS: [string, (w: { forecast: ForecastAccuracy }) => string][] = [
+  ['forecast vs latent demand', (w) => accuracy(w.forecast.latent.model)],
+  ['  seasonal naive', (w) => accuracy(w.forecast.latent.seasonalNaive)],
+  ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.latent.model, w.forecast.latent.seasonalNaive)],
+  ['forecast vs sales (uncensored days)', (w) => accuracy(w.forecast.observed.model)],
+  ['  seasonal naive', (w) => accuracy(w.forecast.observed.seasonalNaive)],
+  ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.observed.model, w.forecast.observed.seasonalNaive)],
+];
+
 const ROWS: [string, (w: WindowResult) => string][] = [
   ['alert precision', (w) => ratio(w.alerts.precision, w.alerts.flaggedTrue, w.alerts.flagged)],
   ['alert recall', (w) => ratio(w.alerts.recall, w.alerts.stockoutsFlagged, w.alerts.stockouts)],
@@ -32,12 +43,7 @@ const ROWS: [string, (w: WindowResult) => string][] = [
   ['missed stockouts: late order', (w) => `${w.diagnosis.missed.lateOrder} of ${w.diagnosis.missed.count}`],
   ['  forecast/latent (median)', (w) => fixed(w.diagnosis.missed.medianDemandRatio)],
   ['  on hand overestimated / lost < 2', (w) => `${w.diagnosis.missed.onHandOverestimated} / ${w.diagnosis.missed.smallLoss}`],
-  ['forecast vs latent demand', (w) => accuracy(w.forecast.latent.model)],
-  ['  seasonal naive', (w) => accuracy(w.forecast.latent.seasonalNaive)],
-  ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.latent.model, w.forecast.latent.seasonalNaive)],
-  ['forecast vs sales (uncensored days)', (w) => accuracy(w.forecast.observed.model)],
-  ['  seasonal naive', (w) => accuracy(w.forecast.observed.seasonalNaive)],
-  ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.observed.model, w.forecast.observed.seasonalNaive)],
+  ...FORECAST_ROWS,
 ];
 
 /** The report as a text table: one column per evaluation window. */
@@ -50,18 +56,38 @@ export function formatReport(r: EvaluationReport): string {
     `time: simulate ${r.seconds.simulate} s, pipeline ${r.seconds.pipeline} s, as-of days ${r.seconds.asOfDays} s`,
     '',
   ];
-  const fits = r.fits.map((f) => {
+  return [...header, ...windowTable(r.windows, ROWS), '', ...fitLines(r.fits)].join('\n') + '\n';
+}
+
+/** Each weekly fit's own backtest: the selected models and the seasonal naive. */
+function fitLines(fits: EvaluationReport['fits']): string[] {
+  return fits.map((f) => {
     const row = (model: string): string => {
       const a = f.accuracy.find((x) => x.model === model);
       return a ? `${model} ${accuracy({ series: a.series, wape: a.wape, biasPct: a.biasPct, mase: a.mase })}` : `${model} n/a`;
     };
     return `fit through ${f.fittedThrough}, its own backtest: ${row('selected')}; ${row('seasonal_naive')}`;
   });
-  const columns = r.windows.map((w) => `at day ${w.end} (flags days ${w.from}-${w.to}, forecast ${w.forecastFrom}-${w.to})`);
-  const cells = ROWS.map(([, cell]) => r.windows.map(cell));
-  const labelWidth = Math.max(...ROWS.map(([label]) => label.length));
+}
+
+/** One column per evaluation window, one line per row. */
+function windowTable<W extends EvaluationWindow>(windows: W[], rows: [string, (w: W) => string][]): string[] {
+  const columns = windows.map((w) => `at day ${w.end} (flags days ${w.from}-${w.to}, forecast ${w.forecastFrom}-${w.to})`);
+  const cells = rows.map(([, cell]) => windows.map(cell));
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
   const line = (label: string, values: string[]): string => [label.padEnd(labelWidth), ...values.map((v, i) => v.padEnd(widths[i]))].join('  ').trimEnd();
-  const body = [line('', columns), line('-'.repeat(labelWidth), widths.map((w) => '-'.repeat(w))), ...ROWS.map(([label], i) => line(label, cells[i]))];
-  return [...header, ...body, '', ...fits].join('\n') + '\n';
+  return [line('', columns), line('-'.repeat(labelWidth), widths.map((w) => '-'.repeat(w))), ...rows.map(([label], i) => line(label, cells[i]))];
+}
+
+/** `evaluate --forecast-only`: the full report's forecast rows and fits, the same figures for the same run. */
+export function formatForecastReport(r: ForecastEvaluationReport): string {
+  const o = r.options;
+  const header = [
+    `retail-lake evaluate --forecast-only: ${o.stores} stores, ${o.skus} SKUs, ${o.days} days from ${r.startDate} (seed ${o.seed})`,
+    'forecast scored: the fitted models (FitForecasts, refit weekly as of the evaluation days), from the fit before each day; no stock risk or alerts',
+    `time: simulate ${r.seconds.simulate} s, pipeline ${r.seconds.pipeline} s, fits ${r.seconds.fits} s`,
+    '',
+  ];
+  return [...header, ...windowTable(r.windows, FORECAST_ROWS), '', ...fitLines(r.fits)].join('\n') + '\n';
 }
