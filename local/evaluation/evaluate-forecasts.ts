@@ -1,4 +1,3 @@
-import type { ForecastSettings } from '../../functions/pipeline/fit-forecasts/fit-forecasts';
 import { FsObjectStore } from '../adapters/fs-object-store';
 import { withLockedRuntime } from '../cli/locked-runtime';
 import { addDays } from '../simulator/time-zones';
@@ -36,7 +35,6 @@ export async function replayFits(
   lakeRoot: string,
   truth: SimulationTruth,
   windows: readonly EvaluationWindow[],
-  settings?: ForecastSettings,
   onDay?: (done: number, total: number) => void,
 ): Promise<{ forecasts: ForecastByDay; fits: EvaluationReport['fits'] }> {
   const first = windows[0].from - 1;
@@ -47,7 +45,7 @@ export async function replayFits(
     await rt.warehouse.execute(['DELETE FROM forecast_model']);
     for (let day = first; day < truth.days; day++) {
       onDay?.(day - first, truth.days - first);
-      await fitAsOf(rt, truth, addDays(truth.startDate, day), forecasts, fits, settings);
+      await fitAsOf(rt, truth, addDays(truth.startDate, day), forecasts, fits);
     }
     onDay?.(truth.days - first, truth.days - first);
   });
@@ -71,7 +69,7 @@ export async function evaluateForecasts(lakeRoot: string, opts: EvaluationOption
   await runPipelineToEnd(lakeRoot);
   const pipeline = seconds(t0);
   t0 = Date.now();
-  const { forecasts, fits } = await replayFits(lakeRoot, truth, windows, undefined, progress.riskDay);
+  const { forecasts, fits } = await replayFits(lakeRoot, truth, windows, progress.riskDay);
   return {
     options: opts,
     startDate: truth.startDate,

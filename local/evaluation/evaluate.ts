@@ -1,7 +1,7 @@
 import { forecastDailySql } from '../../functions/lib/forecast/forecast-sql';
 import type { FitForecastsResult } from '../../functions/lib/pipeline/state';
 import { asIsoDate } from '../../functions/lib/risk/stock-risk-sql';
-import { fitForecasts, type ForecastSettings } from '../../functions/pipeline/fit-forecasts/fit-forecasts';
+import { fitForecasts } from '../../functions/pipeline/fit-forecasts/fit-forecasts';
 import { FsObjectStore } from '../adapters/fs-object-store';
 import { withLockedRuntime } from '../cli/locked-runtime';
 import type { LocalRuntime } from '../local-runtime';
@@ -141,9 +141,8 @@ export async function fitAsOf(
   date: string,
   forecasts: ForecastByDay,
   fits: EvaluationReport['fits'],
-  settings?: ForecastSettings,
 ): Promise<void> {
-  const fit = await fitForecasts({ warehouse: rt.warehouse, store: rt.store, duckdb: rt.settings }, date, settings);
+  const fit = await fitForecasts({ warehouse: rt.warehouse, store: rt.store, duckdb: rt.settings }, date);
   if (!fit.skipped && fit.fittedThrough !== null) {
     fits.push({ fittedThrough: fit.fittedThrough, accuracy: fit.accuracy });
     await recordForecasts(rt.warehouse, truth, fit.fittedThrough, forecasts);
