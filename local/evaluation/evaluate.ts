@@ -4,13 +4,14 @@ import { asIsoDate } from '../../functions/lib/risk/stock-risk-sql';
 import { fitForecasts } from '../../functions/pipeline/fit-forecasts/fit-forecasts';
 import { FsObjectStore } from '../adapters/fs-object-store';
 import { withLockedRuntime } from '../cli/locked-runtime';
+import type { LocalRuntime } from '../local-runtime';
 import { runPipelineWithProgress } from '../cli/run-command';
 import { addDays } from '../simulator/time-zones';
 import { simulateEvents, type SimulatorStats } from '../simulator';
 import type { SimulationTruth } from '../simulator/truth';
 import { diagnoseAlerts, type AlertDiagnosis } from './alert-diagnosis';
 import { alertQuality, type AlertQuality, type DayFlags } from './alert-quality';
-import { forecastAccuracy, type ForecastAccuracy } from './forecast-accuracy';
+import { forecastAccuracy, type ForecastAccuracy, type ForecastFn } from './forecast-accuracy';
 import { windowCeiling, type WindowCeiling } from './oracle';
 import { simulateIntoLake } from './simulate-into-lake';
 import { stockRiskAsOf, type RiskAsOf } from './stock-risk-as-of';
@@ -77,16 +78,21 @@ export function evaluationWindows(days: number): EvaluationWindow[] {
 /** The forecast for each store-SKU (index store * skus + sku) and day, from the fit before that day; NaN = none. */
 export type ForecastByDay = Float64Array[];
 
+/** The recorded forecasts as forecastAccuracy reads them (null where there is none). */
+export function recordedForecast(forecasts: ForecastByDay): ForecastFn {
+  return (pair, day) => {
+    const f = forecasts[pair]?.[day];
+    return f === undefined || Number.isNaN(f) ? null : f;
+  };
+}
+
 /**
  * Scores stock risk's flags and messages of each day, and the forecasts, against the truth. `riskByDay` holds the
  * as-of runs of every day from the day before the first window through the last.
  */
 export function scoreWindows(truth: SimulationTruth, riskByDay: ReadonlyMap<number, RiskAsOf>, forecasts: ForecastByDay, windows: readonly EvaluationWindow[]): WindowResult[] {
   const flags: DayFlags[] = [...riskByDay].sort(([a], [b]) => a - b).map(([day, r]) => ({ day, level: r.level, messages: r.messages }));
-  const forecast = (pair: number, day: number): number | null => {
-    const f = forecasts[pair]?.[day];
-    return f === undefined || Number.isNaN(f) ? null : f;
-  };
+  const forecast = recordedForecast(forecasts);
   return windows.map((w) => ({
     ...w,
     alerts: alertQuality(truth, flags, w.from, w.to),
@@ -121,7 +127,7 @@ export function evaluateCeiling(opts: EvaluationOptions): CeilingReport {
 }
 
 /** Runs the pipeline over what was ingested; a failed or parked batch ends the evaluation (its figures would be wrong). */
-async function runPipelineToEnd(lakeRoot: string): Promise<void> {
+export async function runPipelineToEnd(lakeRoot: string): Promise<void> {
   const outcome = await runPipelineWithProgress(lakeRoot);
   const bad = outcome.runs.find((r) => r.status === 'failed' || r.status === 'parked');
   if (bad) throw new Error(`the pipeline ${bad.status === 'parked' ? 'parked a batch' : 'failed'}: ${bad.error?.Error ?? ''}: ${bad.error?.Cause ?? ''} (see retail-lake status)`);
@@ -153,7 +159,23 @@ async function recordForecasts(
   }
 }
 
-const seconds = (since: number): number => Math.round((Date.now() - since) / 100) / 10;
+export const seconds = (since: number): number => Math.round((Date.now() - since) / 100) / 10;
+
+/** FitForecasts as of `date`, as the state machine runs it (skipped while the models are fresh); a new fit's
+ * forecasts of the 7 days after it go into `forecasts`, its backtest into `fits`. */
+export async function fitAsOf(
+  rt: LocalRuntime,
+  truth: SimulationTruth,
+  date: string,
+  forecasts: ForecastByDay,
+  fits: EvaluationReport['fits'],
+): Promise<void> {
+  const fit = await fitForecasts({ warehouse: rt.warehouse, store: rt.store, duckdb: rt.settings }, date);
+  if (!fit.skipped && fit.fittedThrough !== null) {
+    fits.push({ fittedThrough: fit.fittedThrough, accuracy: fit.accuracy });
+    await recordForecasts(rt.warehouse, truth, fit.fittedThrough, forecasts);
+  }
+}
 
 /**
  * The whole check on an empty lake folder: simulate with the truth, ingest as one batch, run the pipeline once,
@@ -186,11 +208,7 @@ export async function evaluate(lakeRoot: string, opts: EvaluationOptions, progre
     for (let day = first; day < truth.days; day++) {
       progress.riskDay(day - first, truth.days - first);
       const date = addDays(truth.startDate, day);
-      const fit = await fitForecasts({ warehouse: rt.warehouse, store: rt.store, duckdb: rt.settings }, date);
-      if (!fit.skipped && fit.fittedThrough !== null) {
-        fits.push({ fittedThrough: fit.fittedThrough, accuracy: fit.accuracy });
-        await recordForecasts(rt.warehouse, truth, fit.fittedThrough, forecasts);
-      }
+      await fitAsOf(rt, truth, date, forecasts, fits);
       riskByDay.set(day, await stockRiskAsOf(rt.warehouse, rt.store, rt.settings, truth, date));
     }
     progress.riskDay(truth.days - first, truth.days - first);

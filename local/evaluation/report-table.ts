@@ -1,5 +1,6 @@
-import { wapeChange, type Accuracy } from './forecast-accuracy';
+import { wapeChange, type Accuracy, type ForecastAccuracy } from './forecast-accuracy';
 import type { CeilingReport, EvaluationReport, EvaluationWindow, WindowResult } from './evaluate';
+import type { ForecastEvaluationReport } from './evaluate-forecasts';
 import { TARGET_PRECISION, TARGET_RECALL, type OperatingPoint, type WindowCeiling } from './oracle';
 
 const pct = (x: number | null, digits = 1): string => (x === null ? 'n/a' : `${(100 * x).toFixed(digits)}%`);
@@ -18,6 +19,16 @@ function wapeVsNaive(model: Accuracy, naive: Accuracy): string {
 
 const signedPct = (change: number | null): string => (change === null ? 'n/a' : `${change >= 0 ? '+' : ''}${(100 * change).toFixed(1)}%`);
 
+/** The forecast rows, the same in the full report and in the forecast-only one. */
+const FORECAST_ROWS: [string, (w: { forecast: ForecastAccuracy }) => string][] = [
+  ['forecast vs latent demand', (w) => accuracy(w.forecast.latent.model)],
+  ['  seasonal naive', (w) => accuracy(w.forecast.latent.seasonalNaive)],
+  ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.latent.model, w.forecast.latent.seasonalNaive)],
+  ['forecast vs sales (uncensored days)', (w) => accuracy(w.forecast.observed.model)],
+  ['  seasonal naive', (w) => accuracy(w.forecast.observed.seasonalNaive)],
+  ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.observed.model, w.forecast.observed.seasonalNaive)],
+];
+
 const ROWS: [string, (w: WindowResult) => string][] = [
   ['alert precision', (w) => ratio(w.alerts.precision, w.alerts.flaggedTrue, w.alerts.flagged)],
   ['alert recall', (w) => ratio(w.alerts.recall, w.alerts.stockoutsFlagged, w.alerts.stockouts)],
@@ -33,12 +44,7 @@ const ROWS: [string, (w: WindowResult) => string][] = [
   ['missed stockouts: late order', (w) => `${w.diagnosis.missed.lateOrder} of ${w.diagnosis.missed.count}`],
   ['  forecast/latent (median)', (w) => fixed(w.diagnosis.missed.medianDemandRatio)],
   ['  on hand overestimated / lost < 2', (w) => `${w.diagnosis.missed.onHandOverestimated} / ${w.diagnosis.missed.smallLoss}`],
-  ['forecast vs latent demand', (w) => accuracy(w.forecast.latent.model)],
-  ['  seasonal naive', (w) => accuracy(w.forecast.latent.seasonalNaive)],
-  ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.latent.model, w.forecast.latent.seasonalNaive)],
-  ['forecast vs sales (uncensored days)', (w) => accuracy(w.forecast.observed.model)],
-  ['  seasonal naive', (w) => accuracy(w.forecast.observed.seasonalNaive)],
-  ['  WAPE vs seasonal naive', (w) => wapeVsNaive(w.forecast.observed.model, w.forecast.observed.seasonalNaive)],
+  ...FORECAST_ROWS,
 ];
 
 const threshold = (p: OperatingPoint): string => `p >= ${p.threshold < 0.001 ? p.threshold.toExponential(1) : p.threshold.toFixed(3)}`;
@@ -92,13 +98,30 @@ export function formatReport(r: EvaluationReport): string {
     `time: simulate ${r.seconds.simulate} s, pipeline ${r.seconds.pipeline} s, as-of days ${r.seconds.asOfDays} s`,
     '',
   ];
-  const fits = r.fits.map((f) => {
+  const rows: [string, string[]][] = [...ROWS.map(([label, cell]): [string, string[]] => [label, r.windows.map(cell)]), ...ceilingRows(r.windows)];
+  return [...header, ...table(r.windows, rows), '', ...CEILING_NOTE, '', ...fitLines(r.fits)].join('\n') + '\n';
+}
+
+/** Each weekly fit's own backtest: the selected models and the seasonal naive. */
+function fitLines(fits: EvaluationReport['fits']): string[] {
+  return fits.map((f) => {
     const row = (model: string): string => {
       const a = f.accuracy.find((x) => x.model === model);
       return a ? `${model} ${accuracy({ series: a.series, wape: a.wape, biasPct: a.biasPct, mase: a.mase })}` : `${model} n/a`;
     };
     return `fit through ${f.fittedThrough}, its own backtest: ${row('selected')}; ${row('seasonal_naive')}`;
   });
-  const rows: [string, string[]][] = [...ROWS.map(([label, cell]): [string, string[]] => [label, r.windows.map(cell)]), ...ceilingRows(r.windows)];
-  return [...header, ...table(r.windows, rows), '', ...CEILING_NOTE, '', ...fits].join('\n') + '\n';
+}
+
+/** `evaluate --forecast-only`: the full report's forecast rows and fits, the same figures for the same run. */
+export function formatForecastReport(r: ForecastEvaluationReport): string {
+  const o = r.options;
+  const header = [
+    `retail-lake evaluate --forecast-only: ${o.stores} stores, ${o.skus} SKUs, ${o.days} days from ${r.startDate} (seed ${o.seed})`,
+    'forecast scored: the fitted models (FitForecasts, refit weekly as of the evaluation days), from the fit before each day; no stock risk or alerts',
+    `time: simulate ${r.seconds.simulate} s, pipeline ${r.seconds.pipeline} s, fits ${r.seconds.fits} s`,
+    '',
+  ];
+  const rows = FORECAST_ROWS.map(([label, cell]): [string, string[]] => [label, r.windows.map(cell)]);
+  return [...header, ...table(r.windows, rows), '', ...fitLines(r.fits)].join('\n') + '\n';
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateCommand } from '../../local/cli/evaluate-command';
 import type { CeilingReport, EvaluationReport } from '../../local/evaluation/evaluate';
+import type { ForecastEvaluationReport } from '../../local/evaluation/evaluate-forecasts';
 import { openLocalWarehouse } from '../../local/local-runtime';
 
 // One small run end to end: simulate with the truth, pipeline, stock risk as of each day, scores. The figures
@@ -11,6 +12,7 @@ describe('retail-lake evaluate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'retail-lake-evaluate-test-'));
   const lake = join(dir, 'lake');
   let report: EvaluationReport;
+  let forecastOnly: ForecastEvaluationReport;
   let stdout = '';
 
   beforeAll(async () => {
@@ -21,6 +23,7 @@ describe('retail-lake evaluate', () => {
     const quiet = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       report = await evaluateCommand({ seed: 7, stores: 2, skus: 12, days: 21, lake, json: join(dir, 'report.json') });
+      forecastOnly = await evaluateCommand({ seed: 7, stores: 2, skus: 12, days: 21, lake: join(dir, 'forecast-only'), forecastOnly: true });
     } finally {
       write.mockRestore();
       quiet.mockRestore();
@@ -88,6 +91,13 @@ describe('retail-lake evaluate', () => {
     expect(printed).not.toContain('alert precision');
     expect(JSON.parse(readFileSync(join(dir, 'ceiling.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(ceiling)));
     await expect(evaluateCommand({ seed: 7, stores: 1, skus: 1, days: 21, ceilingOnly: true, lake: join(dir, 'other') })).rejects.toThrow(/builds no lake/);
+  });
+
+  it('--forecast-only: the same fits and forecast figures, and only the forecast rows', () => {
+    expect(forecastOnly.fits).toEqual(report.fits);
+    expect(forecastOnly.windows).toEqual(report.windows.map((w) => ({ end: w.end, from: w.from, to: w.to, forecastFrom: w.forecastFrom, forecast: w.forecast })));
+    expect(stdout).toContain('retail-lake evaluate --forecast-only: 2 stores, 12 SKUs, 21 days from 2026-03-02 (seed 7)');
+    expect(stdout.split('--forecast-only')[1]).not.toContain('alert precision');
   });
 
   it('refuses a lake folder that is not empty', async () => {

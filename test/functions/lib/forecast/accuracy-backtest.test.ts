@@ -1,6 +1,7 @@
 import { AccuracyTotals } from '../../../../functions/lib/forecast/accuracy';
-import { backtestSeries } from '../../../../functions/lib/forecast/backtest';
-import { forecastOf } from '../../../../functions/lib/forecast/models';
+import { backtestSeries, DEFAULT_BACKTEST, selectModel } from '../../../../functions/lib/forecast/backtest';
+import { forecastOf, type ModelName } from '../../../../functions/lib/forecast/models';
+import { StoreDailyTotals } from '../../../../functions/lib/forecast/weekday-profile';
 import { seasonalNaive, seasonalNaiveScale } from '../../../../functions/lib/forecast/seasonal-naive';
 
 const NaN_ = Number.NaN;
@@ -63,13 +64,46 @@ describe('backtestSeries', () => {
     for (let h = 1; h <= 7; h++) expect(forecastOf(fit.state, h)).toBeCloseTo(5, 1);
   });
 
-  it('an intermittent series gets an intermittent model', () => {
+  it('an intermittent series gets an intermittent model by least squared error', () => {
     const y = Float64Array.from({ length: 112 }, (_, t) => ((t * 37) % 11 === 0 ? 1 + (t % 3) : 0));
-    const fit = backtestSeries(y)!;
+    const fit = backtestSeries(y, { evalWeeks: 4, selectWeeks: 4 })!;
     expect(['croston', 'sba', 'tsb']).toContain(fit.state.model);
   });
 
   it('no observed day: no fit', () => {
     expect(backtestSeries(new Float64Array(112).fill(NaN_))).toBeNull();
+  });
+});
+
+describe('selectModel: the incumbent rule', () => {
+  // squared errors of 2 selection origins per model; the rest have none
+  const errors = (sums: Partial<Record<ModelName, number>>): Map<ModelName, (number | null)[]> =>
+    new Map(Object.entries(sums).map(([m, sum]) => [m as ModelName, [sum / 2, sum / 2]]));
+  const incumbent = { model: 'ses_weekday', margin: 0.3 } as const;
+
+  it('keeps the incumbent when the best challenger is better by less than the margin', () => {
+    const sq = errors({ ses_weekday: 100, ets_ana: 80, tsb: 120 });
+    expect(selectModel(sq, [0, 1])).toBe('ets_ana');
+    expect(selectModel(sq, [0, 1], incumbent)).toBe('ses_weekday');
+  });
+
+  it('a challenger more than the margin better wins', () => {
+    expect(selectModel(errors({ ses_weekday: 100, ets_ana: 69, tsb: 120 }), [0, 1], incumbent)).toBe('ets_ana');
+  });
+
+  it('an incumbent without backtest errors does not stand in the way', () => {
+    expect(selectModel(errors({ ets_ana: 80, tsb: 120 }), [0, 1], incumbent)).toBe('ets_ana');
+    expect(selectModel(new Map(), [0, 1], incumbent)).toBeUndefined();
+  });
+
+  it('in the backtest: a series whose weekday shape the store profile misses leaves the incumbent for a seasonal model', () => {
+    // the store is flat over the week; this SKU sells only at weekends, the same every week
+    const y = Float64Array.from({ length: 112 }, (_, t) => (t % 7 >= 5 ? 30 : 0));
+    const store = new StoreDailyTotals(112);
+    store.add(new Float64Array(112).fill(10));
+    expect(DEFAULT_BACKTEST.incumbent?.model).toBe('ses_weekday');
+    const fit = backtestSeries(y, DEFAULT_BACKTEST, store)!;
+    expect(['seasonal_naive', 'ets_ana']).toContain(fit.state.model);
+    for (let h = 1; h <= 7; h++) expect(forecastOf(fit.state, h)).toBeCloseTo((112 + h - 1) % 7 >= 5 ? 30 : 0, 0);
   });
 });
