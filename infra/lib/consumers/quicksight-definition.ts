@@ -11,6 +11,7 @@ import type {
   Visual,
 } from '../../../dashboards/definition';
 import { ConfigurationError } from '../../../functions/lib/errors';
+import { comparesPeriods, comparisonControl, comparisonParameter, comparisonVisualId, CONDITIONAL_AGGREGATION, type KpiWindow, windowCondition } from './quicksight-comparison';
 
 /**
  * The `Definition` of an AWS::QuickSight::Analysis, built from a dashboard definition (dashboards/). The Dashboard's
@@ -25,6 +26,12 @@ type Measured = CfnAnalysis.MeasureFieldProperty;
 type NumberFormat = CfnAnalysis.NumberFormatConfigurationProperty;
 /** what every visual kind has: its id, title and subtitle */
 type VisualLabels = Pick<CfnAnalysis.KPIVisualProperty, 'visualId' | 'title' | 'subtitle'>;
+type Kpi = Extract<Visual, { kind: 'kpi' }>;
+/** A QuickSight visual with its id, for the layout. */
+interface Rendered {
+  id: string;
+  visual: QsVisual;
+}
 
 /** The parameters the dashboard filters bind to (QuickSight parameter names: letters and digits only). */
 export const FILTER_PARAMETERS = {
@@ -130,15 +137,41 @@ class DefinitionBuilder {
     return this.dimension(ds, column, `${v.id}-${column}`, `visual ${v.id}`, hierarchyId);
   }
 
-  /** The calculated-field expression of a measure: `sum({net_revenue_rpt})`, a ratio `sum({a}) / sum({b})`. */
-  expression(ds: DatasetDefinition, m: Measure, where: string): string {
+  /**
+   * The calculated-field expression of a measure: `sum({net_revenue_rpt})`, a ratio `sum({a}) / sum({b})`; with a
+   * row condition, the conditional aggregations: `sumIf({net_revenue_rpt}, <condition>)`.
+   */
+  expression(ds: DatasetDefinition, m: Measure, where: string, condition?: string): string {
     if (m.kind === 'aggregate') {
       this.column(ds, m.column, where);
-      return `${EXPRESSION_AGGREGATION[m.aggregation]}({${m.column}})`;
+      return condition ? `${CONDITIONAL_AGGREGATION[m.aggregation]}({${m.column}}, ${condition})` : `${EXPRESSION_AGGREGATION[m.aggregation]}({${m.column}})`;
     }
-    const denominator = this.expression(ds, m.denominator, where);
+    const denominator = this.expression(ds, m.denominator, where, condition);
     // no value rather than an error where the denominator is 0 (a day without sales)
-    return `ifelse(${denominator} = 0, NULL, ${this.expression(ds, m.numerator, where)} / ${denominator})`;
+    return `ifelse(${denominator} = 0, NULL, ${this.expression(ds, m.numerator, where, condition)} / ${denominator})`;
+  }
+
+  /** The data set's date column a comparing KPI windows on; the windows read the date range's parameters. */
+  comparisonDateColumn(ds: DatasetDefinition, v: Kpi): string {
+    const where = `visual ${v.id}`;
+    if (!this.dashboard.filters.includes('date_range')) this.fail(where, 'compares periods, but the dashboard has no date range filter');
+    return this.filterColumn(ds, 'date_range') ?? this.fail(where, `compares periods, but data set ${ds.name} has no date column (filterColumns.date)`);
+  }
+
+  /**
+   * A KPI field over one window (the range, or the comparison period): a calculated field `<kpi>_<field>_<window>`
+   * of conditional aggregations, shown by the visual `shownIn` (the KPI, or its comparison KPI).
+   */
+  windowedMeasure(ds: DatasetDefinition, v: Kpi, field: MeasureField, window: KpiWindow, shownIn: string): Measured {
+    const name = `${v.id}_${field.id}_${window}`;
+    if (!this.calculatedFields.some((c) => c.dataSetIdentifier === ds.name && c.name === name)) {
+      const [from, to] = FILTER_PARAMETERS.date_range;
+      const condition = windowCondition(window, this.comparisonDateColumn(ds, v), from, to);
+      this.calculatedFields.push({ dataSetIdentifier: ds.name, name, expression: this.expression(ds, field.measure, `visual ${v.id} field ${field.id}`, condition) });
+    }
+    return {
+      numericalMeasureField: { fieldId: `${shownIn}-${field.id}-${window}`, column: { dataSetIdentifier: ds.name, columnName: name }, formatConfiguration: numberFormat(field.format, this.reportingCurrency) },
+    };
   }
 
   measure(ds: DatasetDefinition, visualId: string, field: MeasureField): Measured {
@@ -161,7 +194,42 @@ class DefinitionBuilder {
     return { categoricalMeasureField: { fieldId, column, aggregationFunction: SIMPLE_AGGREGATION[m.aggregation] } };
   }
 
-  visual(v: Visual): QsVisual {
+  /** A KPI visual: the value against a target value, the difference in %. */
+  kpi(labels: VisualLabels, value: Measured, target: Measured | undefined): QsVisual {
+    return {
+      kpiVisual: {
+        ...labels,
+        chartConfiguration: {
+          fieldWells: { values: [value], ...(target ? { targetValues: [target] } : {}) },
+          ...(target ? { kpiOptions: { comparison: { comparisonMethod: 'PERCENT_DIFFERENCE' }, primaryValueDisplayType: 'ACTUAL' } } : {}),
+        },
+      },
+    };
+  }
+
+  /**
+   * A KPI that compares periods: the range's value against the comparison period's. Both are windows of the same
+   * rows (the date filter leaves these KPIs alone, see filterGroups). A KPI with a target keeps the target (also over
+   * the range) and gets a second KPI next to it for the comparison, QuickSight's KPI having one target value.
+   */
+  comparingKpi(v: Kpi, ds: DatasetDefinition, labels: VisualLabels): Rendered[] {
+    const current = (shownIn: string): Measured => this.windowedMeasure(ds, v, v.value, 'current', shownIn);
+    const comparison = (shownIn: string): Measured => this.windowedMeasure(ds, v, v.value, 'comparison', shownIn);
+    if (!v.target) return [{ id: v.id, visual: this.kpi(labels, current(v.id), comparison(v.id)) }];
+    const secondId = comparisonVisualId(v.id);
+    const secondLabels: VisualLabels = {
+      visualId: secondId,
+      title: { visibility: 'VISIBLE', formatText: { plainText: `${v.title}: comparison period` } },
+      subtitle: { visibility: 'VISIBLE', formatText: { plainText: 'the range against the period chosen in "Compare with"' } },
+    };
+    return [
+      { id: v.id, visual: this.kpi(labels, current(v.id), this.windowedMeasure(ds, v, v.target, 'current', v.id)) },
+      { id: secondId, visual: this.kpi(secondLabels, current(secondId), comparison(secondId)) },
+    ];
+  }
+
+  /** The QuickSight visuals of a definition visual: one, or two for a target KPI that compares periods. */
+  visual(v: Visual): Rendered[] {
     if (!QUICKSIGHT_ID.test(v.id)) this.fail(`visual ${v.id}`, 'a QuickSight visual id has letters, digits, _ and - only');
     const where = `visual ${v.id}`;
     const ds = this.dataset(v.dataset, where);
@@ -170,23 +238,16 @@ class DefinitionBuilder {
       title: { visibility: 'VISIBLE', formatText: { plainText: v.title } },
       ...(v.subtitle ? { subtitle: { visibility: 'VISIBLE', formatText: { plainText: v.subtitle } } } : {}),
     };
+    if (comparesPeriods(this.dashboard, v)) return this.comparingKpi(v, ds, labels);
+    return [{ id: v.id, visual: this.singleVisual(v, ds, labels) }];
+  }
+
+  private singleVisual(v: Visual, ds: DatasetDefinition, labels: VisualLabels): QsVisual {
     const dim = (column: string): Dimension => this.dimensionOf(v, ds, column);
     switch (v.kind) {
-      case 'kpi': {
-        // the value over the date range, compared with the target where there is one. QuickSight's KPI compares
-        // periods only through a trend group, which would make the value the last period's instead of the range's:
-        // the comparison periods (previous period, previous year) are the local app's for now.
-        const target = v.target ? this.measure(ds, v.id, v.target) : undefined;
-        return {
-          kpiVisual: {
-            ...labels,
-            chartConfiguration: {
-              fieldWells: { values: [this.measure(ds, v.id, v.value)], ...(target ? { targetValues: [target] } : {}) },
-              ...(target ? { kpiOptions: { comparison: { comparisonMethod: 'PERCENT_DIFFERENCE' }, primaryValueDisplayType: 'ACTUAL' } } : {}),
-            },
-          },
-        };
-      }
+      case 'kpi':
+        // the value over the date range (the date filter), against the target where there is one
+        return this.kpi(labels, this.measure(ds, v.id, v.value), v.target ? this.measure(ds, v.id, v.target) : undefined);
       case 'line':
         return {
           lineChartVisual: {
@@ -266,12 +327,25 @@ class DefinitionBuilder {
     return name;
   }
 
-  /** One filter group per filter and data set with its column, bound to the filter's parameters, on the whole sheet. */
+  /**
+   * The visuals a filter group acts on. A data set's visuals all, except that the date range leaves the KPIs that
+   * compare periods alone: their fields window the rows themselves (range and comparison period), and a date filter
+   * would remove the comparison period's rows before those fields see them. Undefined: no visual is left.
+   */
+  filterScope(kind: FilterKind, ds: DatasetDefinition): CfnAnalysis.SheetVisualScopingConfigurationProperty | undefined {
+    const comparing = this.dashboard.visuals.filter((v) => v.dataset === ds.name && comparesPeriods(this.dashboard, v));
+    if (kind !== 'date_range' || comparing.length === 0) return { sheetId: this.sheetId, scope: 'ALL_VISUALS' };
+    const others = this.dashboard.visuals.filter((v) => v.dataset === ds.name && !comparing.includes(v)).map((v) => v.id);
+    return others.length > 0 ? { sheetId: this.sheetId, scope: 'SELECTED_VISUALS', visualIds: others } : undefined;
+  }
+
+  /** One filter group per filter and data set with its column, bound to the filter's parameters, on the data set's visuals (filterScope). */
   filterGroups(): CfnAnalysis.FilterGroupProperty[] {
     return this.dashboard.filters.flatMap((kind) =>
       [...this.datasets.values()].flatMap((ds) => {
         const columnName = this.filterColumn(ds, kind);
-        if (!columnName) return [];
+        const scope = columnName ? this.filterScope(kind, ds) : undefined;
+        if (!columnName || !scope) return [];
         const id = `${kind}-${ds.name}`;
         const column = { dataSetIdentifier: ds.name, columnName };
         const filter: CfnAnalysis.FilterProperty =
@@ -302,15 +376,20 @@ class DefinitionBuilder {
             crossDataset: 'SINGLE_DATASET',
             status: 'ENABLED',
             filters: [filter],
-            scopeConfiguration: { selectedSheets: { sheetVisualScopingConfigurations: [{ sheetId: this.sheetId, scope: 'ALL_VISUALS' }] } },
+            scopeConfiguration: { selectedSheets: { sheetVisualScopingConfigurations: [scope] } },
           },
         ];
       }),
     );
   }
 
+  /** Whether the sheet has the comparison periods' parameter and control. */
+  private get offersComparisons(): boolean {
+    return this.dashboard.comparisons.length > 0;
+  }
+
   parameters(): CfnAnalysis.ParameterDeclarationProperty[] {
-    return this.dashboard.filters.flatMap((kind): CfnAnalysis.ParameterDeclarationProperty[] => {
+    const filters = this.dashboard.filters.flatMap((kind): CfnAnalysis.ParameterDeclarationProperty[] => {
       if (kind === 'date_range') {
         // the last 28 days up to today (the pipeline loads daily); both are dates, not times
         const [from, to] = FILTER_PARAMETERS.date_range;
@@ -321,10 +400,11 @@ class DefinitionBuilder {
       }
       return [{ stringParameterDeclaration: { name: FILTER_PARAMETERS[kind][0], parameterValueType: 'MULTI_VALUED', valueWhenUnset: { valueWhenUnsetOption: 'NULL' } } }];
     });
+    return this.offersComparisons ? [...filters, comparisonParameter(this.dashboard.comparisons)] : filters;
   }
 
   controls(): CfnAnalysis.ParameterControlProperty[] {
-    return this.dashboard.filters.flatMap((kind): CfnAnalysis.ParameterControlProperty[] => {
+    const filters = this.dashboard.filters.flatMap((kind): CfnAnalysis.ParameterControlProperty[] => {
       if (kind === 'date_range') {
         return FILTER_PARAMETERS.date_range.map((name) => ({
           dateTimePicker: { parameterControlId: `control-${name}`, sourceParameterName: name, title: FILTER_TITLES[name], displayOptions: { dateTimeFormat: 'YYYY-MM-DD' } },
@@ -347,19 +427,21 @@ class DefinitionBuilder {
         },
       ];
     });
+    return this.offersComparisons ? [...filters, comparisonControl(this.dashboard.comparisons)] : filters;
   }
 
   sheet(): Sheet {
-    const visuals = this.dashboard.visuals.map((v) => this.visual(v));
+    // a visual's comparison KPI (if any) is a KPI too: the same grid span
+    const rendered = this.dashboard.visuals.flatMap((v) => this.visual(v).map((r) => ({ ...r, span: GRID_SPAN[v.kind] })));
     return {
       sheetId: this.sheetId,
       name: this.dashboard.title,
       title: this.dashboard.title,
       description: `For ${this.dashboard.audience}`,
       contentType: 'INTERACTIVE',
-      visuals,
+      visuals: rendered.map((r) => r.visual),
       parameterControls: this.controls(),
-      layouts: [{ configuration: { gridLayout: { elements: this.dashboard.visuals.map((v) => ({ elementId: v.id, elementType: 'VISUAL', ...GRID_SPAN[v.kind] })) } } }],
+      layouts: [{ configuration: { gridLayout: { elements: rendered.map((r) => ({ elementId: r.id, elementType: 'VISUAL', ...r.span })) } } }],
     };
   }
 }
@@ -368,8 +450,9 @@ class DefinitionBuilder {
  * The QuickSight `Definition` of a dashboard: its data sets declared by name (the identifier every field uses),
  * one sheet with the visuals in order (VisualId = the definition's visual id), ratios as calculated fields, money in
  * the reporting currency, and the date range, region and store filters bound to parameters with controls on the
- * sheet, applied to every data set that has the filter's column. Throws when the definition names a data set or a
- * column that is not there.
+ * sheet, applied to every data set that has the filter's column. KPIs that compare periods get a `Comparison`
+ * parameter and window their rows themselves (quicksight-comparison.ts). Throws when the definition names a data set
+ * or a column that is not there.
  */
 export function quickSightDefinition(
   dashboard: DashboardDefinition,

@@ -116,13 +116,16 @@ describe('consumers stack', () => {
   });
 
   it('builds one Analysis and one Dashboard per dashboard definition, each with exactly the visuals of the definition', () => {
+    // plus, right after each KPI with a target that compares periods, its comparison KPI (QuickSight's KPI has one target)
+    const expectedIds = (d: (typeof DASHBOARDS)[number]): string[] =>
+      d.visuals.flatMap((v) => (v.kind === 'kpi' && v.target && v.comparison && d.comparisons.length > 0 ? [v.id, `${v.id}-comparison`] : [v.id]));
     const analyses = resourcesOfType(template, 'AWS::QuickSight::Analysis').map(([, p]) => p);
     const dashboards = resourcesOfType(template, 'AWS::QuickSight::Dashboard').map(([, p]) => p);
     expect(analyses.map((a) => a.AnalysisId)).toEqual(DASHBOARDS.map((d) => `retail-lake-dev-${d.id}`));
     expect(dashboards.map((d) => d.DashboardId)).toEqual(DASHBOARDS.map((d) => `retail-lake-dev-${d.id}`));
     DASHBOARDS.forEach((d, i) => {
-      expect(visualIdsOf(analyses[i].Definition)).toEqual(d.visuals.map((v) => v.id));
-      expect(visualIdsOf(dashboards[i].Definition)).toEqual(d.visuals.map((v) => v.id));
+      expect(visualIdsOf(analyses[i].Definition)).toEqual(expectedIds(d));
+      expect(visualIdsOf(dashboards[i].Definition)).toEqual(expectedIds(d));
       expect(dashboards[i].Definition).toEqual(analyses[i].Definition);
     });
     // the executives own them; the manager's user may view the dashboards (its rows limited below)

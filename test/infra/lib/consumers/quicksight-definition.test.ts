@@ -1,6 +1,8 @@
 import { DASHBOARDS, DATASETS } from '../../../../dashboards';
-import type { DashboardDefinition, DatasetDefinition, Visual } from '../../../../dashboards/definition';
+import type { DashboardDefinition, DatasetDefinition, Measure, Visual } from '../../../../dashboards/definition';
+import { windowCondition } from '../../../../infra/lib/consumers/quicksight-comparison';
 import { FILTER_PARAMETERS, quickSightDefinition } from '../../../../infra/lib/consumers/quicksight-definition';
+import { comparisonRange } from '../../../../local/dashboards/app/filters';
 import { storeRowRules, storeRowRulesSql } from '../../../../infra/lib/consumers/quicksight-row-security';
 
 type Json = Record<string, unknown>;
@@ -54,7 +56,8 @@ const FIXTURE: DashboardDefinition = {
   comparisons: ['previous_period'],
   visuals: [
     { id: 'kpi-revenue', kind: 'kpi', title: 'Revenue', dataset: 'fixture_sales', value: revenue, target: { ...revenue, id: 'target' }, comparison: true },
-    { id: 'kpi-margin', kind: 'kpi', title: 'Margin', dataset: 'fixture_sales', value: marginPct, comparison: false },
+    { id: 'kpi-margin', kind: 'kpi', title: 'Margin', dataset: 'fixture_sales', value: marginPct, comparison: true },
+    { id: 'kpi-range', kind: 'kpi', title: 'Revenue in the range', dataset: 'fixture_sales', value: revenue, comparison: false },
     { id: 'line-revenue', kind: 'line', title: 'By day', dataset: 'fixture_sales', x: 'business_date', series: 'store_id', value: revenue },
     { id: 'bar-drill', kind: 'bar', title: 'Drill', dataset: 'fixture_sales', category: 'region', drill: ['region', 'store_id'], value: revenue, sort: 'desc', limit: 10 },
     { id: 'pie-category', kind: 'pie', title: 'Mix', dataset: 'fixture_sales', category: 'category', value: revenue },
@@ -79,9 +82,15 @@ const build = (...args: Parameters<typeof quickSightDefinition>): Json => JSON.p
 
 const visualIds = (definition: Json): string[] => objectsWith(definition.sheets, 'visualId').map((v) => v.visualId as string);
 
-/** The checks every definition passes: its own visuals only, resolvable fields, bound filters. */
+type Kpi = Extract<Visual, { kind: 'kpi' }>;
+const comparing = (dashboard: DashboardDefinition): Kpi[] => dashboard.visuals.filter((v): v is Kpi => v.kind === 'kpi' && v.comparison && dashboard.comparisons.length > 0);
+/** The measure columns a measure reads. */
+const measureColumns = (m: Measure): string[] => (m.kind === 'aggregate' ? [m.column] : [...measureColumns(m.numerator), ...measureColumns(m.denominator)]);
+
+/** The checks every definition passes: its own visuals only (and a comparison KPI after each target KPI that compares), resolvable fields, bound filters. */
 function expectWellFormed(dashboard: DashboardDefinition, datasets: readonly DatasetDefinition[], definition: Json): void {
-  expect(visualIds(definition)).toEqual(dashboard.visuals.map((v) => v.id));
+  const withTarget = new Set(comparing(dashboard).filter((v) => v.target).map((v) => v.id));
+  expect(visualIds(definition)).toEqual(dashboard.visuals.flatMap((v) => (withTarget.has(v.id) ? [v.id, `${v.id}-comparison`] : [v.id])));
   const declared = (definition.dataSetIdentifierDeclarations as Json[]).map((d) => d.identifier);
   expect(declared).toEqual(dashboard.datasets);
   const calculated = (definition.calculatedFields as Json[]).map((c) => `${String(c.dataSetIdentifier)}.${String(c.name)}`);
@@ -98,11 +107,58 @@ function expectWellFormed(dashboard: DashboardDefinition, datasets: readonly Dat
   for (const p of bound) expect(parameters).toContain(p);
   const controlled = objectsWith(definition.sheets, 'sourceParameterName').map((c) => c.sourceParameterName);
   expect([...controlled].sort()).toEqual([...parameters].sort());
-  // a filter per filter kind and data set with its column
+  // a filter per filter kind and data set with its column (no date filter where every visual of the data set compares periods)
+  const comparingIds = new Set(comparing(dashboard).map((v) => v.id));
+  const allCompare = (d: DatasetDefinition): boolean => dashboard.visuals.filter((v) => v.dataset === d.name).every((v) => comparingIds.has(v.id)) && comparingIds.size > 0;
   const expectedGroups = dashboard.filters.flatMap((kind) =>
-    datasets.filter((d) => dashboard.datasets.includes(d.name) && { date_range: d.filterColumns.date, region: d.filterColumns.region, store: d.filterColumns.store }[kind]).map((d) => `${kind}-${d.name}`),
+    datasets
+      .filter((d) => dashboard.datasets.includes(d.name) && { date_range: d.filterColumns.date, region: d.filterColumns.region, store: d.filterColumns.store }[kind])
+      .filter((d) => kind !== 'date_range' || !allCompare(d))
+      .map((d) => `${kind}-${d.name}`),
   );
   expect((definition.filterGroups as Json[]).map((g) => g.filterGroupId).sort()).toEqual(expectedGroups.sort());
+  // the date filters leave the comparing KPIs alone (their fields window the rows); the other filters do not
+  for (const group of definition.filterGroups as Json[]) {
+    const scope = objectsWith(group.scopeConfiguration, 'scope')[0];
+    if (String(group.filterGroupId).startsWith('date_range-') && comparingIds.size > 0) {
+      const dataset = String(group.filterGroupId).slice('date_range-'.length);
+      const scoped = dashboard.visuals.filter((v) => v.dataset === dataset && !comparingIds.has(v.id)).map((v) => v.id);
+      expect(scope).toEqual(
+        dashboard.visuals.some((v) => v.dataset === dataset && comparingIds.has(v.id)) ? { sheetId: `${dashboard.id}-sheet`, scope: 'SELECTED_VISUALS', visualIds: scoped } : { sheetId: `${dashboard.id}-sheet`, scope: 'ALL_VISUALS' },
+      );
+    } else expect(scope.scope).toBe('ALL_VISUALS');
+  }
+  expectComparisonFields(dashboard, datasets, definition);
+}
+
+/**
+ * Every KPI that compares periods: a current and a comparison field of its data set, over the data set's date column
+ * and the date range's parameters (the comparison also the Comparison parameter), reading the measure's columns;
+ * the KPI shows the current value against the comparison (or, with a target, its comparison KPI does).
+ */
+function expectComparisonFields(dashboard: DashboardDefinition, datasets: readonly DatasetDefinition[], definition: Json): void {
+  const fields = definition.calculatedFields as Json[];
+  const kpiWells = (id: string): Json => objectsWith(definition.sheets, 'visualId').find((v) => v.visualId === id)?.chartConfiguration as Json;
+  const columnOf = (well: unknown): unknown => (((well as Json[])[0].numericalMeasureField as Json).column as Json).columnName;
+  for (const v of comparing(dashboard)) {
+    const dateColumn = datasets.find((d) => d.name === v.dataset)?.filterColumns.date;
+    expect(dateColumn).toBeDefined();
+    for (const window of ['current', 'comparison']) {
+      const field = fields.find((f) => f.name === `${v.id}_${v.value.id}_${window}`);
+      expect(field).toMatchObject({ dataSetIdentifier: v.dataset });
+      const expression = String(field?.expression);
+      for (const text of [`{${String(dateColumn)}}`, '${DateFrom}', '${DateTo}', ...measureColumns(v.value.measure).map((c) => `{${c}}`)]) expect(expression).toContain(text);
+      expect(expression.includes('${Comparison}')).toBe(window === 'comparison');
+    }
+    const wells = (kpiWells(v.target ? `${v.id}-comparison` : v.id).fieldWells ?? {}) as Json;
+    expect([columnOf(wells.values), columnOf(wells.targetValues)]).toEqual([`${v.id}_${v.value.id}_current`, `${v.id}_${v.value.id}_comparison`]);
+    if (v.target) expect(columnOf((kpiWells(v.id).fieldWells as Json).targetValues)).toBe(`${v.id}_${v.target.id}_current`);
+  }
+  const parameter = objectsWith(definition.parameterDeclarations, 'name').find((p) => p.name === 'Comparison');
+  const control = objectsWith(definition.sheets, 'sourceParameterName').find((c) => c.sourceParameterName === 'Comparison');
+  if (dashboard.comparisons.length === 0) return expect([parameter, control]).toEqual([undefined, undefined]);
+  expect(parameter).toMatchObject({ parameterValueType: 'SINGLE_VALUED', defaultValues: { staticValues: ['previous_period'] } });
+  expect(control).toMatchObject({ type: 'SINGLE_SELECT', selectableValues: { values: dashboard.comparisons } });
 }
 
 describe('quickSightDefinition', () => {
@@ -116,7 +172,7 @@ describe('quickSightDefinition', () => {
   it('renders every visual kind, in order, with the definition ids, and only the definition data sets', () => {
     expectWellFormed(FIXTURE, FIXTURE_DATASETS, definition);
     const kinds = (definition.sheets as Json[])[0].visuals as Json[];
-    expect(kinds.map((v) => Object.keys(v)[0])).toEqual(['kpiVisual', 'kpiVisual', 'lineChartVisual', 'barChartVisual', 'pieChartVisual', 'heatMapVisual', 'tableVisual', 'tableVisual']);
+    expect(kinds.map((v) => Object.keys(v)[0])).toEqual(['kpiVisual', 'kpiVisual', 'kpiVisual', 'kpiVisual', 'lineChartVisual', 'barChartVisual', 'pieChartVisual', 'heatMapVisual', 'tableVisual', 'tableVisual']);
     expect(definition.dataSetIdentifierDeclarations).toEqual([
       { identifier: 'fixture_sales', dataSetArn: 'arn:aws:quicksight:eu-west-1:123456789012:dataset/fixture_sales' },
       { identifier: 'fixture_risk', dataSetArn: 'arn:aws:quicksight:eu-west-1:123456789012:dataset/fixture_risk' },
@@ -124,17 +180,17 @@ describe('quickSightDefinition', () => {
   });
 
   it('aggregates measures, makes ratios calculated fields of sums, and formats money in the reporting currency', () => {
-    const kpi = visual('kpi-revenue').kpiVisual as Json;
+    const kpi = visual('kpi-range').kpiVisual as Json;
     const wells = (kpi.chartConfiguration as Json).fieldWells as Json;
     const value = ((wells.values as Json[])[0].numericalMeasureField ?? {}) as Json;
     expect(value.aggregationFunction).toEqual({ simpleNumericalAggregation: 'SUM' });
     expect(JSON.stringify(value.formatConfiguration)).toContain('"currencyDisplayFormatConfiguration":{"symbol":"EUR"');
-    expect(wells.targetValues).toHaveLength(1);
+    expect(wells.targetValues).toBeUndefined();
     expect(definition.calculatedFields).toEqual(
-      expect.arrayContaining([{ dataSetIdentifier: 'fixture_sales', name: 'kpi-margin_margin_pct', expression: 'ifelse(sum({revenue_rpt}) = 0, NULL, sum({margin_rpt}) / sum({revenue_rpt}))' }]),
+      expect.arrayContaining([{ dataSetIdentifier: 'fixture_sales', name: 'table-stores_margin_pct', expression: 'ifelse(sum({revenue_rpt}) = 0, NULL, sum({margin_rpt}) / sum({revenue_rpt}))' }]),
     );
     const margin = ((((visual('kpi-margin').kpiVisual as Json).chartConfiguration as Json).fieldWells as Json).values as Json[])[0].numericalMeasureField as Json;
-    expect(margin.column).toEqual({ dataSetIdentifier: 'fixture_sales', columnName: 'kpi-margin_margin_pct' });
+    expect(margin.column).toEqual({ dataSetIdentifier: 'fixture_sales', columnName: 'kpi-margin_margin_pct_current' });
     expect(margin.aggregationFunction).toBeUndefined(); // already aggregated
     expect(JSON.stringify(margin.formatConfiguration)).toContain('percentageDisplayFormatConfiguration');
     // a distinct count of a string column is a categorical measure
@@ -159,7 +215,12 @@ describe('quickSightDefinition', () => {
       rangeMinimumValue: { parameter: FILTER_PARAMETERS.date_range[0] },
       rangeMaximumValue: { parameter: FILTER_PARAMETERS.date_range[1] },
     });
-    expect(date.scopeConfiguration).toEqual({ selectedSheets: { sheetVisualScopingConfigurations: [{ sheetId: 'fixture-sheet', scope: 'ALL_VISUALS' }] } });
+    // every visual of the data set but the KPIs that compare periods (they window the rows themselves)
+    expect(date.scopeConfiguration).toEqual({
+      selectedSheets: {
+        sheetVisualScopingConfigurations: [{ sheetId: 'fixture-sheet', scope: 'SELECTED_VISUALS', visualIds: ['kpi-range', 'line-revenue', 'bar-drill', 'pie-category', 'heat-region', 'table-stores'] }],
+      },
+    });
     const store = groups.find((g) => g.filterGroupId === 'store-fixture_risk') as Json;
     expect((store.filters as Json[])[0].categoryFilter).toMatchObject({ column: { dataSetIdentifier: 'fixture_risk', columnName: 'store_id' }, configuration: { customFilterConfiguration: { parameterName: 'Store' } } });
     // the risk data set has no date or region column: those filters leave it alone
@@ -167,7 +228,68 @@ describe('quickSightDefinition', () => {
     expect(objectsWith(definition.parameterDeclarations, 'parameterValueType').map((p) => [p.name, p.parameterValueType])).toEqual([
       ['Region', 'MULTI_VALUED'],
       ['Store', 'MULTI_VALUED'],
+      ['Comparison', 'SINGLE_VALUED'],
     ]);
+  });
+
+  describe('KPI comparison periods', () => {
+    const field = (name: string): string => String((definition.calculatedFields as Json[]).find((f) => f.name === name)?.expression);
+    const RANGE = '{business_date} >= ${DateFrom} AND {business_date} <= ${DateTo}';
+    const COMPARISON =
+      "{business_date} >= ifelse(${Comparison} = 'previous_year', addDateTime(-364, 'DD', ${DateFrom}), addDateTime(-1 * (dateDiff(${DateFrom}, ${DateTo}, 'DD') + 1), 'DD', ${DateFrom}))" +
+      " AND {business_date} <= ifelse(${Comparison} = 'previous_year', addDateTime(-364, 'DD', ${DateTo}), addDateTime(-1, 'DD', ${DateFrom}))";
+
+    it('computes the range and the comparison period from the date parameters, previous_year 364 days back', () => {
+      expect(field('kpi-revenue_revenue_current')).toBe(`sumIf({revenue_rpt}, ${RANGE})`);
+      expect(field('kpi-revenue_revenue_comparison')).toBe(`sumIf({revenue_rpt}, ${COMPARISON})`);
+      expect(field('kpi-revenue_target_current')).toBe(`sumIf({revenue_rpt}, ${RANGE})`);
+      // a ratio of windowed sums, not a windowed ratio
+      expect(field('kpi-margin_margin_pct_comparison')).toBe(`ifelse(sumIf({revenue_rpt}, ${COMPARISON}) = 0, NULL, sumIf({margin_rpt}, ${COMPARISON}) / sumIf({revenue_rpt}, ${COMPARISON}))`);
+    });
+
+    /** The renderer's comparison window condition run in JavaScript on dates as day numbers: which days it keeps. */
+    function windowDays(from: string, to: string, period: string): string[] {
+      const day = (d: string): number => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+      const js = windowCondition('comparison', 'business_date', 'DateFrom', 'DateTo').replace(/\$\{(\w+)\}/g, 'p.$1')
+        .replace(/\{(\w+)\}/g, 'row.$1')
+        .replace(/ = /g, ' === ')
+        .replace(/ AND /g, ' && ');
+      const keep = new Function('p', 'row', 'ifelse', 'addDateTime', 'dateDiff', `return ${js};`) as (...args: unknown[]) => boolean;
+      const params = { DateFrom: day(from), DateTo: day(to), Comparison: period };
+      const ifelse = (c: boolean, a: number, b: number): number => (c ? a : b);
+      const addDateTime = (n: number, unit: string, d: number): number => (unit === 'DD' ? d + n : NaN);
+      const dateDiff = (a: number, b: number, unit: string): number => (unit === 'DD' ? b - a : NaN);
+      const days: string[] = [];
+      for (let d = day(from) - 400; d <= day(to); d++) if (keep(params, { business_date: d }, ifelse, addDateTime, dateDiff)) days.push(new Date(d * 86_400_000).toISOString().slice(0, 10));
+      return days;
+    }
+
+    it.each([
+      ['2026-03-01', '2026-03-07', 'previous_period'],
+      ['2026-03-01', '2026-03-28', 'previous_period'],
+      ['2026-03-01', '2026-03-07', 'previous_year'],
+      ['2024-03-01', '2024-03-31', 'previous_year'],
+    ] as const)('keeps the same days as the local app for %s..%s, %s', (from, to, period) => {
+      const expected = comparisonRange({ from, to }, period);
+      const days = windowDays(from, to, period);
+      expect([days[0], days[days.length - 1], days.length]).toEqual([expected.from, expected.to, Math.round((Date.parse(expected.to) - Date.parse(expected.from)) / 86_400_000) + 1]);
+    });
+
+    it('keeps the target of a target KPI and puts the comparison in a second KPI next to it; the parameter offers the periods', () => {
+      const ids = ((definition.sheets as Json[])[0].layouts as Json[]).flatMap((l) => objectsWith(l, 'elementId').map((e) => e.elementId));
+      expect(ids.slice(0, 3)).toEqual(['kpi-revenue', 'kpi-revenue-comparison', 'kpi-margin']);
+      const second = visual('kpi-revenue-comparison').kpiVisual as Json;
+      expect((second.chartConfiguration as Json).kpiOptions).toEqual({ comparison: { comparisonMethod: 'PERCENT_DIFFERENCE' }, primaryValueDisplayType: 'ACTUAL' });
+      expect(objectsWith(definition.sheets, 'sourceParameterName').find((c) => c.sourceParameterName === 'Comparison')).toMatchObject({ title: 'Compare with', selectableValues: { values: ['previous_period'] } });
+    });
+
+    it('drops the date filter of a data set whose visuals all compare, and refuses a comparing KPI without a date column', () => {
+      const onlyKpis: DashboardDefinition = { ...FIXTURE, visuals: FIXTURE.visuals.slice(0, 2) };
+      const groups = (build(onlyKpis, FIXTURE_DATASETS, arnsOf(FIXTURE_DATASETS), 'EUR').filterGroups as Json[]).map((g) => g.filterGroupId);
+      expect(groups).toEqual(['region-fixture_sales', 'store-fixture_sales', 'store-fixture_risk']);
+      const riskKpi: DashboardDefinition = { ...FIXTURE, visuals: [{ id: 'k', kind: 'kpi', title: 'k', dataset: 'fixture_risk', value: { ...baskets, measure: { kind: 'aggregate', column: 'sku', aggregation: 'count' } }, comparison: true }] };
+      expect(() => quickSightDefinition(riskKpi, FIXTURE_DATASETS, arnsOf(FIXTURE_DATASETS), 'EUR')).toThrow(/visual k: compares periods, but data set fixture_risk has no date column/);
+    });
   });
 
   it('refuses a definition naming a column or data set that is not there, and a sort on an unknown field', () => {
