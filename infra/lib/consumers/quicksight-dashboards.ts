@@ -1,8 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
+import { Fn, Stack } from 'aws-cdk-lib';
 import * as quicksight from 'aws-cdk-lib/aws-quicksight';
 import { Construct } from 'constructs';
 import type { DashboardDefinition } from '../../../dashboards/definition';
-import { quickSightDefinition } from './quicksight-definition';
+import { quickSightDefinition, type QuickSightDefinition } from './quicksight-definition';
 import { QUICKSIGHT_DATASETS } from './quicksight-datasets';
 import type { QuickSightWarehouse } from './quicksight-warehouse';
 
@@ -27,6 +27,20 @@ const DASHBOARD_OWNER_ACTIONS = [
   'quicksight:DescribeDashboardPermissions',
   'quicksight:UpdateDashboardPublishedVersion',
 ];
+
+/**
+ * The definition with its calculated fields' QuickSight parameters (`${DateFrom}`) kept literal in the template:
+ * such an expression goes in an `Fn::Sub` with each `${` escaped as `${!`, which CloudFormation turns back into `${`
+ * (a bare `${...}` outside Fn::Sub is refused by the template validation as an unresolved CloudFormation reference).
+ */
+function withLiteralParameters(definition: QuickSightDefinition): QuickSightDefinition {
+  const fields = definition.calculatedFields;
+  if (!Array.isArray(fields)) return definition;
+  return {
+    ...definition,
+    calculatedFields: fields.map((f) => ('expression' in f && f.expression.includes('${') ? { ...f, expression: Fn.sub(f.expression.replace(/\$\{/g, '${!')) } : f)),
+  };
+}
 
 export interface QuickSightDashboardsProps {
   /** resource name prefix: the analysis and dashboard ids are `<prefix>-<dashboard id>` */
@@ -56,7 +70,7 @@ export class QuickSightDashboards extends Construct {
     const account = Stack.of(this).account;
     const viewers = [...new Set(props.viewerArns)].filter((arn) => arn !== props.ownerArn);
     for (const dashboard of props.dashboards) {
-      const definition = quickSightDefinition(dashboard, QUICKSIGHT_DATASETS, props.warehouse.dataSetArnByName, props.reportingCurrency);
+      const definition = withLiteralParameters(quickSightDefinition(dashboard, QUICKSIGHT_DATASETS, props.warehouse.dataSetArnByName, props.reportingCurrency));
       const resourceId = `${props.prefix}-${dashboard.id}`;
       const analysis = new quicksight.CfnAnalysis(this, `Analysis-${dashboard.id}`, {
         awsAccountId: account,

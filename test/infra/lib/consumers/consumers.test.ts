@@ -128,6 +128,12 @@ describe('consumers stack', () => {
       expect(visualIdsOf(dashboards[i].Definition)).toEqual(expectedIds(d));
       expect(dashboards[i].Definition).toEqual(analyses[i].Definition);
     });
+    // the KPI windows' QuickSight parameters reach QuickSight as written: escaped in an Fn::Sub, never a bare ${...}
+    const expressions = analyses.flatMap((a) => ((a.Definition as Json).CalculatedFields as Json[]).map((f) => f.Expression));
+    const windowed = expressions.filter((e): e is { 'Fn::Sub': string } => typeof e === 'object' && e !== null && 'Fn::Sub' in e).map((e) => e['Fn::Sub']);
+    expect(windowed.length).toBeGreaterThan(0);
+    for (const body of windowed) expect(body).toMatch(/^[^$]*(\$\{!(DateFrom|DateTo|Comparison)\}[^$]*)+$/);
+    for (const e of expressions.filter((x) => typeof x === 'string')) expect(e).not.toContain('${');
     // the executives own them; the manager's user may view the dashboards (its rows limited below)
     expect(JSON.stringify(analyses[0].Permissions)).not.toContain(MANAGER_USER);
     expect(dashboards[0].Permissions).toEqual([
