@@ -1,5 +1,5 @@
 import type { CfnAnalysis } from 'aws-cdk-lib/aws-quicksight';
-import type { Aggregation, ComparisonPeriod, DashboardDefinition, Visual } from '../../../dashboards/definition';
+import type { ComparisonPeriod, DashboardDefinition, Visual } from '../../../dashboards/definition';
 
 /**
  * KPI comparison periods in QuickSight, with the semantics of dashboards/definition.ts (ComparisonPeriod): a
@@ -12,16 +12,6 @@ export const COMPARISON_PARAMETER = 'Comparison';
 
 /** `previous_year` looks back 52 weeks, so the same weekdays are compared (dashboards/definition.ts). */
 export const PREVIOUS_YEAR_DAYS = 364;
-
-/** The conditional form of each aggregation in QuickSight's calculated-field language. */
-export const CONDITIONAL_AGGREGATION: Record<Aggregation, string> = {
-  sum: 'sumIf',
-  avg: 'avgIf',
-  min: 'minIf',
-  max: 'maxIf',
-  count: 'countIf',
-  count_distinct: 'distinct_countIf',
-};
 
 export type KpiWindow = 'current' | 'comparison';
 

@@ -11,7 +11,7 @@ import type {
   Visual,
 } from '../../../dashboards/definition';
 import { ConfigurationError } from '../../../functions/lib/errors';
-import { comparesPeriods, comparisonControl, comparisonParameter, comparisonVisualId, CONDITIONAL_AGGREGATION, type KpiWindow, windowCondition } from './quicksight-comparison';
+import { comparesPeriods, comparisonControl, comparisonParameter, comparisonVisualId, type KpiWindow, windowCondition } from './quicksight-comparison';
 
 /**
  * The `Definition` of an AWS::QuickSight::Analysis, built from a dashboard definition (dashboards/). The Dashboard's
@@ -62,6 +62,16 @@ const EXPRESSION_AGGREGATION: Record<Aggregation, string> = {
   max: 'max',
   count: 'count',
   count_distinct: 'distinct_count',
+};
+
+/** Their conditional forms (`sumIf({x}, <condition>)`), for the KPIs' period windows. */
+const CONDITIONAL_AGGREGATION: Record<Aggregation, string> = {
+  sum: 'sumIf',
+  avg: 'avgIf',
+  min: 'minIf',
+  max: 'maxIf',
+  count: 'countIf',
+  count_distinct: 'distinct_countIf',
 };
 
 /** Width of a visual on QuickSight's 36-column grid: four KPIs to a row, two charts, tables full width. */
