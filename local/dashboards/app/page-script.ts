@@ -118,7 +118,8 @@ export const PAGE_SCRIPT = String.raw`
     return canvas;
   }
   function axisTicks(format, currency) {
-    return { callback: function (v) { return fmt(v, format, currency, 0); } };
+    // whole-number ticks for counts, so a small range does not print 0, 1, 1, 2 (rounded fractions)
+    return { precision: format === 'integer' ? 0 : undefined, callback: function (v) { return fmt(v, format, currency, 0); } };
   }
   function tooltip(format, currency) {
     return { callbacks: { label: function (ctx) { return (ctx.dataset.label ? ctx.dataset.label + ': ' : '') + fmt(ctx.raw, format, currency); } } };
