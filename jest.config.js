@@ -14,4 +14,5 @@ module.exports = {
   // jest's default (cores - 1) runs a 2-core machine in band, one suite at a time; the slowest suites mostly wait
   // on child processes (cdk synth, the CLI, serve), so a second worker overlaps them with the rest
   maxWorkers: '100%',
+  testSequencer: '<rootDir>/test/slow-suites-first.cjs',
 };
