@@ -52,14 +52,17 @@ export const SES_WEEKDAY_ALPHAS = [0.05, 0.1, 0.2, 0.35] as const;
  * Simple exponential smoothing of the level of y / factor (the weekday-adjusted series; censored days skipped),
  * started at the mean of the first two weeks' adjusted values; the forecast for day t is level * factor[t % 7].
  * Returns the level after the last day and the additive seasonal terms by horizon, level * (factor - 1), so that the
- * warehouse's level + season formula gives level * factor.
+ * warehouse's level + season formula gives level * factor. A weekday whose factor is 0 (the store sold nothing on
+ * it: closed, or a sparse history) says nothing about the level: its days are left out of the level, and forecast 0.
  */
 export function fitSesWeekday(y: DailySeries, factor: number[]): { level: number; seasonByHorizon: number[] } {
   const adjusted = (t: number): number => y[t] / factor[t % WEEK];
+  // 0 / 0 would make the level NaN for good
+  const informs = (t: number): boolean => isObserved(y[t]) && factor[t % WEEK] > 0;
   let start = 0;
   let count = 0;
   for (let t = 0; t < Math.min(y.length, 2 * WEEK); t++) {
-    if (!isObserved(y[t])) continue;
+    if (!informs(t)) continue;
     start += adjusted(t);
     count++;
   }
@@ -71,7 +74,7 @@ export function fitSesWeekday(y: DailySeries, factor: number[]): { level: number
     for (let t = 0; t < y.length; t++) {
       if (!isObserved(y[t])) continue;
       sse += (y[t] - level * factor[t % WEEK]) ** 2;
-      level += alpha * (adjusted(t) - level);
+      if (informs(t)) level += alpha * (adjusted(t) - level);
     }
     if (sse < best.sse) best = { sse, level };
   }

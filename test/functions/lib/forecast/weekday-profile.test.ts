@@ -46,6 +46,21 @@ describe('ses_weekday', () => {
     expect(fit.level).toBeCloseTo(4 - 2 * 0.65 ** 7, 10);
   });
 
+  it('keeps a finite level when the store sold nothing on a weekday (factor 0): those days forecast 0', () => {
+    // a sparse history: nothing ever sold on weekday 0, so the profile's factor there is 0 (0 / 0 made the level NaN)
+    const y = Float64Array.from({ length: 28 }, (_, t) => (t % 7 === 0 ? 0 : 2));
+    const store = new StoreDailyTotals(28);
+    store.add(y);
+    const factor = store.profile();
+    expect(factor[0]).toBe(0);
+    const fit = fitSesWeekday(y, factor);
+    expect(Number.isFinite(fit.level)).toBe(true);
+    expect(fit.level).toBeCloseTo(2 / factor[1], 10);
+    const state = fitModel('ses_weekday', y, factor);
+    // day 28 is weekday index 0
+    expect([1, 2].map((h) => forecastOf(state, h))).toEqual([0, 2].map((v) => expect.closeTo(v, 10)));
+  });
+
   it('is a backtest candidate that uses the store profile given', () => {
     const y = Float64Array.from({ length: 70 }, (_, t) => 3 * SHAPE[t % 7]);
     const store = new StoreDailyTotals(70);
