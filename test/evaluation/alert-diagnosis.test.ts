@@ -1,20 +1,10 @@
 import { diagnoseAlerts } from '../../local/evaluation/alert-diagnosis';
 import type { RiskAsOf } from '../../local/evaluation/stock-risk-as-of';
-import { truthByHand } from './truth-fixture';
+import { twoSkuTruth } from './truth-fixture';
 
 // The fixture of alert-quality.test.ts: SKU 1 (lead 2) wants 2 a day, runs dry on days 3-4, an order placed on
 // day 2 arrives on day 5; SKU 2 (lead 3) wants 1 a day, loses 1 on day 6, an order placed on day 3 arrives on day 7.
-const truth = truthByHand({
-  leadDays: [2, 3],
-  series: [
-    { latent: [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], sold: [2, 2, 2, 1, 0, 2, 2, 2, 2, 2], onHandEnd: [5, 3, 1, 0, 0, 8, 6, 4, 2, 0] },
-    { latent: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], sold: [1, 1, 1, 1, 1, 1, 0, 1, 1, 1], onHandEnd: [5, 4, 3, 2, 1, 0, 0, 10, 9, 8] },
-  ],
-  orders: [
-    { store: 0, sku: 0, placedDay: 2, arrivalDay: 5, qty: 10 },
-    { store: 0, sku: 1, placedDay: 3, arrivalDay: 7, qty: 11 },
-  ],
-});
+const truth = twoSkuTruth();
 
 /** stock risk's view of a day: levels given, on hand as the truth's, nothing seen on order, forecast 3 and 1 a day */
 function risk(day: number, levels: [number, number], onHand = [truth.onHandEnd[day], truth.onHandEnd[10 + day]]): RiskAsOf {

@@ -1,20 +1,10 @@
 import { alertQuality, median, stockoutStarts, stocksOutIfNobodyActs, type DayFlags } from '../../local/evaluation/alert-quality';
-import { truthByHand } from './truth-fixture';
+import { twoSkuTruth } from './truth-fixture';
 
 // Store S001, two SKUs over days 0..9.
 // SKU 1 (lead 2): wants 2 a day; runs dry on days 3-4 (lost 1, then 2); order placed day 2 arrives day 5 (10 units).
 // SKU 2 (lead 3): wants 1 a day; empty at the end of day 5, loses 1 on day 6; order placed day 3 arrives day 7 (11 units).
-const truth = truthByHand({
-  leadDays: [2, 3],
-  series: [
-    { latent: [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], sold: [2, 2, 2, 1, 0, 2, 2, 2, 2, 2], onHandEnd: [5, 3, 1, 0, 0, 8, 6, 4, 2, 0] },
-    { latent: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], sold: [1, 1, 1, 1, 1, 1, 0, 1, 1, 1], onHandEnd: [5, 4, 3, 2, 1, 0, 0, 10, 9, 8] },
-  ],
-  orders: [
-    { store: 0, sku: 0, placedDay: 2, arrivalDay: 5, qty: 10 },
-    { store: 0, sku: 1, placedDay: 3, arrivalDay: 7, qty: 11 },
-  ],
-});
+const truth = twoSkuTruth();
 const ordersOf = (sku: number) => truth.orders.filter((o) => o.sku === sku);
 
 /** levels per day for [SKU 1, SKU 2]; one message on each day with a flag */

@@ -1,7 +1,7 @@
 import { openOrdersByPair, stocksOutIfNobodyActs } from '../../local/evaluation/alert-quality';
 import { demandFromDays } from '../../local/evaluation/demand-distribution';
 import { forecastCeiling, stockoutProbabilities, stockoutProbability, sweepThreshold } from '../../local/evaluation/oracle';
-import { truthByHand } from './truth-fixture';
+import { truthByHand, twoSkuTruth } from './truth-fixture';
 
 const pointMass = (units: number): Float64Array => {
   const pmf = new Float64Array(units + 1);
@@ -13,17 +13,7 @@ const coinFlip = demandFromDays(() => Float64Array.of(0.5, 0, 0.5));
 
 describe('the oracle knowing demand exactly (deterministic demand)', () => {
   // the hand-built truth of alert-quality.test.ts: SKU 1 runs dry on days 3-4, SKU 2 on day 6
-  const truth = truthByHand({
-    leadDays: [2, 3],
-    series: [
-      { latent: [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], sold: [2, 2, 2, 1, 0, 2, 2, 2, 2, 2], onHandEnd: [5, 3, 1, 0, 0, 8, 6, 4, 2, 0] },
-      { latent: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], sold: [1, 1, 1, 1, 1, 1, 0, 1, 1, 1], onHandEnd: [5, 4, 3, 2, 1, 0, 0, 10, 9, 8] },
-    ],
-    orders: [
-      { store: 0, sku: 0, placedDay: 2, arrivalDay: 5, qty: 10 },
-      { store: 0, sku: 1, placedDay: 3, arrivalDay: 7, qty: 11 },
-    ],
-  });
+  const truth = twoSkuTruth();
   const exact = demandFromDays((pair, day) => pointMass(truth.latentUnits[pair * truth.days + day]));
 
   it('gives probability 1 exactly where the store-SKU stocks out if nobody acts, 0 elsewhere', () => {

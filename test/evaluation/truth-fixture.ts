@@ -36,3 +36,22 @@ export function truthByHand(opts: { leadDays: number[]; series: SeriesByHand[]; 
   });
   return t;
 }
+
+/**
+ * The two-SKU truth the alert tests share (one store, 10 days): SKU 1 (lead 2) wants 2 a day, runs dry on days 3-4,
+ * an order placed on day 2 arrives on day 5; SKU 2 (lead 3) wants 1 a day, loses 1 on day 6, an order placed on
+ * day 3 arrives on day 7. A new truth per call, so a test may change its copy.
+ */
+export function twoSkuTruth(): SimulationTruth {
+  return truthByHand({
+    leadDays: [2, 3],
+    series: [
+      { latent: [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], sold: [2, 2, 2, 1, 0, 2, 2, 2, 2, 2], onHandEnd: [5, 3, 1, 0, 0, 8, 6, 4, 2, 0] },
+      { latent: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], sold: [1, 1, 1, 1, 1, 1, 0, 1, 1, 1], onHandEnd: [5, 4, 3, 2, 1, 0, 0, 10, 9, 8] },
+    ],
+    orders: [
+      { store: 0, sku: 0, placedDay: 2, arrivalDay: 5, qty: 10 },
+      { store: 0, sku: 1, placedDay: 3, arrivalDay: 7, qty: 11 },
+    ],
+  });
+}
