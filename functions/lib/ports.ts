@@ -104,6 +104,8 @@ export interface PipelineSettings {
   quarantineAlertRate: number;
   /** batches larger than this (bytes of raw objects) are curated by the Glue job in the cloud */
   glueThresholdBytes: number;
+  /** the most bytes of raw objects one batch takes (0: no cap); the cloud sets what Validate's /tmp holds */
+  maxBatchBytes: number;
   /** days of sales history of the fallback demand estimate (a store-SKU without a fitted forecast) */
   demandWindowDays: number;
   /** worker threads that validate raw objects in parallel (1: on the calling thread, as in a small Lambda) */

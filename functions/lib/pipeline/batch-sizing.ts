@@ -16,6 +16,8 @@
  */
 const DUCKDB_MEMORY_PER_RAW_BYTE = 64;
 const WORK_BYTES_PER_RAW_BYTE = 33;
+/** Validate's work folder per raw byte (it does not spill: the staged NDJSON and quarantine files, see above). */
+const VALIDATE_WORK_BYTES_PER_RAW_BYTE = 18;
 
 /** Share of a function's memory DuckDB may use: the rest is Node's (heap, the decompressed raw object being
  * validated, S3 transfers) and DuckDB's allocations outside its buffer pool. */
@@ -35,4 +37,13 @@ export function lambdaBatchLimitBytes(fn: { memoryMb: number; ephemeralStorageMi
   const byMemory = (duckdbMemoryLimitMb(fn.memoryMb) * MIB) / DUCKDB_MEMORY_PER_RAW_BYTE;
   const byDisk = (fn.ephemeralStorageMiB * MIB * WORK_DIR_SHARE) / WORK_BYTES_PER_RAW_BYTE;
   return Math.floor(Math.min(byMemory, byDisk));
+}
+
+/**
+ * The largest batch (bytes of raw objects) Validate takes in a Lambda with this ephemeral storage. Validate runs
+ * in Lambda whatever curates the batch, so PlanBatch caps every batch at this (MAX_BATCH_BYTES) and leaves the rest
+ * of a backlog to the next runs, instead of failing a history load on a full /tmp.
+ */
+export function validateBatchLimitBytes(ephemeralStorageMiB: number): number {
+  return Math.floor((ephemeralStorageMiB * MIB * WORK_DIR_SHARE) / VALIDATE_WORK_BYTES_PER_RAW_BYTE);
 }

@@ -40,10 +40,17 @@ function unfinishedPrefix(runs: { prefixes: string[]; keys: Set<string> }, parke
  *    left short while new work goes on;
  * 2. a batch whose manifest was written but which never committed (the run was interrupted): it is finished under
  *    the same id, so its staged and accepted events are not mistaken for duplicates of themselves;
- * 3. the raw objects not yet processed, oldest first, at most `maxObjects` of them (the rest wait for the next run).
+ * 3. the raw objects not yet processed, oldest first, at most `maxObjects` of them and at most `maxBytes` of them
+ *    (but always the oldest one): the rest wait for the next run.
  * Parked batches (control/parked/) are skipped in 2, and their raw objects in 3.
  */
-export async function planBatch(store: ObjectStore, glueThresholdBytes: number, now = new Date(), maxObjects = MAX_OBJECTS_PER_BATCH): Promise<BatchPlan> {
+export async function planBatch(
+  store: ObjectStore,
+  glueThresholdBytes: number,
+  now = new Date(),
+  maxObjects = MAX_OBJECTS_PER_BATCH,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<BatchPlan> {
   await rollForward(store); // an interrupted curated commit is finished before anything reads the lake again
   const [runs, parked] = await Promise.all([listRuns(store), parkedBatches(store)]);
   const parkedIds = new Set(parked.map((p) => p.batchId));
@@ -54,7 +61,7 @@ export async function planBatch(store: ObjectStore, glueThresholdBytes: number, 
   if (earlier !== undefined) {
     manifest = await readJson<BatchManifest>(store, runRecordKeys(earlier).manifest);
   } else {
-    const objects = (await waitingRawObjects(store, parked)).slice(0, maxObjects);
+    const objects = oldestWithin((await waitingRawObjects(store, parked)).slice(0, maxObjects), maxBytes);
     const batchId = newBatchId(now);
     manifest = {
       batchId,
@@ -75,9 +82,19 @@ export async function planBatch(store: ObjectStore, glueThresholdBytes: number, 
   };
 }
 
-/** What PlanBatch needs beyond the lake: the batch-size routing and the run lease. */
+/** The longest run of `objects` (oldest first) whose sizes add up to at most `maxBytes`, and never none. */
+export function oldestWithin<T extends { size: number }>(objects: T[], maxBytes: number): T[] {
+  let bytes = 0;
+  let n = 0;
+  while (n < objects.length && (n === 0 || bytes + objects[n].size <= maxBytes)) bytes += objects[n++].size;
+  return objects.slice(0, n);
+}
+
+/** What PlanBatch needs beyond the lake: the batch-size routing and cap, and the run lease. */
 export interface PlanSettings {
   glueThresholdBytes: number;
+  /** the most bytes of raw objects a batch takes (0: no cap, as locally) */
+  maxBatchBytes: number;
   /** 0: no lease (the local `run` holds a lock file instead) */
   runLeaseSeconds: number;
 }
@@ -88,11 +105,12 @@ export interface PlanSettings {
  * the plan says so and nothing in the lake is touched.
  */
 export async function planExclusiveBatch(store: ObjectStore, settings: PlanSettings, executionId: string | undefined, now = new Date()): Promise<BatchPlan> {
-  if (settings.runLeaseSeconds <= 0) return planBatch(store, settings.glueThresholdBytes, now);
+  const plan = (): Promise<BatchPlan> => planBatch(store, settings.glueThresholdBytes, now, MAX_OBJECTS_PER_BATCH, settings.maxBatchBytes || Number.POSITIVE_INFINITY);
+  if (settings.runLeaseSeconds <= 0) return plan();
   if (!executionId) throw new ConfigurationError('PlanBatch: the run lease needs the execution id in the state ($.execution.id)');
   const lease = await takeRunLease(store, executionId, settings.runLeaseSeconds, now);
   if (!lease.taken) {
     return { batchId: '', objectCount: 0, bytes: 0, useGlue: false, manifestKey: '', resumed: false, alreadyRunning: lease.holder };
   }
-  return planBatch(store, settings.glueThresholdBytes, now);
+  return plan();
 }

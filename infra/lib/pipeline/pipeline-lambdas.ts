@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { duckdbMemoryLimitMb, lambdaBatchLimitBytes } from '../../../functions/lib/pipeline/batch-sizing';
+import { duckdbMemoryLimitMb, lambdaBatchLimitBytes, validateBatchLimitBytes } from '../../../functions/lib/pipeline/batch-sizing';
 import type { TopicName } from '../../../functions/lib/ports';
 import { PIPELINE_STEPS, type PipelineStep } from '../../../functions/pipeline/steps';
 import type { LakeBuckets } from '../lake/lake-storage';
@@ -114,6 +114,8 @@ export function pipelineEnvironment(props: Omit<PipelineLambdasProps, 'duckdb' |
     CURATED_DATABASE: props.curatedDatabase,
     ATHENA_RESULTS_BUCKET: buckets.athenaResults.bucketName,
     GLUE_THRESHOLD_BYTES: String(glueThresholdBytes(props)),
+    // Validate runs in Lambda for every batch, Glue's too: no batch may outgrow its /tmp
+    MAX_BATCH_BYTES: String(validateBatchLimitBytes(DUCKDB_EPHEMERAL_STORAGE_MIB)),
     SERVICE_LEVEL: String(props.serviceLevel),
     DEAD_STOCK_DAYS: String(props.deadStockDays),
     OVERSTOCK_COVER: String(props.overstockCover),

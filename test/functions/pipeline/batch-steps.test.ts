@@ -5,7 +5,7 @@ import { commitCheckpoint } from '../../../functions/pipeline/commit-checkpoint/
 import { curateBatch } from '../../../functions/pipeline/curate-batch/curate-batch';
 import { rawObjectKey, runPrefix, runRecordKeys } from '../../../functions/lib/lake-layout';
 import { writeJson } from '../../../functions/lib/pipeline/json-objects';
-import { planBatch } from '../../../functions/pipeline/plan-batch/plan-batch';
+import { oldestWithin, planBatch } from '../../../functions/pipeline/plan-batch/plan-batch';
 import { validateBatch } from '../../../functions/pipeline/validate-batch/validate-batch';
 import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
 import type { FsObjectStore } from '../../../local/adapters/fs-object-store';
@@ -163,6 +163,28 @@ describe('valid events not in canonical form', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('plan with more raw bytes than a batch takes', () => {
+  it('takes the oldest objects within the byte cap, the oldest one even when it alone is larger', async () => {
+    const { store, cleanup } = tempLake();
+    try {
+      await withReference(store);
+      for (let h = 0; h < 3; h++) await putRaw(store, [JSON.stringify(sale())], new Date(Date.UTC(2024, 2, 10, h)), `h${h}`);
+      const sizes = (await store.list('raw/')).map((o) => o.size);
+      const twoFit = await planBatch(store, Number.MAX_SAFE_INTEGER, new Date(), 100, sizes[0] + sizes[1]);
+      expect(twoFit.objectCount).toBe(2);
+      expect(twoFit.bytes).toBe(sizes[0] + sizes[1]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('never plans an empty batch over a large object', () => {
+    expect(oldestWithin([{ size: 10 }, { size: 1 }], 5)).toEqual([{ size: 10 }]);
+    expect(oldestWithin([{ size: 2 }, { size: 3 }, { size: 1 }], 5)).toEqual([{ size: 2 }, { size: 3 }]);
+    expect(oldestWithin([], 5)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { duckdbMemoryLimitMb, lambdaBatchLimitBytes } from '../../../../functions/lib/pipeline/batch-sizing';
+import { duckdbMemoryLimitMb, lambdaBatchLimitBytes, validateBatchLimitBytes } from '../../../../functions/lib/pipeline/batch-sizing';
 
 const MIB = 1024 * 1024;
 
@@ -16,5 +16,11 @@ describe('batch sizing of the DuckDB Lambdas', () => {
     const limit = lambdaBatchLimitBytes({ memoryMb: 10240, ephemeralStorageMiB: 512 });
     expect(limit / MIB).toBeCloseTo((512 * 0.8) / 33, 1);
     expect(limit).toBeLessThan(lambdaBatchLimitBytes({ memoryMb: 10240, ephemeralStorageMiB: 4096 }));
+  });
+
+  it("caps every batch at what Validate's /tmp holds: 4 GiB takes about 182 MiB of raw objects, more than Curate's Lambda", () => {
+    const cap = validateBatchLimitBytes(4096);
+    expect(cap / MIB).toBeCloseTo((4096 * 0.8) / 18, 1);
+    expect(cap).toBeGreaterThan(lambdaBatchLimitBytes({ memoryMb: 3008, ephemeralStorageMiB: 4096 }));
   });
 });

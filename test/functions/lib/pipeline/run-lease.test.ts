@@ -8,7 +8,7 @@ import { MemoryMetrics, MemoryNotifier, Unreachable } from '../../../helpers/mem
 import { putRaw, reconcilePorts, sale, tempLake } from '../../../helpers/lake-fixture';
 
 const HOUR = 3600;
-const settings = { glueThresholdBytes: Number.MAX_SAFE_INTEGER, runLeaseSeconds: 2.25 * HOUR };
+const settings = { glueThresholdBytes: Number.MAX_SAFE_INTEGER, maxBatchBytes: 0, runLeaseSeconds: 2.25 * HOUR };
 
 async function leaseOf(lake: ReturnType<typeof tempLake>): Promise<RunLease | null> {
   const body = await lake.store.getIfExists(RUN_LEASE_KEY);

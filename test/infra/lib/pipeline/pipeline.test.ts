@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PIPELINE_ASL, runLeaseSeconds } from '../../../../infra/lib/pipeline/pipeline-state-machine';
 import { PIPELINE_STEPS } from '../../../../functions/pipeline/steps';
-import { duckdbMemoryLimitMb, lambdaBatchLimitBytes } from '../../../../functions/lib/pipeline/batch-sizing';
+import { duckdbMemoryLimitMb, lambdaBatchLimitBytes, validateBatchLimitBytes } from '../../../../functions/lib/pipeline/batch-sizing';
 import { resourcesOfType } from '../../helpers';
 import { STACK_KEYS, synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
@@ -167,6 +167,7 @@ describe('pipeline stack', () => {
       expect(env.DUCKDB_MEMORY_MB).toBe(String(duckdbMemoryLimitMb(memoryMb)));
       expect(Number(env.DUCKDB_MEMORY_MB)).toBeLessThan(memoryMb);
       expect(threshold).toBe(Math.min(t.config.pipeline.glueThresholdBytes, lambdaBatchLimitBytes({ memoryMb, ephemeralStorageMiB })));
+      if (step.name === 'validate-batch') expect(Number(env.MAX_BATCH_BYTES)).toBe(validateBatchLimitBytes(ephemeralStorageMiB));
     }
   });
 
