@@ -20,6 +20,12 @@ SELECT
   season_7, sigma, next_review
 FROM stg_forecast_model;
 
+-- The refitted series' forecasts changed: stock risk re-evaluates them on the fit's date (stock_review_update.sql).
+UPDATE stock_review
+SET next_review_date = CAST('{{fitted_through}}' AS DATE)
+WHERE next_review_date > CAST('{{fitted_through}}' AS DATE)
+  AND EXISTS (SELECT 1 FROM stg_forecast_model m WHERE m.store_id = stock_review.store_id AND m.sku = stock_review.sku);
+
 DELETE FROM forecast_accuracy
 WHERE fitted_through = CAST('{{fitted_through}}' AS DATE);
 

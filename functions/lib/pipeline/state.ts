@@ -111,6 +111,8 @@ export interface StockRiskResult {
   transitionsKey: string;
   /** store-SKUs to announce (entered or escalated a level, or cleared) */
   notices: number;
+  /** store-SKUs the run evaluated (the batch's changed ones and those due for review; all on a full run) */
+  evaluated?: number;
 }
 
 export interface PublishAlertsResult {

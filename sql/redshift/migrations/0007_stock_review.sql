@@ -1,0 +1,25 @@
+-- Migration (incremental stock risk): a run evaluates the store-SKUs its batch touched plus those due for a
+-- time-based review, not every store-SKU (docs/architecture.md §2.4, "Incremental runs").
+-- stock_review: one row per store-SKU stock risk has evaluated. evaluated_on is the as-of date of its last
+-- evaluation, next_review_date the date on which a run re-evaluates it even without new events (daily while
+-- flagged, when it would turn dead stock, when an open order falls due, at the latest a week on). FitForecasts
+-- sets next_review_date to the fit's date for the series it refits (their forecast changed).
+CREATE TABLE IF NOT EXISTS stock_review (
+  store_id         VARCHAR(32) NOT NULL ENCODE raw,
+  sku              VARCHAR(64) NOT NULL ENCODE zstd,
+  evaluated_on     DATE        NOT NULL ENCODE az64,
+  next_review_date DATE        NOT NULL ENCODE az64,
+  PRIMARY KEY (store_id, sku)
+)
+DISTKEY (sku)
+SORTKEY (next_review_date);
+
+-- The store-SKUs one stock-risk run evaluates: filled and emptied inside the run's transaction (the pipeline role
+-- may not create tables, temporary ones included, so the work table is part of the schema).
+CREATE TABLE IF NOT EXISTS stock_risk_scope (
+  store_id VARCHAR(32) NOT NULL ENCODE raw,
+  sku      VARCHAR(64) NOT NULL ENCODE zstd,
+  PRIMARY KEY (store_id, sku)
+)
+DISTKEY (sku)
+SORTKEY (store_id, sku);
