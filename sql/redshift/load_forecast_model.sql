@@ -1,5 +1,6 @@
--- The fitted models of one fit (FitForecasts): forecast_model is replaced whole from the models' Parquet file
--- (columns in forecast_model's order), and the fit's accuracy rows replace any of the same fitted_through.
+-- The fitted models of one fit (FitForecasts): the refitted series' rows of forecast_model are replaced from the
+-- models' Parquet file (columns in forecast_model's order; the other series keep theirs), and the fit's accuracy
+-- rows replace any of the same fitted_through.
 -- Placeholders: bucket, role, models_key (the lake key of the Parquet file), fitted_through, accuracy_rows
 -- (the VALUES tuples of forecast_accuracy). One transaction: readers see the old models or the new ones.
 DELETE FROM stg_forecast_model;
@@ -9,7 +10,8 @@ FROM 's3://{{bucket}}/{{models_key}}'
 IAM_ROLE '{{role}}'
 FORMAT AS PARQUET;
 
-DELETE FROM forecast_model;
+DELETE FROM forecast_model
+WHERE EXISTS (SELECT 1 FROM stg_forecast_model s WHERE s.store_id = forecast_model.store_id AND s.sku = forecast_model.sku);
 
 INSERT INTO forecast_model (
   store_id, sku, fitted_through, model, level, trend, season_1, season_2, season_3, season_4, season_5, season_6,
