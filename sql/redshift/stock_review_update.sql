@@ -10,8 +10,26 @@
 DELETE FROM stock_review
 WHERE EXISTS (SELECT 1 FROM stock_risk_scope sc WHERE sc.store_id = stock_review.store_id AND sc.sku = stock_review.sku);
 
-INSERT INTO stock_review (store_id, sku, evaluated_on, next_review_date)
-WITH last_sale AS (
+INSERT INTO stock_review (store_id, sku, evaluated_on, next_review_date, rows_seen)
+WITH seen AS (
+  -- the rows each store-SKU has on the as-of date (stock_risk_scope.sql compares a later run's count with it)
+  SELECT store_id, sku, COUNT(*) AS n
+  FROM (
+    SELECT f.store_id, f.sku FROM fact_sales f
+    JOIN stock_risk_scope sc ON sc.store_id = f.store_id AND sc.sku = f.sku
+    WHERE f.date_key = CAST('{{as_of_date}}' AS DATE)
+    UNION ALL
+    SELECT e.store_id, e.sku FROM fact_inventory_event e
+    JOIN stock_risk_scope sc ON sc.store_id = e.store_id AND sc.sku = e.sku
+    WHERE e.date_key = CAST('{{as_of_date}}' AS DATE)
+    UNION ALL
+    SELECT o.store_id, o.sku FROM fact_purchase_order o
+    JOIN stock_risk_scope sc ON sc.store_id = o.store_id AND sc.sku = o.sku
+    WHERE o.date_key = CAST('{{as_of_date}}' AS DATE)
+  ) as_of_rows
+  GROUP BY store_id, sku
+),
+last_sale AS (
   SELECT f.store_id, f.sku, MAX(f.date_key) AS sold_on
   FROM fact_sales f
   JOIN stock_risk_scope sc ON sc.store_id = f.store_id AND sc.sku = f.sku
@@ -42,12 +60,14 @@ earliest AS (
   FROM candidates
 )
 SELECT
-  store_id,
-  sku,
+  e.store_id,
+  e.sku,
   CAST('{{as_of_date}}' AS DATE),
   CASE
-    WHEN risk_flag IN ('critical', 'high') OR review_on <= CAST('{{as_of_date}}' AS DATE)
+    WHEN e.risk_flag IN ('critical', 'high') OR e.review_on <= CAST('{{as_of_date}}' AS DATE)
       THEN CAST(DATEADD(day, 1, CAST('{{as_of_date}}' AS DATE)) AS DATE)
-    ELSE review_on
-  END
-FROM earliest;
+    ELSE e.review_on
+  END,
+  CAST(COALESCE(s.n, 0) AS INTEGER)
+FROM earliest e
+LEFT JOIN seen s ON s.store_id = e.store_id AND s.sku = e.sku;

@@ -3,12 +3,15 @@
 -- stock_review: one row per store-SKU stock risk has evaluated. evaluated_on is the as-of date of its last
 -- evaluation, next_review_date the date on which a run re-evaluates it even without new events (daily while
 -- flagged, when it would turn dead stock, when an open order falls due, at the latest a week on). FitForecasts
--- sets next_review_date to the fit's date for the series it refits (their forecast changed).
+-- sets next_review_date to the fit's date for the series it refits (their forecast changed). rows_seen: how many
+-- fact rows (sales lines, stock events, order rows) the store-SKU had dated evaluated_on when it was evaluated, so
+-- that a later run on the same date tells a store-SKU with new rows from one whose rows it has already seen.
 CREATE TABLE IF NOT EXISTS stock_review (
   store_id         VARCHAR(32) NOT NULL ENCODE raw,
   sku              VARCHAR(64) NOT NULL ENCODE zstd,
   evaluated_on     DATE        NOT NULL ENCODE az64,
   next_review_date DATE        NOT NULL ENCODE az64,
+  rows_seen        INTEGER     NOT NULL ENCODE az64,
   PRIMARY KEY (store_id, sku)
 )
 DISTKEY (sku)

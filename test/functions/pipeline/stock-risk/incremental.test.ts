@@ -78,9 +78,19 @@ describe('incremental stock risk', () => {
     expect(Object.keys(after)).toEqual(Object.keys(before)); // every store-SKU still has a row on the latest date
     for (const sku of ['ARRIVES', 'DEAD']) expect(after[sku]).toEqual(before[sku]);
     expect(after.OVER.on_hand_qty).toBe(180);
-    // a second run on the same date with no new rows: only what is due (nothing: the flagged ones are due tomorrow)
-    expect((await runStockRisk(w, new FsObjectStore(lake.root), SETTINGS, 'day1b', NEXT, [])).evaluated).toBe(0);
+    // a later run on the same date whose batch brought no rows for these store-SKUs: nothing is new or due (the
+    // flagged ones are due tomorrow)
+    expect((await runStockRisk(w, new FsObjectStore(lake.root), SETTINGS, 'day1b', NEXT, [NEXT])).evaluated).toBe(0);
     expect(await snapshot(w, NEXT)).toEqual(after);
+    // the next batch of the day sells one more of ARRIVES: it alone is evaluated
+    await w.execute([saleSql('ARRIVES', NEXT, 1, '15:00:00')]);
+    expect((await runStockRisk(w, new FsObjectStore(lake.root), SETTINGS, 'day1c', NEXT, [NEXT])).evaluated).toBe(1);
+    expect(await scope(w)).toEqual(['ARRIVES']);
+    expect((await snapshot(w, NEXT)).ARRIVES.on_hand_qty).toBe(24);
+    // OVER got a second line of the same date: counted as new although its latest timestamp is older
+    await w.execute([saleSql('OVER', NEXT, 1, '08:00:00')]);
+    expect((await runStockRisk(w, new FsObjectStore(lake.root), SETTINGS, 'day1d', NEXT, [NEXT])).evaluated).toBe(1);
+    expect(await scope(w)).toEqual(['OVER']);
   });
 
   it('gives the evaluated store-SKUs what a full recompute gives, alert notices included', async () => {
