@@ -9,11 +9,12 @@
 UPDATE alert_state
 SET since = CASE WHEN alert_state.level = s.risk_flag THEN alert_state.since ELSE CAST('{{as_of_date}}' AS DATE) END,
     level = s.risk_flag
-FROM fact_inventory_snapshot s
+FROM fact_inventory_snapshot s, stock_risk_scope sc
 WHERE s.date_key = CAST('{{as_of_date}}' AS DATE)
   AND s.store_id = alert_state.store_id
   AND s.sku = alert_state.sku
-  AND EXISTS (SELECT 1 FROM stock_risk_scope sc WHERE sc.store_id = s.store_id AND sc.sku = s.sku);
+  AND sc.store_id = s.store_id
+  AND sc.sku = s.sku;
 
 -- A store-SKU gets a row the first time it is flagged ('ok' rows that never warned need none).
 INSERT INTO alert_state (store_id, sku, level, since, notified_level)

@@ -11,7 +11,8 @@ IAM_ROLE '{{role}}'
 FORMAT AS PARQUET;
 
 DELETE FROM forecast_model
-WHERE EXISTS (SELECT 1 FROM stg_forecast_model s WHERE s.store_id = forecast_model.store_id AND s.sku = forecast_model.sku);
+USING stg_forecast_model s
+WHERE s.store_id = forecast_model.store_id AND s.sku = forecast_model.sku;
 
 INSERT INTO forecast_model (
   store_id, sku, fitted_through, model, level, trend, season_1, season_2, season_3, season_4, season_5, season_6,
@@ -25,8 +26,10 @@ FROM stg_forecast_model;
 -- The refitted series' forecasts changed: stock risk re-evaluates them on the fit's date (stock_review_update.sql).
 UPDATE stock_review
 SET next_review_date = CAST('{{fitted_through}}' AS DATE)
-WHERE next_review_date > CAST('{{fitted_through}}' AS DATE)
-  AND EXISTS (SELECT 1 FROM stg_forecast_model m WHERE m.store_id = stock_review.store_id AND m.sku = stock_review.sku);
+FROM stg_forecast_model m
+WHERE m.store_id = stock_review.store_id
+  AND m.sku = stock_review.sku
+  AND stock_review.next_review_date > CAST('{{fitted_through}}' AS DATE);
 
 DELETE FROM forecast_accuracy
 WHERE fitted_through = CAST('{{fitted_through}}' AS DATE);

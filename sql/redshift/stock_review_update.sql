@@ -8,7 +8,8 @@
 -- A new batch's events and a refit (FitForecasts, load_forecast_model.sql) bring it into a run earlier.
 -- Placeholders: as_of_date, dead_stock_start, dead_stock_days, review_interval_days.
 DELETE FROM stock_review
-WHERE EXISTS (SELECT 1 FROM stock_risk_scope sc WHERE sc.store_id = stock_review.store_id AND sc.sku = stock_review.sku);
+USING stock_risk_scope sc
+WHERE sc.store_id = stock_review.store_id AND sc.sku = stock_review.sku;
 
 INSERT INTO stock_review (store_id, sku, evaluated_on, next_review_date, rows_seen)
 WITH seen AS (

@@ -27,11 +27,10 @@
 --   stock_flag     = 'dead' (on hand, no sale since dead_stock_start, and the store has sales history that
 --                    long), else 'overstock' (on hand above overstock_cover x L days of forecast), else NULL.
 DELETE FROM fact_inventory_snapshot
-WHERE date_key = CAST('{{as_of_date}}' AS DATE)
-  AND EXISTS (
-    SELECT 1 FROM stock_risk_scope sc
-    WHERE sc.store_id = fact_inventory_snapshot.store_id AND sc.sku = fact_inventory_snapshot.sku
-  );
+USING stock_risk_scope sc
+WHERE fact_inventory_snapshot.date_key = CAST('{{as_of_date}}' AS DATE)
+  AND sc.store_id = fact_inventory_snapshot.store_id
+  AND sc.sku = fact_inventory_snapshot.sku;
 
 INSERT INTO fact_inventory_snapshot (
   date_key, timestamp_utc, store_id, sku, on_hand_qty, reorder_point, days_of_supply, risk_flag, avg_daily_demand,
