@@ -11,6 +11,14 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const REVIEW_DAYS = 7;
 /** The lead time of a product whose reference data has none. */
 export const DEFAULT_LEAD_DAYS = 7;
+/** Batch ids go into SQL string literals: only the characters PlanBatch's ids (and the tests') use. */
+const BATCH_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export function checkBatchId(batchId: string): string {
+  if (!BATCH_ID.test(batchId)) throw new RangeError(`batch id "${batchId}" is not [A-Za-z0-9._-]{1,128}`);
+  return batchId;
+}
+
 /** A store-SKU evaluated without new events is looked at again at the latest this many days later. */
 export const REVIEW_INTERVAL_DAYS = 7;
 
@@ -65,17 +73,19 @@ function dateList(dates: string[]): string {
   return unique.length ? unique.map((d) => `CAST('${d}' AS DATE)`).join(', ') : 'CAST(NULL AS DATE)';
 }
 
-/** The run's scope (stock_risk_scope) for an incremental run: the store-SKUs with rows on the batch's dates
- * (`changedDates`) plus those due for review on `asOfDate`. */
-export function incrementalScopeStatements(asOfDate: string, changedDates: string[]): string[] {
-  return splitSqlStatements(renderSql(readSql('redshift/stock_risk_scope.sql'), { as_of_date: checkIsoDate(asOfDate), changed_dates: dateList(changedDates) }));
+/** The run's scope (stock_risk_scope) for an incremental run of `batchId`: the store-SKUs with new rows on the
+ * batch's dates (`changedDates`) plus those due for review on `asOfDate`; a retry keeps its first attempt's. */
+export function incrementalScopeStatements(asOfDate: string, changedDates: string[], batchId: string): string[] {
+  return splitSqlStatements(
+    renderSql(readSql('redshift/stock_risk_scope.sql'), { as_of_date: checkIsoDate(asOfDate), changed_dates: dateList(changedDates), batch_id: checkBatchId(batchId) }),
+  );
 }
 
 /** The scope of a full run: every store-SKU with a stock count; the date's old rows all go. */
-export function fullScopeStatements(asOfDate: string): string[] {
+export function fullScopeStatements(asOfDate: string, batchId: string): string[] {
   checkIsoDate(asOfDate);
   return [
-    ...splitSqlStatements(renderSql(readSql('redshift/stock_risk_scope_all.sql'), { as_of_date: asOfDate })),
+    ...splitSqlStatements(renderSql(readSql('redshift/stock_risk_scope_all.sql'), { as_of_date: asOfDate, batch_id: checkBatchId(batchId) })),
     `DELETE FROM fact_inventory_snapshot WHERE date_key = CAST('${asOfDate}' AS DATE)`,
   ];
 }

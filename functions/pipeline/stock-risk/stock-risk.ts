@@ -27,13 +27,13 @@ import {
  * every store-SKU with a stock count. A recompute of a date before the latest evaluated one leaves the review
  * plan alone (it belongs to the latest date).
  */
-async function runStatements(warehouse: Warehouse, asOf: string, settings: StockRiskSettings, changedDates: string[] | undefined): Promise<string[]> {
+async function runStatements(warehouse: Warehouse, asOf: string, settings: StockRiskSettings, batchId: string, changedDates: string[] | undefined): Promise<string[]> {
   const [plan] = await warehouse.query(reviewPlanSql());
   const latest = asIsoDate(plan?.latest);
   const past = latest !== null && latest > asOf;
   const incremental = changedDates !== undefined && Number(plan?.planned ?? 0) > 0 && !past;
   return [
-    ...(incremental ? [...incrementalScopeStatements(asOf, changedDates), ...carryForwardStatements(asOf)] : fullScopeStatements(asOf)),
+    ...(incremental ? [...incrementalScopeStatements(asOf, changedDates, batchId), ...carryForwardStatements(asOf)] : fullScopeStatements(asOf, batchId)),
     ...stockRiskStatements(asOf, settings),
     ...(past ? [] : stockReviewStatements(asOf, settings)),
   ];
@@ -77,7 +77,7 @@ export async function runStockRisk(
   let transitions = await readJsonIfExists<AlertTransitions>(store, transitionsKey);
   let evaluated = 0;
   if (asOf) {
-    await warehouse.execute(await runStatements(warehouse, asOf, settings, changedDates));
+    await warehouse.execute(await runStatements(warehouse, asOf, settings, batchId, changedDates));
     evaluated = Number((await warehouse.query(scopeSizeSql()))[0]?.evaluated ?? 0);
     list.alerts = (await warehouse.query(atRiskSql(asOf))).map(toStockAlert);
     if (transitions === null) {

@@ -17,11 +17,14 @@ CREATE TABLE IF NOT EXISTS stock_review (
 DISTKEY (sku)
 SORTKEY (next_review_date);
 
--- The store-SKUs one stock-risk run evaluates: filled and emptied inside the run's transaction (the pipeline role
--- may not create tables, temporary ones included, so the work table is part of the schema).
+-- The store-SKUs the latest batch's stock-risk run evaluates (the pipeline role may not create tables, temporary
+-- ones included, so the work table is part of the schema). Kept until the next batch: a retried StockRisk of the
+-- same batch evaluates the same store-SKUs, so the alert lifecycle, which reads the scope, decides on all of them
+-- even when the first attempt stopped after updating the review plan.
 CREATE TABLE IF NOT EXISTS stock_risk_scope (
-  store_id VARCHAR(32) NOT NULL ENCODE raw,
-  sku      VARCHAR(64) NOT NULL ENCODE zstd,
+  batch_id VARCHAR(128) NOT NULL ENCODE zstd,
+  store_id VARCHAR(32)  NOT NULL ENCODE raw,
+  sku      VARCHAR(64)  NOT NULL ENCODE zstd,
   PRIMARY KEY (store_id, sku)
 )
 DISTKEY (sku)

@@ -1,5 +1,5 @@
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
-import type { Row } from '../../../../functions/lib/ports';
+import type { Row, Warehouse } from '../../../../functions/lib/ports';
 import { markNotifiedStatements } from '../../../../functions/lib/risk/alert-lifecycle-sql';
 import type { AlertTransitions } from '../../../../functions/lib/risk/alerts';
 import { runStockRisk } from '../../../../functions/pipeline/stock-risk/stock-risk';
@@ -121,6 +121,22 @@ describe('incremental stock risk', () => {
       ['HIGH', 'digest', 'high', 'ok'],
     ]);
     expect({ critical: inc.critical, high: inc.high }).toEqual({ critical: all.critical, high: all.high });
+  });
+
+  it('a retry of the batch evaluates the same store-SKUs: decisions lost with a first attempt that stopped early are taken', async () => {
+    const w = await caseThenNextDay([countSql('HIGH', NEXT, 100)]);
+    const store = new FsObjectStore(lake.root);
+    // the first attempt updates the snapshot and the review plan, then stops before the alert decisions
+    const stopsBeforeDecisions: Warehouse = {
+      execute: (statements) => w.execute(statements),
+      query: (sql) => (sql.includes('from_level') ? Promise.reject(new Error('stopped')) : w.query(sql)),
+    };
+    await expect(runStockRisk(stopsBeforeDecisions, store, SETTINGS, 'day1', NEXT, [NEXT])).rejects.toThrow('stopped');
+    const retry = await runStockRisk(w, store, SETTINGS, 'day1', NEXT, [NEXT]);
+    expect(retry.evaluated).toBe(4); // HIGH (new rows) and the due CRIT, FALLBACK, ONORDER, as the first attempt chose
+    const decided = JSON.parse((await store.get(retry.transitionsKey)).toString('utf8')) as AlertTransitions;
+    expect(decided.changes).toContainEqual({ store_id: 'S1', sku: 'HIGH', from: 'high', to: 'ok' });
+    expect(decided.notices.map((n) => [n.sku, n.kind, n.level])).toContainEqual(['HIGH', 'digest', 'ok']);
   });
 
   it('re-evaluates a store-SKU without events when its review comes, so stock that stopped selling turns dead', async () => {
