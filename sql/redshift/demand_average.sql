@@ -18,6 +18,7 @@ store_days AS (
   SELECT store_id, COUNT(DISTINCT date_key) AS days_with_data
   FROM fact_sales
   WHERE date_key BETWEEN CAST('{{window_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
+    AND store_id IN (SELECT store_id FROM stock_risk_scope)
   GROUP BY store_id
 ),
 sums AS (
