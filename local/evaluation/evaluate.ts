@@ -181,8 +181,9 @@ export async function fitAsOf(
  * The whole check on an empty lake folder: simulate with the truth, ingest as one batch, run the pipeline once,
  * then replay the pipeline's decisions day by day in date order, as of each evaluation day: FitForecasts when the
  * models are a week old (as the state machine does), StockRisk, PublishAlerts with the messages counted. The
- * pipeline run left alert_state and forecast_model as of the last day; both are emptied first, so each day sees
- * only what it would have seen then.
+ * pipeline run left alert_state, forecast_model and the stock-review plan as of the last day; they are emptied
+ * first, so each day sees only what it would have seen then. Stock risk runs incrementally, as in production: each
+ * day evaluates the store-SKUs with rows on that date and those due for review (the first day all of them).
  */
 export async function evaluate(lakeRoot: string, opts: EvaluationOptions, progress: EvaluationProgress): Promise<EvaluationReport> {
   const windows = evaluationWindows(opts.days);
@@ -204,7 +205,8 @@ export async function evaluate(lakeRoot: string, opts: EvaluationOptions, progre
   const forecasts: ForecastByDay = Array.from({ length: pairs }, () => new Float64Array(truth.days).fill(Number.NaN));
   const fits: EvaluationReport['fits'] = [];
   await withLockedRuntime(lakeRoot, async (rt) => {
-    await rt.warehouse.execute(['DELETE FROM alert_state', 'DELETE FROM forecast_model']);
+    // stock_review too: the replay plans its own reviews, so each day is incremental as in production
+    await rt.warehouse.execute(['DELETE FROM alert_state', 'DELETE FROM forecast_model', 'DELETE FROM stock_review']);
     for (let day = first; day < truth.days; day++) {
       progress.riskDay(day - first, truth.days - first);
       const date = addDays(truth.startDate, day);

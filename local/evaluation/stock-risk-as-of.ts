@@ -41,7 +41,8 @@ export async function stockRiskAsOf(
   date: string,
 ): Promise<RiskAsOf> {
   const batchId = `evaluate-${date}`;
-  const risk = await runStockRisk(warehouse, store, settings, batchId, date);
+  // the day's rows are the day's batch: incremental as in production (see evaluate())
+  const risk = await runStockRisk(warehouse, store, settings, batchId, date, [date]);
   const notifier = new CountingNotifier();
   await publishAlerts(store, notifier, risk.transitionsKey);
   // marked as notified at the end of the business date (the time only orders the notices)

@@ -6,17 +6,19 @@
 -- the SKU counts as 0), the forecast error of this estimate when stock risk uses it.
 --
 -- The fallback forecast: stock_risk.sql uses it for a store-SKU without a fitted forecast_model row (a new SKU,
--- or before the first fit).
+-- or before the first fit). Only the store-SKUs of the run's scope (stock_risk_scope) get a row.
 WITH daily AS (
-  SELECT store_id, sku, date_key, CAST(SUM(qty_sold) AS DECIMAL(18,4)) AS units
-  FROM fact_sales
-  WHERE date_key BETWEEN CAST('{{window_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
-  GROUP BY store_id, sku, date_key
+  SELECT f.store_id, f.sku, f.date_key, CAST(SUM(f.qty_sold) AS DECIMAL(18,4)) AS units
+  FROM fact_sales f
+  JOIN stock_risk_scope sc ON sc.store_id = f.store_id AND sc.sku = f.sku
+  WHERE f.date_key BETWEEN CAST('{{window_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
+  GROUP BY f.store_id, f.sku, f.date_key
 ),
 store_days AS (
   SELECT store_id, COUNT(DISTINCT date_key) AS days_with_data
   FROM fact_sales
   WHERE date_key BETWEEN CAST('{{window_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
+    AND store_id IN (SELECT store_id FROM stock_risk_scope)
   GROUP BY store_id
 ),
 sums AS (

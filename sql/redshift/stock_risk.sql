@@ -1,6 +1,9 @@
--- Stock risk as of {{as_of_date}}, written to fact_inventory_snapshot (that date replaced: both statements run in
--- one transaction, so a rerun gives the same rows). As-of correct: only facts and receipts with date_key <= the
--- as-of date, orders placed on or before it, forecast models fitted through it at the latest.
+-- Stock risk as of {{as_of_date}} for the store-SKUs of stock_risk_scope (the run's scope: stock_risk_scope.sql),
+-- written to fact_inventory_snapshot (their rows of that date replaced: the statements run in one transaction, so
+-- a rerun gives the same rows). A row depends only on its own store-SKU's facts (and its store's sales history),
+-- so a scoped run gives each evaluated store-SKU exactly what a run over all of them gives. As-of correct: only
+-- facts and receipts with date_key <= the as-of date, orders placed on or before it, forecast models fitted
+-- through it at the latest.
 -- Placeholders: as_of_date; fallback_demand_sql (demand_average.sql: store_id, sku, avg_daily_demand, sigma_daily);
 -- z (the service level's normal quantile), review_days, default_lead_days, dead_stock_start (first date of the
 -- dead-stock window), overstock_cover.
@@ -24,7 +27,10 @@
 --   stock_flag     = 'dead' (on hand, no sale since dead_stock_start, and the store has sales history that
 --                    long), else 'overstock' (on hand above overstock_cover x L days of forecast), else NULL.
 DELETE FROM fact_inventory_snapshot
-WHERE date_key = CAST('{{as_of_date}}' AS DATE);
+USING stock_risk_scope sc
+WHERE fact_inventory_snapshot.date_key = CAST('{{as_of_date}}' AS DATE)
+  AND sc.store_id = fact_inventory_snapshot.store_id
+  AND sc.sku = fact_inventory_snapshot.sku;
 
 INSERT INTO fact_inventory_snapshot (
   date_key, timestamp_utc, store_id, sku, on_hand_qty, reorder_point, days_of_supply, risk_flag, avg_daily_demand,
@@ -46,6 +52,7 @@ last_count AS (
       e.store_id, e.sku, e.timestamp_utc, e.on_hand_qty,
       ROW_NUMBER() OVER (PARTITION BY e.store_id, e.sku ORDER BY e.timestamp_utc DESC, e.event_id DESC) AS rn
     FROM fact_inventory_event e
+    JOIN stock_risk_scope sc ON sc.store_id = e.store_id AND sc.sku = e.sku
     WHERE e.event_type = 'inventory_snapshot'
       AND e.date_key <= CAST('{{as_of_date}}' AS DATE)
   ) ranked
@@ -74,8 +81,9 @@ po_lines AS (
     SUM(CASE WHEN event_type = 'purchase_order' THEN CAST(quantity AS BIGINT) ELSE 0 END) AS ordered,
     SUM(CASE WHEN event_type = 'receipt' THEN CAST(quantity AS BIGINT) ELSE 0 END) AS received,
     MAX(expected_date) AS expected_date
-  FROM fact_purchase_order
-  WHERE date_key <= CAST('{{as_of_date}}' AS DATE)
+  FROM fact_purchase_order o
+  WHERE o.date_key <= CAST('{{as_of_date}}' AS DATE)
+    AND EXISTS (SELECT 1 FROM stock_risk_scope sc WHERE sc.store_id = o.store_id AND sc.sku = o.sku)
   GROUP BY store_id, sku, po_id
 ),
 open_orders AS (

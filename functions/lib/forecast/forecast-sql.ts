@@ -25,6 +25,12 @@ export function forecastStoresSql(asOfDate: string): string {
   return `SELECT DISTINCT store_id FROM fact_inventory_event WHERE event_type = 'inventory_snapshot' AND date_key <= CAST(${literal(isoDate('as-of date', asOfDate))} AS DATE) ORDER BY store_id`;
 }
 
+/** sql/redshift/forecast_due.sql: the (store_id, sku) series to refit as of `asOfDate`, at most `maxSeries`. */
+export function dueSeriesSql(asOfDate: string, maxSeries: number, force = false): string {
+  if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new ConfigurationError(`maxSeries must be a whole number >= 1, got ${maxSeries}`);
+  return renderSql(readSql('redshift/forecast_due.sql'), { as_of_date: isoDate('as-of date', asOfDate), max_series: maxSeries, force: force ? 1 : 0 });
+}
+
 /** The latest fit in the warehouse (NULL when there are no models). */
 export const latestFitSql = (): string => 'SELECT MAX(fitted_through) AS fitted_through FROM forecast_model';
 

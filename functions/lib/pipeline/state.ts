@@ -86,10 +86,10 @@ export interface LoadsResult {
 
 /** FitForecasts: the weekly refit of the demand models (forecast_model, forecast_accuracy). */
 export interface FitForecastsResult {
-  /** true when nothing was fitted: the models are fresh (fitted fewer than 7 days before the as-of date), or there
-   * is no history yet */
+  /** true when nothing was fitted: no series is due (each model is reviewed 7 days after its fit), or there is no
+   * history yet */
   skipped: boolean;
-  /** the as-of date of the models now in the warehouse (null while there are none) */
+  /** the as-of date of this run's fit; when skipped, the latest fit in the warehouse (null while there is none) */
   fittedThrough: string | null;
   /** series fitted by this run */
   series: number;
@@ -111,6 +111,8 @@ export interface StockRiskResult {
   transitionsKey: string;
   /** store-SKUs to announce (entered or escalated a level, or cleared) */
   notices: number;
+  /** store-SKUs the run evaluated (the batch's changed ones and those due for review; all on a full run) */
+  evaluated?: number;
 }
 
 export interface PublishAlertsResult {

@@ -1,14 +1,6 @@
 import { readSql, renderSql } from '../sql-files';
 import { splitSqlStatements } from '../warehouse/sql-text';
-import { checkIsoDate } from './stock-risk-sql';
-
-/** Batch ids go into SQL string literals: only the characters PlanBatch's ids (and the tests') use. */
-const BATCH_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
-function checkBatchId(batchId: string): string {
-  if (!BATCH_ID.test(batchId)) throw new RangeError(`batch id "${batchId}" is not [A-Za-z0-9._-]{1,128}`);
-  return batchId;
-}
+import { checkBatchId, checkIsoDate } from './stock-risk-sql';
 
 /** The level changes on `asOfDate` against alert_state, read before alertStateStatements apply them. */
 export function levelChangesSql(asOfDate: string): string {

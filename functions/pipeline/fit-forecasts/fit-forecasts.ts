@@ -6,7 +6,7 @@ import { createDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-facto
 import { sqlString } from '../../lib/duckdb/duckdb-rows';
 import { AccuracyTotals } from '../../lib/forecast/accuracy';
 import { backtestSeries, DEFAULT_BACKTEST, type BacktestSettings } from '../../lib/forecast/backtest';
-import { demandHistorySql, forecastStoresSql, latestFitSql, loadForecastModelStatements, type AccuracyRow } from '../../lib/forecast/forecast-sql';
+import { demandHistorySql, dueSeriesSql, latestFitSql, loadForecastModelStatements, type AccuracyRow } from '../../lib/forecast/forecast-sql';
 import { MODEL_NAMES, type ModelName } from '../../lib/forecast/models';
 import { WEEK } from '../../lib/forecast/series';
 import { StoreDailyTotals } from '../../lib/forecast/weekday-profile';
@@ -22,14 +22,20 @@ import { copySourceFromEnv } from '../prepare-loads/prepare-loads';
 export interface ForecastSettings {
   /** days of history each series is fitted on, ending with the as-of date */
   historyDays: number;
-  /** models fitted this many days or fewer before the as-of date are kept: the refit is weekly */
+  /** a series' model is reviewed (refitted) this many days after its fit: the refit is weekly */
   refitDays: number;
-  /** fit even when the models are fresh (the CLI's `forecast`) */
+  /** at most this many series are fitted by one run (default MAX_SERIES_PER_RUN); the rest wait for the next */
+  maxSeries?: number;
+  /** fit every series, due or not (the CLI's `forecast`) */
   force?: boolean;
   backtest?: BacktestSettings;
 }
 
-export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { historyDays: 16 * WEEK, refitDays: WEEK };
+/** Series one run fits at most: about 2.5 minutes of fitting on a loaded 2-core machine (40k series took about 5),
+ * well inside the Lambda's 15. A weekly refit of the seed's ~3M store-SKUs over 168 hourly runs needs ~18k a run. */
+export const MAX_SERIES_PER_RUN = 20_000;
+
+export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { historyDays: 16 * WEEK, refitDays: WEEK, maxSeries: MAX_SERIES_PER_RUN };
 
 export interface FitForecastsDeps {
   warehouse: Warehouse;
@@ -45,12 +51,6 @@ const DAY_MS = 86_400_000;
 const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 /** ISO day of week, 1 = Monday .. 7 = Sunday */
 const isoDow = (date: string): number => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-
-/** Whether the models in the warehouse (fitted through `latest`) still serve `asOfDate`: fitted on or before it,
- * fewer than refitDays days before. */
-export function modelsAreFresh(latest: string | null, asOfDate: string, refitDays: number): boolean {
-  return latest !== null && latest <= asOfDate && latest > addDays(asOfDate, -refitDays);
-}
 
 /** One CSV line of the models file, in forecast_model's column order. */
 function modelLine(storeId: string, sku: string, asOfDate: string, nextReview: string, fit: NonNullable<ReturnType<typeof backtestSeries>>): string {
@@ -94,20 +94,35 @@ function* seriesOf(rows: Row[], historyStart: string, days: number): Generator<{
   }
 }
 
+/** The due series (dueSeriesSql) grouped by store, stores in order. */
+async function dueByStore(warehouse: Warehouse, asOfDate: string, maxSeries: number, force: boolean): Promise<Map<string, Set<string>>> {
+  const byStore = new Map<string, Set<string>>();
+  for (const row of await warehouse.query(dueSeriesSql(asOfDate, maxSeries, force))) {
+    const storeId = String(row.store_id);
+    let skus = byStore.get(storeId);
+    if (!skus) byStore.set(storeId, (skus = new Set()));
+    skus.add(String(row.sku));
+  }
+  return new Map([...byStore].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /**
- * Fits a demand model to every store x SKU with stock data, on the `historyDays` days ending with `asOfDate` (only
- * facts up to it: as-of correct), chooses each series' model by a rolling-origin backtest, writes the models to the
- * lake as Parquet (forecastModelsKey) and loads them into forecast_model, with the backtest's accuracy over the last
- * `evalWeeks` weeks in forecast_accuracy ('selected', each candidate, the seasonal naive baseline among them).
- * Publishes ForecastBias (the selected models' bias %). Returns at once, `skipped`, while the models in the warehouse
- * are fresh (fitted fewer than refitDays days before the as-of date) unless `force`. Reads one store's history at a
- * time, so memory grows with the SKUs of a store, not with the whole warehouse.
+ * Fits a demand model to the store x SKU series that are due (no model yet, its review date reached, or fitted
+ * after `asOfDate`), at most `maxSeries` of them per run, on the `historyDays` days ending with `asOfDate` (only
+ * facts up to it: as-of correct); chooses each series' model by a rolling-origin backtest, writes the models to the
+ * lake as Parquet (forecastModelsKey) and puts them in forecast_model in place of those series' old models, with the
+ * backtest's accuracy over the last `evalWeeks` weeks of the fitted series in forecast_accuracy ('selected', each
+ * candidate, the seasonal naive baseline among them). Each fitted model is reviewed `refitDays` later, so the
+ * series of a backlog larger than one run stay spread over the runs. Publishes ForecastBias (the selected models'
+ * bias %). Returns `skipped` when no series is due (every series with `force`). Reads the history of the stores
+ * with a due series one store at a time (a store's weekday profile pools all its SKUs), so memory grows with the
+ * SKUs of a store, and fitting time with the due series.
  */
 export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, settings: ForecastSettings = DEFAULT_FORECAST_SETTINGS): Promise<FitForecastsResult> {
-  const [latestRow] = await deps.warehouse.query(latestFitSql());
-  const latest = asIsoDate(latestRow?.fitted_through);
-  if (!settings.force && modelsAreFresh(latest, asOfDate, settings.refitDays)) {
-    return { skipped: true, fittedThrough: latest, series: 0, modelsKey: null, accuracy: [] };
+  const due = await dueByStore(deps.warehouse, asOfDate, settings.maxSeries ?? MAX_SERIES_PER_RUN, settings.force === true);
+  if (due.size === 0) {
+    const [latestRow] = await deps.warehouse.query(latestFitSql());
+    return { skipped: true, fittedThrough: asIsoDate(latestRow?.fitted_through), series: 0, modelsKey: null, accuracy: [] };
   }
   const backtest = settings.backtest ?? DEFAULT_BACKTEST;
   const historyStart = addDays(asOfDate, 1 - settings.historyDays);
@@ -119,23 +134,27 @@ export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, set
     const csv = join(dir, 'models.csv');
     const out = createWriteStream(csv);
     let series = 0;
-    for (const { store_id: storeId } of await deps.warehouse.query(forecastStoresSql(asOfDate))) {
-      const rows = await deps.warehouse.query(demandHistorySql(asOfDate, historyStart, String(storeId)));
-      // two passes over the store's series: the pooled weekday profile first, then each series' fit
+    for (const [storeId, dueSkus] of due) {
+      const rows = await deps.warehouse.query(demandHistorySql(asOfDate, historyStart, storeId));
+      // two passes over the store's series: the pooled weekday profile first (all its SKUs), then each due series' fit
       const storeSeries = [...seriesOf(rows, historyStart, settings.historyDays)];
       const storeTotals = new StoreDailyTotals(settings.historyDays);
       for (const { y } of storeSeries) storeTotals.add(y);
       for (const { sku, y } of storeSeries) {
+        if (!dueSkus.has(sku)) continue;
         const fit = backtestSeries(y, backtest, storeTotals);
         if (!fit) continue;
         series++;
         for (const [model, acc] of totals) acc.add(fit.holdout.forecasts[model], fit.holdout.actuals, fit.holdout.scale);
-        if (!out.write(`${modelLine(String(storeId), sku, asOfDate, nextReview, fit)}\n`)) await once(out, 'drain');
+        if (!out.write(`${modelLine(storeId, sku, asOfDate, nextReview, fit)}\n`)) await once(out, 'drain');
       }
     }
     out.end();
     await once(out, 'finish');
-    if (series === 0) return { skipped: true, fittedThrough: latest, series: 0, modelsKey: null, accuracy: [] };
+    if (series === 0) {
+      const [latestRow] = await deps.warehouse.query(latestFitSql());
+      return { skipped: true, fittedThrough: asIsoDate(latestRow?.fitted_through), series: 0, modelsKey: null, accuracy: [] };
+    }
     const modelsKey = forecastModelsKey(asOfDate);
     await deps.store.put(modelsKey, await csvToParquet(duckdb, csv, join(dir, 'models.parquet')));
     const accuracy: AccuracyRow[] = [...totals].map(([model, acc]) => ({ model, ...acc.summary() }));

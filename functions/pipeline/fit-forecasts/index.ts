@@ -4,8 +4,8 @@ import type { Runtime } from '../../lib/ports';
 import { asIsoDate, asOfDateSql } from '../../lib/risk/stock-risk-sql';
 import { fitForecasts } from './fit-forecasts';
 
-/** FitForecasts: refits the demand models as of the latest business date when they are missing or a week old
- * (otherwise returns at once, skipped); StockRisk, next, applies them. */
+/** FitForecasts: refits, as of the latest business date, the demand models that are missing or a week old, a
+ * bounded number per run (with none due returns at once, skipped); StockRisk, next, applies them. */
 export async function run(_state: PipelineState, rt: Runtime): Promise<FitForecastsResult> {
   const [row] = await rt.warehouse.query(asOfDateSql());
   const asOfDate = asIsoDate(row?.as_of_date);

@@ -4,7 +4,40 @@ import type { ObjectStore, Warehouse } from '../../lib/ports';
 import { alertsKey, alertTransitionsKey, toAlertNotice, toLevelChange, toStockAlert, type AlertList, type AlertTransitions } from '../../lib/risk/alerts';
 import { alertNoticesSql, alertStateStatements, levelChangesSql } from '../../lib/risk/alert-lifecycle-sql';
 import { serviceLevelZ } from '../../lib/risk/service-level';
-import { asIsoDate, asOfDateSql, atRiskSql, checkIsoDate, REVIEW_DAYS, stockRiskStatements, type StockRiskSettings } from '../../lib/risk/stock-risk-sql';
+import {
+  asIsoDate,
+  asOfDateSql,
+  atRiskSql,
+  carryForwardStatements,
+  checkIsoDate,
+  fullScopeStatements,
+  incrementalScopeStatements,
+  REVIEW_DAYS,
+  reviewPlanSql,
+  scopeSizeSql,
+  stockReviewStatements,
+  stockRiskStatements,
+  type StockRiskSettings,
+} from '../../lib/risk/stock-risk-sql';
+
+/**
+ * The statements of one stock-risk run as of `asOf` (one transaction). Incremental when the batch's dates are
+ * known and a review plan exists that is not ahead of `asOf`: only the store-SKUs with rows on those dates and
+ * those due for review are evaluated, the rest keep their last state (carried to a new date). Otherwise full:
+ * every store-SKU with a stock count. A recompute of a date before the latest evaluated one leaves the review
+ * plan alone (it belongs to the latest date).
+ */
+async function runStatements(warehouse: Warehouse, asOf: string, settings: StockRiskSettings, batchId: string, changedDates: string[] | undefined): Promise<string[]> {
+  const [plan] = await warehouse.query(reviewPlanSql());
+  const latest = asIsoDate(plan?.latest);
+  const past = latest !== null && latest > asOf;
+  const incremental = changedDates !== undefined && Number(plan?.planned ?? 0) > 0 && !past;
+  return [
+    ...(incremental ? [...incrementalScopeStatements(asOf, changedDates, batchId), ...carryForwardStatements(asOf)] : fullScopeStatements(asOf, batchId)),
+    ...stockRiskStatements(asOf, settings),
+    ...(past ? [] : stockReviewStatements(asOf, settings)),
+  ];
+}
 
 /**
  * Stock risk as of `asOfDate` (default: the latest business date in the warehouse; an earlier date is computed
@@ -15,6 +48,9 @@ import { asIsoDate, asOfDateSql, atRiskSql, checkIsoDate, REVIEW_DAYS, stockRisk
  * The order makes a retry safe (delivery is at least once): the decisions are taken here, once per batch,
  * recorded, and only PublishAlerts' mark after sending changes what the next run decides. A retried StockRisk
  * whose record exists keeps it (its alert_state is already updated: deciding again would find nothing).
+ *
+ * `changedDates` (the dates the batch loaded) makes the run incremental (see runStatements); without them every
+ * store-SKU is evaluated.
  */
 export async function runStockRisk(
   warehouse: Warehouse,
@@ -22,6 +58,7 @@ export async function runStockRisk(
   settings: StockRiskSettings,
   batchId: string,
   asOfDate?: string,
+  changedDates?: string[],
 ): Promise<StockRiskResult> {
   const asOf = asOfDate === undefined ? asIsoDate((await warehouse.query(asOfDateSql()))[0]?.as_of_date) : checkIsoDate(asOfDate);
   const list: AlertList = {
@@ -38,8 +75,10 @@ export async function runStockRisk(
   };
   const transitionsKey = alertTransitionsKey(batchId);
   let transitions = await readJsonIfExists<AlertTransitions>(store, transitionsKey);
+  let evaluated = 0;
   if (asOf) {
-    await warehouse.execute(stockRiskStatements(asOf, settings));
+    await warehouse.execute(await runStatements(warehouse, asOf, settings, batchId, changedDates));
+    evaluated = Number((await warehouse.query(scopeSizeSql()))[0]?.evaluated ?? 0);
     list.alerts = (await warehouse.query(atRiskSql(asOf))).map(toStockAlert);
     if (transitions === null) {
       const changes = (await warehouse.query(levelChangesSql(asOf))).map(toLevelChange);
@@ -59,5 +98,6 @@ export async function runStockRisk(
     alertsKey: key,
     transitionsKey,
     notices: transitions.notices.length,
+    evaluated,
   };
 }

@@ -170,4 +170,23 @@ describe('fitForecasts and forecast_daily.sql on DuckDB and on PostgreSQL (loade
     ]);
     expect(rows[0]).toMatchObject({ store_id: 'S001', sku: 'SKU-1', model: 'ets_ana', sigma: 1.5 });
   });
+
+  it('fits only the due series, at most maxSeries a run: a backlog is worked off over the next runs', async () => {
+    const w = both.engines.find(([name]) => name === 'duckdb')![1];
+    await w.execute(['DELETE FROM forecast_model']);
+    const bounded = { ...settings, maxSeries: 3 };
+    const fitted = async (): Promise<string[]> => normalise(await w.query('SELECT store_id, sku FROM forecast_model ORDER BY store_id, sku')).map((r) => `${String(r.store_id)}/${String(r.sku)}`);
+    const runs: number[] = [];
+    for (let i = 0; i < 4; i++) runs.push((await fitForecasts(deps(w), AS_OF, bounded)).series);
+    expect(runs).toEqual([3, 3, 2, 0]); // the 8 series, 3 a run; then none is due
+    const all = await fitted();
+    expect(all).toHaveLength(8);
+    // one series' review comes: only it is refitted, the others keep their models
+    const [first] = all;
+    const [store, sku] = first.split('/');
+    await w.execute([`UPDATE forecast_model SET next_review = '2024-03-05', fitted_through = '2024-03-01' WHERE store_id = '${store}' AND sku = '${sku}'`]);
+    expect(await fitForecasts(deps(w), AS_OF, bounded)).toMatchObject({ skipped: false, series: 1 });
+    const rows = normalise(await w.query(`SELECT store_id, sku, next_review FROM forecast_model WHERE next_review = '2024-03-17'`));
+    expect(rows).toHaveLength(8);
+  });
 });

@@ -129,9 +129,10 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
         const plan = { batchId: 'b-case', objectCount: 1, bytes: 1, useGlue: false, manifestKey: 'm', resumed: false };
         const risk = await runStockRisk(w, rt.store, rt.settings, 'b-case');
         const sent = await publishAlerts({ plan, risk }, rt);
-        // a later sale that escalates HIGH to critical, then the next day
+        // a later sale that escalates HIGH to critical, then the next day, incrementally (the batch loaded AS_OF:
+        // its store-SKUs and the due ones are evaluated, the rest carried over)
         await w.execute([saleSql('HIGH', AS_OF, 12, '22:00:00')]);
-        const risk2 = await runStockRisk(w, rt.store, rt.settings, 'b-case-2', addDays(AS_OF, 1));
+        const risk2 = await runStockRisk(w, rt.store, rt.settings, 'b-case-2', addDays(AS_OF, 1), [AS_OF]);
         results.push({ risk, sent, risk2, snapshot: await w.query(SNAPSHOT), state: await w.query(ALERT_STATE) });
       }
       const [fromPg, fromDuck] = results;

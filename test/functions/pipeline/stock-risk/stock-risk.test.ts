@@ -66,7 +66,7 @@ describe('stock risk', () => {
     await loadCase(lake.root, w);
     const rt = testRuntime(lake.root, w, noNotifier);
     const out = await run(state('b1'), rt);
-    expect(out).toEqual({ asOfDate: '2024-01-11', critical: 2, high: 0, alertsKey: 'control/runs/b1/alerts.json', transitionsKey: 'control/runs/b1/alert-transitions.json', notices: 2 });
+    expect(out).toEqual({ asOfDate: '2024-01-11', critical: 2, high: 0, alertsKey: 'control/runs/b1/alerts.json', transitionsKey: 'control/runs/b1/alert-transitions.json', notices: 2, evaluated: 5 });
 
     const p = await positions(w, '2024-01-11');
     expect(Object.keys(p).sort()).toEqual(['S001/SKU-1', 'S001/SKU-2', 'S001/SKU-3', 'S001/SKU-4', 'S002/SKU-1']); // no count, no estimate
@@ -184,7 +184,7 @@ describe('stock risk', () => {
   it('writes an empty alert list and no transitions while the warehouse has no facts', async () => {
     const rt = testRuntime(lake.root, w, noNotifier);
     const out = await run(state('b0'), rt);
-    expect(out).toEqual({ asOfDate: null, critical: 0, high: 0, alertsKey: 'control/runs/b0/alerts.json', transitionsKey: 'control/runs/b0/alert-transitions.json', notices: 0 });
+    expect(out).toEqual({ asOfDate: null, critical: 0, high: 0, alertsKey: 'control/runs/b0/alerts.json', transitionsKey: 'control/runs/b0/alert-transitions.json', notices: 0, evaluated: 0 });
     const list = JSON.parse((await new FsObjectStore(lake.root).get(out.alertsKey)).toString('utf8')) as AlertList;
     expect(list.alerts).toEqual([]);
   });
