@@ -3,21 +3,18 @@ import { Rng } from './random';
 /**
  * Per-store assortments: which SKUs of the catalog a store carries. A chain's catalog (50,000 SKUs at the seed's
  * scale) is far larger than any one store's shelves (a few thousand SKUs), so each store carries a subset: bigger
- * formats carry more, and the SKUs are drawn by popularity, so that fast sellers are carried by nearly every store
- * and the long tail by a few. Stock, replenishment, stock counts and demand exist only for carried SKUs.
+ * formats carry more; a core range of the chain's best sellers is in every store, and the rest is drawn by
+ * popularity, so that the next best sellers are in many stores and the long tail in a few. Stock, replenishment, stock counts and demand exist only for carried SKUs.
  *
  * A catalog no larger than `assortmentSize` is carried whole by every store, without a random draw: the demo and the
  * evaluation runs are the same as before assortments existed.
  */
 
-/**
- * How strongly popularity decides what a store carries: draws are weighted by popularity^ASSORTMENT_SKEW. Below 1
- * the tail gets more shelf space than its sales alone would earn (a chain ranges wider than its best sellers).
- */
-const ASSORTMENT_SKEW = 0.6;
+/** The core range, carried by every store: this share of `assortmentSize`, the most popular SKUs of the catalog. */
+const CORE_SHARE = 0.3;
 
 /** Store size (relative to the mean store) -> share of `assortmentSize`; square root: shelves grow slower than sales. */
-const MIN_SIZE_FACTOR = 0.6;
+const MIN_SIZE_FACTOR = 0.6; // above CORE_SHARE: the smallest store still holds the core range
 const MAX_SIZE_FACTOR = 1.4;
 
 /** Number of SKUs a store of `size` (1 = the mean store) carries from a catalog of `catalog` SKUs. */
@@ -35,18 +32,28 @@ export function wholeCatalog(n: number): Int32Array {
 }
 
 /**
- * `count` catalog indices (ascending) drawn without replacement, each SKU with a chance that grows with its
- * popularity (Efraimidis-Spirakis: every SKU gets the key Exp(1) / weight, the `count` smallest keys win). The whole
- * catalog, with no draw, when `count` covers it.
+ * Per SKU, 1 / its weight in the assortment draws, computed once for every store: 0 (drawn first, always) for the
+ * core range, 1 / popularity for the rest. Every store carries at least the core (see carriedCount).
  */
-export function chooseAssortment(popularity: ArrayLike<number>, count: number, rng: Rng): Int32Array {
-  const n = popularity.length;
+export function assortmentScales(popularity: ArrayLike<number>, assortmentSize: number): Float64Array {
+  const scales = Float64Array.from(popularity, (p) => 1 / Math.max(p, 1e-300));
+  const core = Math.round(assortmentSize * CORE_SHARE);
+  if (core >= scales.length) return scales; // the whole catalog is carried anyway
+  const byPopularity = Array.from(scales.keys()).sort((a, b) => scales[a] - scales[b] || a - b);
+  for (let r = 0; r < core; r++) scales[byPopularity[r]] = 0;
+  return scales;
+}
+
+/**
+ * `count` catalog indices (ascending) drawn without replacement, each SKU with a chance that grows with its
+ * popularity (Efraimidis-Spirakis: every SKU gets the key Exp(1) / weight, the `count` smallest keys win; `scales`
+ * are the 1 / weight of assortmentScales). The whole catalog, with no draw, when `count` covers it.
+ */
+export function chooseAssortment(scales: Float64Array, count: number, rng: Rng): Int32Array {
+  const n = scales.length;
   if (count >= n) return wholeCatalog(n);
   const keys = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const w = Math.max(popularity[k], 1e-300) ** ASSORTMENT_SKEW;
-    keys[k] = -Math.log(1 - rng.next()) / w;
-  }
+  for (let k = 0; k < n; k++) keys[k] = scales[k] === 0 ? 0 : -Math.log(1 - rng.next()) * scales[k];
   const threshold = kthSmallest(Float64Array.from(keys), count - 1);
   const carried = new Int32Array(count);
   let m = 0;

@@ -3,7 +3,7 @@ import { countryOf, type Country } from './calendar';
 import { BASE_CURRENCY, startRate } from './currencies';
 import { centsText } from './event-text';
 import { categoryDemand, shelfPrice } from './reference';
-import { carriedCount, chooseAssortment } from './assortment';
+import { assortmentScales, carriedCount, chooseAssortment } from './assortment';
 import { AliasTable, Rng, hash32 } from './random';
 import type { TimestampStyle } from './timestamps';
 
@@ -173,7 +173,7 @@ export function buildSkuModels(products: readonly Product[]): SkuModel[] {
 }
 
 /** Global popularity (units): the category's demand x a seeded appeal, lower for dearer items. */
-function basePopularity(products: readonly Product[], seed: number): Float64Array {
+export function basePopularity(products: readonly Product[], seed: number): Float64Array {
   const rng = new Rng(seed, 'popularity');
   const weights = new Float64Array(products.length);
   products.forEach((p, k) => {
@@ -250,6 +250,7 @@ export function buildStoreModels(
   assortmentSize: number,
 ): StoreModel[] {
   const base = basePopularity(products, seed);
+  const scales = assortmentScales(base, assortmentSize);
   const meanTarget = stores.reduce((a, s) => a + s.target_daily_revenue, 0) / stores.length || 1;
   const byRegion = new Map<string, number[]>();
   const pricesByCurrency = new Map<string, { cents: Int32Array; text: string[] }>();
@@ -264,7 +265,7 @@ export function buildStoreModels(
     const [openHour, closeHour] = OPENING_HOURS[hash32(store.store_id) % OPENING_HOURS.length];
     const size = Math.max(0.05, store.target_daily_revenue / meanTarget);
     // its own stream: the assortment's draws (none for a whole catalog) shift no other draw
-    const carried = chooseAssortment(base, carriedCount(size, assortmentSize, skus.length), new Rng(seed, `assortment:${store.store_id}`));
+    const carried = chooseAssortment(scales, carriedCount(size, assortmentSize, skus.length), new Rng(seed, `assortment:${store.store_id}`));
     const weights = storeWeights(base, carried, skus, rng);
     const skuShare = sharesOf(weights);
     const currency = store.currency || BASE_CURRENCY;

@@ -66,7 +66,7 @@ export const DEFAULT_OPTIONS = {
   loyaltyShare: 0.35,
   snapshotEveryDays: 1,
   assortmentSize: 3000,
-  stockCountSize: 250,
+  stockCountSize: 100,
 } as const;
 
 /** Ten years: enough for a chain's history (`retail-lake simulate --days`); the cost grows with stores x days. */
