@@ -47,7 +47,8 @@ async function main(): Promise<void> {
       rawToCuratedMs: ms('PlanBatch') + ms('Validate') + ms('CurateWithLambda'),
       validateMs: ms('Validate'),
       curateMs: ms('CurateWithLambda'),
-      warehouseLoadMs: ms('PrepareLoads') + ms('LoadWarehouse'),
+      // LoadWarehouse only submits the load (the Data API's batchExecuteStatement); DescribeLoad waits for it to finish
+      warehouseLoadMs: ms('PrepareLoads') + ms('LoadWarehouse') + ms('DescribeLoad'),
       stockRiskMs: ms('StockRisk'),
       pipelineMs,
       steps,
