@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --lines N --stores N --skus N --runs N --ingest-events N --no-peer --no-ingest]`: generates
- * a synthetic retail history of N sale lines, then per run, on a fresh lake, times the floor (stage-floor.ts) on
+ * `npm run bench [-- --lines N --days N --stores N --skus N --runs N --ingest-events N --no-peer --no-ingest]`:
+ * generates a synthetic retail history of N sale lines over N business days (default one day of 1M lines; the
+ * demo's 12 stores and 200 SKUs unless --stores and --skus; a catalog larger than 3,000 SKUs is split into
+ * per-store assortments, see local/simulator/assortment.ts), then per run, on a fresh lake, times the floor (stage-floor.ts) on
  * the raw objects, the pipeline (raw -> curated, the warehouse load) and the analyst queries, curates the same raw
  * data with parquetjs-lite as the peer, and load-tests the ingest API through the local server. Medians over the
  * runs go to bench/results/latest.json and latest.md. It measures; it asserts nothing about timings.
@@ -36,6 +38,8 @@ interface Ours {
   warehouseLoadMs: number;
   stockRiskMs: number;
   pipelineMs: number;
+  /** every state's total time in the pipeline */
+  steps: { state: string; ms: number }[];
   /** the pipeline process's peak RSS when the pipeline ended (before the queries) */
   pipelinePeakRssMb: number;
   queries: { name: string; medianMs: number }[];
@@ -64,6 +68,7 @@ const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 
 
 interface BenchArgs {
   lines: number;
+  days: number;
   stores: number;
   skus: number;
   runs: number;
@@ -76,6 +81,7 @@ function benchArgs(): BenchArgs {
   const { values } = parseArgs({
     options: {
       lines: { type: 'string', default: '1000000' },
+      days: { type: 'string', default: '1' },
       // the demo's shape by default
       stores: { type: 'string', default: '12' },
       skus: { type: 'string', default: '200' },
@@ -85,18 +91,22 @@ function benchArgs(): BenchArgs {
       'no-ingest': { type: 'boolean', default: false },
     },
   });
-  return { lines: Number(values.lines), stores: Number(values.stores), skus: Number(values.skus), runs: Number(values.runs), ingestEvents: String(values['ingest-events']), peer: !values['no-peer'], ingest: !values['no-ingest'] };
+  return { lines: Number(values.lines), days: Number(values.days), stores: Number(values.stores), skus: Number(values.skus), runs: Number(values.runs), ingestEvents: String(values['ingest-events']), peer: !values['no-peer'], ingest: !values['no-ingest'] };
 }
 
 /** The raw input every run ingests: gzip NDJSON files of about `lines` sale lines, and their reference data. */
-function generateInput(work: string, { lines, stores, skus }: BenchArgs): { files: string[]; reference: SimReference } {
-  log(`generating ~${lines.toLocaleString('en-US')} sale lines (${stores} stores, ${skus} SKUs)...`);
-  // weekly stock counts, so sale lines are most of the records
-  const sim = optionsForSaleLines(lines, { seed: 2026, stores, skus, snapshotEveryDays: 7 });
-  const reference = generateReference(sim);
+function generateInput(work: string, { lines, days, stores, skus }: BenchArgs): { files: string[]; reference: SimReference } {
+  log(`generating ~${lines.toLocaleString('en-US')} sale lines over ${days} day(s) (${stores} stores, ${skus} SKUs)...`);
+  // weekly stock counts (and cycle counts of a large assortment), so sale lines are most of the records
+  const sim = optionsForSaleLines(lines, { seed: 2026, stores, skus, days, snapshotEveryDays: 7 });
   const t = performance.now();
+  const reference = generateReference(sim);
   const { files, stats } = writeNdjsonFiles(sim, join(work, 'files'), { gzip: true, eventsPerFile: 50_000, reference });
-  log(`generated ${stats.events.toLocaleString('en-US')} events, ${stats.saleLines.toLocaleString('en-US')} sale lines in ${files.length} files (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  log(
+    `generated ${stats.events.toLocaleString('en-US')} events (${stats.transactions.toLocaleString('en-US')} sales, ${stats.snapshots.toLocaleString('en-US')} stock snapshots, ${stats.purchaseOrders.toLocaleString('en-US')} purchase orders), ` +
+      `${stats.saleLines.toLocaleString('en-US')} sale lines in ${files.length} files (${((performance.now() - t) / 1000).toFixed(1)} s, bench peak RSS ${rssMb} MB)`,
+  );
   return { files, reference };
 }
 
@@ -117,6 +127,7 @@ async function timeStages(work: string, input: ReturnType<typeof generateInput>,
     for (const dir of [`floor-${i}`, `floor-spill-${i}`]) rmSync(join(work, dir), { recursive: true, force: true });
     const o = await child<Ours>(join(here, 'stage-ours.ts'), [lake]);
     ours.push(o);
+    log(`run ${i}: states ${o.steps.map((st) => `${st.state} ${(st.ms / 1000).toFixed(2)} s`).join(', ')}`);
     log(`run ${i}: retail-lake raw -> curated ${(o.rawToCuratedMs / 1000).toFixed(2)} s (${Math.round(o.saleLines / (o.rawToCuratedMs / 1000)).toLocaleString('en-US')} lines/s, ${(o.rawToCuratedMs / f.floorMs).toFixed(1)}x the floor), warehouse load ${(o.warehouseLoadMs / 1000).toFixed(2)} s, pipeline ${(o.pipelineMs / 1000).toFixed(2)} s (${(o.pipelineMs / f.floorMs).toFixed(1)}x), peak RSS ${Math.round(o.pipelinePeakRssMb)} MB`);
     if (args.peer) {
       const p = await child<Peer>(join(here, 'stage-peer.ts'), [lake, join(work, `peer-${i}`)]);
@@ -142,7 +153,7 @@ async function timeIngest(args: BenchArgs): Promise<Ingest[]> {
 }
 
 /** The medians over the runs, as written to latest.json. Ratios to the floor are taken within each run, then their median. */
-function summarize(floors: Floor[], ours: Ours[], peers: Peer[], ingest: Ingest[], input: { command: string; stores: number; skus: number; files: number; runs: number }) {
+function summarize(floors: Floor[], ours: Ours[], peers: Peer[], ingest: Ingest[], input: { command: string; days: number; stores: number; skus: number; files: number; runs: number }) {
   const saleLines = ours[0].saleLines;
   const toFloor = (ms: (o: Ours) => number): number => round(median(ours.map((o, i) => ms(o) / floors[i].floorMs)));
   const oursS = median(ours.map((o) => o.rawToCuratedMs)) / 1000;
@@ -153,7 +164,7 @@ function summarize(floors: Floor[], ours: Ours[], peers: Peer[], ingest: Ingest[
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     command: input.command,
-    input: { saleLines, records: ours[0].records, stores: input.stores, skus: input.skus, files: input.files, runs: input.runs },
+    input: { saleLines, records: ours[0].records, days: input.days, stores: input.stores, skus: input.skus, files: input.files, runs: input.runs },
     floor: { seconds: round(median(floors.map((f) => f.floorMs)) / 1000, 2), saleLines: floors[0].saleLines, peakRssMb: Math.round(median(floors.map((f) => f.peakRssMb))) },
     toFloor: { rawToCurated: toFloor((o) => o.rawToCuratedMs), pipeline: toFloor((o) => o.pipelineMs) },
     rawToCurated: {
@@ -167,6 +178,7 @@ function summarize(floors: Floor[], ours: Ours[], peers: Peer[], ingest: Ingest[
     warehouseLoadSeconds: round(median(ours.map((o) => o.warehouseLoadMs)) / 1000, 2),
     stockRiskSeconds: round(median(ours.map((o) => o.stockRiskMs)) / 1000, 2),
     pipelineSeconds: round(median(ours.map((o) => o.pipelineMs)) / 1000, 2),
+    stateSeconds: ours[0].steps.map(({ state }) => ({ state, seconds: round(median(ours.map((o) => o.steps.find((st) => st.state === state)?.ms ?? 0)) / 1000, 2) })),
     analystQueries: { medianMs: round(median(queries.map((q) => q.medianMs))), queries },
     pipelinePeakRssMb: Math.round(median(ours.map((o) => o.pipelinePeakRssMb))),
     peakRssMb: Math.round(median(ours.map((o) => o.peakRssMb))),
@@ -179,7 +191,7 @@ function summarize(floors: Floor[], ours: Ours[], peers: Peer[], ingest: Ingest[
 
 /** The summary as latest.md. */
 function markdown(results: ReturnType<typeof summarize>): string {
-  const { saleLines, records, stores, skus, files, runs } = results.input;
+  const { saleLines, records, days, stores, skus, files, runs } = results.input;
   const { queries } = results.analystQueries;
   const { floor, toFloor } = results;
   return [
@@ -187,7 +199,7 @@ function markdown(results: ReturnType<typeof summarize>): string {
     '',
     `\`${results.command}\``,
     '',
-    `Input: ${saleLines.toLocaleString('en-US')} sale lines in ${records.toLocaleString('en-US')} records (${files} raw objects), ${stores} stores, ${skus} SKUs. Median of ${runs} runs; ratios to the floor are taken within each run.`,
+    `Input: ${saleLines.toLocaleString('en-US')} sale lines in ${records.toLocaleString('en-US')} records (${files} raw objects), ${days} business day(s), ${stores} stores, ${skus} SKUs. Median of ${runs} runs; ratios to the floor are taken within each run.`,
     '',
     '| figure | retail-lake | x floor | peer | ratio to peer |',
     '|---|---|---|---|---|',
@@ -206,6 +218,10 @@ function markdown(results: ReturnType<typeof summarize>): string {
     '|---|---|',
     ...queries.map((q) => `| ${q.name} | ${q.medianMs} |`),
     '',
+    '| pipeline state | median s |',
+    '|---|---|',
+    ...results.stateSeconds.map((st) => `| ${st.state} | ${st.seconds} |`),
+    '',
   ].join('\n');
 }
 
@@ -217,7 +233,7 @@ async function main(): Promise<void> {
     const { floors, ours, peers } = await timeStages(work, input, args);
     const ingest = await timeIngest(args);
     const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
-    const results = summarize(floors, ours, peers, ingest, { command, stores: args.stores, skus: args.skus, files: input.files.length, runs: args.runs });
+    const results = summarize(floors, ours, peers, ingest, { command, days: args.days, stores: args.stores, skus: args.skus, files: input.files.length, runs: args.runs });
     const md = markdown(results);
     mkdirSync(join(here, 'results'), { recursive: true });
     writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');

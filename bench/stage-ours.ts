@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     throw new RetailLakeError(`pipeline ${result.status}: ${JSON.stringify({ failedState, error, errorChain, parked })}`);
   }
   const ms = (state: string): number => result.steps.filter((s) => s.state === state).reduce((a, s) => a + s.ms, 0);
+  // every state's total time, in the order the states first ran: where the pipeline's time goes
+  const steps = [...new Set(result.steps.map((s) => s.state))].map((state) => ({ state, ms: ms(state) }));
   const out = result.output as { commit: { rows: { sales_lines: number }; received: number }; reconcile: { balanced: boolean } };
 
   const queries = [];
@@ -45,9 +47,11 @@ async function main(): Promise<void> {
       rawToCuratedMs: ms('PlanBatch') + ms('Validate') + ms('CurateWithLambda'),
       validateMs: ms('Validate'),
       curateMs: ms('CurateWithLambda'),
-      warehouseLoadMs: ms('PrepareLoads') + ms('LoadWarehouse'),
+      // LoadWarehouse only submits the load (the Data API's batchExecuteStatement); DescribeLoad waits for it to finish
+      warehouseLoadMs: ms('PrepareLoads') + ms('LoadWarehouse') + ms('DescribeLoad'),
       stockRiskMs: ms('StockRisk'),
       pipelineMs,
+      steps,
       pipelinePeakRssMb,
       queries,
       peakRssMb: process.resourceUsage().maxRSS / 1024,

@@ -3,6 +3,7 @@ import { countryOf, type Country } from './calendar';
 import { BASE_CURRENCY, startRate } from './currencies';
 import { centsText } from './event-text';
 import { categoryDemand, shelfPrice } from './reference';
+import { assortmentScales, carriedCount, chooseAssortment } from './assortment';
 import { AliasTable, Rng, hash32 } from './random';
 import type { TimestampStyle } from './timestamps';
 
@@ -60,8 +61,14 @@ export interface StoreModel {
   /** share of each local hour in a weekday / weekend day's traffic (0 outside opening hours) */
   hourShareWeekday: Float64Array;
   hourShareWeekend: Float64Array;
+  /**
+   * catalog indices of the SKUs the store carries, ascending (all of them when the catalog fits its assortment).
+   * Per-store arrays (skuShare, the popularity draws, stock) are indexed by slot: the position in this list.
+   */
+  carried: Int32Array;
+  /** draws a slot by the store's SKU popularity */
   popularity: AliasTable;
-  /** store-specific SKU weights, normalised to sum 1 */
+  /** store-specific weights of the carried SKUs by slot, normalised to sum 1 */
   skuShare: Float64Array;
   /** ISO 4217 code of the store's prices and amounts */
   currency: string;
@@ -166,7 +173,7 @@ export function buildSkuModels(products: readonly Product[]): SkuModel[] {
 }
 
 /** Global popularity (units): the category's demand x a seeded appeal, lower for dearer items. */
-function basePopularity(products: readonly Product[], seed: number): Float64Array {
+export function basePopularity(products: readonly Product[], seed: number): Float64Array {
   const rng = new Rng(seed, 'popularity');
   const weights = new Float64Array(products.length);
   products.forEach((p, k) => {
@@ -176,18 +183,19 @@ function basePopularity(products: readonly Product[], seed: number): Float64Arra
 }
 
 /**
- * Lowers the weights of SKUs whose expected revenue share is above `cap` until none is (a few rounds of clamping
- * to the cap of the shrinking total; each round is O(n)).
+ * Lowers the weights (by slot of `carried`) of SKUs whose expected revenue share is above `cap` until none is (a
+ * few rounds of clamping to the cap of the shrinking total; each round is O(n)).
  */
-function capRevenueShare(weights: Float64Array, skus: readonly SkuModel[], cap: number): void {
+function capRevenueShare(weights: Float64Array, carried: Int32Array, skus: readonly SkuModel[], cap: number): void {
   for (let round = 0; round < 8; round++) {
     let total = 0;
-    for (let k = 0; k < weights.length; k++) total += weights[k] * skus[k].priceCents * skus[k].meanQuantity;
+    for (let j = 0; j < weights.length; j++) total += weights[j] * skus[carried[j]].priceCents * skus[carried[j]].meanQuantity;
     let clamped = false;
-    for (let k = 0; k < weights.length; k++) {
-      const revenue = weights[k] * skus[k].priceCents * skus[k].meanQuantity;
+    for (let j = 0; j < weights.length; j++) {
+      const sku = skus[carried[j]];
+      const revenue = weights[j] * sku.priceCents * sku.meanQuantity;
       if (revenue > cap * total * 0.98) {
-        weights[k] = (cap * total * 0.98) / (skus[k].priceCents * skus[k].meanQuantity);
+        weights[j] = (cap * total * 0.98) / (sku.priceCents * sku.meanQuantity);
         clamped = true;
       }
     }
@@ -204,11 +212,11 @@ function hourShares(openHour: number, closeHour: number, weekend: boolean): Floa
   return out;
 }
 
-/** The store's own SKU popularity: the global one varied per store, capped by revenue share. */
-function storeWeights(base: Float64Array, skus: readonly SkuModel[], rng: Rng): Float64Array {
-  const weights = new Float64Array(base.length);
-  for (let k = 0; k < weights.length; k++) weights[k] = base[k] * Math.exp(0.35 * rng.normal());
-  capRevenueShare(weights, skus, MAX_REVENUE_SHARE);
+/** The store's own popularity of the SKUs it carries (by slot): the global one varied per store, capped by revenue share. */
+function storeWeights(base: Float64Array, carried: Int32Array, skus: readonly SkuModel[], rng: Rng): Float64Array {
+  const weights = new Float64Array(carried.length);
+  for (let j = 0; j < weights.length; j++) weights[j] = base[carried[j]] * Math.exp(0.35 * rng.normal());
+  capRevenueShare(weights, carried, skus, MAX_REVENUE_SHARE);
   return weights;
 }
 
@@ -225,6 +233,13 @@ function localPrices(skus: readonly SkuModel[], currency: string): { cents: Int3
   return { cents, text: Array.from(cents, (c) => centsText(c)) };
 }
 
+/** Expected value of a basket, in cents of the store's currency, from its SKU shares (by slot of `carried`). */
+function meanBasketCents(carried: Int32Array, skuShare: Float64Array, skus: readonly SkuModel[], priceCents: Int32Array): number {
+  let cents = 0;
+  for (let j = 0; j < carried.length; j++) cents += skuShare[j] * skus[carried[j]].meanQuantity * priceCents[carried[j]];
+  return cents * MEAN_BASKET_LINES;
+}
+
 export function buildStoreModels(
   stores: readonly Store[],
   products: readonly Product[],
@@ -232,8 +247,10 @@ export function buildStoreModels(
   seed: number,
   transactionsPerStoreDay: number | null,
   loyaltyShare: number,
+  assortmentSize: number,
 ): StoreModel[] {
   const base = basePopularity(products, seed);
+  const scales = assortmentScales(base, assortmentSize);
   const meanTarget = stores.reduce((a, s) => a + s.target_daily_revenue, 0) / stores.length || 1;
   const byRegion = new Map<string, number[]>();
   const pricesByCurrency = new Map<string, { cents: Int32Array; text: string[] }>();
@@ -247,14 +264,14 @@ export function buildStoreModels(
     const rng = new Rng(seed, `store:${store.store_id}`);
     const [openHour, closeHour] = OPENING_HOURS[hash32(store.store_id) % OPENING_HOURS.length];
     const size = Math.max(0.05, store.target_daily_revenue / meanTarget);
-    const weights = storeWeights(base, skus, rng);
+    // its own stream: the assortment's draws (none for a whole catalog) shift no other draw
+    const carried = chooseAssortment(scales, carriedCount(size, assortmentSize, skus.length), new Rng(seed, `assortment:${store.store_id}`));
+    const weights = storeWeights(base, carried, skus, rng);
     const skuShare = sharesOf(weights);
     const currency = store.currency || BASE_CURRENCY;
     let prices = pricesByCurrency.get(currency);
     if (!prices) pricesByCurrency.set(currency, (prices = localPrices(skus, currency)));
-    let basketValueCents = 0;
-    for (let k = 0; k < skus.length; k++) basketValueCents += skuShare[k] * skus[k].meanQuantity * prices.cents[k];
-    basketValueCents *= MEAN_BASKET_LINES;
+    const basketValueCents = meanBasketCents(carried, skuShare, skus, prices.cents);
     // Stores run a little above or below their revenue target, so the dashboards have something to show.
     const performance = rng.uniform(0.9, 1.25);
     const transactionsPerDay =
@@ -271,6 +288,7 @@ export function buildStoreModels(
       transactionsPerDay,
       hourShareWeekday: shares(false),
       hourShareWeekend: shares(true),
+      carried,
       popularity: new AliasTable(weights),
       skuShare,
       currency,

@@ -4,7 +4,7 @@ import { Rng } from './random';
 import type { SimulationTruth } from './truth';
 
 /**
- * Stock per store x SKU with a simple (s, S) replenishment policy: when on hand falls to the reorder point and
+ * Stock per store x carried SKU (a cell per slot of each store's assortment) with a simple (s, S) replenishment policy: when on hand falls to the reorder point and
  * nothing is on order, order up to a target; the receipt arrives lead_time_days later (sometimes late).
  *
  * Planning is deliberately imperfect so the stock-risk stage has real work: most items start with one to four
@@ -17,7 +17,9 @@ export class Inventory {
   readonly reorderPoint: Int32Array;
   readonly orderUpTo: Int32Array;
   readonly onOrder: Int32Array;
-  /** receipts due per store-day (index store * days + day): flat triples of [sku index, quantity, order number] */
+  /** where each store's cells start: the cell of store s, slot j is offset[s] + j */
+  private readonly offset: Int32Array;
+  /** receipts due per store-day (index store * days + day): flat triples of [slot, quantity, order number] */
   private readonly due: (number[] | undefined)[];
   /** purchase orders placed so far per store (order numbers run 1, 2, ... per store) */
   private readonly ordersPlaced: Int32Array;
@@ -32,14 +34,16 @@ export class Inventory {
    * @param orderLog when given, every order placed is appended to it (the simulation's truth)
    */
   constructor(
-    stores: readonly StoreModel[],
+    private readonly stores: readonly StoreModel[],
     private readonly skus: readonly SkuModel[],
     private readonly days: number,
     seed: number,
     private readonly closed: Uint8Array,
     private readonly orderLog?: SimulationTruth['orders'],
   ) {
-    const n = stores.length * skus.length;
+    this.offset = new Int32Array(stores.length + 1);
+    for (const store of stores) this.offset[store.index + 1] = this.offset[store.index] + store.carried.length;
+    const n = this.offset[stores.length];
     this.onHand = new Int32Array(n);
     this.reorderPoint = new Int32Array(n);
     this.orderUpTo = new Int32Array(n);
@@ -48,9 +52,10 @@ export class Inventory {
     this.ordersPlaced = new Int32Array(stores.length);
     const rng = new Rng(seed, 'inventory');
     for (const store of stores) {
-      for (const sku of skus) {
-        const i = store.index * skus.length + sku.index;
-        const dailyUnits = store.transactionsPerDay * MEAN_BASKET_LINES * store.skuShare[sku.index] * sku.meanQuantity;
+      for (let j = 0; j < store.carried.length; j++) {
+        const sku = skus[store.carried[j]];
+        const i = this.offset[store.index] + j;
+        const dailyUnits = store.transactionsPerDay * MEAN_BASKET_LINES * store.skuShare[j] * sku.meanQuantity;
         const coverDays = rng.chance(0.08) ? rng.uniform(1.5, 5.5) : rng.uniform(10, 26);
         const planningBias = rng.chance(0.1) ? rng.uniform(0.35, 0.6) : rng.uniform(1, 1.35);
         const planned = dailyUnits * planningBias;
@@ -61,21 +66,23 @@ export class Inventory {
     }
   }
 
-  index(store: number, sku: number): number {
-    return store * this.skus.length + sku;
+  /** The cell of `store`'s assortment slot `slot`. */
+  cell(store: number, slot: number): number {
+    return this.offset[store] + slot;
   }
 
   /**
-   * Places an order if stock at `i` has reached its reorder point and nothing is on order, and returns its number
-   * (0: none placed; `lastQty` and `lastPlannedDay` describe the one placed). The receipt shows up later through
-   * `takeDue`; an order due after the simulated period stays open.
+   * Places an order if stock at `i` (the cell of `store`'s `slot`) has reached its reorder point and nothing is on
+   * order, and returns its number (0: none placed; `lastQty` and `lastPlannedDay` describe the one placed). The
+   * receipt shows up later through `takeDue`; an order due after the simulated period stays open.
    */
-  checkReorder(i: number, store: number, sku: number, day: number, rng: Rng): number {
+  checkReorder(i: number, store: number, slot: number, day: number, rng: Rng): number {
     if (this.onOrder[i] !== 0 || this.onHand[i] > this.reorderPoint[i]) return 0;
     const qty = this.orderUpTo[i] - this.onHand[i];
     if (qty <= 0) return 0;
     this.onOrder[i] = qty;
     const order = ++this.ordersPlaced[store];
+    const sku = this.stores[store].carried[slot];
     const planned = this.nextOpenDay(store, day + this.skus[sku].leadDays);
     const delay = rng.chance(0.15) ? rng.int(1, 3) : 0; // the supplier is late now and then
     const arrival = delay === 0 ? planned : this.nextOpenDay(store, planned + delay);
@@ -83,7 +90,7 @@ export class Inventory {
     this.lastQty = qty;
     this.lastPlannedDay = planned;
     this.orderLog?.push({ store, sku, placedDay: day, arrivalDay: arrival, qty });
-    if (arrival < this.days) (this.due[store * this.days + arrival] ??= []).push(sku, qty, order);
+    if (arrival < this.days) (this.due[store * this.days + arrival] ??= []).push(slot, qty, order);
     return order;
   }
 
@@ -93,7 +100,7 @@ export class Inventory {
     return day;
   }
 
-  /** Receipts arriving at `store` on `day`, as flat [sku, qty, order number] triples; each is handed out once. */
+  /** Receipts arriving at `store` on `day`, as flat [slot, qty, order number] triples; each is handed out once. */
   takeDue(store: number, day: number): number[] {
     const slot = store * this.days + day;
     const list = this.due[slot] ?? [];

@@ -28,8 +28,19 @@ export interface SimulatorOptions {
   lateRate?: number;
   /** Share of transactions that carry a loyalty customer_id. */
   loyaltyShare?: number;
-  /** A full stock count (inventory_snapshot per store x SKU) every this many days, and always on the last day. */
+  /** A stock count (inventory_snapshot per store x carried SKU) every this many days, and always on the last day. */
   snapshotEveryDays?: number;
+  /**
+   * SKUs the mean store carries (bigger formats more, smaller ones fewer; see assortment.ts). A catalog no larger
+   * than this is carried whole by every store.
+   */
+  assortmentSize?: number;
+  /**
+   * Most SKUs one stock count covers at a store, once the catalog is larger than `assortmentSize`: a store carrying
+   * more counts a rotating slice each time (a cycle count), so that the snapshots a day stay bounded at any scale.
+   * A catalog no larger than `assortmentSize` is counted whole, as before assortments existed.
+   */
+  stockCountSize?: number;
   /**
    * Record the run's truth (latent demand, sales, end-of-day stock per store x SKU x day, every order) as
    * `run.truth`, for evaluating forecasts and alerts. Costs memory (about 12 bytes per store-SKU-day); the events
@@ -54,6 +65,8 @@ export const DEFAULT_OPTIONS = {
   lateRate: 0.003,
   loyaltyShare: 0.35,
   snapshotEveryDays: 1,
+  assortmentSize: 3000,
+  stockCountSize: 100,
 } as const;
 
 /** Ten years: enough for a chain's history (`retail-lake simulate --days`); the cost grows with stores x days. */
@@ -108,8 +121,13 @@ export function resolveOptions(opts: SimulatorOptions = {}): ResolvedOptions {
     loyaltyShare: share('loyaltyShare', opts.loyaltyShare ?? DEFAULT_OPTIONS.loyaltyShare),
     snapshotEveryDays: count('snapshotEveryDays', opts.snapshotEveryDays ?? DEFAULT_OPTIONS.snapshotEveryDays, 1, 366),
   };
-  // recordTruth stays out of the run tag: recording changes nothing in the events
-  return { ...resolved, runTag: hash32(JSON.stringify(resolved)).toString(16).padStart(8, '0'), recordTruth: opts.recordTruth ?? false };
+  const assortmentSize = count('assortmentSize', opts.assortmentSize ?? DEFAULT_OPTIONS.assortmentSize, 1, 999_999);
+  const stockCountSize = count('stockCountSize', opts.stockCountSize ?? DEFAULT_OPTIONS.stockCountSize, 1, 999_999);
+  // recordTruth stays out of the run tag: recording changes nothing in the events. So do the assortment and count
+  // sizes while the catalog fits in the assortment (they change nothing then), which keeps earlier runs' event ids.
+  const tagged = { ...resolved, ...(resolved.skus > assortmentSize ? { assortmentSize, stockCountSize } : {}) };
+  const runTag = hash32(JSON.stringify(tagged)).toString(16).padStart(8, '0');
+  return { ...resolved, assortmentSize, stockCountSize, runTag, recordTruth: opts.recordTruth ?? false };
 }
 
 /** The evaluation runs: the demo's stores and catalog over 56 and 112 days (16 weeks), with the truth recorded. */

@@ -28,12 +28,19 @@ interface WeekOffers {
 
 /** The offers running at one store on one day: draw a promoted SKU with probability `share`. */
 export interface StoreDayOffers {
-  /** discount percent by SKU index (0 = not on offer) */
-  percentBySku: Uint8Array;
+  /** discount percent by slot of the store's assortment (0 = not on offer) */
+  percentBySlot: Uint8Array;
   /** chance that a basket line is drawn from `table` (the promoted uplift) instead of the store's popularity */
   share: number;
   table: AliasTable | null;
-  skus: Int32Array;
+  /** the slots on offer; `table` draws a position in this list */
+  slots: Int32Array;
+}
+
+/** What the offers need of a store: its assortment (catalog indices, ascending) and its demand share by slot. */
+export interface StoreAssortment {
+  carried: Int32Array;
+  skuShare: Float64Array;
 }
 
 export class Promotions {
@@ -64,31 +71,52 @@ export class Promotions {
     }
   }
 
-  /** Demand added by the offers at a store on a day, as a share of its usual demand (sum of share x (lift - 1)). */
-  extraDemand(region: number, day: number, skuShare: Float64Array): number {
+  /**
+   * The region's offers of the day's week that the store carries: for each, its slot and its position in the
+   * week's list (both lists ascending by catalog index, so one merge pass).
+   */
+  private carriedOffers(region: number, day: number, store: StoreAssortment): { w: WeekOffers; slots: number[]; offers: number[] } {
     const w = this.byRegion[region][Math.floor(day / 7)];
+    const slots: number[] = [];
+    const offers: number[] = [];
+    const carried = store.carried;
+    for (let n = 0, j = 0; n < w.skus.length && j < carried.length; ) {
+      if (carried[j] < w.skus[n]) j++;
+      else if (carried[j] > w.skus[n]) n++;
+      else {
+        slots.push(j++);
+        offers.push(n++);
+      }
+    }
+    return { w, slots, offers };
+  }
+
+  /** Demand added by the offers at a store on a day, as a share of its usual demand (sum of share x (lift - 1)). */
+  extraDemand(region: number, day: number, store: StoreAssortment): number {
+    const { w, slots, offers } = this.carriedOffers(region, day, store);
     let extra = 0;
-    for (let n = 0; n < w.skus.length; n++) extra += skuShare[w.skus[n]] * (w.lifts[n] - 1);
+    for (let n = 0; n < slots.length; n++) extra += store.skuShare[slots[n]] * (w.lifts[offers[n]] - 1);
     return extra;
   }
 
   /** Switches `offers` (one store's, reused day after day) to the offers of `day`. */
-  activate(offers: StoreDayOffers, region: number, day: number, skuShare: Float64Array): void {
-    for (let n = 0; n < offers.skus.length; n++) offers.percentBySku[offers.skus[n]] = 0;
-    const w = this.byRegion[region][Math.floor(day / 7)];
-    offers.skus = w.skus;
-    for (let n = 0; n < w.skus.length; n++) offers.percentBySku[w.skus[n]] = w.percents[n];
-    const extra = this.extraDemand(region, day, skuShare);
+  activate(offers: StoreDayOffers, region: number, day: number, store: StoreAssortment): void {
+    for (let n = 0; n < offers.slots.length; n++) offers.percentBySlot[offers.slots[n]] = 0;
+    const on = this.carriedOffers(region, day, store);
+    offers.slots = Int32Array.from(on.slots);
+    for (let n = 0; n < on.slots.length; n++) offers.percentBySlot[on.slots[n]] = on.w.percents[on.offers[n]];
+    const extra = this.extraDemand(region, day, store);
     if (!(extra > 0)) {
       offers.share = 0;
       offers.table = null;
       return;
     }
     offers.share = extra / (1 + extra);
-    offers.table = new AliasTable(Array.from(w.skus, (k, n) => skuShare[k] * (w.lifts[n] - 1)));
+    offers.table = new AliasTable(on.slots.map((j, n) => store.skuShare[j] * (on.w.lifts[on.offers[n]] - 1)));
   }
 }
 
-export function noOffers(skuCount: number): StoreDayOffers {
-  return { percentBySku: new Uint8Array(skuCount), share: 0, table: null, skus: new Int32Array(0) };
+/** No offers yet, for a store carrying `slots` SKUs. */
+export function noOffers(slots: number): StoreDayOffers {
+  return { percentBySlot: new Uint8Array(slots), share: 0, table: null, slots: new Int32Array(0) };
 }

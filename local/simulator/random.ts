@@ -57,7 +57,7 @@ export class Rng {
     return this.next() < p;
   }
 
-  pick<T>(items: readonly T[]): T {
+  pick<T>(items: ArrayLike<T>): T {
     return items[Math.floor(this.next() * items.length)];
   }
 

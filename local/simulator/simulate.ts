@@ -12,6 +12,7 @@ import {
   type StoreModel,
 } from './demand-model';
 import { holidayFactor, seasonFactor } from './calendar';
+import { countedSlots } from './assortment';
 import { adjustmentText, centsText, lineText, purchaseOrderText, snapshotText, transactionText } from './event-text';
 import { FAULT_WEIGHTS, INJECTED_FAULTS, LINE_KINDS, faultyLine, type InjectedFault, type LineKind } from './faults';
 import { Inventory } from './inventory';
@@ -200,14 +201,18 @@ class Simulation {
   private readonly promotions: Promotions;
   /** the offers running at each store today */
   private readonly offers: StoreDayOffers[];
-  /** per store x SKU: 1 when a customer could not get all they wanted today */
+  /** per inventory cell (store x carried SKU): 1 when a customer could not get all they wanted today */
   private readonly lostToday: Uint8Array;
+  /** stock counts each store has done so far (which slice of its assortment the next cycle count covers) */
+  private readonly countsDone: Int32Array;
+  /** most SKUs one count covers: stockCountSize once assortments apply, else no limit (see options) */
+  private readonly countSize: number;
   /** with the truth: expected sale baskets per store-day (store * days + day), and exact mean quantity per SKU */
   private readonly expectedBaskets: Float64Array | undefined;
   private readonly meanQuantity: Float64Array | undefined;
 
-  // sold lines per store, for returns (ring buffers)
-  private readonly soldSku: Int32Array;
+  // sold lines per store, for returns (ring buffers; soldSlot is the slot in the store's assortment)
+  private readonly soldSlot: Int32Array;
   private readonly soldQty: Int32Array;
   private readonly soldPrice: Int32Array;
   private readonly soldDiscount: Int32Array;
@@ -229,14 +234,16 @@ class Simulation {
     private readonly ref: SimReference,
   ) {
     this.skuModels = buildSkuModels(ref.products);
-    this.storeModels = buildStoreModels(ref.stores, ref.products, this.skuModels, o.seed, o.transactionsPerStoreDay, o.loyaltyShare);
-    const cells = ref.stores.length * ref.products.length;
+    this.storeModels = buildStoreModels(ref.stores, ref.products, this.skuModels, o.seed, o.transactionsPerStoreDay, o.loyaltyShare, o.assortmentSize);
+    const cells = this.storeModels.reduce((a, sm) => a + sm.carried.length, 0);
     this.truth = o.recordTruth ? emptyTruth(o, ref, this.skuModels) : undefined;
     this.dayFactor = storeDayFactors(this.storeModels, o);
     this.closed = Uint8Array.from(this.dayFactor, (f) => (f === 0 ? 1 : 0));
     this.promotions = new Promotions(Math.max(...this.storeModels.map((sm) => sm.regionIndex)) + 1, this.skuModels.length, o.days, o.seed);
-    this.offers = this.storeModels.map(() => noOffers(this.skuModels.length));
+    this.offers = this.storeModels.map((sm) => noOffers(sm.carried.length));
     this.lostToday = new Uint8Array(cells);
+    this.countsDone = new Int32Array(ref.stores.length);
+    this.countSize = ref.products.length > o.assortmentSize ? o.stockCountSize : Infinity;
     if (this.truth) {
       this.expectedBaskets = new Float64Array(ref.stores.length * o.days);
       const pmfs = ([0, 1, 2] as const).map(quantityPmf);
@@ -252,7 +259,7 @@ class Simulation {
     this.idPrefix = `evt-${o.seed}-${o.runTag}-`;
     const s = ref.stores.length;
     this.nextTransaction = new Int32Array(s);
-    this.soldSku = new Int32Array(s * SOLD_RING);
+    this.soldSlot = new Int32Array(s * SOLD_RING);
     this.soldQty = new Int32Array(s * SOLD_RING);
     this.soldPrice = new Int32Array(s * SOLD_RING);
     this.soldDiscount = new Int32Array(s * SOLD_RING);
@@ -325,7 +332,7 @@ class Simulation {
         const noise = Math.exp(TRAFFIC_NOISE_SIGMA * this.demandRng.normal());
         const factor = this.dayFactor[sm.index * o.days + day];
         // offers add demand for the promoted SKUs on top of the usual demand for the rest: more customers come
-        const promoted = 1 + this.promotions.extraDemand(sm.regionIndex, day, sm.skuShare);
+        const promoted = 1 + this.promotions.extraDemand(sm.regionIndex, day, sm);
         const dayTraffic = sm.transactionsPerDay * DAY_OF_WEEK_FACTOR[dow] * noise * factor * promoted;
         const shares = weekend ? sm.hourShareWeekend : sm.hourShareWeekday;
         if (this.truth) {
@@ -420,7 +427,7 @@ class Simulation {
     const customer = this.customer(sm);
     const payment = this.payment();
     let wanted = 1;
-    const maxLines = Math.min(MAX_BASKET_LINES, this.skuModels.length);
+    const maxLines = Math.min(MAX_BASKET_LINES, sm.carried.length);
     while (wanted < maxLines && rng.next() < NEXT_LINE_PROBABILITY) wanted++;
     const chosen: number[] = [];
     let written = 0;
@@ -428,16 +435,17 @@ class Simulation {
     let basketCents = 0;
     const offers = this.offers[s];
     for (let l = 0; l < wanted; l++) {
-      const k = offers.share > 0 && rng.next() < offers.share ? offers.skus[offers.table!.sample(rng)] : sm.popularity.sample(rng);
-      if (chosen.includes(k)) continue; // the same item again goes on the same line
-      chosen.push(k);
+      const j = offers.share > 0 && rng.next() < offers.share ? offers.slots[offers.table!.sample(rng)] : sm.popularity.sample(rng);
+      if (chosen.includes(j)) continue; // the same item again goes on the same line
+      chosen.push(j);
+      const k = sm.carried[j];
       const sku = this.skuModels[k];
-      const i = s * this.skuModels.length + k;
+      const i = this.inventory.cell(s, j);
       // every draw for this line happens before the stock is looked at, so demand does not depend on stock
       const wantedQty = drawQuantity(rng, sku.priceBand);
       let percent = rng.next() < (customer === null ? 0.05 : 0.12) ? rng.pick(DISCOUNT_PERCENTS) : 0;
-      if (offers.percentBySku[k] > percent) percent = offers.percentBySku[k];
-      const qty = this.take(i, s, k, wantedQty, t, action);
+      if (offers.percentBySlot[j] > percent) percent = offers.percentBySlot[j];
+      const qty = this.take(i, s, j, wantedQty, t, action);
       if (qty === 0) continue;
       const priceCents = sm.priceCents[k];
       const gross = qty * priceCents;
@@ -446,7 +454,7 @@ class Simulation {
       lines += lineText(sku.sku, qty, sm.priceText[k], discount, sm.sendsZeroDiscount);
       basketCents += gross - discount;
       written++;
-      this.rememberSold(s, k, qty, priceCents, discount, payment, customer);
+      this.rememberSold(s, j, qty, priceCents, discount, payment, customer);
     }
     if (!lines) return; // everything they wanted was out of stock: no sale
     const text = transactionText(
@@ -467,13 +475,14 @@ class Simulation {
   }
 
   /**
-   * A customer takes up to `wanted` units of store x SKU `i` off the shelf: returns how many there were (the rest
-   * are lost sales), records the truth, and reorders when the stock reaches the reorder point.
+   * A customer takes up to `wanted` units of store `s`'s slot `j` (inventory cell `i`) off the shelf: returns how
+   * many there were (the rest are lost sales), records the truth, and reorders when the stock reaches the reorder
+   * point.
    */
-  private take(i: number, s: number, k: number, wanted: number, t: number, action: Action): number {
+  private take(i: number, s: number, j: number, wanted: number, t: number, action: Action): number {
     const inv = this.inventory;
     const truth = this.truth;
-    const cell = i * this.o.days + action.day;
+    const cell = truth ? this.truthCell(s, j, action.day) : 0;
     if (truth) truth.latentUnits[cell] += wanted;
     const available = inv.onHand[i];
     const qty = wanted > available ? Math.max(available, 0) : wanted;
@@ -487,14 +496,19 @@ class Simulation {
     }
     inv.onHand[i] = available - qty;
     if (truth) truth.soldUnits[cell] += qty;
-    if (inv.onHand[i] <= inv.reorderPoint[i]) this.reorder(i, s, k, t, action, this.stockRng);
+    if (inv.onHand[i] <= inv.reorderPoint[i]) this.reorder(i, s, j, t, action, this.stockRng);
     return qty;
   }
 
+  /** The truth's cell of store `s`'s slot `j` on `day` (the truth indexes the whole catalog). */
+  private truthCell(s: number, j: number, day: number): number {
+    return (s * this.skuModels.length + this.storeModels[s].carried[j]) * this.o.days + day;
+  }
+
   /** Keeps a sold line in the store's ring of recent sales, where returns pick what comes back. */
-  private rememberSold(s: number, k: number, qty: number, priceCents: number, discount: number, payment: number, customer: string | null): void {
+  private rememberSold(s: number, j: number, qty: number, priceCents: number, discount: number, payment: number, customer: string | null): void {
     const slot = s * SOLD_RING + (this.soldCount[s]++ % SOLD_RING);
-    this.soldSku[slot] = k;
+    this.soldSlot[slot] = j;
     this.soldQty[slot] = qty;
     this.soldPrice[slot] = priceCents;
     this.soldDiscount[slot] = discount;
@@ -516,17 +530,16 @@ class Simulation {
     for (let attempt = 0; attempt < wanted * 3 && count < wanted; attempt++) {
       const slot = s * SOLD_RING + rng.int(0, filled - 1);
       const origQty = this.soldQty[slot];
-      if (origQty === 0 || (first !== -1 && this.soldSku[slot] === this.soldSku[first])) continue;
+      if (origQty === 0 || (first !== -1 && this.soldSlot[slot] === this.soldSlot[first])) continue;
       if (first === -1) first = slot;
       const qty = origQty === 1 || rng.next() < 0.7 ? 1 : rng.int(1, origQty);
-      const k = this.soldSku[slot];
+      const j = this.soldSlot[slot];
       const discount = Math.round((this.soldDiscount[slot] * qty) / origQty);
       this.soldQty[slot] = origQty - qty;
       this.soldDiscount[slot] -= discount;
-      const i = s * this.skuModels.length + k;
-      this.inventory.onHand[i] += qty;
+      this.inventory.onHand[this.inventory.cell(s, j)] += qty;
       if (lines) lines += ',';
-      lines += lineText(this.skuModels[k].sku, qty, centsText(this.soldPrice[slot]), discount, sm.sendsZeroDiscount);
+      lines += lineText(this.skuModels[sm.carried[j]].sku, qty, centsText(this.soldPrice[slot]), discount, sm.sendsZeroDiscount);
       basketCents += qty * this.soldPrice[slot] - discount;
       count++;
     }
@@ -552,42 +565,44 @@ class Simulation {
     const s = action.store;
     const sm = this.storeModels[s];
     const rng = this.stockRng;
-    const k = sm.popularity.sample(rng);
-    const i = s * this.skuModels.length + k;
+    const j = sm.popularity.sample(rng);
+    const i = this.inventory.cell(s, j);
     const onHand = this.inventory.onHand[i];
     if (onHand <= 0) return;
     const qty = Math.min(onHand, rng.next() < 0.3 ? 2 : 1);
     this.inventory.onHand[i] = onHand - qty;
     const reason = rng.next() < 0.65 ? 'shrink' : 'damage';
     this.stats.adjustments++;
-    this.deliver(adjustmentText(this.eventId(), sm.store.store_id, this.timestamp(t, action), this.skuModels[k].sku, -qty, reason), s, t, action);
-    this.reorder(i, s, k, t, action, rng);
+    this.deliver(adjustmentText(this.eventId(), sm.store.store_id, this.timestamp(t, action), this.skuModels[sm.carried[j]].sku, -qty, reason), s, t, action);
+    this.reorder(i, s, j, t, action, rng);
   }
 
   private receipts(t: number, action: Action): void {
     const s = action.store;
-    const storeId = this.storeModels[s].store.store_id;
+    const sm = this.storeModels[s];
+    const storeId = sm.store.store_id;
     const due = this.inventory.takeDue(s, action.day);
     if (due.length === 0) return;
     const ts = this.timestamp(t, action);
     for (let p = 0; p < due.length; p += 3) {
-      const k = due[p];
+      const j = due[p];
       const qty = due[p + 1];
-      const i = s * this.skuModels.length + k;
+      const i = this.inventory.cell(s, j);
       this.inventory.receive(i, qty);
       this.stats.adjustments++;
-      this.deliver(adjustmentText(this.eventId(), storeId, ts, this.skuModels[k].sku, qty, 'receipt', poId(storeId, due[p + 2])), s, t, action);
-      this.reorder(i, s, k, t, action, this.stockRng);
+      this.deliver(adjustmentText(this.eventId(), storeId, ts, this.skuModels[sm.carried[j]].sku, qty, 'receipt', poId(storeId, due[p + 2])), s, t, action);
+      this.reorder(i, s, j, t, action, this.stockRng);
     }
   }
 
-  /** Places a replenishment order for store x SKU `i` if it is due one, and reports it as a purchase_order event. */
-  private reorder(i: number, s: number, k: number, t: number, action: Action, rng: Rng): void {
+  /** Places a replenishment order for store `s`'s slot `j` (cell `i`) if it is due one, and reports it as a purchase_order event. */
+  private reorder(i: number, s: number, j: number, t: number, action: Action, rng: Rng): void {
     const inv = this.inventory;
-    const order = inv.checkReorder(i, s, k, action.day, rng);
+    const order = inv.checkReorder(i, s, j, action.day, rng);
     if (order === 0) return;
-    const storeId = this.storeModels[s].store.store_id;
-    const sku = this.skuModels[k];
+    const sm = this.storeModels[s];
+    const storeId = sm.store.store_id;
+    const sku = this.skuModels[sm.carried[j]];
     const expected = addDays(this.o.startDate, inv.lastPlannedDay);
     this.stats.purchaseOrders++;
     this.deliver(purchaseOrderText(this.eventId(), storeId, this.timestamp(t, action), poId(storeId, order), sku.sku, inv.lastQty, expected, sku.supplierJson), s, t, action);
@@ -600,43 +615,47 @@ class Simulation {
   private startDay(s: number, day: number): void {
     if (day > 0) this.endDay(s, day - 1);
     const sm = this.storeModels[s];
-    this.promotions.activate(this.offers[s], sm.regionIndex, day, sm.skuShare);
+    this.promotions.activate(this.offers[s], sm.regionIndex, day, sm);
     if (this.truth) {
       const baskets = this.expectedBaskets![s * this.o.days + day];
-      recordExpectedUnits(this.truth, sm, day, baskets, this.offers[s], this.meanQuantity!, Math.min(MAX_BASKET_LINES, this.skuModels.length));
+      recordExpectedUnits(this.truth, sm, day, baskets, this.offers[s], this.meanQuantity!, Math.min(MAX_BASKET_LINES, sm.carried.length));
     }
   }
 
-  /** Counts the store's stockouts of `day` and records its end-of-day stock in the truth. */
+  /** Counts the store's stockouts of `day` (of the SKUs it carries) and records its end-of-day stock in the truth. */
   private endDay(s: number, day: number): void {
-    const n = this.skuModels.length;
+    const carried = this.storeModels[s].carried.length;
     const onHand = this.inventory.onHand;
     const truth = this.truth;
     const days = this.o.days;
     const open = this.closed[s * days + day] === 0;
-    for (let k = 0, i = s * n; k < n; k++, i++) {
+    for (let j = 0, i = this.inventory.cell(s, 0); j < carried; j++, i++) {
       if (open) {
         this.stats.storeSkuDays++;
         if (onHand[i] <= 0 || this.lostToday[i] === 1) this.stats.stockoutStoreSkuDays++;
       }
       this.lostToday[i] = 0;
-      if (truth) truth.onHandEnd[i * days + day] = onHand[i];
+      if (truth) truth.onHandEnd[this.truthCell(s, j, day)] = onHand[i];
     }
   }
 
   /**
-   * A full count of the store. The opening count sets the scene and triggers the first orders; a nightly count
-   * now and then finds a discrepancy, booked as a count_correction just before the snapshot, so that replaying
-   * the events always reproduces every snapshot.
+   * A count of the store: of everything it carries, or (an assortment larger than stockCountSize) of the next slice
+   * of it, a cycle count. The opening count sets the scene and triggers the first orders; a nightly count now and
+   * then finds a discrepancy, booked as a count_correction just before the snapshot, so that replaying the events
+   * always reproduces every snapshot.
    */
   private stockCount(t: number, action: Action, opening: boolean): void {
     const s = action.store;
-    const storeId = this.storeModels[s].store.store_id;
+    const sm = this.storeModels[s];
+    const storeId = sm.store.store_id;
     const ts = this.timestamp(t, action);
     const inv = this.inventory;
     const rng = this.stockRng;
-    for (const sku of this.skuModels) {
-      const i = s * this.skuModels.length + sku.index;
+    const { first, step } = countedSlots(sm.carried.length, this.countSize, this.countsDone[s]++);
+    for (let j = first; j < sm.carried.length; j += step) {
+      const sku = this.skuModels[sm.carried[j]];
+      const i = inv.cell(s, j);
       if (!opening && rng.next() < 0.004) {
         const change = rng.next() < 0.25 ? 1 : -Math.min(inv.onHand[i], rng.int(1, 2));
         if (change !== 0) {
@@ -647,7 +666,7 @@ class Simulation {
       }
       this.stats.snapshots++;
       this.deliver(snapshotText(this.eventId(), storeId, ts, sku.sku, inv.onHand[i], inv.reorderPoint[i]), s, t, action);
-      if (opening) this.reorder(i, s, sku.index, t, action, rng);
+      if (opening) this.reorder(i, s, j, t, action, rng);
     }
   }
 
@@ -683,8 +702,10 @@ class Simulation {
     let f = 0;
     while (f < INJECTED_FAULTS.length - 1 && u >= this.faultCumulative[f]) f++;
     const kind: InjectedFault = INJECTED_FAULTS[f];
-    const a = rng.pick(this.skuModels);
-    const b = rng.pick(this.skuModels);
+    // SKUs the store carries (a pick from the whole catalog when it carries everything)
+    const carried = this.storeModels[store].carried;
+    const a = this.skuModels[rng.pick(carried)];
+    const b = this.skuModels[rng.pick(carried)];
     const storeId = this.ref.stores[store].store_id;
     const occurredAt = action ? this.timestamp(t, action) : new Date(t).toISOString();
     const line = faultyLine(kind, rng, {

@@ -71,9 +71,11 @@ export function recordExpectedUnits(
   maxLines: number,
 ): void {
   const n = truth.skus.length;
-  for (let k = 0; k < n; k++) {
-    const percent = offers.percentBySku[k];
-    const lineShare = store.skuShare[k] * (percent > 0 ? lift(percent) : 1) * (1 - offers.share);
+  // SKUs the store does not carry keep 0
+  for (let j = 0; j < store.carried.length; j++) {
+    const k = store.carried[j];
+    const percent = offers.percentBySlot[j];
+    const lineShare = store.skuShare[j] * (percent > 0 ? lift(percent) : 1) * (1 - offers.share);
     truth.expectedUnits[(store.index * n + k) * truth.days + day] = baskets * basketInclusion(lineShare, maxLines) * meanQuantity[k];
   }
 }
