@@ -71,6 +71,9 @@ export class CuratedQueryEngine implements QueryEngine {
     const instance = await createDuckDb(settings);
     const conn = await instance.connect();
     await conn.run(`SET TimeZone = 'UTC'`);
+    // the views are bound again before every query (union_by_name reads every file's footer): cached footers make
+    // that cost follow the new files, not all of them (an entry is dropped when its file's modification time changes)
+    await conn.run(`SET parquet_metadata_cache = true`);
     return new CuratedQueryEngine(instance, conn, lakeRoot, false);
   }
 
