@@ -1,6 +1,6 @@
 /** Object store calls in flight at once where a step puts or copies many objects (S3 takes thousands a second
  * per prefix; locally each put is a file written and flushed). */
-export const PUTS_IN_FLIGHT = 16;
+export const PUTS_IN_FLIGHT = 64;
 
 /**
  * Runs `work` over `items` with at most `limit` in flight. On the first failure no further item starts, and the
