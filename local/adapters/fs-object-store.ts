@@ -158,16 +158,23 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
   async delete(keys: string[]): Promise<void> {
     faultPoint('delete', keys.join(' '));
     await Promise.all(keys.map((k) => rm(this.pathOf(k), { force: true })));
-    const dirs = [...new Set(keys.map((k) => dirname(this.pathOf(k))))].sort((a, b) => b.length - a.length);
-    for (let dir of dirs) {
-      while (dir !== this.root && dir.startsWith(this.root)) {
-        try {
-          await rmdir(dir);
-        } catch {
-          break; // not empty, or already gone
-        }
-        dir = dirname(dir);
-      }
+    // the folders level by level, all of a level at once (a commit of a history deletes a file in each of a
+    // thousand folders); a folder removed puts its parent in the next level
+    let level = new Set(keys.map((k) => dirname(this.pathOf(k))));
+    while (level.size > 0) {
+      const parents = new Set<string>();
+      await Promise.all(
+        [...level].map(async (dir) => {
+          if (dir === this.root || !dir.startsWith(this.root)) return;
+          try {
+            await rmdir(dir);
+            parents.add(dirname(dir));
+          } catch {
+            // not empty, or already gone
+          }
+        }),
+      );
+      level = parents;
     }
   }
 
