@@ -18,6 +18,7 @@ import {
   UNDATED_ACCEPTED_IDS,
 } from '../../lib/lake-layout';
 import { forEachLimited, PUTS_IN_FLIGHT } from '../../lib/for-each-limited';
+import type { CommitFile } from '../../lib/pipeline/curated-commit';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { readSql } from '../../lib/sql-files';
 import { parquetFiles, viewOverParquet } from './parquet-files';
@@ -41,17 +42,23 @@ export async function viewAcceptedIds(conn: DuckDBConnection, files: LakeFiles, 
   await viewOverParquet(conn, 'accepted_ids', idFiles, EMPTY_IDS);
 }
 
-/** Writes the ids of `rows` (a query giving event_id and utc_date as text) as one Parquet file per date and batch. */
-async function putIdsByDate(conn: DuckDBConnection, store: ObjectStore, rows: string, batchId: string, workDir: string): Promise<void> {
+/** Writes the ids of `rows` (a query giving event_id and utc_date as text) as one local Parquet file per date, each
+ * bound for its key of the batch. */
+async function idFilesByDate(conn: DuckDBConnection, rows: string, batchId: string, workDir: string): Promise<CommitFile[]> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE ids_to_write AS ${rows}`);
   const written = await writePartitionFiles(conn, { table: 'ids_to_write', partitionColumn: 'utc_date', columns: ['event_id'], order: 'event_id', copyOptions: 'COMPRESSION ZSTD' }, await mkdtemp(join(workDir, 'accepted-ids-')));
-  await forEachLimited(written, PUTS_IN_FLIGHT, async ({ value, path }) => store.put(acceptedIdsKey(value, batchId), await readFile(path)));
+  return written.map(({ value, path }) => ({ key: acceptedIdsKey(value, batchId), path }));
 }
 
-/** Records the batch's accepted ids (sql/transform/accepted_ids.sql), one file per UTC date. */
-export async function recordAcceptedIds(conn: DuckDBConnection, store: ObjectStore, batchId: string, workDir: string): Promise<void> {
+/** Puts the id files (acceptedIdFiles), PUTS_IN_FLIGHT at a time: once it returns, the ids are recorded. */
+export async function putAcceptedIds(store: ObjectStore, files: CommitFile[]): Promise<void> {
+  await forEachLimited(files, PUTS_IN_FLIGHT, async ({ key, path }) => store.put(key, await readFile(path)));
+}
+
+/** The batch's accepted ids (sql/transform/accepted_ids.sql) as local files, one per UTC date, for putAcceptedIds. */
+export async function acceptedIdFiles(conn: DuckDBConnection, batchId: string, workDir: string): Promise<CommitFile[]> {
   const rows = `SELECT event_id, CAST(utc_date AS VARCHAR) AS utc_date FROM (${readSql('transform/accepted_ids.sql')})`;
-  await putIdsByDate(conn, store, rows, batchId, workDir);
+  return idFilesByDate(conn, rows, batchId, workDir);
 }
 
 /** A file of the flat layout that came before the dated one: `accepted_ids/batch=<id>.parquet`. */
@@ -84,7 +91,7 @@ export async function migrateFlatAcceptedIds(conn: DuckDBConnection, store: Obje
     const rows = `SELECT i.event_id, COALESCE(CAST(d.utc_date AS VARCHAR), ${sqlString(UNDATED_ACCEPTED_IDS)}) AS utc_date
       FROM read_parquet(${sqlString(path)}) i
       LEFT JOIN curated_event_dates d ON d.event_id = i.event_id`;
-    await putIdsByDate(conn, store, rows, FLAT_FILE.exec(key.slice(ACCEPTED_IDS_PREFIX.length))![1], workDir);
+    await putAcceptedIds(store, await idFilesByDate(conn, rows, FLAT_FILE.exec(key.slice(ACCEPTED_IDS_PREFIX.length))![1], workDir));
     await store.delete([key]);
   }
   return flat.length;

@@ -24,7 +24,7 @@ import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import { scratchDir } from '../../lib/pipeline/work-dir';
 import type { CurateResult, DateTotals } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
-import { migrateFlatAcceptedIds, recordAcceptedIds, viewAcceptedIds } from './accepted-ids';
+import { acceptedIdFiles, migrateFlatAcceptedIds, putAcceptedIds, viewAcceptedIds } from './accepted-ids';
 import { writePartitionFiles } from './partition-files';
 
 /** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
@@ -110,17 +110,25 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
 
     const [counts] = await readRows(conn, readSql('transform/batch_counts.duckdb.sql'));
 
-    // Accepted ids are recorded before the curated files: a re-run leaves its own out, so it writes the same files.
-    await recordAcceptedIds(conn, store, batchId, workDir);
-
-    const affectedDates = {} as Record<CuratedTable, string[]>;
-    const batchFiles: CommitFile[] = [];
-    for (const table of CURATED_TABLES) {
-      const written = await writeBatchFiles(conn, table, batchId, workDir);
-      affectedDates[table] = written.dates;
-      batchFiles.push(...written.files);
-    }
-    await commitFiles(store, curateCommitId(batchId), batchFiles);
+    // Accepted ids are recorded before the curated files are committed: a re-run leaves its own out, so it writes the
+    // same files. Their puts overlap the writing of the curated files, which stay local until the commit.
+    const idFiles = await acceptedIdFiles(conn, batchId, workDir);
+    const writeAll = async (): Promise<{ affectedDates: Record<CuratedTable, string[]>; files: CommitFile[] }> => {
+      const affectedDates = {} as Record<CuratedTable, string[]>;
+      const files: CommitFile[] = [];
+      for (const table of CURATED_TABLES) {
+        const written = await writeBatchFiles(conn, table, batchId, workDir);
+        affectedDates[table] = written.dates;
+        files.push(...written.files);
+      }
+      return { affectedDates, files };
+    };
+    // both settle before either's failure is thrown: nothing of this batch still runs once Curate has failed
+    const [idsPut, written] = await Promise.allSettled([putAcceptedIds(store, idFiles), writeAll()]);
+    if (idsPut.status === 'rejected') throw idsPut.reason;
+    if (written.status === 'rejected') throw written.reason;
+    const { affectedDates } = written.value;
+    await commitFiles(store, curateCommitId(batchId), written.value.files);
 
     const result: CurateResult = {
       batchId,
