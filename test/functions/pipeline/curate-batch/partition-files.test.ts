@@ -39,8 +39,11 @@ describe('writePartitionFiles', () => {
       else expect([...inFile].sort((a, b) => String(a.event_id).localeCompare(String(b.event_id)))).toEqual([...expected].sort((a, b) => String(a.event_id).localeCompare(String(b.event_id))));
     }
     expect(first.find((f) => f.value === '2024-02-05')!.path).toMatch(/large-2024-02-05\.parquet$/);
-    // the same input gives the same files
+    // the same input gives the same files, whether the small dates go in one COPY or in groups of at most 10 rows
     expect(first.map((f) => readFileSync(f.path))).toEqual(second.map((f) => readFileSync(f.path)));
+    const grouped = await writePartitionFiles(conn, table, join(dir, 'd'), 20, 10);
+    expect(new Set(grouped.map((f) => f.path.split('/').at(-3))).size).toBeGreaterThan(5);
+    expect(grouped.map((f) => readFileSync(f.path))).toEqual(first.map((f) => readFileSync(f.path)));
     // a column left out of the files (the accepted ids keep only event_id) stays out
     const idsOnly = await writePartitionFiles(conn, { ...table, columns: ['event_id'], order: 'event_id' }, join(dir, 'c'), 20);
     const columns = await readRows(conn, `SELECT name FROM parquet_schema(${sqlString(idsOnly[0].path)}) WHERE name <> 'duckdb_schema'`);
