@@ -6,6 +6,8 @@
  * the raw objects, the pipeline (raw -> curated, the warehouse load) and the analyst queries, curates the same raw
  * data with parquetjs-lite as the peer, and load-tests the ingest API through the local server. Medians over the
  * runs go to bench/results/latest.json and latest.md. It measures; it asserts nothing about timings.
+ * `--backfill [--lines N --stores N --skus N --dates N --runs N]` measures a sparse history against the same lines on
+ * one date instead (bench/backfill.ts; its defaults: 10,000 lines, 600 stores, 200 SKUs, 1,200 dates).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { FsObjectStore } from '../local/adapters/fs-object-store';
 import { ingestFiles } from '../local/cli/ingest-command';
 import { generateReference, optionsForSaleLines, productsCsv, type SimReference, storesCsv, writeNdjsonFiles } from '../local/simulator';
 import { median } from './analyst-queries';
+import { runBackfillBench, type BackfillArgs } from './backfill';
 
 const run = promisify(execFile);
 const here = __dirname;
@@ -75,23 +78,35 @@ interface BenchArgs {
   ingestEvents: string;
   peer: boolean;
   ingest: boolean;
+  /** the backfill bench's arguments instead, with --backfill */
+  backfill: BackfillArgs | null;
 }
 
 function benchArgs(): BenchArgs {
   const { values } = parseArgs({
     options: {
-      lines: { type: 'string', default: '1000000' },
+      lines: { type: 'string' },
       days: { type: 'string', default: '1' },
       // the demo's shape by default
-      stores: { type: 'string', default: '12' },
+      stores: { type: 'string' },
       skus: { type: 'string', default: '200' },
       runs: { type: 'string', default: '3' },
       'ingest-events': { type: 'string', default: '100000' },
       'no-peer': { type: 'boolean', default: false },
       'no-ingest': { type: 'boolean', default: false },
+      backfill: { type: 'boolean', default: false },
+      dates: { type: 'string', default: '1200' },
     },
   });
-  return { lines: Number(values.lines), days: Number(values.days), stores: Number(values.stores), skus: Number(values.skus), runs: Number(values.runs), ingestEvents: String(values['ingest-events']), peer: !values['no-peer'], ingest: !values['no-ingest'] };
+  const backfill = values.backfill
+    ? { saleLines: Number(values.lines ?? 10_000), stores: Number(values.stores ?? 600), skus: Number(values.skus), dates: Number(values.dates), lastDate: '2026-06-01', runs: Number(values.runs) }
+    : null;
+  return {
+    backfill,
+    lines: Number(values.lines ?? 1_000_000),
+    days: Number(values.days),
+    stores: Number(values.stores ?? 12),
+    skus: Number(values.skus), runs: Number(values.runs), ingestEvents: String(values['ingest-events']), peer: !values['no-peer'], ingest: !values['no-ingest'] };
 }
 
 /** The raw input every run ingests: gzip NDJSON files of about `lines` sale lines, and their reference data. */
@@ -227,12 +242,13 @@ function markdown(results: ReturnType<typeof summarize>): string {
 
 async function main(): Promise<void> {
   const args = benchArgs();
+  const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+  if (args.backfill) return runBackfillBench(args.backfill, command);
   const work = mkdtempSync(join(tmpdir(), 'retail-lake-bench-'));
   try {
     const input = generateInput(work, args);
     const { floors, ours, peers } = await timeStages(work, input, args);
     const ingest = await timeIngest(args);
-    const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
     const results = summarize(floors, ours, peers, ingest, { command, days: args.days, stores: args.stores, skus: args.skus, files: input.files.length, runs: args.runs });
     const md = markdown(results);
     mkdirSync(join(here, 'results'), { recursive: true });

@@ -1,7 +1,8 @@
 import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-async function fsyncDir(dir: string): Promise<void> {
+/** Flushes a folder's entries (a rename or link into it) to disk. */
+export async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { link, mkdir, readdir, readFile, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PipelineStateError } from '../../functions/lib/errors';
 import type { LakeFiles, ObjectInfo, ObjectStore, TaggedObject } from '../../functions/lib/ports';
-import { writeFileAtomic } from './atomic-file';
+import { fsyncDir, writeFileAtomic } from './atomic-file';
 import { faultPoint } from './fault-point';
 
 /** A put's temporary sibling: `<file>.tmp-<8 hex>` (put and putIf). */
@@ -131,25 +131,50 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  /** A put of the object's content (atomic and durable as put is). */
+  /**
+   * The object's content under another key, atomic and durable as put is, without writing the bytes again: a hard
+   * link to a temporary sibling, renamed into place. Safe because no object file is changed in place (a put renames
+   * a new file over its key). Where links are refused (another file system), a put of the content.
+   */
   async copy(fromKey: string, toKey: string): Promise<void> {
-    await this.put(toKey, await this.get(fromKey));
+    const from = this.pathOf(fromKey);
+    const path = this.pathOf(toKey);
+    faultPoint('put', toKey);
+    const tmp = tempSibling(path);
+    await mkdir(dirname(path), { recursive: true });
+    try {
+      await link(from, tmp);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new PipelineStateError(`no object at key ${fromKey}`, { cause: err });
+      if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') return this.put(toKey, await this.get(fromKey));
+      throw err;
+    }
+    await rename(tmp, path);
+    await fsyncDir(dirname(path));
   }
 
   /** Deletes the objects, then the folders they leave empty (an S3 prefix with no objects does not exist). */
   async delete(keys: string[]): Promise<void> {
     faultPoint('delete', keys.join(' '));
     await Promise.all(keys.map((k) => rm(this.pathOf(k), { force: true })));
-    const dirs = [...new Set(keys.map((k) => dirname(this.pathOf(k))))].sort((a, b) => b.length - a.length);
-    for (let dir of dirs) {
-      while (dir !== this.root && dir.startsWith(this.root)) {
-        try {
-          await rmdir(dir);
-        } catch {
-          break; // not empty, or already gone
-        }
-        dir = dirname(dir);
-      }
+    // the folders level by level, all of a level at once (a commit of a history deletes a file in each of a
+    // thousand folders); a folder removed puts its parent in the next level
+    let level = new Set(keys.map((k) => dirname(this.pathOf(k))));
+    while (level.size > 0) {
+      const parents = new Set<string>();
+      await Promise.all(
+        [...level].map(async (dir) => {
+          if (dir === this.root || !dir.startsWith(this.root)) return;
+          try {
+            await rmdir(dir);
+            parents.add(dirname(dir));
+          } catch {
+            // not empty, or already gone
+          }
+        }),
+      );
+      level = parents;
     }
   }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { columnDefinitions } from '../../functions/lib/curated-schema';
@@ -31,6 +31,27 @@ function csvView(lakeRoot: string, t: CsvLakeTable): string {
   return `CREATE OR REPLACE VIEW ${t.name} AS SELECT ${columns} FROM read_csv(${sqlString(path)}, header = true, all_varchar = true)`;
 }
 
+/**
+ * What the views depend on, cheaply: each Parquet table's partition folders with their modification times (a file
+ * put, replaced or deleted in a folder changes its time) and each reference file's time and size. Equal between two
+ * queries when no file came or went, so the views need not be bound again (union_by_name reads every file's footer).
+ */
+export function lakeTablesFingerprint(lakeRoot: string): string {
+  const parts: string[] = [];
+  for (const t of LAKE_TABLES) {
+    if (t.format === 'parquet') {
+      const dir = join(lakeRoot, t.prefix);
+      if (!existsSync(dir)) continue;
+      const folders = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory());
+      parts.push(`${t.name}:${folders.map((d) => `${d.name}@${statSync(join(dir, d.name), { throwIfNoEntry: false })?.mtimeMs ?? 'gone'}`).join(',')}`);
+    } else {
+      const s = statSync(join(lakeRoot, t.key), { throwIfNoEntry: false });
+      parts.push(`${t.name}:${s ? `${s.mtimeMs}/${s.size}` : 'none'}`);
+    }
+  }
+  return parts.join('\n');
+}
+
 /** A table's files come and go (the quarantine lifecycle deletes them), so its relation switches between a view
  * and an empty table: DuckDB replaces neither with the other kind, nor drops one as the other. */
 async function dropIf(conn: DuckDBConnection, name: string, kind: 'VIEW' | 'BASE TABLE'): Promise<void> {
@@ -60,6 +81,9 @@ export async function registerCuratedViews(conn: DuckDBConnection, lakeRoot: str
 
 /** The local Athena: DuckDB over the lake's curated Parquet. */
 export class CuratedQueryEngine implements QueryEngine {
+  /** the lake's fingerprint when the views were last registered */
+  private registered: string | undefined;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
@@ -71,6 +95,9 @@ export class CuratedQueryEngine implements QueryEngine {
     const instance = await createDuckDb(settings);
     const conn = await instance.connect();
     await conn.run(`SET TimeZone = 'UTC'`);
+    // the views are bound again before every query (union_by_name reads every file's footer): cached footers make
+    // that cost follow the new files, not all of them (an entry is dropped when its file's modification time changes)
+    await conn.run(`SET parquet_metadata_cache = true`);
     return new CuratedQueryEngine(instance, conn, lakeRoot, false);
   }
 
@@ -90,12 +117,18 @@ export class CuratedQueryEngine implements QueryEngine {
     return new CuratedQueryEngine(engine.instance, engine.conn, lakeRoot, true);
   }
 
-  /** Views are re-registered on every query (partitions come and go between pipeline steps), unless read-only. */
+  /** Views are registered again before a query when the lake's tables changed since the last (partitions come and
+   * go between pipeline steps), unless read-only. */
   async query(sql: string): Promise<Row[]> {
     if (this.readOnly) {
       await assertSingleSelect(this.conn, sql);
     } else {
-      await registerCuratedViews(this.conn, this.lakeRoot);
+      const fingerprint = lakeTablesFingerprint(this.lakeRoot);
+      if (fingerprint !== this.registered) {
+        this.registered = undefined; // a registration that fails half way is not one
+        await registerCuratedViews(this.conn, this.lakeRoot);
+        this.registered = fingerprint;
+      }
     }
     return readRows(this.conn, sql);
   }

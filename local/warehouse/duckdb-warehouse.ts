@@ -148,6 +148,10 @@ export class DuckDbWarehouse implements Warehouse {
     statements.forEach((s, i) => {
       if (splitSqlStatements(s).length > 1) throw new RangeError(`warehouse statement ${i + 1} holds more than one statement (the Data API takes one per entry): "${previewSql(s)}"`);
     });
+    // Rows in a table have no order (Redshift keeps none): without keeping the order they arrive in, DuckDB appends
+    // a COPY's files in parallel instead of one after another (a long history's load reads a file per date). Queries
+    // keep the default.
+    await conn.run('SET preserve_insertion_order = false');
     await conn.run('BEGIN TRANSACTION');
     try {
       for (const [i, statement] of statements.entries()) {
@@ -162,6 +166,8 @@ export class DuckDbWarehouse implements Warehouse {
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => undefined);
       throw err;
+    } finally {
+      await conn.run('RESET preserve_insertion_order');
     }
   }
 

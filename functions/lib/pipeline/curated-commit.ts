@@ -22,6 +22,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { PipelineStateError } from '../errors';
+import { forEachLimited, PUTS_IN_FLIGHT } from '../for-each-limited';
 import { COMMITS_PREFIX, commitIntentKey, commitPrefix, commitStagedKey } from '../lake-layout';
 import type { ObjectStore } from '../ports';
 import { readJsonIfExists, writeJson } from './json-objects';
@@ -52,7 +53,7 @@ export interface CommitIntent {
 
 /** Steps 3 and 4: the copies from staging, the deletes, then done. The same for a commit and its roll-forward. */
 async function applyIntent(store: ObjectStore, intent: CommitIntent): Promise<void> {
-  for (const put of intent.puts) await store.copy(put.staged, put.key);
+  await forEachLimited(intent.puts, PUTS_IN_FLIGHT, (put) => store.copy(put.staged, put.key));
   if (intent.deletes.length > 0) await store.delete(intent.deletes);
   // done: the intent goes first, so a crash from here on leaves staged copies with no intent, which are only removed
   await store.delete([commitIntentKey(intent.commitId)]);
@@ -74,7 +75,7 @@ export async function commitFiles(store: ObjectStore, commitId: string, files: (
   await finishCommit(store, commitId);
   const puts = files.map((f) => ({ key: f.key, staged: commitStagedKey(commitId, f.key) }));
   const putKeys = new Set(puts.map((p) => p.key));
-  for (const f of files) await store.put(commitStagedKey(commitId, f.key), 'body' in f ? f.body : await readFile(f.path));
+  await forEachLimited(files, PUTS_IN_FLIGHT, async (f) => store.put(commitStagedKey(commitId, f.key), 'body' in f ? f.body : await readFile(f.path)));
   const intent: CommitIntent = {
     version: 1,
     commitId,

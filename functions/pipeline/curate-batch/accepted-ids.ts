@@ -4,7 +4,7 @@
  * partitions of its own dates, so its cost follows the batch, not the lake's age. glue/curate_batch.py keeps
  * the same layout.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
@@ -17,9 +17,12 @@ import {
   curatedTablePrefix,
   UNDATED_ACCEPTED_IDS,
 } from '../../lib/lake-layout';
+import { forEachLimited, PUTS_IN_FLIGHT } from '../../lib/for-each-limited';
+import type { CommitFile } from '../../lib/pipeline/curated-commit';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { readSql } from '../../lib/sql-files';
 import { parquetFiles, viewOverParquet } from './parquet-files';
+import { writePartitionFiles } from './partition-files';
 
 /** The accepted_ids view with no id (its one column, event_id): no earlier batch, or a re-curation from scratch. */
 export const EMPTY_IDS = `SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`;
@@ -31,29 +34,31 @@ export const EMPTY_IDS = `SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`;
 export async function viewAcceptedIds(conn: DuckDBConnection, files: LakeFiles, batchId: string): Promise<void> {
   const dates = (await readRows(conn, `SELECT CAST(utc_date AS VARCHAR) AS d FROM (${readSql('transform/batch_utc_dates.sql')}) ORDER BY d`)).map((r) => String(r.d));
   const own = acceptedIdsFile(batchId);
-  const idFiles: string[] = [];
-  for (const date of [...dates, UNDATED_ACCEPTED_IDS]) {
-    idFiles.push(...(await parquetFiles(await files.materialize(acceptedIdsPrefix(date)))).filter((f) => basename(f) !== own));
-  }
+  const byDate = new Map<string, string[]>();
+  await forEachLimited([...dates, UNDATED_ACCEPTED_IDS], PUTS_IN_FLIGHT, async (date) => {
+    byDate.set(date, (await parquetFiles(await files.materialize(acceptedIdsPrefix(date)))).filter((f) => basename(f) !== own));
+  });
+  const idFiles = [...dates, UNDATED_ACCEPTED_IDS].flatMap((d) => byDate.get(d) ?? []);
   await viewOverParquet(conn, 'accepted_ids', idFiles, EMPTY_IDS);
 }
 
-/** Writes the ids of `rows` (a query giving event_id and utc_date as text) as one Parquet file per date and batch. */
-async function putIdsByDate(conn: DuckDBConnection, store: ObjectStore, rows: string, batchId: string, workDir: string): Promise<void> {
+/** Writes the ids of `rows` (a query giving event_id and utc_date as text) as one local Parquet file per date, each
+ * bound for its key of the batch. */
+async function idFilesByDate(conn: DuckDBConnection, rows: string, batchId: string, workDir: string): Promise<CommitFile[]> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE ids_to_write AS ${rows}`);
-  const dates = (await readRows(conn, 'SELECT DISTINCT utc_date AS d FROM ids_to_write ORDER BY d')).map((r) => String(r.d));
-  for (const date of dates) {
-    const out = join(workDir, `accepted-ids-${date}.parquet`);
-    await conn.run(`COPY (SELECT event_id FROM ids_to_write WHERE utc_date = ${sqlString(date)} ORDER BY event_id)
-      TO ${sqlString(out)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
-    await store.put(acceptedIdsKey(date, batchId), await readFile(out));
-  }
+  const written = await writePartitionFiles(conn, { table: 'ids_to_write', partitionColumn: 'utc_date', columns: ['event_id'], order: 'event_id', copyOptions: 'COMPRESSION ZSTD' }, await mkdtemp(join(workDir, 'accepted-ids-')));
+  return written.map(({ value, path }) => ({ key: acceptedIdsKey(value, batchId), path }));
 }
 
-/** Records the batch's accepted ids (sql/transform/accepted_ids.sql), one file per UTC date. */
-export async function recordAcceptedIds(conn: DuckDBConnection, store: ObjectStore, batchId: string, workDir: string): Promise<void> {
+/** Puts the id files (acceptedIdFiles), PUTS_IN_FLIGHT at a time: once it returns, the ids are recorded. */
+export async function putAcceptedIds(store: ObjectStore, files: CommitFile[]): Promise<void> {
+  await forEachLimited(files, PUTS_IN_FLIGHT, async ({ key, path }) => store.put(key, await readFile(path)));
+}
+
+/** The batch's accepted ids (sql/transform/accepted_ids.sql) as local files, one per UTC date, for putAcceptedIds. */
+export async function acceptedIdFiles(conn: DuckDBConnection, batchId: string, workDir: string): Promise<CommitFile[]> {
   const rows = `SELECT event_id, CAST(utc_date AS VARCHAR) AS utc_date FROM (${readSql('transform/accepted_ids.sql')})`;
-  await putIdsByDate(conn, store, rows, batchId, workDir);
+  return idFilesByDate(conn, rows, batchId, workDir);
 }
 
 /** A file of the flat layout that came before the dated one: `accepted_ids/batch=<id>.parquet`. */
@@ -86,7 +91,7 @@ export async function migrateFlatAcceptedIds(conn: DuckDBConnection, store: Obje
     const rows = `SELECT i.event_id, COALESCE(CAST(d.utc_date AS VARCHAR), ${sqlString(UNDATED_ACCEPTED_IDS)}) AS utc_date
       FROM read_parquet(${sqlString(path)}) i
       LEFT JOIN curated_event_dates d ON d.event_id = i.event_id`;
-    await putIdsByDate(conn, store, rows, FLAT_FILE.exec(key.slice(ACCEPTED_IDS_PREFIX.length))![1], workDir);
+    await putAcceptedIds(store, await idFilesByDate(conn, rows, FLAT_FILE.exec(key.slice(ACCEPTED_IDS_PREFIX.length))![1], workDir));
     await store.delete([key]);
   }
   return flat.length;

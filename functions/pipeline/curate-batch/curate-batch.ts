@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { CURATED_COLUMNS } from '../../lib/curated-schema';
+import { CURATED_COLUMNS, CURATED_PARTITION_COLUMN } from '../../lib/curated-schema';
 import { createDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
 import {
@@ -24,7 +24,8 @@ import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import { scratchDir } from '../../lib/pipeline/work-dir';
 import type { CurateResult, DateTotals } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
-import { migrateFlatAcceptedIds, recordAcceptedIds, viewAcceptedIds } from './accepted-ids';
+import { acceptedIdFiles, migrateFlatAcceptedIds, putAcceptedIds, viewAcceptedIds } from './accepted-ids';
+import { writePartitionFiles } from './partition-files';
 
 /** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
 export const STAGED_COLUMNS = `{
@@ -71,21 +72,17 @@ export async function curateNewRows(conn: DuckDBConnection): Promise<void> {
 
 /**
  * Writes the batch's new rows of `table` as one local Parquet file per business date, each bound for the batch's
- * own key in that date's partition (curatedBatchFileKey). Rows already in the partitions are never read or
- * rewritten: the accepted ids kept them out of the new rows. Returns the files and their dates.
+ * own key in that date's partition (curatedBatchFileKey), in statements whose number does not grow with the dates
+ * (./partition-files.ts). Rows already in the partitions are never read or rewritten: the accepted ids kept them
+ * out of the new rows. Returns the files and their dates.
  */
 async function writeBatchFiles(conn: DuckDBConnection, table: CuratedTable, batchId: string, workDir: string): Promise<{ dates: string[]; files: CommitFile[] }> {
-  const dates = (await readRows(conn, `SELECT DISTINCT CAST(business_date AS VARCHAR) AS d FROM new_${table} ORDER BY d`)).map((r) => String(r.d));
-  const columns = Object.keys(CURATED_COLUMNS[table]).join(', ');
-  const files: CommitFile[] = [];
-  for (const date of dates) {
-    // one COPY per date to one file (PARTITION_BY may split a partition into several files)
-    const path = join(workDir, `${table}-${date}.parquet`);
-    await conn.run(`COPY (SELECT ${columns} FROM new_${table} WHERE business_date = CAST(${sqlString(date)} AS DATE) ORDER BY ${FILE_ORDER[table]})
-      TO ${sqlString(path)} (FORMAT PARQUET)`);
-    files.push({ key: curatedBatchFileKey(table, date, batchId), path });
-  }
-  return { dates, files };
+  const written = await writePartitionFiles(
+    conn,
+    { table: `new_${table}`, partitionColumn: CURATED_PARTITION_COLUMN, columns: Object.keys(CURATED_COLUMNS[table]), order: FILE_ORDER[table] },
+    join(workDir, table),
+  );
+  return { dates: written.map((w) => w.value), files: written.map((w) => ({ key: curatedBatchFileKey(table, w.value, batchId), path: w.path })) };
 }
 
 /** The batch's totals per business date (sql/transform/date_totals.sql). */
@@ -113,17 +110,25 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
 
     const [counts] = await readRows(conn, readSql('transform/batch_counts.duckdb.sql'));
 
-    // Accepted ids are recorded before the curated files: a re-run leaves its own out, so it writes the same files.
-    await recordAcceptedIds(conn, store, batchId, workDir);
-
-    const affectedDates = {} as Record<CuratedTable, string[]>;
-    const batchFiles: CommitFile[] = [];
-    for (const table of CURATED_TABLES) {
-      const written = await writeBatchFiles(conn, table, batchId, workDir);
-      affectedDates[table] = written.dates;
-      batchFiles.push(...written.files);
-    }
-    await commitFiles(store, curateCommitId(batchId), batchFiles);
+    // Accepted ids are recorded before the curated files are committed: a re-run leaves its own out, so it writes the
+    // same files. Their puts overlap the writing of the curated files, which stay local until the commit.
+    const idFiles = await acceptedIdFiles(conn, batchId, workDir);
+    const writeAll = async (): Promise<{ affectedDates: Record<CuratedTable, string[]>; files: CommitFile[] }> => {
+      const affectedDates = {} as Record<CuratedTable, string[]>;
+      const files: CommitFile[] = [];
+      for (const table of CURATED_TABLES) {
+        const written = await writeBatchFiles(conn, table, batchId, workDir);
+        affectedDates[table] = written.dates;
+        files.push(...written.files);
+      }
+      return { affectedDates, files };
+    };
+    // both settle before either's failure is thrown: nothing of this batch still runs once Curate has failed
+    const [idsPut, written] = await Promise.allSettled([putAcceptedIds(store, idFiles), writeAll()]);
+    if (idsPut.status === 'rejected') throw idsPut.reason;
+    if (written.status === 'rejected') throw written.reason;
+    const { affectedDates } = written.value;
+    await commitFiles(store, curateCommitId(batchId), written.value.files);
 
     const result: CurateResult = {
       batchId,

@@ -1,0 +1,25 @@
+/** Object store calls in flight at once where a step puts or copies many objects (S3 takes thousands a second
+ * per prefix; locally each put is a file written and flushed). */
+export const PUTS_IN_FLIGHT = 64;
+
+/**
+ * Runs `work` over `items` with at most `limit` in flight. On the first failure no further item starts, and the
+ * call rejects with that failure only once the items in flight have settled: nothing of it still runs after it
+ * returns (a crash-safe protocol's caller may rely on that).
+ */
+export async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: { err: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !failed) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (err) {
+        failed ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed) throw failed.err;
+}

@@ -1,0 +1,110 @@
+/**
+ * A table's rows as one local Parquet file per partition (a business date, a UTC date), written with a cost that
+ * follows the rows, not the number of partitions: a batch of a few years' sparse history has a thousand small
+ * dates, and a statement per date (each scanning the whole table) made Curate grow with dates x rows.
+ *
+ * - A partition of at least LARGE_PARTITION_ROWS rows gets its own COPY, as before: DuckDB writes one file with all
+ *   its threads, in `order`, so its row groups' statistics prune well.
+ * - All the other partitions go in one COPY ... PARTITION_BY (one per GROUP_ROWS rows), on one thread: DuckDB's partitioned writer appends
+ *   rows in the order its threads deliver them, so one thread is what keeps a file's rows the same for the same
+ *   input (ordered by `order` except, past DuckDB's flush threshold, across flushes). Each such file is smaller
+ *   than a row group, so the order inside it does not change what a query reads.
+ */
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Row } from '../../lib/ports';
+import { readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
+import { PipelineStateError } from '../../lib/errors';
+
+/** Below this many rows a partition is written with the others (DuckDB's row group holds 122,880). */
+export const LARGE_PARTITION_ROWS = 100_000;
+/** At most this many rows of small partitions in one partitioned COPY (DuckDB buffers them all until it ends). */
+export const GROUP_ROWS = 1_000_000;
+
+export interface PartitionedTable {
+  /** the table (or view) holding the rows */
+  table: string;
+  /** the column naming each row's partition; its text form (YYYY-MM-DD) is the partition's value */
+  partitionColumn: string;
+  /** the columns of a file, in order: the partition column among them, or not */
+  columns: string[];
+  /** the ORDER BY of a file's rows */
+  order: string;
+  /** more options of the Parquet COPY, e.g. `COMPRESSION ZSTD` */
+  copyOptions?: string;
+}
+
+/** The partitions' values in consecutive groups of at most `maxRows` rows (a group holds at least one). */
+function smallGroups(sizes: Row[], maxRows: number): string[][] {
+  const groups: string[][] = [];
+  let rows = Infinity;
+  for (const s of sizes) {
+    if (rows + Number(s.n) > maxRows) {
+      groups.push([]);
+      rows = 0;
+    }
+    groups[groups.length - 1].push(String(s.v));
+    rows += Number(s.n);
+  }
+  return groups;
+}
+
+/** Runs `work` with DuckDB settings changed, then puts them back. */
+async function withSettings<T>(conn: DuckDBConnection, settings: Record<string, string | number>, work: () => Promise<T>): Promise<T> {
+  const names = Object.keys(settings);
+  const [before] = await readRows(conn, `SELECT ${names.map((n) => `current_setting(${sqlString(n)}) AS ${n}`).join(', ')}`);
+  for (const n of names) await conn.run(`SET ${n} = ${sqlString(String(settings[n]))}`);
+  try {
+    return await work();
+  } finally {
+    for (const n of names) await conn.run(`SET ${n} = ${sqlString(String(before[n]))}`);
+  }
+}
+
+/**
+ * Writes `t`'s rows under `outDir` (created if needed; it must hold nothing else), one file per partition value.
+ * Returns each value (as text, ascending) and its file. `largeRows`, `groupRows`: LARGE_PARTITION_ROWS, GROUP_ROWS.
+ */
+export async function writePartitionFiles(
+  conn: DuckDBConnection,
+  t: PartitionedTable,
+  outDir: string,
+  largeRows = LARGE_PARTITION_ROWS,
+  groupRows = GROUP_ROWS,
+): Promise<{ value: string; path: string }[]> {
+  const sizes = await readRows(conn, `SELECT CAST(${t.partitionColumn} AS VARCHAR) AS v, count(*) AS n FROM ${t.table} GROUP BY 1 ORDER BY 1`);
+  const columns = t.columns.join(', ');
+  const options = t.copyOptions ? `, ${t.copyOptions}` : '';
+  const large = sizes.filter((s) => Number(s.n) >= largeRows).map((s) => String(s.v));
+  const files = new Map<string, string>();
+  await mkdir(outDir, { recursive: true });
+
+  for (const value of large) {
+    const path = join(outDir, `large-${value}.parquet`);
+    await conn.run(`COPY (SELECT ${columns} FROM ${t.table} WHERE CAST(${t.partitionColumn} AS VARCHAR) = ${sqlString(value)} ORDER BY ${t.order})
+      TO ${sqlString(path)} (FORMAT PARQUET${options})`);
+    files.set(value, path);
+  }
+
+  // the small partitions in groups of at most GROUP_ROWS rows, one COPY each: DuckDB holds every open file's rows
+  // until it closes them at the end of the COPY, so a group's rows bound the memory the write takes
+  const keep = t.columns.includes(t.partitionColumn);
+  const withColumn = keep ? columns : `${columns}, ${t.partitionColumn}`;
+  for (const [i, group] of smallGroups(sizes.filter((s) => Number(s.n) < largeRows), groupRows).entries()) {
+    const dir = join(outDir, `partitioned-${i}`);
+    // every partition's file open at once: past the limit DuckDB closes files and starts more per partition
+    await withSettings(conn, { threads: 1, partitioned_write_max_open_files: group.length + 1 }, () =>
+      conn.run(`COPY (SELECT ${withColumn} FROM ${t.table} WHERE CAST(${t.partitionColumn} AS VARCHAR) IN (${group.map(sqlString).join(', ')})
+          ORDER BY ${t.partitionColumn}, ${t.order})
+        TO ${sqlString(dir)} (FORMAT PARQUET, PARTITION_BY (${t.partitionColumn}), WRITE_PARTITION_COLUMNS ${keep}${options})`),
+    );
+    for (const value of group) {
+      const folder = join(dir, `${t.partitionColumn}=${value}`);
+      const names = (await readdir(folder)).filter((n) => n.endsWith('.parquet'));
+      if (names.length !== 1) throw new PipelineStateError(`partitioned write of ${t.table}: ${names.length} files for ${t.partitionColumn}=${value}, expected 1`);
+      files.set(value, join(folder, names[0]));
+    }
+  }
+  return [...files].map(([value, path]) => ({ value, path })).sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}

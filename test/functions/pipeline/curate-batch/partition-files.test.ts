@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
+import { readRows, sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
+import { writePartitionFiles, type PartitionedTable } from '../../../../functions/pipeline/curate-batch/partition-files';
+
+describe('writePartitionFiles', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'partition-files-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  // 40 dates of 1..3 rows and one date of 50 rows, in no particular order
+  const rowsSql = `SELECT CAST(DATE '2023-01-01' + CAST(CASE WHEN i < 50 THEN 400 ELSE i % 40 END AS INTEGER) AS DATE) AS business_date,
+      'S' || CAST(hash(i) % 7 AS VARCHAR) AS store_id, 'E' || lpad(CAST(i AS VARCHAR), 4, '0') AS event_id, i AS amount
+    FROM range(130) r(i) ORDER BY hash(i * 31)`;
+  const table: PartitionedTable = { table: 'rows', partitionColumn: 'business_date', columns: ['business_date', 'store_id', 'event_id', 'amount'], order: 'store_id, event_id' };
+
+  it('writes one file per date whose rows are exactly the date’s, in the same bytes each time', async () => {
+    const conn = await openDuckDb();
+    await conn.run(`CREATE TEMP TABLE rows AS ${rowsSql}`);
+    const threads = async (): Promise<unknown> => (await readRows(conn, `SELECT current_setting('threads') AS t`))[0].t;
+    const threadsBefore = await threads();
+    // 20 rows and up count as large: the 50-row date takes the own-COPY path, the others one partitioned COPY
+    const first = await writePartitionFiles(conn, table, join(dir, 'a'), 20);
+    const second = await writePartitionFiles(conn, table, join(dir, 'b'), 20);
+
+    const dates = (await readRows(conn, `SELECT DISTINCT CAST(business_date AS VARCHAR) AS d FROM rows ORDER BY d`)).map((r) => String(r.d));
+    expect(first.map((f) => f.value)).toEqual(dates);
+    expect(dates).toHaveLength(41);
+    for (const { value, path } of first) {
+      const inFile = await readRows(conn, `SELECT CAST(business_date AS VARCHAR) AS business_date, store_id, event_id, amount FROM read_parquet(${sqlString(path)})`);
+      const expected = await readRows(
+        conn,
+        `SELECT CAST(business_date AS VARCHAR) AS business_date, store_id, event_id, amount FROM rows WHERE business_date = CAST(${sqlString(value)} AS DATE) ORDER BY store_id, event_id`,
+      );
+      // same rows; the large date also in `order` (it was written by a COPY of its own)
+      if (value === '2024-02-05') expect(inFile).toEqual(expected);
+      else expect([...inFile].sort((a, b) => String(a.event_id).localeCompare(String(b.event_id)))).toEqual([...expected].sort((a, b) => String(a.event_id).localeCompare(String(b.event_id))));
+    }
+    expect(first.find((f) => f.value === '2024-02-05')!.path).toMatch(/large-2024-02-05\.parquet$/);
+    // the same input gives the same files, whether the small dates go in one COPY or in groups of at most 10 rows
+    expect(first.map((f) => readFileSync(f.path))).toEqual(second.map((f) => readFileSync(f.path)));
+    const grouped = await writePartitionFiles(conn, table, join(dir, 'd'), 20, 10);
+    expect(new Set(grouped.map((f) => f.path.split('/').at(-3))).size).toBeGreaterThan(5);
+    expect(grouped.map((f) => readFileSync(f.path))).toEqual(first.map((f) => readFileSync(f.path)));
+    // a column left out of the files (the accepted ids keep only event_id) stays out
+    const idsOnly = await writePartitionFiles(conn, { ...table, columns: ['event_id'], order: 'event_id' }, join(dir, 'c'), 20);
+    const columns = await readRows(conn, `SELECT name FROM parquet_schema(${sqlString(idsOnly[0].path)}) WHERE name <> 'duckdb_schema'`);
+    expect(columns.map((c) => c.name)).toEqual(['event_id']);
+    // every file has the table's columns in their order, the partition column where it was
+    for (const f of [first[0], first.find((x) => x.value === '2024-02-05')!]) {
+      const names = await readRows(conn, `SELECT name FROM parquet_schema(${sqlString(f.path)}) WHERE name <> 'duckdb_schema'`);
+      expect(names.map((c) => c.name)).toEqual(table.columns);
+    }
+    // the one-thread setting of the partitioned COPY is put back
+    expect(await threads()).toEqual(threadsBefore);
+    conn.closeSync();
+  });
+});
