@@ -46,27 +46,68 @@ const FILE_ORDER: Record<CuratedTable, string> = {
 /**
  * The start of a Curate session: the transforms' functions, the reference data (stores, products) and the staged
  * events of `stagedGlob` (staged_events; seq, set by Validate, is the arrival order the dedup keeps).
+ * With `scratch` (a folder of the session's own), the staged events are parsed once into a Parquet file there and
+ * staged_events is a view over it: each later read takes only the columns it needs, and memory does not grow
+ * with the batch. Without it (recovery's sessions), staged_events is a table in DuckDB's memory.
  */
-export async function openCurateSession(conn: DuckDBConnection, files: LakeFiles, stagedGlob: string): Promise<void> {
+export async function openCurateSession(conn: DuckDBConnection, files: LakeFiles, stagedGlob: string, scratch?: string): Promise<void> {
   await conn.run(`SET TimeZone = 'UTC'`);
   await conn.run(readSql('transform/functions.duckdb.sql'));
   const refDir = await files.materialize(REFERENCE_PREFIX);
   const refPath = (key: string): string => join(refDir, key.slice(REFERENCE_PREFIX.length));
   await conn.run(`CREATE TEMP TABLE stores AS SELECT * FROM read_csv(${sqlString(refPath(STORES_KEY))}, header = true, all_varchar = true)`);
   await conn.run(`CREATE TEMP TABLE products AS SELECT sku, CAST(unit_cost AS DOUBLE) AS unit_cost FROM read_csv(${sqlString(refPath(PRODUCTS_KEY))}, header = true, all_varchar = true)`);
-  await conn.run(`CREATE TEMP TABLE staged_events AS
-    SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
+  const staged = `SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`;
+  if (scratch === undefined) {
+    await conn.run(`CREATE TEMP TABLE staged_events AS ${staged}`);
+    return;
+  }
+  const path = join(scratch, 'staged_events.parquet');
+  // the rows' order is seq's, not the file's: without insertion order the COPY streams instead of buffering
+  await withoutInsertionOrder(conn, () => conn.run(`COPY (${staged}) TO ${sqlString(path)} (FORMAT PARQUET)`));
+  await conn.run(`CREATE TEMP VIEW staged_events AS SELECT * FROM read_parquet(${sqlString(path)})`);
 }
 
-/** The transforms of sql/transform/ over staged_events, minus the ids in accepted_ids (a view the caller makes):
- * new_sales_lines, new_inventory_events and new_purchase_orders. */
-export async function curateNewRows(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
-  await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
+/** Runs `work` with DuckDB free to reorder rows of results without ORDER BY, then restores the default. */
+async function withoutInsertionOrder<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await conn.run('SET preserve_insertion_order = false');
+  try {
+    return await work();
+  } finally {
+    await conn.run('SET preserve_insertion_order = true');
+  }
+}
+
+/** The transforms whose rows are a curated table's: new_<table> is the batch's new rows of <table>. */
+const NEW_ROWS: Record<CuratedTable, string> = {
+  sales_lines: 'transform/sales_lines.sql',
+  inventory_events: 'transform/inventory_events.sql',
+  purchase_orders: 'transform/purchase_orders.sql',
+};
+
+/**
+ * The transforms of sql/transform/ over staged_events, minus the ids in accepted_ids (a view the caller makes):
+ * new_sales_lines, new_inventory_events and new_purchase_orders. With `scratch`, each is written once to a
+ * Parquet file there in business date and file order (FILE_ORDER), and is a view over it: the sort spills
+ * rather than holding the batch in memory, and each date's rows are then read from their own row groups
+ * (writeBatchFiles), so the writes cost the rows, not rows times dates. Without it, they are tables in memory.
+ */
+export async function curateNewRows(conn: DuckDBConnection, scratch?: string): Promise<void> {
+  await withoutInsertionOrder(conn, async () => {
+    await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
+    await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
+  });
   await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
-  await conn.run(`CREATE TEMP TABLE new_sales_lines AS ${readSql('transform/sales_lines.sql')}`);
-  await conn.run(`CREATE TEMP TABLE new_inventory_events AS ${readSql('transform/inventory_events.sql')}`);
-  await conn.run(`CREATE TEMP TABLE new_purchase_orders AS ${readSql('transform/purchase_orders.sql')}`);
+  for (const table of CURATED_TABLES) {
+    const rows = readSql(NEW_ROWS[table]);
+    if (scratch === undefined) {
+      await conn.run(`CREATE TEMP TABLE new_${table} AS ${rows}`);
+      continue;
+    }
+    const path = join(scratch, `new_${table}.parquet`);
+    await conn.run(`COPY (SELECT * FROM (${rows}\n) ORDER BY business_date, ${FILE_ORDER[table]}) TO ${sqlString(path)} (FORMAT PARQUET)`);
+    await conn.run(`CREATE TEMP VIEW new_${table} AS SELECT * FROM read_parquet(${sqlString(path)})`);
+  }
 }
 
 /**
@@ -78,10 +119,13 @@ async function writeBatchFiles(conn: DuckDBConnection, table: CuratedTable, batc
   const dates = (await readRows(conn, `SELECT DISTINCT CAST(business_date AS VARCHAR) AS d FROM new_${table} ORDER BY d`)).map((r) => String(r.d));
   const columns = Object.keys(CURATED_COLUMNS[table]).join(', ');
   const files: CommitFile[] = [];
+  // new_<table> is already in business date and FILE_ORDER (curateNewRows): with insertion order kept, a date's
+  // rows are copied in that order from the row groups that hold the date, with no sort and no scan of the others
+  await conn.run('SET preserve_insertion_order = true');
   for (const date of dates) {
-    // one COPY per date to one file (PARTITION_BY may split a partition into several files)
+    // one COPY per date to one file (PARTITION_BY may split a partition into several files, and does not spill)
     const path = join(workDir, `${table}-${date}.parquet`);
-    await conn.run(`COPY (SELECT ${columns} FROM new_${table} WHERE business_date = CAST(${sqlString(date)} AS DATE) ORDER BY ${FILE_ORDER[table]})
+    await conn.run(`COPY (SELECT ${columns} FROM new_${table} WHERE business_date = CAST(${sqlString(date)} AS DATE))
       TO ${sqlString(path)} (FORMAT PARQUET)`);
     files.push({ key: curatedBatchFileKey(table, date, batchId), path });
   }
@@ -103,13 +147,13 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
   const db = await createDuckDb(work);
   const conn = await db.connect();
   try {
-    await openCurateSession(conn, files, join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB));
+    await openCurateSession(conn, files, join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB), workDir);
 
     // Event ids accepted by earlier batches on the batch's dates (a lake of the flat layout is moved over first).
     await migrateFlatAcceptedIds(conn, store, files, workDir);
     await viewAcceptedIds(conn, files, batchId);
 
-    await curateNewRows(conn);
+    await curateNewRows(conn, workDir);
 
     const [counts] = await readRows(conn, readSql('transform/batch_counts.duckdb.sql'));
 
