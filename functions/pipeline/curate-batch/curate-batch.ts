@@ -87,12 +87,12 @@ const NEW_ROWS: Record<CuratedTable, string> = {
 
 /**
  * The transforms of sql/transform/ over staged_events, minus the ids in accepted_ids (a view the caller makes):
- * new_sales_lines, new_inventory_events and new_purchase_orders. With `scratch`, each is written once to a
- * Parquet file there in business date and file order (FILE_ORDER), and is a view over it: the sort spills
- * rather than holding the batch in memory, and each date's rows are then read from their own row groups
- * (writeBatchFiles), so the writes cost the rows, not rows times dates. Without it, they are tables in memory.
+ * new_sales_lines, new_inventory_events and new_purchase_orders, tables in DuckDB's memory (spilled beyond its
+ * memory_limit). `byDate` (Curate) stores their rows in business date order (a sort on one date key, cheap), so
+ * that a date's rows sit in row groups of their own: writeBatchFiles then reads only those for each date, and
+ * the writes cost the rows, not rows times dates.
  */
-export async function curateNewRows(conn: DuckDBConnection, scratch?: string): Promise<void> {
+export async function curateNewRows(conn: DuckDBConnection, byDate = false): Promise<void> {
   await withoutInsertionOrder(conn, async () => {
     await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
     await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
@@ -100,13 +100,7 @@ export async function curateNewRows(conn: DuckDBConnection, scratch?: string): P
   await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
   for (const table of CURATED_TABLES) {
     const rows = readSql(NEW_ROWS[table]);
-    if (scratch === undefined) {
-      await conn.run(`CREATE TEMP TABLE new_${table} AS ${rows}`);
-      continue;
-    }
-    const path = join(scratch, `new_${table}.parquet`);
-    await conn.run(`COPY (SELECT * FROM (${rows}\n) ORDER BY business_date, ${FILE_ORDER[table]}) TO ${sqlString(path)} (FORMAT PARQUET)`);
-    await conn.run(`CREATE TEMP VIEW new_${table} AS SELECT * FROM read_parquet(${sqlString(path)})`);
+    await conn.run(`CREATE TEMP TABLE new_${table} AS SELECT * FROM (${rows}\n)${byDate ? '\nORDER BY business_date' : ''}`);
   }
 }
 
@@ -119,13 +113,11 @@ async function writeBatchFiles(conn: DuckDBConnection, table: CuratedTable, batc
   const dates = (await readRows(conn, `SELECT DISTINCT CAST(business_date AS VARCHAR) AS d FROM new_${table} ORDER BY d`)).map((r) => String(r.d));
   const columns = Object.keys(CURATED_COLUMNS[table]).join(', ');
   const files: CommitFile[] = [];
-  // new_<table> is already in business date and FILE_ORDER (curateNewRows): with insertion order kept, a date's
-  // rows are copied in that order from the row groups that hold the date, with no sort and no scan of the others
-  await conn.run('SET preserve_insertion_order = true');
   for (const date of dates) {
-    // one COPY per date to one file (PARTITION_BY may split a partition into several files, and does not spill)
+    // one COPY per date to one file (PARTITION_BY may split a partition into several files, and does not spill);
+    // new_<table> is in date order (curateNewRows), so the scan skips the row groups of other dates
     const path = join(workDir, `${table}-${date}.parquet`);
-    await conn.run(`COPY (SELECT ${columns} FROM new_${table} WHERE business_date = CAST(${sqlString(date)} AS DATE))
+    await conn.run(`COPY (SELECT ${columns} FROM new_${table} WHERE business_date = CAST(${sqlString(date)} AS DATE) ORDER BY ${FILE_ORDER[table]})
       TO ${sqlString(path)} (FORMAT PARQUET)`);
     files.push({ key: curatedBatchFileKey(table, date, batchId), path });
   }
@@ -153,7 +145,7 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
     await migrateFlatAcceptedIds(conn, store, files, workDir);
     await viewAcceptedIds(conn, files, batchId);
 
-    await curateNewRows(conn, workDir);
+    await curateNewRows(conn, true);
 
     const [counts] = await readRows(conn, readSql('transform/batch_counts.duckdb.sql'));
 
