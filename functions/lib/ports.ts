@@ -113,7 +113,7 @@ export interface PipelineSettings {
   /** the one writable folder the steps use: DuckDB's spill files (`duckdb/`), step scratch, and in Lambda the
    * copy of the lake prefixes they read (`lake/`). `/tmp` in Lambda, `<lake>/.work` locally. */
   workDir: string;
-  /** DuckDB's memory_limit in MB (0: DuckDB's own default, 80% of the machine's memory) */
+  /** DuckDB's memory_limit in MB (0: the default of functions/lib/duckdb/duckdb-factory.ts duckDbMemoryMb) */
   duckdbMemoryMb: number;
   /** DuckDB's worker threads (0: DuckDB's own default, one per core) */
   duckdbThreads: number;

@@ -47,27 +47,62 @@ const FILE_ORDER: Record<CuratedTable, string> = {
 /**
  * The start of a Curate session: the transforms' functions, the reference data (stores, products) and the staged
  * events of `stagedGlob` (staged_events; seq, set by Validate, is the arrival order the dedup keeps).
+ * With `scratch` (a folder of the session's own), the staged events are parsed once into a Parquet file there and
+ * staged_events is a view over it: each later read takes only the columns it needs, and memory does not grow
+ * with the batch. Without it (recovery's sessions), staged_events is a table in DuckDB's memory.
  */
-export async function openCurateSession(conn: DuckDBConnection, files: LakeFiles, stagedGlob: string): Promise<void> {
+export async function openCurateSession(conn: DuckDBConnection, files: LakeFiles, stagedGlob: string, scratch?: string): Promise<void> {
   await conn.run(`SET TimeZone = 'UTC'`);
   await conn.run(readSql('transform/functions.duckdb.sql'));
   const refDir = await files.materialize(REFERENCE_PREFIX);
   const refPath = (key: string): string => join(refDir, key.slice(REFERENCE_PREFIX.length));
   await conn.run(`CREATE TEMP TABLE stores AS SELECT * FROM read_csv(${sqlString(refPath(STORES_KEY))}, header = true, all_varchar = true)`);
   await conn.run(`CREATE TEMP TABLE products AS SELECT sku, CAST(unit_cost AS DOUBLE) AS unit_cost FROM read_csv(${sqlString(refPath(PRODUCTS_KEY))}, header = true, all_varchar = true)`);
-  await conn.run(`CREATE TEMP TABLE staged_events AS
-    SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`);
+  const staged = `SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`;
+  if (scratch === undefined) {
+    await conn.run(`CREATE TEMP TABLE staged_events AS ${staged}`);
+    return;
+  }
+  const path = join(scratch, 'staged_events.parquet');
+  // the rows' order is seq's, not the file's: without insertion order the COPY streams instead of buffering
+  await withoutInsertionOrder(conn, () => conn.run(`COPY (${staged}) TO ${sqlString(path)} (FORMAT PARQUET)`));
+  await conn.run(`CREATE TEMP VIEW staged_events AS SELECT * FROM read_parquet(${sqlString(path)})`);
 }
 
-/** The transforms of sql/transform/ over staged_events, minus the ids in accepted_ids (a view the caller makes):
- * new_sales_lines, new_inventory_events and new_purchase_orders. */
-export async function curateNewRows(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
-  await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
+/** Runs `work` with DuckDB free to reorder rows of results without ORDER BY, then restores the default. */
+async function withoutInsertionOrder<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await conn.run('SET preserve_insertion_order = false');
+  try {
+    return await work();
+  } finally {
+    await conn.run('SET preserve_insertion_order = true');
+  }
+}
+
+/** The transforms whose rows are a curated table's: new_<table> is the batch's new rows of <table>. */
+const NEW_ROWS: Record<CuratedTable, string> = {
+  sales_lines: 'transform/sales_lines.sql',
+  inventory_events: 'transform/inventory_events.sql',
+  purchase_orders: 'transform/purchase_orders.sql',
+};
+
+/**
+ * The transforms of sql/transform/ over staged_events, minus the ids in accepted_ids (a view the caller makes):
+ * new_sales_lines, new_inventory_events and new_purchase_orders, tables in DuckDB's memory (spilled beyond its
+ * memory_limit). `byDate` (Curate) stores their rows in business date order (a sort on one date key, cheap), so
+ * that a date's rows sit in row groups of their own: writeBatchFiles then reads only those for each date, and
+ * the writes cost the rows, not rows times dates.
+ */
+export async function curateNewRows(conn: DuckDBConnection, byDate = false): Promise<void> {
+  await withoutInsertionOrder(conn, async () => {
+    await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
+    await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
+  });
   await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
-  await conn.run(`CREATE TEMP TABLE new_sales_lines AS ${readSql('transform/sales_lines.sql')}`);
-  await conn.run(`CREATE TEMP TABLE new_inventory_events AS ${readSql('transform/inventory_events.sql')}`);
-  await conn.run(`CREATE TEMP TABLE new_purchase_orders AS ${readSql('transform/purchase_orders.sql')}`);
+  for (const table of CURATED_TABLES) {
+    const rows = readSql(NEW_ROWS[table]);
+    await conn.run(`CREATE TEMP TABLE new_${table} AS SELECT * FROM (${rows}\n)${byDate ? '\nORDER BY business_date' : ''}`);
+  }
 }
 
 /**
@@ -100,13 +135,13 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
   const db = await createDuckDb(work);
   const conn = await db.connect();
   try {
-    await openCurateSession(conn, files, join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB));
+    await openCurateSession(conn, files, join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB), workDir);
 
     // Event ids accepted by earlier batches on the batch's dates (a lake of the flat layout is moved over first).
     await migrateFlatAcceptedIds(conn, store, files, workDir);
     await viewAcceptedIds(conn, files, batchId);
 
-    await curateNewRows(conn);
+    await curateNewRows(conn, true);
 
     const [counts] = await readRows(conn, readSql('transform/batch_counts.duckdb.sql'));
 

@@ -80,9 +80,11 @@ export async function writePartitionFiles(
   const files = new Map<string, string>();
   await mkdir(outDir, { recursive: true });
 
+  // the values as bare literals, which take the column's type: on a DATE column in date order (Curate's new rows)
+  // a partition's COPY then reads only the row groups that hold it
   for (const value of large) {
     const path = join(outDir, `large-${value}.parquet`);
-    await conn.run(`COPY (SELECT ${columns} FROM ${t.table} WHERE CAST(${t.partitionColumn} AS VARCHAR) = ${sqlString(value)} ORDER BY ${t.order})
+    await conn.run(`COPY (SELECT ${columns} FROM ${t.table} WHERE ${t.partitionColumn} = ${sqlString(value)} ORDER BY ${t.order})
       TO ${sqlString(path)} (FORMAT PARQUET${options})`);
     files.set(value, path);
   }
@@ -95,7 +97,7 @@ export async function writePartitionFiles(
     const dir = join(outDir, `partitioned-${i}`);
     // every partition's file open at once: past the limit DuckDB closes files and starts more per partition
     await withSettings(conn, { threads: 1, partitioned_write_max_open_files: group.length + 1 }, () =>
-      conn.run(`COPY (SELECT ${withColumn} FROM ${t.table} WHERE CAST(${t.partitionColumn} AS VARCHAR) IN (${group.map(sqlString).join(', ')})
+      conn.run(`COPY (SELECT ${withColumn} FROM ${t.table} WHERE ${t.partitionColumn} IN (${group.map(sqlString).join(', ')})
           ORDER BY ${t.partitionColumn}, ${t.order})
         TO ${sqlString(dir)} (FORMAT PARQUET, PARTITION_BY (${t.partitionColumn}), WRITE_PARTITION_COLUMNS ${keep}${options})`),
     );

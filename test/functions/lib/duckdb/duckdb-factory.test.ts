@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDuckDb, duckDbConfig, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
+import { createDuckDb, DEFAULT_DUCKDB_MEMORY_MB, duckDbConfig, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
+import { duckdbMemoryLimitMb } from '../../../../functions/lib/pipeline/batch-sizing';
 import { readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
 import { projectPath } from '../../../../infra/lib/common/paths';
@@ -14,23 +15,42 @@ describe('the DuckDB factory', () => {
   });
   afterEach(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it('spills under <work>/duckdb, created if missing, with the memory and threads of the settings', async () => {
+  it('spills under <work>/duckdb, in a folder of each instance’s own, with the memory and threads of the settings', async () => {
     const settings = settingsFromEnv({ WORK_DIR: workDir, DUCKDB_MEMORY_MB: '200', DUCKDB_THREADS: '1' });
-    const rows = await withDuckDb(settings, (conn) =>
-      readRows(conn, `SELECT current_setting('temp_directory') AS temp, current_setting('memory_limit') AS memory, current_setting('threads') AS threads`),
-    );
-    expect(rows).toEqual([{ temp: join(workDir, 'duckdb'), memory: expect.stringMatching(/^19\d\.\d MiB$/), threads: 1 }]);
+    const query = `SELECT current_setting('temp_directory') AS temp, current_setting('memory_limit') AS memory, current_setting('threads') AS threads`;
+    const [first, second] = [await withDuckDb(settings, (conn) => readRows(conn, query)), await withDuckDb(settings, (conn) => readRows(conn, query))];
+    expect(first).toEqual([{ temp: expect.stringMatching(new RegExp(`^${join(workDir, 'duckdb')}/\\d+-\\d+$`)), memory: expect.stringMatching(/^19\d\.\d MiB$/), threads: 1 }]);
+    expect(second[0].temp).not.toBe(first[0].temp); // instances of one process never share spill files
     expect(existsSync(join(workDir, 'duckdb'))).toBe(true);
   });
 
-  it("leaves memory and threads to DuckDB when the settings say 0, but never its temp directory", async () => {
+  it('sets a memory limit when the settings say 0: the Lambda’s share of its memory in Lambda, the local default elsewhere', async () => {
     const settings = settingsFromEnv({ WORK_DIR: workDir });
-    expect(duckDbConfig(settings)).toEqual({ temp_directory: join(workDir, 'duckdb') });
+    expect(duckDbConfig(settings, {})).toEqual({ temp_directory: expect.stringContaining(join(workDir, 'duckdb')), memory_limit: `${DEFAULT_DUCKDB_MEMORY_MB}MB` });
+    expect(duckDbConfig(settings, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008' }).memory_limit).toBe(`${duckdbMemoryLimitMb(3008)}MB`);
+    expect(duckDbConfig({ ...settings, duckdbMemoryMb: 300 }, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008' }).memory_limit).toBe('300MB');
     const db = await createDuckDb(settings, join(workDir, 'file.duckdb'));
     const conn = await db.connect();
-    expect(await readRows(conn, `SELECT current_setting('temp_directory') AS temp`)).toEqual([{ temp: join(workDir, 'duckdb') }]);
+    const [row] = await readRows(conn, `SELECT current_setting('temp_directory') AS temp, current_setting('memory_limit') AS memory`);
+    expect(String(row.temp).startsWith(join(workDir, 'duckdb'))).toBe(true);
+    const explicit = await withDuckDb({ ...settings, duckdbMemoryMb: DEFAULT_DUCKDB_MEMORY_MB }, (c) => readRows(c, `SELECT current_setting('memory_limit') AS memory`));
+    expect(row.memory).toBe(explicit[0].memory);
     conn.closeSync();
     db.closeSync();
+  });
+
+  it('spills work larger than its memory limit to the temp directory (and fails without one), leaving no spill files', async () => {
+    const settings = settingsFromEnv({ WORK_DIR: workDir, DUCKDB_MEMORY_MB: '32', DUCKDB_THREADS: '1' });
+    // a sort of 300,000 rows of 64-character strings: about 30 MB of keys, plus the sort's own
+    const sort = `SELECT count(*) AS n, max(r) AS last FROM (SELECT row_number() OVER (ORDER BY h) AS r
+      FROM (SELECT md5(CAST(i AS VARCHAR)) || md5(CAST(i + 1 AS VARCHAR)) AS h FROM range(300000) t(i)))`;
+    expect(await withDuckDb(settings, (conn) => readRows(conn, sort))).toEqual([{ n: 300000, last: 300000 }]);
+    expect(readdirSync(join(workDir, 'duckdb'))).toEqual([]);
+    const noSpill = await createDuckDb(settings, ':memory:', { temp_directory: '' });
+    const conn = await noSpill.connect();
+    await expect(readRows(conn, sort)).rejects.toThrow(/Out of Memory/);
+    conn.closeSync();
+    noSpill.closeSync();
   });
 
   it('puts a local lake’s work folder inside the lake, unless WORK_DIR says otherwise', () => {
