@@ -12,25 +12,37 @@ export const DAILY_STORE_SALES: DatasetDefinition = {
   title: 'Revenue by store and business date',
   description:
     'Net revenue (after returns and discounts), gross margin, baskets and the store target per business date, in the store\'s currency and, converted at the date\'s rate, in the reporting currency (*_rpt: NULL when the store\'s currency has no rate yet).',
-  // totals across stores add the *_rpt columns only (v_sales_reporting): stores' own amounts are in their currency
-  sql: `SELECT
+  // totals across stores add the *_rpt columns only (v_sales_reporting): stores' own amounts are in their currency.
+  // Per store and date first, then the store's name and target joined to those rows (not to every line).
+  sql: `WITH sales AS (
+  SELECT date_key, store_id, currency, reporting_currency,
+    SUM(net_revenue) AS net_revenue,
+    SUM(gross_margin_local) AS gross_margin,
+    COUNT(DISTINCT CASE WHEN event_type = 'sale' THEN basket_id END) AS baskets,
+    SUM(qty_sold) AS net_units,
+    SUM(net_revenue_rpt) AS net_revenue_rpt,
+    SUM(gross_margin_rpt) AS gross_margin_rpt,
+    MAX(fx_rate) AS fx_rate
+  FROM v_sales_reporting
+  GROUP BY date_key, store_id, currency, reporting_currency
+)
+SELECT
   f.date_key AS business_date,
   f.store_id,
   COALESCE(s.store_name, f.store_id) AS store_name,
   COALESCE(s.region, '') AS region,
   f.currency,
   f.reporting_currency,
-  SUM(f.net_revenue) AS net_revenue,
-  SUM(f.gross_margin_local) AS gross_margin,
-  COUNT(DISTINCT CASE WHEN f.event_type = 'sale' THEN f.basket_id END) AS baskets,
-  SUM(f.qty_sold) AS net_units,
-  COALESCE(MAX(s.target_daily_revenue), 0) AS target_revenue,
-  SUM(f.net_revenue_rpt) AS net_revenue_rpt,
-  SUM(f.gross_margin_rpt) AS gross_margin_rpt,
-  CAST(COALESCE(MAX(s.target_daily_revenue), 0) * MAX(f.fx_rate) AS DECIMAL(18,2)) AS target_revenue_rpt
-FROM v_sales_reporting f
+  f.net_revenue,
+  f.gross_margin,
+  f.baskets,
+  f.net_units,
+  COALESCE(s.target_daily_revenue, 0) AS target_revenue,
+  f.net_revenue_rpt,
+  f.gross_margin_rpt,
+  CAST(COALESCE(s.target_daily_revenue, 0) * f.fx_rate AS DECIMAL(18,2)) AS target_revenue_rpt
+FROM sales f
 LEFT JOIN dim_store s ON s.store_id = f.store_id
-GROUP BY f.date_key, f.store_id, s.store_name, s.region, f.currency, f.reporting_currency
 ORDER BY business_date, f.store_id`,
   columns: [
     column('business_date', 'date', 'Business date'),
@@ -217,7 +229,17 @@ export const SKU_DAY_SALES: DatasetDefinition = {
   name: 'sku_day_sales',
   title: 'Sales by store, day and SKU',
   description: 'Per store, business date and SKU: net units and net revenue (store and reporting currency).',
-  sql: `SELECT
+  // per store, date and SKU first (the lines' own *_rpt amounts summed), then the store and product names joined
+  // to those rows: the names are not hashed for every line
+  sql: `WITH sales AS (
+  SELECT date_key, store_id, sku, currency, reporting_currency,
+    SUM(qty_sold) AS net_units,
+    SUM(net_revenue) AS net_revenue,
+    SUM(net_revenue_rpt) AS net_revenue_rpt
+  FROM v_sales_reporting
+  GROUP BY date_key, store_id, sku, currency, reporting_currency
+)
+SELECT
   v.date_key AS business_date,
   v.store_id,
   ${storeLabelSql('v.store_id')} AS store_label,
@@ -227,13 +249,12 @@ export const SKU_DAY_SALES: DatasetDefinition = {
   ${CATEGORY_SQL} AS category,
   v.currency,
   v.reporting_currency,
-  SUM(v.qty_sold) AS net_units,
-  SUM(v.net_revenue) AS net_revenue,
-  SUM(v.net_revenue_rpt) AS net_revenue_rpt
-FROM v_sales_reporting v
+  v.net_units,
+  v.net_revenue,
+  v.net_revenue_rpt
+FROM sales v
 LEFT JOIN dim_store s ON s.store_id = v.store_id
-LEFT JOIN dim_product p ON p.sku = v.sku
-GROUP BY v.date_key, v.store_id, s.store_name, s.region, v.sku, p.product_name, p.category, v.currency, v.reporting_currency`,
+LEFT JOIN dim_product p ON p.sku = v.sku`,
   columns: [
     column('business_date', 'date', 'Business date'),
     ...STORE_COLUMNS,

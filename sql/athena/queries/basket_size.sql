@@ -1,7 +1,7 @@
 -- Basket value and units per transaction per store and business date. A basket is one sale transaction
 -- (transaction_id of 'sale' lines); returns are excluded (the definition of the warehouse view v_metric_basket).
 -- Amounts in the store's currency.
--- @param from date = (SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY | first business date (default: the 28 days ending on to)
+-- @param from date = CAST((SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
 -- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 -- @param store store = NULL | one store only (default: every store)
 WITH baskets AS (

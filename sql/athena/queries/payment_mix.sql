@@ -1,6 +1,6 @@
 -- Payment mix per store over a range of business dates: sale transactions and sales revenue by payment method,
 -- and each method's share of the store's sales revenue (in %). Returns excluded.
--- @param from date = (SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY | first business date (default: the 28 days ending on to)
+-- @param from date = CAST((SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
 -- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 -- @param store store = NULL | one store only (default: every store)
 SELECT

@@ -89,7 +89,7 @@ describe('named queries (sql/athena/queries/): parameters and known answers on t
     expect(() => renderNamedQuery(top, { limit: '0' })).toThrow('parameter limit must be a whole number from 1 to 100000, got "0"');
     expect(() => renderNamedQuery(top, { store: "S1' OR '1'='1" })).toThrow('parameter store must be a store id');
     expect(() => renderNamedQuery(top, { from: '2026-03-02', to: '2026-03-01' })).toThrow('from (2026-03-02) is after to (2026-03-01)');
-    expect(renderNamedQuery(top, { from: '2026-03-01', store: 'S001', limit: '5' })).toMatch(/BETWEEN DATE '2026-03-01' AND \(SELECT max\(business_date\) FROM sales_lines\)[\s\S]*'S001' IS NULL OR s.store_id = 'S001'[\s\S]*LIMIT 5$/m);
+    expect(renderNamedQuery(top, { from: '2026-03-01', store: 'S001', limit: '5' })).toMatch(/BETWEEN DATE '2026-03-01' AND \(SELECT max\(business_date\) FROM sales_lines\)[\s\S]*'S001' IS NULL OR store_id = 'S001'[\s\S]*LIMIT 5$/m);
   });
 
   it('refuses a query file whose placeholders and @param lines disagree', () => {
