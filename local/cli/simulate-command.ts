@@ -15,8 +15,10 @@ export interface SimulateCommandOptions {
   start: string;
   /** mean sale transactions per store and day (default: from each store's target revenue) */
   transactionsPerStoreDay?: number;
-  /** a full stock count every this many days (default: every night) */
+  /** a stock count every this many days (default: every night) */
   snapshotEvery?: number;
+  /** SKUs the mean store carries (default: the simulator's); a catalog no larger is carried whole by every store */
+  assortmentSize?: number;
   faultRate: number;
   gzip?: boolean;
   force?: boolean;
@@ -39,6 +41,7 @@ const FLAGS: Record<string, string> = {
   startDate: '--start',
   transactionsPerStoreDay: '--transactions-per-store-day',
   snapshotEveryDays: '--snapshot-every',
+  assortmentSize: '--assortment-size',
   faultRate: '--fault-rate',
 };
 
@@ -53,6 +56,7 @@ export function simulatorOptions(opts: SimulateCommandOptions): SimulatorOptions
     faultRate: opts.faultRate,
     ...(opts.transactionsPerStoreDay !== undefined ? { transactionsPerStoreDay: opts.transactionsPerStoreDay } : {}),
     ...(opts.snapshotEvery !== undefined ? { snapshotEveryDays: opts.snapshotEvery } : {}),
+    ...(opts.assortmentSize !== undefined ? { assortmentSize: opts.assortmentSize } : {}),
   };
   try {
     resolveOptions(sim);

@@ -103,6 +103,7 @@ describe('retail-lake simulate --out DIR', () => {
     expect(refused({ start: '2026-02-30' })).toBe('--start: must be a real date YYYY-MM-DD, got "2026-02-30"');
     expect(refused({ days: 3661 })).toBe('--days: must be a whole number in [1, 3660], got 3661');
     expect(refused({ snapshotEvery: 400 })).toBe('--snapshot-every: must be a whole number in [1, 366], got 400');
+    expect(refused({ assortmentSize: 1_000_000 })).toBe('--assortment-size: must be a whole number in [1, 999999], got 1000000');
     expect(refused({ stores: 10_000 })).toBe('--stores: must be a whole number in [1, 9999], got 10000');
     expect(readdirSync(root)).not.toContain('never');
   });
