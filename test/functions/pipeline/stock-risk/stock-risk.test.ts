@@ -175,6 +175,15 @@ describe('stock risk', () => {
     expect(await w.query('SELECT count(*) AS n FROM fact_inventory_snapshot')).toEqual([{ n: 5 }]);
   });
 
+  it("takes a best seller's 150,000 units a day without overflowing the fallback's squares (DuckDB multiplies DECIMAL(18) in 64 bits)", async () => {
+    await loadStockRiskCase(w);
+    await w.execute([saleSql('FALLBACK', AS_OF, 150_000), saleSql('FALLBACK', addDays(AS_OF, -1), 130_000)]);
+    await runStockRisk(w, new FsObjectStore(lake.root), SETTINGS, 'b1');
+    const p = await positions(w, AS_OF);
+    expect(Number(p['S1/FALLBACK'].forecast_daily)).toBeGreaterThan(1_000);
+    expect(p['S1/FALLBACK'].risk_flag).toBe('critical');
+  });
+
   it('keeps an estimate past the INTEGER column at its bound instead of failing the load (a count plus receipts of valid sizes)', async () => {
     await loadCase(lake.root, w, true);
     await run(state('b1'), testRuntime(lake.root, w, noNotifier));
