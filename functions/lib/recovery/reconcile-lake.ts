@@ -1,4 +1,5 @@
 import { reconcile } from '../../pipeline/reconcile/reconcile';
+import { runPrefix, runRecordKeys } from '../lake-layout';
 import { committedRuns } from '../pipeline/run-history';
 import type { ReconcileResult } from '../pipeline/state';
 import type { Runtime } from '../ports';
@@ -7,11 +8,16 @@ import type { Runtime } from '../ports';
 const NO_BATCH = 'recovery';
 
 /**
- * Reconcile after a recovery tool, with the pipeline's own core: the result is recorded under the latest
- * committed batch, where `status` reads it, so the tool's outcome replaces what the last run found.
+ * Reconcile after a recovery tool, with the pipeline's own core: the result is recorded as the lake's latest
+ * (where `status` reads it) and under the latest committed batch, so the tool's outcome replaces what the last
+ * run found. Not under a batch whose post-commit steps are still to run (a run killed after its commit): its
+ * reconcile record is what tells PlanBatch those steps are done, and stock risk and alerts would be skipped.
  */
 export async function reconcileLake(rt: Pick<Runtime, 'store' | 'curatedQuery' | 'warehouse' | 'settings'>): Promise<ReconcileResult> {
   const runs = await committedRuns(rt.store);
-  const last = runs.at(-1)?.batchId ?? NO_BATCH;
-  return reconcile(rt.store, rt.curatedQuery, rt.warehouse, last, rt.settings.quarantineRetentionDays);
+  const last = runs.at(-1)?.batchId;
+  const pending = last !== undefined && (await rt.store.getIfExists(runRecordKeys(runPrefix(last)).reconcile)) === null;
+  // '' records the result as the lake's latest only
+  const batchId = last === undefined ? NO_BATCH : pending ? '' : last;
+  return reconcile(rt.store, rt.curatedQuery, rt.warehouse, batchId, rt.settings.quarantineRetentionDays);
 }
