@@ -9,8 +9,13 @@ import { takeRunLease } from '../../lib/pipeline/run-lease';
 import { ConfigurationError } from '../../lib/errors';
 import { parkedBatches, waitingRawObjects } from '../../lib/pipeline/parked-batches';
 
+/**
+ * `20261202T145845123Z-1a2b3c`: the time to the millisecond, then a random part. Ids sort by time, so "oldest first"
+ * and "the latest batch" are the order of the keys; to the second only, two batches of one second sorted by their
+ * random parts. (An id of the older, seconds-only shape sorts after this shape's ids of its own second only.)
+ */
 export function newBatchId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
 
 /** What the run prefixes hold: each batch's prefix (oldest first: batch ids begin with their time) and the set of

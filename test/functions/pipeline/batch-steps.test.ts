@@ -5,7 +5,7 @@ import { commitCheckpoint } from '../../../functions/pipeline/commit-checkpoint/
 import { curateBatch } from '../../../functions/pipeline/curate-batch/curate-batch';
 import { rawObjectKey, runPrefix, runRecordKeys } from '../../../functions/lib/lake-layout';
 import { writeJson } from '../../../functions/lib/pipeline/json-objects';
-import { oldestWithin, planBatch } from '../../../functions/pipeline/plan-batch/plan-batch';
+import { newBatchId, oldestWithin, planBatch } from '../../../functions/pipeline/plan-batch/plan-batch';
 import { validateBatch } from '../../../functions/pipeline/validate-batch/validate-batch';
 import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
 import type { FsObjectStore } from '../../../local/adapters/fs-object-store';
@@ -163,6 +163,15 @@ describe('valid events not in canonical form', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('batch ids', () => {
+  it('sort in time order, also within one second (the random part breaks no ties of time)', () => {
+    const times = [0, 1, 2, 9, 10, 99, 100, 999].map((ms) => new Date(Date.UTC(2026, 11, 2, 14, 58, 45, ms)));
+    const ids = [...times, new Date(Date.UTC(2026, 11, 2, 14, 58, 46))].map(newBatchId);
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids[0]).toMatch(/^20261202T145845000Z-[0-9a-f]{6}$/);
   });
 });
 
