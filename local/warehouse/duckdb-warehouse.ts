@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { createDuckDb, type DuckDbSettings } from '../../functions/lib/duckdb/duckdb-factory';
 import { readRows } from '../../functions/lib/duckdb/duckdb-rows';
+import { withSettings } from '../../functions/lib/duckdb/duckdb-settings';
 import { RetailLakeError, TransientError, withContext } from '../../functions/lib/errors';
 import type { Row, Warehouse } from '../../functions/lib/ports';
 import { applyMigrations, readMigrations, type Migration } from '../../functions/lib/warehouse/migrations';
@@ -151,7 +152,10 @@ export class DuckDbWarehouse implements Warehouse {
     // Rows in a table have no order (Redshift keeps none): without keeping the order they arrive in, DuckDB appends
     // a COPY's files in parallel instead of one after another (a long history's load reads a file per date). Queries
     // keep the default.
-    await conn.run('SET preserve_insertion_order = false');
+    await withSettings(conn, { preserve_insertion_order: false }, () => this.runTransaction(conn, statements));
+  }
+
+  private async runTransaction(conn: DuckDBConnection, statements: string[]): Promise<void> {
     await conn.run('BEGIN TRANSACTION');
     try {
       for (const [i, statement] of statements.entries()) {
@@ -166,8 +170,6 @@ export class DuckDbWarehouse implements Warehouse {
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => undefined);
       throw err;
-    } finally {
-      await conn.run('RESET preserve_insertion_order');
     }
   }
 

@@ -3,8 +3,6 @@ import { dirname, join, relative, sep } from 'node:path';
 import { forEachLimited } from '../for-each-limited';
 import type { LakeFiles, ObjectStore } from '../ports';
 
-export { forEachLimited };
-
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));

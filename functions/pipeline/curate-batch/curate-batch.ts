@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS, CURATED_PARTITION_COLUMN } from '../../lib/curated-schema';
 import { createDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
+import { withSettings } from '../../lib/duckdb/duckdb-settings';
 import {
   curateCommitId,
   curatedBatchFileKey,
@@ -69,15 +70,8 @@ export async function openCurateSession(conn: DuckDBConnection, files: LakeFiles
   await conn.run(`CREATE TEMP VIEW staged_events AS SELECT * FROM read_parquet(${sqlString(path)})`);
 }
 
-/** Runs `work` with DuckDB free to reorder rows of results without ORDER BY, then restores the default. */
-async function withoutInsertionOrder<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
-  await conn.run('SET preserve_insertion_order = false');
-  try {
-    return await work();
-  } finally {
-    await conn.run('SET preserve_insertion_order = true');
-  }
-}
+/** Runs `work` with DuckDB free to reorder rows of results without ORDER BY. */
+const withoutInsertionOrder = <T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> => withSettings(conn, { preserve_insertion_order: false }, work);
 
 /** The transforms whose rows are a curated table's: new_<table> is the batch's new rows of <table>. */
 const NEW_ROWS: Record<CuratedTable, string> = {

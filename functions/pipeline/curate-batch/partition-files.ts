@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Row } from '../../lib/ports';
 import { readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
+import { withSettings } from '../../lib/duckdb/duckdb-settings';
 import { PipelineStateError } from '../../lib/errors';
 
 /** Below this many rows a partition is written with the others (DuckDB's row group holds 122,880). */
@@ -48,18 +49,6 @@ function smallGroups(sizes: Row[], maxRows: number): string[][] {
     rows += Number(s.n);
   }
   return groups;
-}
-
-/** Runs `work` with DuckDB settings changed, then puts them back. */
-async function withSettings<T>(conn: DuckDBConnection, settings: Record<string, string | number>, work: () => Promise<T>): Promise<T> {
-  const names = Object.keys(settings);
-  const [before] = await readRows(conn, `SELECT ${names.map((n) => `current_setting(${sqlString(n)}) AS ${n}`).join(', ')}`);
-  for (const n of names) await conn.run(`SET ${n} = ${sqlString(String(settings[n]))}`);
-  try {
-    return await work();
-  } finally {
-    for (const n of names) await conn.run(`SET ${n} = ${sqlString(String(before[n]))}`);
-  }
 }
 
 /**
