@@ -20,11 +20,6 @@ export function demandHistorySql(asOfDate: string, historyStart: string, storeId
   return `SELECT store_id, sku, date_key, units, censored FROM (\n${history}\n) h WHERE store_id = ${literal(storeId)} ORDER BY sku, date_key`;
 }
 
-/** The stores with a stock count on or before the as-of date (the stores demand_history.sql has rows for). */
-export function forecastStoresSql(asOfDate: string): string {
-  return `SELECT DISTINCT store_id FROM fact_inventory_event WHERE event_type = 'inventory_snapshot' AND date_key <= CAST(${literal(isoDate('as-of date', asOfDate))} AS DATE) ORDER BY store_id`;
-}
-
 /** sql/redshift/forecast_due.sql: the (store_id, sku) series to refit as of `asOfDate`, at most `maxSeries`. */
 export function dueSeriesSql(asOfDate: string, maxSeries: number, force = false): string {
   if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new ConfigurationError(`maxSeries must be a whole number >= 1, got ${maxSeries}`);

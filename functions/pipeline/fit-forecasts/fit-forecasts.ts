@@ -94,6 +94,12 @@ function* seriesOf(rows: Row[], historyStart: string, days: number): Generator<{
   }
 }
 
+/** A run that fitted nothing: the models in the warehouse stay, fitted through their latest date. */
+async function skipped(warehouse: Warehouse): Promise<FitForecastsResult> {
+  const [latestRow] = await warehouse.query(latestFitSql());
+  return { skipped: true, fittedThrough: asIsoDate(latestRow?.fitted_through), series: 0, modelsKey: null, accuracy: [] };
+}
+
 /** The due series (dueSeriesSql) grouped by store, stores in order. */
 async function dueByStore(warehouse: Warehouse, asOfDate: string, maxSeries: number, force: boolean): Promise<Map<string, Set<string>>> {
   const byStore = new Map<string, Set<string>>();
@@ -120,10 +126,7 @@ async function dueByStore(warehouse: Warehouse, asOfDate: string, maxSeries: num
  */
 export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, settings: ForecastSettings = DEFAULT_FORECAST_SETTINGS): Promise<FitForecastsResult> {
   const due = await dueByStore(deps.warehouse, asOfDate, settings.maxSeries ?? MAX_SERIES_PER_RUN, settings.force === true);
-  if (due.size === 0) {
-    const [latestRow] = await deps.warehouse.query(latestFitSql());
-    return { skipped: true, fittedThrough: asIsoDate(latestRow?.fitted_through), series: 0, modelsKey: null, accuracy: [] };
-  }
+  if (due.size === 0) return skipped(deps.warehouse);
   const backtest = settings.backtest ?? DEFAULT_BACKTEST;
   const historyStart = addDays(asOfDate, 1 - settings.historyDays);
   const nextReview = addDays(asOfDate, settings.refitDays);
@@ -151,10 +154,7 @@ export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, set
     }
     out.end();
     await once(out, 'finish');
-    if (series === 0) {
-      const [latestRow] = await deps.warehouse.query(latestFitSql());
-      return { skipped: true, fittedThrough: asIsoDate(latestRow?.fitted_through), series: 0, modelsKey: null, accuracy: [] };
-    }
+    if (series === 0) return skipped(deps.warehouse);
     const modelsKey = forecastModelsKey(asOfDate);
     await deps.store.put(modelsKey, await csvToParquet(duckdb, csv, join(dir, 'models.parquet')));
     const accuracy: AccuracyRow[] = [...totals].map(([model, acc]) => ({ model, ...acc.summary() }));
