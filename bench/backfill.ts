@@ -7,46 +7,21 @@
  * the curated tables and the warehouse) and the record counts are equal. Results go to
  * bench/results/backfill.json and backfill.md. It measures; it asserts nothing about timings.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { PRODUCTS_KEY, STORES_KEY } from '../functions/lib/lake-layout';
-import { FsObjectStore } from '../local/adapters/fs-object-store';
-import { ingestFiles } from '../local/cli/ingest-command';
-import { productsCsv, storesCsv } from '../local/simulator';
 import { median } from './analyst-queries';
-import { writeBackfillInput, type BackfillInput, type BackfillShape } from './backfill-input';
+import { child, lakeWithInput, log, writeResults } from './bench-io';
+import { writeBackfillInput, type BackfillShape } from './backfill-input';
 import type { BackfillStage, Totals } from './stage-backfill';
 
-const run = promisify(execFile);
 const here = __dirname;
-const root = join(here, '..');
 
 export interface BackfillArgs extends BackfillShape {
   runs: number;
 }
 
-const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
-
-async function stage(lake: string): Promise<BackfillStage> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(here, 'stage-backfill.ts'), lake], {
-    cwd: root,
-    maxBuffer: 16 * 1024 * 1024,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as BackfillStage;
-}
-
-/** A fresh lake holding the reference data and one raw object: `file`. */
-async function lakeWith(lake: string, input: BackfillInput, file: string): Promise<void> {
-  const store = new FsObjectStore(lake);
-  await store.put(STORES_KEY, storesCsv(input.reference));
-  await store.put(PRODUCTS_KEY, productsCsv(input.reference));
-  await ingestFiles(store, [file]);
-}
 
 /** Equal totals: everything but the number of dates, which is the point of the comparison. */
 const sameTotals = (a: Totals, b: Totals): boolean => a.lines === b.lines && a.units === b.units && a.revenue === b.revenue && a.stores === b.stores;
@@ -110,8 +85,8 @@ export async function runBackfillBench(args: BackfillArgs, command: string): Pro
       const order: (keyof Pair)[] = i % 2 ? ['oneDate', 'history'] : ['history', 'oneDate'];
       for (const which of order) {
         const lake = join(work, `lake-${which}-${i}`);
-        await lakeWith(lake, input, which === 'oneDate' ? input.oneDateFile : input.historyFile);
-        times[which] = await stage(lake);
+        await lakeWithInput(lake, input.reference, [which === 'oneDate' ? input.oneDateFile : input.historyFile]);
+        times[which] = await child<BackfillStage>(join(here, 'stage-backfill.ts'), [lake]);
         rmSync(lake, { recursive: true, force: true });
       }
       const pair = times as Pair;
@@ -120,10 +95,7 @@ export async function runBackfillBench(args: BackfillArgs, command: string): Pro
     }
     const results = summarize(pairs, args, input.events, command);
     const md = markdown(results);
-    mkdirSync(join(here, 'results'), { recursive: true });
-    writeFileSync(join(here, 'results', 'backfill.json'), JSON.stringify(results, null, 2) + '\n');
-    writeFileSync(join(here, 'results', 'backfill.md'), md);
-    process.stdout.write(md);
+    writeResults('backfill', results, md);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

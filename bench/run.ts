@@ -9,27 +9,17 @@
  * `--backfill [--lines N --stores N --skus N --dates N --runs N]` measures a sparse history against the same lines on
  * one date instead (bench/backfill.ts; its defaults: 10,000 lines, 600 stores, 200 SKUs, 1,200 dates).
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
-import { PRODUCTS_KEY, STORES_KEY } from '../functions/lib/lake-layout';
-import { FsObjectStore } from '../local/adapters/fs-object-store';
-import { ingestFiles } from '../local/cli/ingest-command';
-import { generateReference, optionsForSaleLines, productsCsv, type SimReference, storesCsv, writeNdjsonFiles } from '../local/simulator';
+import { parseArgs } from 'node:util';
+import { generateReference, optionsForSaleLines, type SimReference, writeNdjsonFiles } from '../local/simulator';
 import { median } from './analyst-queries';
+import { child, lakeWithInput, log, writeResults } from './bench-io';
 import { runBackfillBench, type BackfillArgs } from './backfill';
 
-const run = promisify(execFile);
 const here = __dirname;
 const root = join(here, '..');
-
-async function child<T>(script: string, args: string[]): Promise<T> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
-  const start = stdout.indexOf('{');
-  return JSON.parse(stdout.slice(start)) as T;
-}
 
 interface Ours {
   saleLines: number;
@@ -65,7 +55,6 @@ interface Ingest {
   exactlyOnce: boolean;
 }
 
-const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 /** n rounded to `digits` decimals */
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -132,10 +121,7 @@ async function timeStages(work: string, input: ReturnType<typeof generateInput>,
   const peers: Peer[] = [];
   for (let i = 1; i <= args.runs; i++) {
     const lake = join(work, `lake-${i}`);
-    const store = new FsObjectStore(lake);
-    await store.put(STORES_KEY, storesCsv(input.reference));
-    await store.put(PRODUCTS_KEY, productsCsv(input.reference));
-    await ingestFiles(store, input.files);
+    await lakeWithInput(lake, input.reference, input.files);
     const f = await child<Floor>(join(here, 'stage-floor.ts'), [lake, join(work, `floor-${i}`), join(work, `floor-spill-${i}`)]);
     floors.push(f);
     log(`run ${i}: floor ${(f.floorMs / 1000).toFixed(2)} s (${f.saleLines.toLocaleString('en-US')} lines), peak RSS ${Math.round(f.peakRssMb)} MB`);
@@ -251,10 +237,7 @@ async function main(): Promise<void> {
     const ingest = await timeIngest(args);
     const results = summarize(floors, ours, peers, ingest, { command, days: args.days, stores: args.stores, skus: args.skus, files: input.files.length, runs: args.runs });
     const md = markdown(results);
-    mkdirSync(join(here, 'results'), { recursive: true });
-    writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-    writeFileSync(join(here, 'results', 'latest.md'), md);
-    process.stdout.write(md);
+    writeResults('latest', results, md);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
