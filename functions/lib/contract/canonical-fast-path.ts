@@ -14,7 +14,6 @@ import { FAMILY_OF, LANDINGS, lineMoneyProblem, type Landing } from './column-bo
 import { eventSchemasByType } from './event-schema';
 import type { EventType } from './types';
 import { discountProblem } from './line-rules';
-import { isRfc3339WithOffset } from './validate-event';
 import { ConfigurationError } from '../errors';
 import { isIsoDate } from '../recovery/date-range';
 
@@ -75,37 +74,75 @@ function numberCheck(schema: Schema, integer: boolean, where: string): Check {
   };
 }
 
-/** Capturing groups become non-capturing (an item expression repeated inside a larger one). */
-function nonCapturing(source: string): string {
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      out += c + source[++i];
-      continue;
-    }
-    if (inClass) inClass = c !== ']';
-    else if (c === '[') inClass = true;
-    out += c === '(' && !inClass && source[i + 1] !== '?' ? '(?:' : c;
-  }
-  return out;
+/** Where each field's value is among a match's groups (group numbers from 1), by field name. */
+type Groups = Record<string, number>;
+
+function groupsOf(fields: string[]): Groups {
+  const groups: Groups = {};
+  fields.forEach((field, i) => (groups[field] ??= i + 1));
+  return groups;
 }
 
-/** Checks on a whole array item, by the array's field: its discount within its amount (mirrors checkDiscounts)
- * and its computed values within their columns (mirrors checkColumnFit). */
-const ITEM_CHECKS: Record<string, (values: Record<string, string | undefined>, ref: ReferenceData) => boolean> = {
-  lines: (v, ref) => {
-    const line = { sku: v.sku ?? '', quantity: Number(v.quantity), unit_price: Number(v.unit_price), discount: v.discount === undefined ? undefined : Number(v.discount) };
-    return discountProblem(line) === null && lineMoneyProblem(line, ref.products.get(line.sku)?.unit_cost ?? 0) === null;
+/** Checks on a whole array item, by the array's field, given the item's match and where its fields are: its discount
+ * within its amount (mirrors checkDiscounts) and its computed values within their columns (mirrors checkColumnFit). */
+const ITEM_CHECKS: Record<string, (m: RegExpExecArray, groups: Groups, ref: ReferenceData) => boolean> = {
+  lines: (m, groups, ref) => {
+    const sku = m[groups.sku] ?? '';
+    const discount = m[groups.discount];
+    const line = { sku, quantity: Number(m[groups.quantity]), unit_price: Number(m[groups.unit_price]), discount: discount === undefined ? undefined : Number(discount) };
+    return discountProblem(line) === null && lineMoneyProblem(line, ref.products.get(sku)?.unit_cost ?? 0) === null;
   },
 };
 
-/** The check of each string format the schema uses (validate-event.ts registers the same formats with ajv). A
- * timestamp is also checked against the business-date window, by its own date only ("not sure" near the ends). */
+/** The value of the digits at text[at, at + n) (ASCII digits, which the format's regex source has matched). */
+function digitsAt(text: string, at: number, n: number): number {
+  let value = 0;
+  for (let i = at; i < at + n; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** isRfc3339WithOffset (validate-event.ts) for a text FORMAT_SOURCES['date-time-offset'] matched (the shape is then known): the same
+ * ranges, read without a regex (every event has a timestamp). */
+function rfc3339RangesValid(text: string): boolean {
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) return false;
+  if (digitsAt(text, 11, 2) > 23 || digitsAt(text, 14, 2) > 59 || digitsAt(text, 17, 2) > 59) return false;
+  const n = text.length;
+  return text.charCodeAt(n - 1) === 90 /* Z */ || (digitsAt(text, n - 5, 2) <= 23 && digitsAt(text, n - 2, 2) <= 59);
+}
+
+/** Results of a check on strings that repeat (an order's dates), kept for the rest of the run; bounded. */
+function remembered(check: (text: string) => boolean): (text: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (text) => {
+    let verdict = known.get(text);
+    if (verdict === undefined) {
+      if (known.size >= 10_000) known.clear();
+      verdict = check(text);
+      known.set(text, verdict);
+    }
+    return verdict;
+  };
+}
+
+/** The regex source of a format's value, narrower than any string where that makes its check cheap: the fast path's
+ * timestamps in upper case (`Z`, `T`; the full validator takes lower case too, so such a line is "not sure"). */
+const FORMAT_SOURCES: Record<string, string> = {
+  'date-time-offset': '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:\\d{2})',
+};
+
+/** The check of each string format the schema uses (validate-event.ts registers the same formats with ajv), on a
+ * value its FORMAT_SOURCES matched when it has one. A timestamp is also checked against the business-date window,
+ * by its own date only ("not sure" near the ends). */
 const FORMAT_CHECKS: Record<string, Check> = {
-  'date-time-offset': (text, _ref, window) => isRfc3339WithOffset(text) && surelyInWindow(text, window),
-  'iso-date': (text) => isIsoDate(text),
+  'date-time-offset': (text, _ref, window) => rfc3339RangesValid(text) && surelyInWindow(text, window),
+  'iso-date': remembered(isIsoDate),
 };
 
 function compileString(schema: Schema, where: string, landed: boolean, reference?: Check): Compiled {
@@ -114,38 +151,43 @@ function compileString(schema: Schema, where: string, landed: boolean, reference
   if (nullable && (schema.minLength !== undefined || schema.format !== undefined || reference)) throw new ConfigurationError(`fast path: nullable string at ${where} with more than maxLength`);
   const format = schema.format === undefined ? undefined : FORMAT_CHECKS[String(schema.format)];
   if (schema.format !== undefined && !format) throw new ConfigurationError(`fast path: format "${String(schema.format)}" at ${where}`);
-  const chars = (landed ? asciiChars : plainChars)((schema.minLength as number | undefined) ?? 0, (schema.maxLength as number | undefined) ?? 100_000);
+  const lengths = schema.minLength !== undefined || schema.maxLength !== undefined;
+  const formatSource = schema.format === undefined ? undefined : FORMAT_SOURCES[String(schema.format)];
+  if (formatSource !== undefined && lengths) throw new ConfigurationError(`fast path: format "${String(schema.format)}" at ${where} with a length`);
+  const chars = formatSource ?? (landed ? asciiChars : plainChars)((schema.minLength as number | undefined) ?? 0, (schema.maxLength as number | undefined) ?? 100_000);
   if (nullable) return { source: `(?:null|"${chars}")`, checks: [], fields: [] };
   const check: Check | undefined = format ?? reference;
   return check ? { source: `"(${chars})"`, checks: [check], fields: [''] } : { source: `"${chars}"`, checks: [], fields: [] };
 }
 
+/** An array is one group holding whatever lies between its brackets; its check then reads that text as items,
+ * one by one (each with its own checks), separated by commas and nothing else. So an item is matched once, and
+ * a line is accepted only when the text in the group is exactly a list of valid items. */
 function compileArray(schema: Schema, where: string, field: string, place: Place): Compiled {
   only(schema, ['type', 'minItems', 'maxItems', 'items'], where);
   const item = compileObject(schema.items as Schema, `${where}[]`, { ...place, path: `${field}[].` });
   const minItems = (schema.minItems as number | undefined) ?? 0;
   const maxItems = (schema.maxItems as number | undefined) ?? Number.MAX_SAFE_INTEGER;
   if (minItems < 1) throw new ConfigurationError(`fast path: array ${where} must have minItems >= 1`);
-  const itemAt = new RegExp(`${item.source}(?:,|$)`, 'y');
-  const plain = nonCapturing(item.source);
+  const itemAt = new RegExp(item.source, 'y');
   const itemCheck = ITEM_CHECKS[field];
-  // the whole array is one group; its items are then matched one by one for their own checks
+  const groups = groupsOf(item.fields);
   const check: Check = (text, ref, window) => {
-    itemAt.lastIndex = 0;
+    let at = 0;
     let count = 0;
-    while (itemAt.lastIndex < text.length) {
+    for (;;) {
+      itemAt.lastIndex = at;
       const m = itemAt.exec(text);
       if (!m || ++count > maxItems) return false;
-      const values: Record<string, string | undefined> = {};
-      for (let i = 0; i < item.checks.length; i++) {
-        if (m[i + 1] !== undefined && !item.checks[i](m[i + 1], ref, window)) return false;
-        values[item.fields[i]] = m[i + 1];
-      }
-      if (itemCheck && !itemCheck(values, ref)) return false;
+      for (let i = 0; i < item.checks.length; i++) if (m[i + 1] !== undefined && !item.checks[i](m[i + 1], ref, window)) return false;
+      if (itemCheck && !itemCheck(m, groups, ref)) return false;
+      at = itemAt.lastIndex;
+      if (at === text.length) return count >= minItems;
+      if (text.charCodeAt(at) !== 44 /* , */) return false;
+      at++;
     }
-    return count >= minItems;
   };
-  return { source: `\\[(${plain}(?:,${plain})*)\\]`, checks: [check], fields: [''] };
+  return { source: '\\[(.*)\\]', checks: [check], fields: [''] };
 }
 
 /** `field` is the value's path among the landings (`lines[].sku`). */
@@ -191,20 +233,28 @@ function compileObject(schema: Schema, where: string, place: Place): Compiled {
   return { source: `${source}\\}`, checks, fields };
 }
 
-/** Rules between fields, by event type, on a line its matcher matched (mirror order-rules.ts). Such a line's string
- * values hold no quote, so `"po_id":` can only be the key, and its dates are the values' first ten characters. */
-const EVENT_RULES: Record<string, (line: string) => boolean> = {
+/** An order's expected_date at least SAFE_MARGIN_DAYS after its occurred_at's own date: by the two dates, which repeat. */
+const orderSurelyNotEarly = remembered((dates) => {
+  const [due, at] = dates.split(' ');
+  return surelyNotBeforeBusinessDate(due, at);
+});
+
+/** Rules between fields, by event type, on a line its matcher matched (mirror order-rules.ts), given the match and
+ * where its fields are. Such a line's string values hold no quote, so `"po_id":` can only be the key. */
+const EVENT_RULES: Record<string, (line: string, m: RegExpExecArray, groups: Groups) => boolean> = {
   inventory_adjustment: (line) => !line.includes('"po_id":') || line.includes('"reason":"receipt"'),
-  purchase_order: (line) => {
-    const due = /"expected_date":"([^"]*)"/.exec(line);
-    const at = /"occurred_at":"([^"]*)"/.exec(line);
-    return due !== null && at !== null && surelyNotBeforeBusinessDate(due[1], at[1]);
+  purchase_order: (_line, m, groups) => {
+    const due = m[groups.expected_date];
+    const at = m[groups.occurred_at];
+    return due !== undefined && at !== undefined && orderSurelyNotEarly(`${due} ${at.slice(0, 10)}`);
   },
 };
 
 export interface EventMatcher {
   regex: RegExp;
   checks: Check[];
+  /** the group of each checked field */
+  groups: Groups;
 }
 
 /** One matcher per event type: its schema with event_type pinned to that type (ajv picks the schema by it).
@@ -215,7 +265,7 @@ export function compileMatchers(schemas: Record<string, unknown>): Map<string, E
       const schema = s as Schema;
       const landings = LANDINGS[FAMILY_OF[type as EventType]] ?? {};
       const compiled = compileObject({ ...schema, properties: { ...(schema.properties as Schema), event_type: { const: type } } }, type, { path: '', landings });
-      return [type, { regex: new RegExp(`^${compiled.source}$`), checks: compiled.checks }];
+      return [type, { regex: new RegExp(`^${compiled.source}$`), checks: compiled.checks, groups: groupsOf(compiled.fields) }];
     }),
   );
 }
@@ -235,5 +285,5 @@ export function isCanonicalValidEvent(line: string, ref: ReferenceData, window: 
   if (!match) return false;
   const { checks } = matcher;
   for (let i = 0; i < checks.length; i++) if (match[i + 1] !== undefined && !checks[i](match[i + 1], ref, window)) return false;
-  return EVENT_RULES[type[1]]?.(line) ?? true;
+  return EVENT_RULES[type[1]]?.(line, match, matcher.groups) ?? true;
 }

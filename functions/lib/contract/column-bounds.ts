@@ -108,10 +108,21 @@ export function decimalMax(type: ColumnType): string {
   return `${'9'.repeat(precision - scale)}${scale ? `.${'9'.repeat(scale)}` : ''}`;
 }
 
-function decimalParts(type: ColumnType): { precision: number; scale: number } {
-  const m = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
-  if (!m) throw new TypeError(`${type} is not a DECIMAL(p,s)`);
-  return { precision: Number(m[1]), scale: Number(m[2]) };
+/** A DECIMAL(p,s)'s precision and scale, with the powers fitsDecimal compares in; parsed once per type (fitsDecimal
+ * runs for every sales line). */
+const decimalPartsOf = new Map<ColumnType, { precision: number; scale: number; scaleFactor: number; limit: number }>();
+
+function decimalParts(type: ColumnType): { precision: number; scale: number; scaleFactor: number; limit: number } {
+  let parts = decimalPartsOf.get(type);
+  if (parts === undefined) {
+    const m = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+    if (!m) throw new TypeError(`${type} is not a DECIMAL(p,s)`);
+    const precision = Number(m[1]);
+    const scale = Number(m[2]);
+    parts = { precision, scale, scaleFactor: 10 ** scale, limit: 10 ** precision };
+    decimalPartsOf.set(type, parts);
+  }
+  return parts;
 }
 
 /**
@@ -119,8 +130,8 @@ function decimalParts(type: ColumnType): { precision: number; scale: number } {
  * scales by 10^s and compares with 10^p in doubles; Spark's rounded BigDecimal agrees at these magnitudes).
  */
 export function fitsDecimal(value: number, type: ColumnType): boolean {
-  const { precision, scale } = decimalParts(type);
-  return Number.isFinite(value) && Math.abs(Math.round(value * 10 ** scale)) < 10 ** precision;
+  const { scaleFactor, limit } = decimalParts(type);
+  return Number.isFinite(value) && Math.abs(Math.round(value * scaleFactor)) < limit;
 }
 
 /** The string fields of each family that land in a VARCHAR(n), with their value (lines are checked per line). */
@@ -152,16 +163,17 @@ export function lineMoney(line: SaleLine, unitCost: number): { net_revenue: numb
 export function lineMoneyProblem(line: SaleLine, unitCost: number): string | null {
   const at = LANDINGS.transaction;
   const money = lineMoney(line, unitCost);
-  const outside = (type: ColumnType): string => `must be between -${decimalMax(type)} and ${decimalMax(type)}`;
-  if (!fitsDecimal(unitCost, at['lines[].unit_cost'].type)) return `the product's unit_cost ${unitCost} ${outside(at['lines[].unit_cost'].type)} (unit_cost column)`;
+  if (!fitsDecimal(unitCost, at['lines[].unit_cost'].type)) return `the product's unit_cost ${unitCost} ${outsideDecimal(at['lines[].unit_cost'].type)} (unit_cost column)`;
   if (!fitsDecimal(money.net_revenue, at['lines[].net_revenue'].type)) {
-    return `quantity * unit_price - discount ${outside(at['lines[].net_revenue'].type)} (net revenue column)`;
+    return `quantity * unit_price - discount ${outsideDecimal(at['lines[].net_revenue'].type)} (net revenue column)`;
   }
   if (!fitsDecimal(money.gross_margin, at['lines[].gross_margin'].type)) {
-    return `net revenue - quantity * unit_cost (${unitCost}) ${outside(at['lines[].gross_margin'].type)} (gross margin column)`;
+    return `net revenue - quantity * unit_cost (${unitCost}) ${outsideDecimal(at['lines[].gross_margin'].type)} (gross margin column)`;
   }
   return null;
 }
+
+const outsideDecimal = (type: ColumnType): string => `must be between -${decimalMax(type)} and ${decimalMax(type)}`;
 
 /**
  * Checks what JSON Schema cannot: strings in UTF-8 bytes against their VARCHAR(n), and each sales line's
