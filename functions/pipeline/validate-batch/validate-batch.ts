@@ -7,24 +7,22 @@ import { withDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory
 import { sqlString } from '../../lib/duckdb/duckdb-rows';
 import {
   isStagedPart,
-  PRODUCTS_KEY,
   QUARANTINE_PREFIX,
   runPrefix,
   runRecordKeys,
   STAGED_EVENTS_GLOB,
   stagedPartName,
   stagingPrefix,
-  STORES_KEY,
 } from '../../lib/lake-layout';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import type { CommitFile } from '../../lib/pipeline/curated-commit';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
 import { MAX_OBJECTS_PER_BATCH, OBJECT_SEQ_SPAN } from '../../lib/pipeline/batch-seq';
-import { loadReferenceTexts } from '../../lib/pipeline/load-reference';
+import { loadReferenceData } from '../../lib/pipeline/load-reference';
 import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import { scratchDir } from '../../lib/pipeline/work-dir';
 import type { BatchManifest, ValidationResult } from '../../lib/pipeline/state';
-import { parseProductsCsv, parseStoresCsv, type ReferenceData } from '../../lib/reference/reference-data';
+import type { ReferenceData } from '../../lib/reference/reference-data';
 import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntry } from '../../lib/typescript-worker';
 import { readQuarantineKeys, receivedDate, writeQuarantineKeys } from './quarantine-keys';
@@ -115,7 +113,7 @@ function runOnWorker(worker: Worker, task: ValidateTask): Promise<Counts & { ord
 async function validateChunks(
   store: ObjectStore,
   manifest: BatchManifest,
-  reference: { storesCsv: string; productsCsv: string; ref: ReferenceData },
+  ref: ReferenceData,
   window: BusinessDateWindow,
   stagingDir: string,
   workers: number,
@@ -124,7 +122,7 @@ async function validateChunks(
   const chunks = batchChunks(store, manifest, stagingDir);
   if (workers <= 1) {
     for await (const task of chunks) {
-      const { staged, ...counts } = validateChunk(task, reference.ref, window, task);
+      const { staged, ...counts } = validateChunk(task, ref, window, task);
       if (staged.length) await writeFile(task.partPath, staged);
       results[task.order] = { ...counts, receivedAt: task.receivedAt };
     }
@@ -140,7 +138,7 @@ async function validateChunks(
     }
     return ahead.shift()!;
   };
-  const workerData: ValidateWorkerData = { storesCsv: reference.storesCsv, productsCsv: reference.productsCsv, window };
+  const workerData: ValidateWorkerData = { ref, window };
   const pool = Array.from({ length: workers }, () => startWorker(workerEntry(__dirname, 'validate-worker'), workerData));
   try {
     await Promise.all(
@@ -201,12 +199,8 @@ export async function validateBatch(
 ): Promise<ValidationResult> {
   const keys = runRecordKeys(runPrefix(batchId));
   const manifest = await readJson<BatchManifest>(store, keys.manifest);
-  const texts = await loadReferenceTexts(store);
-  // parsed here once: a reference file that does not parse fails here, not in every worker
-  const reference = {
-    ...texts,
-    ref: { stores: parseStoresCsv(texts.storesCsv, STORES_KEY), products: parseProductsCsv(texts.productsCsv, PRODUCTS_KEY) },
-  };
+  // parsed here once, and handed to the threads parsed: a reference file that does not parse fails here
+  const ref = await loadReferenceData(store);
   const arrivalDates = [...new Set(manifest.objects.map((o) => receivedDate(o.lastModified)))];
   const quarantinedBefore = await readQuarantineKeys(store, batchId, arrivalDates);
 
@@ -216,7 +210,7 @@ export async function validateBatch(
   for (const f of await readdir(stagingDir)) if (isStagedPart(f)) await rm(join(stagingDir, f));
   const workDir = await scratchDir(work.workDir, 'validate');
   try {
-    const perChunk = await validateChunks(store, manifest, reference, businessDateWindow(now), stagingDir, workers);
+    const perChunk = await validateChunks(store, manifest, ref, businessDateWindow(now), stagingDir, workers);
     // a batch of unreadable objects stages nothing: an empty part keeps Curate's glob (and the Glue job's) matching
     if (!(await readdir(stagingDir)).some(isStagedPart)) await writeFile(join(stagingDir, stagedPartName(0, 0)), '');
     await files.replacePrefix(staging, stagingDir);
