@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { BusinessDateWindow } from '../../lib/contract/business-date-window';
 import { isCanonicalValidEvent } from '../../lib/contract/canonical-fast-path';
@@ -87,8 +87,10 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, window: Busin
     valid.push(chunk.seqBase + lineStart, lineStart, lineEnd);
     if (instead !== undefined) reserialized.set(lineStart, Buffer.from(instead, 'utf8'));
   };
+  // a chunk in ASCII (the usual) is decoded once, its lines then being slices of that text (a character is a byte)
+  const ascii = isAscii(bytes) ? bytes.toString('latin1') : undefined;
   // chunks are newline-aligned: when the whole chunk is UTF-8, so is every line, and no line needs its own check
-  const chunkIsUtf8 = isUtf8(bytes);
+  const chunkIsUtf8 = ascii !== undefined || isUtf8(bytes);
   let received = 0;
   let start = 0;
   while (start < bytes.length) {
@@ -105,7 +107,7 @@ export function validateChunk(chunk: RawChunk, ref: ReferenceData, window: Busin
       continue;
     }
     // a line ends at a newline byte, never inside a UTF-8 sequence, so each decodes on its own
-    const line = bytes.toString('utf8', lineStart, lineEnd);
+    const line = ascii !== undefined ? ascii.slice(lineStart, lineEnd) : bytes.toString('utf8', lineStart, lineEnd);
     if (line.trim() === '') continue;
     received++;
     // checked on the bytes: decoding turns each bad sequence into U+FFFD, which would then pass as text
