@@ -91,24 +91,40 @@ async function* batchChunks(store: ObjectStore, manifest: BatchManifest, staging
   }
 }
 
+/** A Validate thread, and the error that ended it if one did. */
+interface PoolWorker {
+  thread: Worker;
+  failure?: Error;
+}
+
+/** Starts a thread; it loads the validator while this thread reads the batch's reference data, which then comes
+ * as its first message (validate-worker.ts). */
+function startPoolWorker(): PoolWorker {
+  const worker: PoolWorker = { thread: startWorker(workerEntry(__dirname, 'validate-worker'), {}) };
+  // kept for the next task: an error before any task listens would otherwise go unhandled, and that task wait for good
+  worker.thread.on('error', (err) => (worker.failure ??= err));
+  return worker;
+}
+
 /** Sends a task to a worker (the chunk's bytes are copied into a buffer the worker then owns) and awaits its reply. */
-function runOnWorker(worker: Worker, task: ValidateTask): Promise<Counts & { order: number; error?: string }> {
+function runOnWorker({ thread, failure }: PoolWorker, task: ValidateTask): Promise<Counts & { order: number; error?: string }> {
+  if (failure) return Promise.reject(failure);
   const bytes = new Uint8Array(task.bytes); // the chunk is a view into its object's buffer: copy it out
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
-    worker.once('error', onError);
-    worker.once('message', (m: Counts & { order: number; error?: string }) => {
-      worker.off('error', onError);
+    thread.once('error', onError);
+    thread.once('message', (m: Counts & { order: number; error?: string }) => {
+      thread.off('error', onError);
       resolve(m);
     });
-    worker.postMessage({ ...task, bytes }, [bytes.buffer]);
+    thread.postMessage({ ...task, bytes }, [bytes.buffer]);
   });
 }
 
 /**
- * Validates the batch's raw objects in newline-aligned chunks, `workers` at a time on worker threads (or on
- * this thread when 1). Each verdict comes back with its chunk's position, so the counts and rejects keep the
- * raw order whatever the threads' timing.
+ * Validates the batch's raw objects in newline-aligned chunks, on the `pool`'s threads (or on this thread when it
+ * has none). Each verdict comes back with its chunk's position, so the counts and rejects keep the raw order
+ * whatever the threads' timing.
  */
 async function validateChunks(
   store: ObjectStore,
@@ -116,11 +132,11 @@ async function validateChunks(
   ref: ReferenceData,
   window: BusinessDateWindow,
   stagingDir: string,
-  workers: number,
+  pool: PoolWorker[],
 ): Promise<ChunkOutcome[]> {
   const results: ChunkOutcome[] = [];
   const chunks = batchChunks(store, manifest, stagingDir);
-  if (workers <= 1) {
+  if (pool.length === 0) {
     for await (const task of chunks) {
       const { staged, ...counts } = validateChunk(task, ref, window, task);
       if (staged.length) await writeFile(task.partPath, staged);
@@ -138,21 +154,17 @@ async function validateChunks(
     }
     return ahead.shift()!;
   };
-  const workerData: ValidateWorkerData = { ref, window };
-  const pool = Array.from({ length: workers }, () => startWorker(workerEntry(__dirname, 'validate-worker'), workerData));
-  try {
-    await Promise.all(
-      pool.map(async (worker) => {
-        for (let item = await next(); !item.done; item = await next()) {
-          const { order, error, ...counts } = await runOnWorker(worker, item.value);
-          if (error) throw new RetailLakeError(`validating ${item.value.key}: ${error}`);
-          results[order] = { ...counts, receivedAt: item.value.receivedAt };
-        }
-      }),
-    );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
+  const setup: ValidateWorkerData = { ref, window };
+  for (const worker of pool) worker.thread.postMessage(setup);
+  await Promise.all(
+    pool.map(async (worker) => {
+      for (let item = await next(); !item.done; item = await next()) {
+        const { order, error, ...counts } = await runOnWorker(worker, item.value);
+        if (error) throw new RetailLakeError(`validating ${item.value.key}: ${error}`);
+        results[order] = { ...counts, receivedAt: item.value.receivedAt };
+      }
+    }),
+  );
   return results;
 }
 
@@ -197,6 +209,16 @@ export async function validateBatch(
   /** the business-date window ends BUSINESS_DAYS_AHEAD after this date */
   now = new Date(),
 ): Promise<ValidationResult> {
+  // the threads start first, so that loading the validator in each overlaps reading the batch's reference data
+  const pool = Array.from({ length: workers > 1 ? workers : 0 }, startPoolWorker);
+  try {
+    return await validateOnPool(store, files, batchId, alertRate, pool, work, now);
+  } finally {
+    await Promise.all(pool.map((w) => w.thread.terminate()));
+  }
+}
+
+async function validateOnPool(store: ObjectStore, files: LakeFiles, batchId: string, alertRate: number, pool: PoolWorker[], work: DuckDbSettings, now: Date): Promise<ValidationResult> {
   const keys = runRecordKeys(runPrefix(batchId));
   const manifest = await readJson<BatchManifest>(store, keys.manifest);
   // parsed here once, and handed to the threads parsed: a reference file that does not parse fails here
@@ -210,7 +232,7 @@ export async function validateBatch(
   for (const f of await readdir(stagingDir)) if (isStagedPart(f)) await rm(join(stagingDir, f));
   const workDir = await scratchDir(work.workDir, 'validate');
   try {
-    const perChunk = await validateChunks(store, manifest, ref, businessDateWindow(now), stagingDir, workers);
+    const perChunk = await validateChunks(store, manifest, ref, businessDateWindow(now), stagingDir, pool);
     // a batch of unreadable objects stages nothing: an empty part keeps Curate's glob (and the Glue job's) matching
     if (!(await readdir(stagingDir)).some(isStagedPart)) await writeFile(join(stagingDir, stagedPartName(0, 0)), '');
     await files.replacePrefix(staging, stagingDir);

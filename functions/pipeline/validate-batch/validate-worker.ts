@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { BusinessDateWindow } from '../../lib/contract/business-date-window';
 import type { ReferenceData } from '../../lib/reference/reference-data';
 import { validateChunk, type RawChunk } from './validate-records';
 
-/** A Validate worker thread: validates the chunks it is sent, writes each one's valid records to the part
- * file it names, and answers with the counts and the rejects. */
+/** A Validate worker thread: once sent the reference data, validates the chunks it is sent, writes each one's valid
+ * records to the part file it names, and answers with the counts and the rejects. */
 export interface ValidateTask extends RawChunk {
   /** position of the chunk in the batch (raw-object order, then offset) */
   order: number;
@@ -15,19 +15,25 @@ export interface ValidateTask extends RawChunk {
   partPath: string;
 }
 
-/** What each thread starts with: the reference data Validate parsed (cloned into the thread, which costs a fraction
- * of parsing the CSVs again in each one: at 50,000 SKUs the parse takes half a second), and the business-date
+/** What each thread is sent first: the reference data Validate parsed (cloned into the thread, which costs a fraction
+ * of parsing the CSVs again in each one: at 50,000 SKUs a parse takes half a second), and the business-date
  * window of the batch. */
 export type ValidateWorkerData = {
   ref: ReferenceData;
   window: BusinessDateWindow;
 };
 
-const { ref, window } = workerData as ValidateWorkerData;
+/** Set by the first message; every later one is a task. */
+let setup: ValidateWorkerData | undefined;
 
-parentPort?.on('message', (task: ValidateTask) => {
+parentPort?.on('message', (message: ValidateWorkerData | ValidateTask) => {
+  if (setup === undefined) {
+    setup = message as ValidateWorkerData;
+    return;
+  }
+  const task = message as ValidateTask;
   try {
-    const { staged, ...counts } = validateChunk(task, ref, window, task);
+    const { staged, ...counts } = validateChunk(task, setup.ref, setup.window, task);
     if (staged.length) writeFileSync(task.partPath, staged);
     parentPort?.postMessage({ order: task.order, ...counts });
   } catch (err) {
