@@ -64,7 +64,33 @@ const EDITS: readonly ((line: string, rng: Rng) => string)[] = [
   (l) => l.replace(/"quantity":\d+/g, '"quantity":10000').replace(/"unit_price":[\d.]+/g, '"unit_price":999999999999.99'),
   (l) => l.replace(/"quantity":\d+/, '"quantity":10000').replace(/"unit_price":[\d.]+/, '"unit_price":1000000000000').replace(/"discount":[\d.]+/, '"discount":0.01'),
   (l) => l.replace(/"lines":\[(.*)\]/, (_m, items: string) => `"lines":[${Array(201).fill(items.split('},{')[0].replace(/\}?$/, '}')).join(',')}]`),
+  // the text between a sale's brackets, which the fast path reads item by item
+  (l) => l.replace(/\}\]\}$/, '},]}'),
+  (l) => l.replace('},{', '},,{'),
+  (l) => l.replace('},{', '}, {'),
+  (l) => l.replace('"lines":[', '"lines":[,'),
+  (l) => l.replace(/\]\}$/, ']]}'),
+  (l) => l.replace(/"lines":\[(.*)\]\}$/, '"lines":[$1],"lines":[$1]}'),
+  (l) => l.replace(/"lines":\[(.*)\]\}$/, '"lines":[$1],"customer_id":null}'),
+  (l) => l.replace(/"sku":"([^"]*)"/, '"sku":"$1]"'),
+  (l) => l.replace(/"sku":"([^"]*)"/, '"sku":"$1}"'),
+  // timestamps and dates, whose ranges the fast path reads by hand: each part at, inside and past its bounds
+  (l, rng) => l.replace(/"occurred_at":"(\d{4})-\d{2}-\d{2}T[^"]*"/, (_m, year: string) => `"occurred_at":"${randomTimestamp(rng, year)}"`),
+  (l, rng) => l.replace(/"expected_date":"(\d{4})-(\d{2})-\d{2}"/, (_m, year: string, month: string) => `"expected_date":"${rng.pick([year, '0050', '2100'])}-${rng.pick([month, two(rng, 0, 13)])}-${two(rng, 0, 32)}"`),
 ];
+
+/** A two-digit field between `min` and `max`. */
+function two(rng: Rng, min: number, max: number): string {
+  return String(rng.int(min, max)).padStart(2, '0');
+}
+
+/** A timestamp in (or near) the shape RFC 3339 has, every part drawn at and past its range. */
+function randomTimestamp(rng: Rng, year: string): string {
+  const date = `${rng.pick([year, String(Number(year) - 1)])}-${two(rng, 0, 13)}-${two(rng, 0, 32)}`;
+  const time = `${two(rng, 0, 24)}:${two(rng, 0, 60)}:${two(rng, 0, 60)}${rng.pick(['', '.5', '.123456789', '.1234567890'])}`;
+  const offset = rng.pick(['Z', 'z', '+00:00', `${rng.pick(['+', '-'])}${two(rng, 0, 24)}:${two(rng, 0, 60)}`, '+0530']);
+  return `${date}${rng.pick(['T', 't', ' '])}${time}${offset}`;
+}
 
 describe('canonical fast path', () => {
   it('recognises the canonical valid events tills send (so it is worth having)', () => {
@@ -99,6 +125,26 @@ describe('canonical fast path', () => {
       if (isCanonicalValidEvent(edited, ref, window) && !full) throw new Error(`fast path accepted what the validator rejects: ${edited}`);
     }
     expect(rejectedEdits).toBeGreaterThan(10_000);
+  });
+
+  it('reads timestamps and order dates as the full validator does (4,000 random ones, many accepted)', () => {
+    const rng = new Rng(5);
+    const valid = lines.filter((l) => fullyValid(l.line)).map((l) => l.line);
+    const orders = valid.filter((l) => l.includes('"expected_date"'));
+    expect(orders.length).toBeGreaterThan(10);
+    const counts = { fast: 0, rejected: 0 };
+    for (let i = 0; i < 4_000; i++) {
+      const edit = EDITS[EDITS.length - 1 - (i % 2)];
+      const edited = edit(rng.pick(i % 2 ? orders : valid), rng);
+      const fast = isCanonicalValidEvent(edited, ref, window);
+      const full = fullyValid(edited);
+      if (fast && !full) throw new Error(`fast path accepted what the validator rejects: ${edited}`);
+      if (fast) counts.fast++;
+      if (!full) counts.rejected++;
+    }
+    // both sides of the bounds are reached: the test fails if the fast path read a range wrongly
+    expect(counts.fast).toBeGreaterThan(400);
+    expect(counts.rejected).toBeGreaterThan(400);
   });
 
   it('leaves lines in another form to the full validator (not sure is not invalid)', () => {
