@@ -6,8 +6,7 @@
  * test/infra/business-date-window.test.ts holds the synthesized Glue tables to it.
  */
 import { businessDate } from '../business-rules';
-import type { ReferenceData } from '../reference/reference-data';
-import type { PosEvent, Rejection } from './types';
+import type { ContractReference, PosEvent, Rejection } from './types';
 
 /** The first business date curated (and projected). */
 export const EARLIEST_BUSINESS_DATE = '2020-01-01';
@@ -67,7 +66,7 @@ export function isOutsideWindow(occurredAt: string, timeZone: string, window: Bu
 
 /** `occurred_at: ... is on a business date outside ...` for an event (whose store is in the reference data)
  * dated outside the window. */
-export function checkBusinessDate(event: PosEvent, ref: ReferenceData, window: BusinessDateWindow): Rejection | null {
+export function checkBusinessDate(event: PosEvent, ref: ContractReference, window: BusinessDateWindow): Rejection | null {
   const store = ref.stores.get(event.store_id);
   if (!store || !isOutsideWindow(event.occurred_at, store.timezone, window)) return null;
   return {

@@ -8,18 +8,17 @@
  * checks that on valid, faulty and mutated events, and the compiler refuses schema keywords it does not know,
  * so a schema change cannot make it accept what ajv would reject.
  */
-import type { ReferenceData } from '../reference/reference-data';
 import { surelyInWindow, surelyNotBeforeBusinessDate, type BusinessDateWindow } from './business-date-window';
 import { FAMILY_OF, LANDINGS, lineMoneyProblem, type Landing } from './column-bounds';
 import { eventSchemasByType } from './event-schema';
-import type { EventType } from './types';
+import type { ContractReference, EventType } from './types';
 import { discountProblem } from './line-rules';
 import { ConfigurationError } from '../errors';
 import { isIsoDate } from '../recovery/date-range';
 
 type Schema = Record<string, unknown>;
 /** A check on one captured value; reference-data lookups and the business-date window are checks too. */
-type Check = (text: string, ref: ReferenceData, window: BusinessDateWindow) => boolean;
+type Check = (text: string, ref: ContractReference, window: BusinessDateWindow) => boolean;
 
 /** A compiled value: its regex source (a capturing group for each check) and those checks, in group order,
  * with the field each check's group captures. */
@@ -85,7 +84,7 @@ function groupsOf(fields: string[]): Groups {
 
 /** Checks on a whole array item, by the array's field, given the item's match and where its fields are: its discount
  * within its amount (mirrors checkDiscounts) and its computed values within their columns (mirrors checkColumnFit). */
-const ITEM_CHECKS: Record<string, (m: RegExpExecArray, groups: Groups, ref: ReferenceData) => boolean> = {
+const ITEM_CHECKS: Record<string, (m: RegExpExecArray, groups: Groups, ref: ContractReference) => boolean> = {
   lines: (m, groups, ref) => {
     const sku = m[groups.sku] ?? '';
     const discount = m[groups.discount];
@@ -275,7 +274,7 @@ const EVENT_TYPE = /^\{"event_id":"[^"\\]*","event_type":"([a-z_]+)"/;
 
 /** true when the line is certainly a valid event whose store and SKUs are in the reference data, dated inside
  * the window; false when not sure (the full validator decides). */
-export function isCanonicalValidEvent(line: string, ref: ReferenceData, window: BusinessDateWindow): boolean {
+export function isCanonicalValidEvent(line: string, ref: ContractReference, window: BusinessDateWindow): boolean {
   // U+FFFD is what a decoder makes of bytes that are not UTF-8: such a line is left to the full path
   if (line.includes('\uFFFD')) return false;
   const type = EVENT_TYPE.exec(line);

@@ -7,8 +7,7 @@
  * A value that does not fit would stop Curate or the warehouse load for its whole batch, so Validate
  * quarantines it instead, naming the field.
  */
-import type { ReferenceData } from '../reference/reference-data';
-import type { EventType, PosEvent, Rejection, SaleLine } from './types';
+import type { ContractReference, EventType, PosEvent, Rejection, SaleLine } from './types';
 
 /** A column type as the DDL spells it: VARCHAR(n) counts UTF-8 bytes (Redshift); DECIMAL(p,s); INTEGER. */
 export type ColumnType = `VARCHAR(${number})` | `DECIMAL(${number},${number})` | 'INTEGER';
@@ -108,21 +107,18 @@ export function decimalMax(type: ColumnType): string {
   return `${'9'.repeat(precision - scale)}${scale ? `.${'9'.repeat(scale)}` : ''}`;
 }
 
-/** A DECIMAL(p,s)'s precision and scale, with the powers fitsDecimal compares in; parsed once per type (fitsDecimal
- * runs for every sales line). */
-const decimalPartsOf = new Map<ColumnType, { precision: number; scale: number; scaleFactor: number; limit: number }>();
+function decimalParts(type: ColumnType): { precision: number; scale: number } {
+  const m = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+  if (!m) throw new TypeError(`${type} is not a DECIMAL(p,s)`);
+  return { precision: Number(m[1]), scale: Number(m[2]) };
+}
 
-function decimalParts(type: ColumnType): { precision: number; scale: number; scaleFactor: number; limit: number } {
-  let parts = decimalPartsOf.get(type);
-  if (parts === undefined) {
-    const m = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
-    if (!m) throw new TypeError(`${type} is not a DECIMAL(p,s)`);
-    const precision = Number(m[1]);
-    const scale = Number(m[2]);
-    parts = { precision, scale, scaleFactor: 10 ** scale, limit: 10 ** precision };
-    decimalPartsOf.set(type, parts);
-  }
-  return parts;
+/** fitsDecimal for one type, its powers computed once. */
+function decimalFit(type: ColumnType): (value: number) => boolean {
+  const { precision, scale } = decimalParts(type);
+  const factor = 10 ** scale;
+  const limit = 10 ** precision;
+  return (value) => Number.isFinite(value) && Math.abs(Math.round(value * factor)) < limit;
 }
 
 /**
@@ -130,8 +126,7 @@ function decimalParts(type: ColumnType): { precision: number; scale: number; sca
  * scales by 10^s and compares with 10^p in doubles; Spark's rounded BigDecimal agrees at these magnitudes).
  */
 export function fitsDecimal(value: number, type: ColumnType): boolean {
-  const { scaleFactor, limit } = decimalParts(type);
-  return Number.isFinite(value) && Math.abs(Math.round(value * scaleFactor)) < limit;
+  return decimalFit(type)(value);
 }
 
 /** The string fields of each family that land in a VARCHAR(n), with their value (lines are checked per line). */
@@ -159,28 +154,28 @@ export function lineMoney(line: SaleLine, unitCost: number): { net_revenue: numb
   return { net_revenue: net, gross_margin: net - line.quantity * unitCost };
 }
 
+/** The sales lines' money columns, each with its fitsDecimal (lineMoneyProblem runs for every sales line). */
+const SALES_MONEY = (['lines[].unit_cost', 'lines[].net_revenue', 'lines[].gross_margin'] as const).map((field) => {
+  const type = LANDINGS.transaction[field].type;
+  return { fits: decimalFit(type), outside: `must be between -${decimalMax(type)} and ${decimalMax(type)}` };
+});
+
 /** Why a sales line's money does not fit its columns, or null. Returns are the same amounts negated. */
 export function lineMoneyProblem(line: SaleLine, unitCost: number): string | null {
-  const at = LANDINGS.transaction;
+  const [cost, net, margin] = SALES_MONEY;
   const money = lineMoney(line, unitCost);
-  if (!fitsDecimal(unitCost, at['lines[].unit_cost'].type)) return `the product's unit_cost ${unitCost} ${outsideDecimal(at['lines[].unit_cost'].type)} (unit_cost column)`;
-  if (!fitsDecimal(money.net_revenue, at['lines[].net_revenue'].type)) {
-    return `quantity * unit_price - discount ${outsideDecimal(at['lines[].net_revenue'].type)} (net revenue column)`;
-  }
-  if (!fitsDecimal(money.gross_margin, at['lines[].gross_margin'].type)) {
-    return `net revenue - quantity * unit_cost (${unitCost}) ${outsideDecimal(at['lines[].gross_margin'].type)} (gross margin column)`;
-  }
+  if (!cost.fits(unitCost)) return `the product's unit_cost ${unitCost} ${cost.outside} (unit_cost column)`;
+  if (!net.fits(money.net_revenue)) return `quantity * unit_price - discount ${net.outside} (net revenue column)`;
+  if (!margin.fits(money.gross_margin)) return `net revenue - quantity * unit_cost (${unitCost}) ${margin.outside} (gross margin column)`;
   return null;
 }
-
-const outsideDecimal = (type: ColumnType): string => `must be between -${decimalMax(type)} and ${decimalMax(type)}`;
 
 /**
  * Checks what JSON Schema cannot: strings in UTF-8 bytes against their VARCHAR(n), and each sales line's
  * computed money against DECIMAL(18,2) with its product's unit_cost. For an event of the right shape whose
  * references resolve (checkReferences first).
  */
-export function checkColumnFit(event: PosEvent, ref: ReferenceData): Rejection | null {
+export function checkColumnFit(event: PosEvent, ref: ContractReference): Rejection | null {
   const family = FAMILY_OF[event.event_type];
   for (const [field, value] of stringFields(event)) {
     const rejection = value === null ? null : byteRejection(field, field, family, value);

@@ -3,8 +3,7 @@
  * expected_date not before its own business date. The fast path (canonical-fast-path.ts) mirrors both.
  */
 import { businessDate } from '../business-rules';
-import type { ReferenceData } from '../reference/reference-data';
-import type { PosEvent, Rejection } from './types';
+import type { ContractReference, PosEvent, Rejection } from './types';
 
 /** `po_id: ...` for an adjustment other than a receipt that names an order (a shape rule: no reference data). */
 export function checkOrderLink(event: PosEvent): Rejection | null {
@@ -13,7 +12,7 @@ export function checkOrderLink(event: PosEvent): Rejection | null {
 }
 
 /** `expected_date: ...` for an order due before the business date it was placed on (in its store's time zone). */
-export function checkExpectedDate(event: PosEvent, ref: ReferenceData): Rejection | null {
+export function checkExpectedDate(event: PosEvent, ref: ContractReference): Rejection | null {
   if (event.event_type !== 'purchase_order') return null;
   const store = ref.stores.get(event.store_id);
   if (!store) return null;

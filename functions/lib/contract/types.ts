@@ -59,6 +59,13 @@ export interface PurchaseOrderEvent extends EventBase {
 
 export type PosEvent = TransactionEvent | InventorySnapshotEvent | InventoryAdjustmentEvent | PurchaseOrderEvent;
 
+/** What the contract's checks read of the reference data (ReferenceData, functions/lib/reference/reference-data.ts,
+ * is one): which stores and SKUs exist, a store's time zone, a product's unit cost. */
+export interface ContractReference {
+  stores: ReadonlyMap<string, { readonly timezone: string }>;
+  products: ReadonlyMap<string, { readonly unit_cost: number }>;
+}
+
 /** Why a record was quarantined. Duplicates are not quarantined: they are counted. `unreadable_object`: a raw
  * object that cannot be read as a whole (bad or truncated gzip, not UTF-8 text), counted as one record;
  * `too_large`: a record (line) above MAX_RECORD_BYTES. */

@@ -22,7 +22,8 @@ import { loadReferenceData } from '../../lib/pipeline/load-reference';
 import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import { scratchDir } from '../../lib/pipeline/work-dir';
 import type { BatchManifest, ValidationResult } from '../../lib/pipeline/state';
-import type { ReferenceData } from '../../lib/reference/reference-data';
+import { contractReference } from '../../lib/contract/check-reference';
+import type { ContractReference } from '../../lib/contract/types';
 import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntry } from '../../lib/typescript-worker';
 import { readQuarantineKeys, receivedDate, writeQuarantineKeys } from './quarantine-keys';
@@ -129,7 +130,7 @@ function runOnWorker({ thread, failure }: PoolWorker, task: ValidateTask): Promi
 async function validateChunks(
   store: ObjectStore,
   manifest: BatchManifest,
-  ref: ReferenceData,
+  ref: ContractReference,
   window: BusinessDateWindow,
   stagingDir: string,
   pool: PoolWorker[],
@@ -221,8 +222,8 @@ export async function validateBatch(
 async function validateOnPool(store: ObjectStore, files: LakeFiles, batchId: string, alertRate: number, pool: PoolWorker[], work: DuckDbSettings, now: Date): Promise<ValidationResult> {
   const keys = runRecordKeys(runPrefix(batchId));
   const manifest = await readJson<BatchManifest>(store, keys.manifest);
-  // parsed here once, and handed to the threads parsed: a reference file that does not parse fails here
-  const ref = await loadReferenceData(store);
+  // parsed here once (a reference file that does not parse fails here), and what the checks read of it handed to the threads
+  const ref = contractReference(await loadReferenceData(store));
   const arrivalDates = [...new Set(manifest.objects.map((o) => receivedDate(o.lastModified)))];
   const quarantinedBefore = await readQuarantineKeys(store, batchId, arrivalDates);
 

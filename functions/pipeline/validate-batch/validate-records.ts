@@ -3,10 +3,9 @@ import { createHash } from 'node:crypto';
 import type { BusinessDateWindow } from '../../lib/contract/business-date-window';
 import { isCanonicalValidEvent } from '../../lib/contract/canonical-fast-path';
 import { checkStageable } from '../../lib/contract/check-reference';
-import { MAX_RECORD_BYTES, type Rejection, type RejectReason } from '../../lib/contract/types';
+import { MAX_RECORD_BYTES, type ContractReference, type Rejection, type RejectReason } from '../../lib/contract/types';
 import { parseEventText } from '../../lib/contract/validate-event';
 import { OBJECT_SEQ_SPAN } from '../../lib/pipeline/batch-seq';
-import type { ReferenceData } from '../../lib/reference/reference-data';
 
 /** One newline-aligned piece of a raw object (the unit a Validate worker takes). */
 export interface RawChunk {
@@ -66,7 +65,7 @@ export interface ChunkVerdicts {
  * window. A line above MAX_RECORD_BYTES is rejected as `too_large` before it is decoded; an unreadable object is
  * one `unreadable_object` record.
  */
-export function validateChunk(chunk: RawChunk, ref: ReferenceData, window: BusinessDateWindow, source: { key: string; receivedAt: string; batchId: string }): ChunkVerdicts {
+export function validateChunk(chunk: RawChunk, ref: ContractReference, window: BusinessDateWindow, source: { key: string; receivedAt: string; batchId: string }): ChunkVerdicts {
   const bytes = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
   const row = (rejection: Rejection, raw: string): string => JSON.stringify({ ...rejection, raw, received_at: source.receivedAt, source_key: source.key, batch_id: source.batchId });
   if (chunk.unreadable !== undefined) {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { BusinessDateWindow } from '../../lib/contract/business-date-window';
-import type { ReferenceData } from '../../lib/reference/reference-data';
+import type { ContractReference } from '../../lib/contract/types';
 import { validateChunk, type RawChunk } from './validate-records';
 
 /** A Validate worker thread: once sent the reference data, validates the chunks it is sent, writes each one's valid
@@ -15,11 +15,11 @@ export interface ValidateTask extends RawChunk {
   partPath: string;
 }
 
-/** What each thread is sent first: the reference data Validate parsed (cloned into the thread, which costs a fraction
- * of parsing the CSVs again in each one: at 50,000 SKUs a parse takes half a second), and the business-date
- * window of the batch. */
+/** What each thread is sent first: the part of the reference data the checks read, as Validate parsed it (cloned
+ * into the thread, a fraction of the cost of parsing the CSVs again in each one: at 50,000 SKUs a parse takes half
+ * a second), and the business-date window of the batch. */
 export type ValidateWorkerData = {
-  ref: ReferenceData;
+  ref: ContractReference;
   window: BusinessDateWindow;
 };
 
