@@ -131,21 +131,47 @@ export function validateChunk(chunk: RawChunk, ref: ContractReference, window: B
   return { received, valid: valid.length / 3, staged: stagedNdjson(bytes, valid, reserialized), rejects };
 }
 
+const SEQ_KEY = Buffer.from('{"seq":', 'latin1');
+const EVENT_KEY = Buffer.from(',"event":', 'latin1');
+
+/** The number of decimal digits of a non-negative safe integer. */
+function digitCount(n: number): number {
+  let digits = 1;
+  for (let power = 10; power <= n; power *= 10) digits++;
+  return digits;
+}
+
+/** Writes `bytes` into `out` at `at`; returns where they end (a loop: these keys are a few bytes). */
+function putBytes(out: Buffer, at: number, bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) out[at + i] = bytes[i];
+  return at + bytes.length;
+}
+
+/** Writes the `digits` decimal digits of `n` (a non-negative safe integer) into `out` at `at`; returns where they end. */
+function putDigits(out: Buffer, at: number, n: number, digits: number): number {
+  for (let i = at + digits - 1; i >= at; i--) {
+    const rest = Math.floor(n / 10);
+    out[i] = 48 + n - rest * 10;
+    n = rest;
+  }
+  return at + digits;
+}
+
 /** `{"seq":<n>,"event":<line>}\n` for each (seq, start, end) triple, the line's own bytes copied (or its re-serialized
- * form where `reserialized` has one). */
+ * form where `reserialized` has one). The digits are written as bytes: a seq is above 2^31, and turning such a
+ * number into text for each line cost more than the rest. */
 function stagedNdjson(bytes: Buffer, valid: number[], reserialized: Map<number, Buffer>): Buffer {
-  const prefixes: string[] = [];
   let size = 0;
   for (let i = 0; i < valid.length; i += 3) {
-    const prefix = `{"seq":${valid[i]},"event":`;
-    prefixes.push(prefix);
-    size += prefix.length + (reserialized.get(valid[i + 1])?.length ?? valid[i + 2] - valid[i + 1]) + 2;
+    size += SEQ_KEY.length + digitCount(valid[i]) + EVENT_KEY.length + (reserialized.get(valid[i + 1])?.length ?? valid[i + 2] - valid[i + 1]) + 2;
   }
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (let i = 0; i < valid.length; i += 3) {
-    at += out.write(prefixes[i / 3], at, 'latin1');
-    const own = reserialized.get(valid[i + 1]);
+    at = putBytes(out, at, SEQ_KEY);
+    at = putDigits(out, at, valid[i], digitCount(valid[i]));
+    at = putBytes(out, at, EVENT_KEY);
+    const own = reserialized.size === 0 ? undefined : reserialized.get(valid[i + 1]);
     at += own ? own.copy(out, at) : bytes.copy(out, at, valid[i + 1], valid[i + 2]);
     out[at++] = 0x7d; // }
     out[at++] = 0x0a; // newline
