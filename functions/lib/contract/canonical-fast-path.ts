@@ -113,7 +113,8 @@ function rfc3339RangesValid(text: string): boolean {
   if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) return false;
   if (digitsAt(text, 11, 2) > 23 || digitsAt(text, 14, 2) > 59 || digitsAt(text, 17, 2) > 59) return false;
   const n = text.length;
-  return text.charCodeAt(n - 1) === 90 /* Z */ || (digitsAt(text, n - 5, 2) <= 23 && digitsAt(text, n - 2, 2) <= 59);
+  const last = text.charCodeAt(n - 1);
+  return last === 90 /* Z */ || last === 122 /* z */ || (digitsAt(text, n - 5, 2) <= 23 && digitsAt(text, n - 2, 2) <= 59);
 }
 
 /** Results of a check on strings that repeat (an order's dates), kept for the rest of the run; bounded. */
@@ -130,10 +131,10 @@ function remembered(check: (text: string) => boolean): (text: string) => boolean
   };
 }
 
-/** The regex source of a format's value, narrower than any string where that makes its check cheap: the fast path's
- * timestamps in upper case (`Z`, `T`; the full validator takes lower case too, so such a line is "not sure"). */
+/** The regex source of a format's value, narrower than any string where that makes its check cheap: a timestamp's
+ * shape as RFC3339_WITH_OFFSET (validate-event.ts) has it, `T` and `Z` in either case as there. */
 const FORMAT_SOURCES: Record<string, string> = {
-  'date-time-offset': '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:\\d{2})',
+  'date-time-offset': '\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:[Zz]|[+-]\\d{2}:\\d{2})',
 };
 
 /** The check of each string format the schema uses (validate-event.ts registers the same formats with ajv), on a

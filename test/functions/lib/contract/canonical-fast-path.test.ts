@@ -147,6 +147,14 @@ describe('canonical fast path', () => {
     expect(counts.rejected).toBeGreaterThan(400);
   });
 
+  it('recognises timestamps with t and z in lower case, as the full validator does (such a line is staged as sent)', () => {
+    const line = lines.map((l) => l.line).find((l) => fullyValid(l) && /"occurred_at":"[^"]*Z"/.test(l))!;
+    const lower = line.replace(/"occurred_at":"([^"T]*)T([^"]*)Z"/, '"occurred_at":"$1t$2z"');
+    expect(lower).not.toBe(line);
+    expect(fullyValid(lower)).toBe(true);
+    expect(isCanonicalValidEvent(lower, ref, window)).toBe(true);
+  });
+
   it('leaves lines in another form to the full validator (not sure is not invalid)', () => {
     const line = lines.find((l) => l.kind === 'valid' && l.line.includes('"lines"'))!.line;
     const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(line) as object).reverse()));
