@@ -219,6 +219,7 @@ export async function validateBatch(
   }
 }
 
+/** validateBatch's work, on the threads of `pool` (none: on this thread). */
 async function validateOnPool(store: ObjectStore, files: LakeFiles, batchId: string, alertRate: number, pool: PoolWorker[], work: DuckDbSettings, now: Date): Promise<ValidationResult> {
   const keys = runRecordKeys(runPrefix(batchId));
   const manifest = await readJson<BatchManifest>(store, keys.manifest);
