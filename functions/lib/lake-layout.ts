@@ -109,8 +109,10 @@ export function runRecordKeys(prefix: string): Record<RunRecord, string> {
 export const COMMITS_PREFIX = `${CONTROL_PREFIX}commits/`;
 export const commitPrefix = (commitId: string): string => `${COMMITS_PREFIX}${commitId}/`;
 export const commitIntentKey = (commitId: string): string => `${commitPrefix(commitId)}intent.json`;
-/** Where a commit keeps the copy of a file it puts at `key`, until the commit is done. */
-export const commitStagedKey = (commitId: string, key: string): string => `${commitPrefix(commitId)}files/${key}`;
+/** Where a commit keeps the copy of a file it puts at `key`, until the commit is done: all in one folder (the key
+ * with its slashes escaped), so staging a thousand dates' files makes and removes no folder per date. The intent
+ * names each staged key, so a roll-forward never derives one (glue/curate_batch.py stages under keys of its own). */
+export const commitStagedKey = (commitId: string, key: string): string => `${commitPrefix(commitId)}files/${encodeURIComponent(key)}`;
 /** The commit of a batch's curated files (Curate, Lambda or Glue). */
 export const curateCommitId = (batchId: string): string => `curate-${batchId}`;
 /** The commit of a reprocess: its partitions, accepted-id and quarantine changes and its records, all at once. */

@@ -17,7 +17,7 @@ import {
   curatedTablePrefix,
   UNDATED_ACCEPTED_IDS,
 } from '../../lib/lake-layout';
-import { forEachLimited, PUTS_IN_FLIGHT } from '../../lib/for-each-limited';
+import { forEachLimited, putObjects, PUTS_IN_FLIGHT } from '../../lib/for-each-limited';
 import type { CommitFile } from '../../lib/pipeline/curated-commit';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { readSql } from '../../lib/sql-files';
@@ -52,7 +52,7 @@ async function idFilesByDate(conn: DuckDBConnection, rows: string, batchId: stri
 
 /** Puts the id files (acceptedIdFiles), PUTS_IN_FLIGHT at a time: once it returns, the ids are recorded. */
 export async function putAcceptedIds(store: ObjectStore, files: CommitFile[]): Promise<void> {
-  await forEachLimited(files, PUTS_IN_FLIGHT, async ({ key, path }) => store.put(key, await readFile(path)));
+  await putObjects(store, files.map(({ key, path }) => ({ key, body: () => readFile(path) })));
 }
 
 /** The batch's accepted ids (sql/transform/accepted_ids.sql) as local files, one per UTC date, for putAcceptedIds. */

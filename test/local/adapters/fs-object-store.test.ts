@@ -28,6 +28,21 @@ describe('the local object store', () => {
     }
   });
 
+  it('puts many objects together: each body read once, every object in place, no temporary file left', async () => {
+    const { root, store, cleanup } = tempLake('fs-put-many');
+    try {
+      const keys = ['2024-01-01', '2024-01-02', '2024-01-02b'].map((d) => `${CURATED_PREFIX}t/business_date=${d.slice(0, 10)}/${d}.parquet`);
+      await store.put(keys[0], 'old');
+      const reads: string[] = [];
+      await store.putMany(keys.map((key) => ({ key, body: async () => (reads.push(key), `body of ${key}`) })));
+      expect(reads.sort()).toEqual([...keys].sort());
+      for (const key of keys) expect((await store.get(key)).toString()).toBe(`body of ${key}`);
+      expect(readdirSync(join(root, CURATED_PREFIX, 't'), { recursive: true }).filter((f) => String(f).includes('.tmp-'))).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+
   it('removes the temporary files of killed puts in the given zones only, and never lists them', async () => {
     const { root, store, cleanup } = tempLake('fs-temp');
     try {
