@@ -25,7 +25,7 @@ import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import { scratchDir } from '../../lib/pipeline/work-dir';
 import type { CurateResult, DateTotals } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
-import { acceptedIdFiles, migrateFlatAcceptedIds, putAcceptedIds, viewAcceptedIds } from './accepted-ids';
+import { acceptedIdFiles, migrateDailyAcceptedIds, migrateFlatAcceptedIds, putAcceptedIds, viewAcceptedIds } from './accepted-ids';
 import { writePartitionFiles } from './partition-files';
 
 /** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
@@ -131,8 +131,9 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
   try {
     await openCurateSession(conn, files, join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB), workDir);
 
-    // Event ids accepted by earlier batches on the batch's dates (a lake of the flat layout is moved over first).
+    // Event ids accepted by earlier batches on the batch's dates (a lake of the flat or daily layout is moved over first).
     await migrateFlatAcceptedIds(conn, store, files, workDir);
+    await migrateDailyAcceptedIds(conn, store, workDir);
     await viewAcceptedIds(conn, files, batchId);
 
     await curateNewRows(conn, true);
