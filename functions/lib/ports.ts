@@ -48,6 +48,9 @@ export interface ObjectStore {
 export interface PendingObject {
   key: string;
   body: () => Promise<Buffer | string>;
+  /** the local file that holds the same bytes, which the store may take as it is instead of calling `body` (the
+   * local lake links it in: no new file); nothing may change the file afterwards */
+  path?: string;
 }
 
 export type TopicName = 'low-stock' | 'data-quality' | 'ops';

@@ -75,7 +75,10 @@ export async function commitFiles(store: ObjectStore, commitId: string, files: (
   await finishCommit(store, commitId);
   const puts = files.map((f) => ({ key: f.key, staged: commitStagedKey(commitId, f.key) }));
   const putKeys = new Set(puts.map((p) => p.key));
-  await putObjects(store, files.map((f) => ({ key: commitStagedKey(commitId, f.key), body: async () => ('body' in f ? f.body : readFile(f.path)) })));
+  await putObjects(
+    store,
+    files.map((f) => ('body' in f ? { key: commitStagedKey(commitId, f.key), body: async () => f.body } : { key: commitStagedKey(commitId, f.key), body: () => readFile(f.path), path: f.path })),
+  );
   const intent: CommitIntent = {
     version: 1,
     commitId,

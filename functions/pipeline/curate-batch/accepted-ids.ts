@@ -68,7 +68,7 @@ async function idFilesByMonth(conn: DuckDBConnection, rows: string, batchId: str
 
 /** Puts the id files (acceptedIdFiles) together: once it returns, the ids are recorded. */
 export async function putAcceptedIds(store: ObjectStore, files: CommitFile[]): Promise<void> {
-  await putObjects(store, files.map(({ key, path }) => ({ key, body: () => readFile(path) })));
+  await putObjects(store, files.map(({ key, path }) => ({ key, body: () => readFile(path), path })));
 }
 
 /** The batch's accepted ids (sql/transform/accepted_ids.sql) as local files, one per UTC month, for putAcceptedIds. */
