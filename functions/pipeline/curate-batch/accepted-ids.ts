@@ -129,10 +129,10 @@ export async function migrateDailyAcceptedIds(conn: DuckDBConnection, store: Obj
     byBatch.set(batch, [...(byBatch.get(batch) ?? []), { key, date }]);
   }
   const dir = await mkdtemp(join(workDir, 'daily-accepted-ids-'));
-  for (const [batch, dailyFiles] of byBatch) {
+  for (const [b, [batch, dailyFiles]] of [...byBatch].entries()) {
     const parts: string[] = [];
     for (const [i, { key, date }] of dailyFiles.entries()) {
-      const path = join(dir, `${i}.parquet`);
+      const path = join(dir, `${b}-${i}.parquet`);
       await writeFile(path, await store.get(key));
       const utcDate = date === UNDATED_ACCEPTED_IDS ? 'CAST(NULL AS DATE)' : `CAST(${sqlString(date)} AS DATE)`;
       parts.push(`SELECT event_id, ${utcDate} AS utc_date FROM read_parquet(${sqlString(path)})`);
@@ -141,7 +141,7 @@ export async function migrateDailyAcceptedIds(conn: DuckDBConnection, store: Obj
     for (const month of new Set(dailyFiles.map((f) => utcMonthOf(f.date)))) {
       const moved = await store.getIfExists(acceptedIdsKey(month, batch));
       if (moved === null) continue;
-      const path = join(dir, `moved-${month}.parquet`);
+      const path = join(dir, `${b}-moved-${month}.parquet`);
       await writeFile(path, moved);
       parts.push(`SELECT event_id, utc_date FROM read_parquet(${sqlString(path)})`);
     }
