@@ -35,6 +35,7 @@ ARGS = getResolvedOptions(
         "staged_events_key",  # a glob of the part files
         "accepted_ids_prefix",
         "accepted_ids_key",
+        "daily_accepted_ids_prefix",
         "glue_work_prefix",
         "curate_record_key",
         "stores_key",
@@ -149,25 +150,42 @@ spark.read.csv(s3a(ARGS["products_key"]), header=True).select("sku", F.col("unit
     .createOrReplaceTempView("staged_events")
 )
 
-# Event ids accepted by earlier batches, kept by the UTC date of occurred_at as the curate Lambda keeps them
-# (functions/pipeline/curate-batch/accepted-ids.ts): a lake of the flat layout is moved over first, then only the
-# batch's dates and the undated ids are read. This batch's own files are left out so a re-run sees the same input.
+# Event ids accepted by earlier batches, kept by the UTC date of occurred_at in one file per UTC month and batch (columns
+# event_id, utc_date; rows in utc_date order) as the curate Lambda keeps them (functions/pipeline/curate-batch/accepted-ids.ts):
+# a lake of the flat layout is moved over first, then only the months of the batch's dates, filtered to those dates,
+# and the undated ids are read, with the daily layout's files of those dates that the Lambda has not moved yet. This
+# batch's own files are left out so a re-run sees the same input.
 FLAT_IDS = re.compile(r"^batch=(.+)\.parquet$")
 UNDATED_IDS = "undated"
 work = key_for(ARGS["glue_work_prefix"])
 
 
-def ids_key(date, batch):
-    return ARGS["accepted_ids_key"].replace("{batch_id}", batch).replace("{date}", date)
+def ids_key(month, batch):
+    return ARGS["accepted_ids_key"].replace("{batch_id}", batch).replace("{month}", month)
 
 
-def write_ids_by_date(ids, batch):
-    """One Parquet file of event_id per utc_date (text) of `ids`, at the key the Lambda uses."""
+def daily_ids_prefix(date):
+    """The daily layout that came before the monthly one: accepted_ids/utc_date=<date>/."""
+    return ARGS["daily_accepted_ids_prefix"].replace("{date}", date)
+
+
+def write_ids_by_month(ids, batch):
+    """One Parquet file of event_id, utc_date per UTC month of `ids` (utc_date a date, null when undated), in
+    utc_date order, at the key the Lambda uses."""
     tmp = f"{work}accepted_ids/"
-    ids.orderBy("utc_date", "event_id").coalesce(1).write.mode("overwrite").option("compression", "zstd").partitionBy("utc_date").parquet(s3a(tmp))
+    month = F.coalesce(F.date_format("utc_date", "yyyy-MM"), F.lit(UNDATED_IDS)).alias("utc_month")
+    (
+        ids.select("event_id", F.col("utc_date").cast("date").alias("utc_date"), month)
+        .orderBy("utc_date", "event_id")
+        .coalesce(1)
+        .write.mode("overwrite")
+        .option("compression", "zstd")
+        .partitionBy("utc_month")
+        .parquet(s3a(tmp))
+    )
     for key in [k for k in list_keys(tmp) if k.endswith(".parquet")]:
-        date = key[len(tmp) :].split("/", 1)[0].split("=", 1)[1]
-        s3.copy_object(Bucket=BUCKET, Key=ids_key(date, batch), CopySource={"Bucket": BUCKET, "Key": key})
+        month_value = key[len(tmp) :].split("/", 1)[0].split("=", 1)[1]
+        s3.copy_object(Bucket=BUCKET, Key=ids_key(month_value, batch), CopySource={"Bucket": BUCKET, "Key": key})
     delete_keys(list_keys(tmp))
 
 
@@ -175,7 +193,7 @@ def migrate_flat_accepted_ids():
     """Ids of the flat layout (accepted_ids/batch=<id>.parquet) go under the UTC date of their curated rows'
     occurred_at, or to the undated ids; new files first, then the flat one is deleted."""
     prefix = ARGS["accepted_ids_prefix"]
-    flat = [k for k in list_keys(prefix) if FLAT_IDS.match(k[len(prefix) :])]
+    flat = [k for k in list_keys(prefix + "batch=") if FLAT_IDS.match(k[len(prefix) :])]
     if not flat:
         return
     frames = []
@@ -189,21 +207,29 @@ def migrate_flat_accepted_ids():
     for key in flat:
         ids = spark.read.parquet(s3a(key)).select("event_id")
         ids = ids.join(dates, "event_id", "left") if dates is not None else ids.withColumn("utc_date", F.lit(None).cast("date"))
-        write_ids_by_date(ids.select("event_id", F.coalesce(F.col("utc_date").cast("string"), F.lit(UNDATED_IDS)).alias("utc_date")), FLAT_IDS.match(key[len(prefix) :]).group(1))
+        write_ids_by_month(ids.select("event_id", "utc_date"), FLAT_IDS.match(key[len(prefix) :]).group(1))
         delete_keys([key])
 
 
 migrate_flat_accepted_ids()
 batch_dates = [r[0].isoformat() for r in spark.sql(sql_file("batch_utc_dates")).collect()]
-own_ids_file = ids_key("{date}", BATCH).rsplit("/", 1)[1]
-id_files = [
-    k
-    for d in batch_dates + [UNDATED_IDS]
-    for k in list_keys(ids_key(d, BATCH).rsplit("/", 1)[0] + "/")
-    if k.endswith(".parquet") and k.rsplit("/", 1)[1] != own_ids_file
-]
-if id_files:
-    spark.read.parquet(*[s3a(k) for k in id_files]).select("event_id").createOrReplaceTempView("accepted_ids")
+own_ids_file = ids_key("{month}", BATCH).rsplit("/", 1)[1]
+
+
+def id_files_under(prefix):
+    return [k for k in list_keys(prefix) if k.endswith(".parquet") and k.rsplit("/", 1)[1] != own_ids_file]
+
+
+month_files = [k for m in sorted({d[:7] for d in batch_dates}) + [UNDATED_IDS] for k in id_files_under(ids_key(m, BATCH).rsplit("/", 1)[0] + "/")]
+daily_files = [k for d in batch_dates + [UNDATED_IDS] for k in id_files_under(daily_ids_prefix(d))]
+id_frames = []
+if month_files:
+    wanted = F.col("utc_date").isNull() | F.col("utc_date").isin([datetime.strptime(d, "%Y-%m-%d").date() for d in batch_dates])
+    id_frames.append(spark.read.parquet(*[s3a(k) for k in month_files]).where(wanted).select("event_id"))
+if daily_files:
+    id_frames.append(spark.read.parquet(*[s3a(k) for k in daily_files]).select("event_id"))
+if id_frames:
+    reduce(lambda a, b: a.unionByName(b), id_frames).createOrReplaceTempView("accepted_ids")
 else:
     spark.createDataFrame([], T.StructType([T.StructField("event_id", T.StringType())])).createOrReplaceTempView("accepted_ids")
 
@@ -238,8 +264,8 @@ counts = spark.sql(
 ).first()
 net_revenue = new_rows["sales_lines"].agg(F.coalesce(F.sum("net_revenue"), F.lit(Decimal(0)))).first()[0]
 
-# The batch's accepted ids, one Parquet file per UTC date at the keys the Lambda uses, before any partition changes.
-write_ids_by_date(spark.sql(sql_file("accepted_ids")).select("event_id", F.col("utc_date").cast("string").alias("utc_date")), BATCH)
+# The batch's accepted ids, one Parquet file per UTC month at the keys the Lambda uses, before any partition changes.
+write_ids_by_month(spark.sql(sql_file("accepted_ids")).select("event_id", "utc_date"), BATCH)
 
 
 # The order of a batch file's rows (as the curate Lambda writes them): the same input gives the same file.

@@ -1,3 +1,5 @@
+import type { ObjectStore, PendingObject } from './ports';
+
 /** Object store calls in flight at once where a step puts or copies many objects (S3 takes thousands a second
  * per prefix; locally each put is a file written and flushed). */
 export const PUTS_IN_FLIGHT = 64;
@@ -22,4 +24,10 @@ export async function forEachLimited<T>(items: T[], limit: number, work: (item: 
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   if (failed) throw failed.err;
+}
+
+/** Puts the objects, PUTS_IN_FLIGHT at a time, or through the store's putMany where it has one. */
+export async function putObjects(store: ObjectStore, objects: PendingObject[]): Promise<void> {
+  if (store.putMany) return store.putMany(objects);
+  await forEachLimited(objects, PUTS_IN_FLIGHT, async (o) => store.put(o.key, await o.body()));
 }

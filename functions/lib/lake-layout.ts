@@ -109,8 +109,10 @@ export function runRecordKeys(prefix: string): Record<RunRecord, string> {
 export const COMMITS_PREFIX = `${CONTROL_PREFIX}commits/`;
 export const commitPrefix = (commitId: string): string => `${COMMITS_PREFIX}${commitId}/`;
 export const commitIntentKey = (commitId: string): string => `${commitPrefix(commitId)}intent.json`;
-/** Where a commit keeps the copy of a file it puts at `key`, until the commit is done. */
-export const commitStagedKey = (commitId: string, key: string): string => `${commitPrefix(commitId)}files/${key}`;
+/** Where a commit keeps the copy of a file it puts at `key`, until the commit is done: all in one folder (the key
+ * with its slashes escaped), so staging a thousand dates' files makes and removes no folder per date. The intent
+ * names each staged key, so a roll-forward never derives one (glue/curate_batch.py stages under keys of its own). */
+export const commitStagedKey = (commitId: string, key: string): string => `${commitPrefix(commitId)}files/${encodeURIComponent(key)}`;
 /** The commit of a batch's curated files (Curate, Lambda or Glue). */
 export const curateCommitId = (batchId: string): string => `curate-${batchId}`;
 /** The commit of a reprocess: its partitions, accepted-id and quarantine changes and its records, all at once. */
@@ -138,14 +140,23 @@ export const isStagedPart = (fileName: string): boolean => fileName.startsWith(S
  * (its FILENAME_PATTERN): whether a quarantine key is one of `batchId`'s files. */
 export const isQuarantineFileOf = (key: string, batchId: string): boolean => key.startsWith(QUARANTINE_PREFIX) && key.slice(key.lastIndexOf('/') + 1).startsWith(`part-${batchId}-`);
 
-/** Event ids Curate accepted: `accepted_ids/utc_date=YYYY-MM-DD/batch=<id>.parquet`, by the UTC date of occurred_at
- * (sql/transform/batch_utc_dates.sql says why), so Curate reads only the dates of its batch. */
+/** Event ids Curate accepted: `accepted_ids/utc_month=YYYY-MM/batch=<id>.parquet` (columns event_id, utc_date), by
+ * the UTC date of occurred_at (sql/transform/batch_utc_dates.sql says why), one file per month and batch, its rows
+ * in utc_date order: Curate reads the months of its batch's dates, and of them only the row groups of its dates.
+ * A month, not a day: a batch of a few years' history writes a few dozen files, not a thousand. */
 export const ACCEPTED_IDS_PREFIX = `${CONTROL_PREFIX}accepted_ids/`;
-/** The partition of ids carried over from the flat layout whose date was not found: every Curate reads it. */
+/** The partition of ids carried over from the flat layout whose date was not found (utc_date null): every Curate
+ * reads it. */
 export const UNDATED_ACCEPTED_IDS = 'undated';
-export const acceptedIdsPrefix = (utcDate: string): string => `${ACCEPTED_IDS_PREFIX}utc_date=${utcDate}/`;
+/** The month partition of a UTC date (YYYY-MM-DD), or UNDATED_ACCEPTED_IDS. */
+export const utcMonthOf = (utcDate: string): string => (utcDate === UNDATED_ACCEPTED_IDS ? utcDate : utcDate.slice(0, 7));
+export const acceptedIdsPrefix = (utcMonth: string): string => `${ACCEPTED_IDS_PREFIX}utc_month=${utcMonth}/`;
 export const acceptedIdsFile = (batchId: string): string => `batch=${batchId}.parquet`;
-export const acceptedIdsKey = (utcDate: string, batchId: string): string => `${acceptedIdsPrefix(utcDate)}${acceptedIdsFile(batchId)}`;
+export const acceptedIdsKey = (utcMonth: string, batchId: string): string => `${acceptedIdsPrefix(utcMonth)}${acceptedIdsFile(batchId)}`;
+/** The daily layout that came before (`accepted_ids/utc_date=YYYY-MM-DD/batch=<id>.parquet`, event_id only): Curate
+ * moves it into the monthly one; the Glue job and the recovery tools read it too until then. */
+export const DAILY_ACCEPTED_IDS_PREFIX = `${ACCEPTED_IDS_PREFIX}utc_date=`;
+export const dailyAcceptedIdsPrefix = (utcDate: string): string => `${DAILY_ACCEPTED_IDS_PREFIX}${utcDate}/`;
 
 /** Dedup keys of the records Validate quarantined (a hash of each record's bytes), one key a line:
  * `quarantine_keys/received_date=YYYY-MM-DD/batch=<id>.txt`, by the UTC date the record's raw object arrived, so

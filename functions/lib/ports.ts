@@ -36,6 +36,21 @@ export interface ObjectStore {
   /** Writes the object at `fromKey` to `toKey` as well, without passing it through this process (S3's CopyObject,
    * up to 5 GB); fails when `fromKey` does not exist. */
   copy(fromKey: string, toKey: string): Promise<void>;
+  /**
+   * Optional: puts many objects as `put` puts each (atomic each; all durable once it returns; on a failure some may
+   * be in place), where the store can do it cheaper than one put at a time (the local lake flushes them together).
+   * `body` is called once per object, when its bytes are needed. Callers use putObjects (for-each-limited.ts).
+   */
+  putMany?(objects: PendingObject[]): Promise<void>;
+}
+
+/** An object to put whose bytes are read when they are needed (a file's, say). */
+export interface PendingObject {
+  key: string;
+  body: () => Promise<Buffer | string>;
+  /** the local file that holds the same bytes, which the store may take as it is instead of calling `body` (the
+   * local lake links it in: no new file); nothing may change the file afterwards */
+  path?: string;
 }
 
 export type TopicName = 'low-stock' | 'data-quality' | 'ops';

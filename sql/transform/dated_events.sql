@@ -1,11 +1,15 @@
 -- The new events' UTC instant and business date (the calendar date in the store's own time zone), by seq.
 -- Zone offsets are whole quarter hours and change only on quarter-hour boundaries, so the costly zone lookup
--- is done once per store and quarter hour, not once per event.
+-- is done once per store and quarter hour, not once per event; occurred_at is parsed once per event.
 -- Inputs: new_events, staged_events, stores.
-WITH utc AS (
-  SELECT s.seq, s.store_id, utc_timestamp(s.occurred_at) AS occurred_at_utc, quarter_hour(utc_timestamp(s.occurred_at)) AS utc_quarter
+WITH parsed AS (
+  SELECT s.seq, s.store_id, utc_timestamp(s.occurred_at) AS occurred_at_utc
   FROM staged_events s
   JOIN new_events n ON n.seq = s.seq
+),
+utc AS (
+  SELECT seq, store_id, occurred_at_utc, quarter_hour(occurred_at_utc) AS utc_quarter
+  FROM parsed
 ),
 offsets AS (
   SELECT q.store_id, q.utc_quarter, local_timestamp(q.utc_quarter, st.timezone) - q.utc_quarter AS utc_offset

@@ -4,6 +4,7 @@ import {
   ACCEPTED_IDS_PREFIX,
   CURATED_TABLES,
   acceptedIdsKey,
+  dailyAcceptedIdsPrefix,
   commitIntentKey,
   commitPrefix,
   curateCommitId,
@@ -67,7 +68,8 @@ describe('the Glue job’s DuckDB -> Spark mapping (glue/dialect.json)', () => {
     const batch = '{batch_id}';
     expect(args['--staged_events_key']).toBe(`${stagingPrefix(batch)}${STAGED_EVENTS_GLOB}`);
     expect(args['--accepted_ids_prefix']).toBe(ACCEPTED_IDS_PREFIX);
-    expect(args['--accepted_ids_key']).toBe(acceptedIdsKey('{date}', batch));
+    expect(args['--accepted_ids_key']).toBe(acceptedIdsKey('{month}', batch));
+    expect(args['--daily_accepted_ids_prefix']).toBe(dailyAcceptedIdsPrefix('{date}'));
     expect(args['--curate_record_key']).toBe(runRecordKeys(runPrefix(batch)).curate);
     expect(args['--partition_prefix']).toBe(curatedPartitionPrefix('sales_lines', '{date}').replace('sales_lines', '{table}'));
     expect(args['--curated_file_key'].replace('{table}', 'sales_lines').replace('{date}', '2024-01-05')).toBe(curatedBatchFileKey('sales_lines', '2024-01-05', batch));

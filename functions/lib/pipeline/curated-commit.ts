@@ -22,7 +22,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { PipelineStateError } from '../errors';
-import { forEachLimited, PUTS_IN_FLIGHT } from '../for-each-limited';
+import { forEachLimited, putObjects, PUTS_IN_FLIGHT } from '../for-each-limited';
 import { COMMITS_PREFIX, commitIntentKey, commitPrefix, commitStagedKey } from '../lake-layout';
 import type { ObjectStore } from '../ports';
 import { readJsonIfExists, writeJson } from './json-objects';
@@ -75,7 +75,10 @@ export async function commitFiles(store: ObjectStore, commitId: string, files: (
   await finishCommit(store, commitId);
   const puts = files.map((f) => ({ key: f.key, staged: commitStagedKey(commitId, f.key) }));
   const putKeys = new Set(puts.map((p) => p.key));
-  await forEachLimited(files, PUTS_IN_FLIGHT, async (f) => store.put(commitStagedKey(commitId, f.key), 'body' in f ? f.body : await readFile(f.path)));
+  await putObjects(
+    store,
+    files.map((f) => ('body' in f ? { key: commitStagedKey(commitId, f.key), body: async () => f.body } : { key: commitStagedKey(commitId, f.key), body: () => readFile(f.path), path: f.path })),
+  );
   const intent: CommitIntent = {
     version: 1,
     commitId,

@@ -25,7 +25,7 @@ import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import { scratchDir } from '../../lib/pipeline/work-dir';
 import type { CurateResult, DateTotals } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
-import { acceptedIdFiles, migrateFlatAcceptedIds, putAcceptedIds, viewAcceptedIds } from './accepted-ids';
+import { acceptedIdFiles, migrateDailyAcceptedIds, migrateFlatAcceptedIds, putAcceptedIds, viewAcceptedIds } from './accepted-ids';
 import { writePartitionFiles } from './partition-files';
 
 /** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
@@ -83,9 +83,10 @@ const NEW_ROWS: Record<CuratedTable, string> = {
 /**
  * The transforms of sql/transform/ over staged_events, minus the ids in accepted_ids (a view the caller makes):
  * new_sales_lines, new_inventory_events and new_purchase_orders, tables in DuckDB's memory (spilled beyond its
- * memory_limit). `byDate` (Curate) stores their rows in business date order (a sort on one date key, cheap), so
- * that a date's rows sit in row groups of their own: writeBatchFiles then reads only those for each date, and
- * the writes cost the rows, not rows times dates.
+ * memory_limit). `byDate` (Curate) stores their rows in business date order, and within a date in the files'
+ * order (FILE_ORDER), so that a date's rows sit in row groups of their own: writeBatchFiles then reads only those
+ * for each date, and the writes cost the rows, not rows times dates; and a date's file is written in that order
+ * as stored, with no second sort.
  */
 export async function curateNewRows(conn: DuckDBConnection, byDate = false): Promise<void> {
   await withoutInsertionOrder(conn, async () => {
@@ -95,7 +96,7 @@ export async function curateNewRows(conn: DuckDBConnection, byDate = false): Pro
   await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
   for (const table of CURATED_TABLES) {
     const rows = readSql(NEW_ROWS[table]);
-    await conn.run(`CREATE TEMP TABLE new_${table} AS SELECT * FROM (${rows}\n)${byDate ? '\nORDER BY business_date' : ''}`);
+    await conn.run(`CREATE TEMP TABLE new_${table} AS SELECT * FROM (${rows}\n)${byDate ? `\nORDER BY business_date, ${FILE_ORDER[table]}` : ''}`);
   }
 }
 
@@ -108,7 +109,7 @@ export async function curateNewRows(conn: DuckDBConnection, byDate = false): Pro
 async function writeBatchFiles(conn: DuckDBConnection, table: CuratedTable, batchId: string, workDir: string): Promise<{ dates: string[]; files: CommitFile[] }> {
   const written = await writePartitionFiles(
     conn,
-    { table: `new_${table}`, partitionColumn: CURATED_PARTITION_COLUMN, columns: Object.keys(CURATED_COLUMNS[table]), order: FILE_ORDER[table] },
+    { table: `new_${table}`, partitionColumn: CURATED_PARTITION_COLUMN, columns: Object.keys(CURATED_COLUMNS[table]), order: FILE_ORDER[table], presorted: true },
     join(workDir, table),
   );
   return { dates: written.map((w) => w.value), files: written.map((w) => ({ key: curatedBatchFileKey(table, w.value, batchId), path: w.path })) };
@@ -131,8 +132,9 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
   try {
     await openCurateSession(conn, files, join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB), workDir);
 
-    // Event ids accepted by earlier batches on the batch's dates (a lake of the flat layout is moved over first).
+    // Event ids accepted by earlier batches on the batch's dates (a lake of the flat or daily layout is moved over first).
     await migrateFlatAcceptedIds(conn, store, files, workDir);
+    await migrateDailyAcceptedIds(conn, store, workDir);
     await viewAcceptedIds(conn, files, batchId);
 
     await curateNewRows(conn, true);

@@ -34,6 +34,11 @@ export interface PartitionedTable {
   order: string;
   /** more options of the Parquet COPY, e.g. `COMPRESSION ZSTD` */
   copyOptions?: string;
+  /**
+   * The table's rows are stored in (partitionColumn, order) order already (a CREATE TABLE ... ORDER BY, with
+   * insertion order preserved): a large partition's COPY reads them in that order instead of sorting them again.
+   */
+  presorted?: boolean;
 }
 
 /** The partitions' values in consecutive groups of at most `maxRows` rows (a group holds at least one). */
@@ -71,10 +76,12 @@ export async function writePartitionFiles(
 
   // the values as bare literals, which take the column's type: on a DATE column in date order (Curate's new rows)
   // a partition's COPY then reads only the row groups that hold it
+  // (presorted: DuckDB keeps a table's insertion order in a result without ORDER BY while preserve_insertion_order is on)
   for (const value of large) {
     const path = join(outDir, `large-${value}.parquet`);
-    await conn.run(`COPY (SELECT ${columns} FROM ${t.table} WHERE ${t.partitionColumn} = ${sqlString(value)} ORDER BY ${t.order})
-      TO ${sqlString(path)} (FORMAT PARQUET${options})`);
+    const copy = `COPY (SELECT ${columns} FROM ${t.table} WHERE ${t.partitionColumn} = ${sqlString(value)}${t.presorted ? '' : ` ORDER BY ${t.order}`})
+      TO ${sqlString(path)} (FORMAT PARQUET${options})`;
+    await withSettings(conn, { preserve_insertion_order: true }, () => conn.run(copy));
     files.set(value, path);
   }
 

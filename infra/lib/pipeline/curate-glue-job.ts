@@ -15,6 +15,7 @@ import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
 import {
   ACCEPTED_IDS_PREFIX,
   acceptedIdsKey,
+  dailyAcceptedIdsPrefix,
   commitIntentKey,
   commitPrefix,
   curateCommitId,
@@ -61,14 +62,15 @@ const BATCH = '{batch_id}';
 
 /**
  * The job's key layout, rendered from functions/lib/lake-layout.ts so the PySpark script and the Lambdas cannot
- * drift apart: `{batch_id}`, `{table}` and `{date}` are filled in by the script.
+ * drift apart: `{batch_id}`, `{table}`, `{date}` and `{month}` are filled in by the script.
  */
 export function curateJobArguments(curatedBucket: string): Record<string, string> {
   return {
     '--curated_bucket': curatedBucket,
     '--staged_events_key': `${stagingPrefix(BATCH)}${STAGED_EVENTS_GLOB}`,
     '--accepted_ids_prefix': ACCEPTED_IDS_PREFIX,
-    '--accepted_ids_key': acceptedIdsKey('{date}', BATCH),
+    '--accepted_ids_key': acceptedIdsKey('{month}', BATCH),
+    '--daily_accepted_ids_prefix': dailyAcceptedIdsPrefix('{date}'),
     '--glue_work_prefix': `${stagingPrefix(BATCH)}glue/`,
     '--curate_record_key': runRecordKeys(runPrefix(BATCH)).curate,
     '--stores_key': STORES_KEY,

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import * as ts from 'typescript';
 import {
   acceptedIdsKey,
+  dailyAcceptedIdsPrefix,
+  utcMonthOf,
   ACCEPTED_IDS_PREFIX,
   curatedDatePrefix,
   curatedPartitionPrefix,
@@ -55,8 +57,10 @@ describe('lake layout', () => {
       loaded: 'control/runs/b1/loaded.json',
       published: 'control/runs/b1/alerts-published.json',
     });
-    expect(acceptedIdsKey('2024-01-05', 'b1')).toBe('control/accepted_ids/utc_date=2024-01-05/batch=b1.parquet');
-    expect(acceptedIdsKey('2024-01-05', 'b1').startsWith(ACCEPTED_IDS_PREFIX)).toBe(true);
+    expect(acceptedIdsKey(utcMonthOf('2024-01-05'), 'b1')).toBe('control/accepted_ids/utc_month=2024-01/batch=b1.parquet');
+    expect(acceptedIdsKey(utcMonthOf('undated'), 'b1')).toBe('control/accepted_ids/utc_month=undated/batch=b1.parquet');
+    expect(acceptedIdsKey('2024-01', 'b1').startsWith(ACCEPTED_IDS_PREFIX)).toBe(true);
+    expect(dailyAcceptedIdsPrefix('2024-01-05')).toBe('control/accepted_ids/utc_date=2024-01-05/');
     expect(curatedPartitionPrefix('sales_lines', '2024-01-05')).toBe('curated/sales_lines/business_date=2024-01-05/');
     expect(curatedPartitionPrefix('sales_lines', '2024-01-05').startsWith(curatedDatePrefix('sales_lines', '2024-01-'))).toBe(true);
     expect(queryableTablePrefix('quarantine')).toBe(QUARANTINE_PREFIX);

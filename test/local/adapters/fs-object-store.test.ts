@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CONTROL_PREFIX, CURATED_PREFIX, RAW_PREFIX, REFERENCE_PREFIX } from '../../../functions/lib/lake-layout';
 import { scratchDir, workPaths } from '../../../functions/lib/pipeline/work-dir';
 import { removeRunLeftovers } from '../../../local/adapters/run-leftovers';
@@ -24,6 +24,29 @@ describe('the local object store', () => {
       expect(existsSync(join(local, 'kept.ndjson'))).toBe(true); // copied, not moved
     } finally {
       rmSync(local, { recursive: true, force: true });
+      cleanup();
+    }
+  });
+
+  it('puts many objects together: each body read once, every object in place, no temporary file left', async () => {
+    const { root, store, cleanup } = tempLake('fs-put-many');
+    try {
+      const keys = ['2024-01-01', '2024-01-02', '2024-01-02b'].map((d) => `${CURATED_PREFIX}t/business_date=${d.slice(0, 10)}/${d}.parquet`);
+      await store.put(keys[0], 'old');
+      const reads: string[] = [];
+      await store.putMany(keys.map((key) => ({ key, body: async () => (reads.push(key), `body of ${key}`) })));
+      expect(reads.sort()).toEqual([...keys].sort());
+      for (const key of keys) expect((await store.get(key)).toString()).toBe(`body of ${key}`);
+      expect(readdirSync(join(root, CURATED_PREFIX, 't'), { recursive: true }).filter((f) => String(f).includes('.tmp-'))).toEqual([]);
+      // a local file on the lake's file system is linked in, not written again (its body is never read)
+      const local = join(root, '.work', 'f.parquet');
+      mkdirSync(dirname(local), { recursive: true });
+      writeFileSync(local, 'from a file');
+      const linkedKey = `${CURATED_PREFIX}t/business_date=2024-01-03/f.parquet`;
+      await store.putMany([{ key: linkedKey, path: local, body: () => Promise.reject(new Error('body read')) }]);
+      expect((await store.get(linkedKey)).toString()).toBe('from a file');
+      expect(statSync(store.pathOf(linkedKey)).ino).toBe(statSync(local).ino);
+    } finally {
       cleanup();
     }
   });

@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
-import { sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
+import { readRows, sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { ACCEPTED_IDS_PREFIX, acceptedIdsKey, runPrefix, runRecordKeys, STORES_KEY } from '../../../../functions/lib/lake-layout';
 import { writeJson } from '../../../../functions/lib/pipeline/json-objects';
 import type { LakeFiles } from '../../../../functions/lib/ports';
@@ -41,31 +41,34 @@ async function runBatch(store: FsObjectStore, events: Record<string, unknown>[])
   return { batchId: plan.batchId, curate, idPrefixes: materialized.filter((p) => p.startsWith(ACCEPTED_IDS_PREFIX)) };
 }
 
-const onDay = (day: number, overrides: Record<string, unknown> = {}): Record<string, unknown> =>
-  sale({ occurred_at: `2024-01-${String(day).padStart(2, '0')}T12:00:00Z`, ...overrides });
+const onDay = (day: number, overrides: Record<string, unknown> = {}, month = 1): Record<string, unknown> =>
+  sale({ occurred_at: `2024-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T12:00:00Z`, ...overrides });
 
 const idKeys = async (store: FsObjectStore): Promise<string[]> => (await store.list(ACCEPTED_IDS_PREFIX)).map((o) => o.key.slice(ACCEPTED_IDS_PREFIX.length));
 
-describe('accepted event ids, kept by the UTC date of occurred_at', () => {
-  it('count a replay of an event accepted many dates earlier as a duplicate, reading only the batch’s dates', async () => {
+describe('accepted event ids, kept by the UTC date of occurred_at in a file per month', () => {
+  it('count a replay of an event accepted many dates earlier as a duplicate, reading only the batch’s months', async () => {
     const { store, cleanup } = tempLake('accepted-ids');
     try {
       await withReference(store);
       const old = onDay(2);
       const first = await runBatch(store, [old]);
       expect(first.curate.curatedEvents).toBe(1);
-      for (let day = 3; day <= 25; day += 2) await runBatch(store, [onDay(day), onDay(day + 1)]);
-      expect((await idKeys(store)).length).toBe(25);
+      // later batches on dates of January and of later months; one batch over two months writes a file for each
+      const february = onDay(4, {}, 2);
+      await runBatch(store, [onDay(3), february]);
+      for (let day = 5; day <= 9; day += 2) await runBatch(store, [onDay(day), onDay(day + 1, {}, 2)]);
+      for (let day = 3; day <= 9; day += 2) await runBatch(store, [onDay(day, {}, 3), onDay(day + 1, {}, 3)]);
+      expect((await idKeys(store)).length).toBe(1 + 4 * 2 + 4);
 
       const replay = await runBatch(store, [old, onDay(28)]);
       expect(replay.curate).toMatchObject({ curatedEvents: 1, duplicates: 1 });
-      // the dates of the batch and the undated ids, nothing else
-      expect(replay.idPrefixes.sort()).toEqual([
-        `${ACCEPTED_IDS_PREFIX}utc_date=2024-01-02/`,
-        `${ACCEPTED_IDS_PREFIX}utc_date=2024-01-28/`,
-        `${ACCEPTED_IDS_PREFIX}utc_date=undated/`,
-      ]);
-      expect(await idKeys(store)).toEqual(expect.arrayContaining([`utc_date=2024-01-02/batch=${first.batchId}.parquet`, `utc_date=2024-01-28/batch=${replay.batchId}.parquet`]));
+      // the batch's month and the undated ids, nothing else
+      expect(replay.idPrefixes.sort()).toEqual([`${ACCEPTED_IDS_PREFIX}utc_month=2024-01/`, `${ACCEPTED_IDS_PREFIX}utc_month=undated/`]);
+      expect(await idKeys(store)).toEqual(expect.arrayContaining([`utc_month=2024-01/batch=${first.batchId}.parquet`, `utc_month=2024-01/batch=${replay.batchId}.parquet`]));
+      // and a replay of a February event beside a new January one
+      const feb = await runBatch(store, [february, onDay(29)]);
+      expect(feb.curate).toMatchObject({ curatedEvents: 1, duplicates: 1 });
     } finally {
       cleanup();
     }
@@ -86,12 +89,12 @@ describe('accepted event ids, kept by the UTC date of occurred_at', () => {
     }
   });
 
-  it('move a lake’s flat-layout ids to their dates on the first run, once, and keep them counting', async () => {
+  it('move a lake’s flat-layout ids to their months on the first run, once, and keep them counting', async () => {
     const { root, store, cleanup } = tempLake('accepted-ids-flat');
     try {
       await withReference(store);
       const a = onDay(7);
-      const b = onDay(9);
+      const b = onDay(9, {}, 2);
       const first = await runBatch(store, [a, b]);
       // the lake as the flat layout left it: one file per batch, plus an id with no curated row
       for (const key of await idKeys(store)) await store.delete([ACCEPTED_IDS_PREFIX + key]);
@@ -104,17 +107,56 @@ describe('accepted event ids, kept by the UTC date of occurred_at', () => {
       expect(replay.curate).toMatchObject({ curatedEvents: 1, duplicates: 2 });
       expect((await idKeys(store)).sort()).toEqual(
         [
-          `utc_date=2024-01-07/batch=${first.batchId}.parquet`,
-          `utc_date=2024-01-09/batch=${first.batchId}.parquet`,
-          `utc_date=undated/batch=${first.batchId}.parquet`,
-          `utc_date=2024-01-12/batch=${replay.batchId}.parquet`,
+          `utc_month=2024-01/batch=${first.batchId}.parquet`,
+          `utc_month=2024-02/batch=${first.batchId}.parquet`,
+          `utc_month=undated/batch=${first.batchId}.parquet`,
+          `utc_month=2024-01/batch=${replay.batchId}.parquet`,
         ].sort(),
       );
       expect(readdirSync(join(root, ACCEPTED_IDS_PREFIX)).filter((f) => f.endsWith('.parquet'))).toEqual([]);
-      expect((await store.get(acceptedIdsKey('2024-01-09', first.batchId))).length).toBeGreaterThan(0);
+      expect((await store.get(acceptedIdsKey('2024-02', first.batchId))).length).toBeGreaterThan(0);
 
       const later = await runBatch(store, [b]);
       expect(later.curate).toMatchObject({ curatedEvents: 0, duplicates: 1 });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('move a lake’s daily-layout ids to their months on the first run, merging a move cut short, and keep them counting', async () => {
+    const { root, store, cleanup } = tempLake('accepted-ids-daily');
+    try {
+      await withReference(store);
+      const a = onDay(7);
+      const b = onDay(9);
+      const c = onDay(9, {}, 2);
+      const first = await runBatch(store, [a, b, c]);
+      // the lake as the daily layout left it, with a move cut short: January's monthly file holds a's id and its
+      // daily file is gone; b's daily file is still there
+      for (const key of await idKeys(store)) await store.delete([ACCEPTED_IDS_PREFIX + key]);
+      const conn = await openDuckDb();
+      const daily = (date: string): string => join(root, `${ACCEPTED_IDS_PREFIX}utc_date=${date}`, `batch=${first.batchId}.parquet`);
+      for (const [date, e] of [['2024-01-09', b], ['2024-02-09', c], ['undated', { event_id: 'never-curated' }]] as const) {
+        mkdirSync(dirname(daily(date)), { recursive: true });
+        await conn.run(`COPY (SELECT '${String(e.event_id)}' AS event_id) TO ${sqlString(daily(date))} (FORMAT PARQUET)`);
+      }
+      const moved = join(root, acceptedIdsKey('2024-01', first.batchId));
+      mkdirSync(dirname(moved), { recursive: true });
+      await conn.run(`COPY (SELECT '${String(a.event_id)}' AS event_id, DATE '2024-01-07' AS utc_date) TO ${sqlString(moved)} (FORMAT PARQUET)`);
+
+      const replay = await runBatch(store, [a, b, c, onDay(11, { event_id: 'never-curated' }), onDay(12)]);
+      expect(replay.curate).toMatchObject({ curatedEvents: 1, duplicates: 4 });
+      expect((await idKeys(store)).sort()).toEqual(
+        [
+          `utc_month=2024-01/batch=${first.batchId}.parquet`,
+          `utc_month=2024-02/batch=${first.batchId}.parquet`,
+          `utc_month=undated/batch=${first.batchId}.parquet`,
+          `utc_month=2024-01/batch=${replay.batchId}.parquet`,
+        ].sort(),
+      );
+      const [{ n }] = await readRows(conn, `SELECT count(*) AS n FROM read_parquet(${sqlString(moved)})`);
+      expect(Number(n)).toBe(2); // a's id kept, b's moved in
+      conn.closeSync();
     } finally {
       cleanup();
     }

@@ -53,6 +53,13 @@ describe('writePartitionFiles', () => {
       const names = await readRows(conn, `SELECT name FROM parquet_schema(${sqlString(f.path)}) WHERE name <> 'duckdb_schema'`);
       expect(names.map((c) => c.name)).toEqual(table.columns);
     }
+    // rows stored in (date, order) order already: the large date's file is the same without a second sort, even
+    // with insertion order off for the session
+    await conn.run(`CREATE TEMP TABLE sorted_rows AS SELECT * FROM rows ORDER BY business_date, store_id, event_id`);
+    await conn.run(`SET preserve_insertion_order = false`);
+    const presorted = await writePartitionFiles(conn, { ...table, table: 'sorted_rows', presorted: true }, join(dir, 'e'), 20);
+    await conn.run(`RESET preserve_insertion_order`);
+    expect(readFileSync(presorted.find((f) => f.value === '2024-02-05')!.path)).toEqual(readFileSync(first.find((f) => f.value === '2024-02-05')!.path));
     // the one-thread setting of the partitioned COPY is put back
     expect(await threads()).toEqual(threadsBefore);
     conn.closeSync();
