@@ -1,10 +1,19 @@
 /**
- * Data sets over the sales (v_sales_reporting: fact_sales with every amount also in the reporting currency). Rows at
- * the grain the filters need (store x date, store x date x category, store x date x SKU); the visuals aggregate.
+ * Data sets over the sales: fact_sales (lines) and fact_basket (the lines grouped per transaction, migration 0009),
+ * every amount in the store's currency and in the reporting currency (*_rpt). Rows at the grain the filters need
+ * (store x date, store x date x category, store x date x SKU); the visuals aggregate. Each sums the store-currency
+ * amounts first and converts the group's sums once (./group-conversion.ts), and counts baskets from fact_basket
+ * rather than grouping the lines by basket: a month of lines (27M) is too many to convert or group one by one.
  * A basket is a sale transaction (returns are not baskets), as in the metric views (migration 0005).
  */
 import { CATEGORY_SQL, column, CURRENCY_COLUMNS, moneyColumns, REGION_SQL, STORE_COLUMNS, storeFilters, storeLabelSql } from './dataset-columns';
 import type { DatasetDefinition } from './definition';
+import { conversionJoins, groupConversion, STORE_CURRENCY_SQL } from './group-conversion';
+
+/** A group of one store and date, converted at the date's rate in the store's currency (dim_store `s`). */
+const store = groupConversion();
+/** store_day_metrics's rows come from v_metric_revenue_vs_target `t`, which carries the store's currency. */
+const storeDay = groupConversion('t.currency');
 
 /** The static snapshot page's sales (local/dashboards/): store x date on the days a store traded, flat daily target. */
 export const DAILY_STORE_SALES: DatasetDefinition = {
@@ -12,37 +21,35 @@ export const DAILY_STORE_SALES: DatasetDefinition = {
   title: 'Revenue by store and business date',
   description:
     'Net revenue (after returns and discounts), gross margin, baskets and the store target per business date, in the store\'s currency and, converted at the date\'s rate, in the reporting currency (*_rpt: NULL when the store\'s currency has no rate yet).',
-  // totals across stores add the *_rpt columns only (v_sales_reporting): stores' own amounts are in their currency.
-  // Per store and date first, then the store's name and target joined to those rows (not to every line).
+  // totals across stores add the *_rpt columns only: stores' own amounts are in their currency.
+  // Per store and date from the baskets first (one row per transaction, not per line), then converted at the date's
+  // rate, with the store's name and target joined to those rows.
   sql: `WITH sales AS (
-  SELECT date_key, store_id, currency, reporting_currency,
+  SELECT date_key, store_id,
     SUM(net_revenue) AS net_revenue,
-    SUM(gross_margin_local) AS gross_margin,
-    COUNT(DISTINCT CASE WHEN event_type = 'sale' THEN basket_id END) AS baskets,
-    SUM(qty_sold) AS net_units,
-    SUM(net_revenue_rpt) AS net_revenue_rpt,
-    SUM(gross_margin_rpt) AS gross_margin_rpt,
-    MAX(fx_rate) AS fx_rate
-  FROM v_sales_reporting
-  GROUP BY date_key, store_id, currency, reporting_currency
+    SUM(gross_margin) AS gross_margin,
+    COUNT(CASE WHEN event_type = 'sale' THEN 1 END) AS baskets,
+    SUM(units) AS net_units
+  FROM fact_basket
+  GROUP BY date_key, store_id
 )
 SELECT
   f.date_key AS business_date,
   f.store_id,
   COALESCE(s.store_name, f.store_id) AS store_name,
   COALESCE(s.region, '') AS region,
-  f.currency,
-  f.reporting_currency,
+  ${STORE_CURRENCY_SQL} AS currency,
+  rc.currency AS reporting_currency,
   f.net_revenue,
-  f.gross_margin,
+  ${store.marginLocal('f.net_revenue', 'f.gross_margin')} AS gross_margin,
   f.baskets,
   f.net_units,
   COALESCE(s.target_daily_revenue, 0) AS target_revenue,
-  f.net_revenue_rpt,
-  f.gross_margin_rpt,
-  CAST(COALESCE(s.target_daily_revenue, 0) * f.fx_rate AS DECIMAL(18,2)) AS target_revenue_rpt
+  ${store.rpt('f.net_revenue')} AS net_revenue_rpt,
+  ${store.marginRpt('f.net_revenue', 'f.gross_margin')} AS gross_margin_rpt,
+  CAST(COALESCE(s.target_daily_revenue, 0) * ${store.rate} AS DECIMAL(18,2)) AS target_revenue_rpt
 FROM sales f
-LEFT JOIN dim_store s ON s.store_id = f.store_id
+${conversionJoins('f.store_id', 'f.date_key')}
 ORDER BY business_date, f.store_id`,
   columns: [
     column('business_date', 'date', 'Business date'),
@@ -73,39 +80,22 @@ export const STORE_DAY_METRICS: DatasetDefinition = {
   title: 'Sales, target, baskets and loyalty by store and day',
   description:
     'Per store and calendar day: net revenue, gross margin and the weekday-weighted target, sale baskets with their revenue, lines and units, and loyalty visits (sale baskets with a customer id) with their revenue; amounts in the store\'s currency and in the reporting currency (*_rpt).',
-  // per basket first (a transaction is a sale or a return, with one customer), then per store and day: no
-  // COUNT(DISTINCT) over the lines
-  sql: `WITH baskets AS (
-  SELECT
-    date_key, store_id, basket_id, event_type,
-    MAX(customer_id) AS customer_id,
-    SUM(net_revenue) AS net_revenue,
-    SUM(net_revenue_rpt) AS net_revenue_rpt,
-    SUM(gross_margin_local) AS gross_margin,
-    SUM(gross_margin_rpt) AS gross_margin_rpt,
-    SUM(qty_sold) AS units,
-    COUNT(*) AS lines
-  FROM v_sales_reporting
-  GROUP BY date_key, store_id, basket_id, event_type
-),
-sales AS (
+  // per store and day from fact_basket (a transaction is a sale or a return, with one customer): no grouping of
+  // the lines by basket; the day's sums converted once
+  sql: `WITH sales AS (
   SELECT
     date_key,
     store_id,
     SUM(net_revenue) AS net_revenue,
-    SUM(net_revenue_rpt) AS net_revenue_rpt,
     SUM(gross_margin) AS gross_margin,
-    SUM(gross_margin_rpt) AS gross_margin_rpt,
     SUM(units) AS net_units,
     COUNT(CASE WHEN event_type = 'sale' THEN 1 END) AS baskets,
     SUM(CASE WHEN event_type = 'sale' THEN net_revenue END) AS basket_revenue,
-    SUM(CASE WHEN event_type = 'sale' THEN net_revenue_rpt END) AS basket_revenue_rpt,
     SUM(CASE WHEN event_type = 'sale' THEN lines END) AS basket_lines,
     SUM(CASE WHEN event_type = 'sale' THEN units END) AS basket_units,
     COUNT(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN 1 END) AS loyalty_visits,
-    SUM(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN net_revenue END) AS loyalty_revenue,
-    SUM(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN net_revenue_rpt END) AS loyalty_revenue_rpt
-  FROM baskets
+    SUM(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN net_revenue END) AS loyalty_revenue
+  FROM fact_basket
   GROUP BY date_key, store_id
 )
 SELECT
@@ -118,20 +108,20 @@ SELECT
   rc.currency AS reporting_currency,
   -- no sales row: 0 in both currencies; a sales row keeps its NULL *_rpt (no rate)
   CASE WHEN f.store_id IS NULL THEN 0 ELSE f.net_revenue END AS net_revenue,
-  CASE WHEN f.store_id IS NULL THEN 0 ELSE f.net_revenue_rpt END AS net_revenue_rpt,
+  CASE WHEN f.store_id IS NULL THEN 0 ELSE ${storeDay.rpt('f.net_revenue')} END AS net_revenue_rpt,
   t.target_revenue,
   CAST(t.target_revenue * CASE WHEN t.currency = rc.currency THEN 1 ELSE x.rate END AS DECIMAL(18,2)) AS target_revenue_rpt,
-  CASE WHEN f.store_id IS NULL THEN 0 ELSE f.gross_margin END AS gross_margin,
-  CASE WHEN f.store_id IS NULL THEN 0 ELSE f.gross_margin_rpt END AS gross_margin_rpt,
+  CASE WHEN f.store_id IS NULL THEN 0 ELSE ${storeDay.marginLocal('f.net_revenue', 'f.gross_margin')} END AS gross_margin,
+  CASE WHEN f.store_id IS NULL THEN 0 ELSE ${storeDay.marginRpt('f.net_revenue', 'f.gross_margin')} END AS gross_margin_rpt,
   COALESCE(f.net_units, 0) AS net_units,
   COALESCE(f.baskets, 0) AS baskets,
   CASE WHEN f.baskets > 0 THEN f.basket_revenue ELSE 0 END AS basket_revenue,
-  CASE WHEN f.baskets > 0 THEN f.basket_revenue_rpt ELSE 0 END AS basket_revenue_rpt,
+  CASE WHEN f.baskets > 0 THEN ${storeDay.rpt('f.basket_revenue')} ELSE 0 END AS basket_revenue_rpt,
   COALESCE(f.basket_lines, 0) AS basket_lines,
   COALESCE(f.basket_units, 0) AS basket_units,
   COALESCE(f.loyalty_visits, 0) AS loyalty_visits,
   CASE WHEN f.loyalty_visits > 0 THEN f.loyalty_revenue ELSE 0 END AS loyalty_revenue,
-  CASE WHEN f.loyalty_visits > 0 THEN f.loyalty_revenue_rpt ELSE 0 END AS loyalty_revenue_rpt
+  CASE WHEN f.loyalty_visits > 0 THEN ${storeDay.rpt('f.loyalty_revenue')} ELSE 0 END AS loyalty_revenue_rpt
 FROM v_metric_revenue_vs_target t
 CROSS JOIN dim_reporting_currency rc
 LEFT JOIN dim_store s ON s.store_id = t.store_id
@@ -168,15 +158,13 @@ export const CATEGORY_DAY_SALES: DatasetDefinition = {
   // amounts per store, day and category, and baskets per store, day and category (from each sale basket's distinct
   // categories, counted per basket with a window): two small aggregates joined, no COUNT(DISTINCT) over the lines
   sql: `WITH amounts AS (
-  SELECT v.date_key, v.store_id, ${CATEGORY_SQL} AS category, v.currency, v.reporting_currency,
-    SUM(v.qty_sold) AS net_units,
-    SUM(v.net_revenue) AS net_revenue,
-    SUM(v.net_revenue_rpt) AS net_revenue_rpt,
-    SUM(v.gross_margin_local) AS gross_margin,
-    SUM(v.gross_margin_rpt) AS gross_margin_rpt
-  FROM v_sales_reporting v
-  LEFT JOIN dim_product p ON p.sku = v.sku
-  GROUP BY v.date_key, v.store_id, ${CATEGORY_SQL}, v.currency, v.reporting_currency
+  SELECT f.date_key, f.store_id, ${CATEGORY_SQL} AS category,
+    SUM(f.qty_sold) AS net_units,
+    SUM(f.net_revenue) AS net_revenue,
+    SUM(f.gross_margin) AS gross_margin
+  FROM fact_sales f
+  LEFT JOIN dim_product p ON p.sku = f.sku
+  GROUP BY f.date_key, f.store_id, ${CATEGORY_SQL}
 ),
 basket_categories AS (
   SELECT date_key, store_id, category, COUNT(*) OVER (PARTITION BY date_key, store_id, basket_id) AS categories
@@ -198,18 +186,18 @@ SELECT
   ${storeLabelSql('a.store_id')} AS store_label,
   ${REGION_SQL} AS region,
   a.category,
-  a.currency,
-  a.reporting_currency,
+  ${STORE_CURRENCY_SQL} AS currency,
+  rc.currency AS reporting_currency,
   a.net_units,
   a.net_revenue,
-  a.net_revenue_rpt,
-  a.gross_margin,
-  a.gross_margin_rpt,
+  ${store.rpt('a.net_revenue')} AS net_revenue_rpt,
+  ${store.marginLocal('a.net_revenue', 'a.gross_margin')} AS gross_margin,
+  ${store.marginRpt('a.net_revenue', 'a.gross_margin')} AS gross_margin_rpt,
   COALESCE(b.baskets, 0) AS baskets,
   COALESCE(b.attached_baskets, 0) AS attached_baskets
 FROM amounts a
 LEFT JOIN baskets b ON b.date_key = a.date_key AND b.store_id = a.store_id AND b.category = a.category
-LEFT JOIN dim_store s ON s.store_id = a.store_id`,
+${conversionJoins('a.store_id', 'a.date_key')}`,
   columns: [
     column('business_date', 'date', 'Business date'),
     ...STORE_COLUMNS,
@@ -229,15 +217,14 @@ export const SKU_DAY_SALES: DatasetDefinition = {
   name: 'sku_day_sales',
   title: 'Sales by store, day and SKU',
   description: 'Per store, business date and SKU: net units and net revenue (store and reporting currency).',
-  // per store, date and SKU first (the lines' own *_rpt amounts summed), then the store and product names joined
-  // to those rows: the names are not hashed for every line
+  // per store, date and SKU first, converted once, then the store and product names joined to those rows: the
+  // names are not hashed for every line
   sql: `WITH sales AS (
-  SELECT date_key, store_id, sku, currency, reporting_currency,
+  SELECT date_key, store_id, sku,
     SUM(qty_sold) AS net_units,
-    SUM(net_revenue) AS net_revenue,
-    SUM(net_revenue_rpt) AS net_revenue_rpt
-  FROM v_sales_reporting
-  GROUP BY date_key, store_id, sku, currency, reporting_currency
+    SUM(net_revenue) AS net_revenue
+  FROM fact_sales
+  GROUP BY date_key, store_id, sku
 )
 SELECT
   v.date_key AS business_date,
@@ -247,13 +234,13 @@ SELECT
   v.sku,
   COALESCE(p.product_name, v.sku) AS product_name,
   ${CATEGORY_SQL} AS category,
-  v.currency,
-  v.reporting_currency,
+  ${STORE_CURRENCY_SQL} AS currency,
+  rc.currency AS reporting_currency,
   v.net_units,
   v.net_revenue,
-  v.net_revenue_rpt
+  ${store.rpt('v.net_revenue')} AS net_revenue_rpt
 FROM sales v
-LEFT JOIN dim_store s ON s.store_id = v.store_id
+${conversionJoins('v.store_id', 'v.date_key')}
 LEFT JOIN dim_product p ON p.sku = v.sku`,
   columns: [
     column('business_date', 'date', 'Business date'),

@@ -1,8 +1,11 @@
--- Empties the facts (sales, inventory events, purchase orders) for the business dates from {{from_date}} to {{to_date}} (inclusive, YYYY-MM-DD), ahead of the
+-- Empties the facts (sales and their baskets, inventory events, purchase orders) for the business dates from {{from_date}} to {{to_date}} (inclusive, YYYY-MM-DD), ahead of the
 -- load statements of those dates in the same batch (one transaction): `reload --warehouse` rebuilds a range whole,
 -- so a date the lake no longer holds leaves the warehouse too (the load alone replaces only the dates it COPYs).
 -- Placeholders: from_date, to_date.
 DELETE FROM fact_sales
+WHERE date_key BETWEEN CAST('{{from_date}}' AS DATE) AND CAST('{{to_date}}' AS DATE);
+
+DELETE FROM fact_basket
 WHERE date_key BETWEEN CAST('{{from_date}}' AS DATE) AND CAST('{{to_date}}' AS DATE);
 
 DELETE FROM fact_inventory_event

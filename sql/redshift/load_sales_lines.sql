@@ -1,10 +1,12 @@
--- fact_sales from the curated sales_lines partitions of the batch's affected business dates.
+-- fact_sales, and fact_basket (its lines grouped per transaction, migration 0009), from the curated sales_lines
+-- partitions of the batch's affected business dates.
 -- Placeholders: bucket, role, prefix. A statement that uses {{prefix}} is rendered once per S3 prefix
 -- (functions/lib/warehouse/load-statements.ts chooses them: one per affected date, or per month or year
 -- when there are too many dates for one Data API batch).
 -- A curated partition holds every row of its date, deduplicated, so each date present in staging replaces
 -- that date in the fact as a whole: loading the same dates again, or a date that got late events, changes
 -- nothing else and never double counts. DELETE, not TRUNCATE: TRUNCATE would commit the batch's transaction.
+-- fact_basket's dates are replaced from the same staging rows, so it stays the GROUP BY of fact_sales.
 DELETE FROM stg_sales_lines;
 
 COPY stg_sales_lines
@@ -23,3 +25,13 @@ SELECT
   s.business_date, s.occurred_at, s.store_id, s.sku, s.transaction_id, s.quantity, s.unit_price, s.net_revenue,
   s.gross_margin, s.customer_id, s.event_id, s.line_no, s.event_type, s.discount, s.payment_method
 FROM stg_sales_lines s;
+
+DELETE FROM fact_basket
+WHERE date_key IN (SELECT DISTINCT business_date FROM stg_sales_lines);
+
+INSERT INTO fact_basket (date_key, store_id, basket_id, event_type, customer_id, payment_method, lines, units, net_revenue, gross_margin)
+SELECT
+  s.business_date, s.store_id, s.transaction_id, s.event_type, MAX(s.customer_id), MAX(s.payment_method), COUNT(*), SUM(s.quantity),
+  SUM(s.net_revenue), SUM(s.gross_margin)
+FROM stg_sales_lines s
+GROUP BY s.business_date, s.store_id, s.transaction_id, s.event_type;

@@ -1,3 +1,5 @@
+import { FILL_BASKETS_SQL } from './warehouse-fixture';
+
 /**
  * The hand-built warehouse of the metric views' known-answer tests (test/local/warehouse/metric-views.test.ts):
  * INSERTs in Redshift's dialect, run as the admin after the migrations. Small enough to compute every metric by
@@ -90,6 +92,7 @@ export function metricFixtureStatements(): string[] {
     `INSERT INTO fact_inventory_snapshot (date_key, timestamp_utc, store_id, sku, on_hand_qty, reorder_point, days_of_supply, risk_flag, avg_daily_demand) VALUES ${STOCK.map(
       ([date, store, sku, onHand]) => `(CAST('${date}' AS DATE), CAST('${date} 23:00:00' AS TIMESTAMP), '${store}', '${sku}', ${onHand}, NULL, NULL, 'ok', 0)`,
     ).join(', ')}`,
+    FILL_BASKETS_SQL, // as the load writes them with the lines
   ];
 }
 
@@ -103,5 +106,9 @@ export function crossSellExtraStatements(): string[] {
     ([basket, sku], i) =>
       `(CAST('2026-03-07' AS DATE), CAST('2026-03-07 11:00:00' AS TIMESTAMP), 'S3', '${sku}', '${basket}', 1, 9.00, 9.00, ${(9 - COST[sku]).toFixed(2)}, NULL, 'x${i}', 1, 'sale', 0, 'card')`,
   );
-  return [`INSERT INTO fact_sales (date_key, timestamp_utc, store_id, sku, basket_id, qty_sold, unit_price, net_revenue, gross_margin, customer_id, event_id, line_no, event_type, discount, payment_method) VALUES ${values.join(', ')}`];
+  return [
+    `INSERT INTO fact_sales (date_key, timestamp_utc, store_id, sku, basket_id, qty_sold, unit_price, net_revenue, gross_margin, customer_id, event_id, line_no, event_type, discount, payment_method) VALUES ${values.join(', ')}`,
+    'DELETE FROM fact_basket',
+    FILL_BASKETS_SQL,
+  ];
 }

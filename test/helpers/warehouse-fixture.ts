@@ -74,10 +74,10 @@ export { tempLake } from './lake-fixture';
 
 /**
  * A load for a warehouse at migration 0001 only, from this code's load, which needs newer tables (the stores'
- * currency, exchange rates): its facts, products and calendar, and two stores as the load of that time wrote them.
+ * currency, exchange rates, fact_basket): its facts, products and calendar, and two stores as the load of that time wrote them.
  */
 export function loadForInitialSchema(load: string[]): string[] {
-  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order)\b/;
+  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order|fact_basket)\b/;
   return [
     ...load.filter((s) => !newerTables.test(s)),
     `INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue) VALUES ('S001', 'One', 'North', 'a@example.com', 'UTC', 100), ('S002', 'Two', 'South', 'b@example.com', 'UTC', 200)`,
@@ -183,4 +183,23 @@ export async function warehouseTotals(w: Warehouse): Promise<SalesTotals> {
     `SELECT count(*) AS lines, COALESCE(sum(net_revenue), 0) AS revenue, COALESCE(sum(gross_margin), 0) AS margin, COALESCE(sum(qty_sold), 0) AS qty FROM fact_sales`,
   );
   return { lines: Number(r.lines), revenue: Number(r.revenue), margin: Number(r.margin), qty: Number(r.qty) };
+}
+
+/** fact_basket's definition (migration 0009), written again here: the sales lines grouped per transaction. */
+const BASKET_COLUMNS = 'date_key, store_id, basket_id, event_type, customer_id, payment_method, lines, units, net_revenue, gross_margin';
+const BASKETS_OF_SALES = `SELECT date_key, store_id, basket_id, event_type, MAX(customer_id) AS customer_id, MAX(payment_method) AS payment_method,
+  COUNT(*) AS lines, SUM(qty_sold) AS units, SUM(net_revenue) AS net_revenue, SUM(gross_margin) AS gross_margin
+FROM fact_sales GROUP BY date_key, store_id, basket_id, event_type`;
+
+/** For a fixture that INSERTs fact_sales rows directly (as no load does): their fact_basket rows. */
+export const FILL_BASKETS_SQL = `INSERT INTO fact_basket (${BASKET_COLUMNS}) ${BASKETS_OF_SALES}`;
+
+/** How far fact_basket is from the GROUP BY of fact_sales: its rows, and the rows in one and not the other (both ways). */
+export async function basketFactGaps(w: Warehouse): Promise<{ baskets: number; missing: number; extra: number }> {
+  const [r] = await w.query(
+    `SELECT (SELECT count(*) FROM fact_basket) AS baskets,
+       (SELECT count(*) FROM (${BASKETS_OF_SALES} EXCEPT ALL SELECT ${BASKET_COLUMNS} FROM fact_basket) m) AS missing,
+       (SELECT count(*) FROM (SELECT ${BASKET_COLUMNS} FROM fact_basket EXCEPT ALL ${BASKETS_OF_SALES}) e) AS extra`,
+  );
+  return { baskets: Number(r.baskets), missing: Number(r.missing), extra: Number(r.extra) };
 }

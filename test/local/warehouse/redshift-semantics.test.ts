@@ -16,7 +16,7 @@ import { testRuntime, writeSimulatedLake } from '../../helpers/risk-fixture';
 import { MemoryNotifier } from '../../helpers/memory-adapters';
 import { addDays, AS_OF, loadStockRiskCase, saleSql } from '../../helpers/stock-risk-fixture';
 import { run as publishAlerts } from '../../../functions/pipeline/publish-alerts/index';
-import { curatedTotals, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+import { basketFactGaps, curatedTotals, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 /**
  * Redshift's rules on real PostgreSQL (PGlite): the deploy's DDL as the admin, every load and stock-risk batch as
@@ -84,6 +84,7 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     const lakeTotals = await curatedTotals(lake.root);
     expect(lakeTotals.lines).toBeGreaterThan(1000);
     expect(await warehouseTotals(pg.pipeline)).toEqual(lakeTotals);
+    expect(await basketFactGaps(pg.pipeline)).toMatchObject({ missing: 0, extra: 0 });
     // purchase orders and their receipts' link rows, one receipt per order in the lake
     const [orders] = await pg.pipeline.query("SELECT count(*) AS n, sum(CASE WHEN event_type = 'receipt' THEN 1 ELSE 0 END) AS receipts FROM fact_purchase_order");
     expect(Number(orders.n)).toBeGreaterThan(0);
@@ -155,9 +156,14 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     expect(await deployWarehouse(pg)).toMatch(/^applied migrations \[\]/);
     expect((await pg.admin.query('SELECT version, name FROM schema_migrations ORDER BY version')).map((r) => r.name)).toEqual(readMigrations().map((m) => m.name));
     expect(await warehouseTotals(pg.pipeline)).toEqual(before);
+    // 0009 filled fact_basket from the sales loaded before it
+    const baskets = await basketFactGaps(pg.pipeline);
+    expect(baskets).toEqual({ baskets: expect.any(Number), missing: 0, extra: 0 });
+    expect(baskets.baskets).toBeGreaterThan(100);
     expect(await pg.pipeline.query(`SELECT DISTINCT currency FROM dim_store`)).toEqual([{ currency: 'USD' }]);
     // the grants still cover the altered table: the pipeline loads into it
     await pg.pipeline.execute(load);
     expect(await warehouseTotals(pg.pipeline)).toEqual(before);
+    expect(await basketFactGaps(pg.pipeline)).toEqual(baskets);
   });
 });

@@ -8,7 +8,7 @@ import { applyMigrations, readMigrations } from '../../../functions/lib/warehous
 import { splitSqlStatements } from '../../../functions/lib/warehouse/sql-text';
 import { prepareLoads } from '../../../functions/pipeline/prepare-loads/prepare-loads';
 import { DuckDbWarehouse, warehousePath } from '../../../local/warehouse/duckdb-warehouse';
-import { curatedTotals, inventoryEvent, line, PRODUCTS, STORES, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow, USD_ONLY } from '../../helpers/warehouse-fixture';
+import { basketFactGaps, curatedTotals, inventoryEvent, line, PRODUCTS, STORES, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow, USD_ONLY } from '../../helpers/warehouse-fixture';
 
 const SOURCE = { bucket: 'local-curated', role: 'arn:aws:iam::000000000000:role/local-copy' };
 
@@ -25,6 +25,8 @@ const INVENTORY = [
   inventoryEvent({ event_id: 'i1', store_id: 'S001', sku: 'SKU-1', occurred_at: '2024-01-01 07:00:00', business_date: '2024-01-01', event_type: 'inventory_snapshot', on_hand_qty: 40, reorder_point: 10 }),
   inventoryEvent({ event_id: 'i2', store_id: 'S001', sku: 'SKU-1', occurred_at: '2024-01-02 07:00:00', business_date: '2024-01-02', event_type: 'inventory_adjustment', quantity_change: 12, reason: 'receipt' }),
 ];
+/** The transactions of some sales lines: fact_basket's rows for them. */
+const transactions = (lines: SalesLineRow[]): number => new Set(lines.map((l) => [l.business_date, l.store_id, l.transaction_id, l.event_type].join('|'))).size;
 const AFFECTED = { sales_lines: ['2024-01-01', '2024-01-02', '2024-01-04'], inventory_events: ['2024-01-01', '2024-01-02'], purchase_orders: [] as string[] };
 
 describe('warehouse schema', () => {
@@ -126,8 +128,11 @@ describe('warehouse load from curated Parquet', () => {
     expect(first).toEqual(curated);
     expect(first.qty).toBe(3 + 1 + 2 + 5 - 1 + 4); // the return counts negative
 
+    expect(await basketFactGaps(w)).toEqual({ baskets: transactions(SALES), missing: 0, extra: 0 });
+
     await w.execute(redshiftSqls);
     expect(await warehouseTotals(w)).toEqual(curated);
+    expect(await basketFactGaps(w)).toEqual({ baskets: transactions(SALES), missing: 0, extra: 0 });
     expect(await w.query('SELECT count(*) AS n FROM fact_inventory_event')).toEqual([{ n: 2 }]);
     expect(await w.query('SELECT count(*) AS n FROM dim_store')).toEqual([{ n: STORES.length }]);
     expect(await w.query('SELECT count(*) AS n FROM dim_product')).toEqual([{ n: PRODUCTS.length }]);
@@ -154,6 +159,8 @@ describe('warehouse load from curated Parquet', () => {
     const totals = await warehouseTotals(w);
     expect(totals).toEqual(await curatedTotals(lake.root));
     expect(totals.lines).toBe(SALES.length + 1);
+    // the date's baskets replaced from the same staging rows: the late transaction added, none doubled
+    expect(await basketFactGaps(w)).toEqual({ baskets: transactions([...SALES, late]), missing: 0, extra: 0 });
   });
 
   it('coarser COPY prefixes give the same warehouse', async () => {

@@ -4,7 +4,7 @@ import { applyMigrations, checkMigrations, readMigrations } from '../../../funct
 import { prepareLoads } from '../../../functions/pipeline/prepare-loads/prepare-loads';
 import { DuckDbWarehouse, warehousePath } from '../../../local/warehouse/duckdb-warehouse';
 import { writeStockCase, CASE_DATES } from '../../helpers/risk-fixture';
-import { loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+import { basketFactGaps, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 describe('warehouse migrations', () => {
   it('are numbered 0001, 0002, ... without gaps, and the second one changes an existing table', () => {
@@ -45,6 +45,10 @@ describe('warehouse migrations', () => {
       const current = DuckDbWarehouse.forLake(lake.root); // as the local runtime opens it after an upgrade
       expect(await current.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual(readMigrations().map((m) => ({ version: m.version })));
       expect(await warehouseTotals(current)).toEqual(before);
+      // 0009 filled fact_basket from the sales loaded before it
+      const baskets = await basketFactGaps(current);
+      expect(baskets).toEqual({ baskets: expect.any(Number), missing: 0, extra: 0 });
+      expect(baskets.baskets).toBeGreaterThan(0);
       expect(await current.query('SELECT store_id, currency FROM dim_store ORDER BY store_id')).toEqual([
         { store_id: 'S001', currency: 'USD' },
         { store_id: 'S002', currency: 'USD' },
@@ -52,6 +56,7 @@ describe('warehouse migrations', () => {
       expect(await applyMigrations(current, readMigrations())).toEqual([]);
       await current.execute(prepareLoads({ affectedDates: CASE_DATES }, {}).redshiftSqls);
       expect(await warehouseTotals(current)).toEqual(before);
+      expect(await basketFactGaps(current)).toEqual(baskets);
     } finally {
       lake.cleanup();
     }

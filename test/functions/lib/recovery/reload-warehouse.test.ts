@@ -5,7 +5,7 @@ import { chunkStatements, curatedDates, reloadChunks, reloadWarehouse } from '..
 import { DATA_API_BATCH_LIMIT } from '../../../../functions/lib/warehouse/load-statements';
 import type { PipelineSettings } from '../../../../functions/lib/ports';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
-import { USD_ONLY, curatedTotals, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
+import { USD_ONLY, basketFactGaps, curatedTotals, FILL_BASKETS_SQL, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
 
 const SOURCE = { bucket: 'local-curated', role: 'arn:aws:iam::000000000000:role/local-copy' };
 
@@ -72,12 +72,16 @@ describe('reload --warehouse', () => {
       expect(progress).toEqual([0, 1, 2]);
       const lakeTotals = await curatedTotals(lake.root);
       expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);
+      const baskets = await basketFactGaps(lake.warehouse);
+      expect(baskets).toEqual({ baskets: expect.any(Number), missing: 0, extra: 0 });
+      expect(baskets.baskets).toBeGreaterThan(0);
 
       await lake.warehouse.execute(['DELETE FROM fact_sales', 'DELETE FROM fact_inventory_event']);
       await reloadWarehouse(lake, SOURCE);
       expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);
       await reloadWarehouse(lake, SOURCE);
       expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);
+      expect(await basketFactGaps(lake.warehouse)).toEqual(baskets);
       expect(await lake.warehouse.query('SELECT count(*) AS n FROM fact_inventory_event')).toEqual([{ n: 1 }]);
       expect((await lake.warehouse.query('SELECT count(*) AS n FROM dim_product'))[0].n).toBeGreaterThan(0);
     } finally {
@@ -96,10 +100,14 @@ describe('reload --warehouse', () => {
         // a row outside the range that the reload must not touch, and one inside it the lake has no partition for
         copyOfE1('2023-12-01', 'x1'),
         copyOfE1('2024-02-01', 'x2'),
+        // fact_basket kept the GROUP BY of the edited fact_sales: x2's basket (T-e1 on 02-01) must leave with it
+        'DELETE FROM fact_basket',
+        FILL_BASKETS_SQL,
       ]);
       await reloadWarehouse(lake, SOURCE, { from: '2024-01-31', to: '2024-02-03' });
       const dates = (await lake.warehouse.query(`SELECT CAST(date_key AS VARCHAR) AS d, count(*) AS n FROM fact_sales GROUP BY 1 ORDER BY 1`)).map((r) => `${String(r.d)}:${Number(r.n)}`);
       expect(dates).toEqual(['2023-12-01:1', '2024-01-30:1', '2024-01-31:1', '2024-02-02:1', '2024-02-03:1']);
+      expect(await basketFactGaps(lake.warehouse)).toEqual({ baskets: 5, missing: 0, extra: 0 });
       await lake.warehouse.execute([`DELETE FROM fact_sales WHERE event_id = 'x1'`]);
       expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);
     } finally {
