@@ -6,8 +6,9 @@ import { storeAlertMessages } from '../../lib/risk/alert-message';
 import type { AlertTransitions } from '../../lib/risk/alerts';
 
 /** Messages in flight at once: each is its own SNS Publish call (a store's messages to its shard), so sent one after
- * another a 1,000-store fan-out waited for 1,000 round trips. */
-export const PUBLISHES_IN_FLIGHT = 16;
+ * another a 1,000-store fan-out waited for 1,000 round trips. 50 is the AWS SDK's default socket pool (more would
+ * queue there); locally the outbox appends the messages in flight together (one fsync for up to 50). */
+export const PUBLISHES_IN_FLIGHT = 50;
 
 /**
  * Publishes the batch's alert notices (its alert-transitions record) to the low-stock topic: per store, the

@@ -297,19 +297,20 @@ describe('publishAlerts fan-out', () => {
   });
   afterEach(() => lake.cleanup());
 
-  /** 40 stores with a critical and a high SKU each: 80 messages, in storeAlertMessages' order */
-  async function record(): Promise<{ store: FsObjectStore; key: string; subjects: string[] }> {
+  /** `stores` stores with a critical and a high SKU each: two messages a store, in storeAlertMessages' order */
+  async function record(stores: number): Promise<{ store: FsObjectStore; key: string; subjects: string[] }> {
     const store = new FsObjectStore(lake.root);
-    const notices = Array.from({ length: 40 }, (_, i) => [
-      notice({ store_id: `S${String(i).padStart(2, '0')}`, sku: 'C', level: 'critical', kind: 'immediate' }),
-      notice({ store_id: `S${String(i).padStart(2, '0')}`, sku: 'H', level: 'high', kind: 'digest' }),
+    const notices = Array.from({ length: stores }, (_, i) => [
+      notice({ store_id: `S${String(i).padStart(3, '0')}`, sku: 'C', level: 'critical', kind: 'immediate' }),
+      notice({ store_id: `S${String(i).padStart(3, '0')}`, sku: 'H', level: 'high', kind: 'digest' }),
     ]).flat();
     await writeJson(store, 'control/runs/b/alert-transitions.json', transitions(notices));
     return { store, key: 'control/runs/b/alert-transitions.json', subjects: storeAlertMessages(transitions(notices)).map((m) => m.notification.subject) };
   }
 
   it('has a bounded number of messages in flight, started in order', async () => {
-    const { store, key, subjects } = await record();
+    const { store, key, subjects } = await record(40);
+    expect(subjects.length).toBeGreaterThan(PUBLISHES_IN_FLIGHT);
     let inFlight = 0;
     let peak = 0;
     const started: string[] = [];
@@ -328,13 +329,13 @@ describe('publishAlerts fan-out', () => {
   });
 
   it('fails when a message fails, and starts none after it', async () => {
-    const { store, key, subjects } = await record();
+    const { store, key, subjects } = await record(150);
     const started: string[] = [];
     const failing = {
       publish: async (n: Notification): Promise<void> => {
         started.push(n.subject);
         await new Promise((r) => setTimeout(r, 1));
-        if (started.length === 20) throw new Error('SNS throttled');
+        if (n.subject === subjects[20]) throw new Error('SNS throttled');
       },
     };
     await expect(sendAlerts(store, failing, key)).rejects.toThrow('SNS throttled');
