@@ -26,11 +26,15 @@ export interface OutboxNotifierOptions {
 /**
  * The local SNS: every message is appended to the outbox file and flushed to disk (fsync) before publish()
  * resolves, so a published alert survives a crash. Appends from one process are serialized, so lines never
- * interleave.
+ * interleave, and keep the order of the publish() calls. The messages published while an append is under way go
+ * out together in the next one (one write and one fsync for them all: a fan-out of 1,000 stores' messages
+ * published concurrently is a few appends, not 1,000).
  */
 export class OutboxNotifier implements Notifier {
   readonly path: string;
   private tail: Promise<void> = Promise.resolve();
+  /** the messages waiting for the next append, and that append's promise */
+  private next: { entries: OutboxEntry[]; done: Promise<void> } | undefined;
 
   constructor(
     lakeRoot: string,
@@ -47,21 +51,31 @@ export class OutboxNotifier implements Notifier {
       attributes: { ...notification.attributes },
       published_at: (this.options.now?.() ?? new Date()).toISOString(),
     };
-    const run = this.tail.then(() => this.append(entry));
-    this.tail = run.catch(() => undefined);
-    return run;
+    if (this.next) {
+      this.next.entries.push(entry);
+      return this.next.done;
+    }
+    const entries = [entry];
+    const done = this.tail.then(() => {
+      // from here on, a publish() starts the following append
+      this.next = undefined;
+      return this.append(entries);
+    });
+    this.next = { entries, done };
+    this.tail = done.catch(() => undefined);
+    return done;
   }
 
-  private async append(entry: OutboxEntry): Promise<void> {
+  private async append(entries: OutboxEntry[]): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
     const file = await open(this.path, 'a');
     try {
-      await file.write(`${JSON.stringify(entry)}\n`);
+      await file.write(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
       await file.sync();
     } finally {
       await file.close();
     }
-    this.options.echo?.(entry);
+    for (const entry of entries) this.options.echo?.(entry);
   }
 }
 

@@ -159,26 +159,50 @@ daily AS (
   LEFT JOIN model m ON m.store_id = h.store_id AND m.sku = h.sku
   LEFT JOIN fallback f ON f.store_id = h.store_id AND f.sku = h.sku
 ),
+totals AS (
+  SELECT
+    d.store_id,
+    d.sku,
+    CAST(SUM(CASE WHEN d.k <= i.lead_days THEN d.demand ELSE 0 END) AS DECIMAL(18,6)) AS lead_demand,
+    CAST(SUM(d.demand) AS DECIMAL(18,6)) AS horizon_demand,
+    COUNT(*) AS horizon_days
+  FROM daily d
+  JOIN positioned i ON i.store_id = d.store_id AND i.sku = d.sku
+  GROUP BY d.store_id, d.sku
+),
+-- Daily demand is never negative and arrivals only add, so the projection never falls below stock - horizon demand:
+-- a store-SKU with that much left (most of them) neither runs out nor falls below safety stock within the horizon.
+-- Only the others need the day-by-day running sums.
+short AS (
+  SELECT t.store_id, t.sku
+  FROM totals t
+  JOIN positioned i ON i.store_id = t.store_id AND i.sku = t.sku
+  WHERE i.stock - t.horizon_demand < 0.5
+    OR i.stock - t.horizon_demand < i.safety_stock
+),
 projected AS (
   SELECT
     d.store_id, d.sku, d.k, d.demand,
     SUM(d.demand) OVER (PARTITION BY d.store_id, d.sku ORDER BY d.k ROWS UNBOUNDED PRECEDING) AS cum_demand,
     SUM(COALESCE(a.qty, 0)) OVER (PARTITION BY d.store_id, d.sku ORDER BY d.k ROWS UNBOUNDED PRECEDING) AS cum_arrivals
   FROM daily d
+  JOIN short s ON s.store_id = d.store_id AND s.sku = d.sku
   LEFT JOIN arrivals a ON a.store_id = d.store_id AND a.sku = d.sku AND a.k = d.k
 ),
-outlook AS (
+crossings AS (
   SELECT
     p.store_id,
     p.sku,
-    CAST(SUM(CASE WHEN p.k <= i.lead_days THEN p.demand ELSE 0 END) AS DECIMAL(18,6)) AS lead_demand,
-    CAST(SUM(p.demand) AS DECIMAL(18,6)) AS horizon_demand,
-    COUNT(*) AS horizon_days,
     MIN(CASE WHEN i.stock + p.cum_arrivals - p.cum_demand < 0.5 AND p.cum_demand >= 0.5 THEN p.k END) AS stockout_k,
     MIN(CASE WHEN i.stock + p.cum_arrivals - p.cum_demand < i.safety_stock THEN p.k END) AS below_safety_k
   FROM projected p
   JOIN positioned i ON i.store_id = p.store_id AND i.sku = p.sku
   GROUP BY p.store_id, p.sku
+),
+outlook AS (
+  SELECT t.store_id, t.sku, t.lead_demand, t.horizon_demand, t.horizon_days, c.stockout_k, c.below_safety_k
+  FROM totals t
+  LEFT JOIN crossings c ON c.store_id = t.store_id AND c.sku = t.sku
 ),
 risk AS (
   SELECT

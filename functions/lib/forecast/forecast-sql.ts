@@ -13,11 +13,17 @@ function isoDate(name: string, value: string): string {
 /** A SQL string literal (single quotes doubled). */
 const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
-/** sql/redshift/demand_history.sql for one store (the caller reads the stores one after another, so a fit holds
- * one store's history at a time), ordered by sku and date. */
-export function demandHistorySql(asOfDate: string, historyStart: string, storeId: string): string {
+/** sql/redshift/demand_history.sql for some stores (the caller reads a bounded number of stores at a time, see
+ * demandHistoryRowsSql), ordered by store_id, sku and date. */
+export function demandHistorySql(asOfDate: string, historyStart: string, storeIds: readonly string[]): string {
+  if (storeIds.length === 0) throw new RangeError('demand history for no store');
   const history = renderSql(readSql('redshift/demand_history.sql'), { as_of_date: isoDate('as-of date', asOfDate), history_start: isoDate('history start', historyStart) });
-  return `SELECT store_id, sku, date_key, units, censored FROM (\n${history}\n) h WHERE store_id = ${literal(storeId)} ORDER BY sku, date_key`;
+  return `SELECT store_id, sku, date_key, units, censored FROM (\n${history}\n) h WHERE store_id IN (${storeIds.map(literal).join(', ')}) ORDER BY store_id, sku, date_key`;
+}
+
+/** sql/redshift/demand_history_rows.sql: per store_id, history_rows, an upper bound of its rows in demandHistorySql. */
+export function demandHistoryRowsSql(asOfDate: string, historyStart: string): string {
+  return renderSql(readSql('redshift/demand_history_rows.sql'), { as_of_date: isoDate('as-of date', asOfDate), history_start: isoDate('history start', historyStart) });
 }
 
 /** sql/redshift/forecast_due.sql: the (store_id, sku) series to refit as of `asOfDate`, at most `maxSeries`. */

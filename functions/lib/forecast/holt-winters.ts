@@ -47,19 +47,21 @@ export function initialStates(y: DailySeries): { level: number; season: number[]
   return { level, season };
 }
 
-/**
- * Additive Holt-Winters with a weekly season in the error-correction form of ETS(A,N,A) / ETS(A,Ad,A)
- * (Hyndman & Athanasopoulos, Forecasting: Principles and Practice, 3rd ed., section 8.3):
- *   l_t = alpha (y_t - s_{t-7}) + (1 - alpha)(l_{t-1} + phi b_{t-1})
- *   b_t = beta (l_t - l_{t-1}) + (1 - beta) phi b_{t-1}
- *   s_t = gamma (y_t - l_{t-1} - phi b_{t-1}) + (1 - gamma) s_{t-7}
- *   yhat_{t+h} = l_t + (phi + ... + phi^h) b_t + s_{t+h-7(k+1)}
- * A missing day (NaN) takes the one-step forecast as its value: the states move on without a correction.
- */
-export function holtWinters(y: DailySeries, p: HoltWintersParams): HoltWintersFit {
-  const params = { alpha: p.alpha, gamma: p.gamma, beta: p.beta ?? 0, phi: p.phi ?? 1 };
+/** The states after the last day and the in-sample one-step errors: holtWinters' recursions. */
+interface Smoothed {
+  level: number;
+  trend: number;
+  /** season[t % 7] after the last day */
+  season: number[];
+  sse: number;
+  observed: number;
+}
+
+/** The recursions of holtWinters over y from the initial states `init` (not changed). */
+function smooth(y: DailySeries, params: Required<HoltWintersParams>, init: { level: number; season: number[] }): Smoothed {
   const { alpha, beta, gamma, phi } = params;
-  const init = initialStates(y);
+  // a local: the fitting loops run this millions of times, and tsx's CommonJS output reads an import through a getter
+  const week = WEEK;
   let level = init.level;
   let trend = 0;
   // season[t % 7] holds s_{t-7} when day t is processed
@@ -67,25 +69,32 @@ export function holtWinters(y: DailySeries, p: HoltWintersParams): HoltWintersFi
   let sse = 0;
   let observed = 0;
   for (let t = 0; t < y.length; t++) {
-    const j = t % WEEK;
+    const j = t % week;
     const base = level + phi * trend;
     const fitted = base + season[j];
-    if (!isObserved(y[t])) {
+    const v = y[t];
+    // a missing (censored) day: isObserved's NaN, tested inline for the same reason as `week`
+    if (Number.isNaN(v)) {
       level = base;
       trend = phi * trend;
       continue;
     }
-    const error = y[t] - fitted;
-    if (t >= WEEK) {
+    const error = v - fitted;
+    if (t >= week) {
       sse += error * error;
       observed++;
     }
-    const newLevel = alpha * (y[t] - season[j]) + (1 - alpha) * base;
+    const newLevel = alpha * (v - season[j]) + (1 - alpha) * base;
     trend = beta * (newLevel - level) + (1 - beta) * phi * trend;
-    season[j] = gamma * (y[t] - base) + (1 - gamma) * season[j];
+    season[j] = gamma * (v - base) + (1 - gamma) * season[j];
     level = newLevel;
   }
-  const n = y.length;
+  return { level, trend, season, sse, observed };
+}
+
+/** The fit of smoothed states over a series of n days. */
+function fitOf(params: Required<HoltWintersParams>, n: number, { level, trend, season, sse, observed }: Smoothed): HoltWintersFit {
+  const { phi } = params;
   const seasonByHorizon = Array.from({ length: WEEK }, (_, k) => season[(n + k) % WEEK]);
   const damped = (h: number): number => {
     if (phi === 1) return h;
@@ -102,6 +111,22 @@ export function holtWinters(y: DailySeries, p: HoltWintersParams): HoltWintersFi
   };
 }
 
+const withDefaults = (p: HoltWintersParams): Required<HoltWintersParams> => ({ alpha: p.alpha, gamma: p.gamma, beta: p.beta ?? 0, phi: p.phi ?? 1 });
+
+/**
+ * Additive Holt-Winters with a weekly season in the error-correction form of ETS(A,N,A) / ETS(A,Ad,A)
+ * (Hyndman & Athanasopoulos, Forecasting: Principles and Practice, 3rd ed., section 8.3):
+ *   l_t = alpha (y_t - s_{t-7}) + (1 - alpha)(l_{t-1} + phi b_{t-1})
+ *   b_t = beta (l_t - l_{t-1}) + (1 - beta) phi b_{t-1}
+ *   s_t = gamma (y_t - l_{t-1} - phi b_{t-1}) + (1 - gamma) s_{t-7}
+ *   yhat_{t+h} = l_t + (phi + ... + phi^h) b_t + s_{t+h-7(k+1)}
+ * A missing day (NaN) takes the one-step forecast as its value: the states move on without a correction.
+ */
+export function holtWinters(y: DailySeries, p: HoltWintersParams): HoltWintersFit {
+  const params = withDefaults(p);
+  return fitOf(params, y.length, smooth(y, params, initialStates(y)));
+}
+
 /** The grid the parameters are chosen from by in-sample one-step SSE (small on purpose: it runs per series). */
 export const HOLT_WINTERS_GRID = {
   alpha: [0.02, 0.05, 0.1, 0.2, 0.35],
@@ -110,13 +135,17 @@ export const HOLT_WINTERS_GRID = {
 
 /** ETS(A,N,A) with alpha and gamma chosen from the grid by the in-sample one-step SSE (gamma <= 1 - alpha). */
 export function fitHoltWinters(y: DailySeries, extra: Pick<HoltWintersParams, 'beta' | 'phi'> = {}): HoltWintersFit {
-  let best: HoltWintersFit | undefined;
+  // the initial states depend on y only, and only the best grid point becomes a fit
+  const init = initialStates(y);
+  let best: { params: Required<HoltWintersParams>; states: Smoothed } | undefined;
   for (const alpha of HOLT_WINTERS_GRID.alpha) {
     for (const gamma of HOLT_WINTERS_GRID.gamma) {
       if (gamma > 1 - alpha) continue;
-      const fit = holtWinters(y, { alpha, gamma, ...extra });
-      if (!best || fit.sse < best.sse) best = fit;
+      const params = withDefaults({ alpha, gamma, ...extra });
+      const states = smooth(y, params, init);
+      if (!best || states.sse < best.states.sse) best = { params, states };
     }
   }
-  return best as HoltWintersFit; // the grid is not empty
+  if (!best) throw new RangeError('the Holt-Winters grid is empty');
+  return fitOf(best.params, y.length, best.states);
 }

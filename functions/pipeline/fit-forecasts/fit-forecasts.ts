@@ -6,7 +6,7 @@ import { createDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-facto
 import { sqlString } from '../../lib/duckdb/duckdb-rows';
 import { AccuracyTotals } from '../../lib/forecast/accuracy';
 import { backtestSeries, DEFAULT_BACKTEST, type BacktestSettings } from '../../lib/forecast/backtest';
-import { demandHistorySql, dueSeriesSql, latestFitSql, loadForecastModelStatements, type AccuracyRow } from '../../lib/forecast/forecast-sql';
+import { demandHistoryRowsSql, demandHistorySql, dueSeriesSql, latestFitSql, loadForecastModelStatements, type AccuracyRow } from '../../lib/forecast/forecast-sql';
 import { MODEL_NAMES, type ModelName } from '../../lib/forecast/models';
 import { WEEK } from '../../lib/forecast/series';
 import { StoreDailyTotals } from '../../lib/forecast/weekday-profile';
@@ -29,11 +29,18 @@ export interface ForecastSettings {
   /** fit every series, due or not (the CLI's `forecast`) */
   force?: boolean;
   backtest?: BacktestSettings;
+  /** demand-history rows one query reads at most (default HISTORY_ROWS_PER_QUERY) */
+  historyRowsPerQuery?: number;
 }
 
 /** Series one run fits at most: about 2.5 minutes of fitting on a loaded 2-core machine (40k series took about 5),
  * well inside the Lambda's 15. A weekly refit of the seed's ~3M store-SKUs over 168 hourly runs needs ~18k a run. */
 export const MAX_SERIES_PER_RUN = 20_000;
+
+/** Demand-history rows (an upper bound, demandHistoryRowsSql) one query reads at most: the stores are read in groups
+ * of about this many rows (a store with more alone), so a run makes few round trips and holds a bounded history.
+ * A store with the seed's full history (~3,000 SKUs x 112 days) has ~340k. */
+export const HISTORY_ROWS_PER_QUERY = 400_000;
 
 export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { historyDays: 16 * WEEK, refitDays: WEEK, maxSeries: MAX_SERIES_PER_RUN };
 
@@ -78,14 +85,14 @@ async function csvToParquet(settings: DuckDbSettings, csv: string, parquet: stri
   return readFile(parquet);
 }
 
-/** Groups a store's history rows (ordered by sku, date) into series, one at a time. */
-function* seriesOf(rows: Row[], historyStart: string, days: number): Generator<{ sku: string; y: Float64Array }> {
+/** Groups a store's history rows (rows[from] .. rows[to - 1], ordered by sku, date) into series, one at a time. */
+function* seriesOf(rows: Row[], from: number, to: number, historyStart: string, days: number): Generator<{ sku: string; y: Float64Array }> {
   const start = Date.parse(`${historyStart}T00:00:00Z`);
-  let i = 0;
-  while (i < rows.length) {
+  let i = from;
+  while (i < to) {
     const sku = String(rows[i].sku);
     const y = new Float64Array(days).fill(Number.NaN);
-    for (; i < rows.length && String(rows[i].sku) === sku; i++) {
+    for (; i < to && String(rows[i].sku) === sku; i++) {
       const day = Math.round((Date.parse(`${asIsoDate(rows[i].date_key)}T00:00:00Z`) - start) / DAY_MS);
       const censored = rows[i].censored === true || rows[i].censored === 'true' || rows[i].censored === 1;
       if (day >= 0 && day < days && !censored) y[day] = Number(rows[i].units);
@@ -112,6 +119,40 @@ async function dueByStore(warehouse: Warehouse, asOfDate: string, maxSeries: num
   return new Map([...byStore].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** The stores in their order, in groups whose demand history (its upper bound per store) is at most `maxRows`; a
+ * store above it makes a group alone. */
+async function storeGroups(warehouse: Warehouse, stores: Iterable<string>, asOfDate: string, historyStart: string, maxRows: number): Promise<string[][]> {
+  const rowsOf = new Map<string, number>();
+  for (const row of await warehouse.query(demandHistoryRowsSql(asOfDate, historyStart))) rowsOf.set(String(row.store_id), Number(row.history_rows));
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let rows = 0;
+  for (const storeId of stores) {
+    const n = rowsOf.get(storeId) ?? 0;
+    if (group.length > 0 && rows + n > maxRows) {
+      groups.push(group);
+      group = [];
+      rows = 0;
+    }
+    group.push(storeId);
+    rows += n;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/** Where each store's rows are in history rows ordered by store_id: [from, to) by store. */
+function storeRanges(rows: Row[]): Map<string, [number, number]> {
+  const ranges = new Map<string, [number, number]>();
+  let from = 0;
+  for (let i = 1; i <= rows.length; i++) {
+    if (i < rows.length && rows[i].store_id === rows[from].store_id) continue;
+    ranges.set(String(rows[from].store_id), [from, i]);
+    from = i;
+  }
+  return ranges;
+}
+
 /**
  * Fits a demand model to the store x SKU series that are due (no model yet, its review date reached, or fitted
  * after `asOfDate`), at most `maxSeries` of them per run, on the `historyDays` days ending with `asOfDate` (only
@@ -120,9 +161,10 @@ async function dueByStore(warehouse: Warehouse, asOfDate: string, maxSeries: num
  * backtest's accuracy over the last `evalWeeks` weeks of the fitted series in forecast_accuracy ('selected', each
  * candidate, the seasonal naive baseline among them). Each fitted model is reviewed `refitDays` later, so the
  * series of a backlog larger than one run stay spread over the runs. Publishes ForecastBias (the selected models'
- * bias %). Returns `skipped` when no series is due (every series with `force`). Reads the history of the stores
- * with a due series one store at a time (a store's weekday profile pools all its SKUs), so memory grows with the
- * SKUs of a store, and fitting time with the due series.
+ * bias %). Returns `skipped` when no series is due (every series with `force`). Reads the whole history of the
+ * stores with a due series (a store's weekday profile pools all its SKUs), a group of stores per query of at most
+ * HISTORY_ROWS_PER_QUERY rows (or one store), so memory is bounded by that or by one store's SKUs, and fitting time
+ * grows with the due series.
  */
 export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, settings: ForecastSettings = DEFAULT_FORECAST_SETTINGS): Promise<FitForecastsResult> {
   const due = await dueByStore(deps.warehouse, asOfDate, settings.maxSeries ?? MAX_SERIES_PER_RUN, settings.force === true);
@@ -137,19 +179,26 @@ export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, set
     const csv = join(dir, 'models.csv');
     const out = createWriteStream(csv);
     let series = 0;
-    for (const [storeId, dueSkus] of due) {
-      const rows = await deps.warehouse.query(demandHistorySql(asOfDate, historyStart, storeId));
-      // two passes over the store's series: the pooled weekday profile first (all its SKUs), then each due series' fit
-      const storeSeries = [...seriesOf(rows, historyStart, settings.historyDays)];
-      const storeTotals = new StoreDailyTotals(settings.historyDays);
-      for (const { y } of storeSeries) storeTotals.add(y);
-      for (const { sku, y } of storeSeries) {
-        if (!dueSkus.has(sku)) continue;
-        const fit = backtestSeries(y, backtest, storeTotals);
-        if (!fit) continue;
-        series++;
-        for (const [model, acc] of totals) acc.add(fit.holdout.forecasts[model], fit.holdout.actuals, fit.holdout.scale);
-        if (!out.write(`${modelLine(storeId, sku, asOfDate, nextReview, fit)}\n`)) await once(out, 'drain');
+    for (const group of await storeGroups(deps.warehouse, due.keys(), asOfDate, historyStart, settings.historyRowsPerQuery ?? HISTORY_ROWS_PER_QUERY)) {
+      const rows = await deps.warehouse.query(demandHistorySql(asOfDate, historyStart, group));
+      const ranges = storeRanges(rows);
+      // the stores in the due order (the accuracy totals add up the series in the same order whatever the grouping)
+      for (const storeId of group) {
+        const range = ranges.get(storeId);
+        if (!range) continue;
+        const dueSkus = due.get(storeId) as Set<string>;
+        // two passes over the store's series: the pooled weekday profile first (all its SKUs), then each due series' fit
+        const storeSeries = [...seriesOf(rows, range[0], range[1], historyStart, settings.historyDays)];
+        const storeTotals = new StoreDailyTotals(settings.historyDays);
+        for (const { y } of storeSeries) storeTotals.add(y);
+        for (const { sku, y } of storeSeries) {
+          if (!dueSkus.has(sku)) continue;
+          const fit = backtestSeries(y, backtest, storeTotals);
+          if (!fit) continue;
+          series++;
+          for (const [model, acc] of totals) acc.add(fit.holdout.forecasts[model], fit.holdout.actuals, fit.holdout.scale);
+          if (!out.write(`${modelLine(storeId, sku, asOfDate, nextReview, fit)}\n`)) await once(out, 'drain');
+        }
       }
     }
     out.end();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { demandHistorySql, forecastDailySql } from '../../../functions/lib/forecast/forecast-sql';
+import { demandHistoryRowsSql, demandHistorySql, forecastDailySql } from '../../../functions/lib/forecast/forecast-sql';
 import { forecastModelsKey } from '../../../functions/lib/lake-layout';
 import { settingsFromEnv } from '../../../functions/lib/pipeline/pipeline-settings';
 import type { Metric, Row, Warehouse } from '../../../functions/lib/ports';
@@ -49,7 +49,7 @@ async function writeCensoringCase(root: string): Promise<{ sales_lines: string[]
 }
 
 const history = async (w: Warehouse, asOf: string, start: string, store: string): Promise<string[]> =>
-  (await w.query(demandHistorySql(asOf, start, store))).map((r) => `${r.sku} ${asIsoDate(r.date_key)} ${Number(r.units)}${r.censored === true || r.censored === 'true' ? ' censored' : ''}`);
+  (await w.query(demandHistorySql(asOf, start, [store]))).map((r) => `${r.sku} ${asIsoDate(r.date_key)} ${Number(r.units)}${r.censored === true || r.censored === 'true' ? ' censored' : ''}`);
 
 const MODEL_COLUMNS = 'store_id, sku, fitted_through, model, level, trend, season_1, season_2, season_3, season_4, season_5, season_6, season_7, sigma, next_review';
 const normalise = (rows: Row[]): Row[] => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date || k.endsWith('date') || k === 'date_key' || k === 'fitted_through' || k === 'next_review' ? asIsoDate(v) : typeof v === 'number' || typeof v === 'bigint' || /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v])));
@@ -97,6 +97,19 @@ describe('demand_history.sql on DuckDB and on PostgreSQL (loader role)', () => {
       'SKU-1 2024-01-05 0',
     ]);
     expect(await history(w, '2024-01-05', '2024-01-01', 'S002')).toEqual(['SKU-1 2024-01-02 1 censored', 'SKU-1 2024-01-03 0 censored', 'SKU-1 2024-01-04 0 censored', 'SKU-1 2024-01-05 0 censored']);
+  });
+
+  it.each(['duckdb', 'postgres'])('%s: demand_history_rows.sql bounds each store\'s history rows (here exactly: every day has a row)', async (engine) => {
+    const w = both.engines.find(([name]) => name === engine)![1];
+    const bound = async (asOf: string, start: string): Promise<string[]> =>
+      (await w.query(`${demandHistoryRowsSql(asOf, start)} ORDER BY store_id`)).map((r) => `${String(r.store_id)} ${Number(r.history_rows)}`);
+    // S001 SKU-1 counted from 01-01, S002 SKU-1 from 01-02; S001 SKU-2 never counted
+    expect(await bound('2024-01-05', '2024-01-01')).toEqual(['S001 5', 'S002 4']);
+    expect(await bound('2024-01-04', '2024-01-02')).toEqual(['S001 3', 'S002 3']);
+    // as of 01-01 only S001's count exists
+    expect(await bound('2024-01-01', '2023-12-01')).toEqual(['S001 1']);
+    // both are read in one query, ordered by store
+    expect((await w.query(demandHistorySql('2024-01-05', '2024-01-01', ['S002', 'S001']))).map((r) => String(r.store_id))).toEqual(['S001', 'S001', 'S001', 'S001', 'S001', 'S002', 'S002', 'S002', 'S002']);
   });
 });
 
@@ -149,6 +162,20 @@ describe('fitForecasts and forecast_daily.sql on DuckDB and on PostgreSQL (loade
     const [duck, postgres] = both.engines.map(([, w]) => w);
     const query = `SELECT ${MODEL_COLUMNS} FROM forecast_model ORDER BY store_id, sku`;
     expect(normalise(await postgres.query(query))).toEqual(normalise(await duck.query(query)));
+  });
+
+  it('fits the same models and accuracy whether the stores\' histories are read in one query or one store a query', async () => {
+    const w = both.engines.find(([name]) => name === 'duckdb')![1];
+    const fitted = async (historyRowsPerQuery: number): Promise<[Row[], Row[]]> => {
+      await fitForecasts(deps(w), AS_OF, { ...settings, force: true, historyRowsPerQuery });
+      return [
+        normalise(await w.query(`SELECT ${MODEL_COLUMNS} FROM forecast_model ORDER BY store_id, sku`)),
+        normalise(await w.query(`SELECT model, series, wape, bias_pct, mase FROM forecast_accuracy WHERE fitted_through = '${AS_OF}' ORDER BY model`)),
+      ];
+    };
+    const together = await fitted(1_000_000);
+    expect(new Set(together[0].map((m) => m.store_id)).size).toBeGreaterThan(1);
+    expect(await fitted(1)).toEqual(together);
   });
 
   it.each(['duckdb', 'postgres'])('%s: forecast_daily.sql is level + trend * h + the weekday season, at least 0, after fitted_through only', async (engine) => {

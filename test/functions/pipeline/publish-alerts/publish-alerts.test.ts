@@ -5,6 +5,9 @@ import type { Notification } from '../../../../functions/lib/ports';
 import { MAX_LISTED_SKUS, snsSubject, storeAlertMessages } from '../../../../functions/lib/risk/alert-message';
 import { worstLevel, type AlertNotice, type AlertTransitions } from '../../../../functions/lib/risk/alerts';
 import { run as publishAlerts } from '../../../../functions/pipeline/publish-alerts/index';
+import { publishAlerts as sendAlerts, PUBLISHES_IN_FLIGHT } from '../../../../functions/pipeline/publish-alerts/publish-alerts';
+import { writeJson } from '../../../../functions/lib/pipeline/json-objects';
+import { FsObjectStore } from '../../../../local/adapters/fs-object-store';
 import { run as stockRisk } from '../../../../functions/pipeline/stock-risk/index';
 import { runStockRisk } from '../../../../functions/pipeline/stock-risk/stock-risk';
 import { OutboxNotifier, outboxPath, readOutbox } from '../../../../local/adapters/outbox-notifier';
@@ -284,5 +287,59 @@ describe('OutboxNotifier', () => {
     expect((await readOutbox(lake.root)).map((e) => e.subject)).toEqual(['a', 'b']);
     expect((await readOutbox(lake.root, 'low-stock')).map((e) => e.subject)).toEqual(['b']);
     expect(echoed).toEqual(['a', 'b']);
+  });
+});
+
+describe('publishAlerts fan-out', () => {
+  let lake: ReturnType<typeof tempLake>;
+  beforeEach(() => {
+    lake = tempLake();
+  });
+  afterEach(() => lake.cleanup());
+
+  /** `stores` stores with a critical and a high SKU each: two messages a store, in storeAlertMessages' order */
+  async function record(stores: number): Promise<{ store: FsObjectStore; key: string; subjects: string[] }> {
+    const store = new FsObjectStore(lake.root);
+    const notices = Array.from({ length: stores }, (_, i) => [
+      notice({ store_id: `S${String(i).padStart(3, '0')}`, sku: 'C', level: 'critical', kind: 'immediate' }),
+      notice({ store_id: `S${String(i).padStart(3, '0')}`, sku: 'H', level: 'high', kind: 'digest' }),
+    ]).flat();
+    await writeJson(store, 'control/runs/b/alert-transitions.json', transitions(notices));
+    return { store, key: 'control/runs/b/alert-transitions.json', subjects: storeAlertMessages(transitions(notices)).map((m) => m.notification.subject) };
+  }
+
+  it('has a bounded number of messages in flight, started in order', async () => {
+    const { store, key, subjects } = await record(40);
+    expect(subjects.length).toBeGreaterThan(PUBLISHES_IN_FLIGHT);
+    let inFlight = 0;
+    let peak = 0;
+    const started: string[] = [];
+    const slow = {
+      publish: async (n: Notification): Promise<void> => {
+        started.push(n.subject);
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+      },
+    };
+    const sent = await sendAlerts(store, slow, key);
+    expect(sent).toMatchObject({ messages: 80, stores: 40, immediate: 40 });
+    expect(started).toEqual(subjects);
+    expect(peak).toBe(PUBLISHES_IN_FLIGHT);
+  });
+
+  it('fails when a message fails, and starts none after it', async () => {
+    const { store, key, subjects } = await record(150);
+    const started: string[] = [];
+    const failing = {
+      publish: async (n: Notification): Promise<void> => {
+        started.push(n.subject);
+        await new Promise((r) => setTimeout(r, 1));
+        if (n.subject === subjects[20]) throw new Error('SNS throttled');
+      },
+    };
+    await expect(sendAlerts(store, failing, key)).rejects.toThrow('SNS throttled');
+    expect(started.length).toBeLessThan(subjects.length);
+    expect(started).toEqual(subjects.slice(0, started.length));
   });
 });
