@@ -40,6 +40,6 @@ export function groupConversion(currency = STORE_CURRENCY_SQL): GroupConversion 
     marginRpt: (revenue, margin) =>
       `CASE WHEN ${same} THEN CAST(${margin} AS DECIMAL(38,2)) ELSE ${converted(revenue)} - CASE WHEN x.rate IS NOT NULL THEN ${revenue} - ${margin} END END`,
     marginLocal: (revenue, margin) =>
-      `CASE WHEN ${same} THEN ${margin} ELSE CAST(${revenue} - CAST(${revenue} - ${margin} AS DECIMAL(38,2)) / x.rate AS DECIMAL(18,2)) END`,
+      `CASE WHEN ${same} THEN ${margin} ELSE CAST(${revenue} - CAST(${revenue} - ${margin} AS DECIMAL(38,2)) / x.rate AS DECIMAL(38,2)) END`,
   };
 }

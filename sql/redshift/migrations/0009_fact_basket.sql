@@ -8,6 +8,9 @@
 -- customer_id and payment_method: those of the transaction's lines (one event, one customer; MAX picks it).
 -- gross_margin is fact_sales's (revenue - the cost in the reporting currency): readers convert it as
 -- v_sales_reporting does.
+-- Sums are wider than a line's: the contract bounds each line's amounts within DECIMAL(18,2) and quantity, but a
+-- transaction has up to 200 lines and several events may share its id, so its sums may not fit a line's columns
+-- (an overflow here would fail the batch's load on every retry).
 CREATE TABLE IF NOT EXISTS fact_basket (
   date_key       DATE          NOT NULL ENCODE raw,
   store_id       VARCHAR(32)   NOT NULL ENCODE raw,
@@ -16,9 +19,9 @@ CREATE TABLE IF NOT EXISTS fact_basket (
   customer_id    VARCHAR(64)   ENCODE zstd,
   payment_method VARCHAR(16)   ENCODE bytedict,
   lines          INTEGER       NOT NULL ENCODE az64,
-  units          INTEGER       NOT NULL ENCODE az64,
-  net_revenue    DECIMAL(18,2) NOT NULL ENCODE az64,
-  gross_margin   DECIMAL(18,2) NOT NULL ENCODE az64,
+  units          BIGINT        NOT NULL ENCODE az64,
+  net_revenue    DECIMAL(38,2) NOT NULL ENCODE az64,
+  gross_margin   DECIMAL(38,2) NOT NULL ENCODE az64,
   PRIMARY KEY (date_key, store_id, basket_id, event_type),
   FOREIGN KEY (date_key) REFERENCES dim_calendar (date_key),
   FOREIGN KEY (store_id) REFERENCES dim_store (store_id)
