@@ -235,6 +235,14 @@ else:
 
 spark.sql(sql_file("new_events")).cache().createOrReplaceTempView("new_events")
 spark.sql(sql_file("dated_events")).cache().createOrReplaceTempView("dated_events")
+# An event whose store left stores.csv since Validate has no zone, so no business date: stop, as the Lambda does.
+undated = spark.sql(sql_file("undated_stores")).collect()
+if undated:
+    raise RuntimeError(
+        "store_id: "
+        + ", ".join(f"{r['store_id']} ({r['events']} events)" for r in undated)
+        + " not in reference/stores.csv, which Validate found them in: restore the stores (with their timezone) and run again; nothing of this batch was curated"
+    )
 # Unnesting is the one step each engine spells its own way (DuckDB: unnest + generate_subscripts).
 (
     spark.table("staged_events")

@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS, CURATED_PARTITION_COLUMN } from '../../lib/curated-schema';
 import { createDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
+import { PipelineStateError } from '../../lib/errors';
 import { withSettings } from '../../lib/duckdb/duckdb-settings';
 import {
   curateCommitId,
@@ -93,6 +94,13 @@ export async function curateNewRows(conn: DuckDBConnection, byDate = false): Pro
     await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
     await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
   });
+  const undated = await readRows(conn, readSql('transform/undated_stores.sql'));
+  if (undated.length > 0) {
+    const stores = undated.map((r) => `${String(r.store_id)} (${Number(r.events)} events)`).join(', ');
+    throw new PipelineStateError(
+      `store_id: ${stores} not in reference/stores.csv, which Validate found them in: restore the stores (with their timezone) and run again; nothing of this batch was curated`,
+    );
+  }
   await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
   for (const table of CURATED_TABLES) {
     const rows = readSql(NEW_ROWS[table]);

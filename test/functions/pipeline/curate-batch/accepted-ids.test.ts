@@ -89,6 +89,21 @@ describe('accepted event ids, kept by the UTC date of occurred_at in a file per 
     }
   });
 
+  it('stop, naming the store, when a validated event’s store has left stores.csv: nothing curated, no id recorded', async () => {
+    const { store, cleanup } = tempLake('accepted-ids-store-gone');
+    try {
+      await withReference(store);
+      await putRaw(store, [JSON.stringify(onDay(5, { store_id: 'S002' })), JSON.stringify(onDay(5))], new Date((arrival += 3_600_000)), `r${arrival}`);
+      const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
+      await validateBatch(store, store, plan.batchId, 1);
+      await store.put(STORES_KEY, STORES_CSV.replace(/^S002,.*\n/m, ''));
+      await expect(curateBatch(store, store, plan.batchId)).rejects.toThrow(/store_id: S002 \(1 events\) not in reference\/stores\.csv/);
+      expect(await idKeys(store)).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+
   it('move a lake’s flat-layout ids to their months on the first run, once, and keep them counting', async () => {
     const { root, store, cleanup } = tempLake('accepted-ids-flat');
     try {
