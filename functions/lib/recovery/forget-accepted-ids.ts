@@ -37,7 +37,7 @@ export async function acceptedIdsWithoutRefused(conn: DuckDBConnection, files: L
       if (Number(n) === 0) continue;
       const rewritten = join(workDir, `accepted-ids-${out.length}.parquet`);
       // every column of the file's layout (event_id; and utc_date in the monthly one), in its order
-      await conn.run(`COPY (SELECT * FROM read_parquet(${sqlString(path)}) WHERE event_id NOT IN (SELECT event_id FROM refused_events) ORDER BY ${order})
+      await conn.run(`COPY (SELECT * FROM read_parquet(${sqlString(path)}, hive_partitioning = false) WHERE event_id NOT IN (SELECT event_id FROM refused_events) ORDER BY ${order})
         TO ${sqlString(rewritten)} (FORMAT PARQUET, COMPRESSION ZSTD)`);
       out.push({ key: `${prefix}${basename(path)}`, path: rewritten });
     }
