@@ -13,6 +13,7 @@ import { FAMILY_OF, LANDINGS, lineMoneyProblem, type Landing } from './column-bo
 import { eventSchemasByType } from './event-schema';
 import type { ContractReference, EventType } from './types';
 import { discountProblem } from './line-rules';
+import { daysInMonth } from './validate-event';
 import { ConfigurationError } from '../errors';
 import { isIsoDate } from '../recovery/date-range';
 
@@ -100,8 +101,6 @@ function digitsAt(text: string, at: number, n: number): number {
   return value;
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /** isRfc3339WithOffset (validate-event.ts) for a text FORMAT_SOURCES['date-time-offset'] matched (the shape is then known): the same
  * ranges, read without a regex (every event has a timestamp). */
 function rfc3339RangesValid(text: string): boolean {
@@ -109,8 +108,7 @@ function rfc3339RangesValid(text: string): boolean {
   const month = digitsAt(text, 5, 2);
   const day = digitsAt(text, 8, 2);
   if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) return false;
+  if (day > daysInMonth(year, month)) return false;
   if (digitsAt(text, 11, 2) > 23 || digitsAt(text, 14, 2) > 59 || digitsAt(text, 17, 2) > 59) return false;
   const n = text.length;
   const last = text.charCodeAt(n - 1);

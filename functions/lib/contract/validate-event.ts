@@ -9,6 +9,8 @@ const RFC3339_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+/** The days of `month` (1-12) in `year`, by the proleptic Gregorian calendar. */
+export const daysInMonth = (year: number, month: number): number => (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]);
 
 export function isRfc3339WithOffset(value: string): boolean {
   const m = RFC3339_WITH_OFFSET.exec(value);
@@ -18,7 +20,7 @@ export function isRfc3339WithOffset(value: string): boolean {
   const month = +m[2];
   const day = +m[3];
   if (month < 1 || month > 12 || day < 1) return false;
-  if (day > (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1])) return false;
+  if (day > daysInMonth(year, month)) return false;
   if (+m[4] > 23 || +m[5] > 59 || +m[6] > 59) return false;
   if (m[9] !== undefined && (+m[9] > 23 || +m[10] > 59)) return false;
   return true;
