@@ -1,7 +1,7 @@
 /**
  * A group of sales of one store and one business date in the reporting currency, converted once. Every sales data
  * set's grain (store x date, x category, x SKU) has one rate per group, so the data sets sum the store-currency
- * amounts of fact_sales / fact_basket first and convert the sums, with the conventions of v_sales_reporting
+ * amounts of fact_sales first and convert the sums, with the conventions of v_sales_reporting
  * (migrations 0003, 0008) for a line: widened to DECIMAL(38,2) before the rate multiplies them, NULL while the
  * store's currency has no rate (never a silent 0), the margin in the reporting currency = revenue converted - cost
  * (the cost, revenue - gross_margin, is in the reporting currency already), and the margin in the store's currency

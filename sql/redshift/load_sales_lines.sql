@@ -29,9 +29,8 @@ FROM stg_sales_lines s;
 DELETE FROM fact_basket
 WHERE date_key IN (SELECT DISTINCT business_date FROM stg_sales_lines);
 
-INSERT INTO fact_basket (date_key, store_id, basket_id, event_type, customer_id, payment_method, lines, units, net_revenue, gross_margin)
+INSERT INTO fact_basket (date_key, store_id, basket_id, event_type, customer_id, payment_method, lines, units)
 SELECT
-  s.business_date, s.store_id, s.transaction_id, s.event_type, MAX(s.customer_id), MAX(s.payment_method), COUNT(*), SUM(s.quantity),
-  SUM(s.net_revenue), SUM(s.gross_margin)
+  s.business_date, s.store_id, s.transaction_id, s.event_type, MAX(s.customer_id), MAX(s.payment_method), COUNT(*), SUM(s.quantity)
 FROM stg_sales_lines s
 GROUP BY s.business_date, s.store_id, s.transaction_id, s.event_type;

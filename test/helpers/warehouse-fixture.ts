@@ -186,9 +186,9 @@ export async function warehouseTotals(w: Warehouse): Promise<SalesTotals> {
 }
 
 /** fact_basket's definition (migration 0009), written again here: the sales lines grouped per transaction. */
-const BASKET_COLUMNS = 'date_key, store_id, basket_id, event_type, customer_id, payment_method, lines, units, net_revenue, gross_margin';
+const BASKET_COLUMNS = 'date_key, store_id, basket_id, event_type, customer_id, payment_method, lines, units';
 const BASKETS_OF_SALES = `SELECT date_key, store_id, basket_id, event_type, MAX(customer_id) AS customer_id, MAX(payment_method) AS payment_method,
-  COUNT(*) AS lines, SUM(qty_sold) AS units, SUM(net_revenue) AS net_revenue, SUM(gross_margin) AS gross_margin
+  COUNT(*) AS lines, SUM(qty_sold) AS units
 FROM fact_sales GROUP BY date_key, store_id, basket_id, event_type`;
 
 /** For a fixture that INSERTs fact_sales rows directly (as no load does): their fact_basket rows. */
