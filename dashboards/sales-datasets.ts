@@ -13,7 +13,7 @@ import { conversionJoins, groupConversion, STORE_CURRENCY_SQL } from './group-co
 
 /** A group of one store and date, converted at the date's rate in the store's currency (dim_store `s`). */
 const store = groupConversion();
-/** store_day_metrics's rows come from v_metric_revenue_vs_target `t`, which carries the store's currency. */
+/** store_day_metrics's rows come from v_store_day_target `t`, which carries the store's currency. */
 const storeDay = groupConversion('t.currency');
 
 /** The static snapshot page's sales (local/dashboards/): store x date on the days a store traded, flat daily target. */
@@ -78,7 +78,7 @@ ORDER BY business_date, f.store_id`,
 };
 
 /**
- * Store x calendar day: every day of dim_calendar for every store (v_metric_revenue_vs_target: a day without sales
+ * Store x calendar day: every day of dim_calendar for every store (v_store_day_target: a day without sales
  * still has its target, the daily target x the weekday's weight), with the day's sales, baskets and loyalty visits.
  * On a day with sales, a *_rpt amount is NULL while the store's currency has no rate (never a silent 0).
  */
@@ -149,7 +149,7 @@ SELECT
   COALESCE(f.loyalty_visits, 0) AS loyalty_visits,
   CASE WHEN f.loyalty_visits > 0 THEN f.loyalty_revenue ELSE 0 END AS loyalty_revenue,
   CASE WHEN f.loyalty_visits > 0 THEN ${storeDay.rpt('f.loyalty_revenue')} ELSE 0 END AS loyalty_revenue_rpt
-FROM v_metric_revenue_vs_target t
+FROM v_store_day_target t
 CROSS JOIN dim_reporting_currency rc
 LEFT JOIN dim_store s ON s.store_id = t.store_id
 LEFT JOIN v_exchange_rate_daily x ON x.currency = t.currency AND x.date_key = t.date_key

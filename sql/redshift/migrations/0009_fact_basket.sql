@@ -31,3 +31,32 @@ INSERT INTO fact_basket (date_key, store_id, basket_id, event_type, customer_id,
 SELECT date_key, store_id, basket_id, event_type, MAX(customer_id), MAX(payment_method), COUNT(*), SUM(qty_sold)
 FROM fact_sales
 GROUP BY date_key, store_id, basket_id, event_type;
+
+-- A store's target per calendar day (the daily target x the weekday's weight), on its own: the data sets that
+-- bring their own sales (store_day_metrics) read it without the sum of every line that v_metric_revenue_vs_target
+-- makes. v_metric_revenue_vs_target reads it too, so the target has one definition: same columns, types, values.
+CREATE OR REPLACE VIEW v_store_day_target AS
+SELECT
+  c.date_key,
+  s.store_id,
+  COALESCE(s.currency, rc.currency) AS currency,
+  c.day_of_week,
+  CAST(s.target_daily_revenue * w.weight AS DECIMAL(18,2)) AS target_revenue
+FROM dim_calendar c
+CROSS JOIN dim_store s
+CROSS JOIN dim_reporting_currency rc
+JOIN dim_weekday_profile w ON w.day_of_week = c.day_of_week;
+
+CREATE OR REPLACE VIEW v_metric_revenue_vs_target AS
+SELECT
+  t.date_key,
+  t.store_id,
+  t.currency,
+  t.day_of_week,
+  CAST(COALESCE(f.net_revenue, 0) AS DECIMAL(18,2)) AS net_revenue,
+  t.target_revenue,
+  CAST(100 * CAST(COALESCE(f.net_revenue, 0) AS DECIMAL(18,4)) / NULLIF(t.target_revenue, 0) AS DECIMAL(12,2)) AS pct_of_target
+FROM v_store_day_target t
+LEFT JOIN (
+  SELECT date_key, store_id, SUM(net_revenue) AS net_revenue FROM fact_sales GROUP BY date_key, store_id
+) f ON f.date_key = t.date_key AND f.store_id = t.store_id;
