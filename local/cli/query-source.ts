@@ -24,18 +24,17 @@ export interface MetricView {
 
 const METRIC_VIEW = /((?:^--.*\n)*)CREATE OR REPLACE VIEW (v_metric_\w+)/gm;
 
-/** The metric views the migrations create, in file order. */
+/** The metric views the migrations create, in file order, each once: a later migration that redefines a view
+ * (how it is computed, not what it means) leaves it the description of the migration that created it. */
 export function warehouseMetricViews(): MetricView[] {
   const dir = join(sqlRoot(), MIGRATIONS_FOLDER);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .flatMap((f) =>
-      [...readFileSync(join(dir, f), 'utf8').matchAll(METRIC_VIEW)].map((m) => ({
-        view: m[2],
-        description: m[1].replace(/^--\s?/gm, '').replace(/\s+/g, ' ').trim(),
-      })),
-    );
+  const views = new Map<string, string>();
+  for (const f of readdirSync(dir).filter((name) => name.endsWith('.sql')).sort()) {
+    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(METRIC_VIEW)) {
+      if (!views.has(m[2])) views.set(m[2], m[1].replace(/^--\s?/gm, '').replace(/\s+/g, ' ').trim());
+    }
+  }
+  return [...views].map(([view, description]) => ({ view, description }));
 }
 
 /** `--list`: the lake's named queries with their parameters, then the warehouse's metric views. */
