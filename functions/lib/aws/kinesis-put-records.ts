@@ -1,4 +1,5 @@
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { packInOrder } from '../pack-in-order';
 
 /** Kinesis limits (AWS-NOTES.md): per PutRecords call 500 records and 5 MiB (data + partition keys). */
 export const MAX_RECORDS_PER_CALL = 500;
@@ -35,21 +36,7 @@ const recordBytes = (r: StreamRecord): number => r.data.byteLength + Buffer.byte
 
 /** Groups indices into calls of at most 500 records and 5 MiB, keeping their order. */
 export function chunkForPutRecords(records: StreamRecord[], indices: number[]): number[][] {
-  const calls: number[][] = [];
-  let current: number[] = [];
-  let bytes = 0;
-  for (const i of indices) {
-    const size = recordBytes(records[i]);
-    if (current.length > 0 && (current.length === MAX_RECORDS_PER_CALL || bytes + size > MAX_BYTES_PER_CALL)) {
-      calls.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(i);
-    bytes += size;
-  }
-  if (current.length > 0) calls.push(current);
-  return calls;
+  return packInOrder(indices, (i) => recordBytes(records[i]), MAX_BYTES_PER_CALL, MAX_RECORDS_PER_CALL);
 }
 
 /** Full-jitter exponential backoff: random in [0, min(max, base * 2^(attempt-1))]. */

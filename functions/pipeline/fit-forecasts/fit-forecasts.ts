@@ -11,6 +11,7 @@ import { MODEL_NAMES, type ModelName } from '../../lib/forecast/models';
 import { WEEK } from '../../lib/forecast/series';
 import { StoreDailyTotals } from '../../lib/forecast/weekday-profile';
 import { forecastModelsKey } from '../../lib/lake-layout';
+import { packInOrder } from '../../lib/pack-in-order';
 import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import type { FitForecastsResult } from '../../lib/pipeline/state';
 import { scratchDir } from '../../lib/pipeline/work-dir';
@@ -124,21 +125,7 @@ async function dueByStore(warehouse: Warehouse, asOfDate: string, maxSeries: num
 async function storeGroups(warehouse: Warehouse, stores: Iterable<string>, asOfDate: string, historyStart: string, maxRows: number): Promise<string[][]> {
   const rowsOf = new Map<string, number>();
   for (const row of await warehouse.query(demandHistoryRowsSql(asOfDate, historyStart))) rowsOf.set(String(row.store_id), Number(row.history_rows));
-  const groups: string[][] = [];
-  let group: string[] = [];
-  let rows = 0;
-  for (const storeId of stores) {
-    const n = rowsOf.get(storeId) ?? 0;
-    if (group.length > 0 && rows + n > maxRows) {
-      groups.push(group);
-      group = [];
-      rows = 0;
-    }
-    group.push(storeId);
-    rows += n;
-  }
-  if (group.length > 0) groups.push(group);
-  return groups;
+  return packInOrder(stores, (storeId) => rowsOf.get(storeId) ?? 0, maxRows);
 }
 
 /** Where each store's rows are in history rows ordered by store_id: [from, to) by store. */
