@@ -44,6 +44,16 @@ async function runBatch(store: FsObjectStore, events: Record<string, unknown>[])
 const onDay = (day: number, overrides: Record<string, unknown> = {}, month = 1): Record<string, unknown> =>
   sale({ occurred_at: `2024-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T12:00:00Z`, ...overrides });
 
+/** The id files after an old layout's ids of January, February and undated events moved to their months in the
+ * first batch, and a replay in January. */
+const movedLayout = (first: string, replay: string): string[] =>
+  [
+    `utc_month=2024-01/batch=${first}.parquet`,
+    `utc_month=2024-02/batch=${first}.parquet`,
+    `utc_month=undated/batch=${first}.parquet`,
+    `utc_month=2024-01/batch=${replay}.parquet`,
+  ].sort();
+
 const idKeys = async (store: FsObjectStore): Promise<string[]> => (await store.list(ACCEPTED_IDS_PREFIX)).map((o) => o.key.slice(ACCEPTED_IDS_PREFIX.length));
 
 describe('accepted event ids, kept by the UTC date of occurred_at in a file per month', () => {
@@ -120,14 +130,7 @@ describe('accepted event ids, kept by the UTC date of occurred_at in a file per 
 
       const replay = await runBatch(store, [a, onDay(11, { event_id: 'never-curated' }), onDay(12)]);
       expect(replay.curate).toMatchObject({ curatedEvents: 1, duplicates: 2 });
-      expect((await idKeys(store)).sort()).toEqual(
-        [
-          `utc_month=2024-01/batch=${first.batchId}.parquet`,
-          `utc_month=2024-02/batch=${first.batchId}.parquet`,
-          `utc_month=undated/batch=${first.batchId}.parquet`,
-          `utc_month=2024-01/batch=${replay.batchId}.parquet`,
-        ].sort(),
-      );
+      expect((await idKeys(store)).sort()).toEqual(movedLayout(first.batchId, replay.batchId));
       expect(readdirSync(join(root, ACCEPTED_IDS_PREFIX)).filter((f) => f.endsWith('.parquet'))).toEqual([]);
       expect((await store.get(acceptedIdsKey('2024-02', first.batchId))).length).toBeGreaterThan(0);
 
@@ -161,14 +164,7 @@ describe('accepted event ids, kept by the UTC date of occurred_at in a file per 
 
       const replay = await runBatch(store, [a, b, c, onDay(11, { event_id: 'never-curated' }), onDay(12)]);
       expect(replay.curate).toMatchObject({ curatedEvents: 1, duplicates: 4 });
-      expect((await idKeys(store)).sort()).toEqual(
-        [
-          `utc_month=2024-01/batch=${first.batchId}.parquet`,
-          `utc_month=2024-02/batch=${first.batchId}.parquet`,
-          `utc_month=undated/batch=${first.batchId}.parquet`,
-          `utc_month=2024-01/batch=${replay.batchId}.parquet`,
-        ].sort(),
-      );
+      expect((await idKeys(store)).sort()).toEqual(movedLayout(first.batchId, replay.batchId));
       const [{ n }] = await readRows(conn, `SELECT count(*) AS n FROM read_parquet(${sqlString(moved)})`);
       expect(Number(n)).toBe(2); // a's id kept, b's moved in
       conn.closeSync();
