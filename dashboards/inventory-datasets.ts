@@ -154,25 +154,16 @@ GROUP BY r.date_key, r.store_id, s.store_name, s.region, r.risk_flag`,
 
 /**
  * Open purchase-order lines (ordered - received > 0) as of the latest business date, as stock risk counts them,
- * valued at cost; overdue when the expected date has passed.
+ * valued at cost; overdue when the expected date has passed. From po_open_line (migration 0011), which the loads
+ * keep equal to the open lines of fact_purchase_order's GROUP BY per (store, SKU, order), so a refresh reads the
+ * open lines only, not the whole order history.
  */
 export const OPEN_PURCHASE_ORDERS: DatasetDefinition = {
   name: 'open_purchase_orders',
   title: 'What is on order',
   description:
     'Per open purchase-order line (store, order, SKU) as of the latest business date: supplier, order and expected dates, whether it is overdue, the open quantity and its value at cost (store and reporting currency).',
-  sql: `WITH po_lines AS (
-  SELECT
-    store_id, sku, po_id,
-    MIN(CASE WHEN event_type = 'purchase_order' THEN date_key END) AS order_date,
-    MAX(expected_date) AS expected_date,
-    MAX(supplier) AS supplier,
-    SUM(CASE WHEN event_type = 'purchase_order' THEN CAST(quantity AS BIGINT) ELSE 0 END) AS ordered,
-    SUM(CASE WHEN event_type = 'receipt' THEN CAST(quantity AS BIGINT) ELSE 0 END) AS received
-  FROM fact_purchase_order
-  GROUP BY store_id, sku, po_id
-)
-SELECT
+  sql: `SELECT
   l.as_of_date,
   o.store_id,
   ${storeLabelSql('o.store_id')} AS store_label,
@@ -189,13 +180,12 @@ SELECT
   rc.currency AS reporting_currency,
   o.ordered - o.received AS open_qty,
   ${valueAtCostSql('o.ordered - o.received', 'open_value')}
-FROM po_lines o
+FROM po_open_line o
 CROSS JOIN (SELECT MAX(date_key) AS as_of_date FROM dim_calendar) l
 CROSS JOIN dim_reporting_currency rc
 LEFT JOIN dim_store s ON s.store_id = o.store_id
 LEFT JOIN dim_product p ON p.sku = o.sku
-${RATE_JOIN}
-WHERE o.ordered > o.received`,
+${RATE_JOIN}`,
   columns: [
     column('as_of_date', 'date', 'As of'),
     ...STORE_COLUMNS,

@@ -14,7 +14,7 @@
  * Orders: PO1 NYC/A 10 ordered 03-02, expected 03-05, 4 received 03-03; PO2 LON/B 5 ordered 03-02, expected 03-02.
  */
 import type { Row } from '../../functions/lib/ports';
-import { FILL_BASKETS_SQL } from './warehouse-fixture';
+import { FILL_BASKETS_SQL, FILL_OPEN_LINES_SQL } from './warehouse-fixture';
 
 const date = (d: string): string => `CAST('${d}' AS DATE)`;
 const ts = (d: string): string => `CAST('${d} 10:00:00' AS TIMESTAMP)`;
@@ -67,6 +67,7 @@ export function dashboardFixtureStatements(): string[] {
       (${date('2026-03-02')}, ${ts('2026-03-02')}, 'NYC', 'A', 'o1', 'purchase_order', 'PO1', 10, ${date('2026-03-05')}, 'Farm'),
       (${date('2026-03-03')}, ${ts('2026-03-03')}, 'NYC', 'A', 'r1', 'receipt', 'PO1', 4, NULL, NULL),
       (${date('2026-03-02')}, ${ts('2026-03-02')}, 'LON', 'B', 'o2', 'purchase_order', 'PO2', 5, ${date('2026-03-02')}, 'Baker')`,
+    FILL_OPEN_LINES_SQL, // as the load keeps them with the orders
   ];
 }
 

@@ -203,3 +203,32 @@ export async function basketFactGaps(w: Warehouse): Promise<{ baskets: number; m
   );
   return { baskets: Number(r.baskets), missing: Number(r.missing), extra: Number(r.extra) };
 }
+
+/**
+ * po_open_line's definition (migration 0011), written again here: fact_purchase_order grouped per order line
+ * (store, SKU, order), the lines with more units ordered than received. It is the po_lines of the
+ * open_purchase_orders data set before the table existed.
+ */
+const OPEN_LINE_COLUMNS = 'store_id, sku, po_id, order_date, expected_date, supplier, ordered, received';
+const OPEN_LINES_OF_ORDERS = `SELECT store_id, sku, po_id,
+  MIN(CASE WHEN event_type = 'purchase_order' THEN date_key END) AS order_date,
+  MAX(expected_date) AS expected_date,
+  MAX(supplier) AS supplier,
+  SUM(CASE WHEN event_type = 'purchase_order' THEN CAST(quantity AS BIGINT) ELSE 0 END) AS ordered,
+  SUM(CASE WHEN event_type = 'receipt' THEN CAST(quantity AS BIGINT) ELSE 0 END) AS received
+FROM fact_purchase_order GROUP BY store_id, sku, po_id
+HAVING SUM(CASE WHEN event_type = 'purchase_order' THEN CAST(quantity AS BIGINT) ELSE 0 END)
+  > SUM(CASE WHEN event_type = 'receipt' THEN CAST(quantity AS BIGINT) ELSE 0 END)`;
+
+/** For a fixture that INSERTs fact_purchase_order rows directly (as no load does): their po_open_line rows. */
+export const FILL_OPEN_LINES_SQL = `INSERT INTO po_open_line (${OPEN_LINE_COLUMNS}) ${OPEN_LINES_OF_ORDERS}`;
+
+/** How far po_open_line is from the open lines of fact_purchase_order: its rows, and the rows in one and not the other. */
+export async function openLineGaps(w: Warehouse): Promise<{ open: number; missing: number; extra: number }> {
+  const [r] = await w.query(
+    `SELECT (SELECT count(*) FROM po_open_line) AS open,
+       (SELECT count(*) FROM (${OPEN_LINES_OF_ORDERS} EXCEPT ALL SELECT ${OPEN_LINE_COLUMNS} FROM po_open_line) m) AS missing,
+       (SELECT count(*) FROM (SELECT ${OPEN_LINE_COLUMNS} FROM po_open_line EXCEPT ALL ${OPEN_LINES_OF_ORDERS}) e) AS extra`,
+  );
+  return { open: Number(r.open), missing: Number(r.missing), extra: Number(r.extra) };
+}
