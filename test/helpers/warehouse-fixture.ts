@@ -74,10 +74,10 @@ export { tempLake } from './lake-fixture';
 
 /**
  * A load for a warehouse at migration 0001 only, from this code's load, which needs newer tables (the stores'
- * currency, exchange rates, fact_basket): its facts, products and calendar, and two stores as the load of that time wrote them.
+ * currency, exchange rates, fact_basket, the open order lines): its facts, products and calendar, and two stores as the load of that time wrote them.
  */
 export function loadForInitialSchema(load: string[]): string[] {
-  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order|fact_basket)\b/;
+  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order|fact_basket|po_open_line|po_line_touched)\b/;
   return [
     ...load.filter((s) => !newerTables.test(s)),
     `INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue) VALUES ('S001', 'One', 'North', 'a@example.com', 'UTC', 100), ('S002', 'Two', 'South', 'b@example.com', 'UTC', 200)`,

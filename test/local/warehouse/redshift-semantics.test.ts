@@ -16,7 +16,7 @@ import { testRuntime, writeSimulatedLake } from '../../helpers/risk-fixture';
 import { MemoryNotifier } from '../../helpers/memory-adapters';
 import { addDays, AS_OF, loadStockRiskCase, saleSql } from '../../helpers/stock-risk-fixture';
 import { run as publishAlerts } from '../../../functions/pipeline/publish-alerts/index';
-import { basketFactGaps, curatedTotals, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+import { basketFactGaps, curatedTotals, loadForInitialSchema, openLineGaps, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 /**
  * Redshift's rules on real PostgreSQL (PGlite): the deploy's DDL as the admin, every load and stock-risk batch as
@@ -89,6 +89,7 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     const [orders] = await pg.pipeline.query("SELECT count(*) AS n, sum(CASE WHEN event_type = 'receipt' THEN 1 ELSE 0 END) AS receipts FROM fact_purchase_order");
     expect(Number(orders.n)).toBeGreaterThan(0);
     expect(Number(orders.n)).toBe(2 * Number(orders.receipts));
+    expect(await openLineGaps(pg.pipeline)).toMatchObject({ missing: 0, extra: 0 });
     // reconcile's own warehouse query, under the pipeline role: no warehouse gap on any date
     const store = new FsObjectStore(lake.root);
     const engine = await CuratedQueryEngine.open(lake.root);
