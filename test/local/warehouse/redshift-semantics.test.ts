@@ -11,12 +11,14 @@ import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
 import { runPrefix, runRecordKeys } from '../../../functions/lib/lake-layout';
 import { writeJson } from '../../../functions/lib/pipeline/json-objects';
 import { committedRecord, curatedDateTotals } from '../../helpers/run-records';
-import { deployWarehouse, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
+import { deployWarehouse, PIPELINE_USER, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
 import { testRuntime, writeSimulatedLake } from '../../helpers/risk-fixture';
 import { MemoryNotifier } from '../../helpers/memory-adapters';
 import { addDays, AS_OF, loadStockRiskCase, saleSql } from '../../helpers/stock-risk-fixture';
 import { run as publishAlerts } from '../../../functions/pipeline/publish-alerts/index';
-import { basketFactGaps, curatedTotals, loadForInitialSchema, openLineGaps, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+import { basketFactGaps, curatedTotals, loadForInitialSchema, openLineGaps, tempLake, warehouseTotals, writeReference } from '../../helpers/warehouse-fixture';
+import { OPEN_LINES_EXPECTED, openLinesScenario } from '../../helpers/open-lines-scenario';
+import { PostgresWarehouse } from '../../helpers/postgres-warehouse';
 
 /**
  * Redshift's rules on real PostgreSQL (PGlite): the deploy's DDL as the admin, every load and stock-risk batch as
@@ -143,6 +145,18 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     } finally {
       await caseDuck.close();
       duckLake.cleanup();
+    }
+  });
+
+  it('po_open_line follows the orders through loads, receipts, a date loaded again and reload --warehouse, under the pipeline role', async () => {
+    await deployWarehouse(pg);
+    const ordersLake = tempLake('pg-orders'); // COPY reads this lake: the same database as the pipeline's user
+    try {
+      await writeReference(ordersLake.root);
+      const pipeline = new PostgresWarehouse(pg.session, ordersLake.root, PIPELINE_USER);
+      expect(await openLinesScenario(pipeline, ordersLake.root)).toEqual(OPEN_LINES_EXPECTED);
+    } finally {
+      ordersLake.cleanup();
     }
   });
 
