@@ -16,7 +16,7 @@ import { testRuntime, writeSimulatedLake } from '../../helpers/risk-fixture';
 import { MemoryNotifier } from '../../helpers/memory-adapters';
 import { addDays, AS_OF, loadStockRiskCase, saleSql } from '../../helpers/stock-risk-fixture';
 import { run as publishAlerts } from '../../../functions/pipeline/publish-alerts/index';
-import { basketFactGaps, curatedTotals, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+import { basketFactGaps, categoryAggregateGaps, curatedTotals, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 /**
  * Redshift's rules on real PostgreSQL (PGlite): the deploy's DDL as the admin, every load and stock-risk batch as
@@ -160,10 +160,15 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     const baskets = await basketFactGaps(pg.pipeline);
     expect(baskets).toEqual({ baskets: expect.any(Number), missing: 0, extra: 0 });
     expect(baskets.baskets).toBeGreaterThan(100);
+    // 0010 filled agg_category_day from them
+    const aggregates = await categoryAggregateGaps(pg.pipeline);
+    expect(aggregates).toEqual({ rows: expect.any(Number), missing: 0, extra: 0 });
+    expect(aggregates.rows).toBeGreaterThan(0);
     expect(await pg.pipeline.query(`SELECT DISTINCT currency FROM dim_store`)).toEqual([{ currency: 'USD' }]);
     // the grants still cover the altered table: the pipeline loads into it
     await pg.pipeline.execute(load);
     expect(await warehouseTotals(pg.pipeline)).toEqual(before);
     expect(await basketFactGaps(pg.pipeline)).toEqual(baskets);
+    expect(await categoryAggregateGaps(pg.pipeline)).toEqual(aggregates);
   });
 });
