@@ -216,13 +216,16 @@ WITH lines AS (
   SELECT f.*, COALESCE(p.category, '(unknown)') AS category FROM fact_sales f LEFT JOIN dim_product p ON p.sku = f.sku
 ),
 held AS (SELECT DISTINCT date_key, store_id, basket_id, category FROM lines WHERE event_type = 'sale'),
-spread AS (SELECT date_key, store_id, basket_id, COUNT(*) AS n FROM held GROUP BY date_key, store_id, basket_id)
+spread AS (SELECT date_key, store_id, basket_id, COUNT(*) AS n FROM held GROUP BY date_key, store_id, basket_id),
+holding AS (
+  SELECT h.date_key, h.store_id, h.category, COUNT(*) AS baskets, SUM(CASE WHEN s.n > 1 THEN 1 ELSE 0 END) AS attached_baskets
+  FROM held h JOIN spread s ON s.date_key = h.date_key AND s.store_id = h.store_id AND s.basket_id = h.basket_id
+  GROUP BY h.date_key, h.store_id, h.category
+)
 SELECT l.date_key, l.store_id, l.category, l.category AS paired_category, SUM(l.qty_sold) AS net_units, SUM(l.net_revenue) AS net_revenue,
-  SUM(l.gross_margin) AS gross_margin,
-  (SELECT COUNT(*) FROM held h WHERE h.date_key = l.date_key AND h.store_id = l.store_id AND h.category = l.category) AS baskets,
-  (SELECT COUNT(*) FROM held h JOIN spread s ON s.date_key = h.date_key AND s.store_id = h.store_id AND s.basket_id = h.basket_id
-   WHERE h.date_key = l.date_key AND h.store_id = l.store_id AND h.category = l.category AND s.n > 1) AS attached_baskets
+  SUM(l.gross_margin) AS gross_margin, COALESCE(MAX(b.baskets), 0) AS baskets, COALESCE(MAX(b.attached_baskets), 0) AS attached_baskets
 FROM lines l
+LEFT JOIN holding b ON b.date_key = l.date_key AND b.store_id = l.store_id AND b.category = l.category
 GROUP BY l.date_key, l.store_id, l.category
 UNION ALL
 SELECT a.date_key, a.store_id, a.category, b.category, 0, 0, 0, COUNT(*), 0

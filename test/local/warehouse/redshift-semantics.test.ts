@@ -11,11 +11,13 @@ import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
 import { runPrefix, runRecordKeys } from '../../../functions/lib/lake-layout';
 import { writeJson } from '../../../functions/lib/pipeline/json-objects';
 import { committedRecord, curatedDateTotals } from '../../helpers/run-records';
-import { deployWarehouse, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
+import { deployWarehouse, PIPELINE_USER, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
+import { PostgresWarehouse } from '../../helpers/postgres-warehouse';
 import { testRuntime, writeSimulatedLake } from '../../helpers/risk-fixture';
 import { MemoryNotifier } from '../../helpers/memory-adapters';
 import { addDays, AS_OF, loadStockRiskCase, saleSql } from '../../helpers/stock-risk-fixture';
 import { run as publishAlerts } from '../../../functions/pipeline/publish-alerts/index';
+import { categoryAggregatesThroughLoads } from '../../helpers/category-aggregates-scenario';
 import { basketFactGaps, categoryAggregateGaps, curatedTotals, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 /**
@@ -102,6 +104,16 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     expect(result.dates).toEqual({ checked: 14, gapDates: [], unchecked: [] });
     expect(result.warehouse).toEqual({ salesLines: lakeTotals.lines, netRevenue: lakeTotals.revenue });
     expect(result.gaps.filter((g) => g.includes('warehouse'))).toEqual([]);
+  });
+
+  it('the category aggregates follow loads, reruns, a late event, a category change and a reload, under the pipeline role', async () => {
+    await deployWarehouse(pg);
+    const own = tempLake('agg-pg'); // its own lake folder: the run rewrites curated partitions and products.csv
+    try {
+      await categoryAggregatesThroughLoads(own.root, new PostgresWarehouse(pg.session, own.root, PIPELINE_USER));
+    } finally {
+      own.cleanup();
+    }
   });
 
   it('loads and stock risk under the pipeline role give the same warehouse as DuckDB on the same data', async () => {
