@@ -11,12 +11,14 @@ import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
 import { runPrefix, runRecordKeys } from '../../../functions/lib/lake-layout';
 import { writeJson } from '../../../functions/lib/pipeline/json-objects';
 import { committedRecord, curatedDateTotals } from '../../helpers/run-records';
-import { deployWarehouse, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
+import { deployWarehouse, PIPELINE_USER, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
+import { PostgresWarehouse } from '../../helpers/postgres-warehouse';
 import { testRuntime, writeSimulatedLake } from '../../helpers/risk-fixture';
 import { MemoryNotifier } from '../../helpers/memory-adapters';
 import { addDays, AS_OF, loadStockRiskCase, saleSql } from '../../helpers/stock-risk-fixture';
 import { run as publishAlerts } from '../../../functions/pipeline/publish-alerts/index';
-import { basketFactGaps, curatedTotals, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+import { categoryAggregatesThroughLoads } from '../../helpers/category-aggregates-scenario';
+import { basketFactGaps, categoryAggregateGaps, curatedTotals, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 /**
  * Redshift's rules on real PostgreSQL (PGlite): the deploy's DDL as the admin, every load and stock-risk batch as
@@ -104,6 +106,16 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     expect(result.gaps.filter((g) => g.includes('warehouse'))).toEqual([]);
   });
 
+  it('the category aggregates follow loads, reruns, a late event, a category change and a reload, under the pipeline role', async () => {
+    await deployWarehouse(pg);
+    const own = tempLake('agg-pg'); // its own lake folder: the run rewrites curated partitions and products.csv
+    try {
+      await categoryAggregatesThroughLoads(own.root, new PostgresWarehouse(pg.session, own.root, PIPELINE_USER));
+    } finally {
+      own.cleanup();
+    }
+  });
+
   it('loads and stock risk under the pipeline role give the same warehouse as DuckDB on the same data', async () => {
     await deployWarehouse(pg);
     await pg.pipeline.execute(load);
@@ -160,10 +172,15 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     const baskets = await basketFactGaps(pg.pipeline);
     expect(baskets).toEqual({ baskets: expect.any(Number), missing: 0, extra: 0 });
     expect(baskets.baskets).toBeGreaterThan(100);
+    // 0010 filled agg_category_day from them
+    const aggregates = await categoryAggregateGaps(pg.pipeline);
+    expect(aggregates).toEqual({ rows: expect.any(Number), missing: 0, extra: 0 });
+    expect(aggregates.rows).toBeGreaterThan(0);
     expect(await pg.pipeline.query(`SELECT DISTINCT currency FROM dim_store`)).toEqual([{ currency: 'USD' }]);
     // the grants still cover the altered table: the pipeline loads into it
     await pg.pipeline.execute(load);
     expect(await warehouseTotals(pg.pipeline)).toEqual(before);
     expect(await basketFactGaps(pg.pipeline)).toEqual(baskets);
+    expect(await categoryAggregateGaps(pg.pipeline)).toEqual(aggregates);
   });
 });
