@@ -4,7 +4,10 @@
  * - every analyst named query (sql/athena/queries/, default parameters) over the curated Parquet, as
  *   `retail-lake query --named` runs it (the local Athena);
  * - every dashboard data set's SQL over the warehouse file, as the dashboard app copies it into its snapshot
- *   (a QuickSight SPICE refresh runs the same SQL on Redshift);
+ *   (a QuickSight SPICE refresh runs the same SQL on Redshift); a direct-query data set is never copied: what is
+ *   timed instead is what answers it, the queries of the visuals that read it (over its SQL on the warehouse, as
+ *   `retail-lake dashboard` runs them and QuickSight DIRECT_QUERY sends them to Redshift), with the default filters
+ *   and with one store chosen;
  * - every dashboard's page data with the default filters (all its visual queries over the snapshot), as
  *   `retail-lake dashboard` answers `GET /api/d/<id>`.
  * Prints a Markdown table (and JSON with --json). It measures; it asserts nothing.
@@ -13,6 +16,7 @@ import '../local/polyfills';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DASHBOARDS, DATASETS } from '../dashboards';
+import { isDirectQuery, type DashboardDefinition, type DatasetDefinition } from '../dashboards/definition';
 import { readNamedQueries, renderNamedQuery } from '../functions/lib/athena/named-queries';
 import { DashboardData } from '../local/dashboards/app/dashboard-data';
 import { DatasetSnapshot } from '../local/dashboards/app/dataset-snapshot';
@@ -21,7 +25,7 @@ import { localSettings, warehousePath } from '../local/local-runtime';
 import { median } from './analyst-queries';
 
 export interface QueryFigure {
-  kind: 'named query' | 'data set' | 'dashboard page';
+  kind: 'named query' | 'data set' | 'direct-query visuals' | 'dashboard page';
   name: string;
   rows: number | null;
   medianMs: number;
@@ -73,6 +77,10 @@ export async function queryFigures(lakeRoot: string, repeats: number, only?: (na
   }
 
   for (const d of DATASETS.filter((n) => wanted(n.name))) {
+    if (isDirectQuery(d)) {
+      out.push(...(await directQueryFigures(root, settings, d, repeats)));
+      continue;
+    }
     // a fresh snapshot each time: the copy (the data set's SQL over the warehouse file) is what is timed
     const t = await timed(repeats, async () => {
       const snapshot = new DatasetSnapshot({ lakeRoot: root, warehouseFile: warehousePath(root), duckdb: settings });
@@ -96,6 +104,37 @@ export async function queryFigures(lakeRoot: string, repeats: number, only?: (na
     for (const d of dashboards) {
       const t = await timed(repeats, async () => Object.keys((await data.response(d.id, new URLSearchParams())).visuals).length);
       out.push(figure('dashboard page', d.id, t));
+    }
+  } finally {
+    snapshot.close();
+  }
+  return out;
+}
+
+/**
+ * A direct-query data set's figures: per dashboard that reads it, its visuals over it (one dashboard holding only
+ * those visuals, its data sets kept so the default range is the page's), with the default filters and with the
+ * first store of the list chosen.
+ */
+async function directQueryFigures(root: string, settings: ReturnType<typeof localSettings>, dataset: DatasetDefinition, repeats: number): Promise<QueryFigure[]> {
+  const readers: DashboardDefinition[] = DASHBOARDS.filter((d) => d.visuals.some((v) => v.dataset === dataset.name)).map((d) => ({
+    ...d,
+    id: `${d.id}/${dataset.name}`,
+    visuals: d.visuals.filter((v) => v.dataset === dataset.name),
+  }));
+  const out: QueryFigure[] = [];
+  const snapshot = new DatasetSnapshot({ lakeRoot: root, warehouseFile: warehousePath(root), duckdb: settings });
+  try {
+    const data = new DashboardData({ dashboards: readers, datasets: DATASETS, warehouseFile: warehousePath(root), snapshot, cacheSize: 0 });
+    await data.warm();
+    for (const d of readers) {
+      const visuals = `${d.visuals.map((v) => v.id).join(', ')} of ${d.id.split('/')[0]}`;
+      const answer = async (query: URLSearchParams): Promise<number> => Object.keys((await data.response(d.id, query)).visuals).length;
+      out.push(figure('direct-query visuals', `${dataset.name}: ${visuals}, default filters`, await timed(repeats, () => answer(new URLSearchParams()))));
+      const store = (await data.response(d.id, new URLSearchParams())).options.stores[0]?.id;
+      if (store === undefined) continue;
+      const one = new URLSearchParams({ store });
+      out.push(figure('direct-query visuals', `${dataset.name}: ${visuals}, store ${store}`, await timed(repeats, () => answer(one))));
     }
   } finally {
     snapshot.close();

@@ -8,15 +8,18 @@
  * runs go to bench/results/latest.json and latest.md. It measures; it asserts nothing about timings.
  * `--backfill [--lines N --stores N --skus N --dates N --runs N]` measures a sparse history against the same lines on
  * one date instead (bench/backfill.ts; its defaults: 10,000 lines, 600 stores, 200 SKUs, 1,200 dates).
+ * `--month [--days N --lines N --stores N --skus N --repeats N --keep DIR]` times the named queries, data sets and
+ * dashboard pages over a simulated month instead (bench/month.ts; its defaults: 30 days of 1M sale lines each).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateReference, optionsForSaleLines, type SimReference, writeNdjsonFiles } from '../local/simulator';
 import { median } from './analyst-queries';
 import { child, lakeWithInput, log, writeResults } from './bench-io';
 import { runBackfillBench, type BackfillArgs } from './backfill';
+import { generateInput, type BenchInput } from './bench-input';
+import { runMonthBench, type MonthArgs } from './month';
 
 const here = __dirname;
 const root = join(here, '..');
@@ -69,13 +72,15 @@ interface BenchArgs {
   ingest: boolean;
   /** the backfill bench's arguments instead, with --backfill */
   backfill: BackfillArgs | null;
+  /** the month-scale query bench's arguments instead, with --month */
+  month: MonthArgs | null;
 }
 
 function benchArgs(): BenchArgs {
   const { values } = parseArgs({
     options: {
       lines: { type: 'string' },
-      days: { type: 'string', default: '1' },
+      days: { type: 'string' },
       // the demo's shape by default
       stores: { type: 'string' },
       skus: { type: 'string', default: '200' },
@@ -85,37 +90,29 @@ function benchArgs(): BenchArgs {
       'no-ingest': { type: 'boolean', default: false },
       backfill: { type: 'boolean', default: false },
       dates: { type: 'string', default: '1200' },
+      month: { type: 'boolean', default: false },
+      repeats: { type: 'string', default: '3' },
+      keep: { type: 'string' },
     },
   });
   const backfill = values.backfill
     ? { saleLines: Number(values.lines ?? 10_000), stores: Number(values.stores ?? 600), skus: Number(values.skus), dates: Number(values.dates), lastDate: '2026-06-01', runs: Number(values.runs) }
     : null;
+  const monthDays = Number(values.days ?? 30);
+  const month = values.month
+    ? { days: monthDays, lines: Number(values.lines ?? 1_000_000 * monthDays), stores: Number(values.stores ?? 12), skus: Number(values.skus), repeats: Number(values.repeats), keep: values.keep ?? null }
+    : null;
   return {
     backfill,
+    month,
     lines: Number(values.lines ?? 1_000_000),
-    days: Number(values.days),
+    days: Number(values.days ?? 1),
     stores: Number(values.stores ?? 12),
     skus: Number(values.skus), runs: Number(values.runs), ingestEvents: String(values['ingest-events']), peer: !values['no-peer'], ingest: !values['no-ingest'] };
 }
 
-/** The raw input every run ingests: gzip NDJSON files of about `lines` sale lines, and their reference data. */
-function generateInput(work: string, { lines, days, stores, skus }: BenchArgs): { files: string[]; reference: SimReference } {
-  log(`generating ~${lines.toLocaleString('en-US')} sale lines over ${days} day(s) (${stores} stores, ${skus} SKUs)...`);
-  // weekly stock counts (and cycle counts of a large assortment), so sale lines are most of the records
-  const sim = optionsForSaleLines(lines, { seed: 2026, stores, skus, days, snapshotEveryDays: 7 });
-  const t = performance.now();
-  const reference = generateReference(sim);
-  const { files, stats } = writeNdjsonFiles(sim, join(work, 'files'), { gzip: true, eventsPerFile: 50_000, reference });
-  const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  log(
-    `generated ${stats.events.toLocaleString('en-US')} events (${stats.transactions.toLocaleString('en-US')} sales, ${stats.snapshots.toLocaleString('en-US')} stock snapshots, ${stats.purchaseOrders.toLocaleString('en-US')} purchase orders), ` +
-      `${stats.saleLines.toLocaleString('en-US')} sale lines in ${files.length} files (${((performance.now() - t) / 1000).toFixed(1)} s, bench peak RSS ${rssMb} MB)`,
-  );
-  return { files, reference };
-}
-
 /** Per run, on a fresh lake holding the input: the floor, our pipeline and queries, then (unless skipped) the peer. */
-async function timeStages(work: string, input: ReturnType<typeof generateInput>, args: BenchArgs): Promise<{ floors: Floor[]; ours: Ours[]; peers: Peer[] }> {
+async function timeStages(work: string, input: BenchInput, args: BenchArgs): Promise<{ floors: Floor[]; ours: Ours[]; peers: Peer[] }> {
   const floors: Floor[] = [];
   const ours: Ours[] = [];
   const peers: Peer[] = [];
@@ -230,6 +227,7 @@ async function main(): Promise<void> {
   const args = benchArgs();
   const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
   if (args.backfill) return runBackfillBench(args.backfill, command);
+  if (args.month) return runMonthBench(args.month, command);
   const work = mkdtempSync(join(tmpdir(), 'retail-lake-bench-'));
   try {
     const input = generateInput(work, args);

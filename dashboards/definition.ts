@@ -27,7 +27,20 @@ export interface DatasetDefinition {
    * row-level-security column (QuickSight's RowLevelPermissionDataSet in the cloud, `--manager` locally).
    */
   filterColumns: { date?: string; region?: string; store?: string };
+  /**
+   * How the dashboards read the rows. `import` (the default): copied once per warehouse version and aggregated
+   * from the copy (QuickSight SPICE, refreshed after each run; the local app's snapshot). `direct_query`: nothing is
+   * copied; each visual's query runs over the data set's SQL on the warehouse with the page's filters and the
+   * row-level security in its WHERE clause, for the warehouse to push down (QuickSight DIRECT_QUERY). For a data set
+   * too fine-grained to copy on every refresh (millions of rows) whose visuals read a filtered slice of it.
+   */
+  queryMode?: DatasetQueryMode;
 }
+
+export type DatasetQueryMode = 'import' | 'direct_query';
+
+/** Whether the dashboards query the data set's SQL on the warehouse for every visual instead of a copy. */
+export const isDirectQuery = (dataset: Pick<DatasetDefinition, 'queryMode'>): boolean => dataset.queryMode === 'direct_query';
 
 export type Aggregation = 'sum' | 'avg' | 'min' | 'max' | 'count' | 'count_distinct';
 

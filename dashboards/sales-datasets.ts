@@ -4,7 +4,8 @@
  * (store x date, store x date x category, store x date x SKU); the visuals aggregate. Each sums the store-currency
  * amounts of the lines first and converts the group's sums once (./group-conversion.ts), and counts baskets from
  * fact_basket rather than grouping the lines by basket: a month of lines (27M) is too many to convert or group one
- * by one.
+ * by one. The category data sets read agg_category_day (migration 0010), the lines' categories per store and day
+ * aggregated by the load.
  * A basket is a sale transaction (returns are not baskets), as in the metric views (migration 0005).
  */
 import { CATEGORY_SQL, column, CURRENCY_COLUMNS, moneyColumns, REGION_SQL, STORE_COLUMNS, storeFilters, storeLabelSql } from './dataset-columns';
@@ -182,32 +183,9 @@ export const CATEGORY_DAY_SALES: DatasetDefinition = {
   title: 'Sales and baskets by store, day and category',
   description:
     'Per store, business date and product category: net units, net revenue and gross margin (store and reporting currency), the sale baskets holding the category and those of them that also hold another category.',
-  // amounts per store, day and category, and baskets per store, day and category (from each sale basket's distinct
-  // categories, counted per basket with a window): two small aggregates joined, no COUNT(DISTINCT) over the lines
-  sql: `WITH amounts AS (
-  SELECT f.date_key, f.store_id, ${CATEGORY_SQL} AS category,
-    SUM(f.qty_sold) AS net_units,
-    SUM(f.net_revenue) AS net_revenue,
-    SUM(f.gross_margin) AS gross_margin
-  FROM fact_sales f
-  LEFT JOIN dim_product p ON p.sku = f.sku
-  GROUP BY f.date_key, f.store_id, ${CATEGORY_SQL}
-),
-basket_categories AS (
-  SELECT date_key, store_id, category, COUNT(*) OVER (PARTITION BY date_key, store_id, basket_id) AS categories
-  FROM (
-    SELECT DISTINCT f.date_key, f.store_id, f.basket_id, ${CATEGORY_SQL} AS category
-    FROM fact_sales f
-    LEFT JOIN dim_product p ON p.sku = f.sku
-    WHERE f.event_type = 'sale'
-  ) d
-),
-baskets AS (
-  SELECT date_key, store_id, category, COUNT(*) AS baskets, SUM(CASE WHEN categories > 1 THEN 1 ELSE 0 END) AS attached_baskets
-  FROM basket_categories
-  GROUP BY date_key, store_id, category
-)
-SELECT
+  // the category's own rows of agg_category_day (migration 0010: the load keeps them equal to the GROUP BY of the
+  // lines and each sale basket's distinct categories), converted once per row
+  sql: `SELECT
   a.date_key AS business_date,
   a.store_id,
   ${storeLabelSql('a.store_id')} AS store_label,
@@ -220,11 +198,11 @@ SELECT
   ${store.rpt('a.net_revenue')} AS net_revenue_rpt,
   ${store.marginLocal('a.net_revenue', 'a.gross_margin')} AS gross_margin,
   ${store.marginRpt('a.net_revenue', 'a.gross_margin')} AS gross_margin_rpt,
-  COALESCE(b.baskets, 0) AS baskets,
-  COALESCE(b.attached_baskets, 0) AS attached_baskets
-FROM amounts a
-LEFT JOIN baskets b ON b.date_key = a.date_key AND b.store_id = a.store_id AND b.category = a.category
-${conversionJoins('a.store_id', 'a.date_key')}`,
+  a.baskets,
+  a.attached_baskets
+FROM agg_category_day a
+${conversionJoins('a.store_id', 'a.date_key')}
+WHERE a.paired_category = a.category`,
   columns: [
     column('business_date', 'date', 'Business date'),
     ...STORE_COLUMNS,
@@ -239,9 +217,15 @@ ${conversionJoins('a.store_id', 'a.date_key')}`,
   filterColumns: storeFilters('business_date'),
 };
 
-/** Store x day x SKU: what the top SKUs rank (the largest data set: filter it by date first). */
+/**
+ * Store x day x SKU: what the top SKUs rank. Direct query: at the seed's scale (1,000 stores, a few thousand SKUs
+ * each) a month is 9.5M rows, which take about 6.5 s to copy (a SPICE import, the local snapshot) for a visual that
+ * shows 20 of them; each visual's query instead runs over the SQL with the page's dates, region and stores (and
+ * the row-level security) for the warehouse to push down into fact_sales.
+ */
 export const SKU_DAY_SALES: DatasetDefinition = {
   name: 'sku_day_sales',
+  queryMode: 'direct_query',
   title: 'Sales by store, day and SKU',
   description: 'Per store, business date and SKU: net units and net revenue (store and reporting currency).',
   // per store, date and SKU first, converted once, then the store and product names joined to those rows: the
@@ -291,24 +275,18 @@ export const CATEGORY_PAIRS: DatasetDefinition = {
   name: 'category_pairs',
   title: 'Categories bought together by store and day',
   description: 'Per store, business date and pair of product categories: the sale baskets that hold both.',
-  sql: `WITH basket_categories AS (
-  SELECT DISTINCT f.date_key, f.store_id, f.basket_id, ${CATEGORY_SQL} AS category
-  FROM fact_sales f
-  LEFT JOIN dim_product p ON p.sku = f.sku
-  WHERE f.event_type = 'sale'
-)
-SELECT
+  // the pair rows of agg_category_day (migration 0010), kept by the load
+  sql: `SELECT
   a.date_key AS business_date,
   a.store_id,
   ${storeLabelSql('a.store_id')} AS store_label,
   ${REGION_SQL} AS region,
   a.category AS category_a,
-  b.category AS category_b,
-  COUNT(*) AS pair_baskets
-FROM basket_categories a
-JOIN basket_categories b ON b.date_key = a.date_key AND b.store_id = a.store_id AND b.basket_id = a.basket_id AND b.category > a.category
+  a.paired_category AS category_b,
+  a.baskets AS pair_baskets
+FROM agg_category_day a
 LEFT JOIN dim_store s ON s.store_id = a.store_id
-GROUP BY a.date_key, a.store_id, s.store_name, s.region, a.category, b.category`,
+WHERE a.paired_category > a.category`,
   columns: [
     column('business_date', 'date', 'Business date'),
     ...STORE_COLUMNS,

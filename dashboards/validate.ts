@@ -2,7 +2,7 @@
  * What a dashboard definition must satisfy for both renderers to draw it: every name it uses resolves, and no
  * figure adds amounts of different currencies. Returns the problems found (none: the definition is sound).
  */
-import type { DashboardDefinition, DatasetDefinition, Measure, MeasureField, Visual } from './definition';
+import { isDirectQuery, type DashboardDefinition, type DatasetDefinition, type Measure, type MeasureField, type Visual } from './definition';
 import { REPORTING_CURRENCY_COLUMN } from './measures';
 
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -49,6 +49,8 @@ export function datasetProblems(d: DatasetDefinition): string[] {
     else if (filter === 'date' && col.type !== 'date') problems.push(`data set ${d.name}: its date filter column ${name} is not a date`);
   }
   if (!d.filterColumns.store) problems.push(`data set ${d.name}: no store column (row-level security needs one)`);
+  // its visuals query it whole otherwise: the date range is what keeps a direct query to a slice of the warehouse
+  if (isDirectQuery(d) && !d.filterColumns.date) problems.push(`data set ${d.name}: direct query without a date column`);
   return problems;
 }
 

@@ -9,6 +9,12 @@ WHERE date_key BETWEEN CAST('{{from_date}}' AS DATE) AND CAST('{{to_date}}' AS D
 DELETE FROM fact_basket
 WHERE date_key BETWEEN CAST('{{from_date}}' AS DATE) AND CAST('{{to_date}}' AS DATE);
 
+-- their category aggregates leave at the end of the load (load_sales_aggregates.sql), which rebuilds the dates
+-- listed from what fact_sales then holds
+INSERT INTO stg_sales_agg_dates (date_key)
+SELECT DISTINCT date_key FROM agg_category_day
+WHERE date_key BETWEEN CAST('{{from_date}}' AS DATE) AND CAST('{{to_date}}' AS DATE);
+
 DELETE FROM fact_inventory_event
 WHERE date_key BETWEEN CAST('{{from_date}}' AS DATE) AND CAST('{{to_date}}' AS DATE);
 

@@ -6,7 +6,8 @@
 -- A curated partition holds every row of its date, deduplicated, so each date present in staging replaces
 -- that date in the fact as a whole: loading the same dates again, or a date that got late events, changes
 -- nothing else and never double counts. DELETE, not TRUNCATE: TRUNCATE would commit the batch's transaction.
--- fact_basket's dates are replaced from the same staging rows, so it stays the GROUP BY of fact_sales.
+-- fact_basket's dates are replaced from the same staging rows, so it stays the GROUP BY of fact_sales; the dates
+-- are listed for the rebuild of agg_category_day at the end of the load (load_sales_aggregates.sql).
 DELETE FROM stg_sales_lines;
 
 COPY stg_sales_lines
@@ -34,3 +35,6 @@ SELECT
   s.business_date, s.store_id, s.transaction_id, s.event_type, MAX(s.customer_id), MAX(s.payment_method), COUNT(*), SUM(s.quantity)
 FROM stg_sales_lines s
 GROUP BY s.business_date, s.store_id, s.transaction_id, s.event_type;
+
+INSERT INTO stg_sales_agg_dates (date_key)
+SELECT DISTINCT business_date FROM stg_sales_lines;

@@ -81,5 +81,6 @@ describe('dashboard definitions', () => {
       'data set AlertTrend: its region filter column nope is not one of its columns',
       'data set AlertTrend: no store column (row-level security needs one)',
     ]);
+    expect(datasetProblems({ ...datasetByName('inventory_risk'), queryMode: 'direct_query' })).toEqual(['data set inventory_risk: direct query without a date column']);
   });
 });

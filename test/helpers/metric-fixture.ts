@@ -1,4 +1,4 @@
-import { FILL_BASKETS_SQL } from './warehouse-fixture';
+import { FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL } from './warehouse-fixture';
 
 /**
  * The hand-built warehouse of the metric views' known-answer tests (test/local/warehouse/metric-views.test.ts):
@@ -93,6 +93,7 @@ export function metricFixtureStatements(): string[] {
       ([date, store, sku, onHand]) => `(CAST('${date}' AS DATE), CAST('${date} 23:00:00' AS TIMESTAMP), '${store}', '${sku}', ${onHand}, NULL, NULL, 'ok', 0)`,
     ).join(', ')}`,
     FILL_BASKETS_SQL, // as the load writes them with the lines
+    FILL_CATEGORY_AGGREGATES_SQL,
   ];
 }
 
@@ -110,5 +111,7 @@ export function crossSellExtraStatements(): string[] {
     `INSERT INTO fact_sales (date_key, timestamp_utc, store_id, sku, basket_id, qty_sold, unit_price, net_revenue, gross_margin, customer_id, event_id, line_no, event_type, discount, payment_method) VALUES ${values.join(', ')}`,
     'DELETE FROM fact_basket',
     FILL_BASKETS_SQL,
+    'DELETE FROM agg_category_day',
+    FILL_CATEGORY_AGGREGATES_SQL,
   ];
 }

@@ -74,10 +74,10 @@ export { tempLake } from './lake-fixture';
 
 /**
  * A load for a warehouse at migration 0001 only, from this code's load, which needs newer tables (the stores'
- * currency, exchange rates, fact_basket, the open order lines): its facts, products and calendar, and two stores as the load of that time wrote them.
+ * currency, exchange rates, fact_basket, the category aggregates, the open order lines): its facts, products and calendar, and two stores as the load of that time wrote them.
  */
 export function loadForInitialSchema(load: string[]): string[] {
-  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order|fact_basket|po_open_line|po_line_touched)\b/;
+  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order|fact_basket|agg_category_day|stg_sales_agg_dates|po_open_line|po_line_touched)\b/;
   return [
     ...load.filter((s) => !newerTables.test(s)),
     `INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue) VALUES ('S001', 'One', 'North', 'a@example.com', 'UTC', 100), ('S002', 'Two', 'South', 'b@example.com', 'UTC', 200)`,
@@ -202,6 +202,49 @@ export async function basketFactGaps(w: Warehouse): Promise<{ baskets: number; m
        (SELECT count(*) FROM (SELECT ${BASKET_COLUMNS} FROM fact_basket EXCEPT ALL ${BASKETS_OF_SALES}) e) AS extra`,
   );
   return { baskets: Number(r.baskets), missing: Number(r.missing), extra: Number(r.extra) };
+}
+
+/**
+ * agg_category_day's definition (migration 0010), written again here another way (each basket's categories
+ * counted by a GROUP BY, not a window): per store, date and category its lines' sums and the sale baskets holding
+ * it (attached: with another category too); per pair of categories (category < paired_category), the sale baskets
+ * holding both.
+ */
+const CATEGORY_AGGREGATE_COLUMNS = 'date_key, store_id, category, paired_category, net_units, net_revenue, gross_margin, baskets, attached_baskets';
+const CATEGORY_AGGREGATES_OF_SALES = `SELECT * FROM (
+WITH lines AS (
+  SELECT f.*, COALESCE(p.category, '(unknown)') AS category FROM fact_sales f LEFT JOIN dim_product p ON p.sku = f.sku
+),
+held AS (SELECT DISTINCT date_key, store_id, basket_id, category FROM lines WHERE event_type = 'sale'),
+spread AS (SELECT date_key, store_id, basket_id, COUNT(*) AS n FROM held GROUP BY date_key, store_id, basket_id),
+holding AS (
+  SELECT h.date_key, h.store_id, h.category, COUNT(*) AS baskets, SUM(CASE WHEN s.n > 1 THEN 1 ELSE 0 END) AS attached_baskets
+  FROM held h JOIN spread s ON s.date_key = h.date_key AND s.store_id = h.store_id AND s.basket_id = h.basket_id
+  GROUP BY h.date_key, h.store_id, h.category
+)
+SELECT l.date_key, l.store_id, l.category, l.category AS paired_category, SUM(l.qty_sold) AS net_units, SUM(l.net_revenue) AS net_revenue,
+  SUM(l.gross_margin) AS gross_margin, COALESCE(MAX(b.baskets), 0) AS baskets, COALESCE(MAX(b.attached_baskets), 0) AS attached_baskets
+FROM lines l
+LEFT JOIN holding b ON b.date_key = l.date_key AND b.store_id = l.store_id AND b.category = l.category
+GROUP BY l.date_key, l.store_id, l.category
+UNION ALL
+SELECT a.date_key, a.store_id, a.category, b.category, 0, 0, 0, COUNT(*), 0
+FROM held a JOIN held b ON b.date_key = a.date_key AND b.store_id = a.store_id AND b.basket_id = a.basket_id AND b.category > a.category
+GROUP BY a.date_key, a.store_id, a.category, b.category
+) d`;
+
+/** For a fixture that INSERTs fact_sales rows directly (as no load does): their agg_category_day rows. */
+export const FILL_CATEGORY_AGGREGATES_SQL = `INSERT INTO agg_category_day (${CATEGORY_AGGREGATE_COLUMNS}) ${CATEGORY_AGGREGATES_OF_SALES}`;
+
+/** How far agg_category_day is from its GROUP BY of fact_sales and dim_product: its rows, and the rows in one and
+ * not the other (both ways, every column). */
+export async function categoryAggregateGaps(w: Warehouse): Promise<{ rows: number; missing: number; extra: number }> {
+  const [r] = await w.query(
+    `SELECT (SELECT count(*) FROM agg_category_day) AS n,
+       (SELECT count(*) FROM (${CATEGORY_AGGREGATES_OF_SALES} EXCEPT ALL SELECT ${CATEGORY_AGGREGATE_COLUMNS} FROM agg_category_day) m) AS missing,
+       (SELECT count(*) FROM (SELECT ${CATEGORY_AGGREGATE_COLUMNS} FROM agg_category_day EXCEPT ALL ${CATEGORY_AGGREGATES_OF_SALES}) e) AS extra`,
+  );
+  return { rows: Number(r.n), missing: Number(r.missing), extra: Number(r.extra) };
 }
 
 /**

@@ -77,7 +77,8 @@ export interface LoadPlan {
 /**
  * The Redshift statements that bring the warehouse up to date after a batch: dimensions from the reference CSVs
  * (stores, products, exchange rates when the file exists, the reporting currency),
- * the affected dates of each fact from the curated Parquet, then the calendar for the date range. DML only
+ * the affected dates of each fact from the curated Parquet, the category aggregates of the dates whose sales or
+ * products' categories changed (load_sales_aggregates.sql), then the calendar for the date range. DML only
  * (COPY, DELETE, INSERT): the pipeline's database role owns no table and may not create or replace one, so the
  * schema comes from the migrations (./migrations.ts), applied at deploy and when the local warehouse opens.
  * At most `limit` statements: with many affected dates the COPY prefixes coarsen to months, years or the
@@ -98,6 +99,8 @@ export function buildLoadStatements(
       const prefixes = partitionPrefixes(table, affectedDates[table] ?? [], level);
       if (prefixes.length) statements.push(...renderTemplate(LOAD_FILES[table], params, prefixes));
     }
+    // last of the facts: rebuilds the category aggregates of the dates the statements above listed
+    statements.push(...renderTemplate('redshift/load_sales_aggregates.sql', params));
     statements.push(...renderTemplate('redshift/load_calendar.sql', params));
     if (statements.length <= limit) return { statements, prefixLevel: level };
   }

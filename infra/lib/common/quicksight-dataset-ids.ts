@@ -1,4 +1,5 @@
 import { DATASETS, type DatasetDefinition } from '../../../dashboards/datasets';
+import { isDirectQuery } from '../../../dashboards/definition';
 
 /** Dataset ids are derived from the names, so the pipeline can refresh the datasets the consumers stack creates
  * without a reference to that stack. */
@@ -16,8 +17,12 @@ export function quickSightRowSecurityDataSetId(prefix: string, storeColumn: stri
   return `${prefix}-rls-${storeColumn.replace(/_/g, '-')}`;
 }
 
-/** The ids of every SPICE dataset of a stage: each dashboard dataset (dashboards/datasets.ts) and each rules dataset. */
+/**
+ * The ids of every SPICE dataset of a stage, the ones a run refreshes: each imported dashboard dataset
+ * (dashboards/datasets.ts) and each rules dataset. A direct-query dataset has nothing to refresh (QuickSight's
+ * CreateIngestion is for SPICE datasets only).
+ */
 export const quickSightDataSetIds = (prefix: string): string[] => [
-  ...DATASETS.map((d) => quickSightDataSetId(prefix, d)),
+  ...DATASETS.filter((d) => !isDirectQuery(d)).map((d) => quickSightDataSetId(prefix, d)),
   ...rowSecurityStoreColumns().map((c) => quickSightRowSecurityDataSetId(prefix, c)),
 ];

@@ -2,7 +2,8 @@ import { DATASETS, type DatasetColumnType, type DatasetDefinition } from '../../
 
 /**
  * The QuickSight side of the dashboard datasets: every definition in dashboards/datasets.ts (the seam shared with
- * the local HTML dashboards) becomes a SPICE dataset over Redshift custom SQL. Add a dataset there, not here.
+ * the local HTML dashboards) becomes a dataset over Redshift custom SQL, SPICE or (its `queryMode`) DIRECT_QUERY.
+ * Add a dataset there, not here.
  */
 export const QUICKSIGHT_DATASETS: readonly DatasetDefinition[] = DATASETS;
 

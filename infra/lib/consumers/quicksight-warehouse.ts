@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as quicksight from 'aws-cdk-lib/aws-quicksight';
 import { Construct } from 'constructs';
 import type { DatasetDefinition } from '../../../dashboards/datasets';
+import { isDirectQuery } from '../../../dashboards/definition';
 import { acknowledge } from '../common/nag';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { WAREHOUSE_PORT } from '../warehouse/warehouse-network';
@@ -49,7 +50,9 @@ export interface QuickSightWarehouseProps {
 
 /**
  * QuickSight on the warehouse: a VPC connection into the isolated subnets, a Redshift data source over TLS, and one
- * SPICE dataset per dashboard dataset (dashboards/datasets.ts), owned by the configured QuickSight principal. Datasets
+ * dataset per dashboard dataset (dashboards/datasets.ts), owned by the configured QuickSight principal: SPICE, or
+ * DIRECT_QUERY for a definition with `queryMode: 'direct_query'` (its visuals' queries go to Redshift with their
+ * filters; custom SQL and row-level security work in both modes; only SPICE datasets are refreshed). Datasets
  * with a store column get row-level security from a rules dataset (user or group, store) per store column. The
  * account must already have a QuickSight subscription; stages without one leave `consumers.quicksight.enabled` off.
  */
@@ -123,7 +126,7 @@ export class QuickSightWarehouse extends Construct {
       awsAccountId: Stack.of(this).account,
       dataSetId: quickSightDataSetId(props.prefix, dataset),
       name: dataset.title,
-      importMode: 'SPICE',
+      importMode: isDirectQuery(dataset) ? 'DIRECT_QUERY' : 'SPICE',
       physicalTableMap: {
         // physical table ids allow letters, digits and hyphens only (the dataset names have underscores)
         [dataset.name.replace(/_/g, '-')]: {

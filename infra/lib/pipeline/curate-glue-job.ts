@@ -46,6 +46,14 @@ export function transformSqlFiles(): string[] {
 export const JOB_SUPPORT_MODULE = 'spark_dialect.py';
 
 /**
+ * How long a curate job run may take, in minutes: the job's own timeout and its Task's TimeoutSeconds in the state
+ * machine (statemachines/pipeline.asl.json, held equal by a test), under the execution's 2 hours. Without a
+ * TimeoutSeconds the local runner cut the Task at its 60-second default and parked a month's batch while its curate
+ * still ran; at the Task's timeout Step Functions stops the job run (glue:BatchStopJobRun) before the batch is parked.
+ */
+export const CURATE_GLUE_TIMEOUT_MINUTES = 110;
+
+/**
  * The files of the job's support zip, by the name the script uses, and where each comes from. They ship as one
  * zip in `--extra-py-files`: Glue puts a zip on the Python path whatever its S3 key, so `import spark_dialect`
  * works although CDK names assets by hash, and the script reads dialect.json and the SQL from the same zip.
@@ -145,7 +153,7 @@ export class CurateGlueJob extends Construct {
       securityConfiguration: this.securityConfiguration,
       maxConcurrentRuns: 1,
       maxRetries: 0, // the state machine retries
-      timeout: Duration.hours(2),
+      timeout: Duration.minutes(CURATE_GLUE_TIMEOUT_MINUTES),
       defaultArguments: curateJobArguments(props.curated.bucketName),
     });
     this.acknowledgeGrants(props.curated, glueLogs);

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { ComparisonPeriod, DashboardDefinition, DatasetDefinition } from '../../../dashboards/definition';
+import { isDirectQuery, type ComparisonPeriod, type DashboardDefinition, type DatasetDefinition } from '../../../dashboards/definition';
 import { DatasetSnapshot } from './dataset-snapshot';
 import { offeredComparisons, parseDrill, parseFilters, RequestError, type DashboardFilters, type FilterOptions } from './filters';
 import { visualQuery, whereSql, type VisualData } from './visual-query';
@@ -42,7 +42,8 @@ FROM dim_store s`,
 
 /**
  * The dashboards' data on demand: filter options (stores, regions, dates with data), then every visual's query
- * over the snapshot of its data set. Responses are cached by (dashboard, filters, drill) until the warehouse
+ * over the snapshot of its data set (a direct-query data set: over its SQL on the warehouse, the same filters in
+ * the query's WHERE clause). Responses are cached by (dashboard, filters, drill) until the warehouse
  * file changes.
  */
 export class DashboardData {
@@ -77,7 +78,7 @@ export class DashboardData {
 
     const scope = { range: { from: filters.from, to: filters.to }, region: filters.region, stores: filters.store.length ? filters.store : (this.opts.managerStores ?? null), compare: filters.compare, drill };
     const datasets = dashboard.visuals.map((v) => this.dataset(v.dataset));
-    const queries = dashboard.visuals.map((v, i) => visualQuery(v, datasets[i], { ...scope, relation: DatasetSnapshot.relation(datasets[i]) }));
+    const queries = dashboard.visuals.map((v, i) => visualQuery(v, datasets[i], { ...scope, relation: this.opts.snapshot.source(datasets[i]) }));
     const results = await this.opts.snapshot.queryEach(datasets, queries.flatMap((q) => q.sql));
     const visuals: Record<string, VisualData> = {};
     let at = 0;
@@ -92,11 +93,12 @@ export class DashboardData {
     return response;
   }
 
-  /** Copies every dashboard's data sets and reads the filter options now, so the first page opens fast. */
+  /** Copies every dashboard's data sets (direct-query ones have nothing to copy) and reads the filter options now, so the first page opens fast. */
   async warm(): Promise<void> {
     await this.dropCacheIfChanged();
     for (const d of this.opts.dashboards) await this.options(d);
-    await this.opts.snapshot.queryEach(this.opts.dashboards.flatMap((d) => d.datasets.map((n) => this.dataset(n))), []);
+    const imported = this.opts.dashboards.flatMap((d) => d.datasets.map((n) => this.dataset(n))).filter((d) => !isDirectQuery(d));
+    await this.opts.snapshot.queryEach(imported, []);
   }
 
   private async dropCacheIfChanged(): Promise<void> {
@@ -116,12 +118,17 @@ export class DashboardData {
     const cached = this.optionsCache.get(dashboard.id);
     if (cached) return cached;
     const manager = this.opts.managerStores ? new Set(this.opts.managerStores) : null;
-    const dated = dashboard.datasets.map((n) => this.dataset(n)).filter((d) => d.filterColumns.date);
+    const allDated = dashboard.datasets.map((n) => this.dataset(n)).filter((d) => d.filterColumns.date);
+    // a direct-query data set's span costs a pass over its whole SQL: left to the copied data sets when there are
+    // some (a fine-grained data set's dates are those of its coarser siblings: store-performance's SKU rows and
+    // category rows come from the same fact_sales dates)
+    const copied = allDated.filter((d) => !isDirectQuery(d));
+    const dated = copied.length ? copied : allDated;
     const everything = { from: '0001-01-01', to: '9999-12-31' };
     const spanSql = dated.map((d) => {
       const date = `d."${(d.filterColumns.date as string).replace(/"/g, '""')}"`;
       const where = whereSql(d, { region: null, stores: this.opts.managerStores ?? null }, everything);
-      return `SELECT CAST(MIN(${date}) AS VARCHAR) AS date_min, CAST(MAX(${date}) AS VARCHAR) AS date_max FROM ${DatasetSnapshot.relation(d)} d\n${where}`;
+      return `SELECT CAST(MIN(${date}) AS VARCHAR) AS date_min, CAST(MAX(${date}) AS VARCHAR) AS date_max FROM ${this.opts.snapshot.source(d)} d\n${where}`;
     });
     const [stores, ...spans] = await this.opts.snapshot.queryEach([STORE_LIST, ...dated], [`SELECT * FROM ${DatasetSnapshot.relation(STORE_LIST)} ORDER BY store_id`, ...spanSql]);
     const visible = stores

@@ -13,7 +13,7 @@ import { comparisonRange, type DateRange } from './filters';
 
 /** The rows a visual aggregates: the date range, region and stores (null: not restricted), drill-down values. */
 export interface QueryScope {
-  /** the table holding the data set's rows (DatasetSnapshot.relation) */
+  /** what the data set's rows are read from: its copy, or its SQL as a subquery (DatasetSnapshot.source) */
   relation: string;
   range: DateRange;
   region: string | null;

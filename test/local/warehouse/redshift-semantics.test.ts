@@ -16,9 +16,10 @@ import { testRuntime, writeSimulatedLake } from '../../helpers/risk-fixture';
 import { MemoryNotifier } from '../../helpers/memory-adapters';
 import { addDays, AS_OF, loadStockRiskCase, saleSql } from '../../helpers/stock-risk-fixture';
 import { run as publishAlerts } from '../../../functions/pipeline/publish-alerts/index';
-import { basketFactGaps, curatedTotals, loadForInitialSchema, openLineGaps, tempLake, warehouseTotals, writeReference } from '../../helpers/warehouse-fixture';
-import { OPEN_LINES_EXPECTED, openLinesScenario } from '../../helpers/open-lines-scenario';
 import { PostgresWarehouse } from '../../helpers/postgres-warehouse';
+import { categoryAggregatesThroughLoads } from '../../helpers/category-aggregates-scenario';
+import { OPEN_LINES_EXPECTED, openLinesScenario } from '../../helpers/open-lines-scenario';
+import { basketFactGaps, categoryAggregateGaps, curatedTotals, loadForInitialSchema, openLineGaps, tempLake, warehouseTotals, writeReference } from '../../helpers/warehouse-fixture';
 
 /**
  * Redshift's rules on real PostgreSQL (PGlite): the deploy's DDL as the admin, every load and stock-risk batch as
@@ -107,6 +108,16 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     expect(result.gaps.filter((g) => g.includes('warehouse'))).toEqual([]);
   });
 
+  it('the category aggregates follow loads, reruns, a late event, a category change and a reload, under the pipeline role', async () => {
+    await deployWarehouse(pg);
+    const own = tempLake('agg-pg'); // its own lake folder: the run rewrites curated partitions and products.csv
+    try {
+      await categoryAggregatesThroughLoads(own.root, new PostgresWarehouse(pg.session, own.root, PIPELINE_USER));
+    } finally {
+      own.cleanup();
+    }
+  });
+
   it('loads and stock risk under the pipeline role give the same warehouse as DuckDB on the same data', async () => {
     await deployWarehouse(pg);
     await pg.pipeline.execute(load);
@@ -175,10 +186,15 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     const baskets = await basketFactGaps(pg.pipeline);
     expect(baskets).toEqual({ baskets: expect.any(Number), missing: 0, extra: 0 });
     expect(baskets.baskets).toBeGreaterThan(100);
+    // 0010 filled agg_category_day from them
+    const aggregates = await categoryAggregateGaps(pg.pipeline);
+    expect(aggregates).toEqual({ rows: expect.any(Number), missing: 0, extra: 0 });
+    expect(aggregates.rows).toBeGreaterThan(0);
     expect(await pg.pipeline.query(`SELECT DISTINCT currency FROM dim_store`)).toEqual([{ currency: 'USD' }]);
     // the grants still cover the altered table: the pipeline loads into it
     await pg.pipeline.execute(load);
     expect(await warehouseTotals(pg.pipeline)).toEqual(before);
     expect(await basketFactGaps(pg.pipeline)).toEqual(baskets);
+    expect(await categoryAggregateGaps(pg.pipeline)).toEqual(aggregates);
   });
 });

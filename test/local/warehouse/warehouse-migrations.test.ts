@@ -4,7 +4,7 @@ import { applyMigrations, checkMigrations, readMigrations } from '../../../funct
 import { prepareLoads } from '../../../functions/pipeline/prepare-loads/prepare-loads';
 import { DuckDbWarehouse, warehousePath } from '../../../local/warehouse/duckdb-warehouse';
 import { writeStockCase, CASE_DATES } from '../../helpers/risk-fixture';
-import { basketFactGaps, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+import { basketFactGaps, categoryAggregateGaps, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 describe('warehouse migrations', () => {
   it('are numbered 0001, 0002, ... without gaps, and the second one changes an existing table', () => {
@@ -49,6 +49,10 @@ describe('warehouse migrations', () => {
       const baskets = await basketFactGaps(current);
       expect(baskets).toEqual({ baskets: expect.any(Number), missing: 0, extra: 0 });
       expect(baskets.baskets).toBeGreaterThan(0);
+      // 0010 filled agg_category_day from them
+      const aggregates = await categoryAggregateGaps(current);
+      expect(aggregates).toEqual({ rows: expect.any(Number), missing: 0, extra: 0 });
+      expect(aggregates.rows).toBeGreaterThan(0);
       expect(await current.query('SELECT store_id, currency FROM dim_store ORDER BY store_id')).toEqual([
         { store_id: 'S001', currency: 'USD' },
         { store_id: 'S002', currency: 'USD' },
@@ -57,6 +61,7 @@ describe('warehouse migrations', () => {
       await current.execute(prepareLoads({ affectedDates: CASE_DATES }, {}).redshiftSqls);
       expect(await warehouseTotals(current)).toEqual(before);
       expect(await basketFactGaps(current)).toEqual(baskets);
+      expect(await categoryAggregateGaps(current)).toEqual(aggregates);
     } finally {
       lake.cleanup();
     }

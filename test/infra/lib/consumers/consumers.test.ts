@@ -98,7 +98,7 @@ describe('consumers stack', () => {
     expect(subscriptions.filter((s) => s.Endpoint === CENTRAL).map((s) => s.FilterPolicy)).toEqual([{ store_id: central }]);
   });
 
-  it('connects QuickSight to the warehouse over its VPC connection and TLS, with one SPICE dataset per dashboard dataset', () => {
+  it('connects QuickSight to the warehouse over its VPC connection and TLS, with one dataset per dashboard dataset, SPICE or direct query', () => {
     template.hasResourceProperties('AWS::QuickSight::DataSource', {
       Type: 'REDSHIFT',
       SslProperties: { DisableSsl: false },
@@ -108,7 +108,12 @@ describe('consumers stack', () => {
     const datasets = resourcesOfType(template, 'AWS::QuickSight::DataSet').map(([, p]) => p);
     const dashboardDataSets = datasets.filter((d) => !String(d.DataSetId).includes('-rls-'));
     expect(dashboardDataSets.map((d) => d.DataSetId).sort()).toEqual(DATASETS.map((d) => `retail-lake-dev-${d.name.replace(/_/g, '-')}`).sort());
-    for (const d of datasets) expect(d.ImportMode).toBe('SPICE');
+    // direct query for the data sets marked so (sku_day_sales: too many rows to import), SPICE for the rest and the rules
+    const modes = Object.fromEntries(datasets.map((d) => [d.DataSetId, d.ImportMode]));
+    const expected = Object.fromEntries(DATASETS.map((d) => [`retail-lake-dev-${d.name.replace(/_/g, '-')}`, d.queryMode === 'direct_query' ? 'DIRECT_QUERY' : 'SPICE']));
+    for (const [id, mode] of Object.entries(modes)) expect([id, mode]).toEqual([id, expected[id] ?? 'SPICE']);
+    expect(modes['retail-lake-dev-sku-day-sales']).toBe('DIRECT_QUERY');
+    expect(Object.values(modes).filter((m) => m === 'SPICE').length).toBeGreaterThan(DATASETS.length / 2);
     // QuickSight's physical table ids: letters, digits and hyphens (CloudFormation rejects the dataset otherwise)
     for (const d of datasets) for (const id of Object.keys(d.PhysicalTableMap as object)) expect(id).toMatch(/^[0-9a-zA-Z-]{1,64}$/);
     // the warehouse lets QuickSight's interfaces in on the Redshift port only
@@ -157,8 +162,11 @@ describe('consumers stack', () => {
     }
   });
 
-  it('refreshes every QuickSight dataset after each pipeline run', () => {
-    const ids = resourcesOfType(template, 'AWS::QuickSight::DataSet').map(([, p]) => p.DataSetId as string);
+  it('refreshes every SPICE dataset after each pipeline run (a direct-query dataset has nothing to refresh)', () => {
+    const ids = resourcesOfType(template, 'AWS::QuickSight::DataSet')
+      .filter(([, p]) => p.ImportMode === 'SPICE')
+      .map(([, p]) => p.DataSetId as string);
+    expect(ids).not.toContain('retail-lake-dev-sku-day-sales');
     const functions = [t.templates.pipeline, ...t.nestedTemplates.pipeline].flatMap((tpl) => resourcesOfType(tpl, 'AWS::Lambda::Function').map(([, p]) => p));
     const refreshed = functions.flatMap((f) => (((f.Environment as Json | undefined)?.Variables as Json | undefined)?.QUICKSIGHT_DATASET_IDS as string | undefined) ?? []).filter(Boolean);
     expect(refreshed.length).toBeGreaterThan(0);

@@ -181,7 +181,7 @@ describe('dashboard visual queries on a small warehouse (app-fixture.ts: the sal
       drill: { by_region: ["O'Brien"] },
     }).sql[0];
     expect(sql).toContain(`CAST(d."region" AS VARCHAR) = 'O''Brien'`);
-    expect(sql).toContain('FROM "ds_daily_store_sales" d'); // the snapshot's copy of the data set
+    expect(sql).toContain('FROM memory.main."ds_daily_store_sales" d'); // the snapshot's copy of the data set
     expect(measureSql({ kind: 'ratio', numerator: { kind: 'aggregate', column: 'net_revenue_rpt', aggregation: 'sum' }, denominator: { kind: 'aggregate', column: 'baskets', aggregation: 'sum' } }, FIXTURE_DATASETS[0])).toBe(
       '(CAST(SUM(d."net_revenue_rpt") AS DOUBLE PRECISION) / NULLIF(CAST(SUM(d."baskets") AS DOUBLE PRECISION), 0))',
     );

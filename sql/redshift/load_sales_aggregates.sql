@@ -1,0 +1,42 @@
+-- agg_category_day (migration 0010) rebuilt for the business dates the running load listed in stg_sales_agg_dates:
+-- the dates whose sales it replaced (load_sales_lines.sql), those with sales of a SKU whose category it changed
+-- (load_reference.sql), and those a reload cleared (clear_fact_dates.sql). Last in the load's one transaction,
+-- after the facts and dim_product: each listed date's rows are what the GROUP BY of fact_sales and dim_product
+-- gives now (none for a date without sales). Then the list is emptied. No placeholders.
+DELETE FROM agg_category_day
+WHERE date_key IN (SELECT date_key FROM stg_sales_agg_dates);
+
+INSERT INTO agg_category_day (date_key, store_id, category, paired_category, net_units, net_revenue, gross_margin, baskets, attached_baskets)
+WITH lines AS (
+  SELECT f.date_key, f.store_id, f.basket_id, f.event_type, f.qty_sold, f.net_revenue, f.gross_margin, COALESCE(p.category, '(unknown)') AS category
+  FROM fact_sales f
+  LEFT JOIN dim_product p ON p.sku = f.sku
+  WHERE f.date_key IN (SELECT date_key FROM stg_sales_agg_dates)
+),
+basket_categories AS (
+  SELECT DISTINCT date_key, store_id, basket_id, category
+  FROM lines
+  WHERE event_type = 'sale'
+),
+category_baskets AS (
+  SELECT date_key, store_id, category, COUNT(*) AS baskets, SUM(CASE WHEN categories > 1 THEN 1 ELSE 0 END) AS attached_baskets
+  FROM (
+    SELECT date_key, store_id, category, COUNT(*) OVER (PARTITION BY date_key, store_id, basket_id) AS categories
+    FROM basket_categories
+  ) c
+  GROUP BY date_key, store_id, category
+)
+SELECT a.date_key, a.store_id, a.category, a.category, a.net_units, a.net_revenue, a.gross_margin, COALESCE(b.baskets, 0), COALESCE(b.attached_baskets, 0)
+FROM (
+  SELECT date_key, store_id, category, SUM(qty_sold) AS net_units, SUM(net_revenue) AS net_revenue, SUM(gross_margin) AS gross_margin
+  FROM lines
+  GROUP BY date_key, store_id, category
+) a
+LEFT JOIN category_baskets b ON b.date_key = a.date_key AND b.store_id = a.store_id AND b.category = a.category
+UNION ALL
+SELECT x.date_key, x.store_id, x.category, y.category, 0, 0, 0, COUNT(*), 0
+FROM basket_categories x
+JOIN basket_categories y ON y.date_key = x.date_key AND y.store_id = x.store_id AND y.basket_id = x.basket_id AND y.category > x.category
+GROUP BY x.date_key, x.store_id, x.category, y.category;
+
+DELETE FROM stg_sales_agg_dates;

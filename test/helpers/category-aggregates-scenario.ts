@@ -1,0 +1,78 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Warehouse } from '../../functions/lib/ports';
+import { chunkStatements } from '../../functions/lib/recovery/reload-warehouse';
+import { prepareLoads, copySourceFromEnv } from '../../functions/pipeline/prepare-loads/prepare-loads';
+import { categoryAggregateGaps, line, PRODUCTS, STORES, USD_ONLY, writeCurated, writeReference, type SalesLineRow } from './warehouse-fixture';
+
+/**
+ * A run of loads on an empty lake folder and a migrated warehouse that checks agg_category_day (migration 0010)
+ * stays the GROUP BY of fact_sales and dim_product through everything that changes either: a load, its rerun, a
+ * late event for an older date, a category change in products.csv and a reload that clears a date the lake no
+ * longer holds. Run on DuckDB (test/local/warehouse/category-aggregates.test.ts) and on PostgreSQL as the pipeline's
+ * role (test/local/warehouse/redshift-semantics.test.ts).
+ */
+const at = (date: string, h: number): string => `${date} ${String(h).padStart(2, '0')}:00:00`;
+const sale = (event_id: string, store_id: string, sku: string, date: string, quantity: number, more: Partial<Parameters<typeof line>[0]> = {}): SalesLineRow =>
+  line({ event_id, store_id, sku, occurred_at: at(date, 10), business_date: date, quantity, unit_price: 2, ...more });
+
+// baskets of one, two and three categories (two SKUs of one category in b2), a SKU missing from products.csv
+// ('(unknown)'), and a return
+const SALES: SalesLineRow[] = [
+  sale('a1', 'S001', 'SKU-1', '2024-01-01', 2),
+  sale('b1', 'S001', 'SKU-1', '2024-01-01', 1, { transaction_id: 'T-b' }),
+  sale('b2', 'S001', 'SKU-3', '2024-01-01', 1, { transaction_id: 'T-b' }),
+  sale('b3', 'S001', 'SKU-4', '2024-01-01', 3, { transaction_id: 'T-b' }),
+  sale('b4', 'S001', 'SKU-2', '2024-01-01', 1, { transaction_id: 'T-b' }),
+  sale('c1', 'S002', 'SKU-2', '2024-01-02', 4, { transaction_id: 'T-c' }),
+  sale('c2', 'S002', 'SKU-9', '2024-01-02', 1, { transaction_id: 'T-c' }),
+  sale('r1', 'S002', 'SKU-3', '2024-01-02', 1, { event_type: 'return' }),
+  sale('d1', 'S001', 'SKU-3', '2024-01-04', 5, { transaction_id: 'T-d' }),
+  sale('d2', 'S001', 'SKU-1', '2024-01-04', 1, { transaction_id: 'T-d' }),
+];
+const DATES = ['2024-01-01', '2024-01-02', '2024-01-04'];
+const load = (sales: string[]): string[] => prepareLoads({ affectedDates: { sales_lines: sales, inventory_events: [], purchase_orders: [] } }, {}).redshiftSqls;
+const categories = async (w: Warehouse): Promise<unknown[]> =>
+  (await w.query('SELECT DISTINCT category FROM agg_category_day ORDER BY category')).map((r) => r.category);
+
+export async function categoryAggregatesThroughLoads(root: string, w: Warehouse): Promise<void> {
+  const inSync = async (): Promise<number> => {
+    const gaps = await categoryAggregateGaps(w);
+    expect(gaps).toMatchObject({ missing: 0, extra: 0 });
+    return gaps.rows;
+  };
+  await writeReference(root);
+  await writeCurated(root, 'sales_lines', SALES);
+  await w.execute(load(DATES));
+  // category rows + pairs: 3 + 3 on 01-01 (T-b: Bakery, Dairy, Grocery), 3 + 1 on 01-02 (the return's Grocery
+  // without a basket), 2 + 1 on 01-04
+  expect(await inSync()).toBe(13);
+  expect(await w.query(`SELECT baskets, attached_baskets FROM agg_category_day WHERE date_key = '2024-01-01' AND category = 'Dairy' AND paired_category = 'Dairy'`)).toEqual([
+    { baskets: 2, attached_baskets: 1 },
+  ]);
+
+  await w.execute(load(DATES)); // a rerun replaces whole dates
+  expect(await inSync()).toBe(13);
+
+  // a late event for an older date: curation rewrites 01-02 with it, the load replaces that date only
+  const late = sale('c3', 'S002', 'SKU-1', '2024-01-02', 2, { transaction_id: 'T-c' });
+  await writeCurated(root, 'sales_lines', [...SALES.filter((s) => s.business_date === '2024-01-02'), late]);
+  await w.execute(load(['2024-01-02']));
+  expect(await inSync()).toBe(13 + 1 + 2); // Dairy joins T-c's Bakery and (unknown)
+
+  // products.csv moves SKU-1 to another category and adds SKU-9: a batch without sales must not leave the old ones
+  const products = [...PRODUCTS.map((p) => (p.sku === 'SKU-1' ? { ...p, category: 'Chilled' } : p)), { ...PRODUCTS[0], sku: 'SKU-9', category: 'Misc' }];
+  await writeReference(root, STORES, products);
+  await w.execute(load([]));
+  await inSync();
+  expect(await categories(w)).toEqual(['Bakery', 'Chilled', 'Grocery', 'Misc']);
+
+  // a reload of January after 01-04 left the lake: the date is cleared, with its aggregates
+  rmSync(join(root, 'curated', 'sales_lines', 'business_date=2024-01-04'), { recursive: true });
+  const chunk = { from: '2024-01-01', to: '2024-01-31', dates: { sales_lines: ['2024-01-01', '2024-01-02'], inventory_events: [], purchase_orders: [] } };
+  await w.execute(chunkStatements(chunk, copySourceFromEnv({}), USD_ONLY));
+  await inSync();
+  expect(await w.query(`SELECT count(*) AS n FROM agg_category_day WHERE date_key = '2024-01-04'`)).toEqual([{ n: 0 }]);
+  expect(await w.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]); // the work list emptied
+}
+
