@@ -83,8 +83,10 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
    */
   async putMany(objects: PendingObject[]): Promise<void> {
     const temps = objects.map((o) => ({ path: this.pathOf(o.key), tmp: '', o }));
+    const folders = [...new Set(temps.map((t) => dirname(t.path)))];
+    // each folder made once (a commit stages a history's thousand files in one)
+    await forEachLimited(folders, PUTS_IN_FLIGHT, async (dir) => void (await mkdir(dir, { recursive: true })));
     await forEachLimited(temps, PUTS_IN_FLIGHT, async (t) => {
-      await mkdir(dirname(t.path), { recursive: true });
       if (t.o.path !== undefined && t.o.handOver === true) {
         await syncFile(t.o.path);
         t.tmp = t.o.path;
@@ -101,7 +103,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
         await rename(await this.toTempSibling(t.path, { ...t.o, path: undefined }), t.path);
       }
     });
-    await forEachLimited([...new Set(temps.map((t) => dirname(t.path)))], PUTS_IN_FLIGHT, fsyncDir);
+    await forEachLimited(folders, PUTS_IN_FLIGHT, fsyncDir);
   }
 
   /** `o`'s bytes, flushed, in a new temporary sibling of `path`: its local file linked, else its body written. */
