@@ -5,23 +5,13 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PipelineStateError } from '../../functions/lib/errors';
 import { forEachLimited, PUTS_IN_FLIGHT } from '../../functions/lib/for-each-limited';
 import type { LakeFiles, ObjectInfo, ObjectStore, PendingObject, TaggedObject } from '../../functions/lib/ports';
-import { fsyncDir, writeFileAtomic } from './atomic-file';
+import { fsyncDir, fsyncFile, writeFileAtomic } from './atomic-file';
 import { faultPoint } from './fault-point';
 
 /** A put's temporary sibling: `<file>.tmp-<8 hex>` (put and putIf). */
 const TEMP_SIBLING = /\.tmp-[0-9a-f]{8}$/;
 
 const tempSibling = (path: string): string => `${path}.tmp-${randomBytes(4).toString('hex')}`;
-
-/** Flushes a file's bytes to disk. */
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** The tail of each key's chain of conditional writes in this process. */
 const conditionalWrites = new Map<string, Promise<unknown>>();
@@ -88,7 +78,7 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
     await forEachLimited(folders, PUTS_IN_FLIGHT, async (dir) => void (await mkdir(dir, { recursive: true })));
     await forEachLimited(temps, PUTS_IN_FLIGHT, async (t) => {
       if (t.o.path !== undefined && t.o.handOver === true) {
-        await syncFile(t.o.path);
+        await fsyncFile(t.o.path);
         t.tmp = t.o.path;
       } else t.tmp = await this.toTempSibling(t.path, t.o);
     });
@@ -109,10 +99,13 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
   /** `o`'s bytes, flushed, in a new temporary sibling of `path`: its local file linked, else its body written. */
   private async toTempSibling(path: string, o: PendingObject): Promise<string> {
     const tmp = tempSibling(path);
-    const linked = o.path !== undefined && (await linkIfSameFs(o.path, tmp));
-    const handle = await open(tmp, linked ? 'r+' : 'w');
+    if (o.path !== undefined && (await linkIfSameFs(o.path, tmp))) {
+      await fsyncFile(tmp);
+      return tmp;
+    }
+    const handle = await open(tmp, 'w');
     try {
-      if (!linked) await handle.writeFile(await o.body());
+      await handle.writeFile(await o.body());
       await handle.sync();
     } finally {
       await handle.close();
