@@ -10,6 +10,10 @@ import { quarantinedByBatch, quarantineGaps, quarantineWindowStart } from './qua
 /** How many gap dates the summary spells out with their numbers (all of them are in `dates.gapDates`). */
 const DATES_IN_SUMMARY = 10;
 
+/** The first DATES_IN_SUMMARY of `details`, joined, and how many more there are. */
+const firstDates = (details: string[]): string =>
+  `${details.slice(0, DATES_IN_SUMMARY).join('; ')}${details.length > DATES_IN_SUMMARY ? ` and ${details.length - DATES_IN_SUMMARY} more` : ''}`;
+
 const emptyTotal = (): DateTotal => ({ salesLines: 0, netRevenueCents: 0, inventoryEvents: 0 });
 const addTotals = (a: DateTotal, b: DateTotal): DateTotal => ({
   salesLines: a.salesLines + b.salesLines,
@@ -121,12 +125,10 @@ export async function reconcile(
   if (whole.netRevenueCents !== Math.round(totals.netRevenue * 100)) gaps.push(`warehouse revenue ${warehouseTotals.netRevenue.toFixed(2)} != run records' revenue ${totals.netRevenue.toFixed(2)}`);
   if (whole.inventoryEvents !== totals.inventoryEvents) gaps.push(`warehouse fact_inventory_event has ${whole.inventoryEvents} events, the run records ${totals.inventoryEvents}`);
   if (check.gapDates.length > 0) {
-    const more = details.length > DATES_IN_SUMMARY ? ` and ${details.length - DATES_IN_SUMMARY} more` : '';
-    gaps.push(`warehouse differs from the lake on ${check.gapDates.length} business date(s): ${details.slice(0, DATES_IN_SUMMARY).join('; ')}${more}`);
+    gaps.push(`warehouse differs from the lake on ${check.gapDates.length} business date(s): ${firstDates(details)}`);
   }
   if (derived.length > 0) {
-    const more = derived.length > DATES_IN_SUMMARY ? ` and ${derived.length - DATES_IN_SUMMARY} more` : '';
-    gaps.push(`tables kept at load differ from fact_sales on ${derived.length} business date(s): ${derived.slice(0, DATES_IN_SUMMARY).join('; ')}${more} (reload the warehouse: retail-lake reload --warehouse)`);
+    gaps.push(`tables kept at load differ from fact_sales on ${derived.length} business date(s): ${firstDates(derived)} (reload the warehouse: retail-lake reload --warehouse)`);
   }
   const uncheckedNote = check.unchecked.length > 0 ? `; ${check.unchecked.length} date(s) recorded before per-date totals checked only in the totals (${check.unchecked[0]}..${check.unchecked[check.unchecked.length - 1]})` : '';
   const out: ReconcileResult = {
