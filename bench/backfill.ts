@@ -2,10 +2,12 @@
  * `npm run bench -- --backfill [--lines N --stores N --skus N --dates N --runs N]`: the cost of a sparse history
  * against the same rows on one date. Writes about N sale lines from `stores` stores (bench/backfill-input.ts) once
  * on one business date and once re-dated over `dates` business dates, then per run, each on a fresh lake in its
- * own process, runs the whole pipeline on each (bench/stage-backfill.ts). Reports both pipeline times, their
- * ratio (within each run, then the median), each state's time, and whether the totals (lines, units, revenue, in
- * the curated tables and the warehouse) and the record counts are equal. Results go to
- * bench/results/backfill.json and backfill.md. It measures; it asserts nothing about timings.
+ * own process, times the floor on its raw objects (bench/stage-floor.ts: the fixed DuckDB COPY to Parquet
+ * PARTITION_BY business_date, so on the history it creates a partition per date, on the same disk as the lake),
+ * then runs the whole pipeline on it (bench/stage-backfill.ts). Reports both pipeline times and both floors, their
+ * ratios (within each run, then the median), the pipeline's excess over the floor, each state's time, and whether
+ * the totals (lines, units, revenue, in the curated tables and the warehouse) and the record counts are equal.
+ * Results go to bench/results/backfill.json and backfill.md. It measures; it asserts nothing about timings.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { median } from './analyst-queries';
 import { child, lakeWithInput, log, writeResults } from './bench-io';
 import { writeBackfillInput, type BackfillShape } from './backfill-input';
 import type { BackfillStage, Totals } from './stage-backfill';
+import type { FloorStage } from './stage-floor';
 
 const here = __dirname;
 
@@ -31,10 +34,21 @@ interface Pair {
   oneDate: BackfillStage;
   history: BackfillStage;
 }
+type Variant = keyof Pair;
 
-function summarize(pairs: Pair[], args: BackfillArgs, events: number, command: string) {
+/** One run: the pipeline on each variant, and the floor on the same raw objects. */
+interface Run extends Pair {
+  floor: Record<Variant, FloorStage>;
+}
+
+/** The pipeline's time beyond the floor's, in the same run. */
+const excessMs = (r: Run, which: Variant): number => r[which].pipelineMs - r.floor[which].floorMs;
+/** The median over the runs of a figure taken within each run, rounded to `digits` decimals. */
+const medianOf = (runs: Run[], figure: (r: Run) => number, digits: number): number => Math.round(median(runs.map(figure)) * 10 ** digits) / 10 ** digits;
+
+function summarize(pairs: Run[], args: BackfillArgs, events: number, command: string) {
   const stateNames = [...new Set(pairs.flatMap((p) => [...p.history.states, ...p.oneDate.states].map((s) => s.state)))];
-  const stateMs = (which: keyof Pair, name: string): number => median(pairs.map((p) => p[which].states.find((s) => s.state === name)?.ms ?? 0));
+  const stateMs = (which: Variant, name: string): number => median(pairs.map((p) => p[which].states.find((s) => s.state === name)?.ms ?? 0));
   const { oneDate, history } = pairs[0];
   return {
     date: new Date().toISOString(),
@@ -45,6 +59,24 @@ function summarize(pairs: Pair[], args: BackfillArgs, events: number, command: s
     historySeconds: Math.round(median(pairs.map((p) => p.history.pipelineMs))) / 1000,
     ratio: Math.round(median(pairs.map((p) => p.history.pipelineMs / p.oneDate.pipelineMs)) * 100) / 100,
     ratios: pairs.map((p) => Math.round((p.history.pipelineMs / p.oneDate.pipelineMs) * 100) / 100),
+    floor: {
+      saleLines: { oneDate: pairs[0].floor.oneDate.saleLines, history: pairs[0].floor.history.saleLines },
+      oneDateSeconds: medianOf(pairs, (p) => p.floor.oneDate.floorMs / 1000, 3),
+      historySeconds: medianOf(pairs, (p) => p.floor.history.floorMs / 1000, 3),
+      ratio: medianOf(pairs, (p) => p.floor.history.floorMs / p.floor.oneDate.floorMs, 2),
+      ratios: pairs.map((p) => Math.round((p.floor.history.floorMs / p.floor.oneDate.floorMs) * 100) / 100),
+    },
+    /** pipeline - floor, within each run */
+    excessOverFloor: {
+      oneDateSeconds: medianOf(pairs, (p) => excessMs(p, 'oneDate') / 1000, 3),
+      historySeconds: medianOf(pairs, (p) => excessMs(p, 'history') / 1000, 3),
+      ratio: medianOf(pairs, (p) => excessMs(p, 'history') / excessMs(p, 'oneDate'), 2),
+    },
+    /** history - one date, within each run: what the dates add to the pipeline, and to the floor */
+    growthSeconds: {
+      pipeline: medianOf(pairs, (p) => (p.history.pipelineMs - p.oneDate.pipelineMs) / 1000, 3),
+      floor: medianOf(pairs, (p) => (p.floor.history.floorMs - p.floor.oneDate.floorMs) / 1000, 3),
+    },
     totalsEqual: pairs.every((p) => sameTotals(p.oneDate.curated, p.history.curated) && sameTotals(p.oneDate.warehouse, p.history.warehouse) && sameTotals(p.history.curated, p.history.warehouse)),
     countsEqual: pairs.every((p) => sameCounts(p.oneDate, p.history)),
     reconciled: pairs.every((p) => p.oneDate.balanced && p.history.balanced),
@@ -65,7 +97,12 @@ function markdown(r: ReturnType<typeof summarize>): string {
     `| | one date | history | ratio |`,
     '|---|---|---|---|',
     `| whole pipeline (the state machine's execution) | ${r.oneDateSeconds} s | ${r.historySeconds} s | ${r.ratio}x |`,
+    `| floor: one DuckDB COPY of the same raw objects' lines to Parquet PARTITION_BY business_date, on the lake's disk | ${r.floor.oneDateSeconds} s | ${r.floor.historySeconds} s | ${r.floor.ratio}x |`,
+    `| the pipeline's excess over the floor (pipeline - floor) | ${r.excessOverFloor.oneDateSeconds} s | ${r.excessOverFloor.historySeconds} s | ${r.excessOverFloor.ratio}x |`,
     ...r.states.map((s) => `| ${s.state} | ${seconds(s.oneDateMs)} s | ${seconds(s.historyMs)} s | |`),
+    '',
+    `What the dates add (history - one date, within each run): the pipeline ${r.growthSeconds.pipeline} s, the floor ${r.growthSeconds.floor} s (creating its partitions on this disk). ` +
+      `Floor ratios per run: ${r.floor.ratios.join(', ')}; the floor read ${r.floor.saleLines.oneDate.toLocaleString('en-US')} and ${r.floor.saleLines.history.toLocaleString('en-US')} lines (every sale and return line of the raw objects, before validation and dedup).`,
     '',
     `Totals equal (lines, units, revenue, stores; curated and warehouse): ${r.totalsEqual}. Record counts equal: ${r.countsEqual}. Reconciled: ${r.reconciled}.`,
     '',
@@ -78,20 +115,29 @@ export async function runBackfillBench(args: BackfillArgs, command: string): Pro
     log(`generating ~${args.saleLines.toLocaleString('en-US')} sale lines (${args.stores} stores, ${args.skus} SKUs) on one date and over ${args.dates} dates...`);
     const input = writeBackfillInput(join(work, 'files'), args);
     log(`generated ${input.events.toLocaleString('en-US')} events`);
-    const pairs: Pair[] = [];
+    const pairs: Run[] = [];
     for (let i = 1; i <= args.runs; i++) {
       const times: Partial<Pair> = {};
+      const floor: Partial<Record<Variant, FloorStage>> = {};
       // alternate the order, so that neither variant always runs first on a loaded machine
-      const order: (keyof Pair)[] = i % 2 ? ['oneDate', 'history'] : ['history', 'oneDate'];
+      const order: Variant[] = i % 2 ? ['oneDate', 'history'] : ['history', 'oneDate'];
       for (const which of order) {
         const lake = join(work, `lake-${which}-${i}`);
         await lakeWithInput(lake, input.reference, [which === 'oneDate' ? input.oneDateFile : input.historyFile]);
+        // the floor's output and spill folders beside the lake: the same disk
+        const [floorOut, floorSpill] = [join(work, `floor-${which}-${i}`), join(work, `floor-spill-${which}-${i}`)];
+        floor[which] = await child<FloorStage>(join(here, 'stage-floor.ts'), [lake, floorOut, floorSpill]);
+        for (const dir of [floorOut, floorSpill]) rmSync(dir, { recursive: true, force: true });
         times[which] = await child<BackfillStage>(join(here, 'stage-backfill.ts'), [lake]);
         rmSync(lake, { recursive: true, force: true });
       }
-      const pair = times as Pair;
-      pairs.push(pair);
-      log(`run ${i}: one date ${seconds(pair.oneDate.pipelineMs)} s, history ${seconds(pair.history.pipelineMs)} s (${pair.history.warehouse.dates} dates), ratio ${(pair.history.pipelineMs / pair.oneDate.pipelineMs).toFixed(2)}`);
+      const run: Run = { ...(times as Pair), floor: floor as Record<Variant, FloorStage> };
+      pairs.push(run);
+      log(
+        `run ${i}: one date ${seconds(run.oneDate.pipelineMs)} s (floor ${seconds(run.floor.oneDate.floorMs)} s), ` +
+          `history ${seconds(run.history.pipelineMs)} s (${run.history.warehouse.dates} dates; floor ${seconds(run.floor.history.floorMs)} s), ` +
+          `ratio ${(run.history.pipelineMs / run.oneDate.pipelineMs).toFixed(2)} (floor ${(run.floor.history.floorMs / run.floor.oneDate.floorMs).toFixed(2)})`,
+      );
     }
     const results = summarize(pairs, args, input.events, command);
     const md = markdown(results);

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { generateInput } from './bench-input';
 import { child, lakeWithInput, log, writeResults } from './bench-io';
 import { figuresTable, queryFigures } from './query-figures';
+import type { OursStage } from './stage-ours';
 
 export interface MonthArgs {
   days: number;
@@ -25,16 +26,6 @@ export interface MonthArgs {
   repeats: number;
   /** build the lake here and keep it */
   keep: string | null;
-}
-
-/** What bench/stage-ours.ts prints that this bench reports. */
-interface PipelineRun {
-  saleLines: number;
-  records: number;
-  balanced: boolean;
-  pipelineMs: number;
-  steps: { state: string; ms: number }[];
-  pipelinePeakRssMb: number;
 }
 
 export async function runMonthBench(args: MonthArgs, command: string): Promise<void> {
@@ -51,7 +42,7 @@ export async function runMonthBench(args: MonthArgs, command: string): Promise<v
     rmSync(join(work, 'files'), { recursive: true, force: true });
     log(`running the pipeline over ${args.days} day(s) in one execution...`);
     // 1 repeat of stage-ours' own analyst queries: the figures below time every query
-    const run = await child<PipelineRun>(join(__dirname, 'stage-ours.ts'), [lake, '1']);
+    const run = await child<OursStage>(join(__dirname, 'stage-ours.ts'), [lake, '1']);
     log(`pipeline ${(run.pipelineMs / 1000).toFixed(1)} s for ${run.saleLines.toLocaleString('en-US')} sale lines (reconciled: ${run.balanced}), peak RSS ${Math.round(run.pipelinePeakRssMb)} MB`);
     const figures = await queryFigures(lake, args.repeats);
     const over = figures.filter((f) => f.medianMs > 1000 || f.worstMs > 3000);

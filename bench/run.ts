@@ -20,32 +20,12 @@ import { child, lakeWithInput, log, writeResults } from './bench-io';
 import { runBackfillBench, type BackfillArgs } from './backfill';
 import { generateInput, type BenchInput } from './bench-input';
 import { runMonthBench, type MonthArgs } from './month';
+import type { FloorStage as Floor } from './stage-floor';
+import type { OursStage as Ours } from './stage-ours';
 
 const here = __dirname;
 const root = join(here, '..');
 
-interface Ours {
-  saleLines: number;
-  records: number;
-  balanced: boolean;
-  rawToCuratedMs: number;
-  validateMs: number;
-  curateMs: number;
-  warehouseLoadMs: number;
-  stockRiskMs: number;
-  pipelineMs: number;
-  /** every state's total time in the pipeline */
-  steps: { state: string; ms: number }[];
-  /** the pipeline process's peak RSS when the pipeline ended (before the queries) */
-  pipelinePeakRssMb: number;
-  queries: { name: string; medianMs: number }[];
-  peakRssMb: number;
-}
-interface Floor {
-  saleLines: number;
-  floorMs: number;
-  peakRssMb: number;
-}
 interface Peer {
   saleLines: number;
   rawToCuratedMs: number;

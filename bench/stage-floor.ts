@@ -10,6 +10,13 @@ import { withDuckDb } from '../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../functions/lib/duckdb/duckdb-rows';
 import { RAW_PREFIX } from '../functions/lib/lake-layout';
 
+/** What a floor run prints. */
+export interface FloorStage {
+  saleLines: number;
+  floorMs: number;
+  peakRssMb: number;
+}
+
 /** The floor's statement, as the issue gives it. */
 function floorSql(rawObjects: string, outDir: string): string {
   return `COPY (SELECT e.event_id, e.store_id, CAST(e.occurred_at AS DATE) AS business_date, l.sku, l.quantity,
@@ -23,12 +30,13 @@ async function main(): Promise<void> {
   const [lakeRoot, outDir, spillDir] = process.argv.slice(2);
   // every raw object (gzip NDJSON, named *.gz as Firehose names them) under the lake's raw prefix
   const rawObjects = join(lakeRoot, RAW_PREFIX, '**', '*.gz');
-  const floor = await withDuckDb({ workDir: spillDir, duckdbMemoryMb: 0, duckdbThreads: 0 }, async (conn) => {
+  const floor = await withDuckDb<Omit<FloorStage, 'peakRssMb'>>({ workDir: spillDir, duckdbMemoryMb: 0, duckdbThreads: 0 }, async (conn) => {
     const t0 = performance.now();
     const [{ Count }] = await readRows(conn, floorSql(rawObjects, outDir));
     return { saleLines: Number(Count), floorMs: performance.now() - t0 };
   });
-  console.log(JSON.stringify({ ...floor, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+  const stage: FloorStage = { ...floor, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  console.log(JSON.stringify(stage));
 }
 
 main().catch((err: unknown) => {

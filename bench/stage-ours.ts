@@ -9,6 +9,25 @@ import { createLocalRuntime } from '../local/local-runtime';
 import { runPipeline } from '../local/pipeline/local-runner';
 import { ANALYST_QUERIES, median } from './analyst-queries';
 
+/** What a run of this stage prints. */
+export interface OursStage {
+  saleLines: number;
+  records: number;
+  balanced: boolean;
+  rawToCuratedMs: number;
+  validateMs: number;
+  curateMs: number;
+  warehouseLoadMs: number;
+  stockRiskMs: number;
+  pipelineMs: number;
+  /** every state's total time in the pipeline */
+  steps: { state: string; ms: number }[];
+  /** the pipeline process's peak RSS when the pipeline ended (before the queries) */
+  pipelinePeakRssMb: number;
+  queries: { name: string; medianMs: number }[];
+  peakRssMb: number;
+}
+
 async function main(): Promise<void> {
   const lakeRoot = process.argv[2];
   const queryRepeats = Number(process.argv[3] ?? 5);
@@ -39,24 +58,23 @@ async function main(): Promise<void> {
     queries.push({ name: q.name, medianMs: median(times) });
   }
   await rt.close();
-  console.log(
-    JSON.stringify({
-      saleLines: out.commit.rows.sales_lines,
-      records: out.commit.received,
-      balanced: out.reconcile.balanced,
-      rawToCuratedMs: ms('PlanBatch') + ms('Validate') + ms('CurateWithLambda'),
-      validateMs: ms('Validate'),
-      curateMs: ms('CurateWithLambda'),
-      // LoadWarehouse only submits the load (the Data API's batchExecuteStatement); DescribeLoad waits for it to finish
-      warehouseLoadMs: ms('PrepareLoads') + ms('LoadWarehouse') + ms('DescribeLoad'),
-      stockRiskMs: ms('StockRisk'),
-      pipelineMs,
-      steps,
-      pipelinePeakRssMb,
-      queries,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
-    }),
-  );
+  const stage: OursStage = {
+    saleLines: out.commit.rows.sales_lines,
+    records: out.commit.received,
+    balanced: out.reconcile.balanced,
+    rawToCuratedMs: ms('PlanBatch') + ms('Validate') + ms('CurateWithLambda'),
+    validateMs: ms('Validate'),
+    curateMs: ms('CurateWithLambda'),
+    // LoadWarehouse only submits the load (the Data API's batchExecuteStatement); DescribeLoad waits for it to finish
+    warehouseLoadMs: ms('PrepareLoads') + ms('LoadWarehouse') + ms('DescribeLoad'),
+    stockRiskMs: ms('StockRisk'),
+    pipelineMs,
+    steps,
+    pipelinePeakRssMb,
+    queries,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  console.log(JSON.stringify(stage));
 }
 
 main().catch((err: unknown) => {

@@ -51,6 +51,9 @@ export interface PendingObject {
   /** the local file that holds the same bytes, which the store may take as it is instead of calling `body` (the
    * local lake links it in: no new file); nothing may change the file afterwards */
   path?: string;
+  /** with `path`: the caller gives the file up, so the store may move it in instead of linking it (the local lake
+   * then has no second name of it to remove afterwards); the file may be gone once the put has begun */
+  handOver?: boolean;
 }
 
 export type TopicName = 'low-stock' | 'data-quality' | 'ops';

@@ -1,15 +1,21 @@
 import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** Flushes a folder's entries (a rename or link into it) to disk. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+/** Flushes what is at `path` to disk (a folder opens read-only, a file for writing). */
+async function fsyncPath(path: string, flags: 'r' | 'r+'): Promise<void> {
+  const handle = await open(path, flags);
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
 }
+
+/** Flushes a folder's entries (a rename or link into it) to disk. */
+export const fsyncDir = (dir: string): Promise<void> => fsyncPath(dir, 'r');
+
+/** Flushes a file's bytes to disk. */
+export const fsyncFile = (file: string): Promise<void> => fsyncPath(file, 'r+');
 
 /**
  * Writes `body` to `tmpPath`, flushes it to disk, then renames it to `finalPath`: readers see the whole file

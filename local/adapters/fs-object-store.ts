@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PipelineStateError } from '../../functions/lib/errors';
 import { forEachLimited, PUTS_IN_FLIGHT } from '../../functions/lib/for-each-limited';
 import type { LakeFiles, ObjectInfo, ObjectStore, PendingObject, TaggedObject } from '../../functions/lib/ports';
-import { fsyncDir, writeFileAtomic } from './atomic-file';
+import { fsyncDir, fsyncFile, writeFileAtomic } from './atomic-file';
 import { faultPoint } from './fault-point';
 
 /** A put's temporary sibling: `<file>.tmp-<8 hex>` (put and putIf). */
@@ -67,28 +67,50 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
    * they went to is flushed once. A crash before a rename leaves only temporary siblings (never listed; see
    * removeTempFiles); no object is visible before its bytes are on disk. An object with a local `path` on this
    * file system is linked in (its file flushed as it is) instead of written again: creating a file costs more
-   * than its bytes here (ext4 allocates an inode), and a history's batch puts a file per date.
+   * than its bytes here (ext4 allocates an inode), and a history's batch puts a file per date. One handed over
+   * (`handOver`) is flushed where it is and renamed straight into place: no temporary sibling, and no second
+   * name of it left for its owner to remove (a crash before its rename leaves it in the owner's folder).
    */
   async putMany(objects: PendingObject[]): Promise<void> {
     const temps = objects.map((o) => ({ path: this.pathOf(o.key), tmp: '', o }));
+    const folders = [...new Set(temps.map((t) => dirname(t.path)))];
+    // each folder made once (a commit stages a history's thousand files in one)
+    await forEachLimited(folders, PUTS_IN_FLIGHT, async (dir) => void (await mkdir(dir, { recursive: true })));
     await forEachLimited(temps, PUTS_IN_FLIGHT, async (t) => {
-      t.tmp = tempSibling(t.path);
-      await mkdir(dirname(t.path), { recursive: true });
-      const linked = t.o.path !== undefined && (await linkIfSameFs(t.o.path, t.tmp));
-      const handle = await open(t.tmp, linked ? 'r+' : 'w');
-      try {
-        if (!linked) await handle.writeFile(await t.o.body());
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      if (t.o.path !== undefined && t.o.handOver === true) {
+        await fsyncFile(t.o.path);
+        t.tmp = t.o.path;
+      } else t.tmp = await this.toTempSibling(t.path, t.o);
     });
     // the fault point where each object becomes visible, as put's
     await forEachLimited(temps, PUTS_IN_FLIGHT, async (t) => {
       faultPoint('put', t.o.key);
-      await rename(t.tmp, t.path);
+      try {
+        await rename(t.tmp, t.path);
+      } catch (err) {
+        // a file handed over from another file system: its bytes through a temporary sibling after all
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV' || t.tmp !== t.o.path) throw err;
+        await rename(await this.toTempSibling(t.path, { ...t.o, path: undefined }), t.path);
+      }
     });
-    await forEachLimited([...new Set(temps.map((t) => dirname(t.path)))], PUTS_IN_FLIGHT, fsyncDir);
+    await forEachLimited(folders, PUTS_IN_FLIGHT, fsyncDir);
+  }
+
+  /** `o`'s bytes, flushed, in a new temporary sibling of `path`: its local file linked, else its body written. */
+  private async toTempSibling(path: string, o: PendingObject): Promise<string> {
+    const tmp = tempSibling(path);
+    if (o.path !== undefined && (await linkIfSameFs(o.path, tmp))) {
+      await fsyncFile(tmp);
+      return tmp;
+    }
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(await o.body());
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return tmp;
   }
 
   /**
@@ -176,24 +198,29 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
 
   /**
    * The object's content under another key, atomic and durable as put is, without writing the bytes again: a hard
-   * link to a temporary sibling, renamed into place. Safe because no object file is changed in place (a put renames
-   * a new file over its key). Where links are refused (another file system), a put of the content.
+   * link at the key when it has no object yet (link() makes the name whole or not at all), else to a temporary
+   * sibling renamed over it. Safe because no object file is changed in place (a put renames a new file over its
+   * key), so the linked file is already flushed. Where links are refused (another file system), a put of the content.
    */
   async copy(fromKey: string, toKey: string): Promise<void> {
     const from = this.pathOf(fromKey);
     const path = this.pathOf(toKey);
     faultPoint('put', toKey);
-    const tmp = tempSibling(path);
     await mkdir(dirname(path), { recursive: true });
+    let tmp: string | undefined;
     try {
-      await link(from, tmp);
+      await link(from, path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new PipelineStateError(`no object at key ${fromKey}`, { cause: err });
-      if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') return this.put(toKey, await this.get(fromKey));
-      throw err;
+      if (code === 'EEXIST') tmp = tempSibling(path);
+      else if (code === 'ENOENT') throw new PipelineStateError(`no object at key ${fromKey}`, { cause: err });
+      else if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') return this.put(toKey, await this.get(fromKey));
+      else throw err;
     }
-    await rename(tmp, path);
+    if (tmp !== undefined) {
+      await link(from, tmp);
+      await rename(tmp, path);
+    }
     await fsyncDir(dirname(path));
   }
 

@@ -83,6 +83,9 @@ export async function registerCuratedViews(conn: DuckDBConnection, lakeRoot: str
 export class CuratedQueryEngine implements QueryEngine {
   /** the lake's fingerprint when the views were last registered */
   private registered: string | undefined;
+  /** queries under way, and what to do when the last of them ends (close, when it was asked for meanwhile) */
+  private inFlight = 0;
+  private idle: (() => void) | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -120,6 +123,16 @@ export class CuratedQueryEngine implements QueryEngine {
   /** Views are registered again before a query when the lake's tables changed since the last (partitions come and
    * go between pipeline steps), unless read-only. */
   async query(sql: string): Promise<Row[]> {
+    this.inFlight++;
+    try {
+      return await this.run(sql);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) this.idle?.();
+    }
+  }
+
+  private async run(sql: string): Promise<Row[]> {
     if (this.readOnly) {
       await assertSingleSelect(this.conn, sql);
     } else {
@@ -133,8 +146,17 @@ export class CuratedQueryEngine implements QueryEngine {
     return readRows(this.conn, sql);
   }
 
+  /**
+   * Closes the database now, or when the queries under way have ended: a failed execution can end while a branch of
+   * its Parallel state still has a query running here (the local runner does not wait for the other branches), and
+   * closing a DuckDB under a running query crashes the process.
+   */
   close(): void {
-    this.conn.closeSync();
-    this.instance.closeSync();
+    const closeNow = (): void => {
+      this.conn.closeSync();
+      this.instance.closeSync();
+    };
+    if (this.inFlight === 0) closeNow();
+    else this.idle = closeNow;
   }
 }

@@ -194,14 +194,21 @@ FROM fact_sales GROUP BY date_key, store_id, basket_id, event_type`;
 /** For a fixture that INSERTs fact_sales rows directly (as no load does): their fact_basket rows. */
 export const FILL_BASKETS_SQL = `INSERT INTO fact_basket (${BASKET_COLUMNS}) ${BASKETS_OF_SALES}`;
 
-/** How far fact_basket is from the GROUP BY of fact_sales: its rows, and the rows in one and not the other (both ways). */
-export async function basketFactGaps(w: Warehouse): Promise<{ baskets: number; missing: number; extra: number }> {
+/** How far a table kept at load is from its definition over the facts: its rows, and the rows in one and not the
+ * other (both ways, every one of `columns`). */
+async function tableGaps(w: Warehouse, table: string, columns: string, definition: string): Promise<{ rows: number; missing: number; extra: number }> {
   const [r] = await w.query(
-    `SELECT (SELECT count(*) FROM fact_basket) AS baskets,
-       (SELECT count(*) FROM (${BASKETS_OF_SALES} EXCEPT ALL SELECT ${BASKET_COLUMNS} FROM fact_basket) m) AS missing,
-       (SELECT count(*) FROM (SELECT ${BASKET_COLUMNS} FROM fact_basket EXCEPT ALL ${BASKETS_OF_SALES}) e) AS extra`,
+    `SELECT (SELECT count(*) FROM ${table}) AS n,
+       (SELECT count(*) FROM (${definition} EXCEPT ALL SELECT ${columns} FROM ${table}) m) AS missing,
+       (SELECT count(*) FROM (SELECT ${columns} FROM ${table} EXCEPT ALL ${definition}) e) AS extra`,
   );
-  return { baskets: Number(r.baskets), missing: Number(r.missing), extra: Number(r.extra) };
+  return { rows: Number(r.n), missing: Number(r.missing), extra: Number(r.extra) };
+}
+
+/** How far fact_basket is from the GROUP BY of fact_sales. */
+export async function basketFactGaps(w: Warehouse): Promise<{ baskets: number; missing: number; extra: number }> {
+  const { rows, missing, extra } = await tableGaps(w, 'fact_basket', BASKET_COLUMNS, BASKETS_OF_SALES);
+  return { baskets: rows, missing, extra };
 }
 
 /**
@@ -236,15 +243,9 @@ GROUP BY a.date_key, a.store_id, a.category, b.category
 /** For a fixture that INSERTs fact_sales rows directly (as no load does): their agg_category_day rows. */
 export const FILL_CATEGORY_AGGREGATES_SQL = `INSERT INTO agg_category_day (${CATEGORY_AGGREGATE_COLUMNS}) ${CATEGORY_AGGREGATES_OF_SALES}`;
 
-/** How far agg_category_day is from its GROUP BY of fact_sales and dim_product: its rows, and the rows in one and
- * not the other (both ways, every column). */
+/** How far agg_category_day is from its GROUP BY of fact_sales and dim_product. */
 export async function categoryAggregateGaps(w: Warehouse): Promise<{ rows: number; missing: number; extra: number }> {
-  const [r] = await w.query(
-    `SELECT (SELECT count(*) FROM agg_category_day) AS n,
-       (SELECT count(*) FROM (${CATEGORY_AGGREGATES_OF_SALES} EXCEPT ALL SELECT ${CATEGORY_AGGREGATE_COLUMNS} FROM agg_category_day) m) AS missing,
-       (SELECT count(*) FROM (SELECT ${CATEGORY_AGGREGATE_COLUMNS} FROM agg_category_day EXCEPT ALL ${CATEGORY_AGGREGATES_OF_SALES}) e) AS extra`,
-  );
-  return { rows: Number(r.n), missing: Number(r.missing), extra: Number(r.extra) };
+  return tableGaps(w, 'agg_category_day', CATEGORY_AGGREGATE_COLUMNS, CATEGORY_AGGREGATES_OF_SALES);
 }
 
 /**

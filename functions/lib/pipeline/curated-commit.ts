@@ -31,6 +31,8 @@ import { readJsonIfExists, writeJson } from './json-objects';
 export interface CommitFile {
   key: string;
   path: string;
+  /** the caller reads the file no more: staging may move it instead of linking it (see PendingObject) */
+  handOver?: boolean;
 }
 
 /** A small object to commit from memory (a run record, a list of keys): the key it goes to and its body. */
@@ -77,7 +79,11 @@ export async function commitFiles(store: ObjectStore, commitId: string, files: (
   const putKeys = new Set(puts.map((p) => p.key));
   await putObjects(
     store,
-    files.map((f) => ('body' in f ? { key: commitStagedKey(commitId, f.key), body: async () => f.body } : { key: commitStagedKey(commitId, f.key), body: () => readFile(f.path), path: f.path })),
+    files.map((f) =>
+      'body' in f
+        ? { key: commitStagedKey(commitId, f.key), body: async () => f.body }
+        : { key: commitStagedKey(commitId, f.key), body: () => readFile(f.path), path: f.path, handOver: f.handOver },
+    ),
   );
   const intent: CommitIntent = {
     version: 1,

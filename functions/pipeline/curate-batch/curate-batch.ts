@@ -120,7 +120,8 @@ async function writeBatchFiles(conn: DuckDBConnection, table: CuratedTable, batc
     { table: `new_${table}`, partitionColumn: CURATED_PARTITION_COLUMN, columns: Object.keys(CURATED_COLUMNS[table]), order: FILE_ORDER[table], presorted: true },
     join(workDir, table),
   );
-  return { dates: written.map((w) => w.value), files: written.map((w) => ({ key: curatedBatchFileKey(table, w.value, batchId), path: w.path })) };
+  // handed over: the commit moves each file into its staging, so the scratch folder holds no second name of it to remove
+  return { dates: written.map((w) => w.value), files: written.map((w) => ({ key: curatedBatchFileKey(table, w.value, batchId), path: w.path, handOver: true })) };
 }
 
 /** The batch's totals per business date (sql/transform/date_totals.sql). */

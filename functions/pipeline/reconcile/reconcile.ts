@@ -10,6 +10,10 @@ import { quarantinedByBatch, quarantineGaps, quarantineWindowStart } from './qua
 /** How many gap dates the summary spells out with their numbers (all of them are in `dates.gapDates`). */
 const DATES_IN_SUMMARY = 10;
 
+/** The first DATES_IN_SUMMARY of `details`, joined, and how many more there are. */
+const firstDates = (details: string[]): string =>
+  `${details.slice(0, DATES_IN_SUMMARY).join('; ')}${details.length > DATES_IN_SUMMARY ? ` and ${details.length - DATES_IN_SUMMARY} more` : ''}`;
+
 const emptyTotal = (): DateTotal => ({ salesLines: 0, netRevenueCents: 0, inventoryEvents: 0 });
 const addTotals = (a: DateTotal, b: DateTotal): DateTotal => ({
   salesLines: a.salesLines + b.salesLines,
@@ -42,6 +46,29 @@ function warehouseDateTotals(rows: Row[]): Map<string, DateTotal> {
   return byDate;
 }
 
+/**
+ * The tables kept at load from fact_sales (fact_basket, agg_category_day), against it per business date: the dates
+ * where a basket's lines or the category aggregates' units or revenue do not add up to fact_sales's. Code from before
+ * them (a rolled-back deploy) loads fact_sales without them; a reload of the warehouse rebuilds them.
+ */
+export function derivedTableGaps(rows: Row[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    const date = asIsoDate(r.business_date);
+    if (date === null) continue;
+    const [lines, basketLines] = [Number(r.sales_lines), Number(r.basket_lines)];
+    const [units, aggregateUnits] = [Number(r.units), Number(r.aggregate_units)];
+    const [cents, aggregateCents] = [Math.round(Number(r.net_revenue_cents)), Math.round(Number(r.aggregate_revenue_cents))];
+    const parts: string[] = [];
+    if (basketLines !== lines) parts.push(`fact_basket ${basketLines} lines of fact_sales' ${lines}`);
+    if (aggregateUnits !== units || aggregateCents !== cents) {
+      parts.push(`agg_category_day ${aggregateUnits} units and ${(aggregateCents / 100).toFixed(2)} revenue of fact_sales' ${units} and ${(cents / 100).toFixed(2)}`);
+    }
+    if (parts.length > 0) out.push(`${date} (${parts.join('; ')})`);
+  }
+  return out;
+}
+
 const differs = (a: DateTotal, b: DateTotal): boolean => a.salesLines !== b.salesLines || a.netRevenueCents !== b.netRevenueCents || a.inventoryEvents !== b.inventoryEvents;
 const describe = (t: DateTotal): string => `${t.salesLines} lines, ${(t.netRevenueCents / 100).toFixed(2)} revenue, ${t.inventoryEvents} inventory events`;
 
@@ -67,7 +94,8 @@ export function compareDates(lake: Map<string, DateTotal>, warehouse: Map<string
  *   whole (`quarantineRetentionDays`, 0 when objects never expire): the run records are its lasting account;
  * - the warehouse, grouped by business date (sql/redshift/reconcile_warehouse_by_date.sql), equals the run
  *   records' dateTotals summed per date: a gap names its dates. Dates touched by a batch recorded before dateTotals
- *   existed are listed as unchecked (they are not rescanned); the whole-warehouse totals still cover them.
+ *   existed are listed as unchecked (they are not rescanned); the whole-warehouse totals still cover them;
+ * - the tables kept at load from fact_sales (fact_basket, agg_category_day) add up to it, date by date.
  * The result is written to control/reconcile/latest.json and, for a batch's execution, to its run record.
  */
 export async function reconcile(
@@ -80,7 +108,9 @@ export async function reconcile(
 ): Promise<ReconcileResult> {
   const runs = await committedRuns(store);
   const totals = totalsOf(runs);
-  const warehouseByDate = warehouseDateTotals(await warehouse.query(readSql('redshift/reconcile_warehouse_by_date.sql')));
+  const warehouseRows = await warehouse.query(readSql('redshift/reconcile_warehouse_by_date.sql'));
+  const warehouseByDate = warehouseDateTotals(warehouseRows);
+  const derived = derivedTableGaps(warehouseRows);
   const whole = [...warehouseByDate.values()].reduce(addTotals, emptyTotal());
   const warehouseTotals = { salesLines: whole.salesLines, netRevenue: whole.netRevenueCents / 100 };
   const lake = lakeDateTotals(runs);
@@ -95,8 +125,10 @@ export async function reconcile(
   if (whole.netRevenueCents !== Math.round(totals.netRevenue * 100)) gaps.push(`warehouse revenue ${warehouseTotals.netRevenue.toFixed(2)} != run records' revenue ${totals.netRevenue.toFixed(2)}`);
   if (whole.inventoryEvents !== totals.inventoryEvents) gaps.push(`warehouse fact_inventory_event has ${whole.inventoryEvents} events, the run records ${totals.inventoryEvents}`);
   if (check.gapDates.length > 0) {
-    const more = details.length > DATES_IN_SUMMARY ? ` and ${details.length - DATES_IN_SUMMARY} more` : '';
-    gaps.push(`warehouse differs from the lake on ${check.gapDates.length} business date(s): ${details.slice(0, DATES_IN_SUMMARY).join('; ')}${more}`);
+    gaps.push(`warehouse differs from the lake on ${check.gapDates.length} business date(s): ${firstDates(details)}`);
+  }
+  if (derived.length > 0) {
+    gaps.push(`tables kept at load differ from fact_sales on ${derived.length} business date(s): ${firstDates(derived)} (reload the warehouse: retail-lake reload --warehouse)`);
   }
   const uncheckedNote = check.unchecked.length > 0 ? `; ${check.unchecked.length} date(s) recorded before per-date totals checked only in the totals (${check.unchecked[0]}..${check.unchecked[check.unchecked.length - 1]})` : '';
   const out: ReconcileResult = {

@@ -47,11 +47,13 @@ export const JOB_SUPPORT_MODULE = 'spark_dialect.py';
 
 /**
  * How long a curate job run may take, in minutes: the job's own timeout and its Task's TimeoutSeconds in the state
- * machine (statemachines/pipeline.asl.json, held equal by a test), under the execution's 2 hours. Without a
+ * machine (statemachines/pipeline.asl.json, held equal by a test): short enough that, after the longest way to it
+ * (PlanBatch, Validate, the data-quality alert), its timeout still parks the batch and releases the lease within the
+ * execution's 2 hours (a test sums the path). Without a
  * TimeoutSeconds the local runner cut the Task at its 60-second default and parked a month's batch while its curate
  * still ran; at the Task's timeout Step Functions stops the job run (glue:BatchStopJobRun) before the batch is parked.
  */
-export const CURATE_GLUE_TIMEOUT_MINUTES = 110;
+export const CURATE_GLUE_TIMEOUT_MINUTES = 90;
 
 /**
  * The files of the job's support zip, by the name the script uses, and where each comes from. They ship as one

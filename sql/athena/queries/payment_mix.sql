@@ -1,14 +1,12 @@
 -- Payment mix per store over a range of business dates: sale transactions and sales revenue by payment method,
--- and each method's share of the store's sales revenue (in %). Returns excluded. A transaction is one sale event
--- (the contract's unit, its lines numbered from 1), counted by its first line in the same pass that sums the
--- revenue, not by a COUNT(DISTINCT transaction_id) over a month's lines (3-4 s).
+-- and each method's share of the store's sales revenue (in %). Returns excluded.
 -- @param from date = CAST((SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
 -- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 -- @param store store = NULL | one store only (default: every store)
 SELECT
   store_id,
   COALESCE(payment_method, '(none)') AS payment_method,
-  SUM(CASE WHEN line_no = 1 THEN 1 ELSE 0 END) AS transactions,
+  COUNT(DISTINCT transaction_id) AS transactions,
   SUM(net_revenue) AS net_revenue,
   ROUND(100 * SUM(net_revenue) / NULLIF(SUM(SUM(net_revenue)) OVER (PARTITION BY store_id), 0), 2) AS revenue_share_pct
 FROM sales_lines

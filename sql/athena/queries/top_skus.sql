@@ -5,27 +5,37 @@
 -- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 -- @param store store = NULL | one store only (default: every store)
 -- @param limit integer = 20 | how many SKUs (default: 20)
--- per SKU and store first, then per SKU (stores_selling counts the groups, no COUNT(DISTINCT)), then the names
-WITH by_store AS (
-  SELECT sku, store_id, SUM(quantity) AS net_units, SUM(net_revenue) AS net_revenue
+-- per SKU first (a catalog's worth of groups), the top ones ranked; then the stores selling only those SKUs:
+-- grouping every line by SKU and store (millions of groups at a chain's scale) only to count stores took seconds
+WITH by_sku AS (
+  SELECT sku, SUM(quantity) AS net_units, SUM(net_revenue) AS net_revenue
   FROM sales_lines
   WHERE business_date BETWEEN {{from}} AND {{to}}
     AND ({{store}} IS NULL OR store_id = {{store}})
-  GROUP BY sku, store_id
-),
-by_sku AS (
-  SELECT sku, SUM(net_units) AS net_units, SUM(net_revenue) AS net_revenue, COUNT(*) AS stores_selling
-  FROM by_store
   GROUP BY sku
+),
+top AS (
+  SELECT sku, net_units, net_revenue
+  FROM by_sku
+  ORDER BY net_revenue DESC, sku
+  LIMIT {{limit}}
+),
+stores AS (
+  SELECT l.sku, COUNT(DISTINCT l.store_id) AS stores_selling
+  FROM sales_lines l
+  JOIN top t ON t.sku = l.sku
+  WHERE l.business_date BETWEEN {{from}} AND {{to}}
+    AND ({{store}} IS NULL OR l.store_id = {{store}})
+  GROUP BY l.sku
 )
 SELECT
-  s.sku,
+  t.sku,
   p.product_name,
   p.category,
-  s.net_units,
-  s.net_revenue,
-  s.stores_selling
-FROM by_sku s
-LEFT JOIN products p ON p.sku = s.sku
-ORDER BY s.net_revenue DESC, s.sku
-LIMIT {{limit}}
+  t.net_units,
+  t.net_revenue,
+  c.stores_selling
+FROM top t
+JOIN stores c ON c.sku = t.sku
+LEFT JOIN products p ON p.sku = t.sku
+ORDER BY t.net_revenue DESC, t.sku

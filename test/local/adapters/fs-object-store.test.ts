@@ -46,6 +46,34 @@ describe('the local object store', () => {
       await store.putMany([{ key: linkedKey, path: local, body: () => Promise.reject(new Error('body read')) }]);
       expect((await store.get(linkedKey)).toString()).toBe('from a file');
       expect(statSync(store.pathOf(linkedKey)).ino).toBe(statSync(local).ino);
+      // one handed over is moved in: the same file at the key, none left at its path, no temporary sibling
+      const given = join(root, '.work', 'given.parquet');
+      writeFileSync(given, 'handed over');
+      const ino = statSync(given).ino;
+      const givenKey = `${CURATED_PREFIX}t/business_date=2024-01-04/g.parquet`;
+      await store.putMany([{ key: givenKey, path: given, handOver: true, body: () => Promise.reject(new Error('body read')) }]);
+      expect((await store.get(givenKey)).toString()).toBe('handed over');
+      expect(statSync(store.pathOf(givenKey)).ino).toBe(ino);
+      expect(existsSync(given)).toBe(false);
+      expect(readdirSync(dirname(store.pathOf(givenKey)))).toEqual(['g.parquet']);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('copies an object by a link: at a new key directly, over an existing one through a temporary sibling', async () => {
+    const { store, cleanup } = tempLake('fs-copy');
+    try {
+      const [from, fresh, existing] = ['a/f.parquet', 'b/business_date=2024-01-01/f.parquet', 'c/f.parquet'];
+      await store.put(from, 'new bytes');
+      await store.put(existing, 'old bytes');
+      await store.copy(from, fresh);
+      await store.copy(from, existing);
+      for (const key of [fresh, existing]) {
+        expect((await store.get(key)).toString()).toBe('new bytes');
+        expect(statSync(store.pathOf(key)).ino).toBe(statSync(store.pathOf(from)).ino);
+        expect(readdirSync(dirname(store.pathOf(key)))).toEqual(['f.parquet']);
+      }
     } finally {
       cleanup();
     }

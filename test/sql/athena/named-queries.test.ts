@@ -18,6 +18,9 @@ const SALES = [
   line({ event_id: 'c', transaction_id: 'T3', store_id: 'S002', sku: 'SKU-3', occurred_at: '2026-03-02 15:00:00', business_date: '2026-03-02', quantity: 2, unit_price: 6.99 }),
   line({ event_id: 'd', transaction_id: 'T4', store_id: 'S002', sku: 'SKU-3', occurred_at: '2026-03-02 16:00:00', business_date: '2026-03-02', quantity: 1, unit_price: 6.99, event_type: 'return' }),
   line({ event_id: 'e', transaction_id: 'T5', store_id: 'S001', sku: 'SKU-4', occurred_at: '2026-01-15 10:00:00', business_date: '2026-01-15', quantity: 5, unit_price: 2.2 }),
+  // one transaction sent as two events (the contract keys events, not transactions), before every range above
+  line({ event_id: 'f', transaction_id: 'T6', store_id: 'S002', sku: 'SKU-1', occurred_at: '2025-12-01 10:00:00', business_date: '2025-12-01', quantity: 1, unit_price: 1.2 }),
+  line({ event_id: 'g', transaction_id: 'T6', store_id: 'S002', sku: 'SKU-2', occurred_at: '2025-12-01 10:01:00', business_date: '2025-12-01', quantity: 1, unit_price: 2.5 }),
 ];
 
 const adjustment = (event_id: string, store_id: string, sku: string, reason: string, quantity_change: number) =>
@@ -37,12 +40,15 @@ const KNOWN: [name: string, params: Record<string, string>, rows: unknown[][]][]
   // sale baskets only: S002's return T4 is no basket
   ['basket_size', {}, [['2026-03-01', 'S001', 1, 1, 6.99, 6.99, 1], ['2026-03-02', 'S001', 1, 3, 4.9, 4.9, 3], ['2026-03-02', 'S002', 1, 2, 13.98, 13.98, 2]]],
   ['basket_size', { from: '2026-03-02', to: '2026-03-02', store: 'S001' }, [['2026-03-02', 'S001', 1, 3, 4.9, 4.9, 3]]],
+  // T6's two events are one basket, one transaction
+  ['basket_size', { from: '2025-12-01', to: '2025-12-01' }, [['2025-12-01', 'S002', 1, 2, 3.7, 3.7, 2]]],
   // Grocery margin 3.74 + 7.48 - 3.74 of 13.98
   ['margin_by_category', {}, [['Grocery', 13.98, 7.48, 53.5], ['Bakery', 2.5, 1.5, 60], ['Dairy', 2.4, 1.4, 58.3]]],
   ['return_rate', {}, [['S002', 2, 1, 50, 50], ['S001', 4, 0, 0, 0]]],
   ['revenue_by_store_day', { from: '2026-03-01' }, [['2026-03-01', 'S001', 'Downtown', 'North', 6.99, 3.74], ['2026-03-02', 'S001', 'Downtown', 'North', 4.9, 2.9], ['2026-03-02', 'S002', 'Harbour, Quay "2"', 'South', 6.99, 3.74]]],
   // S001: cash 6.99 and card 4.90 of 11.89
   ['payment_mix', {}, [['S001', 'cash', 1, 6.99, 58.79], ['S001', 'card', 1, 4.9, 41.21], ['S002', 'card', 1, 13.98, 100]]],
+  ['payment_mix', { from: '2025-12-01', to: '2025-12-01' }, [['S002', 'card', 1, 3.7, 100]]],
   // damage 1 x 3.25, shrink 3 x 0.50; the receipt and the positive correction are no loss
   ['stock_losses', {}, [['S001', 'damage', 1, 1, 3.25], ['S001', 'shrink', 1, 3, 1.5]]],
   ['quarantine_by_reason', { from: '2026-03-01', to: '2026-03-02' }, []],
