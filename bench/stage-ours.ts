@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     validateMs: ms('Validate'),
     curateMs: ms('CurateWithLambda'),
     // LoadWarehouse only submits the load (the Data API's batchExecuteStatement); DescribeLoad waits for it to finish
-    warehouseLoadMs: ms('PrepareLoads') + ms('LoadWarehouse') + ms('DescribeLoad'),
+    warehouseLoadMs: ms('PrepareLoads') + ms('LoadWarehouse') + ms('DescribeLoad') + ms('RefreshDerivedTables') + ms('DescribeDerivedTables'),
     stockRiskMs: ms('StockRisk'),
     pipelineMs,
     steps,

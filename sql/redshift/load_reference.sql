@@ -29,7 +29,7 @@ IAM_ROLE '{{role}}'
 CSV IGNOREHEADER 1;
 
 -- A product whose category changes (or a SKU sold before it was in the file, '(unknown)' until now): the dates
--- of its sales are listed for the rebuild of agg_category_day at the end of the load (load_sales_aggregates.sql),
+-- of its sales are listed for the rebuild of agg_category_day after the load (load_sales_aggregates.sql),
 -- so no aggregate keeps the old category. Rare; an unchanged file lists nothing.
 INSERT INTO stg_sales_agg_dates (date_key)
 SELECT DISTINCT f.date_key

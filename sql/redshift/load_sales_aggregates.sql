@@ -1,8 +1,9 @@
--- agg_category_day (migration 0010) rebuilt for the business dates the running load listed in stg_sales_agg_dates:
--- the dates whose sales it replaced (load_sales_lines.sql), those with sales of a SKU whose category it changed
--- (load_reference.sql), and those a reload cleared (clear_fact_dates.sql). Last in the load's one transaction,
--- after the facts and dim_product: each listed date's rows are what the GROUP BY of fact_sales and dim_product
--- gives now (none for a date without sales). Then the list is emptied. No placeholders.
+-- agg_category_day (migration 0010) rebuilt for the business dates in the work list stg_sales_agg_dates: the dates
+-- whose sales a load replaced (load_sales_lines.sql), those with sales of a SKU whose category it changed
+-- (load_reference.sql), and those a reload cleared (clear_fact_dates.sql). Runs in the derived-tables batch, after
+-- the load's transaction committed: each listed date's rows are what the GROUP BY of fact_sales and dim_product
+-- gives now (none for a date without sales). Then the list is emptied; it is durable, so a refresh that failed is
+-- made whole by the next one. No placeholders.
 DELETE FROM agg_category_day
 WHERE date_key IN (SELECT date_key FROM stg_sales_agg_dates);
 

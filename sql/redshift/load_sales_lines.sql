@@ -7,7 +7,7 @@
 -- that date in the fact as a whole: loading the same dates again, or a date that got late events, changes
 -- nothing else and never double counts. DELETE, not TRUNCATE: TRUNCATE would commit the batch's transaction.
 -- fact_basket's dates are replaced from the same staging rows, so it stays the GROUP BY of fact_sales; the dates
--- are listed for the rebuild of agg_category_day at the end of the load (load_sales_aggregates.sql).
+-- are listed for the rebuild of agg_category_day after the load (load_sales_aggregates.sql).
 DELETE FROM stg_sales_lines;
 
 COPY stg_sales_lines

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Warehouse } from '../../functions/lib/ports';
 import { chunkStatements } from '../../functions/lib/recovery/reload-warehouse';
 import { prepareLoads, copySourceFromEnv } from '../../functions/pipeline/prepare-loads/prepare-loads';
-import { categoryAggregateGaps, line, PRODUCTS, STORES, USD_ONLY, writeCurated, writeReference, type SalesLineRow } from './warehouse-fixture';
+import { categoryAggregateGaps, line, PRODUCTS, runLoad, STORES, USD_ONLY, writeCurated, writeReference, type SalesLineRow } from './warehouse-fixture';
 
 /**
  * A run of loads on an empty lake folder and a migrated warehouse that checks agg_category_day (migration 0010)
@@ -43,7 +43,7 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
   };
   await writeReference(root);
   await writeCurated(root, 'sales_lines', SALES);
-  await w.execute(load(DATES));
+  await runLoad(w, load(DATES));
   // category rows + pairs: 3 + 3 on 01-01 (T-b: Bakery, Dairy, Grocery), 3 + 1 on 01-02 (the return's Grocery
   // without a basket), 2 + 1 on 01-04
   expect(await inSync()).toBe(13);
@@ -51,26 +51,26 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
     { baskets: 2, attached_baskets: 1 },
   ]);
 
-  await w.execute(load(DATES)); // a rerun replaces whole dates
+  await runLoad(w, load(DATES)); // a rerun replaces whole dates
   expect(await inSync()).toBe(13);
 
   // a late event for an older date: curation rewrites 01-02 with it, the load replaces that date only
   const late = sale('c3', 'S002', 'SKU-1', '2024-01-02', 2, { transaction_id: 'T-c' });
   await writeCurated(root, 'sales_lines', [...SALES.filter((s) => s.business_date === '2024-01-02'), late]);
-  await w.execute(load(['2024-01-02']));
+  await runLoad(w, load(['2024-01-02']));
   expect(await inSync()).toBe(13 + 1 + 2); // Dairy joins T-c's Bakery and (unknown)
 
   // products.csv moves SKU-1 to another category and adds SKU-9: a batch without sales must not leave the old ones
   const products = [...PRODUCTS.map((p) => (p.sku === 'SKU-1' ? { ...p, category: 'Chilled' } : p)), { ...PRODUCTS[0], sku: 'SKU-9', category: 'Misc' }];
   await writeReference(root, STORES, products);
-  await w.execute(load([]));
+  await runLoad(w, load([]));
   await inSync();
   expect(await categories(w)).toEqual(['Bakery', 'Chilled', 'Grocery', 'Misc']);
 
   // a reload of January after 01-04 left the lake: the date is cleared, with its aggregates
   rmSync(join(root, 'curated', 'sales_lines', 'business_date=2024-01-04'), { recursive: true });
   const chunk = { from: '2024-01-01', to: '2024-01-31', dates: { sales_lines: ['2024-01-01', '2024-01-02'], inventory_events: [], purchase_orders: [] } };
-  await w.execute(chunkStatements(chunk, copySourceFromEnv({}), USD_ONLY));
+  await runLoad(w, chunkStatements(chunk, copySourceFromEnv({}), USD_ONLY));
   await inSync();
   expect(await w.query(`SELECT count(*) AS n FROM agg_category_day WHERE date_key = '2024-01-04'`)).toEqual([{ n: 0 }]);
   expect(await w.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]); // the work list emptied

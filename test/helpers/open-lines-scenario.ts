@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import type { Warehouse } from '../../functions/lib/ports';
 import { chunkStatements } from '../../functions/lib/recovery/reload-warehouse';
 import { buildLoadStatements } from '../../functions/lib/warehouse/load-statements';
-import { openLineGaps, USD_ONLY, writeCurated, type PurchaseOrderRow } from './warehouse-fixture';
+import { openLineGaps, runLoad, USD_ONLY, writeCurated, type PurchaseOrderRow } from './warehouse-fixture';
 
 const SOURCE = { bucket: 'local-curated', role: 'arn:aws:iam::000000000000:role/local-copy' };
 
-const order = (event_id: string, date: string, store_id: string, sku: string, po_id: string, quantity: number, supplier = 'Farm'): PurchaseOrderRow => ({
+export const order = (event_id: string, date: string, store_id: string, sku: string, po_id: string, quantity: number, supplier = 'Farm'): PurchaseOrderRow => ({
   event_id, store_id, sku, occurred_at: `${date} 08:00:00`, business_date: date, event_type: 'purchase_order', po_id, quantity, expected_date: '2024-01-09', supplier,
 });
 const receipt = (event_id: string, date: string, store_id: string, sku: string, po_id: string, quantity: number): PurchaseOrderRow => ({
@@ -38,7 +38,7 @@ export const load = (dates: string[]): string[] => buildLoadStatements({ purchas
 export async function openLinesScenario(w: Warehouse, root: string): Promise<Open[][]> {
   const seen: Open[][] = [];
   const step = async (statements: string[]): Promise<void> => {
-    await w.execute(statements);
+    await runLoad(w, statements);
     expect(await openLineGaps(w)).toMatchObject({ missing: 0, extra: 0 });
     seen.push(await openLines(w));
   };

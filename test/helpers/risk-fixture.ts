@@ -3,7 +3,7 @@ import type { Notifier, PipelineSettings, QueryEngine, Runtime, Warehouse } from
 import { prepareLoads } from '../../functions/pipeline/prepare-loads/prepare-loads';
 import { FsObjectStore } from '../../local/adapters/fs-object-store';
 import { DuckDbWarehouse } from '../../local/warehouse/duckdb-warehouse';
-import { inventoryEvent, line, PRODUCTS, STORES, writeCurated, writeReference, type PurchaseOrderRow } from './warehouse-fixture';
+import { inventoryEvent, line, PRODUCTS, runLoad, STORES, writeCurated, writeReference, type PurchaseOrderRow } from './warehouse-fixture';
 
 /**
  * The hand-made stock case (UTC times; business dates given directly):
@@ -59,7 +59,7 @@ export const CASE_DATES = {
 
 export async function loadCase(root: string, warehouse: Warehouse, extreme = false): Promise<void> {
   await writeStockCase(root, extreme);
-  await warehouse.execute(prepareLoads({ affectedDates: CASE_DATES }, {}).redshiftSqls);
+  await runLoad(warehouse, prepareLoads({ affectedDates: CASE_DATES }, {}).redshiftSqls);
 }
 
 const unused = (what: string) => async (): Promise<never> => {

@@ -6,7 +6,7 @@ import { openDuckDb } from '../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import type { Warehouse } from '../../functions/lib/ports';
 import { PRODUCTS_KEY, STORES_KEY, type CuratedTable } from '../../functions/lib/lake-layout';
-import type { ReferenceLoad } from '../../functions/lib/warehouse/load-statements';
+import { buildDerivedStatements, type ReferenceLoad } from '../../functions/lib/warehouse/load-statements';
 import { PRODUCT_COLUMNS, STORE_COLUMNS, toCsv, type Product, type Store } from '../../functions/lib/reference/reference-data';
 
 /** Test helpers: a throw-away lake folder with curated Parquet and reference CSVs written the way the
@@ -82,6 +82,12 @@ export function loadForInitialSchema(load: string[]): string[] {
     ...load.filter((s) => !newerTables.test(s)),
     `INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue) VALUES ('S001', 'One', 'North', 'a@example.com', 'UTC', 100), ('S002', 'Two', 'South', 'b@example.com', 'UTC', 200)`,
   ];
+}
+
+/** A load as the pipeline sends it: the facts' batch, then (after it committed) the derived tables' batch. */
+export async function runLoad(w: Warehouse, statements: string[]): Promise<void> {
+  await w.execute(statements);
+  await w.execute(buildDerivedStatements());
 }
 
 /** The reference load of a lake without exchange rates, reporting in USD (the defaults). */

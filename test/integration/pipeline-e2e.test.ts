@@ -58,7 +58,7 @@ describe('the pipeline end to end through the local Step Functions runner', () =
     expect(first.steps.map((s) => s.state)).toEqual([
       'PlanBatch', 'Validate', 'CurateWithLambda', 'CommitCheckpoint', 'PrepareLoads',
       expect.stringMatching(/RefreshAthena|LoadWarehouse/), expect.stringMatching(/RefreshAthena|LoadWarehouse/), 'DescribeLoad',
-      'FitForecasts', 'StockRisk', 'PublishAlerts', 'Reconcile', 'RefreshDashboards', 'ReleaseRunLease',
+      'RefreshDerivedTables', 'DescribeDerivedTables', 'FitForecasts', 'StockRisk', 'PublishAlerts', 'Reconcile', 'RefreshDashboards', 'ReleaseRunLease',
     ]);
     // the progress bar's length, derived from the definition
     expect(first.steps.map((s) => s.state).sort()).toEqual(successPathTasks(loadLocalDefinition()).sort());

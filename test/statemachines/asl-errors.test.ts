@@ -90,11 +90,11 @@ describe('the error names statemachines/pipeline.asl.json matches', () => {
     ]);
   });
 
-  it('the warehouse load and its poll retry the Data API’s internal errors and throttling', () => {
+  it('the warehouse load, the derived tables\' refresh and their polls retry the Data API’s internal errors and throttling', () => {
     const retried = (state: string) => allStates(definition).find(([name]) => name === state)?.[1].Retry?.flatMap((r) => r.ErrorEquals);
-    for (const state of ['LoadWarehouse', 'DescribeLoad']) {
+    for (const state of ['LoadWarehouse', 'DescribeLoad', 'RefreshDerivedTables', 'DescribeDerivedTables']) {
       expect(retried(state)).toEqual(expect.arrayContaining(['RedshiftData.InternalServerException', 'RedshiftData.ThrottlingException']));
     }
-    expect(retried('LoadWarehouse')).toContain('RedshiftData.ActiveStatementsExceededException');
+    for (const state of ['LoadWarehouse', 'RefreshDerivedTables']) expect(retried(state)).toContain('RedshiftData.ActiveStatementsExceededException');
   });
 });

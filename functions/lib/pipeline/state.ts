@@ -80,8 +80,16 @@ export interface LoadsResult {
   athenaRefreshSql: string;
   /** the Sqls of redshiftdata:batchExecuteStatement: at most 40, one transaction */
   redshiftSqls: string[];
+  /** the second batch, run once the load has committed: the derived tables rebuilt from their work lists */
+  redshiftDerivedSqls: string[];
   /** how finely the COPYs select partitions (day unless the batch touched many dates) */
   prefixLevel: PrefixLevel;
+}
+
+/** A Redshift Data API batch as the state machine tracks it: its id, and its status once described. */
+export interface DataApiStatus {
+  Id: string;
+  Status?: string;
 }
 
 /** FitForecasts: the weekly refit of the demand models (forecast_model, forecast_accuracy). */
@@ -190,6 +198,10 @@ export interface PipelineState {
   validation?: ValidationResult;
   commit?: CommitResult;
   loads?: LoadsResult;
+  /** inside the LoadWarehouse branch only (the Parallel state drops its branches' output): the Data API
+   * statement of the load's batch, then of the derived tables' batch, as DescribeStatement last reported it */
+  load?: DataApiStatus;
+  derived?: DataApiStatus;
   forecast?: FitForecastsResult;
   risk?: StockRiskResult;
   alerts?: PublishAlertsResult;
@@ -207,6 +219,8 @@ const STATE_KEYS: Record<keyof PipelineState, true> = {
   validation: true,
   commit: true,
   loads: true,
+  load: true,
+  derived: true,
   forecast: true,
   risk: true,
   alerts: true,

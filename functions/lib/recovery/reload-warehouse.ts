@@ -5,7 +5,7 @@
 import { CURATED_TABLES, curatedPartitionDate, curatedTablePrefix, type CuratedTable } from '../lake-layout';
 import type { ObjectStore, Runtime } from '../ports';
 import { readSql, renderSql } from '../sql-files';
-import { buildLoadStatements, DATA_API_BATCH_LIMIT, type CopySource, type ReferenceLoad } from '../warehouse/load-statements';
+import { buildDerivedStatements, buildLoadStatements, DATA_API_BATCH_LIMIT, type CopySource, type ReferenceLoad } from '../warehouse/load-statements';
 import { referenceLoad } from '../pipeline/load-reference';
 import { splitSqlStatements } from '../warehouse/sql-text';
 import { ConfigurationError } from '../errors';
@@ -71,8 +71,9 @@ export function chunkStatements(chunk: ReloadChunk, source: CopySource, referenc
 
 /**
  * Reloads the facts of `range` (every date when it is empty) from the curated partitions, month by month, each
- * month one transaction. Every date loaded is replaced whole and every date of the range without a partition is
- * emptied, so running it again changes nothing. Then records as done the reloads of reprocesses it covered.
+ * month one transaction, then refreshes the derived tables once (a batch of its own, as after every load). Every
+ * date loaded is replaced whole and every date of the range without a partition is emptied, so running it again
+ * changes nothing. Then records as done the reloads of reprocesses it covered.
  */
 export async function reloadWarehouse(
   rt: Pick<Runtime, 'store' | 'warehouse' | 'settings'>,
@@ -90,6 +91,8 @@ export async function reloadWarehouse(
     progress?.(i, chunks.length, `${chunk.from} .. ${chunk.to}`);
     await rt.warehouse.execute(chunkStatements(chunk, source, reference));
   }
+  // once, after every month: the derived tables of all the dates and order lines the chunks listed
+  await rt.warehouse.execute(buildDerivedStatements());
   progress?.(chunks.length, chunks.length, '');
   await recordReprocessReloads(rt.store, range, now);
   return { dates: new Set(CURATED_TABLES.flatMap((t) => dates[t])).size, batches: chunks.length };

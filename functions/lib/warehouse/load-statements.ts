@@ -5,8 +5,15 @@ import { splitSqlStatements } from './sql-text';
 import { ConfigurationError, PipelineStateError } from '../errors';
 
 /** BatchExecuteStatement takes at most 40 statements, and the pipeline sends the load as one batch (one
- * transaction). */
+ * transaction), then the derived tables' refresh as a second one. */
 export const DATA_API_BATCH_LIMIT = 40;
+
+/**
+ * The derived tables' refresh, the second batch after every load and reload: each file rebuilds its table for the
+ * work list the load (or reload) added to, then empties that list. The lists are tables, so a refresh that failed
+ * after its load committed is made whole by the next one; and the load's batch keeps its 40 statements for the facts.
+ */
+const DERIVED_FILES = ['redshift/load_sales_aggregates.sql', 'redshift/refresh_open_order_lines.sql'];
 
 export interface CopySource {
   /** the bucket holding curated/ and reference/ */
@@ -74,11 +81,16 @@ export interface LoadPlan {
   prefixLevel: PrefixLevel;
 }
 
+/** The derived tables' refresh (DERIVED_FILES): the batch that follows every load, in a transaction of its own. */
+export function buildDerivedStatements(): string[] {
+  return DERIVED_FILES.flatMap((file) => renderTemplate(file, {}));
+}
+
 /**
- * The Redshift statements that bring the warehouse up to date after a batch: dimensions from the reference CSVs
- * (stores, products, exchange rates when the file exists, the reporting currency),
- * the affected dates of each fact from the curated Parquet, the category aggregates of the dates whose sales or
- * products' categories changed (load_sales_aggregates.sql), then the calendar for the date range. DML only
+ * The Redshift statements that bring the warehouse's facts up to date after a batch: dimensions from the reference
+ * CSVs (stores, products, exchange rates when the file exists, the reporting currency), the affected dates of each
+ * fact from the curated Parquet, then the calendar for the date range; the dates and order lines whose derived rows
+ * change are added to the work lists that buildDerivedStatements' batch then rebuilds. DML only
  * (COPY, DELETE, INSERT): the pipeline's database role owns no table and may not create or replace one, so the
  * schema comes from the migrations (./migrations.ts), applied at deploy and when the local warehouse opens.
  * At most `limit` statements: with many affected dates the COPY prefixes coarsen to months, years or the
@@ -99,8 +111,6 @@ export function buildLoadStatements(
       const prefixes = partitionPrefixes(table, affectedDates[table] ?? [], level);
       if (prefixes.length) statements.push(...renderTemplate(LOAD_FILES[table], params, prefixes));
     }
-    // last of the facts: rebuilds the category aggregates of the dates the statements above listed
-    statements.push(...renderTemplate('redshift/load_sales_aggregates.sql', params));
     statements.push(...renderTemplate('redshift/load_calendar.sql', params));
     if (statements.length <= limit) return { statements, prefixLevel: level };
   }

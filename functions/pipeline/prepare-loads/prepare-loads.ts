@@ -1,7 +1,7 @@
 import type { CommitResult, LoadsResult } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
 import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
-import { buildLoadStatements, type CopySource, type ReferenceLoad } from '../../lib/warehouse/load-statements';
+import { buildDerivedStatements, buildLoadStatements, type CopySource, type ReferenceLoad } from '../../lib/warehouse/load-statements';
 import { splitSqlStatements } from '../../lib/warehouse/sql-text';
 import { ConfigurationError } from '../../lib/errors';
 
@@ -22,7 +22,7 @@ export function copySourceFromEnv(env: NodeJS.ProcessEnv = process.env): CopySou
 }
 
 /**
- * Renders the Athena refresh and the warehouse load for a committed batch. Pure: the state machine runs the
+ * Renders the Athena refresh, the warehouse load and the derived tables' refresh for a committed batch. Pure: the state machine runs the
  * statements (Athena, Redshift Data API), locally mapped to DuckDB. `reference` says whether the lake has the
  * exchange rates file (the step looks, see ./index.ts); by default it has none, and the reporting currency is
  * REPORTING_CURRENCY of `env`.
@@ -36,6 +36,7 @@ export function prepareLoads(
   return {
     athenaRefreshSql: athenaStatement('athena/views/daily_store_sales.sql'),
     redshiftSqls: plan.statements,
+    redshiftDerivedSqls: buildDerivedStatements(),
     prefixLevel: plan.prefixLevel,
   };
 }

@@ -3,9 +3,10 @@
 -- the dashboards' open_purchase_orders data set made over the whole order history on every refresh. The data set
 -- reads this table instead, so its cost follows the open lines, not the years of orders and receipts behind them.
 -- Kept by the statements that change fact_purchase_order (load_purchase_orders.sql, clear_fact_dates.sql): each
--- notes the lines it touches in po_line_touched (the lines of the rows it deletes and of those it inserts), then
--- replaces exactly those lines' rows here with their new GROUP BY over fact_purchase_order, open ones only. So
--- po_open_line is always the GROUP BY below (test/helpers/warehouse-fixture.ts openLineGaps checks it after
+-- notes the lines it touches in po_line_touched (the lines of the rows it deletes and of those it inserts), and the
+-- derived-tables batch after it replaces exactly those lines' rows here with their new GROUP BY over
+-- fact_purchase_order, open ones only. So po_open_line is always the GROUP BY below once that batch has run
+-- (test/helpers/warehouse-fixture.ts openLineGaps checks it after
 -- loads, reloads and this backfill). order_date: the first order row's date (NULL when only receipts name the
 -- line, which then is not open); expected_date and supplier: the MAX over the line's rows (receipts have NULL).
 CREATE TABLE IF NOT EXISTS po_open_line (
@@ -22,8 +23,9 @@ CREATE TABLE IF NOT EXISTS po_open_line (
 DISTKEY (sku)
 SORTKEY (store_id, sku);
 
--- The order lines a statement batch changes (the pipeline role may not create tables, temporary ones included, so
--- the work table is part of the schema). Emptied and filled by each statement batch that uses it.
+-- The work list of order lines changed since po_open_line's last refresh (the pipeline role may not create tables,
+-- temporary ones included, so the work table is part of the schema): added to by the loads and reloads, emptied by
+-- the refresh (refresh_open_order_lines.sql) once it has rebuilt them.
 CREATE TABLE IF NOT EXISTS po_line_touched (
   store_id VARCHAR(32) NOT NULL ENCODE raw,
   sku      VARCHAR(64) NOT NULL ENCODE zstd,

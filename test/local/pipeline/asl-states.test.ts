@@ -7,13 +7,13 @@ describe('ASL walks', () => {
   it("lists the pipeline's success path: Choices by their Default, a poll loop left by its way forward", () => {
     expect(successPathTasks(definition)).toEqual([
       'PlanBatch', 'Validate', 'CurateWithLambda', 'CommitCheckpoint', 'PrepareLoads',
-      'RefreshAthena', 'LoadWarehouse', 'DescribeLoad',
+      'RefreshAthena', 'LoadWarehouse', 'DescribeLoad', 'RefreshDerivedTables', 'DescribeDerivedTables',
       'FitForecasts', 'StockRisk', 'PublishAlerts', 'Reconcile', 'RefreshDashboards', 'ReleaseRunLease',
     ]);
   });
 
   it('finds Wait states inside Parallel branches', () => {
-    expect(waitStates(definition)).toEqual(['WaitForLoad']);
+    expect(waitStates(definition)).toEqual(['WaitForLoad', 'WaitForDerivedTables']);
     const nested: AslStates = {
       StartAt: 'P',
       States: {

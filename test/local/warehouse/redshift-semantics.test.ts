@@ -19,7 +19,7 @@ import { run as publishAlerts } from '../../../functions/pipeline/publish-alerts
 import { PostgresWarehouse } from '../../helpers/postgres-warehouse';
 import { categoryAggregatesThroughLoads } from '../../helpers/category-aggregates-scenario';
 import { OPEN_LINES_EXPECTED, openLinesScenario } from '../../helpers/open-lines-scenario';
-import { basketFactGaps, categoryAggregateGaps, curatedTotals, loadForInitialSchema, openLineGaps, tempLake, warehouseTotals, writeReference } from '../../helpers/warehouse-fixture';
+import { basketFactGaps, categoryAggregateGaps, curatedTotals, loadForInitialSchema, openLineGaps, runLoad, tempLake, warehouseTotals, writeReference } from '../../helpers/warehouse-fixture';
 
 /**
  * Redshift's rules on real PostgreSQL (PGlite): the deploy's DDL as the admin, every load and stock-risk batch as
@@ -82,8 +82,8 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
 
   it('a load is DML only: it runs under the pipeline role with exactly the CDK grants, twice, and reconciles with the lake', async () => {
     await deployWarehouse(pg);
-    await pg.pipeline.execute(load);
-    await pg.pipeline.execute(load); // a rerun replaces whole dates: nothing doubles
+    await runLoad(pg.pipeline, load);
+    await runLoad(pg.pipeline, load); // a rerun replaces whole dates: nothing doubles
     const lakeTotals = await curatedTotals(lake.root);
     expect(lakeTotals.lines).toBeGreaterThan(1000);
     expect(await warehouseTotals(pg.pipeline)).toEqual(lakeTotals);
