@@ -249,6 +249,31 @@ export async function categoryAggregateGaps(w: Warehouse): Promise<{ rows: numbe
 }
 
 /**
+ * agg_store_day's definition (migration 0012), written again here another way (from the lines alone, a CASE per
+ * line, baskets counted as the distinct basket ids of sale lines rather than from fact_basket): per store and date
+ * the sums of all its lines, of its sale lines and of its sale lines with a customer, its sale baskets and those
+ * with a customer (loyalty visits).
+ */
+const STORE_AGGREGATE_COLUMNS =
+  'date_key, store_id, net_units, net_revenue, gross_margin, basket_lines, basket_units, basket_revenue, loyalty_revenue, baskets, loyalty_visits';
+const STORE_AGGREGATES_OF_SALES = `SELECT date_key, store_id, SUM(qty_sold) AS net_units, SUM(net_revenue) AS net_revenue, SUM(gross_margin) AS gross_margin,
+  SUM(CASE WHEN event_type = 'sale' THEN 1 ELSE 0 END) AS basket_lines,
+  SUM(CASE WHEN event_type = 'sale' THEN qty_sold ELSE 0 END) AS basket_units,
+  SUM(CASE WHEN event_type = 'sale' THEN net_revenue ELSE 0 END) AS basket_revenue,
+  SUM(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN net_revenue ELSE 0 END) AS loyalty_revenue,
+  COUNT(DISTINCT CASE WHEN event_type = 'sale' THEN basket_id END) AS baskets,
+  COUNT(DISTINCT CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN basket_id END) AS loyalty_visits
+FROM fact_sales GROUP BY date_key, store_id`;
+
+/** For a fixture that INSERTs fact_sales rows directly (as no load does): their agg_store_day rows. */
+export const FILL_STORE_AGGREGATES_SQL = `INSERT INTO agg_store_day (${STORE_AGGREGATE_COLUMNS}) ${STORE_AGGREGATES_OF_SALES}`;
+
+/** How far agg_store_day is from its GROUP BY of fact_sales. */
+export async function storeAggregateGaps(w: Warehouse): Promise<{ rows: number; missing: number; extra: number }> {
+  return tableGaps(w, 'agg_store_day', STORE_AGGREGATE_COLUMNS, STORE_AGGREGATES_OF_SALES);
+}
+
+/**
  * po_open_line's definition (migration 0011), written again here: fact_purchase_order grouped per order line
  * (store, SKU, order), the lines with more units ordered than received. It is the po_lines of the
  * open_purchase_orders data set before the table existed.
