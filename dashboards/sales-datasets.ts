@@ -4,8 +4,8 @@
  * (store x date, store x date x category, store x date x SKU); the visuals aggregate. Each sums the store-currency
  * amounts of the lines first and converts the group's sums once (./group-conversion.ts), and counts baskets from
  * fact_basket rather than grouping the lines by basket: a month of lines (27M) is too many to convert or group one
- * by one. The category data sets read agg_category_day (migration 0010), the lines' categories per store and day
- * aggregated by the load.
+ * by one. The store-day data sets read agg_store_day (migration 0012) and the category data sets agg_category_day
+ * (migration 0010): the lines and baskets per store and day (and category) aggregated by the load.
  * A basket is a sale transaction (returns are not baskets), as in the metric views (migration 0005).
  */
 import { CATEGORY_SQL, column, CURRENCY_COLUMNS, moneyColumns, REGION_SQL, STORE_COLUMNS, storeFilters, storeLabelSql } from './dataset-columns';
@@ -24,24 +24,9 @@ export const DAILY_STORE_SALES: DatasetDefinition = {
   description:
     'Net revenue (after returns and discounts), gross margin, baskets and the store target per business date, in the store\'s currency and, converted at the date\'s rate, in the reporting currency (*_rpt: NULL when the store\'s currency has no rate yet).',
   // totals across stores add the *_rpt columns only: stores' own amounts are in their currency.
-  // Per store and date first: the amounts from the lines, the baskets counted from fact_basket (one row per
-  // transaction); then converted at the date's rate, with the store's name and target joined to those rows.
-  sql: `WITH baskets AS (
-  SELECT date_key, store_id, COUNT(*) AS baskets
-  FROM fact_basket
-  WHERE event_type = 'sale'
-  GROUP BY date_key, store_id
-),
-sales AS (
-  SELECT a.date_key, a.store_id, a.net_revenue, a.gross_margin, COALESCE(b.baskets, 0) AS baskets, a.net_units
-  FROM (
-    SELECT date_key, store_id, SUM(net_revenue) AS net_revenue, SUM(gross_margin) AS gross_margin, SUM(qty_sold) AS net_units
-    FROM fact_sales
-    GROUP BY date_key, store_id
-  ) a
-  LEFT JOIN baskets b ON b.date_key = a.date_key AND b.store_id = a.store_id
-)
-SELECT
+  // The store-day rows of agg_store_day (migration 0012: the load keeps them equal to the GROUP BY of the lines and
+  // the sale baskets), converted at the date's rate, with the store's name and target joined.
+  sql: `SELECT
   f.date_key AS business_date,
   f.store_id,
   COALESCE(s.store_name, f.store_id) AS store_name,
@@ -56,7 +41,7 @@ SELECT
   ${store.rpt('f.net_revenue')} AS net_revenue_rpt,
   ${store.marginRpt('f.net_revenue', 'f.gross_margin')} AS gross_margin_rpt,
   CAST(COALESCE(s.target_daily_revenue, 0) * ${store.rate} AS DECIMAL(18,2)) AS target_revenue_rpt
-FROM sales f
+FROM agg_store_day f
 ${conversionJoins('f.store_id', 'f.date_key')}
 ORDER BY business_date, f.store_id`,
   columns: [
@@ -88,45 +73,10 @@ export const STORE_DAY_METRICS: DatasetDefinition = {
   title: 'Sales, target, baskets and loyalty by store and day',
   description:
     'Per store and calendar day: net revenue, gross margin and the weekday-weighted target, sale baskets with their revenue, lines and units, and loyalty visits (sale baskets with a customer id) with their revenue; amounts in the store\'s currency and in the reporting currency (*_rpt).',
-  // per store and day: the amounts, lines and units from the lines, the baskets and loyalty visits counted from
-  // fact_basket (a transaction is a sale or a return, with one customer: the lines of a sale with a customer id are
-  // a loyalty visit's); no grouping of the lines by basket; the day's sums converted once
-  sql: `WITH visits AS (
-  SELECT
-    date_key,
-    store_id,
-    COUNT(*) AS baskets,
-    COUNT(CASE WHEN customer_id IS NOT NULL THEN 1 END) AS loyalty_visits
-  FROM fact_basket
-  WHERE event_type = 'sale'
-  GROUP BY date_key, store_id
-),
-sales AS (
-  SELECT a.*, COALESCE(v.baskets, 0) AS baskets, COALESCE(v.loyalty_visits, 0) AS loyalty_visits
-  FROM (
-    -- by sale or return and with or without a customer first (plain sums over the lines, no CASE per line),
-    -- then those few rows a store-day folded into its columns
-    SELECT
-      date_key,
-      store_id,
-      SUM(net_revenue) AS net_revenue,
-      SUM(gross_margin) AS gross_margin,
-      SUM(units) AS net_units,
-      SUM(CASE WHEN event_type = 'sale' THEN net_revenue END) AS basket_revenue,
-      SUM(CASE WHEN event_type = 'sale' THEN lines ELSE 0 END) AS basket_lines,
-      SUM(CASE WHEN event_type = 'sale' THEN units END) AS basket_units,
-      SUM(CASE WHEN event_type = 'sale' AND with_customer THEN net_revenue END) AS loyalty_revenue
-    FROM (
-      SELECT date_key, store_id, event_type, customer_id IS NOT NULL AS with_customer,
-        SUM(net_revenue) AS net_revenue, SUM(gross_margin) AS gross_margin, SUM(qty_sold) AS units, COUNT(*) AS lines
-      FROM fact_sales
-      GROUP BY date_key, store_id, event_type, customer_id IS NOT NULL
-    ) parts
-    GROUP BY date_key, store_id
-  ) a
-  LEFT JOIN visits v ON v.date_key = a.date_key AND v.store_id = a.store_id
-)
-SELECT
+  // per store and day: the row of agg_store_day (migration 0012: the load keeps it equal to the GROUP BY of the
+  // lines, all and of sales, and of the sale baskets, with or without a customer: a loyalty visit is a sale basket
+  // with a customer id), its sums converted once
+  sql: `SELECT
   t.date_key AS business_date,
   CAST(DATE_TRUNC('week', t.date_key) AS DATE) AS week_start,
   t.store_id,
@@ -154,7 +104,7 @@ FROM v_store_day_target t
 CROSS JOIN dim_reporting_currency rc
 LEFT JOIN dim_store s ON s.store_id = t.store_id
 LEFT JOIN v_exchange_rate_daily x ON x.currency = t.currency AND x.date_key = t.date_key
-LEFT JOIN sales f ON f.date_key = t.date_key AND f.store_id = t.store_id`,
+LEFT JOIN agg_store_day f ON f.date_key = t.date_key AND f.store_id = t.store_id`,
   columns: [
     column('business_date', 'date', 'Business date'),
     column('week_start', 'date', 'Week (Monday)'),

@@ -40,4 +40,38 @@ FROM basket_categories x
 JOIN basket_categories y ON y.date_key = x.date_key AND y.store_id = x.store_id AND y.basket_id = x.basket_id AND y.category > x.category
 GROUP BY x.date_key, x.store_id, x.category, y.category;
 
+
+-- agg_store_day (migration 0012) rebuilt for the same listed dates: per store-day the sums of its lines (all, sale
+-- lines, sale lines with a customer) and its sale baskets, from fact_sales and fact_basket as they are now.
+DELETE FROM agg_store_day
+WHERE date_key IN (SELECT date_key FROM stg_sales_agg_dates);
+
+INSERT INTO agg_store_day (date_key, store_id, net_units, net_revenue, gross_margin, basket_lines, basket_units, basket_revenue, loyalty_revenue, baskets, loyalty_visits)
+SELECT a.date_key, a.store_id, a.net_units, a.net_revenue, a.gross_margin, a.basket_lines, a.basket_units, a.basket_revenue, a.loyalty_revenue,
+  COALESCE(b.baskets, 0), COALESCE(b.loyalty_visits, 0)
+FROM (
+  SELECT date_key, store_id,
+    SUM(units) AS net_units,
+    SUM(net_revenue) AS net_revenue,
+    SUM(gross_margin) AS gross_margin,
+    SUM(CASE WHEN event_type = 'sale' THEN lines ELSE 0 END) AS basket_lines,
+    SUM(CASE WHEN event_type = 'sale' THEN units ELSE 0 END) AS basket_units,
+    SUM(CASE WHEN event_type = 'sale' THEN net_revenue ELSE 0 END) AS basket_revenue,
+    SUM(CASE WHEN event_type = 'sale' AND with_customer THEN net_revenue ELSE 0 END) AS loyalty_revenue
+  FROM (
+    SELECT date_key, store_id, event_type, customer_id IS NOT NULL AS with_customer,
+      SUM(CAST(qty_sold AS BIGINT)) AS units, SUM(net_revenue) AS net_revenue, SUM(gross_margin) AS gross_margin, COUNT(*) AS lines
+    FROM fact_sales
+    WHERE date_key IN (SELECT date_key FROM stg_sales_agg_dates)
+    GROUP BY date_key, store_id, event_type, customer_id IS NOT NULL
+  ) parts
+  GROUP BY date_key, store_id
+) a
+LEFT JOIN (
+  SELECT date_key, store_id, COUNT(*) AS baskets, COUNT(customer_id) AS loyalty_visits
+  FROM fact_basket
+  WHERE event_type = 'sale' AND date_key IN (SELECT date_key FROM stg_sales_agg_dates)
+  GROUP BY date_key, store_id
+) b ON b.date_key = a.date_key AND b.store_id = a.store_id;
+
 DELETE FROM stg_sales_agg_dates;

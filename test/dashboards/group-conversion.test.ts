@@ -1,7 +1,7 @@
 import { datasetByName } from '../../dashboards/datasets';
 import { DuckDbWarehouse } from '../../local/warehouse/duckdb-warehouse';
 import { plainRows } from '../helpers/dashboard-fixture';
-import { FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, tempLake } from '../helpers/warehouse-fixture';
+import { FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL, tempLake } from '../helpers/warehouse-fixture';
 
 /**
  * The sales data sets convert each row's sums once (dashboards/group-conversion.ts), not every line: worked by
@@ -26,6 +26,7 @@ describe('sales data sets: one conversion per row, at the date\'s rate', () => {
         `INSERT INTO fact_sales (date_key, timestamp_utc, store_id, sku, basket_id, qty_sold, unit_price, net_revenue, gross_margin, customer_id, event_id, line_no, event_type, discount, payment_method) VALUES ${[1, 2, 3, 4].flatMap((i) => [line('LON', i), line('BER', i)]).join(', ')}`,
         FILL_BASKETS_SQL,
         FILL_CATEGORY_AGGREGATES_SQL,
+        FILL_STORE_AGGREGATES_SQL,
       ]);
       rows = {};
       for (const name of ['daily_store_sales', 'store_day_metrics', 'category_day_sales', 'sku_day_sales']) rows[name] = plainRows(await w.query(datasetByName(name).sql));

@@ -3,30 +3,32 @@ import { join } from 'node:path';
 import type { Warehouse } from '../../functions/lib/ports';
 import { chunkStatements } from '../../functions/lib/recovery/reload-warehouse';
 import { prepareLoads, copySourceFromEnv } from '../../functions/pipeline/prepare-loads/prepare-loads';
-import { categoryAggregateGaps, line, PRODUCTS, runLoad, STORES, USD_ONLY, writeCurated, writeReference, type SalesLineRow } from './warehouse-fixture';
+import { categoryAggregateGaps, line, PRODUCTS, runLoad, STORES, storeAggregateGaps, USD_ONLY, writeCurated, writeReference, type SalesLineRow } from './warehouse-fixture';
 
 /**
  * A run of loads on an empty lake folder and a migrated warehouse that checks agg_category_day (migration 0010)
- * stays the GROUP BY of fact_sales and dim_product through everything that changes either: a load, its rerun, a
- * late event for an older date, a category change in products.csv and a reload that clears a date the lake no
- * longer holds. Run on DuckDB (test/local/warehouse/category-aggregates.test.ts) and on PostgreSQL as the pipeline's
+ * stays the GROUP BY of fact_sales and dim_product, and agg_store_day (migration 0012) that of fact_sales, through
+ * everything that changes either: a load, its rerun, a late event for an older date, a category change in
+ * products.csv and a reload that clears a date the lake no longer holds. Run on DuckDB (test/local/warehouse/category-aggregates.test.ts) and on PostgreSQL as the pipeline's
  * role (test/local/warehouse/redshift-semantics.test.ts).
  */
 const at = (date: string, h: number): string => `${date} ${String(h).padStart(2, '0')}:00:00`;
 const sale = (event_id: string, store_id: string, sku: string, date: string, quantity: number, more: Partial<Parameters<typeof line>[0]> = {}): SalesLineRow =>
   line({ event_id, store_id, sku, occurred_at: at(date, 10), business_date: date, quantity, unit_price: 2, ...more });
+/** a line of a loyalty customer's transaction */
+const loyal = (row: SalesLineRow): SalesLineRow => ({ ...row, customer_id: 'C-7' });
 
 // baskets of one, two and three categories (two SKUs of one category in b2), a SKU missing from products.csv
-// ('(unknown)'), and a return
+// ('(unknown)'), and a return; a loyalty customer's basket (T-b) and return
 const SALES: SalesLineRow[] = [
   sale('a1', 'S001', 'SKU-1', '2024-01-01', 2),
-  sale('b1', 'S001', 'SKU-1', '2024-01-01', 1, { transaction_id: 'T-b' }),
-  sale('b2', 'S001', 'SKU-3', '2024-01-01', 1, { transaction_id: 'T-b' }),
-  sale('b3', 'S001', 'SKU-4', '2024-01-01', 3, { transaction_id: 'T-b' }),
-  sale('b4', 'S001', 'SKU-2', '2024-01-01', 1, { transaction_id: 'T-b' }),
+  loyal(sale('b1', 'S001', 'SKU-1', '2024-01-01', 1, { transaction_id: 'T-b' })),
+  loyal(sale('b2', 'S001', 'SKU-3', '2024-01-01', 1, { transaction_id: 'T-b' })),
+  loyal(sale('b3', 'S001', 'SKU-4', '2024-01-01', 3, { transaction_id: 'T-b' })),
+  loyal(sale('b4', 'S001', 'SKU-2', '2024-01-01', 1, { transaction_id: 'T-b' })),
   sale('c1', 'S002', 'SKU-2', '2024-01-02', 4, { transaction_id: 'T-c' }),
   sale('c2', 'S002', 'SKU-9', '2024-01-02', 1, { transaction_id: 'T-c' }),
-  sale('r1', 'S002', 'SKU-3', '2024-01-02', 1, { event_type: 'return' }),
+  loyal(sale('r1', 'S002', 'SKU-3', '2024-01-02', 1, { event_type: 'return' })),
   sale('d1', 'S001', 'SKU-3', '2024-01-04', 5, { transaction_id: 'T-d' }),
   sale('d2', 'S001', 'SKU-1', '2024-01-04', 1, { transaction_id: 'T-d' }),
 ];
@@ -39,8 +41,10 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
   const inSync = async (): Promise<number> => {
     const gaps = await categoryAggregateGaps(w);
     expect(gaps).toMatchObject({ missing: 0, extra: 0 });
+    expect(await storeAggregateGaps(w)).toMatchObject({ missing: 0, extra: 0 });
     return gaps.rows;
   };
+  const storeDays = async (): Promise<number> => (await storeAggregateGaps(w)).rows;
   await writeReference(root);
   await writeCurated(root, 'sales_lines', SALES);
   await runLoad(w, load(DATES));
@@ -50,6 +54,12 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
   expect(await w.query(`SELECT baskets, attached_baskets FROM agg_category_day WHERE date_key = '2024-01-01' AND category = 'Dairy' AND paired_category = 'Dairy'`)).toEqual([
     { baskets: 2, attached_baskets: 1 },
   ]);
+  // one row a store-day; the loyalty customer's return is not a visit
+  expect(await storeDays()).toBe(3);
+  expect(await w.query(`SELECT baskets, loyalty_visits, basket_lines FROM agg_store_day WHERE store_id = 'S002'`)).toEqual([
+    { baskets: 1, loyalty_visits: 0, basket_lines: 2 },
+  ]);
+  expect(await w.query(`SELECT baskets, loyalty_visits FROM agg_store_day WHERE store_id = 'S001' AND date_key = '2024-01-01'`)).toEqual([{ baskets: 2, loyalty_visits: 1 }]);
 
   await runLoad(w, load(DATES)); // a rerun replaces whole dates
   expect(await inSync()).toBe(13);
@@ -59,6 +69,7 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
   await writeCurated(root, 'sales_lines', [...SALES.filter((s) => s.business_date === '2024-01-02'), late]);
   await runLoad(w, load(['2024-01-02']));
   expect(await inSync()).toBe(13 + 1 + 2); // Dairy joins T-c's Bakery and (unknown)
+  expect(await w.query(`SELECT basket_lines FROM agg_store_day WHERE store_id = 'S002'`)).toEqual([{ basket_lines: 3 }]);
 
   // products.csv moves SKU-1 to another category and adds SKU-9: a batch without sales must not leave the old ones
   const products = [...PRODUCTS.map((p) => (p.sku === 'SKU-1' ? { ...p, category: 'Chilled' } : p)), { ...PRODUCTS[0], sku: 'SKU-9', category: 'Misc' }];
@@ -73,6 +84,7 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
   await runLoad(w, chunkStatements(chunk, copySourceFromEnv({}), USD_ONLY));
   await inSync();
   expect(await w.query(`SELECT count(*) AS n FROM agg_category_day WHERE date_key = '2024-01-04'`)).toEqual([{ n: 0 }]);
+  expect(await storeDays()).toBe(2);
   expect(await w.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]); // the work list emptied
 }
 

@@ -1,4 +1,4 @@
-import { FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL } from './warehouse-fixture';
+import { FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL } from './warehouse-fixture';
 
 /**
  * The hand-built warehouse of the metric views' known-answer tests (test/local/warehouse/metric-views.test.ts):
@@ -94,6 +94,7 @@ export function metricFixtureStatements(): string[] {
     ).join(', ')}`,
     FILL_BASKETS_SQL, // as the load writes them with the lines
     FILL_CATEGORY_AGGREGATES_SQL,
+    FILL_STORE_AGGREGATES_SQL,
   ];
 }
 
@@ -113,5 +114,7 @@ export function crossSellExtraStatements(): string[] {
     FILL_BASKETS_SQL,
     'DELETE FROM agg_category_day',
     FILL_CATEGORY_AGGREGATES_SQL,
+    'DELETE FROM agg_store_day',
+    FILL_STORE_AGGREGATES_SQL,
   ];
 }

@@ -77,7 +77,7 @@ export { tempLake } from './lake-fixture';
  * currency, exchange rates, fact_basket, the category aggregates, the open order lines): its facts, products and calendar, and two stores as the load of that time wrote them.
  */
 export function loadForInitialSchema(load: string[]): string[] {
-  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order|fact_basket|agg_category_day|stg_sales_agg_dates|po_open_line|po_line_touched)\b/;
+  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order|fact_basket|agg_category_day|stg_sales_agg_dates|po_open_line|po_line_touched|agg_store_day)\b/;
   return [
     ...load.filter((s) => !newerTables.test(s)),
     `INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue) VALUES ('S001', 'One', 'North', 'a@example.com', 'UTC', 100), ('S002', 'Two', 'South', 'b@example.com', 'UTC', 200)`,
@@ -252,6 +252,31 @@ export const FILL_CATEGORY_AGGREGATES_SQL = `INSERT INTO agg_category_day (${CAT
 /** How far agg_category_day is from its GROUP BY of fact_sales and dim_product. */
 export async function categoryAggregateGaps(w: Warehouse): Promise<{ rows: number; missing: number; extra: number }> {
   return tableGaps(w, 'agg_category_day', CATEGORY_AGGREGATE_COLUMNS, CATEGORY_AGGREGATES_OF_SALES);
+}
+
+/**
+ * agg_store_day's definition (migration 0012), written again here another way (from the lines alone, a CASE per
+ * line, baskets counted as the distinct basket ids of sale lines rather than from fact_basket): per store and date
+ * the sums of all its lines, of its sale lines and of its sale lines with a customer, its sale baskets and those
+ * with a customer (loyalty visits).
+ */
+const STORE_AGGREGATE_COLUMNS =
+  'date_key, store_id, net_units, net_revenue, gross_margin, basket_lines, basket_units, basket_revenue, loyalty_revenue, baskets, loyalty_visits';
+const STORE_AGGREGATES_OF_SALES = `SELECT date_key, store_id, SUM(qty_sold) AS net_units, SUM(net_revenue) AS net_revenue, SUM(gross_margin) AS gross_margin,
+  SUM(CASE WHEN event_type = 'sale' THEN 1 ELSE 0 END) AS basket_lines,
+  SUM(CASE WHEN event_type = 'sale' THEN qty_sold ELSE 0 END) AS basket_units,
+  SUM(CASE WHEN event_type = 'sale' THEN net_revenue ELSE 0 END) AS basket_revenue,
+  SUM(CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN net_revenue ELSE 0 END) AS loyalty_revenue,
+  COUNT(DISTINCT CASE WHEN event_type = 'sale' THEN basket_id END) AS baskets,
+  COUNT(DISTINCT CASE WHEN event_type = 'sale' AND customer_id IS NOT NULL THEN basket_id END) AS loyalty_visits
+FROM fact_sales GROUP BY date_key, store_id`;
+
+/** For a fixture that INSERTs fact_sales rows directly (as no load does): their agg_store_day rows. */
+export const FILL_STORE_AGGREGATES_SQL = `INSERT INTO agg_store_day (${STORE_AGGREGATE_COLUMNS}) ${STORE_AGGREGATES_OF_SALES}`;
+
+/** How far agg_store_day is from its GROUP BY of fact_sales. */
+export async function storeAggregateGaps(w: Warehouse): Promise<{ rows: number; missing: number; extra: number }> {
+  return tableGaps(w, 'agg_store_day', STORE_AGGREGATE_COLUMNS, STORE_AGGREGATES_OF_SALES);
 }
 
 /**

@@ -47,9 +47,10 @@ function warehouseDateTotals(rows: Row[]): Map<string, DateTotal> {
 }
 
 /**
- * The tables kept at load from fact_sales (fact_basket, agg_category_day), against it per business date: the dates
- * where a basket's lines or the category aggregates' units or revenue do not add up to fact_sales's. Code from before
- * them (a rolled-back deploy) loads fact_sales without them; a reload of the warehouse rebuilds them.
+ * The tables kept at load from fact_sales (fact_basket, agg_category_day, agg_store_day), against it per business
+ * date: the dates where a basket's lines or the category or store-day aggregates' units or revenue do not add up to
+ * fact_sales's. Code from before them (a rolled-back deploy) loads fact_sales without them; a reload of the
+ * warehouse rebuilds them.
  */
 export function derivedTableGaps(rows: Row[]): string[] {
   const out: string[] = [];
@@ -57,12 +58,17 @@ export function derivedTableGaps(rows: Row[]): string[] {
     const date = asIsoDate(r.business_date);
     if (date === null) continue;
     const [lines, basketLines] = [Number(r.sales_lines), Number(r.basket_lines)];
-    const [units, aggregateUnits] = [Number(r.units), Number(r.aggregate_units)];
-    const [cents, aggregateCents] = [Math.round(Number(r.net_revenue_cents)), Math.round(Number(r.aggregate_revenue_cents))];
+    const [units, cents] = [Number(r.units), Math.round(Number(r.net_revenue_cents))];
     const parts: string[] = [];
     if (basketLines !== lines) parts.push(`fact_basket ${basketLines} lines of fact_sales' ${lines}`);
-    if (aggregateUnits !== units || aggregateCents !== cents) {
-      parts.push(`agg_category_day ${aggregateUnits} units and ${(aggregateCents / 100).toFixed(2)} revenue of fact_sales' ${units} and ${(cents / 100).toFixed(2)}`);
+    const aggregates: [string, number, number][] = [
+      ['agg_category_day', Number(r.aggregate_units), Math.round(Number(r.aggregate_revenue_cents))],
+      ['agg_store_day', Number(r.store_day_units), Math.round(Number(r.store_day_revenue_cents))],
+    ];
+    for (const [table, tableUnits, tableCents] of aggregates) {
+      if (tableUnits !== units || tableCents !== cents) {
+        parts.push(`${table} ${tableUnits} units and ${(tableCents / 100).toFixed(2)} revenue of fact_sales' ${units} and ${(cents / 100).toFixed(2)}`);
+      }
     }
     if (parts.length > 0) out.push(`${date} (${parts.join('; ')})`);
   }
@@ -95,7 +101,7 @@ export function compareDates(lake: Map<string, DateTotal>, warehouse: Map<string
  * - the warehouse, grouped by business date (sql/redshift/reconcile_warehouse_by_date.sql), equals the run
  *   records' dateTotals summed per date: a gap names its dates. Dates touched by a batch recorded before dateTotals
  *   existed are listed as unchecked (they are not rescanned); the whole-warehouse totals still cover them;
- * - the tables kept at load from fact_sales (fact_basket, agg_category_day) add up to it, date by date.
+ * - the tables kept at load from fact_sales (fact_basket, agg_category_day, agg_store_day) add up to it, date by date.
  * The result is written to control/reconcile/latest.json and, for a batch's execution, to its run record.
  */
 export async function reconcile(

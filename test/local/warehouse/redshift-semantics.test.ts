@@ -19,7 +19,7 @@ import { run as publishAlerts } from '../../../functions/pipeline/publish-alerts
 import { PostgresWarehouse } from '../../helpers/postgres-warehouse';
 import { categoryAggregatesThroughLoads } from '../../helpers/category-aggregates-scenario';
 import { OPEN_LINES_EXPECTED, openLinesScenario } from '../../helpers/open-lines-scenario';
-import { basketFactGaps, categoryAggregateGaps, curatedTotals, loadForInitialSchema, openLineGaps, runLoad, tempLake, warehouseTotals, writeReference } from '../../helpers/warehouse-fixture';
+import { basketFactGaps, categoryAggregateGaps, curatedTotals, loadForInitialSchema, openLineGaps, runLoad, storeAggregateGaps, tempLake, warehouseTotals, writeReference } from '../../helpers/warehouse-fixture';
 
 /**
  * Redshift's rules on real PostgreSQL (PGlite): the deploy's DDL as the admin, every load and stock-risk batch as
@@ -190,11 +190,16 @@ describe('Redshift semantics on PostgreSQL: ownership, grants, migrations', () =
     const aggregates = await categoryAggregateGaps(pg.pipeline);
     expect(aggregates).toEqual({ rows: expect.any(Number), missing: 0, extra: 0 });
     expect(aggregates.rows).toBeGreaterThan(0);
+    // 0012 filled agg_store_day from them
+    const storeDays = await storeAggregateGaps(pg.pipeline);
+    expect(storeDays).toEqual({ rows: expect.any(Number), missing: 0, extra: 0 });
+    expect(storeDays.rows).toBeGreaterThan(0);
     expect(await pg.pipeline.query(`SELECT DISTINCT currency FROM dim_store`)).toEqual([{ currency: 'USD' }]);
     // the grants still cover the altered table: the pipeline loads into it
     await pg.pipeline.execute(load);
     expect(await warehouseTotals(pg.pipeline)).toEqual(before);
     expect(await basketFactGaps(pg.pipeline)).toEqual(baskets);
     expect(await categoryAggregateGaps(pg.pipeline)).toEqual(aggregates);
+    expect(await storeAggregateGaps(pg.pipeline)).toEqual(storeDays);
   });
 });

@@ -6,7 +6,7 @@ import { PRODUCT_COLUMNS, STORE_COLUMNS, STORE_FILE_COLUMNS, toCsv, type Store }
 import { prepareLoads } from '../../../functions/pipeline/prepare-loads/prepare-loads';
 import { DuckDbWarehouse } from '../../../local/warehouse/duckdb-warehouse';
 import { deployWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../../helpers/redshift-on-postgres';
-import { line, PRODUCTS, tempLake, writeCurated } from '../../helpers/warehouse-fixture';
+import { line, PRODUCTS, runLoad, tempLake, writeCurated } from '../../helpers/warehouse-fixture';
 
 /**
  * Totals across stores in two currencies, by hand: New York in USD (the reporting currency, no currency in
@@ -88,7 +88,7 @@ describe('money in one reporting currency (two currencies, a rate other than 1)'
   it('on DuckDB, the local warehouse', async () => {
     const w = DuckDbWarehouse.inMemory(lake.root);
     try {
-      await w.execute(await load());
+      await runLoad(w, await load());
       await expectHandComputedTotals(w);
     } finally {
       await w.close();
@@ -98,8 +98,8 @@ describe('money in one reporting currency (two currencies, a rate other than 1)'
   it('on PostgreSQL, as the pipeline role with only its grants (DML only)', async () => {
     pg = await startRedshiftOnPostgres(lake.root);
     await deployWarehouse(pg);
-    await pg.pipeline.execute(await load());
-    await pg.pipeline.execute(await load()); // a rerun changes nothing
+    await runLoad(pg.pipeline, await load());
+    await runLoad(pg.pipeline, await load()); // a rerun changes nothing
     await expectHandComputedTotals(pg.pipeline);
   }, 180_000); // PGlite takes seconds to start and the deploy runs every migration
 

@@ -4,7 +4,7 @@ import { applyMigrations, checkMigrations, readMigrations } from '../../../funct
 import { prepareLoads } from '../../../functions/pipeline/prepare-loads/prepare-loads';
 import { DuckDbWarehouse, warehousePath } from '../../../local/warehouse/duckdb-warehouse';
 import { writeStockCase, CASE_DATES } from '../../helpers/risk-fixture';
-import { basketFactGaps, categoryAggregateGaps, loadForInitialSchema, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
+import { basketFactGaps, categoryAggregateGaps, loadForInitialSchema, storeAggregateGaps, tempLake, warehouseTotals } from '../../helpers/warehouse-fixture';
 
 describe('warehouse migrations', () => {
   it('are numbered 0001, 0002, ... without gaps, and the second one changes an existing table', () => {
@@ -53,6 +53,10 @@ describe('warehouse migrations', () => {
       const aggregates = await categoryAggregateGaps(current);
       expect(aggregates).toEqual({ rows: expect.any(Number), missing: 0, extra: 0 });
       expect(aggregates.rows).toBeGreaterThan(0);
+      // 0012 filled agg_store_day from them
+      const storeDays = await storeAggregateGaps(current);
+      expect(storeDays).toEqual({ rows: expect.any(Number), missing: 0, extra: 0 });
+      expect(storeDays.rows).toBeGreaterThan(0);
       expect(await current.query('SELECT store_id, currency FROM dim_store ORDER BY store_id')).toEqual([
         { store_id: 'S001', currency: 'USD' },
         { store_id: 'S002', currency: 'USD' },
@@ -62,6 +66,7 @@ describe('warehouse migrations', () => {
       expect(await warehouseTotals(current)).toEqual(before);
       expect(await basketFactGaps(current)).toEqual(baskets);
       expect(await categoryAggregateGaps(current)).toEqual(aggregates);
+      expect(await storeAggregateGaps(current)).toEqual(storeDays);
     } finally {
       lake.cleanup();
     }

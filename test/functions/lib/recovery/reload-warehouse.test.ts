@@ -5,7 +5,7 @@ import { chunkStatements, curatedDates, reloadChunks, reloadWarehouse } from '..
 import { DATA_API_BATCH_LIMIT } from '../../../../functions/lib/warehouse/load-statements';
 import type { PipelineSettings } from '../../../../functions/lib/ports';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
-import { USD_ONLY, basketFactGaps, curatedTotals, FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
+import { USD_ONLY, basketFactGaps, curatedTotals, FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
 
 const SOURCE = { bucket: 'local-curated', role: 'arn:aws:iam::000000000000:role/local-copy' };
 
@@ -105,6 +105,8 @@ describe('reload --warehouse', () => {
         FILL_BASKETS_SQL,
         'DELETE FROM agg_category_day',
         FILL_CATEGORY_AGGREGATES_SQL,
+        'DELETE FROM agg_store_day',
+        FILL_STORE_AGGREGATES_SQL,
       ]);
       await reloadWarehouse(lake, SOURCE, { from: '2024-01-31', to: '2024-02-03' });
       const dates = (await lake.warehouse.query(`SELECT CAST(date_key AS VARCHAR) AS d, count(*) AS n FROM fact_sales GROUP BY 1 ORDER BY 1`)).map((r) => `${String(r.d)}:${Number(r.n)}`);

@@ -48,10 +48,15 @@ describe('PrepareLoads', () => {
     expect(out.prefixLevel).toBe('day');
     // DML only: the pipeline's database role owns nothing, so DDL is for the migrations (tested on PostgreSQL in
     // test/local/warehouse/redshift-semantics.test.ts)
-    expect(out.redshiftSqls.filter((s) => !/^(?:COPY|DELETE|INSERT)\b/.test(s))).toEqual([]);
-    // every entry is one plain statement: the Data API takes one per entry
-    for (const s of out.redshiftSqls) expect(splitSqlStatements(s)).toEqual([s]);
-    expect(out.redshiftSqls.join('\n')).not.toMatch(/\{\{|TRUNCATE/);
+    // the same for the derived tables' batch, which must fit the Data API's limit too
+    expect(out.redshiftDerivedSqls.length).toBeGreaterThan(0);
+    expect(out.redshiftDerivedSqls.length).toBeLessThanOrEqual(DATA_API_BATCH_LIMIT);
+    for (const batch of [out.redshiftSqls, out.redshiftDerivedSqls]) {
+      expect(batch.filter((s) => !/^(?:COPY|DELETE|INSERT)\b/.test(s))).toEqual([]);
+      // every entry is one plain statement: the Data API takes one per entry
+      for (const s of batch) expect(splitSqlStatements(s)).toEqual([s]);
+      expect(batch.join('\n')).not.toMatch(/\{\{|TRUNCATE/);
+    }
   });
 
   it('COPYs the exchange rates only when the lake has the file, and writes the reporting currency of the settings', async () => {
