@@ -49,14 +49,19 @@ SELECT sku, product_name, category, brand, unit_cost, list_price, supplier, lead
 FROM stg_product;
 
 -- Exchange rates: the file is the whole rate history, so the table is replaced by it (no fact refers to a rate
--- row); without the file the table is emptied. COPYed straight into the table, no staging: the batch is one
--- transaction, so a COPY that fails leaves the old rates, and two statements fewer leave room in the batch.
-DELETE FROM dim_exchange_rate;
+-- row); without the file the table is emptied.
+DELETE FROM stg_exchange_rate;
 
-COPY dim_exchange_rate (rate_date, currency, rate)
+COPY stg_exchange_rate (rate_date, currency, rate)
 FROM 's3://{{bucket}}/{{prefix}}'
 IAM_ROLE '{{role}}'
 CSV IGNOREHEADER 1;
+
+DELETE FROM dim_exchange_rate;
+
+INSERT INTO dim_exchange_rate (rate_date, currency, rate)
+SELECT rate_date, currency, rate
+FROM stg_exchange_rate;
 
 -- The stage's reporting currency (REPORTING_CURRENCY), the one row v_sales_reporting converts into.
 DELETE FROM dim_reporting_currency;

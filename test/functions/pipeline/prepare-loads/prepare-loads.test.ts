@@ -60,7 +60,7 @@ describe('PrepareLoads', () => {
   });
 
   it('COPYs the exchange rates only when the lake has the file, and writes the reporting currency of the settings', async () => {
-    const rates = (sqls: string[]) => sqls.filter((s) => s.startsWith('COPY dim_exchange_rate'));
+    const rates = (sqls: string[]) => sqls.filter((s) => s.startsWith('COPY stg_exchange_rate'));
     const without = await handler(state(['2024-01-01'], []), 'EUR');
     expect(rates(without.redshiftSqls)).toEqual([]);
     expect(without.redshiftSqls).toContain('DELETE FROM dim_exchange_rate');
