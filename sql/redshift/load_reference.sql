@@ -13,6 +13,20 @@ FROM 's3://{{bucket}}/{{stores_key}}'
 IAM_ROLE '{{role}}'
 CSV IGNOREHEADER 1 FILLRECORD;
 
+-- A store whose currency changes (or one with sales before it was in the file, in the reporting currency until
+-- now): the dates of its sales are listed for the rebuild at the end of the load (load_sales_aggregates.sql) of
+-- agg_sku_day (migration 0012), whose revenue is converted from the store's currency. Rare; an unchanged file lists
+-- nothing.
+INSERT INTO stg_sales_agg_dates (date_key)
+SELECT DISTINCT f.date_key
+FROM fact_sales f
+WHERE f.store_id IN (
+  SELECT n.store_id
+  FROM stg_store n
+  LEFT JOIN dim_store o ON o.store_id = n.store_id
+  WHERE COALESCE(o.currency, '{{reporting_currency}}') <> COALESCE(NULLIF(TRIM(n.currency), ''), '{{reporting_currency}}')
+);
+
 DELETE FROM dim_store USING stg_store
 WHERE dim_store.store_id = stg_store.store_id;
 
@@ -56,6 +70,23 @@ COPY stg_exchange_rate (rate_date, currency, rate)
 FROM 's3://{{bucket}}/{{prefix}}'
 IAM_ROLE '{{role}}'
 CSV IGNOREHEADER 1;
+
+-- Rates that change (a rate added, changed or gone) change agg_sku_day's converted revenue (migration 0012) from
+-- the first such rate's date on, and a new reporting currency changes it on every date: those dates are listed
+-- for its rebuild at the end of the load. A rates file that only gains the latest day's rate lists the dates from
+-- that day on.
+INSERT INTO stg_sales_agg_dates (date_key)
+SELECT DISTINCT a.date_key
+FROM agg_sku_day a
+WHERE a.date_key >= (
+    SELECT MIN(c.rate_date)
+    FROM (
+      (SELECT rate_date, currency, rate FROM dim_exchange_rate EXCEPT SELECT rate_date, currency, rate FROM stg_exchange_rate)
+      UNION ALL
+      (SELECT rate_date, currency, rate FROM stg_exchange_rate EXCEPT SELECT rate_date, currency, rate FROM dim_exchange_rate)
+    ) c
+  )
+  OR NOT EXISTS (SELECT 1 FROM dim_reporting_currency WHERE currency = '{{reporting_currency}}');
 
 DELETE FROM dim_exchange_rate;
 

@@ -1,15 +1,18 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EXCHANGE_RATES_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
+import { STORE_FILE_COLUMNS, toCsv } from '../../functions/lib/reference/reference-data';
 import type { Warehouse } from '../../functions/lib/ports';
 import { chunkStatements } from '../../functions/lib/recovery/reload-warehouse';
 import { prepareLoads, copySourceFromEnv } from '../../functions/pipeline/prepare-loads/prepare-loads';
-import { categoryAggregateGaps, line, PRODUCTS, STORES, USD_ONLY, writeCurated, writeReference, type SalesLineRow } from './warehouse-fixture';
+import { categoryAggregateGaps, line, PRODUCTS, skuAggregateGaps, STORES, USD_ONLY, writeCurated, writeReference, type SalesLineRow } from './warehouse-fixture';
 
 /**
  * A run of loads on an empty lake folder and a migrated warehouse that checks agg_category_day (migration 0010)
- * stays the GROUP BY of fact_sales and dim_product through everything that changes either: a load, its rerun, a
- * late event for an older date, a category change in products.csv and a reload that clears a date the lake no
- * longer holds. Run on DuckDB (test/local/warehouse/category-aggregates.test.ts) and on PostgreSQL as the pipeline's
+ * stays the GROUP BY of fact_sales and dim_product, and agg_sku_day (migration 0012) sku_day_sales's rows summed
+ * over the stores, through everything that changes them: a load, its rerun, a late event for an older date, a
+ * category change in products.csv, a reload that clears a date the lake no longer holds, then a store's currency,
+ * the rates and the reporting currency changing. Run on DuckDB (test/local/warehouse/category-aggregates.test.ts) and on PostgreSQL as the pipeline's
  * role (test/local/warehouse/redshift-semantics.test.ts).
  */
 const at = (date: string, h: number): string => `${date} ${String(h).padStart(2, '0')}:00:00`;
@@ -31,7 +34,8 @@ const SALES: SalesLineRow[] = [
   sale('d2', 'S001', 'SKU-1', '2024-01-04', 1, { transaction_id: 'T-d' }),
 ];
 const DATES = ['2024-01-01', '2024-01-02', '2024-01-04'];
-const load = (sales: string[]): string[] => prepareLoads({ affectedDates: { sales_lines: sales, inventory_events: [], purchase_orders: [] } }, {}).redshiftSqls;
+const load = (sales: string[], reference = USD_ONLY): string[] =>
+  prepareLoads({ affectedDates: { sales_lines: sales, inventory_events: [], purchase_orders: [] } }, {}, reference).redshiftSqls;
 const categories = async (w: Warehouse): Promise<unknown[]> =>
   (await w.query('SELECT DISTINCT category FROM agg_category_day ORDER BY category')).map((r) => r.category);
 
@@ -39,6 +43,7 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
   const inSync = async (): Promise<number> => {
     const gaps = await categoryAggregateGaps(w);
     expect(gaps).toMatchObject({ missing: 0, extra: 0 });
+    expect(await skuAggregateGaps(w)).toMatchObject({ missing: 0, extra: 0 });
     return gaps.rows;
   };
   await writeReference(root);
@@ -74,5 +79,27 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
   await inSync();
   expect(await w.query(`SELECT count(*) AS n FROM agg_category_day WHERE date_key = '2024-01-04'`)).toEqual([{ n: 0 }]);
   expect(await w.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]); // the work list emptied
+
+  // the conversion of agg_sku_day's revenue changes without any sale changing: S002 (01-02: SKU-2 4 x 2, SKU-1
+  // 2 x 2, SKU-9, a return of SKU-3) moves to GBP at 1.25; then a rate for 01-02 is added; then the reporting
+  // currency becomes GBP (S001, in USD in stores.csv now, has no rate: NULL)
+  const revenue = async (sku: string): Promise<unknown[]> =>
+    (await w.query(`SELECT CAST(date_key AS VARCHAR(10)) AS d, net_revenue_rpt FROM agg_sku_day WHERE sku = '${sku}' ORDER BY date_key`)).map((r) => [r.d, r.net_revenue_rpt === null ? null : Number(r.net_revenue_rpt)]);
+  await writeReference(root, STORES, products);
+  writeFileSync(join(root, STORES_KEY), toCsv([...STORE_FILE_COLUMNS], STORES.map((st) => ({ ...st, currency: st.store_id === 'S002' ? 'GBP' : 'USD' }))));
+  mkdirSync(dirname(join(root, EXCHANGE_RATES_KEY)), { recursive: true });
+  writeFileSync(join(root, EXCHANGE_RATES_KEY), 'rate_date,currency,rate\n2024-01-01,GBP,1.25\n');
+  const withRates = { reportingCurrency: 'USD', exchangeRates: true };
+  await w.execute(load([], withRates));
+  await inSync();
+  expect(await revenue('SKU-2')).toEqual([['2024-01-01', 2], ['2024-01-02', 10]]);
+  writeFileSync(join(root, EXCHANGE_RATES_KEY), 'rate_date,currency,rate\n2024-01-01,GBP,1.25\n2024-01-02,GBP,1.5\n');
+  await w.execute(load([], withRates));
+  await inSync();
+  expect(await revenue('SKU-2')).toEqual([['2024-01-01', 2], ['2024-01-02', 12]]);
+  await w.execute(load([], { reportingCurrency: 'GBP', exchangeRates: true }));
+  await inSync();
+  expect(await revenue('SKU-2')).toEqual([['2024-01-01', null], ['2024-01-02', 8]]);
+  expect(await w.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]);
 }
 
