@@ -80,20 +80,27 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
   expect(await w.query(`SELECT count(*) AS n FROM agg_category_day WHERE date_key = '2024-01-04'`)).toEqual([{ n: 0 }]);
   expect(await w.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]); // the work list emptied
 
-  // the conversion of agg_sku_day's revenue changes without any sale changing: S002 (01-02: SKU-2 4 x 2, SKU-1
-  // 2 x 2, SKU-9, a return of SKU-3) moves to GBP at 1.25; then a rate for 01-02 is added; then the reporting
-  // currency becomes GBP (S001, in USD in stores.csv now, has no rate: NULL)
+  // the conversion of agg_sku_day's revenue changes without any sale changing, one thing at a time: S002 (01-02:
+  // SKU-2 4 x 2) moves from USD to GBP, at 1.25 from 01-01; a rate for 01-02 is added; the reporting currency
+  // becomes GBP (S001, in USD, has no rate: NULL)
   const revenue = async (sku: string): Promise<unknown[]> =>
     (await w.query(`SELECT CAST(date_key AS VARCHAR(10)) AS d, net_revenue_rpt FROM agg_sku_day WHERE sku = '${sku}' ORDER BY date_key`)).map((r) => [r.d, r.net_revenue_rpt === null ? null : Number(r.net_revenue_rpt)]);
-  await writeReference(root, STORES, products);
-  writeFileSync(join(root, STORES_KEY), toCsv([...STORE_FILE_COLUMNS], STORES.map((st) => ({ ...st, currency: st.store_id === 'S002' ? 'GBP' : 'USD' }))));
-  mkdirSync(dirname(join(root, EXCHANGE_RATES_KEY)), { recursive: true });
-  writeFileSync(join(root, EXCHANGE_RATES_KEY), 'rate_date,currency,rate\n2024-01-01,GBP,1.25\n');
+  const stores = (s002: string): string => toCsv([...STORE_FILE_COLUMNS], STORES.map((st) => ({ ...st, currency: st.store_id === 'S002' ? s002 : 'USD' })));
+  const rates = (text: string): void => {
+    mkdirSync(dirname(join(root, EXCHANGE_RATES_KEY)), { recursive: true });
+    writeFileSync(join(root, EXCHANGE_RATES_KEY), `rate_date,currency,rate\n${text}`);
+  };
   const withRates = { reportingCurrency: 'USD', exchangeRates: true };
+  rates('2024-01-01,GBP,1.25\n');
+  writeFileSync(join(root, STORES_KEY), stores('USD'));
+  await w.execute(load([], withRates));
+  await inSync();
+  expect(await revenue('SKU-2')).toEqual([['2024-01-01', 2], ['2024-01-02', 8]]);
+  writeFileSync(join(root, STORES_KEY), stores('GBP'));
   await w.execute(load([], withRates));
   await inSync();
   expect(await revenue('SKU-2')).toEqual([['2024-01-01', 2], ['2024-01-02', 10]]);
-  writeFileSync(join(root, EXCHANGE_RATES_KEY), 'rate_date,currency,rate\n2024-01-01,GBP,1.25\n2024-01-02,GBP,1.5\n');
+  rates('2024-01-01,GBP,1.25\n2024-01-02,GBP,1.5\n');
   await w.execute(load([], withRates));
   await inSync();
   expect(await revenue('SKU-2')).toEqual([['2024-01-01', 2], ['2024-01-02', 12]]);
