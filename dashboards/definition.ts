@@ -35,6 +35,13 @@ export interface DatasetDefinition {
    * too fine-grained to copy on every refresh (millions of rows) whose visuals read a filtered slice of it.
    */
   queryMode?: DatasetQueryMode;
+  /**
+   * Direct query only: the data set's rows summed over every store, from a table kept at load (fewer rows than the
+   * data set's), with `columns` (some of the data set's: neither the store nor the region ones). A visual whose
+   * filters keep every store (no store or region chosen, no row-level restriction) and that reads only these
+   * columns gets the same answer from it; the local app reads it then. QuickSight reads the data set's `sql`.
+   */
+  everyStore?: { sql: string; columns: string[] };
 }
 
 export type DatasetQueryMode = 'import' | 'direct_query';

@@ -51,6 +51,15 @@ export function datasetProblems(d: DatasetDefinition): string[] {
   if (!d.filterColumns.store) problems.push(`data set ${d.name}: no store column (row-level security needs one)`);
   // its visuals query it whole otherwise: the date range is what keeps a direct query to a slice of the warehouse
   if (isDirectQuery(d) && !d.filterColumns.date) problems.push(`data set ${d.name}: direct query without a date column`);
+  if (d.everyStore) {
+    const every = d.everyStore.columns;
+    if (!isDirectQuery(d)) problems.push(`data set ${d.name}: everyStore on a data set that is copied`);
+    const unknown = every.filter((c) => !names.includes(c));
+    if (unknown.length > 0) problems.push(`data set ${d.name}: everyStore column ${unknown.join(', ')} is not one of its columns`);
+    const perStore = [d.filterColumns.store, d.filterColumns.region].filter((c): c is string => c !== undefined && every.includes(c));
+    if (perStore.length > 0) problems.push(`data set ${d.name}: everyStore has the store column ${perStore.join(', ')}`);
+    if (d.filterColumns.date && !every.includes(d.filterColumns.date)) problems.push(`data set ${d.name}: everyStore without its date column`);
+  }
   return problems;
 }
 

@@ -74,4 +74,25 @@ LEFT JOIN (
   GROUP BY date_key, store_id
 ) b ON b.date_key = a.date_key AND b.store_id = a.store_id;
 
+-- agg_sku_day (migration 0013) rebuilt for the same dates: per date and SKU, the units and the reporting-currency
+-- revenue of each store's lines converted once at the date's rate, summed over the stores (the rows of the data
+-- set sku_day_sales summed over its stores). load_reference.sql also lists the dates whose conversion changes.
+DELETE FROM agg_sku_day
+WHERE date_key IN (SELECT date_key FROM stg_sales_agg_dates);
+
+INSERT INTO agg_sku_day (date_key, sku, net_units, net_revenue_rpt)
+SELECT v.date_key, v.sku, SUM(v.net_units),
+  SUM(CASE WHEN COALESCE(s.currency, rc.currency) = rc.currency THEN CAST(v.net_revenue AS DECIMAL(38,2))
+      ELSE CAST(CAST(v.net_revenue AS DECIMAL(38,2)) * x.rate AS DECIMAL(38,2)) END)
+FROM (
+  SELECT date_key, store_id, sku, SUM(qty_sold) AS net_units, SUM(net_revenue) AS net_revenue
+  FROM fact_sales
+  WHERE date_key IN (SELECT date_key FROM stg_sales_agg_dates)
+  GROUP BY date_key, store_id, sku
+) v
+CROSS JOIN dim_reporting_currency rc
+LEFT JOIN dim_store s ON s.store_id = v.store_id
+LEFT JOIN v_exchange_rate_daily x ON x.currency = s.currency AND x.date_key = v.date_key
+GROUP BY v.date_key, v.sku;
+
 DELETE FROM stg_sales_agg_dates;

@@ -82,5 +82,12 @@ describe('dashboard definitions', () => {
       'data set AlertTrend: no store column (row-level security needs one)',
     ]);
     expect(datasetProblems({ ...datasetByName('inventory_risk'), queryMode: 'direct_query' })).toEqual(['data set inventory_risk: direct query without a date column']);
+    const sku = datasetByName('sku_day_sales');
+    expect(datasetProblems({ ...sku, queryMode: 'import', everyStore: { sql: 'SELECT 1', columns: ['sku', 'store_id', 'nope'] } })).toEqual([
+      'data set sku_day_sales: everyStore on a data set that is copied',
+      'data set sku_day_sales: everyStore column nope is not one of its columns',
+      'data set sku_day_sales: everyStore has the store column store_id',
+      'data set sku_day_sales: everyStore without its date column',
+    ]);
   });
 });

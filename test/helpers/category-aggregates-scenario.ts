@@ -1,15 +1,18 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EXCHANGE_RATES_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
+import { STORE_FILE_COLUMNS, toCsv } from '../../functions/lib/reference/reference-data';
 import type { Warehouse } from '../../functions/lib/ports';
 import { chunkStatements } from '../../functions/lib/recovery/reload-warehouse';
 import { prepareLoads, copySourceFromEnv } from '../../functions/pipeline/prepare-loads/prepare-loads';
-import { categoryAggregateGaps, line, PRODUCTS, runLoad, STORES, storeAggregateGaps, USD_ONLY, writeCurated, writeReference, type SalesLineRow } from './warehouse-fixture';
+import { categoryAggregateGaps, line, PRODUCTS, runLoad, skuAggregateGaps, STORES, storeAggregateGaps, USD_ONLY, writeCurated, writeReference, type SalesLineRow } from './warehouse-fixture';
 
 /**
  * A run of loads on an empty lake folder and a migrated warehouse that checks agg_category_day (migration 0010)
- * stays the GROUP BY of fact_sales and dim_product, and agg_store_day (migration 0012) that of fact_sales, through
- * everything that changes either: a load, its rerun, a late event for an older date, a category change in
- * products.csv and a reload that clears a date the lake no longer holds. Run on DuckDB (test/local/warehouse/category-aggregates.test.ts) and on PostgreSQL as the pipeline's
+ * stays the GROUP BY of fact_sales and dim_product, agg_store_day (migration 0012) that of fact_sales, and
+ * agg_sku_day (migration 0013) sku_day_sales's rows summed over the stores, through everything that changes them:
+ * a load, its rerun, a late event for an older date, a category change in products.csv, a reload that clears a
+ * date the lake no longer holds, then a store's currency, the rates and the reporting currency changing. Run on DuckDB (test/local/warehouse/category-aggregates.test.ts) and on PostgreSQL as the pipeline's
  * role (test/local/warehouse/redshift-semantics.test.ts).
  */
 const at = (date: string, h: number): string => `${date} ${String(h).padStart(2, '0')}:00:00`;
@@ -33,7 +36,8 @@ const SALES: SalesLineRow[] = [
   sale('d2', 'S001', 'SKU-1', '2024-01-04', 1, { transaction_id: 'T-d' }),
 ];
 const DATES = ['2024-01-01', '2024-01-02', '2024-01-04'];
-const load = (sales: string[]): string[] => prepareLoads({ affectedDates: { sales_lines: sales, inventory_events: [], purchase_orders: [] } }, {}).redshiftSqls;
+const load = (sales: string[], reference = USD_ONLY): string[] =>
+  prepareLoads({ affectedDates: { sales_lines: sales, inventory_events: [], purchase_orders: [] } }, {}, reference).redshiftSqls;
 const categories = async (w: Warehouse): Promise<unknown[]> =>
   (await w.query('SELECT DISTINCT category FROM agg_category_day ORDER BY category')).map((r) => r.category);
 
@@ -42,6 +46,7 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
     const gaps = await categoryAggregateGaps(w);
     expect(gaps).toMatchObject({ missing: 0, extra: 0 });
     expect(await storeAggregateGaps(w)).toMatchObject({ missing: 0, extra: 0 });
+    expect(await skuAggregateGaps(w)).toMatchObject({ missing: 0, extra: 0 });
     return gaps.rows;
   };
   const storeDays = async (): Promise<number> => (await storeAggregateGaps(w)).rows;
@@ -86,5 +91,34 @@ export async function categoryAggregatesThroughLoads(root: string, w: Warehouse)
   expect(await w.query(`SELECT count(*) AS n FROM agg_category_day WHERE date_key = '2024-01-04'`)).toEqual([{ n: 0 }]);
   expect(await storeDays()).toBe(2);
   expect(await w.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]); // the work list emptied
+
+  // the conversion of agg_sku_day's revenue changes without any sale changing, one thing at a time: S002 (01-02:
+  // SKU-2 4 x 2) moves from USD to GBP, at 1.25 from 01-01; a rate for 01-02 is added; the reporting currency
+  // becomes GBP (S001, in USD, has no rate: NULL)
+  const revenue = async (sku: string): Promise<unknown[]> =>
+    (await w.query(`SELECT CAST(date_key AS VARCHAR(10)) AS d, net_revenue_rpt FROM agg_sku_day WHERE sku = '${sku}' ORDER BY date_key`)).map((r) => [r.d, r.net_revenue_rpt === null ? null : Number(r.net_revenue_rpt)]);
+  const stores = (s002: string): string => toCsv([...STORE_FILE_COLUMNS], STORES.map((st) => ({ ...st, currency: st.store_id === 'S002' ? s002 : 'USD' })));
+  const rates = (text: string): void => {
+    mkdirSync(dirname(join(root, EXCHANGE_RATES_KEY)), { recursive: true });
+    writeFileSync(join(root, EXCHANGE_RATES_KEY), `rate_date,currency,rate\n${text}`);
+  };
+  const withRates = { reportingCurrency: 'USD', exchangeRates: true };
+  rates('2024-01-01,GBP,1.25\n');
+  writeFileSync(join(root, STORES_KEY), stores('USD'));
+  await runLoad(w, load([], withRates));
+  await inSync();
+  expect(await revenue('SKU-2')).toEqual([['2024-01-01', 2], ['2024-01-02', 8]]);
+  writeFileSync(join(root, STORES_KEY), stores('GBP'));
+  await runLoad(w, load([], withRates));
+  await inSync();
+  expect(await revenue('SKU-2')).toEqual([['2024-01-01', 2], ['2024-01-02', 10]]);
+  rates('2024-01-01,GBP,1.25\n2024-01-02,GBP,1.5\n');
+  await runLoad(w, load([], withRates));
+  await inSync();
+  expect(await revenue('SKU-2')).toEqual([['2024-01-01', 2], ['2024-01-02', 12]]);
+  await runLoad(w, load([], { reportingCurrency: 'GBP', exchangeRates: true }));
+  await inSync();
+  expect(await revenue('SKU-2')).toEqual([['2024-01-01', null], ['2024-01-02', 8]]);
+  expect(await w.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]);
 }
 

@@ -14,7 +14,7 @@
  * Orders: PO1 NYC/A 10 ordered 03-02, expected 03-05, 4 received 03-03; PO2 LON/B 5 ordered 03-02, expected 03-02.
  */
 import type { Row } from '../../functions/lib/ports';
-import { FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL, FILL_OPEN_LINES_SQL } from './warehouse-fixture';
+import { FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_SKU_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL, FILL_OPEN_LINES_SQL } from './warehouse-fixture';
 
 const date = (d: string): string => `CAST('${d}' AS DATE)`;
 const ts = (d: string): string => `CAST('${d} 10:00:00' AS TIMESTAMP)`;
@@ -63,6 +63,7 @@ export function dashboardFixtureStatements(): string[] {
     FILL_BASKETS_SQL, // as the load writes them with the lines
     FILL_CATEGORY_AGGREGATES_SQL,
     FILL_STORE_AGGREGATES_SQL,
+    FILL_SKU_AGGREGATES_SQL,
     `INSERT INTO fact_inventory_snapshot (date_key, timestamp_utc, store_id, sku, on_hand_qty, reorder_point, days_of_supply, risk_flag, avg_daily_demand, on_order_qty, stock_flag, forecast_daily) VALUES ${snapshots.join(', ')}`,
     `INSERT INTO alert_state (store_id, sku, level, since, notified_level) VALUES ('NYC', 'A', 'critical', ${date('2026-03-03')}, 'critical'), ('LON', 'B', 'high', ${date('2026-03-03')}, 'critical')`,
     `INSERT INTO fact_purchase_order (date_key, timestamp_utc, store_id, sku, event_id, event_type, po_id, quantity, expected_date, supplier) VALUES

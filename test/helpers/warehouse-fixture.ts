@@ -6,6 +6,7 @@ import { openDuckDb } from '../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import type { Warehouse } from '../../functions/lib/ports';
 import { PRODUCTS_KEY, STORES_KEY, type CuratedTable } from '../../functions/lib/lake-layout';
+import { SKU_DAY_SALES } from '../../dashboards/sales-datasets';
 import { buildDerivedStatements, type ReferenceLoad } from '../../functions/lib/warehouse/load-statements';
 import { PRODUCT_COLUMNS, STORE_COLUMNS, toCsv, type Product, type Store } from '../../functions/lib/reference/reference-data';
 
@@ -77,7 +78,7 @@ export { tempLake } from './lake-fixture';
  * currency, exchange rates, fact_basket, the category aggregates, the open order lines): its facts, products and calendar, and two stores as the load of that time wrote them.
  */
 export function loadForInitialSchema(load: string[]): string[] {
-  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order|fact_basket|agg_category_day|stg_sales_agg_dates|po_open_line|po_line_touched|agg_store_day)\b/;
+  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order|fact_basket|agg_category_day|stg_sales_agg_dates|po_open_line|po_line_touched|agg_store_day|agg_sku_day)\b/;
   return [
     ...load.filter((s) => !newerTables.test(s)),
     `INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue) VALUES ('S001', 'One', 'North', 'a@example.com', 'UTC', 100), ('S002', 'Two', 'South', 'b@example.com', 'UTC', 200)`,
@@ -277,6 +278,23 @@ export const FILL_STORE_AGGREGATES_SQL = `INSERT INTO agg_store_day (${STORE_AGG
 /** How far agg_store_day is from its GROUP BY of fact_sales. */
 export async function storeAggregateGaps(w: Warehouse): Promise<{ rows: number; missing: number; extra: number }> {
   return tableGaps(w, 'agg_store_day', STORE_AGGREGATE_COLUMNS, STORE_AGGREGATES_OF_SALES);
+}
+
+/**
+ * agg_sku_day's definition (migration 0013), written as what it is for: the rows of the data set sku_day_sales
+ * (store x date x SKU, each store's revenue converted at the date's rate) summed over the stores.
+ */
+const SKU_AGGREGATE_COLUMNS = 'date_key, sku, net_units, net_revenue_rpt';
+const SKU_AGGREGATES_OF_SALES = `SELECT business_date AS date_key, sku, SUM(net_units) AS net_units, SUM(net_revenue_rpt) AS net_revenue_rpt
+FROM (${SKU_DAY_SALES.sql}) d
+GROUP BY business_date, sku`;
+
+/** For a fixture that INSERTs fact_sales rows directly (as no load does): their agg_sku_day rows. */
+export const FILL_SKU_AGGREGATES_SQL = `INSERT INTO agg_sku_day (${SKU_AGGREGATE_COLUMNS}) ${SKU_AGGREGATES_OF_SALES}`;
+
+/** How far agg_sku_day is from sku_day_sales's rows (over fact_sales, the stores and the rates) summed per date and SKU. */
+export async function skuAggregateGaps(w: Warehouse): Promise<{ rows: number; missing: number; extra: number }> {
+  return tableGaps(w, 'agg_sku_day', SKU_AGGREGATE_COLUMNS, SKU_AGGREGATES_OF_SALES);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { isDirectQuery, type ComparisonPeriod, type DashboardDefinition, type DatasetDefinition } from '../../../dashboards/definition';
+import { isDirectQuery, type ComparisonPeriod, type DashboardDefinition, type DatasetDefinition, type Visual } from '../../../dashboards/definition';
 import { DatasetSnapshot } from './dataset-snapshot';
 import { offeredComparisons, parseDrill, parseFilters, RequestError, type DashboardFilters, type FilterOptions } from './filters';
-import { visualQuery, whereSql, type VisualData } from './visual-query';
+import { DefinitionError, visualQuery, whereSql, type QueryScope, type VisualData, type VisualQuery } from './visual-query';
 
 /** The API's JSON for one dashboard and one set of filters. */
 export interface DashboardResponse {
@@ -78,7 +78,7 @@ export class DashboardData {
 
     const scope = { range: { from: filters.from, to: filters.to }, region: filters.region, stores: filters.store.length ? filters.store : (this.opts.managerStores ?? null), compare: filters.compare, drill };
     const datasets = dashboard.visuals.map((v) => this.dataset(v.dataset));
-    const queries = dashboard.visuals.map((v, i) => visualQuery(v, datasets[i], { ...scope, relation: this.opts.snapshot.source(datasets[i]) }));
+    const queries = dashboard.visuals.map((v, i) => this.visualQuery(v, datasets[i], scope));
     const results = await this.opts.snapshot.queryEach(datasets, queries.flatMap((q) => q.sql));
     const visuals: Record<string, VisualData> = {};
     let at = 0;
@@ -91,6 +91,25 @@ export class DashboardData {
     this.cache.set(key, response);
     if (this.cache.size > (this.opts.cacheSize ?? 200)) this.cache.delete(this.cache.keys().next().value as string);
     return response;
+  }
+
+  /**
+   * A visual's queries. Over every store (no store or region chosen, no manager's restriction), a direct-query data
+   * set with `everyStore` SQL is read from that (the same rows summed over the stores, from a table kept at load)
+   * when the visual reads only its columns; otherwise from the data set.
+   */
+  private visualQuery(visual: Visual, dataset: DatasetDefinition, scope: Omit<QueryScope, 'relation'>): VisualQuery {
+    const every = dataset.everyStore;
+    if (every && isDirectQuery(dataset) && scope.stores === null && scope.region === null) {
+      const summed: DatasetDefinition = { ...dataset, columns: dataset.columns.filter((c) => every.columns.includes(c.name)), filterColumns: { date: dataset.filterColumns.date } };
+      try {
+        return visualQuery(visual, summed, { ...scope, relation: this.opts.snapshot.everyStoreSource(dataset) });
+      } catch (err) {
+        // the visual reads a column the summed rows lack (a store's): the data set's rows answer it
+        if (!(err instanceof DefinitionError)) throw err;
+      }
+    }
+    return visualQuery(visual, dataset, { ...scope, relation: this.opts.snapshot.source(dataset) });
   }
 
   /** Copies every dashboard's data sets (direct-query ones have nothing to copy) and reads the filter options now, so the first page opens fast. */

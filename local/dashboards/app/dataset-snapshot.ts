@@ -43,6 +43,12 @@ export class DatasetSnapshot {
     return isDirectQuery(dataset) ? `(\n${this.translated(dataset)}\n)` : DatasetSnapshot.relation(dataset);
   }
 
+  /** What a visual query over every store reads a direct-query data set from: its `everyStore` SQL as a subquery. */
+  everyStoreSource(dataset: DatasetDefinition): string {
+    if (!isDirectQuery(dataset) || !dataset.everyStore) throw new Error(`data set ${dataset.name} has no everyStore SQL to query directly`);
+    return `(\n${this.translatedSql(`${dataset.name} (every store)`, dataset.everyStore.sql)}\n)`;
+  }
+
   /** The next load copies every data set again. */
   invalidate(): void {
     this.loaded.clear();
@@ -113,11 +119,15 @@ export class DatasetSnapshot {
 
   /** The data set's SQL in DuckDB's dialect, over the warehouse's tables (translated once per data set). */
   private translated(dataset: DatasetDefinition): string {
-    const known = this.translations.get(dataset.name);
+    return this.translatedSql(dataset.name, dataset.sql);
+  }
+
+  private translatedSql(name: string, redshiftSql: string): string {
+    const known = this.translations.get(name);
     if (known !== undefined) return known;
-    const sql = translateStatement(dataset.sql.trim().replace(/;\s*$/, ''), { lakeRoot: this.opts.lakeRoot });
-    if (sql === null) throw new Error(`data set ${dataset.name}: its SQL is not a query`);
-    this.translations.set(dataset.name, sql);
+    const sql = translateStatement(redshiftSql.trim().replace(/;\s*$/, ''), { lakeRoot: this.opts.lakeRoot });
+    if (sql === null) throw new Error(`data set ${name}: its SQL is not a query`);
+    this.translations.set(name, sql);
     return sql;
   }
 

@@ -3,7 +3,7 @@ import type { DashboardDefinition, DatasetDefinition, MeasureField } from '../..
 import { STORES_KEY } from '../../../../functions/lib/lake-layout';
 import { DuckDbWarehouse } from '../../../../local/warehouse/duckdb-warehouse';
 import { tempLake } from '../../../helpers/lake-fixture';
-import { FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL } from '../../../helpers/warehouse-fixture';
+import { FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_SKU_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL } from '../../../helpers/warehouse-fixture';
 
 /**
  * A small warehouse with known answers and a dashboard over daily_store_sales with every visual kind.
@@ -115,6 +115,7 @@ export async function fixtureLake(): Promise<{ root: string; cleanup: () => void
     FILL_BASKETS_SQL, // as the load writes them with the lines
     FILL_CATEGORY_AGGREGATES_SQL,
     FILL_STORE_AGGREGATES_SQL,
+    FILL_SKU_AGGREGATES_SQL,
   ]);
   await w.close();
   return lake;

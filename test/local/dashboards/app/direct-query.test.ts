@@ -10,7 +10,8 @@ import { tempLake } from '../../../helpers/lake-fixture';
  * A direct-query data set (sku_day_sales) answers every visual exactly as its copy would: store-performance on the
  * hand-built warehouse of test/helpers/dashboard-fixture.ts (NYC East USD, LON Europe GBP; 2026-03-02 and 03-03),
  * once with sku_day_sales queried on the warehouse and once with every data set copied, for several filters and a
- * manager's row-level security.
+ * manager's row-level security. Over every store the direct side reads the data set's everyStore SQL (agg_sku_day,
+ * the rows summed over the stores), otherwise its SQL.
  */
 describe('dashboard app: direct-query data sets', () => {
   const lake = tempLake('direct-query');
@@ -59,5 +60,19 @@ describe('dashboard app: direct-query data sets', () => {
     const copies = async (s: DatasetSnapshot): Promise<number> =>
       Number((await s.queryEach([], [`SELECT COUNT(*) AS n FROM duckdb_tables() WHERE database_name = 'memory' AND table_name = 'ds_sku_day_sales'`]))[0][0].n);
     expect([await copies(snapshots[0]), await copies(snapshots[1])]).toEqual([0, 1]);
+  });
+
+  it('reads the rows summed over the stores (agg_sku_day) only when the filters keep every store', async () => {
+    const w = DuckDbWarehouse.forLake(lake.root);
+    await w.execute(['DELETE FROM agg_sku_day']);
+    await w.close();
+    const direct = data(DATASETS);
+    const skus = async (q: string): Promise<number> => {
+      const top = (await direct.response(dashboard.id, new URLSearchParams(q))).visuals['top-skus'];
+      return top.kind === 'table' ? top.rows.length : -1;
+    };
+    // every store: nothing left to read; a region or stores chosen: the data set's rows
+    expect([await skus(''), await skus('region=Europe'), await skus('store=LON,NYC')]).toEqual([0, 2, 2]);
+    expect(await data(DATASETS, ['LON']).response(dashboard.id, new URLSearchParams()).then((r) => r.visuals['top-skus'])).toMatchObject({ kind: 'table', rows: [{}, {}] });
   });
 });
