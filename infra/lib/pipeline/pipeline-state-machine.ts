@@ -26,6 +26,10 @@ import type { PipelineLambdas } from './pipeline-lambdas';
 /** The definition, used unchanged here and by the local runner. */
 export const PIPELINE_ASL = projectPath('statemachines', 'pipeline.asl.json');
 
+/** The Fail states of the ASL's LoadWarehouse branch: the Data API reported the load's batch, or the derived tables'
+ * batch after it, FAILED or ABORTED (a status, not a Task error, so only these states show it in the log). */
+export const WAREHOUSE_FAIL_STATES = ['LoadFailed', 'DerivedTablesFailed'];
+
 /** The definition's TimeoutSeconds: Step Functions ends an execution that runs longer. */
 export function pipelineTimeoutSeconds(): number {
   const seconds = (JSON.parse(readFileSync(PIPELINE_ASL, 'utf8')) as { TimeoutSeconds?: number }).TimeoutSeconds;
@@ -143,7 +147,10 @@ export class PipelineStateMachine extends Construct {
       metricName: 'WarehouseLoadFailures',
       filterPattern: logs.FilterPattern.any(
         logs.FilterPattern.all(logs.FilterPattern.stringValue('$.type', '=', 'TaskFailed'), logs.FilterPattern.stringValue('$.details.resourceType', '=', 'aws-sdk:redshiftdata')),
-        logs.FilterPattern.all(logs.FilterPattern.stringValue('$.type', '=', 'FailStateEntered'), logs.FilterPattern.stringValue('$.details.name', '=', 'LoadFailed')),
+        // the Fail states of the LoadWarehouse branch: the load's batch, and the derived tables' batch after it
+        ...WAREHOUSE_FAIL_STATES.map((state) =>
+          logs.FilterPattern.all(logs.FilterPattern.stringValue('$.type', '=', 'FailStateEntered'), logs.FilterPattern.stringValue('$.details.name', '=', state)),
+        ),
       ),
       metricValue: '1',
       defaultValue: 0,
@@ -167,7 +174,7 @@ export class PipelineStateMachine extends Construct {
       }),
       opsAlarm(this, 'WarehouseLoadAlarm', {
         alarmName: `${name}-warehouse-load-failed`,
-        alarmDescription: 'The Redshift Data API reported a failed warehouse load',
+        alarmDescription: 'The Redshift Data API reported a failed warehouse load or derived tables refresh',
         metric: this.warehouseLoadFailures,
         topic,
       }),

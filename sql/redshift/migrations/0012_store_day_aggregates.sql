@@ -8,7 +8,7 @@
 --  - baskets, loyalty_visits: its sale transactions (fact_basket rows of event_type 'sale'), and those of them
 --    with a customer id (a return is not a basket, as in the metric views of migration 0005).
 -- Kept equal to that GROUP BY of fact_sales and fact_basket as agg_category_day (migration 0010) is: the dates
--- listed in stg_sales_agg_dates are rebuilt at the end of each load (load_sales_aggregates.sql).
+-- listed in stg_sales_agg_dates are rebuilt by the derived tables' batch after each load (load_sales_aggregates.sql).
 -- test/helpers/warehouse-fixture.ts storeAggregateGaps checks it after loads, reloads and this backfill.
 -- Amounts DECIMAL(38,2) and counts BIGINT: sums over a store-day's lines, not bounded as a line is.
 CREATE TABLE IF NOT EXISTS agg_store_day (
@@ -31,7 +31,7 @@ DISTKEY (store_id)
 COMPOUND SORTKEY (date_key, store_id);
 
 -- The sales already loaded (a warehouse migrated after its first loads), every date: load_sales_aggregates.sql's
--- INSERT without its filter on stg_sales_agg_dates (dates still listed there are rebuilt again by the next load).
+-- INSERT without its filter on stg_sales_agg_dates (dates still listed there are rebuilt again by the next derived tables' batch).
 INSERT INTO agg_store_day (date_key, store_id, net_units, net_revenue, gross_margin, basket_lines, basket_units, basket_revenue, loyalty_revenue, baskets, loyalty_visits)
 SELECT a.date_key, a.store_id, a.net_units, a.net_revenue, a.gross_margin, a.basket_lines, a.basket_units, a.basket_revenue, a.loyalty_revenue,
   COALESCE(b.baskets, 0), COALESCE(b.loyalty_visits, 0)

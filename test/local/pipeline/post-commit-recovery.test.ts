@@ -11,6 +11,7 @@ import { createLocalRuntime, type LocalRuntime } from '../../../local/local-runt
 import { runPipeline } from '../../../local/pipeline/local-runner';
 import { putRaw, sale, tempLake, withReference } from '../../helpers/lake-fixture';
 import { MemoryMetrics, MemoryNotifier } from '../../helpers/memory-adapters';
+import { categoryAggregateGaps, storeAggregateGaps } from '../../helpers/warehouse-fixture';
 
 const ENV = { VALIDATE_WORKERS: '1' };
 
@@ -209,4 +210,51 @@ describe('failure records', () => {
       lake.cleanup();
     }
   });
+});
+
+describe('a derived tables refresh that fails after its load committed', () => {
+  it('fails the run as DerivedTablesRefreshFailed (lease released), and the next run makes the derived tables whole', async () => {
+    const lake = tempLake('derived-fails');
+    try {
+      await withReference(lake.store);
+      await putRaw(lake.store, day('2024-03-08', 3), new Date('2024-03-10T01:00:00Z'), 'first');
+      // the warehouse refuses the derived tables' batch only (the load's batch commits)
+      const isDerived = (sqls: string[]): boolean => sqls.some((s) => s.startsWith('DELETE FROM stg_sales_agg_dates'));
+      const failed = await withRuntime(
+        lake.root,
+        (rt) => ({
+          warehouse: {
+            query: (sql) => rt.warehouse.query(sql),
+            execute: async (sqls) => (isDerived(sqls) ? Promise.reject(new Error('serializable isolation violation')) : rt.warehouse.execute(sqls)),
+          },
+        }),
+        (rt) => runPipeline(rt),
+      );
+      expect(failed.status).toBe('failed');
+      expect(failed.steps.map((s) => s.state)).toEqual(expect.arrayContaining(['DescribeDerivedTables', 'NotifyFailure', 'ReleaseRunLeaseAfterFailure']));
+      expect(failed.steps.map((s) => s.state)).not.toContain('StockRisk');
+      expect(failed.error?.Error).toBe('DerivedTablesRefreshFailed');
+      expect(failed.error?.Cause).toContain('the facts are loaded');
+      const pending = await withRuntime(lake.root, () => ({}), async (rt) => ({
+        listed: await rt.warehouse.query('SELECT count(*) AS n FROM stg_sales_agg_dates'),
+        storeDays: await rt.warehouse.query('SELECT count(*) AS n FROM agg_store_day'),
+        lines: await rt.warehouse.query('SELECT count(*) AS n FROM fact_sales'),
+      }));
+      expect(Number(pending.lines[0].n)).toBe(6); // the load committed
+      expect(Number(pending.storeDays[0].n)).toBe(0); // its derived rows did not
+      expect(Number(pending.listed[0].n)).toBeGreaterThan(0); // still listed for the next refresh
+
+      // nothing new: the next run resumes the committed batch, loads it again and refreshes
+      const { ok, runs } = await runPipelineWithProgress(lake.root);
+      expect(ok).toBe(true);
+      expect(runs[0].steps.map((s) => s.state)).toEqual(expect.arrayContaining(['LoadWarehouse', 'RefreshDerivedTables', 'Reconcile']));
+      await withRuntime(lake.root, () => ({}), async (rt) => {
+        expect(await storeAggregateGaps(rt.warehouse)).toMatchObject({ rows: 1, missing: 0, extra: 0 });
+        expect(await categoryAggregateGaps(rt.warehouse)).toMatchObject({ missing: 0, extra: 0 });
+        expect(await rt.warehouse.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]);
+      });
+    } finally {
+      lake.cleanup();
+    }
+  }, 120_000);
 });

@@ -5,7 +5,7 @@ import { chunkStatements, curatedDates, reloadChunks, reloadWarehouse } from '..
 import { DATA_API_BATCH_LIMIT } from '../../../../functions/lib/warehouse/load-statements';
 import type { PipelineSettings } from '../../../../functions/lib/ports';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
-import { USD_ONLY, basketFactGaps, curatedTotals, FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
+import { USD_ONLY, basketFactGaps, categoryAggregateGaps, curatedTotals, openLineGaps, storeAggregateGaps, FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
 
 const SOURCE = { bucket: 'local-curated', role: 'arn:aws:iam::000000000000:role/local-copy' };
 
@@ -90,6 +90,27 @@ describe('reload --warehouse', () => {
     }
   });
 
+  it('refreshes the derived tables after each month: a month that fails leaves the months before it whole', async () => {
+    const lake = await lakeWithWarehouse();
+    try {
+      let batches = 0;
+      const warehouse = {
+        query: (sql: string) => lake.warehouse.query(sql),
+        // the load of the second month (the third batch: month one's load, its refresh, month two's load) fails
+        execute: async (sqls: string[]) => (++batches === 3 ? Promise.reject(new Error('disk full')) : lake.warehouse.execute(sqls)),
+      };
+      await expect(reloadWarehouse({ ...lake, warehouse }, SOURCE)).rejects.toThrow('disk full');
+      // January is loaded and its derived rows with it; February is not loaded yet
+      expect(await storeAggregateGaps(lake.warehouse)).toEqual({ rows: 2, missing: 0, extra: 0 });
+      expect(await categoryAggregateGaps(lake.warehouse)).toMatchObject({ missing: 0, extra: 0 });
+      expect(await openLineGaps(lake.warehouse)).toMatchObject({ missing: 0, extra: 0 });
+      expect(await lake.warehouse.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]);
+    } finally {
+      await lake.warehouse.close();
+      lake.cleanup();
+    }
+  });
+
   it('reloads only the range: a dropped date comes back, a date the lake does not hold leaves, others stay as they are', async () => {
     const lake = await lakeWithWarehouse();
     try {
@@ -107,11 +128,17 @@ describe('reload --warehouse', () => {
         FILL_CATEGORY_AGGREGATES_SQL,
         'DELETE FROM agg_store_day',
         FILL_STORE_AGGREGATES_SQL,
+        // x2's date has no category rows (as code from before agg_category_day loaded it): its store-day row must
+        // still leave with the date
+        `DELETE FROM agg_category_day WHERE date_key = CAST('2024-02-01' AS DATE)`,
       ]);
       await reloadWarehouse(lake, SOURCE, { from: '2024-01-31', to: '2024-02-03' });
       const dates = (await lake.warehouse.query(`SELECT CAST(date_key AS VARCHAR) AS d, count(*) AS n FROM fact_sales GROUP BY 1 ORDER BY 1`)).map((r) => `${String(r.d)}:${Number(r.n)}`);
       expect(dates).toEqual(['2023-12-01:1', '2024-01-30:1', '2024-01-31:1', '2024-02-02:1', '2024-02-03:1']);
       expect(await basketFactGaps(lake.warehouse)).toEqual({ baskets: 5, missing: 0, extra: 0 });
+      // the derived tables follow: x2's date leaves them, 01-31 comes back
+      expect(await storeAggregateGaps(lake.warehouse)).toEqual({ rows: 5, missing: 0, extra: 0 });
+      expect(await categoryAggregateGaps(lake.warehouse)).toMatchObject({ missing: 0, extra: 0 });
       await lake.warehouse.execute([`DELETE FROM fact_sales WHERE event_id = 'x1'`]);
       expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);
     } finally {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { PIPELINE_ASL, runLeaseSeconds } from '../../../../infra/lib/pipeline/pipeline-state-machine';
+import { PIPELINE_ASL, runLeaseSeconds, WAREHOUSE_FAIL_STATES } from '../../../../infra/lib/pipeline/pipeline-state-machine';
 import { PIPELINE_STEPS } from '../../../../functions/pipeline/steps';
 import { duckdbMemoryLimitMb, lambdaBatchLimitBytes, validateBatchLimitBytes } from '../../../../functions/lib/pipeline/batch-sizing';
 import { resourcesOfType } from '../../helpers';
@@ -218,6 +218,12 @@ describe('pipeline stack', () => {
       EventPattern: { source: ['aws.glue'], 'detail-type': ['Glue Job State Change'], detail: { jobName: ['retail-lake-dev-curate'], state: ['FAILED', 'TIMEOUT', 'ERROR'] } },
     });
     template.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [Match.objectLike({ MetricName: 'WarehouseLoadFailures', MetricNamespace: 'RetailLake' })] });
+    // every Fail state of the ASL's warehouse load branch (the load's batch and the derived tables' one) is counted
+    const branch = (JSON.parse(readFileSync(PIPELINE_ASL, 'utf8')) as { States: Record<string, { Branches?: { StartAt: string; States: Record<string, { Type: string }> }[] }> }).States.RefreshAndLoad.Branches?.find((b) => b.StartAt === 'LoadWarehouse');
+    const failStates = Object.entries(branch?.States ?? {}).filter(([, s]) => s.Type === 'Fail').map(([name]) => name);
+    expect(failStates.sort()).toEqual([...WAREHOUSE_FAIL_STATES].sort());
+    const [filter] = resourcesOfType(template, 'AWS::Logs::MetricFilter').filter(([, p]) => JSON.stringify(p).includes('WarehouseLoadFailures'));
+    for (const state of failStates) expect(String(filter[1].FilterPattern)).toContain(`$.details.name = "${state}"`);
   });
 
   it('passes the AwsSolutions rules', () => {
