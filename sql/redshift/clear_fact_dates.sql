@@ -10,13 +10,16 @@ DELETE FROM fact_basket
 WHERE date_key BETWEEN CAST('{{from_date}}' AS DATE) AND CAST('{{to_date}}' AS DATE);
 
 -- their aggregates leave in the derived-tables batch after the load (load_sales_aggregates.sql), which rebuilds the
--- dates listed from what fact_sales then holds: the dates of either aggregate table, which code from before one of
--- them (a rolled-back deploy) may have left with rows in the other only
+-- dates listed from what fact_sales then holds: the dates of any aggregate table, which code from before one of
+-- them (a rolled-back deploy) may have left with rows in the others only
 INSERT INTO stg_sales_agg_dates (date_key)
 SELECT date_key FROM agg_category_day
 WHERE date_key BETWEEN CAST('{{from_date}}' AS DATE) AND CAST('{{to_date}}' AS DATE)
 UNION
 SELECT date_key FROM agg_store_day
+WHERE date_key BETWEEN CAST('{{from_date}}' AS DATE) AND CAST('{{to_date}}' AS DATE)
+UNION
+SELECT date_key FROM agg_sku_day
 WHERE date_key BETWEEN CAST('{{from_date}}' AS DATE) AND CAST('{{to_date}}' AS DATE);
 
 DELETE FROM fact_inventory_event

@@ -5,7 +5,7 @@ import { chunkStatements, curatedDates, reloadChunks, reloadWarehouse } from '..
 import { DATA_API_BATCH_LIMIT } from '../../../../functions/lib/warehouse/load-statements';
 import type { PipelineSettings } from '../../../../functions/lib/ports';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
-import { USD_ONLY, basketFactGaps, categoryAggregateGaps, curatedTotals, openLineGaps, storeAggregateGaps, FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
+import { USD_ONLY, basketFactGaps, categoryAggregateGaps, curatedTotals, openLineGaps, skuAggregateGaps, storeAggregateGaps, FILL_BASKETS_SQL, FILL_CATEGORY_AGGREGATES_SQL, FILL_SKU_AGGREGATES_SQL, FILL_STORE_AGGREGATES_SQL, inventoryEvent, line, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow } from '../../../helpers/warehouse-fixture';
 
 const SOURCE = { bucket: 'local-curated', role: 'arn:aws:iam::000000000000:role/local-copy' };
 
@@ -103,6 +103,7 @@ describe('reload --warehouse', () => {
       // January is loaded and its derived rows with it; February is not loaded yet
       expect(await storeAggregateGaps(lake.warehouse)).toEqual({ rows: 2, missing: 0, extra: 0 });
       expect(await categoryAggregateGaps(lake.warehouse)).toMatchObject({ missing: 0, extra: 0 });
+      expect(await skuAggregateGaps(lake.warehouse)).toMatchObject({ missing: 0, extra: 0 });
       expect(await openLineGaps(lake.warehouse)).toMatchObject({ missing: 0, extra: 0 });
       expect(await lake.warehouse.query('SELECT count(*) AS n FROM stg_sales_agg_dates')).toEqual([{ n: 0 }]);
     } finally {
@@ -128,8 +129,10 @@ describe('reload --warehouse', () => {
         FILL_CATEGORY_AGGREGATES_SQL,
         'DELETE FROM agg_store_day',
         FILL_STORE_AGGREGATES_SQL,
-        // x2's date has no category rows (as code from before agg_category_day loaded it): its store-day row must
-        // still leave with the date
+        'DELETE FROM agg_sku_day',
+        FILL_SKU_AGGREGATES_SQL,
+        // x2's date has no category rows (as code from before agg_category_day loaded it): its store-day and SKU-day
+        // rows must still leave with the date
         `DELETE FROM agg_category_day WHERE date_key = CAST('2024-02-01' AS DATE)`,
       ]);
       await reloadWarehouse(lake, SOURCE, { from: '2024-01-31', to: '2024-02-03' });
@@ -139,6 +142,11 @@ describe('reload --warehouse', () => {
       // the derived tables follow: x2's date leaves them, 01-31 comes back
       expect(await storeAggregateGaps(lake.warehouse)).toEqual({ rows: 5, missing: 0, extra: 0 });
       expect(await categoryAggregateGaps(lake.warehouse)).toMatchObject({ missing: 0, extra: 0 });
+      expect(await skuAggregateGaps(lake.warehouse)).toMatchObject({ missing: 0, extra: 0 });
+      // again, with x2's date in agg_sku_day only: its rows leave with the date too
+      await lake.warehouse.execute([copyOfE1('2024-02-01', 'x2'), 'DELETE FROM agg_sku_day', FILL_SKU_AGGREGATES_SQL]);
+      await reloadWarehouse(lake, SOURCE, { from: '2024-02-01', to: '2024-02-01' });
+      expect(await skuAggregateGaps(lake.warehouse)).toMatchObject({ missing: 0, extra: 0 });
       await lake.warehouse.execute([`DELETE FROM fact_sales WHERE event_id = 'x1'`]);
       expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);
     } finally {
