@@ -7,7 +7,8 @@
 -- And the tables kept at load from fact_sales, against it (code from before them loads fact_sales without them, as
 -- a rolled-back deploy does): units (fact_sales), basket_lines (fact_basket's lines, migration 0009),
 -- aggregate_units and aggregate_revenue_cents (agg_category_day's rows of one category, migration 0010),
--- store_day_units and store_day_revenue_cents (agg_store_day, migration 0012).
+-- store_day_units and store_day_revenue_cents (agg_store_day, migration 0012), sku_day_units (agg_sku_day,
+-- migration 0013: its revenue is in the reporting currency, so only its units compare).
 SELECT
   business_date,
   sum(sales_lines) AS sales_lines,
@@ -18,44 +19,51 @@ SELECT
   sum(aggregate_units) AS aggregate_units,
   sum(aggregate_revenue_cents) AS aggregate_revenue_cents,
   sum(store_day_units) AS store_day_units,
-  sum(store_day_revenue_cents) AS store_day_revenue_cents
+  sum(store_day_revenue_cents) AS store_day_revenue_cents,
+  sum(sku_day_units) AS sku_day_units
 FROM (
   SELECT date_key AS business_date, count(*) AS sales_lines, sum(net_revenue) * 100 AS net_revenue_cents, 0 AS inventory_events,
     sum(CAST(qty_sold AS BIGINT)) AS units, 0 AS basket_lines, 0 AS aggregate_units, 0 AS aggregate_revenue_cents,
-    0 AS store_day_units, 0 AS store_day_revenue_cents
+    0 AS store_day_units, 0 AS store_day_revenue_cents, 0 AS sku_day_units
   FROM fact_sales
   GROUP BY date_key
   UNION ALL
   SELECT date_key AS business_date, 0 AS sales_lines, 0 AS net_revenue_cents, count(*) AS inventory_events,
     0 AS units, 0 AS basket_lines, 0 AS aggregate_units, 0 AS aggregate_revenue_cents,
-    0 AS store_day_units, 0 AS store_day_revenue_cents
+    0 AS store_day_units, 0 AS store_day_revenue_cents, 0 AS sku_day_units
   FROM fact_inventory_event
   GROUP BY date_key
   UNION ALL
   SELECT date_key AS business_date, 0 AS sales_lines, 0 AS net_revenue_cents, count(*) AS inventory_events,
     0 AS units, 0 AS basket_lines, 0 AS aggregate_units, 0 AS aggregate_revenue_cents,
-    0 AS store_day_units, 0 AS store_day_revenue_cents
+    0 AS store_day_units, 0 AS store_day_revenue_cents, 0 AS sku_day_units
   FROM fact_purchase_order
   WHERE event_type = 'purchase_order'
   GROUP BY date_key
   UNION ALL
   SELECT date_key AS business_date, 0 AS sales_lines, 0 AS net_revenue_cents, 0 AS inventory_events,
     0 AS units, sum(CAST(lines AS BIGINT)) AS basket_lines, 0 AS aggregate_units, 0 AS aggregate_revenue_cents,
-    0 AS store_day_units, 0 AS store_day_revenue_cents
+    0 AS store_day_units, 0 AS store_day_revenue_cents, 0 AS sku_day_units
   FROM fact_basket
   GROUP BY date_key
   UNION ALL
   SELECT date_key AS business_date, 0 AS sales_lines, 0 AS net_revenue_cents, 0 AS inventory_events,
     0 AS units, 0 AS basket_lines, sum(net_units) AS aggregate_units, sum(net_revenue) * 100 AS aggregate_revenue_cents,
-    0 AS store_day_units, 0 AS store_day_revenue_cents
+    0 AS store_day_units, 0 AS store_day_revenue_cents, 0 AS sku_day_units
   FROM agg_category_day
   WHERE category = paired_category
   GROUP BY date_key
   UNION ALL
   SELECT date_key AS business_date, 0 AS sales_lines, 0 AS net_revenue_cents, 0 AS inventory_events,
     0 AS units, 0 AS basket_lines, 0 AS aggregate_units, 0 AS aggregate_revenue_cents,
-    sum(net_units) AS store_day_units, sum(net_revenue) * 100 AS store_day_revenue_cents
+    sum(net_units) AS store_day_units, sum(net_revenue) * 100 AS store_day_revenue_cents, 0 AS sku_day_units
   FROM agg_store_day
+  GROUP BY date_key
+  UNION ALL
+  SELECT date_key AS business_date, 0 AS sales_lines, 0 AS net_revenue_cents, 0 AS inventory_events,
+    0 AS units, 0 AS basket_lines, 0 AS aggregate_units, 0 AS aggregate_revenue_cents,
+    0 AS store_day_units, 0 AS store_day_revenue_cents, sum(CAST(net_units AS BIGINT)) AS sku_day_units
+  FROM agg_sku_day
   GROUP BY date_key
 ) AS by_table
 GROUP BY business_date

@@ -70,6 +70,9 @@ export function derivedTableGaps(rows: Row[]): string[] {
         parts.push(`${table} ${tableUnits} units and ${(tableCents / 100).toFixed(2)} revenue of fact_sales' ${units} and ${(cents / 100).toFixed(2)}`);
       }
     }
+    // agg_sku_day's revenue is in the reporting currency: its units only
+    const skuUnits = Number(r.sku_day_units);
+    if (skuUnits !== units) parts.push(`agg_sku_day ${skuUnits} units of fact_sales' ${units}`);
     if (parts.length > 0) out.push(`${date} (${parts.join('; ')})`);
   }
   return out;
