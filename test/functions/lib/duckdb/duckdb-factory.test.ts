@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDuckDb, DEFAULT_DUCKDB_MEMORY_MB, duckDbConfig, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
+import { totalmem } from 'node:os';
+import { createDuckDb, DEFAULT_MEMORY_BUDGET_MB, duckDbConfig, DUCKDB_RSS_PER_LIMIT_MB, localDuckDbMemoryMb, NODE_RESERVE_MB, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { duckdbMemoryLimitMb } from '../../../../functions/lib/pipeline/batch-sizing';
 import { readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
@@ -24,19 +25,32 @@ describe('the DuckDB factory', () => {
     expect(existsSync(join(workDir, 'duckdb'))).toBe(true);
   });
 
-  it('sets a memory limit when the settings say 0: the Lambda’s share of its memory in Lambda, the local default elsewhere', async () => {
+  it('sets a memory limit when the settings say 0: the Lambda’s share of its memory in Lambda, the process budget’s elsewhere', async () => {
     const settings = settingsFromEnv({ WORK_DIR: workDir });
-    expect(duckDbConfig(settings, {})).toEqual({ temp_directory: expect.stringContaining(join(workDir, 'duckdb')), memory_limit: `${DEFAULT_DUCKDB_MEMORY_MB}MB` });
+    const local = localDuckDbMemoryMb(DEFAULT_MEMORY_BUDGET_MB, totalmem() / 2 ** 20);
+    expect(duckDbConfig(settings, {})).toEqual({ temp_directory: expect.stringContaining(join(workDir, 'duckdb')), memory_limit: `${local}MB`, allocator_background_threads: 'true' });
+    expect(duckDbConfig(settings, { MEMORY_BUDGET_MB: '4096' }).memory_limit).toBe(`${localDuckDbMemoryMb(4096, totalmem() / 2 ** 20)}MB`);
+    expect(() => duckDbConfig(settings, { MEMORY_BUDGET_MB: 'lots' })).toThrow(/MEMORY_BUDGET_MB/);
     expect(duckDbConfig(settings, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008' }).memory_limit).toBe(`${duckdbMemoryLimitMb(3008)}MB`);
     expect(duckDbConfig({ ...settings, duckdbMemoryMb: 300 }, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008' }).memory_limit).toBe('300MB');
     const db = await createDuckDb(settings, join(workDir, 'file.duckdb'));
     const conn = await db.connect();
     const [row] = await readRows(conn, `SELECT current_setting('temp_directory') AS temp, current_setting('memory_limit') AS memory`);
     expect(String(row.temp).startsWith(join(workDir, 'duckdb'))).toBe(true);
-    const explicit = await withDuckDb({ ...settings, duckdbMemoryMb: DEFAULT_DUCKDB_MEMORY_MB }, (c) => readRows(c, `SELECT current_setting('memory_limit') AS memory`));
+    const explicit = await withDuckDb({ ...settings, duckdbMemoryMb: local }, (c) => readRows(c, `SELECT current_setting('memory_limit') AS memory`));
     expect(row.memory).toBe(explicit[0].memory);
     conn.closeSync();
     db.closeSync();
+  });
+
+  it('derives a local memory limit from the process budget: what Node leaves, over DuckDB’s RSS per MB of limit, at most half the machine', () => {
+    const roomy = 64 * 1024;
+    expect(localDuckDbMemoryMb(2048, roomy)).toBe(Math.floor((2048 - NODE_RESERVE_MB) / DUCKDB_RSS_PER_LIMIT_MB));
+    // the limit times DuckDB's RSS per MB of it, plus Node's reserve, is the budget
+    expect(localDuckDbMemoryMb(2048, roomy) * DUCKDB_RSS_PER_LIMIT_MB + NODE_RESERVE_MB).toBeLessThanOrEqual(2048);
+    expect(localDuckDbMemoryMb(8192, roomy)).toBeGreaterThan(localDuckDbMemoryMb(2048, roomy));
+    expect(localDuckDbMemoryMb(8192, 2048)).toBe(1024); // a small machine: half of it
+    expect(localDuckDbMemoryMb(600, roomy)).toBe(256); // never below the floor
   });
 
   it('spills work larger than its memory limit to the temp directory (and fails without one), leaving no spill files', async () => {
