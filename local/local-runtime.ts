@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { LOCAL_MAX_BATCH_BYTES } from '../functions/lib/pipeline/batch-sizing';
 import { settingsFromEnv } from '../functions/lib/pipeline/pipeline-settings';
 import type { IngestBuffer, PipelineSettings, Runtime } from '../functions/lib/ports';
 import { FsObjectStore } from './adapters/fs-object-store';
@@ -19,10 +20,11 @@ export interface LocalRuntime extends Runtime {
 }
 
 /** The pipeline settings of a local lake: every core validates on all cores unless VALIDATE_WORKERS says
- * otherwise, and the work folder (DuckDB's spill files, step scratch) is `<lake>/.work` unless WORK_DIR says
+ * otherwise, a batch takes at most LOCAL_MAX_BATCH_BYTES of raw objects unless MAX_BATCH_BYTES says otherwise
+ * (0: no cap), and the work folder (DuckDB's spill files, step scratch) is `<lake>/.work` unless WORK_DIR says
  * otherwise: on the lake's disk, so a step's output is renamed into place. */
 export function localSettings(lakeRoot: string, env: NodeJS.ProcessEnv = process.env): PipelineSettings {
-  return settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), WORK_DIR: join(resolve(lakeRoot), '.work'), ...env });
+  return settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), WORK_DIR: join(resolve(lakeRoot), '.work'), MAX_BATCH_BYTES: String(LOCAL_MAX_BATCH_BYTES), ...env });
 }
 
 /** The local adapters behind the ports: the lake on the file system, DuckDB for Athena and Redshift, an outbox

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
 import { createDuckDb, DEFAULT_MEMORY_BUDGET_MB, duckDbConfig, DUCKDB_RSS_PER_LIMIT_MB, localDuckDbMemoryMb, NODE_RESERVE_MB, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
-import { duckdbMemoryLimitMb } from '../../../../functions/lib/pipeline/batch-sizing';
+import { duckdbMemoryLimitMb, LOCAL_MAX_BATCH_BYTES } from '../../../../functions/lib/pipeline/batch-sizing';
 import { readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
 import { projectPath } from '../../../../infra/lib/common/paths';
@@ -70,6 +70,12 @@ describe('the DuckDB factory', () => {
   it('puts a local lake’s work folder inside the lake, unless WORK_DIR says otherwise', () => {
     expect(localSettings('/data/lake', {}).workDir).toBe('/data/lake/.work');
     expect(localSettings('/data/lake', { WORK_DIR: '/scratch' }).workDir).toBe('/scratch');
+  });
+
+  it('caps a local batch at LOCAL_MAX_BATCH_BYTES of raw objects, unless MAX_BATCH_BYTES says otherwise (0: no cap)', () => {
+    expect(localSettings('/data/lake', {}).maxBatchBytes).toBe(LOCAL_MAX_BATCH_BYTES);
+    expect(localSettings('/data/lake', { MAX_BATCH_BYTES: '0' }).maxBatchBytes).toBe(0);
+    expect(settingsFromEnv({}).maxBatchBytes).toBe(0); // the cloud's comes from the CDK
   });
 });
 
