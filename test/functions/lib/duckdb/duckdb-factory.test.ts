@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
-import { createDuckDb, DEFAULT_MEMORY_BUDGET_MB, duckDbConfig, DUCKDB_RSS_PER_LIMIT_MB, localDuckDbMemoryMb, NODE_RESERVE_MB, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
+import { createDuckDb, DEFAULT_MEMORY_BUDGET_MB, duckDbConfig, DUCKDB_RSS_PER_LIMIT_MB, localDuckDbMemoryMb, NODE_RESERVE_MB, WAREHOUSE_RSS_PER_LIMIT_MB, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { duckdbMemoryLimitMb, LOCAL_MAX_BATCH_BYTES } from '../../../../functions/lib/pipeline/batch-sizing';
 import { readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
 import { projectPath } from '../../../../infra/lib/common/paths';
-import { localSettings } from '../../../../local/local-runtime';
+import { localSettings, warehouseSettings } from '../../../../local/local-runtime';
 
 describe('the DuckDB factory', () => {
   let workDir: string;
@@ -51,6 +51,11 @@ describe('the DuckDB factory', () => {
     expect(localDuckDbMemoryMb(8192, roomy)).toBeGreaterThan(localDuckDbMemoryMb(2048, roomy));
     expect(localDuckDbMemoryMb(8192, 2048)).toBe(1024); // a small machine: half of it
     expect(localDuckDbMemoryMb(600, roomy)).toBe(256); // never below the floor
+    // the local warehouse's limit, under the same budget
+    const warehouse = warehouseSettings(localSettings('/data/lake', {}), {}).duckdbMemoryMb;
+    expect(warehouse).toBe(localDuckDbMemoryMb(2048, totalmem() / 2 ** 20, WAREHOUSE_RSS_PER_LIMIT_MB));
+    expect(warehouse * WAREHOUSE_RSS_PER_LIMIT_MB + NODE_RESERVE_MB).toBeLessThanOrEqual(2048);
+    expect(warehouseSettings(localSettings('/data/lake', { DUCKDB_MEMORY_MB: '300' }), {}).duckdbMemoryMb).toBe(300);
   });
 
   it('spills work larger than its memory limit to the temp directory (and fails without one), leaving no spill files', async () => {
