@@ -1,5 +1,7 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { localDuckDbMemoryMb, memoryBudgetMb, WAREHOUSE_RSS_PER_LIMIT_MB } from '../functions/lib/duckdb/duckdb-factory';
+import { LOCAL_MAX_BATCH_BYTES } from '../functions/lib/pipeline/batch-sizing';
 import { settingsFromEnv } from '../functions/lib/pipeline/pipeline-settings';
 import type { IngestBuffer, PipelineSettings, Runtime } from '../functions/lib/ports';
 import { FsObjectStore } from './adapters/fs-object-store';
@@ -19,10 +21,18 @@ export interface LocalRuntime extends Runtime {
 }
 
 /** The pipeline settings of a local lake: every core validates on all cores unless VALIDATE_WORKERS says
- * otherwise, and the work folder (DuckDB's spill files, step scratch) is `<lake>/.work` unless WORK_DIR says
+ * otherwise, a batch takes at most LOCAL_MAX_BATCH_BYTES of raw objects unless MAX_BATCH_BYTES says otherwise
+ * (0: no cap), and the work folder (DuckDB's spill files, step scratch) is `<lake>/.work` unless WORK_DIR says
  * otherwise: on the lake's disk, so a step's output is renamed into place. */
 export function localSettings(lakeRoot: string, env: NodeJS.ProcessEnv = process.env): PipelineSettings {
-  return settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), WORK_DIR: join(resolve(lakeRoot), '.work'), ...env });
+  return settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), WORK_DIR: join(resolve(lakeRoot), '.work'), MAX_BATCH_BYTES: String(LOCAL_MAX_BATCH_BYTES), ...env });
+}
+
+/** The local warehouse's settings: a memory_limit of its own under the process budget (WAREHOUSE_RSS_PER_LIMIT_MB),
+ * unless DUCKDB_MEMORY_MB sets one for every DuckDB. */
+export function warehouseSettings(settings: PipelineSettings, env: NodeJS.ProcessEnv = process.env): PipelineSettings {
+  if (settings.duckdbMemoryMb > 0) return settings;
+  return { ...settings, duckdbMemoryMb: localDuckDbMemoryMb(memoryBudgetMb(env), totalmem() / 2 ** 20, WAREHOUSE_RSS_PER_LIMIT_MB) };
 }
 
 /** The local adapters behind the ports: the lake on the file system, DuckDB for Athena and Redshift, an outbox
@@ -31,7 +41,7 @@ export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEn
   const root = resolve(lakeRoot);
   const store = new FsObjectStore(root);
   const settings = localSettings(root, env);
-  const warehouse = DuckDbWarehouse.forLake(root, settings);
+  const warehouse = DuckDbWarehouse.forLake(root, warehouseSettings(settings, env));
   const curatedQuery = await CuratedQueryEngine.open(root, settings);
   return {
     mode: 'local',
@@ -53,5 +63,5 @@ export async function createLocalRuntime(lakeRoot: string, env: NodeJS.ProcessEn
 
 /** The warehouse for `query --warehouse` (the file is opened per call, so a running pipeline and a query take turns). */
 export async function openLocalWarehouse(lakeRoot: string, opts: { readOnly?: boolean } = {}): Promise<DuckDbWarehouse> {
-  return DuckDbWarehouse.forLake(resolve(lakeRoot), localSettings(lakeRoot), opts.readOnly);
+  return DuckDbWarehouse.forLake(resolve(lakeRoot), warehouseSettings(localSettings(lakeRoot)), opts.readOnly);
 }

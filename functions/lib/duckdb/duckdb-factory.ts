@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { ConfigurationError } from '../errors';
 import { duckdbMemoryLimitMb } from '../pipeline/batch-sizing';
 import { settingsFromEnv } from '../pipeline/pipeline-settings';
 import { workPaths } from '../pipeline/work-dir';
@@ -10,23 +12,62 @@ import type { PipelineSettings } from '../ports';
 export type DuckDbSettings = Pick<PipelineSettings, 'workDir' | 'duckdbMemoryMb' | 'duckdbThreads'>;
 
 /**
- * memory_limit of a DuckDB when DUCKDB_MEMORY_MB does not set one, outside Lambda. A local run is one process
- * (Node's ~200-450 MB, Validate's workers, and at most a DuckDB at work plus the idle curated-query engine); with
- * 1 GB to DuckDB its peak RSS stays under 2 GB at any batch size, the work beyond it spilling to temp_directory.
- * DuckDB's own default is 80% of the machine's memory, whatever else the process holds.
+ * A local run is one process: Node (its heap, Validate's buffers and workers: 300-450 MB once Validate has run),
+ * the DuckDB at work (Curate's, the warehouse load's) and the idle ones (the curated-query engine, the warehouse).
+ * Its peak RSS is held under MEMORY_BUDGET_MB (default DEFAULT_MEMORY_BUDGET_MB, issue 12's 2 GB) by giving each
+ * DuckDB a memory_limit of what the budget leaves after NODE_RESERVE_MB, divided by DUCKDB_RSS_PER_LIMIT_MB.
  */
-export const DEFAULT_DUCKDB_MEMORY_MB = 1024;
+export const DEFAULT_MEMORY_BUDGET_MB = 2048;
+/** What the process holds besides the DuckDB at work (Node, the idle DuckDBs). */
+export const NODE_RESERVE_MB = 512;
+/**
+ * RSS of a DuckDB at work per MB of its memory_limit: its buffer pool, plus what it allocates outside it (hash
+ * tables' and sorts' pointers, Parquet writers' pages, the allocator's freed but kept pages), which grows with the
+ * batch. Measured on Curate's process (bench/run.ts --lines 10000000, 10.6M sale lines in one batch; the month,
+ * 30.8M lines in one batch): see docs/scale.md, "Memory budget of a local run".
+ */
+export const DUCKDB_RSS_PER_LIMIT_MB = 2.4;
+/** At most this share of the machine's memory, on a machine smaller than the budget. */
+const MACHINE_SHARE = 0.5;
+/** DuckDB fails below a few hundred MB on a batch's joins; the floor of a derived limit. */
+const MIN_DUCKDB_MEMORY_MB = 256;
+
+/**
+ * The same for the local warehouse (local/warehouse/): its load, stock risk and forecasts' queries peaked at 1.3 MB of
+ * RSS per MB of limit over the month's batches (1,515 MB in its load at a 1 GB limit), and its load needs more than
+ * Curate's limit (the open purchase-order lines of a month's history failed at 640 MB). Curate's DuckDB is closed
+ * by then, so the two never work at once.
+ */
+export const WAREHOUSE_RSS_PER_LIMIT_MB = 1.4;
+
+/** A local DuckDB's memory_limit (MB) under a process budget of `budgetMb` on a machine of `machineMb`. */
+export function localDuckDbMemoryMb(budgetMb: number, machineMb: number, rssPerLimitMb = DUCKDB_RSS_PER_LIMIT_MB): number {
+  const byBudget = (budgetMb - NODE_RESERVE_MB) / rssPerLimitMb;
+  return Math.floor(Math.max(MIN_DUCKDB_MEMORY_MB, Math.min(byBudget, machineMb * MACHINE_SHARE)));
+}
 
 /**
  * DuckDB's memory_limit in MB: DUCKDB_MEMORY_MB's (settings.duckdbMemoryMb) when set; in Lambda (infra sets
  * DUCKDB_MEMORY_MB, but a function deployed otherwise may not) the share of the function's memory
- * batch-sizing.ts leaves to DuckDB; elsewhere DEFAULT_DUCKDB_MEMORY_MB.
+ * batch-sizing.ts leaves to DuckDB; elsewhere the process budget's (localDuckDbMemoryMb; MEMORY_BUDGET_MB).
+ * DuckDB's own default is 80% of the machine's memory, whatever else the process holds.
  */
 export function duckDbMemoryMb(settings: Pick<DuckDbSettings, 'duckdbMemoryMb'>, env: NodeJS.ProcessEnv = process.env): number {
   if (settings.duckdbMemoryMb > 0) return settings.duckdbMemoryMb;
   const lambdaMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
   if (Number.isFinite(lambdaMb) && lambdaMb > 0) return duckdbMemoryLimitMb(lambdaMb);
-  return DEFAULT_DUCKDB_MEMORY_MB;
+  return localDuckDbMemoryMb(memoryBudgetMb(env), totalmem() / MIB);
+}
+
+const MIB = 1024 * 1024;
+
+/** MEMORY_BUDGET_MB, or DEFAULT_MEMORY_BUDGET_MB. */
+export function memoryBudgetMb(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.MEMORY_BUDGET_MB;
+  if (raw === undefined || raw === '') return DEFAULT_MEMORY_BUDGET_MB;
+  const mb = Number(raw);
+  if (!Number.isFinite(mb) || mb <= 0) throw new ConfigurationError(`MEMORY_BUDGET_MB: must be a number of MB > 0, got "${raw}"`);
+  return mb;
 }
 
 let opened = 0;
@@ -42,6 +83,9 @@ export function duckDbConfig(settings: DuckDbSettings, env: NodeJS.ProcessEnv = 
   const config: Record<string, string> = {
     temp_directory: join(workPaths(settings.workDir).duckdb, `${process.pid}-${++opened}`),
     memory_limit: `${duckDbMemoryMb(settings, env)}MB`,
+    // jemalloc's background threads give freed pages back to the OS as the work goes on, instead of at the next
+    // allocation on the thread that freed them: a batch's large sorts and joins free hundreds of MB at a time
+    allocator_background_threads: 'true',
   };
   if (settings.duckdbThreads > 0) config.threads = String(settings.duckdbThreads);
   return config;

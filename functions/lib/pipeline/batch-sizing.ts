@@ -47,3 +47,12 @@ export function lambdaBatchLimitBytes(fn: { memoryMb: number; ephemeralStorageMi
 export function validateBatchLimitBytes(ephemeralStorageMiB: number): number {
   return Math.floor((ephemeralStorageMiB * MIB * WORK_DIR_SHARE) / VALIDATE_WORK_BYTES_PER_RAW_BYTE);
 }
+
+/**
+ * The most bytes of raw objects a local batch takes (MAX_BATCH_BYTES' local default; a backlog runs as several
+ * executions of `retail-lake run`). Curate's joins and grouping by event id hold a part of their state in memory
+ * that does not spill and grows with the batch's events, and Validate's process keeps what it decompressed: a month
+ * of 30.8M sale lines (604 MB raw) in one batch failed with DuckDB's local memory_limit (640 MB) and kept 1.1 GB
+ * after Validate. 256 MiB takes a day of 10M sale lines at the seed's shape (about 200 MB raw) in one batch.
+ */
+export const LOCAL_MAX_BATCH_BYTES = 256 * MIB;

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
+import { withSettings } from '../../lib/duckdb/duckdb-settings';
 import {
   ACCEPTED_IDS_PREFIX,
   acceptedIdsFile,
@@ -56,8 +57,12 @@ export async function viewAcceptedIds(conn: DuckDBConnection, files: LakeFiles, 
 /** Writes the ids of `rows` (a query giving event_id, and utc_date as a DATE, null for undated ids) as one local
  * Parquet file per UTC month, in utc_date order, each bound for its key of the batch. */
 async function idFilesByMonth(conn: DuckDBConnection, rows: string, batchId: string, workDir: string): Promise<CommitFile[]> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ids_to_write AS SELECT event_id, utc_date,
-      COALESCE(strftime(utc_date, '%Y-%m'), ${sqlString(UNDATED_ACCEPTED_IDS)}) AS utc_month FROM (${rows})`);
+  // the rows' order here does not matter (each file's COPY sorts them): without insertion order DuckDB stores them
+  // as its threads deliver them, instead of holding row groups back to keep the query's order
+  await withSettings(conn, { preserve_insertion_order: false }, () =>
+    conn.run(`CREATE OR REPLACE TEMP TABLE ids_to_write AS SELECT event_id, utc_date,
+      COALESCE(strftime(utc_date, '%Y-%m'), ${sqlString(UNDATED_ACCEPTED_IDS)}) AS utc_month FROM (${rows})`),
+  );
   const written = await writePartitionFiles(
     conn,
     { table: 'ids_to_write', partitionColumn: 'utc_month', columns: ['event_id', 'utc_date'], order: 'utc_date, event_id', copyOptions: 'COMPRESSION ZSTD' },

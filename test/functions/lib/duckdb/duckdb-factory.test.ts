@@ -1,12 +1,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDuckDb, DEFAULT_DUCKDB_MEMORY_MB, duckDbConfig, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
-import { duckdbMemoryLimitMb } from '../../../../functions/lib/pipeline/batch-sizing';
+import { totalmem } from 'node:os';
+import { createDuckDb, DEFAULT_MEMORY_BUDGET_MB, duckDbConfig, DUCKDB_RSS_PER_LIMIT_MB, localDuckDbMemoryMb, NODE_RESERVE_MB, WAREHOUSE_RSS_PER_LIMIT_MB, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
+import { duckdbMemoryLimitMb, LOCAL_MAX_BATCH_BYTES } from '../../../../functions/lib/pipeline/batch-sizing';
 import { readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
 import { projectPath } from '../../../../infra/lib/common/paths';
-import { localSettings } from '../../../../local/local-runtime';
+import { localSettings, warehouseSettings } from '../../../../local/local-runtime';
 
 describe('the DuckDB factory', () => {
   let workDir: string;
@@ -24,19 +25,37 @@ describe('the DuckDB factory', () => {
     expect(existsSync(join(workDir, 'duckdb'))).toBe(true);
   });
 
-  it('sets a memory limit when the settings say 0: the Lambda’s share of its memory in Lambda, the local default elsewhere', async () => {
+  it('sets a memory limit when the settings say 0: the Lambda’s share of its memory in Lambda, the process budget’s elsewhere', async () => {
     const settings = settingsFromEnv({ WORK_DIR: workDir });
-    expect(duckDbConfig(settings, {})).toEqual({ temp_directory: expect.stringContaining(join(workDir, 'duckdb')), memory_limit: `${DEFAULT_DUCKDB_MEMORY_MB}MB` });
+    const local = localDuckDbMemoryMb(DEFAULT_MEMORY_BUDGET_MB, totalmem() / 2 ** 20);
+    expect(duckDbConfig(settings, {})).toEqual({ temp_directory: expect.stringContaining(join(workDir, 'duckdb')), memory_limit: `${local}MB`, allocator_background_threads: 'true' });
+    expect(duckDbConfig(settings, { MEMORY_BUDGET_MB: '4096' }).memory_limit).toBe(`${localDuckDbMemoryMb(4096, totalmem() / 2 ** 20)}MB`);
+    expect(() => duckDbConfig(settings, { MEMORY_BUDGET_MB: 'lots' })).toThrow(/MEMORY_BUDGET_MB/);
     expect(duckDbConfig(settings, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008' }).memory_limit).toBe(`${duckdbMemoryLimitMb(3008)}MB`);
     expect(duckDbConfig({ ...settings, duckdbMemoryMb: 300 }, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008' }).memory_limit).toBe('300MB');
     const db = await createDuckDb(settings, join(workDir, 'file.duckdb'));
     const conn = await db.connect();
     const [row] = await readRows(conn, `SELECT current_setting('temp_directory') AS temp, current_setting('memory_limit') AS memory`);
     expect(String(row.temp).startsWith(join(workDir, 'duckdb'))).toBe(true);
-    const explicit = await withDuckDb({ ...settings, duckdbMemoryMb: DEFAULT_DUCKDB_MEMORY_MB }, (c) => readRows(c, `SELECT current_setting('memory_limit') AS memory`));
+    const explicit = await withDuckDb({ ...settings, duckdbMemoryMb: local }, (c) => readRows(c, `SELECT current_setting('memory_limit') AS memory`));
     expect(row.memory).toBe(explicit[0].memory);
     conn.closeSync();
     db.closeSync();
+  });
+
+  it('derives a local memory limit from the process budget: what Node leaves, over DuckDB’s RSS per MB of limit, at most half the machine', () => {
+    const roomy = 64 * 1024;
+    expect(localDuckDbMemoryMb(2048, roomy)).toBe(Math.floor((2048 - NODE_RESERVE_MB) / DUCKDB_RSS_PER_LIMIT_MB));
+    // the limit times DuckDB's RSS per MB of it, plus Node's reserve, is the budget
+    expect(localDuckDbMemoryMb(2048, roomy) * DUCKDB_RSS_PER_LIMIT_MB + NODE_RESERVE_MB).toBeLessThanOrEqual(2048);
+    expect(localDuckDbMemoryMb(8192, roomy)).toBeGreaterThan(localDuckDbMemoryMb(2048, roomy));
+    expect(localDuckDbMemoryMb(8192, 2048)).toBe(1024); // a small machine: half of it
+    expect(localDuckDbMemoryMb(600, roomy)).toBe(256); // never below the floor
+    // the local warehouse's limit, under the same budget
+    const warehouse = warehouseSettings(localSettings('/data/lake', {}), {}).duckdbMemoryMb;
+    expect(warehouse).toBe(localDuckDbMemoryMb(2048, totalmem() / 2 ** 20, WAREHOUSE_RSS_PER_LIMIT_MB));
+    expect(warehouse * WAREHOUSE_RSS_PER_LIMIT_MB + NODE_RESERVE_MB).toBeLessThanOrEqual(2048);
+    expect(warehouseSettings(localSettings('/data/lake', { DUCKDB_MEMORY_MB: '300' }), {}).duckdbMemoryMb).toBe(300);
   });
 
   it('spills work larger than its memory limit to the temp directory (and fails without one), leaving no spill files', async () => {
@@ -56,6 +75,12 @@ describe('the DuckDB factory', () => {
   it('puts a local lake’s work folder inside the lake, unless WORK_DIR says otherwise', () => {
     expect(localSettings('/data/lake', {}).workDir).toBe('/data/lake/.work');
     expect(localSettings('/data/lake', { WORK_DIR: '/scratch' }).workDir).toBe('/scratch');
+  });
+
+  it('caps a local batch at LOCAL_MAX_BATCH_BYTES of raw objects, unless MAX_BATCH_BYTES says otherwise (0: no cap)', () => {
+    expect(localSettings('/data/lake', {}).maxBatchBytes).toBe(LOCAL_MAX_BATCH_BYTES);
+    expect(localSettings('/data/lake', { MAX_BATCH_BYTES: '0' }).maxBatchBytes).toBe(0);
+    expect(settingsFromEnv({}).maxBatchBytes).toBe(0); // the cloud's comes from the CDK
   });
 });
 
