@@ -48,10 +48,15 @@ export async function runPipelineWithProgress(lakeRoot: string): Promise<RunOutc
     const runs: PipelineRunResult[] = [];
     for (;;) {
       const bar = progressBar('pipeline', total, 'steps');
-      let done = 0;
+      // states done, each once: a poll (DescribeLoad, DescribeDerivedTables) runs again until its batch finishes,
+      // and counting every run took the bar to 100% while the load was still going
+      const done = new Set<string>();
       const result = await runPipeline(runtime, (e: StepEvent) => {
-        if (e.phase === 'start') bar.update(done, e.state);
-        if (e.phase === 'end') bar.update(++done);
+        if (e.phase === 'start') bar.update(Math.min(done.size, total), e.state);
+        if (e.phase === 'end') {
+          done.add(e.state);
+          bar.update(Math.min(done.size, total));
+        }
       });
       bar.stop();
       runs.push(result);
