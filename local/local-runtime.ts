@@ -1,6 +1,6 @@
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { localDuckDbMemoryMb, memoryBudgetMb, WAREHOUSE_RSS_PER_LIMIT_MB } from '../functions/lib/duckdb/duckdb-factory';
+import { localMemoryLimitMb, WAREHOUSE_RSS_PER_LIMIT_MB } from '../functions/lib/duckdb/duckdb-factory';
 import { LOCAL_MAX_BATCH_BYTES } from '../functions/lib/pipeline/batch-sizing';
 import { settingsFromEnv } from '../functions/lib/pipeline/pipeline-settings';
 import type { IngestBuffer, PipelineSettings, Runtime } from '../functions/lib/ports';
@@ -32,7 +32,7 @@ export function localSettings(lakeRoot: string, env: NodeJS.ProcessEnv = process
  * unless DUCKDB_MEMORY_MB sets one for every DuckDB. */
 export function warehouseSettings(settings: PipelineSettings, env: NodeJS.ProcessEnv = process.env): PipelineSettings {
   if (settings.duckdbMemoryMb > 0) return settings;
-  return { ...settings, duckdbMemoryMb: localDuckDbMemoryMb(memoryBudgetMb(env), totalmem() / 2 ** 20, WAREHOUSE_RSS_PER_LIMIT_MB) };
+  return { ...settings, duckdbMemoryMb: localMemoryLimitMb(WAREHOUSE_RSS_PER_LIMIT_MB, env) };
 }
 
 /** The local adapters behind the ports: the lake on the file system, DuckDB for Athena and Redshift, an outbox

@@ -56,10 +56,15 @@ export function duckDbMemoryMb(settings: Pick<DuckDbSettings, 'duckdbMemoryMb'>,
   if (settings.duckdbMemoryMb > 0) return settings.duckdbMemoryMb;
   const lambdaMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
   if (Number.isFinite(lambdaMb) && lambdaMb > 0) return duckdbMemoryLimitMb(lambdaMb);
-  return localDuckDbMemoryMb(memoryBudgetMb(env), totalmem() / MIB);
+  return localMemoryLimitMb(DUCKDB_RSS_PER_LIMIT_MB, env);
 }
 
 const MIB = 1024 * 1024;
+
+/** localDuckDbMemoryMb under MEMORY_BUDGET_MB on this machine, for a DuckDB of `rssPerLimitMb`. */
+export function localMemoryLimitMb(rssPerLimitMb: number, env: NodeJS.ProcessEnv = process.env): number {
+  return localDuckDbMemoryMb(memoryBudgetMb(env), totalmem() / MIB, rssPerLimitMb);
+}
 
 /** MEMORY_BUDGET_MB, or DEFAULT_MEMORY_BUDGET_MB. */
 export function memoryBudgetMb(env: NodeJS.ProcessEnv = process.env): number {

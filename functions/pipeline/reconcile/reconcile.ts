@@ -47,9 +47,9 @@ function warehouseDateTotals(rows: Row[]): Map<string, DateTotal> {
 }
 
 /**
- * The tables kept at load from fact_sales (fact_basket, agg_category_day, agg_store_day), against it per business
- * date: the dates where a basket's lines or the category or store-day aggregates' units or revenue do not add up to
- * fact_sales's. Code from before them (a rolled-back deploy) loads fact_sales without them; a reload of the
+ * The tables kept at load from fact_sales (fact_basket, agg_category_day, agg_store_day, agg_sku_day), against it per
+ * business date: the dates where a basket's lines, the category or store-day aggregates' units or revenue, or the
+ * SKU-day aggregate's units do not add up to fact_sales's. Code from before them (a rolled-back deploy) loads fact_sales without them; a reload of the
  * warehouse rebuilds them.
  */
 export function derivedTableGaps(rows: Row[]): string[] {
@@ -104,7 +104,7 @@ export function compareDates(lake: Map<string, DateTotal>, warehouse: Map<string
  * - the warehouse, grouped by business date (sql/redshift/reconcile_warehouse_by_date.sql), equals the run
  *   records' dateTotals summed per date: a gap names its dates. Dates touched by a batch recorded before dateTotals
  *   existed are listed as unchecked (they are not rescanned); the whole-warehouse totals still cover them;
- * - the tables kept at load from fact_sales (fact_basket, agg_category_day, agg_store_day) add up to it, date by date.
+ * - the tables kept at load from fact_sales (fact_basket and the aggregate tables) add up to it, date by date.
  * The result is written to control/reconcile/latest.json and, for a batch's execution, to its run record.
  */
 export async function reconcile(
