@@ -54,6 +54,17 @@ export const CURATED_COLUMNS = {
     expected_date: 'DATE',
     supplier: 'VARCHAR',
   },
+  /** sale baskets per store, business date and payment method, derived from sales_lines (a basket is one sale
+   * transaction of a store and date, its payment method the greatest of its lines', as the warehouse's fact_basket):
+   * rebuilt whole for each date a batch touches (functions/lib/pipeline/store-day-baskets.ts) */
+  store_day_baskets: {
+    business_date: 'DATE',
+    store_id: 'VARCHAR',
+    payment_method: 'VARCHAR',
+    baskets: 'BIGINT',
+    units: 'BIGINT',
+    net_revenue: 'DECIMAL(18,2)',
+  },
   quarantine: {
     reason: 'VARCHAR',
     detail: 'VARCHAR',
@@ -79,6 +90,7 @@ export const PARTITION_COLUMN = {
   sales_lines: CURATED_PARTITION_COLUMN,
   inventory_events: CURATED_PARTITION_COLUMN,
   purchase_orders: CURATED_PARTITION_COLUMN,
+  store_day_baskets: CURATED_PARTITION_COLUMN,
   quarantine: 'received_date',
 } as const satisfies { [T in CuratedTableName]: DateColumn<T> };
 

@@ -59,10 +59,19 @@ export function curatedDatePrefix(table: CuratedTable, datePrefix: string): stri
   return `${curatedTablePrefix(table)}${CURATED_PARTITION_COLUMN}=${datePrefix}`;
 }
 
-/** Where each queryable table's partitions live: the curated tables under curated/, quarantine under quarantine/pos/. */
+/** Where each queryable table's partitions live: the curated tables and store_day_baskets under curated/,
+ * quarantine under quarantine/pos/. */
 export function queryableTablePrefix(table: CuratedTableName): string {
-  return table === 'quarantine' ? QUARANTINE_PREFIX : curatedTablePrefix(table);
+  return table === 'quarantine' ? QUARANTINE_PREFIX : `${CURATED_PREFIX}${table}/`;
 }
+
+/** The one file of a date's store_day_baskets partition, replaced whole each time the date is summarized. */
+export const storeDayBasketsKey = (businessDate: string): string =>
+  `${queryableTablePrefix('store_day_baskets')}${CURATED_PARTITION_COLUMN}=${businessDate}/baskets.parquet`;
+
+/** Written once every date of sales_lines has its store_day_baskets file (a lake older than the table gets them all
+ * on its first run); from then on each run summarizes the dates it touched. */
+export const STORE_DAY_BASKETS_COMPLETE_KEY = `${CONTROL_PREFIX}store-day-baskets.json`;
 
 /** The ingest keys and the stores each may post for (functions/ingest/ingest-keys.ts): locally `serve` reads it, in
  * the cloud the ingest Lambda. */

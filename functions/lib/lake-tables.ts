@@ -78,6 +78,10 @@ export const LAKE_TABLES: readonly LakeTable[] = [
   parquetTable('sales_lines', 'One row per sale or return line (returns negative)'),
   parquetTable('inventory_events', 'Inventory snapshots and adjustments'),
   parquetTable('purchase_orders', 'Purchase-order lines, and the receipts that fill them (event_type receipt)'),
+  parquetTable(
+    'store_day_baskets',
+    'Sale baskets per store, business date and payment method (a basket is one sale transaction of a store and date; its payment method the greatest of its lines): baskets, units and net revenue, rebuilt from sales_lines for each date a run touches',
+  ),
   parquetTable('quarantine', 'Rejected events with reason, detail and the original text'),
   csvTable('stores', STORES_KEY, STORE_COLUMNS),
   csvTable('products', PRODUCTS_KEY, PRODUCT_COLUMNS),

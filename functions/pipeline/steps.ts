@@ -98,6 +98,17 @@ const STEPS = [
     load: () => import('./prepare-loads/index'),
   },
   {
+    name: 'summarize-baskets',
+    substitution: 'SummarizeBasketsFunctionArn',
+    description: 'SummarizeBaskets: store_day_baskets (sale baskets per store, date and payment method) for the dates the batch added sales lines to',
+    duckdb: true,
+    sql: true,
+    timeoutMinutes: 15,
+    reads: [],
+    writes: ['curated'],
+    load: () => import('./summarize-baskets/index'),
+  },
+  {
     name: 'fit-forecasts',
     substitution: 'FitForecastsFunctionArn',
     description: 'FitForecasts: weekly refit of the demand model per store and SKU (backtested), written to the lake and forecast_model',

@@ -63,13 +63,17 @@ describe('the error names statemachines/pipeline.asl.json matches', () => {
     else expect(name).toMatch(/^[A-Z]\w*Exception$/);
   });
 
-  it('every Lambda Task retries TransientError and the Lambda service errors, and catches the rest', () => {
+  it('every Lambda Task retries TransientError and the Lambda service errors, and catches the rest (a Task in a Parallel branch: the Parallel catches it)', () => {
     const lambdaTasks = allStates(definition).filter(([, s]) => s.Type === 'Task' && servicePrefix(s.Resource) === 'Lambda');
     expect(lambdaTasks.length).toBeGreaterThan(5);
+    const branchTasks = new Map<string, string[] | undefined>();
+    for (const [, p] of allStates(definition).filter(([, s]) => s.Type === 'Parallel')) {
+      for (const b of p.Branches ?? []) for (const n of Object.keys(b.States)) branchTasks.set(n, p.Catch?.flatMap((c) => c.ErrorEquals));
+    }
     for (const [name, state] of lambdaTasks) {
       const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
       expect({ name, retried: [...retried].sort() }).toEqual({ name, retried: [...LAMBDA_ERRORS, ERROR_NAMES.transient].sort() });
-      const caught = state.Catch?.flatMap((c) => c.ErrorEquals);
+      const caught = branchTasks.has(name) && state.Catch === undefined ? branchTasks.get(name) : state.Catch?.flatMap((c) => c.ErrorEquals);
       expect({ name, caught }).toEqual({ name, caught: PARKING_STEPS.includes(name) ? [...PARK_ERRORS, 'States.ALL'] : ['States.ALL'] });
     }
   });

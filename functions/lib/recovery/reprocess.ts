@@ -3,7 +3,7 @@
  * (the contract, the curate transforms, the reference data). Every processed raw object is validated again, as one
  * batch in the order the batches took them (an event's business date is not tied to when it arrived); the events
  * that had curated rows in the range get their rows under the current rules; the partitions they were on, or land
- * on now, are replaced whole; the warehouse is reloaded for those dates.
+ * on now, are replaced whole; the lake's store_day_baskets and the warehouse are refreshed for those dates.
  *
  * Accounting: the reprocess writes a run record of its own (committed.json under its id), a correction batch:
  * received 0, curated -N and quarantined +N for the N events the current rules refuse (their records go to
@@ -33,6 +33,7 @@ import {
   runPrefix,
   runRecordKeys,
 } from '../lake-layout';
+import { summarizeStoreDayBaskets } from '../pipeline/store-day-baskets';
 import { replacePartitionFiles, rollForward, type CommitBody, type CommitFile } from '../pipeline/curated-commit';
 import { jsonBody, readJson } from '../pipeline/json-objects';
 import type { CommitResult, DateTotals } from '../pipeline/state';
@@ -99,11 +100,12 @@ async function commitReprocess(conn: DuckDBConnection, rt: Runtime, r: Recurated
   await replacePartitionFiles(rt.store, reprocessCommitId(id), prefixes, r.files, alsoPut);
 }
 
-/** Reloads the warehouse for the dates of every committed reprocess whose reload is not done (this one's, or one
- * killed after its commit); the reload records them done. It replaces those dates whole, so doing it again changes
- * nothing. */
+/** Summarizes the lake's store_day_baskets and reloads the warehouse for the dates of every committed reprocess
+ * whose reload is not done (this one's, or one killed after its commit); the reload records them done. Both
+ * replace those dates whole, so doing them again changes nothing. */
 async function finishWarehouseReloads(rt: Runtime, source: CopySource, now: Date): Promise<void> {
   for (const record of await unreloadedReprocesses(rt.store)) {
+    await summarizeStoreDayBaskets(rt.store, rt.files, record.replacedDates, rt.settings);
     await reloadWarehouse(rt, source, { from: record.replacedDates[0], to: record.replacedDates.at(-1) }, undefined, now);
   }
 }

@@ -26,7 +26,7 @@ import type { CommitFile } from '../../lib/pipeline/curated-commit';
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import { readSql } from '../../lib/sql-files';
 import { parquetFiles } from './parquet-files';
-import { writePartitionFiles } from './partition-files';
+import { writePartitionFiles } from '../../lib/duckdb/partition-files';
 
 /** The accepted_ids view with no id (its one column, event_id): no earlier batch, or a re-curation from scratch. */
 export const EMPTY_IDS = `SELECT CAST(NULL AS VARCHAR) AS event_id WHERE false`;

@@ -27,7 +27,7 @@ import { scratchDir } from '../../lib/pipeline/work-dir';
 import type { CurateResult, DateTotals } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
 import { acceptedIdFiles, migrateDailyAcceptedIds, migrateFlatAcceptedIds, putAcceptedIds, viewAcceptedIds } from './accepted-ids';
-import { writePartitionFiles } from './partition-files';
+import { writePartitionFiles } from '../../lib/duckdb/partition-files';
 
 /** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
 export const STAGED_COLUMNS = `{
@@ -111,7 +111,7 @@ export async function curateNewRows(conn: DuckDBConnection, byDate = false): Pro
 /**
  * Writes the batch's new rows of `table` as one local Parquet file per business date, each bound for the batch's
  * own key in that date's partition (curatedBatchFileKey), in statements whose number does not grow with the dates
- * (./partition-files.ts). Rows already in the partitions are never read or rewritten: the accepted ids kept them
+ * (functions/lib/duckdb/partition-files.ts). Rows already in the partitions are never read or rewritten: the accepted ids kept them
  * out of the new rows. Returns the files and their dates.
  */
 async function writeBatchFiles(conn: DuckDBConnection, table: CuratedTable, batchId: string, workDir: string): Promise<{ dates: string[]; files: CommitFile[] }> {

@@ -7,7 +7,7 @@ describe('ASL walks', () => {
   it("lists the pipeline's success path: Choices by their Default, a poll loop left by its way forward", () => {
     expect(successPathTasks(definition)).toEqual([
       'PlanBatch', 'Validate', 'CurateWithLambda', 'CommitCheckpoint', 'PrepareLoads',
-      'RefreshAthena', 'LoadWarehouse', 'DescribeLoad', 'RefreshDerivedTables', 'DescribeDerivedTables',
+      'RefreshAthena', 'SummarizeBaskets', 'LoadWarehouse', 'DescribeLoad', 'RefreshDerivedTables', 'DescribeDerivedTables',
       'FitForecasts', 'StockRisk', 'PublishAlerts', 'Reconcile', 'RefreshDashboards', 'ReleaseRunLease',
     ]);
   });

@@ -41,7 +41,7 @@ function ddlColumns(): Record<string, [string, string][]> {
 
 describe('sql/athena/ and the lake tables', () => {
   it('generates the table DDL from the schema: curated-schema.ts columns and types, the partition projected by date', () => {
-    expect(athenaTableSql().map((q) => q.name).sort()).toEqual(['inventory_events', 'products', 'purchase_orders', 'quarantine', 'sales_lines', 'stores']);
+    expect(athenaTableSql().map((q) => q.name).sort()).toEqual(['inventory_events', 'products', 'purchase_orders', 'quarantine', 'sales_lines', 'store_day_baskets', 'stores']);
     for (const [table, columns] of Object.entries(CURATED_COLUMNS) as [keyof typeof CURATED_COLUMNS, Record<string, ColumnType>][]) {
       const ddl = parseAthenaDdl(athenaTableDdl(LAKE_TABLES.find((t) => t.name === table)!));
       const partition = PARTITION_COLUMN[table];

@@ -1,6 +1,8 @@
 import { findNamedQuery, NamedQueryError, parseNamedQuery, readNamedQueries, renderNamedQuery } from '../../../functions/lib/athena/named-queries';
 import { ConfigurationError } from '../../../functions/lib/errors';
+import { summarizeStoreDayBaskets } from '../../../functions/lib/pipeline/store-day-baskets';
 import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
+import { createLocalRuntime } from '../../../local/local-runtime';
 import { inventoryEvent, line, tempLake, writeCurated, writeReference } from '../../helpers/warehouse-fixture';
 
 /**
@@ -65,6 +67,9 @@ describe('named queries (sql/athena/queries/): parameters and known answers on t
     await writeReference(lake.root);
     await writeCurated(lake.root, 'sales_lines', SALES);
     await writeCurated(lake.root, 'inventory_events', INVENTORY);
+    // basket_size and payment_mix read store_day_baskets, which the pipeline keeps from the lines (SummarizeBaskets)
+    const rt = await createLocalRuntime(lake.root);
+    await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings);
     engine = await CuratedQueryEngine.openReadOnly(lake.root);
   });
   afterAll(() => {

@@ -22,6 +22,7 @@ describe('the business-date window and the curated tables partition projection',
       sales_lines: `${EARLIEST_BUSINESS_DATE},NOW+${BUSINESS_DAYS_AHEAD}DAYS`,
       inventory_events: `${EARLIEST_BUSINESS_DATE},NOW+${BUSINESS_DAYS_AHEAD}DAYS`,
       purchase_orders: `${EARLIEST_BUSINESS_DATE},NOW+${BUSINESS_DAYS_AHEAD}DAYS`,
+      store_day_baskets: `${EARLIEST_BUSINESS_DATE},NOW+${BUSINESS_DAYS_AHEAD}DAYS`,
     });
   });
 

@@ -76,8 +76,8 @@ describe('lake stack', () => {
         return [input.Name, input];
       }),
     );
-    expect(Object.keys(tables).sort()).toEqual(['inventory_events', 'products', 'purchase_orders', 'quarantine', 'sales_lines', 'stores']);
-    for (const [name, partition] of [['sales_lines', 'business_date'], ['inventory_events', 'business_date'], ['purchase_orders', 'business_date'], ['quarantine', 'received_date']] as const) {
+    expect(Object.keys(tables).sort()).toEqual(['inventory_events', 'products', 'purchase_orders', 'quarantine', 'sales_lines', 'store_day_baskets', 'stores']);
+    for (const [name, partition] of [['sales_lines', 'business_date'], ['inventory_events', 'business_date'], ['purchase_orders', 'business_date'], ['store_day_baskets', 'business_date'], ['quarantine', 'received_date']] as const) {
       const table = tables[name];
       expect(table.PartitionKeys).toEqual([{ Name: partition, Type: 'date' }]);
       expect(table.Parameters[`projection.${partition}.type`]).toBe('date');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
-import { writePartitionFiles, type PartitionedTable } from '../../../../functions/pipeline/curate-batch/partition-files';
+import { writePartitionFiles, type PartitionedTable } from '../../../../functions/lib/duckdb/partition-files';
 
 describe('writePartitionFiles', () => {
   let dir: string;

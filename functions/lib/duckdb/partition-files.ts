@@ -13,10 +13,10 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Row } from '../../lib/ports';
-import { readRows, sqlString } from '../../lib/duckdb/duckdb-rows';
-import { withSettings } from '../../lib/duckdb/duckdb-settings';
-import { PipelineStateError } from '../../lib/errors';
+import type { Row } from '../ports';
+import { readRows, sqlString } from './duckdb-rows';
+import { withSettings } from './duckdb-settings';
+import { PipelineStateError } from '../errors';
 
 /** Below this many rows a partition is written with the others (DuckDB's row group holds 122,880). */
 export const LARGE_PARTITION_ROWS = 100_000;

@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { curatedPartitionPrefix, STORE_DAY_BASKETS_COMPLETE_KEY, storeDayBasketsKey } from '../../../functions/lib/lake-layout';
+import { summarizeStoreDayBaskets } from '../../../functions/lib/pipeline/store-day-baskets';
+import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
+import { createLocalRuntime } from '../../../local/local-runtime';
+import { runPipeline } from '../../../local/pipeline/local-runner';
+import { putRaw, sale, tempLake, withReference } from '../../helpers/lake-fixture';
+
+const ENV = { VALIDATE_WORKERS: '1' };
+
+/** store_day_baskets as the lake holds it, and the same figures counted another way: distinct transaction ids of
+ * the curated sale lines (equal when each transaction has one payment method, as here). */
+const SUMMARY = `SELECT CAST(business_date AS VARCHAR) AS d, store_id, payment_method, baskets, units, CAST(net_revenue AS VARCHAR) AS revenue
+  FROM store_day_baskets ORDER BY ALL`;
+const FROM_LINES = `SELECT CAST(business_date AS VARCHAR) AS d, store_id, payment_method, count(DISTINCT transaction_id) AS baskets,
+    sum(quantity) AS units, CAST(sum(net_revenue) AS VARCHAR) AS revenue
+  FROM sales_lines WHERE event_type = 'sale' GROUP BY ALL ORDER BY ALL`;
+
+async function query(root: string, sql: string): Promise<Record<string, unknown>[]> {
+  const engine = await CuratedQueryEngine.openReadOnly(root);
+  try {
+    return (await engine.query(sql)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  } finally {
+    engine.close();
+  }
+}
+
+async function run(root: string): Promise<void> {
+  const rt = await createLocalRuntime(root, ENV);
+  try {
+    const result = await runPipeline(rt);
+    expect(result.status).toBe('succeeded');
+  } finally {
+    await rt.close();
+  }
+}
+
+describe('store_day_baskets: a date summarized from all of its lines, whichever batch brought them', () => {
+  const lake = tempLake('baskets');
+  afterAll(() => lake.cleanup());
+
+  it('counts a transaction sent in two batches once, and agrees with the distinct transactions of the lines', async () => {
+    await withReference(lake.store);
+    const line = (quantity: number) => [{ sku: 'SKU-1', quantity, unit_price: 2.5 }];
+    await putRaw(
+      lake.store,
+      [
+        sale({ transaction_id: 'A', lines: line(2) }),
+        sale({ transaction_id: 'B', payment_method: 'cash', lines: line(1) }),
+        sale({ event_type: 'return', transaction_id: 'R', lines: line(1) }),
+      ].map((e) => JSON.stringify(e)),
+      new Date('2024-03-10T01:00:00Z'),
+      'first',
+    );
+    await run(lake.root);
+    // the second batch: more of A on the same date, and C a day later
+    await putRaw(
+      lake.store,
+      [sale({ transaction_id: 'A', lines: line(3) }), sale({ transaction_id: 'C', occurred_at: '2024-03-10T15:00:00Z', lines: line(4) })].map((e) => JSON.stringify(e)),
+      new Date('2024-03-11T01:00:00Z'),
+      'second',
+    );
+    await run(lake.root);
+
+    const summary = await query(lake.root, SUMMARY);
+    expect(summary.map((r) => [r.d, r.payment_method, r.baskets, r.units])).toEqual([
+      ['2024-03-09', 'card', 1, 5],
+      ['2024-03-09', 'cash', 1, 1],
+      ['2024-03-10', 'card', 1, 4],
+    ]);
+    expect(summary).toEqual(await query(lake.root, FROM_LINES));
+    expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).not.toBeNull();
+  });
+
+  it('a lake older than the table gets every date, a bounded number per run, newest first', async () => {
+    const before = await query(lake.root, SUMMARY);
+    await lake.store.delete([storeDayBasketsKey('2024-03-09'), storeDayBasketsKey('2024-03-10'), STORE_DAY_BASKETS_COMPLETE_KEY]);
+    const rt = await createLocalRuntime(lake.root, ENV);
+    try {
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 1)).toEqual({ dates: 1, rows: 1, missingLeft: 1 });
+      expect(existsSync(join(lake.root, storeDayBasketsKey('2024-03-10')))).toBe(true);
+      expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).toBeNull();
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 1)).toEqual({ dates: 1, rows: 2, missingLeft: 0 });
+      expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).not.toBeNull();
+    } finally {
+      await rt.close();
+    }
+    expect(await query(lake.root, SUMMARY)).toEqual(before);
+  });
+
+  it('a date left with no sale lines loses its file', async () => {
+    const prefix = curatedPartitionPrefix('sales_lines', '2024-03-10');
+    await lake.store.delete((await lake.store.list(prefix)).map((o) => o.key));
+    const rt = await createLocalRuntime(lake.root, ENV);
+    try {
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, ['2024-03-10'], rt.settings)).toEqual({ dates: 0, rows: 0, missingLeft: 0 });
+    } finally {
+      await rt.close();
+    }
+    expect(existsSync(join(lake.root, storeDayBasketsKey('2024-03-10')))).toBe(false);
+    expect((await query(lake.root, SUMMARY)).map((r) => r.d)).toEqual(['2024-03-09', '2024-03-09']);
+  });
+});
