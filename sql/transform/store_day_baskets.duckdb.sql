@@ -4,7 +4,12 @@
 -- warehouse's fact_basket groups them (sql/redshift/load_sales_lines.sql): the named queries basket_size and
 -- payment_mix read these rows instead of counting distinct transactions over millions of lines.
 -- Inputs: date_sales_lines.
-SELECT business_date, store_id, payment_method, count(*) AS baskets, sum(units) AS units, sum(net_revenue) AS net_revenue
+-- The sums are cast back to the table's types (curated-schema.ts): DuckDB's sum of integers is a HUGEINT, which
+-- Parquet stores as DOUBLE, and its sum of DECIMAL(18,2) a DECIMAL(38,2); Athena reads a file's column only as the
+-- catalog's type.
+SELECT
+  business_date, store_id, payment_method, CAST(count(*) AS BIGINT) AS baskets, CAST(sum(units) AS BIGINT) AS units,
+  CAST(sum(net_revenue) AS DECIMAL(18,2)) AS net_revenue
 FROM (
   SELECT business_date, store_id, max(payment_method) AS payment_method, sum(quantity) AS units, sum(net_revenue) AS net_revenue
   FROM date_sales_lines

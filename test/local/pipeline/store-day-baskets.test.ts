@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
+import { sqlString } from '../../../functions/lib/duckdb/duckdb-rows';
 import { curatedPartitionPrefix, STORE_DAY_BASKETS_COMPLETE_KEY, storeDayBasketsKey } from '../../../functions/lib/lake-layout';
 import { summarizeStoreDayBaskets } from '../../../functions/lib/pipeline/store-day-baskets';
 import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
@@ -71,6 +73,12 @@ describe('store_day_baskets: a date summarized from all of its lines, whichever 
     ]);
     expect(summary).toEqual(await query(lake.root, FROM_LINES));
     expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).not.toBeNull();
+  });
+
+  it("writes each column as the catalog's type (Athena reads a Parquet column only as its table declares it)", async () => {
+    const file = join(lake.root, storeDayBasketsKey('2024-03-09'));
+    const described = await query(lake.root, `DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`);
+    expect(Object.fromEntries(described.map((r) => [r.column_name, r.column_type]))).toEqual(CURATED_COLUMNS.store_day_baskets);
   });
 
   it('a lake older than the table gets every date, a bounded number per run, newest first', async () => {
