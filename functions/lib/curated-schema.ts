@@ -56,8 +56,10 @@ export const CURATED_COLUMNS = {
   },
   /** sale baskets per store, business date and payment method, derived from sales_lines (a basket is one sale
    * transaction of a store and date, its payment method the greatest of its lines', as the warehouse's fact_basket):
-   * rebuilt whole for each date a batch touches (functions/lib/pipeline/store-day-baskets.ts) */
+   * a file per month (month_start, its first day), whose touched dates are rebuilt each run
+   * (functions/lib/pipeline/store-day-baskets.ts) */
   store_day_baskets: {
+    month_start: 'DATE',
     business_date: 'DATE',
     store_id: 'VARCHAR',
     payment_method: 'VARCHAR',
@@ -90,7 +92,7 @@ export const PARTITION_COLUMN = {
   sales_lines: CURATED_PARTITION_COLUMN,
   inventory_events: CURATED_PARTITION_COLUMN,
   purchase_orders: CURATED_PARTITION_COLUMN,
-  store_day_baskets: CURATED_PARTITION_COLUMN,
+  store_day_baskets: 'month_start',
   quarantine: 'received_date',
 } as const satisfies { [T in CuratedTableName]: DateColumn<T> };
 

@@ -65,9 +65,12 @@ export function queryableTablePrefix(table: CuratedTableName): string {
   return table === 'quarantine' ? QUARANTINE_PREFIX : `${CURATED_PREFIX}${table}/`;
 }
 
-/** The one file of a date's store_day_baskets partition, replaced whole each time the date is summarized. */
-export const storeDayBasketsKey = (businessDate: string): string =>
-  `${queryableTablePrefix('store_day_baskets')}${CURATED_PARTITION_COLUMN}=${businessDate}/baskets.parquet`;
+/** The first day of a business date's month (YYYY-MM-01): store_day_baskets' partition. */
+export const monthStart = (businessDate: string): string => `${businessDate.slice(0, 7)}-01`;
+
+/** The one file of a month's store_day_baskets partition (`monthStart`), replaced whole each time a date of the
+ * month is summarized: a history of a thousand dates is 40 files, not a thousand. */
+export const storeDayBasketsKey = (month: string): string => `${queryableTablePrefix('store_day_baskets')}month_start=${month}/baskets.parquet`;
 
 /** Written once every date of sales_lines has its store_day_baskets file (a lake older than the table gets them all
  * on its first run); from then on each run summarizes the dates it touched. */

@@ -43,7 +43,12 @@ export interface ParquetLakeTable extends LakeTableBase {
   name: CuratedTableName;
   /** a DATE column */
   partition: string;
+  /** a partition a day, or a month (its first day: PROJECTION_START_DATE is one, so the projected months are) */
+  partitionInterval: 'DAYS' | 'MONTHS';
 }
+
+/** The tables partitioned by month. */
+const MONTHLY: readonly CuratedTableName[] = ['store_day_baskets'];
 
 /** A CSV file with a header row. */
 export interface CsvLakeTable extends LakeTableBase {
@@ -58,7 +63,8 @@ export type LakeTable = ParquetLakeTable | CsvLakeTable;
 function parquetTable(name: CuratedTableName, description: string): ParquetLakeTable {
   const partition = PARTITION_COLUMN[name];
   const columns = (Object.entries(CURATED_COLUMNS[name]) as [string, ColumnType][]).filter(([column]) => column !== partition);
-  return { format: 'parquet', name, description, bucket: name === 'quarantine' ? 'quarantine' : 'curated', prefix: queryableTablePrefix(name), columns, partition };
+  const partitionInterval = MONTHLY.includes(name) ? 'MONTHS' : 'DAYS';
+  return { format: 'parquet', name, description, bucket: name === 'quarantine' ? 'quarantine' : 'curated', prefix: queryableTablePrefix(name), columns, partition, partitionInterval };
 }
 
 function csvTable(name: ReferenceTableName, key: string, columns: readonly string[]): CsvLakeTable {
@@ -80,7 +86,7 @@ export const LAKE_TABLES: readonly LakeTable[] = [
   parquetTable('purchase_orders', 'Purchase-order lines, and the receipts that fill them (event_type receipt)'),
   parquetTable(
     'store_day_baskets',
-    'Sale baskets per store, business date and payment method (a basket is one sale transaction of a store and date; its payment method the greatest of its lines): baskets, units and net revenue, rebuilt from sales_lines for each date a run touches',
+    'Sale baskets per store, business date and payment method (a basket is one sale transaction of a store and date; its payment method the greatest of its lines): baskets, units and net revenue, a file per month (month_start), its dates rebuilt from sales_lines when a run touches them',
   ),
   parquetTable('quarantine', 'Rejected events with reason, detail and the original text'),
   csvTable('stores', STORES_KEY, STORE_COLUMNS),
@@ -123,6 +129,7 @@ export function athenaTableDdl(t: LakeTable): string {
     `  'projection.${p}.type' = 'date',`,
     `  'projection.${p}.format' = '${PROJECTION_DATE_FORMAT}',`,
     `  'projection.${p}.range' = '${PROJECTION_START_DATE},${PROJECTION_END}',`,
+    ...(t.partitionInterval === 'MONTHS' ? [`  'projection.${p}.interval' = '1',`, `  'projection.${p}.interval.unit' = 'MONTHS',`] : []),
     `  'storage.location.template' = '${storageLocationTemplate(t, `{{${t.bucket}_bucket}}`)}'`,
     ')',
     '',

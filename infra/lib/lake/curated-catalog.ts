@@ -54,7 +54,12 @@ function parquetFormat(spec: ParquetLakeTable, bucket: s3.IBucket): TableFormat 
     partitionKeys: [{ name: spec.partition, type: glue.Schema.DATE }],
     dataFormat: glue.DataFormat.PARQUET,
     partitionProjection: {
-      [spec.partition]: glue.PartitionProjectionConfiguration.date({ min: PROJECTION_START_DATE, max: PROJECTION_END, format: PROJECTION_DATE_FORMAT }),
+      [spec.partition]: glue.PartitionProjectionConfiguration.date({
+        min: PROJECTION_START_DATE,
+        max: PROJECTION_END,
+        format: PROJECTION_DATE_FORMAT,
+        step: spec.partitionInterval === 'MONTHS' ? { interval: 1, intervalUnit: glue.DateIntervalUnit.MONTHS } : undefined,
+      }),
     },
     parameters: { classification: 'parquet', 'storage.location.template': storageLocationTemplate(spec, bucket.bucketName) },
   };

@@ -8,7 +8,8 @@
 WITH store_days AS (
   SELECT business_date, store_id, SUM(baskets) AS baskets, SUM(units) AS units, SUM(net_revenue) AS revenue
   FROM store_day_baskets
-  WHERE business_date BETWEEN {{from}} AND {{to}}
+  WHERE month_start BETWEEN date_trunc('month', {{from}}) AND date_trunc('month', {{to}})
+    AND business_date BETWEEN {{from}} AND {{to}}
     AND ({{store}} IS NULL OR store_id = {{store}})
   GROUP BY business_date, store_id
 )

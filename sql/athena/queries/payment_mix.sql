@@ -12,7 +12,8 @@ SELECT
   SUM(net_revenue) AS net_revenue,
   ROUND(100 * SUM(net_revenue) / NULLIF(SUM(SUM(net_revenue)) OVER (PARTITION BY store_id), 0), 2) AS revenue_share_pct
 FROM store_day_baskets
-WHERE business_date BETWEEN {{from}} AND {{to}}
+WHERE month_start BETWEEN date_trunc('month', {{from}}) AND date_trunc('month', {{to}})
+  AND business_date BETWEEN {{from}} AND {{to}}
   AND ({{store}} IS NULL OR store_id = {{store}})
 GROUP BY store_id, COALESCE(payment_method, '(none)')
 ORDER BY store_id, net_revenue DESC, payment_method

@@ -76,20 +76,36 @@ describe('store_day_baskets: a date summarized from all of its lines, whichever 
   });
 
   it("writes each column as the catalog's type (Athena reads a Parquet column only as its table declares it)", async () => {
-    const file = join(lake.root, storeDayBasketsKey('2024-03-09'));
-    const described = await query(lake.root, `DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`);
-    expect(Object.fromEntries(described.map((r) => [r.column_name, r.column_type]))).toEqual(CURATED_COLUMNS.store_day_baskets);
+    const file = join(lake.root, storeDayBasketsKey('2024-03-01'));
+    const described = await query(lake.root, `DESCRIBE SELECT * FROM read_parquet(${sqlString(file)}, hive_partitioning = false)`);
+    const { month_start: _fromTheKey, ...inFile } = CURATED_COLUMNS.store_day_baskets;
+    expect(Object.fromEntries(described.map((r) => [r.column_name, r.column_type]))).toEqual(inFile);
   });
 
-  it('a lake older than the table gets every date, a bounded number per run, newest first', async () => {
+  it("keeps the month's other dates as they were when a run rebuilds one", async () => {
     const before = await query(lake.root, SUMMARY);
-    await lake.store.delete([storeDayBasketsKey('2024-03-09'), storeDayBasketsKey('2024-03-10'), STORE_DAY_BASKETS_COMPLETE_KEY]);
     const rt = await createLocalRuntime(lake.root, ENV);
     try {
-      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 1)).toEqual({ dates: 1, rows: 1, missingLeft: 1 });
-      expect(existsSync(join(lake.root, storeDayBasketsKey('2024-03-10')))).toBe(true);
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, ['2024-03-10'], rt.settings)).toEqual({ dates: 1, months: 1, rows: 3, missingLeft: 0 });
+    } finally {
+      await rt.close();
+    }
+    expect(await query(lake.root, SUMMARY)).toEqual(before);
+  });
+
+  it('a lake older than the table gets every month, a bounded number per run, newest first', async () => {
+    // a date in February beside March's
+    await putRaw(lake.store, [JSON.stringify(sale({ transaction_id: 'F', occurred_at: '2024-02-20T15:00:00Z', lines: [{ sku: 'SKU-1', quantity: 6, unit_price: 2.5 }] }))], new Date('2024-03-12T01:00:00Z'), 'third');
+    await run(lake.root);
+    const before = await query(lake.root, SUMMARY);
+    expect(before.map((r) => r.d)).toEqual(['2024-02-20', '2024-03-09', '2024-03-09', '2024-03-10']);
+    await lake.store.delete([storeDayBasketsKey('2024-02-01'), storeDayBasketsKey('2024-03-01'), STORE_DAY_BASKETS_COMPLETE_KEY]);
+    const rt = await createLocalRuntime(lake.root, ENV);
+    try {
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 1)).toEqual({ dates: 2, months: 1, rows: 3, missingLeft: 1 });
+      expect(existsSync(join(lake.root, storeDayBasketsKey('2024-03-01')))).toBe(true);
       expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).toBeNull();
-      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 1)).toEqual({ dates: 1, rows: 2, missingLeft: 0 });
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 1)).toEqual({ dates: 1, months: 1, rows: 1, missingLeft: 0 });
       expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).not.toBeNull();
     } finally {
       await rt.close();
@@ -97,16 +113,17 @@ describe('store_day_baskets: a date summarized from all of its lines, whichever 
     expect(await query(lake.root, SUMMARY)).toEqual(before);
   });
 
-  it('a date left with no sale lines loses its file', async () => {
-    const prefix = curatedPartitionPrefix('sales_lines', '2024-03-10');
-    await lake.store.delete((await lake.store.list(prefix)).map((o) => o.key));
+  it('a date left with no sale lines loses its rows, and a month with none its file', async () => {
+    const gone = async (date: string): Promise<void> => lake.store.delete((await lake.store.list(curatedPartitionPrefix('sales_lines', date))).map((o) => o.key));
+    await gone('2024-03-10');
+    await gone('2024-02-20');
     const rt = await createLocalRuntime(lake.root, ENV);
     try {
-      expect(await summarizeStoreDayBaskets(rt.store, rt.files, ['2024-03-10'], rt.settings)).toEqual({ dates: 0, rows: 0, missingLeft: 0 });
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, ['2024-03-10', '2024-02-20'], rt.settings)).toEqual({ dates: 0, months: 1, rows: 2, missingLeft: 0 });
     } finally {
       await rt.close();
     }
-    expect(existsSync(join(lake.root, storeDayBasketsKey('2024-03-10')))).toBe(false);
+    expect(existsSync(join(lake.root, storeDayBasketsKey('2024-02-01')))).toBe(false);
     expect((await query(lake.root, SUMMARY)).map((r) => r.d)).toEqual(['2024-03-09', '2024-03-09']);
   });
 });

@@ -23,6 +23,12 @@ async function byDay(rt: LocalRuntime): Promise<{ lake: DayTotals[]; warehouse: 
   };
 }
 
+/** The lake's store_day_baskets per date: its revenue (every line here is a sale) and baskets. */
+async function basketsByDay(rt: LocalRuntime): Promise<[string, number, number][]> {
+  const rows = await rt.curatedQuery.query('SELECT CAST(business_date AS VARCHAR) AS d, sum(net_revenue) AS revenue, sum(baskets) AS baskets FROM store_day_baskets GROUP BY 1 ORDER BY 1');
+  return rows.map((r) => [String(r.d), Number(r.revenue), Number(r.baskets)]);
+}
+
 describe('reprocess --from --to', () => {
   const lake = tempLake('reprocess');
   let rt: LocalRuntime;
@@ -74,6 +80,8 @@ describe('reprocess --from --to', () => {
     expect(after.lake.slice(1).map((d) => [d.d, d.lines, d.revenue])).toEqual([['2024-03-08', 2, 77.98], ['2024-03-09', 2, 77.98]]);
     expect(after.lake[1].margin).toBeGreaterThan(before.lake[1].margin);
     expect(after.warehouse).toEqual(after.lake);
+    // store_day_baskets follows: the refused sale of each reprocessed day is no basket any more
+    expect(await basketsByDay(rt)).toEqual(after.lake.map((d, i) => [d.d, d.revenue, i === 0 ? 2 : 1]));
     const [q] = await rt.curatedQuery.query(`SELECT count(*) AS n FROM quarantine WHERE batch_id = '${r.reprocessId}' AND reason = 'unknown_sku'`);
     expect(Number(q.n)).toBe(2);
     const reconciled = await reconcileLake(rt);

@@ -11,7 +11,7 @@ describe('the business-date window and the curated tables partition projection',
     ranges = Object.fromEntries(
       resourcesOfType(templates.lake, 'AWS::Glue::Table').flatMap(([, p]) => {
         const input = p.TableInput as { Name: string; Parameters: Record<string, unknown> };
-        const range = input.Parameters['projection.business_date.range'];
+        const range = input.Parameters['projection.business_date.range'] ?? input.Parameters['projection.month_start.range'];
         return range === undefined ? [] : [[input.Name, String(range)]];
       }),
     );

@@ -77,7 +77,7 @@ describe('lake stack', () => {
       }),
     );
     expect(Object.keys(tables).sort()).toEqual(['inventory_events', 'products', 'purchase_orders', 'quarantine', 'sales_lines', 'store_day_baskets', 'stores']);
-    for (const [name, partition] of [['sales_lines', 'business_date'], ['inventory_events', 'business_date'], ['purchase_orders', 'business_date'], ['store_day_baskets', 'business_date'], ['quarantine', 'received_date']] as const) {
+    for (const [name, partition] of [['sales_lines', 'business_date'], ['inventory_events', 'business_date'], ['purchase_orders', 'business_date'], ['store_day_baskets', 'month_start'], ['quarantine', 'received_date']] as const) {
       const table = tables[name];
       expect(table.PartitionKeys).toEqual([{ Name: partition, Type: 'date' }]);
       expect(table.Parameters[`projection.${partition}.type`]).toBe('date');
@@ -87,6 +87,9 @@ describe('lake stack', () => {
       // every curated column, in order, except the partition (it comes from the key)
       expect(table.StorageDescriptor.Columns.map((c) => c.Name)).toEqual(Object.keys(CURATED_COLUMNS[name]).filter((c) => c !== partition));
     }
+    // store_day_baskets has a partition a month, the others a day (the default unit of a yyyy-MM-dd format)
+    expect(tables.store_day_baskets.Parameters['projection.month_start.interval.unit']).toBe('MONTHS');
+    expect(tables.sales_lines.Parameters['projection.business_date.interval.unit']).toBeUndefined();
     expect(tables.sales_lines.StorageDescriptor.Columns.find((c) => c.Name === 'net_revenue')?.Type).toBe('decimal(18,2)');
     expect(tables.stores.StorageDescriptor.Columns.map((c) => c.Name)).toEqual([...STORE_COLUMNS]);
     expect(tables.products.StorageDescriptor.Columns.map((c) => c.Name)).toEqual([...PRODUCT_COLUMNS]);
