@@ -102,6 +102,8 @@ export interface LakeFiles {
    * that are no longer there (Validate's staging; the curated zone changes only through
    * functions/lib/pipeline/curated-commit.ts). */
   replacePrefix(prefix: string, localDir: string): Promise<void>;
+  /** Optional: gives up the local copy `materialize(prefix)` made (in Lambda, /tmp space); locally nothing to do. */
+  release?(prefix: string): Promise<void>;
 }
 
 /** Refreshes what executives look at: local HTML pages; QuickSight datasets in the cloud. */

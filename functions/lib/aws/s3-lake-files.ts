@@ -35,6 +35,11 @@ export class S3LakeFiles implements LakeFiles {
     return dir;
   }
 
+  /** Removes the local copy of `prefix` (a step that reads a lake's history a part at a time keeps /tmp bounded). */
+  async release(prefix: string): Promise<void> {
+    await rm(join(this.root, prefix), { recursive: true, force: true });
+  }
+
   /** Uploads the files of `localDir` under `prefix`, then deletes the keys under `prefix` it no longer has. */
   async replacePrefix(prefix: string, localDir: string): Promise<void> {
     const base = prefix.endsWith('/') || prefix === '' ? prefix : `${prefix}/`;

@@ -10,7 +10,8 @@ import { referenceLoad } from '../pipeline/load-reference';
 import { splitSqlStatements } from '../warehouse/sql-text';
 import { ConfigurationError } from '../errors';
 import { dateRangeProblem, dayBefore, inRange, type DateRange } from './date-range';
-import { recordReprocessReloads } from './reprocess-record';
+import { summarizeStoreDayBaskets } from '../pipeline/store-day-baskets';
+import { recordReprocessReloads, unreloadedReprocesses } from './reprocess-record';
 
 /** The open ends of a range, as dates every engine takes. */
 const FIRST_DATE = '0001-01-01';
@@ -73,10 +74,12 @@ export function chunkStatements(chunk: ReloadChunk, source: CopySource, referenc
  * Reloads the facts of `range` (every date when it is empty) from the curated partitions, month by month, each
  * month one transaction followed by the derived tables' refresh (a batch of its own, as after every load). Every
  * date loaded is replaced whole and every date of the range without a partition is emptied, so running it again
- * changes nothing. Then records as done the reloads of reprocesses it covered.
+ * changes nothing. It first summarizes the lake's store_day_baskets for the dates of the reprocesses it covers that
+ * are not done (a reprocess killed after its commit: its record says so until a reload covers it), and at the end
+ * records them done.
  */
 export async function reloadWarehouse(
-  rt: Pick<Runtime, 'store' | 'warehouse' | 'settings'>,
+  rt: Pick<Runtime, 'store' | 'files' | 'warehouse' | 'settings'>,
   source: CopySource,
   range: DateRange = {},
   progress?: Progress,
@@ -87,6 +90,9 @@ export async function reloadWarehouse(
   const dates = await curatedDates(rt.store, range);
   const chunks = reloadChunks(dates, range);
   const reference = await referenceLoad(rt.store, rt.settings.reportingCurrency);
+  // first, so that the record's write stays the last: the lake's side of the reprocesses this reload finishes
+  const covered = (await unreloadedReprocesses(rt.store)).filter((r) => r.replacedDates.every((d) => inRange(d, range)));
+  if (covered.length > 0) await summarizeStoreDayBaskets(rt.store, rt.files, covered.flatMap((r) => r.replacedDates), rt.settings);
   for (const [i, chunk] of chunks.entries()) {
     progress?.(i, chunks.length, `${chunk.from} .. ${chunk.to}`);
     await rt.warehouse.execute(chunkStatements(chunk, source, reference));

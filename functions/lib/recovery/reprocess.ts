@@ -33,7 +33,6 @@ import {
   runPrefix,
   runRecordKeys,
 } from '../lake-layout';
-import { summarizeStoreDayBaskets } from '../pipeline/store-day-baskets';
 import { replacePartitionFiles, rollForward, type CommitBody, type CommitFile } from '../pipeline/curated-commit';
 import { jsonBody, readJson } from '../pipeline/json-objects';
 import type { CommitResult, DateTotals } from '../pipeline/state';
@@ -100,12 +99,11 @@ async function commitReprocess(conn: DuckDBConnection, rt: Runtime, r: Recurated
   await replacePartitionFiles(rt.store, reprocessCommitId(id), prefixes, r.files, alsoPut);
 }
 
-/** Summarizes the lake's store_day_baskets and reloads the warehouse for the dates of every committed reprocess
- * whose reload is not done (this one's, or one killed after its commit); the reload records them done. Both
- * replace those dates whole, so doing them again changes nothing. */
+/** Reloads the warehouse for the dates of every committed reprocess whose reload is not done (this one's, or one
+ * killed after its commit); the reload summarizes their store_day_baskets and records them done. Both replace those
+ * dates whole, so doing them again changes nothing. */
 async function finishWarehouseReloads(rt: Runtime, source: CopySource, now: Date): Promise<void> {
   for (const record of await unreloadedReprocesses(rt.store)) {
-    await summarizeStoreDayBaskets(rt.store, rt.files, record.replacedDates, rt.settings);
     await reloadWarehouse(rt, source, { from: record.replacedDates[0], to: record.replacedDates.at(-1) }, undefined, now);
   }
 }

@@ -7,11 +7,12 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ConfigurationError } from '../../../functions/lib/errors';
 import { CURATED_PREFIX } from '../../../functions/lib/lake-layout';
+import { LAKE_TABLES } from '../../../functions/lib/lake-tables';
 import { managedStoreIds, type ManagerIdentity, type StoreManager } from '../../../functions/lib/reference/store-managers';
 import { acknowledgeWildcards } from '../common/iam-findings';
 
-/** The curated tables with a store_id column, which a store filter applies to. */
-export const STORE_FILTERED_TABLES = ['sales_lines', 'inventory_events', 'purchase_orders'] as const;
+/** The lake's Parquet tables with a store_id column, which a store filter applies to (a new one is filtered too). */
+export const STORE_FILTERED_TABLES: readonly string[] = LAKE_TABLES.filter((t) => t.format === 'parquet' && t.columns.some(([c]) => c === 'store_id')).map((t) => t.name);
 
 /** Lake Formation's PartiQL row filter for a set of stores. */
 export function storeRowFilter(storeIds: readonly string[]): string {

@@ -4,6 +4,7 @@ import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
 import { sqlString } from '../../../functions/lib/duckdb/duckdb-rows';
 import { curatedPartitionPrefix, STORE_DAY_BASKETS_COMPLETE_KEY, storeDayBasketsKey } from '../../../functions/lib/lake-layout';
 import { summarizeStoreDayBaskets } from '../../../functions/lib/pipeline/store-day-baskets';
+import type { LakeFiles } from '../../../functions/lib/ports';
 import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
 import { createLocalRuntime } from '../../../local/local-runtime';
 import { runPipeline } from '../../../local/pipeline/local-runner';
@@ -111,6 +112,54 @@ describe('store_day_baskets: a date summarized from all of its lines, whichever 
       await rt.close();
     }
     expect(await query(lake.root, SUMMARY)).toEqual(before);
+  });
+
+  it('gives up each local copy it takes (in Lambda, /tmp holds one part of the lines at a time)', async () => {
+    const rt = await createLocalRuntime(lake.root, ENV);
+    const taken: string[] = [];
+    const released: string[] = [];
+    const files: LakeFiles = {
+      materialize: async (prefix) => (taken.push(prefix), rt.files.materialize(prefix)),
+      replacePrefix: (prefix, dir) => rt.files.replacePrefix(prefix, dir),
+      release: async (prefix) => void released.push(prefix),
+    };
+    try {
+      await summarizeStoreDayBaskets(rt.store, files, ['2024-03-09', '2024-03-10'], rt.settings);
+    } finally {
+      await rt.close();
+    }
+    expect(taken).toEqual(expect.arrayContaining([curatedPartitionPrefix('sales_lines', '2024-03-09'), curatedPartitionPrefix('sales_lines', '2024-03-10')]));
+    expect(new Set(released)).toEqual(new Set(taken));
+  });
+
+  it("a touched month of an older lake is summarized whole, not only the run's dates", async () => {
+    const before = await query(lake.root, SUMMARY);
+    await lake.store.delete([storeDayBasketsKey('2024-02-01'), storeDayBasketsKey('2024-03-01'), STORE_DAY_BASKETS_COMPLETE_KEY]);
+    const rt = await createLocalRuntime(lake.root, ENV);
+    try {
+      // the run touched 03-10 only; March's 03-09 must come too, and February (missing, untouched) within the limit
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, ['2024-03-10'], rt.settings, 0)).toEqual({ dates: 2, months: 1, rows: 3, missingLeft: 1 });
+      expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).toBeNull();
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings)).toEqual({ dates: 1, months: 1, rows: 1, missingLeft: 0 });
+    } finally {
+      await rt.close();
+    }
+    expect(await query(lake.root, SUMMARY)).toEqual(before);
+  });
+
+  it('a month whose lines are all returns has an empty file, so an older lake does not count it missing forever', async () => {
+    await putRaw(lake.store, [JSON.stringify(sale({ event_type: 'return', transaction_id: 'J', occurred_at: '2024-01-15T15:00:00Z', lines: [{ sku: 'SKU-1', quantity: 1, unit_price: 2.5 }] }))], new Date('2024-03-13T01:00:00Z'), 'fourth');
+    await run(lake.root);
+    expect(existsSync(join(lake.root, storeDayBasketsKey('2024-01-01')))).toBe(true);
+    await lake.store.delete([STORE_DAY_BASKETS_COMPLETE_KEY]);
+    const rt = await createLocalRuntime(lake.root, ENV);
+    try {
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 0)).toEqual({ dates: 0, months: 0, rows: 0, missingLeft: 0 });
+      expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).not.toBeNull();
+    } finally {
+      await rt.close();
+    }
+    expect((await query(lake.root, SUMMARY)).map((r) => r.d)).not.toContain('2024-01-15');
   });
 
   it('a date left with no sale lines loses its rows, and a month with none its file', async () => {

@@ -25,12 +25,12 @@ const FACT_COLUMNS = 'date_key, timestamp_utc, store_id, sku, basket_id, qty_sol
 const copyOfE1 = (date: string, eventId: string): string =>
   `INSERT INTO fact_sales (${FACT_COLUMNS}) SELECT ${FACT_COLUMNS.replace('date_key', `CAST('${date}' AS DATE)`).replace('event_id', `'${eventId}'`)} FROM fact_sales WHERE event_id = 'e1'`;
 
-async function lakeWithWarehouse(): Promise<{ store: FsObjectStore; warehouse: DuckDbWarehouse; settings: PipelineSettings; root: string; cleanup: () => void }> {
+async function lakeWithWarehouse(): Promise<{ store: FsObjectStore; files: FsObjectStore; warehouse: DuckDbWarehouse; settings: PipelineSettings; root: string; cleanup: () => void }> {
   const lake = tempLake('reload');
   await writeReference(lake.root);
   await writeCurated(lake.root, 'sales_lines', SALES);
   await writeCurated(lake.root, 'inventory_events', INVENTORY);
-  return { ...lake, warehouse: DuckDbWarehouse.inMemory(lake.root), settings: settingsFromEnv({}) };
+  return { ...lake, files: lake.store, warehouse: DuckDbWarehouse.inMemory(lake.root), settings: settingsFromEnv({}) };
 }
 
 describe('reload --warehouse', () => {

@@ -5,7 +5,7 @@ import { DASHBOARDS, DATASETS } from '../../../../dashboards';
 import { athenaTableSql, readAthenaSql } from '../../../../infra/lib/consumers/analyst-queries';
 import { storesOfManager } from '../../../../functions/lib/reference/store-managers';
 import { parseStoresCsv } from '../../../../functions/lib/reference/reference-data';
-import { managerFilterName, storeRowFilter } from '../../../../infra/lib/consumers/store-access';
+import { managerFilterName, STORE_FILTERED_TABLES, storeRowFilter } from '../../../../infra/lib/consumers/store-access';
 import { PROJECT_ROOT } from '../../../../infra/lib/common/paths';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
@@ -71,7 +71,8 @@ describe('consumers stack', () => {
     template.hasResourceProperties('AWS::LakeFormation::Resource', { HybridAccessEnabled: true, UseServiceLinkedRole: false });
     const name = managerFilterName(CENTRAL);
     expect(name).toMatch(/^manager-central-chicago-stores-example-com-[0-9a-f]{8}$/);
-    for (const table of ['sales_lines', 'inventory_events', 'purchase_orders']) {
+    expect(STORE_FILTERED_TABLES).toEqual(['sales_lines', 'inventory_events', 'purchase_orders', 'store_day_baskets']);
+    for (const table of STORE_FILTERED_TABLES) {
       template.hasResourceProperties('AWS::LakeFormation::DataCellsFilter', {
         TableName: table,
         Name: `${name}-${table}`,
@@ -92,7 +93,7 @@ describe('consumers stack', () => {
     const stores = parseStoresCsv(readFileSync(join(PROJECT_ROOT, 'infra/config/stores.sample.csv'), 'utf8')).values();
     const central = storesOfManager(stores, CENTRAL);
     const filters = resourcesOfType(template, 'AWS::LakeFormation::DataCellsFilter').map(([, p]) => p);
-    expect(filters).toHaveLength(3);
+    expect(filters).toHaveLength(STORE_FILTERED_TABLES.length);
     for (const f of filters) expect(f.RowFilter).toEqual({ FilterExpression: storeRowFilter(central) });
     const subscriptions = t.nestedTemplates.alerts.flatMap((n) => resourcesOfType(n, 'AWS::SNS::Subscription')).map(([, p]) => p);
     expect(subscriptions.filter((s) => s.Endpoint === CENTRAL).map((s) => s.FilterPolicy)).toEqual([{ store_id: central }]);
