@@ -18,7 +18,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS, PARTITION_COLUMN } from '../curated-schema';
 import { createDuckDb, type DuckDbSettings } from '../duckdb/duckdb-factory';
 import { readRows, sqlString } from '../duckdb/duckdb-rows';
-import { putObjects } from '../for-each-limited';
+import { forEachLimited, putObjects } from '../for-each-limited';
 import {
   curatedDatePrefix,
   curatedPartitionDate,
@@ -34,6 +34,8 @@ import { readSql } from '../sql-files';
 import { writeJson } from './json-objects';
 import { scratchDir } from './work-dir';
 
+/** Partitions materialized at once (in Lambda each is a download). */
+const PREFIXES_IN_FLIGHT = 16;
 /** At most this many bytes of sales_lines Parquet read at once (about 12M lines at the seed's shape): it bounds
  * DuckDB's work and, in Lambda, the /tmp copies (each part is released before the next is fetched). */
 const CHUNK_BYTES = 256 * 1024 * 1024;
@@ -56,20 +58,22 @@ const FILE_COLUMNS = Object.entries(CURATED_COLUMNS.store_day_baskets).filter(([
 const dateList = (dates: string[]): string => dates.map((d) => `DATE ${sqlString(d)}`).join(', ');
 const ascending = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The dates of `objects` (sales_lines keys) that have Parquet files, with their bytes. */
-function lineDates(objects: ObjectInfo[]): Map<string, number> {
-  const dates = new Map<string, number>();
+/** The Parquet files of `objects` (sales_lines keys) by business date. */
+function lineFilesByDate(objects: ObjectInfo[]): Map<string, ObjectInfo[]> {
+  const dates = new Map<string, ObjectInfo[]>();
   for (const o of objects) {
     const date = curatedPartitionDate('sales_lines', o.key);
-    if (date !== null && o.key.endsWith('.parquet')) dates.set(date, (dates.get(date) ?? 0) + o.size);
+    if (date !== null && o.key.endsWith('.parquet')) dates.set(date, [...(dates.get(date) ?? []), o]);
   }
   return dates;
 }
 
+const bytesOf = (objects: ObjectInfo[] | undefined): number => (objects ?? []).reduce((a, o) => a + o.size, 0);
+
 /** The months of sales_lines without a store_day_baskets file, newest first, each with all its dates. */
 async function missingMonths(store: ObjectStore): Promise<Map<string, string[]>> {
   const months = new Map<string, string[]>();
-  for (const date of lineDates(await store.list(curatedTablePrefix('sales_lines'))).keys()) {
+  for (const date of lineFilesByDate(await store.list(curatedTablePrefix('sales_lines'))).keys()) {
     months.set(monthStart(date), [...(months.get(monthStart(date)) ?? []), date]);
   }
   const partition = `${PARTITION_COLUMN.store_day_baskets}=`;
@@ -81,33 +85,31 @@ async function missingMonths(store: ObjectStore): Promise<Map<string, string[]>>
 }
 
 /** Consecutive groups of dates of at most CHUNK_BYTES each (a group holds at least one date). */
-function dateChunks(dates: string[], bytes: Map<string, number>): string[][] {
+function dateChunks(dates: string[], files: Map<string, ObjectInfo[]>): string[][] {
   const groups: string[][] = [];
   let size = Infinity;
   for (const d of dates) {
-    if (size + (bytes.get(d) ?? 0) > CHUNK_BYTES) {
+    if (size + bytesOf(files.get(d)) > CHUNK_BYTES) {
       groups.push([]);
       size = 0;
     }
     groups[groups.length - 1].push(d);
-    size += bytes.get(d) ?? 0;
+    size += bytesOf(files.get(d));
   }
   return groups;
 }
 
-/** Runs `work` over the local copies of `prefixes`' Parquet files, then releases them. */
-async function withLocalFiles<T>(store: ObjectStore, files: LakeFiles, prefixes: string[], work: (paths: string[]) => Promise<T>): Promise<T> {
+/** Runs `work` over the local copies of the listed objects (each prefix's, materialized whole), then releases them. */
+async function withLocalFiles<T>(files: LakeFiles, parts: { prefix: string; objects: ObjectInfo[] }[], work: (paths: string[]) => Promise<T>): Promise<T> {
   const paths: string[] = [];
-  for (const prefix of prefixes) {
-    const objects = (await store.list(prefix)).filter((o) => o.key.endsWith('.parquet'));
-    if (objects.length === 0) continue;
-    const dir = await files.materialize(prefix);
-    paths.push(...objects.map((o) => join(dir, o.key.slice(prefix.length))));
-  }
   try {
-    return await work(paths);
+    await forEachLimited(parts, PREFIXES_IN_FLIGHT, async ({ prefix, objects }) => {
+      const dir = await files.materialize(prefix);
+      paths.push(...objects.map((o) => join(dir, o.key.slice(prefix.length))));
+    });
+    return await work(paths.sort());
   } finally {
-    for (const prefix of prefixes) await files.release?.(prefix);
+    await forEachLimited(parts, PREFIXES_IN_FLIGHT, async ({ prefix }) => files.release?.(prefix));
   }
 }
 
@@ -117,28 +119,36 @@ async function withLocalFiles<T>(store: ObjectStore, files: LakeFiles, prefixes:
  */
 async function summarizeMonth(conn: DuckDBConnection, store: ObjectStore, files: LakeFiles, month: string, touched: string[], outDir: string): Promise<{ rows: number; dates: number; written: boolean }> {
   const key = storeDayBasketsKey(month);
-  const bytes = lineDates(await store.list(curatedDatePrefix('sales_lines', month.slice(0, 8))));
-  if (bytes.size === 0) {
-    await store.delete([key]);
-    return { rows: 0, dates: 0, written: false };
-  }
+  // each touched date's own listing: a listing of the month's prefix reads every date of the table locally
+  const lines = new Map<string, ObjectInfo[]>();
+  await forEachLimited(touched, PREFIXES_IN_FLIGHT, async (d) => {
+    for (const [date, objects] of lineFilesByDate(await store.list(curatedPartitionPrefix('sales_lines', d)))) lines.set(date, objects);
+  });
   const columns = FILE_COLUMNS.map(([c]) => c).join(', ');
   await conn.run(`CREATE OR REPLACE TEMP TABLE month_rows (${FILE_COLUMNS.map(([c, type]) => `${c} ${type}`).join(', ')})`);
-  for (const chunk of dateChunks(touched.filter((d) => bytes.has(d)), bytes)) {
-    await withLocalFiles(store, files, chunk.map((d) => curatedPartitionPrefix('sales_lines', d)), async (paths) => {
+  for (const chunk of dateChunks(touched.filter((d) => lines.has(d)), lines)) {
+    const parts = chunk.map((d) => ({ prefix: curatedPartitionPrefix('sales_lines', d), objects: lines.get(d) ?? [] }));
+    await withLocalFiles(files, parts, async (paths) => {
       // the files carry business_date: no partition column from the path
       await conn.run(`CREATE OR REPLACE TEMP VIEW date_sales_lines AS SELECT * FROM read_parquet([${paths.map(sqlString).join(', ')}], hive_partitioning = false, union_by_name = true)`);
       await conn.run(`INSERT INTO month_rows SELECT ${columns} FROM (${readSql('transform/store_day_baskets.duckdb.sql')}\n)`);
     });
   }
-  await withLocalFiles(store, files, [key.slice(0, key.lastIndexOf('/') + 1)], async ([current]) => {
-    if (current === undefined) return;
-    await conn.run(`INSERT INTO month_rows SELECT ${columns} FROM read_parquet(${sqlString(current)}, hive_partitioning = false) WHERE business_date NOT IN (${dateList(touched)})`);
+  const currentPrefix = key.slice(0, key.lastIndexOf('/') + 1);
+  const current = (await store.list(currentPrefix)).filter((o) => o.key === key);
+  await withLocalFiles(files, current.length > 0 ? [{ prefix: currentPrefix, objects: current }] : [], async ([path]) => {
+    if (path === undefined) return;
+    await conn.run(`INSERT INTO month_rows SELECT ${columns} FROM read_parquet(${sqlString(path)}, hive_partitioning = false) WHERE business_date NOT IN (${dateList(touched)})`);
   });
+  const [{ n, d }] = await readRows(conn, `SELECT count(*) AS n, count(DISTINCT business_date) FILTER (WHERE business_date IN (${dateList(touched)})) AS d FROM month_rows`);
+  // no rows left: the file stays (empty) while the month has lines, returns only, and goes when it has none
+  if (Number(n) === 0 && lines.size === 0 && lineFilesByDate(await store.list(curatedDatePrefix('sales_lines', month.slice(0, 8)))).size === 0) {
+    await store.delete([key]);
+    return { rows: 0, dates: 0, written: false };
+  }
   const path = join(outDir, `${month}.parquet`);
   await conn.run(`COPY (SELECT ${columns} FROM month_rows ORDER BY business_date, store_id, payment_method) TO ${sqlString(path)} (FORMAT PARQUET)`);
   await putObjects(store, [{ key, path, handOver: true, body: () => readFile(path) }]);
-  const [{ n, d }] = await readRows(conn, `SELECT count(*) AS n, count(DISTINCT business_date) FILTER (WHERE business_date IN (${dateList(touched)})) AS d FROM month_rows`);
   return { rows: Number(n), dates: Number(d), written: true };
 }
 
