@@ -39,10 +39,10 @@ const PREFIXES_IN_FLIGHT = 16;
 /** At most this many bytes of sales_lines Parquet read at once (about 12M lines at the seed's shape): it bounds
  * DuckDB's work and, in Lambda, the /tmp copies (each part is released before the next is fetched). */
 const CHUNK_BYTES = 256 * 1024 * 1024;
-/** Months of a lake older than the table summarized in one run besides the run's own, newest first (a query's
- * default range is the latest 28 days): 12 months of the seed's scale are about 8 GB of lines to read, which a
- * Lambda's 15 minutes allow. */
-export const MISSING_MONTHS_PER_RUN = 12;
+/** Lines of a lake older than the table summarized in one run besides the run's own, as whole months, newest first
+ * (a query's default range is the latest 28 days), at least one month: a Lambda's 15 minutes read 8 GiB (a year at
+ * the seed's scale, a month at 10x). */
+export const MISSING_BYTES_PER_RUN = 8 * 1024 ** 3;
 
 export interface BasketsSummary {
   /** the dates rebuilt that have baskets */
@@ -70,11 +70,12 @@ function lineFilesByDate(objects: ObjectInfo[]): Map<string, ObjectInfo[]> {
 
 const bytesOf = (objects: ObjectInfo[] | undefined): number => (objects ?? []).reduce((a, o) => a + o.size, 0);
 
-/** The months of sales_lines without a store_day_baskets file, newest first, each with all its dates. */
-async function missingMonths(store: ObjectStore): Promise<Map<string, string[]>> {
-  const months = new Map<string, string[]>();
-  for (const date of lineFilesByDate(await store.list(curatedTablePrefix('sales_lines'))).keys()) {
-    months.set(monthStart(date), [...(months.get(monthStart(date)) ?? []), date]);
+/** The months of sales_lines without a store_day_baskets file, newest first, each with all its dates and bytes. */
+async function missingMonths(store: ObjectStore): Promise<Map<string, { dates: string[]; bytes: number }>> {
+  const months = new Map<string, { dates: string[]; bytes: number }>();
+  for (const [date, objects] of lineFilesByDate(await store.list(curatedTablePrefix('sales_lines')))) {
+    const month = months.get(monthStart(date)) ?? { dates: [], bytes: 0 };
+    months.set(monthStart(date), { dates: [...month.dates, date], bytes: month.bytes + bytesOf(objects) });
   }
   const partition = `${PARTITION_COLUMN.store_day_baskets}=`;
   for (const o of await store.list(queryableTablePrefix('store_day_baskets'))) {
@@ -154,16 +155,16 @@ async function summarizeMonth(conn: DuckDBConnection, store: ObjectStore, files:
 
 /**
  * Summarizes `dates` (the dates a batch or a reprocess touched) into store_day_baskets. On a lake older than the
- * table (STORE_DAY_BASKETS_COMPLETE_KEY absent), a touched month without a file is summarized whole, and so are up
- * to `missingPerRun` other months without one, newest first; the run that leaves none missing records the table
- * complete.
+ * table (STORE_DAY_BASKETS_COMPLETE_KEY absent), a touched month without a file is summarized whole, and so are
+ * other months without one, newest first, up to `missingBytesPerRun` of lines (at least one month); the run that
+ * leaves none missing records the table complete.
  */
 export async function summarizeStoreDayBaskets(
   store: ObjectStore,
   files: LakeFiles,
   dates: readonly string[],
   work: DuckDbSettings,
-  missingPerRun = MISSING_MONTHS_PER_RUN,
+  missingBytesPerRun = MISSING_BYTES_PER_RUN,
 ): Promise<BasketsSummary> {
   const byMonth = new Map<string, Set<string>>();
   for (const date of dates) byMonth.set(monthStart(date), (byMonth.get(monthStart(date)) ?? new Set()).add(date));
@@ -171,13 +172,19 @@ export async function summarizeStoreDayBaskets(
   if ((await store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)) === null) {
     const missing = await missingMonths(store);
     // a touched month without a file: all of it, or its other dates would never get one
-    for (const [month, monthDates] of missing) {
+    for (const [month, { dates: monthDates }] of missing) {
       const touched = byMonth.get(month);
       if (touched) for (const d of monthDates) touched.add(d);
     }
     const others = [...missing].filter(([month]) => !byMonth.has(month));
-    for (const [month, monthDates] of others.slice(0, missingPerRun)) byMonth.set(month, new Set(monthDates));
-    missingLeft = Math.max(0, others.length - missingPerRun);
+    let taken = 0;
+    let bytes = 0;
+    while (taken < others.length && (taken === 0 || bytes + others[taken][1].bytes <= missingBytesPerRun)) {
+      const [month, m] = others[taken++];
+      byMonth.set(month, new Set(m.dates));
+      bytes += m.bytes;
+    }
+    missingLeft = others.length - taken;
   }
   const summary: BasketsSummary = { dates: 0, months: 0, rows: 0, missingLeft };
   const workDir = await scratchDir(work.workDir, 'baskets');
