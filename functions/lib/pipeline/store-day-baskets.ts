@@ -77,11 +77,8 @@ async function missingMonths(store: ObjectStore): Promise<Map<string, { dates: s
     const month = months.get(monthStart(date)) ?? { dates: [], bytes: 0 };
     months.set(monthStart(date), { dates: [...month.dates, date], bytes: month.bytes + bytesOf(objects) });
   }
-  const partition = `${PARTITION_COLUMN.store_day_baskets}=`;
-  for (const o of await store.list(queryableTablePrefix('store_day_baskets'))) {
-    const at = o.key.indexOf(partition);
-    if (at >= 0) months.delete(o.key.slice(at + partition.length, at + partition.length + 10));
-  }
+  const files = new Set((await store.list(queryableTablePrefix('store_day_baskets'))).map((o) => o.key));
+  for (const month of [...months.keys()]) if (files.has(storeDayBasketsKey(month))) months.delete(month);
   return new Map([...months].sort(([a], [b]) => ascending(b, a)));
 }
 
@@ -176,10 +173,12 @@ export async function summarizeStoreDayBaskets(
       const touched = byMonth.get(month);
       if (touched) for (const d of monthDates) touched.add(d);
     }
+    // the touched months without a file count against the budget; a month more only when none of them is missing
+    const touchedMissing = [...missing].filter(([month]) => byMonth.has(month));
     const others = [...missing].filter(([month]) => !byMonth.has(month));
     let taken = 0;
-    let bytes = 0;
-    while (taken < others.length && (taken === 0 || bytes + others[taken][1].bytes <= missingBytesPerRun)) {
+    let bytes = touchedMissing.reduce((a, [, m]) => a + m.bytes, 0);
+    while (taken < others.length && ((taken === 0 && touchedMissing.length === 0) || bytes + others[taken][1].bytes <= missingBytesPerRun)) {
       const [month, m] = others[taken++];
       byMonth.set(month, new Set(m.dates));
       bytes += m.bytes;

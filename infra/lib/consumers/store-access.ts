@@ -11,8 +11,9 @@ import { LAKE_TABLES } from '../../../functions/lib/lake-tables';
 import { managedStoreIds, type ManagerIdentity, type StoreManager } from '../../../functions/lib/reference/store-managers';
 import { acknowledgeWildcards } from '../common/iam-findings';
 
-/** The lake's Parquet tables with a store_id column, which a store filter applies to (a new one is filtered too). */
-export const STORE_FILTERED_TABLES: readonly string[] = LAKE_TABLES.filter((t) => t.format === 'parquet' && t.columns.some(([c]) => c === 'store_id')).map((t) => t.name);
+/** The curated bucket's Parquet tables with a store_id column, which a store filter applies to (a new one is
+ * filtered too; the bucket is the one registered with Lake Formation). */
+export const STORE_FILTERED_TABLES: readonly string[] = LAKE_TABLES.filter((t) => t.format === 'parquet' && t.bucket === 'curated' && t.columns.some(([c]) => c === 'store_id')).map((t) => t.name);
 
 /** Lake Formation's PartiQL row filter for a set of stores. */
 export function storeRowFilter(storeIds: readonly string[]): string {

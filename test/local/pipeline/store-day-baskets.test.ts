@@ -137,9 +137,10 @@ describe('store_day_baskets: a date summarized from all of its lines, whichever 
     await lake.store.delete([storeDayBasketsKey('2024-02-01'), storeDayBasketsKey('2024-03-01'), STORE_DAY_BASKETS_COMPLETE_KEY]);
     const rt = await createLocalRuntime(lake.root, ENV);
     try {
-      // the run touched 03-10 only; March's 03-09 must come too; February (missing, untouched) is the one month that
-      // a budget of one byte still takes
-      expect(await summarizeStoreDayBaskets(rt.store, rt.files, ['2024-03-10'], rt.settings, 1)).toEqual({ dates: 3, months: 2, rows: 4, missingLeft: 0 });
+      // the run touched 03-10 only; March's 03-09 must come too, and March's bytes use the budget up: February waits
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, ['2024-03-10'], rt.settings, 1)).toEqual({ dates: 2, months: 1, rows: 3, missingLeft: 1 });
+      expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).toBeNull();
+      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 1)).toEqual({ dates: 1, months: 1, rows: 1, missingLeft: 0 });
       expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).not.toBeNull();
     } finally {
       await rt.close();

@@ -33,11 +33,14 @@ async function totals(rt: LocalRuntime): Promise<Record<string, unknown>> {
     (SELECT sum(gross_margin) FROM sales_lines) AS margin,
     (SELECT count(*) FROM quarantine) AS quarantined`);
   const [warehouse] = await rt.warehouse.query('SELECT count(*) AS lines, sum(net_revenue) AS revenue FROM fact_sales');
+  const [baskets] = await rt.curatedQuery.query('SELECT sum(baskets) AS baskets, sum(net_revenue) AS revenue FROM store_day_baskets');
   let quarantineKeys = 0;
   for (const o of await rt.store.list(QUARANTINE_KEYS_PREFIX)) quarantineKeys += (await rt.store.get(o.key)).toString('utf8').split('\n').filter(Boolean).length;
   return {
     ...Object.fromEntries(Object.entries(lake).map(([k, v]) => [k, Number(v)])),
     warehouse: { lines: Number(warehouse.lines), revenue: Number(warehouse.revenue) },
+    // the lake's derived store_day_baskets, summarized by the reload that finishes a reprocess
+    baskets: { baskets: Number(baskets.baskets), revenue: Number(baskets.revenue) },
     quarantineKeys,
   };
 }
@@ -90,6 +93,8 @@ describe('reprocess killed at any write, then rolled forward and run again', () 
       expect(r.warehouseReloadedAt).toEqual(expect.any(String));
       expected = await totals(clean.rt);
       expect(expected).toMatchObject({ lines: 4, keys: 4, quarantined: 2, quarantineKeys: 2 });
+      // every line is a sale: the baskets' revenue is the lines'
+      expect(expected.baskets).toEqual({ baskets: expect.any(Number), revenue: expected.revenue });
       expect((await reconcileLake(clean.rt)).balanced).toBe(true);
       writes = counting.writes;
     } finally {
@@ -123,7 +128,7 @@ describe('reprocess killed at any write, then rolled forward and run again', () 
         if (records.length === 1) {
           // committed: the lake is the clean one's; until the warehouse is reloaded, reconcile finds the gap
           const { lines, keys, revenue, margin, quarantined, quarantineKeys } = expected;
-          expect({ n, lake: { ...recovered, warehouse: undefined } }).toEqual({ n, lake: { lines, keys, revenue, margin, quarantined, quarantineKeys, warehouse: undefined } });
+          expect({ n, lake: { ...recovered, warehouse: undefined, baskets: undefined } }).toEqual({ n, lake: { lines, keys, revenue, margin, quarantined, quarantineKeys, warehouse: undefined, baskets: undefined } });
           const record = await readJson<ReprocessRecord>(lake.rt.store, records[0].key);
           // the last write records the reload done: killed there, the reload itself was done
           const reloaded = record.warehouseReloadedAt !== null || n === writes;
