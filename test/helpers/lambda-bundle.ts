@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
-import type { BatchPlan } from '../../functions/lib/pipeline/state';
+import type { BatchPlan, CommitResult } from '../../functions/lib/pipeline/state';
 import { PIPELINE_STEPS } from '../../functions/pipeline/steps';
 import { DUCKDB_PACKAGES } from '../../infra/lib/pipeline/duckdb-layer';
 import { BUNDLE_OPTIONS, EXTERNAL_MODULES } from '../../infra/lib/common/lake-function';
@@ -70,6 +70,8 @@ export interface StepRunOptions {
   /** the lake folder (the stand-in for S3) */
   lake: string;
   plan?: BatchPlan;
+  /** the state's commit result, for a step after CommitCheckpoint (summarize-baskets reads its affected dates) */
+  commit?: Pick<CommitResult, 'affectedDates'>;
   /** the Lambda's environment: WORK_DIR, DUCKDB_MEMORY_MB, ... */
   env: Record<string, string>;
   /** run as another user (e.g. setpriv's arguments), so the package can be read-only even when tests run as root */
@@ -78,7 +80,8 @@ export interface StepRunOptions {
 
 /** Runs a step of the package in a child process from the package's folder (as Lambda runs from /var/task). */
 export function runLambdaStep(step: string, o: StepRunOptions): Promise<StepRun> {
-  const args = [process.execPath, join(o.pkg.taskDir, 'index.js'), step, o.lake, ...(o.plan ? [JSON.stringify(o.plan)] : [])];
+  const state = o.commit ? [JSON.stringify(o.plan ?? null), JSON.stringify(o.commit)] : o.plan ? [JSON.stringify(o.plan)] : [];
+  const args = [process.execPath, join(o.pkg.taskDir, 'index.js'), step, o.lake, ...state];
   const [command, ...rest] = [...(o.asUser ?? []), ...args];
   const env = { PATH: process.env.PATH ?? '', NODE_PATH: o.pkg.layerModules, SQL_ROOT: join(o.pkg.taskDir, 'sql'), NODE_OPTIONS: '--enable-source-maps', ...o.env };
   const workDir = o.env.WORK_DIR;

@@ -13,7 +13,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRODUCTS_KEY, STORES_KEY } from '../../functions/lib/lake-layout';
+import { monthStart, PRODUCTS_KEY, storeDayBasketsKey, STORES_KEY } from '../../functions/lib/lake-layout';
+import { workPaths } from '../../functions/lib/pipeline/work-dir';
 import type { BatchPlan, CurateResult, ValidationResult } from '../../functions/lib/pipeline/state';
 import { duckdbEnvironment } from '../../infra/lib/pipeline/pipeline-lambdas';
 import { PROJECT_ROOT } from '../../infra/lib/common/paths';
@@ -117,6 +118,18 @@ describe("the DuckDB steps in Lambda's environment", () => {
       expect(step.maxRssBytes).toBeLessThan(MEMORY_MB * MB);
       expect(step.peakWorkBytes).toBeGreaterThan(0); // the copy of the lake's prefixes, as S3LakeFiles makes it
     }
+    expect(duckdbFilesUnder(run.pkg.taskDir)).toEqual([]);
+  });
+
+  it('summarizes the batch into store_day_baskets from the bundle, within the function memory, and gives up its /tmp copies', async () => {
+    if (!batch) throw new Error('needs the batch the previous test validated and curated');
+    const dates = batch.curated.affectedDates.sales_lines;
+    const summary = await runLambdaStep('summarize-baskets', { ...run, plan: batch.plan, commit: { affectedDates: batch.curated.affectedDates } });
+    expect(summary.result).toMatchObject({ dates: dates.length, missingLeft: 0 });
+    expect(existsSync(join(run.lake, storeDayBasketsKey(monthStart(dates[0]))))).toBe(true);
+    expect(summary.maxRssBytes).toBeLessThan(MEMORY_MB * MB);
+    expect(summary.peakWorkBytes).toBeGreaterThan(0); // it read copies of the lines under /tmp
+    expect(bytesUnder(join(workPaths(tmp).lake, 'curated'))).toBe(0); // and released them all
     expect(duckdbFilesUnder(run.pkg.taskDir)).toEqual([]);
   });
 
