@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
 import { sqlString } from '../../../functions/lib/duckdb/duckdb-rows';
 import { curatedPartitionPrefix, STORE_DAY_BASKETS_COMPLETE_KEY, storeDayBasketsKey } from '../../../functions/lib/lake-layout';
-import { summarizeStoreDayBaskets } from '../../../functions/lib/pipeline/store-day-baskets';
+import { summarizeStoreDayBaskets, type BasketsSummary } from '../../../functions/lib/pipeline/store-day-baskets';
 import type { LakeFiles } from '../../../functions/lib/ports';
 import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
 import { createLocalRuntime } from '../../../local/local-runtime';
@@ -42,6 +42,27 @@ async function run(root: string): Promise<void> {
 describe('store_day_baskets: a date summarized from all of its lines, whichever batch brought them', () => {
   const lake = tempLake('baskets');
   afterAll(() => lake.cleanup());
+
+  /** The lake made older than the table (its files and marker gone), then two runs with a budget of one byte, the
+   * first touching `dates`: each run's result, and whether the table was marked complete after it. */
+  async function upgradeInTwoRuns(dates: string[]): Promise<[BasketsSummary, boolean][]> {
+    await lake.store.delete([storeDayBasketsKey('2024-02-01'), storeDayBasketsKey('2024-03-01'), STORE_DAY_BASKETS_COMPLETE_KEY]);
+    const rt = await createLocalRuntime(lake.root, ENV);
+    const runs: [BasketsSummary, boolean][] = [];
+    try {
+      for (const touched of [dates, []]) {
+        const result = await summarizeStoreDayBaskets(rt.store, rt.files, touched, rt.settings, 1);
+        runs.push([result, (await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)) !== null]);
+      }
+    } finally {
+      await rt.close();
+    }
+    return runs;
+  }
+  const TWO_RUNS: [BasketsSummary, boolean][] = [
+    [{ dates: 2, months: 1, rows: 3, missingLeft: 1 }, false],
+    [{ dates: 1, months: 1, rows: 1, missingLeft: 0 }, true],
+  ];
 
   it('counts a transaction sent in two batches once, and agrees with the distinct transactions of the lines', async () => {
     await withReference(lake.store);
@@ -100,17 +121,8 @@ describe('store_day_baskets: a date summarized from all of its lines, whichever 
     await run(lake.root);
     const before = await query(lake.root, SUMMARY);
     expect(before.map((r) => r.d)).toEqual(['2024-02-20', '2024-03-09', '2024-03-09', '2024-03-10']);
-    await lake.store.delete([storeDayBasketsKey('2024-02-01'), storeDayBasketsKey('2024-03-01'), STORE_DAY_BASKETS_COMPLETE_KEY]);
-    const rt = await createLocalRuntime(lake.root, ENV);
-    try {
-      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 1)).toEqual({ dates: 2, months: 1, rows: 3, missingLeft: 1 });
-      expect(existsSync(join(lake.root, storeDayBasketsKey('2024-03-01')))).toBe(true);
-      expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).toBeNull();
-      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 1)).toEqual({ dates: 1, months: 1, rows: 1, missingLeft: 0 });
-      expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).not.toBeNull();
-    } finally {
-      await rt.close();
-    }
+    // March first (the newest), then February: a budget of one byte takes one month a run
+    expect(await upgradeInTwoRuns([])).toEqual(TWO_RUNS);
     expect(await query(lake.root, SUMMARY)).toEqual(before);
   });
 
@@ -134,17 +146,8 @@ describe('store_day_baskets: a date summarized from all of its lines, whichever 
 
   it("a touched month of an older lake is summarized whole, not only the run's dates", async () => {
     const before = await query(lake.root, SUMMARY);
-    await lake.store.delete([storeDayBasketsKey('2024-02-01'), storeDayBasketsKey('2024-03-01'), STORE_DAY_BASKETS_COMPLETE_KEY]);
-    const rt = await createLocalRuntime(lake.root, ENV);
-    try {
-      // the run touched 03-10 only; March's 03-09 must come too, and March's bytes use the budget up: February waits
-      expect(await summarizeStoreDayBaskets(rt.store, rt.files, ['2024-03-10'], rt.settings, 1)).toEqual({ dates: 2, months: 1, rows: 3, missingLeft: 1 });
-      expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).toBeNull();
-      expect(await summarizeStoreDayBaskets(rt.store, rt.files, [], rt.settings, 1)).toEqual({ dates: 1, months: 1, rows: 1, missingLeft: 0 });
-      expect(await lake.store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)).not.toBeNull();
-    } finally {
-      await rt.close();
-    }
+    // the first run touched 03-10 only: March's 03-09 must come too, and March's bytes use the budget up
+    expect(await upgradeInTwoRuns(['2024-03-10'])).toEqual(TWO_RUNS);
     expect(await query(lake.root, SUMMARY)).toEqual(before);
   });
 
