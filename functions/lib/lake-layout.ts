@@ -1,6 +1,6 @@
 /** Object keys of the lake's zones (docs/architecture.md §4). The same keys are S3 keys in the cloud and paths
  * under the lake root locally. */
-import { CURATED_PARTITION_COLUMN, type CuratedTableName } from './curated-schema';
+import { CURATED_PARTITION_COLUMN, PARTITION_COLUMN, type CuratedTableName } from './curated-schema';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -70,10 +70,10 @@ export const monthStart = (businessDate: string): string => `${businessDate.slic
 
 /** The one file of a month's store_day_baskets partition (`monthStart`), replaced whole each time a date of the
  * month is summarized: a history of a thousand dates is 40 files, not a thousand. */
-export const storeDayBasketsKey = (month: string): string => `${queryableTablePrefix('store_day_baskets')}month_start=${month}/baskets.parquet`;
+export const storeDayBasketsKey = (month: string): string => `${queryableTablePrefix('store_day_baskets')}${PARTITION_COLUMN.store_day_baskets}=${month}/baskets.parquet`;
 
-/** Written once every date of sales_lines has its store_day_baskets file (a lake older than the table gets them all
- * on its first run); from then on each run summarizes the dates it touched. */
+/** Written once every month of sales_lines has its store_day_baskets file (a lake older than the table gets them a
+ * byte budget of months a run, newest first); from then on each run summarizes the dates it touched. */
 export const STORE_DAY_BASKETS_COMPLETE_KEY = `${CONTROL_PREFIX}store-day-baskets.json`;
 
 /** The ingest keys and the stores each may post for (functions/ingest/ingest-keys.ts): locally `serve` reads it, in

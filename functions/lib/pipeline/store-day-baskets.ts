@@ -166,7 +166,8 @@ export async function summarizeStoreDayBaskets(
   const byMonth = new Map<string, Set<string>>();
   for (const date of dates) byMonth.set(monthStart(date), (byMonth.get(monthStart(date)) ?? new Set()).add(date));
   let missingLeft = 0;
-  if ((await store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)) === null) {
+  const complete = (await store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)) !== null;
+  if (!complete) {
     const missing = await missingMonths(store);
     // a touched month without a file: all of it, or its other dates would never get one
     for (const [month, { dates: monthDates }] of missing) {
@@ -201,7 +202,7 @@ export async function summarizeStoreDayBaskets(
     db.closeSync();
     await rm(workDir, { recursive: true, force: true });
   }
-  if (missingLeft === 0 && (await store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)) === null) {
+  if (!complete && missingLeft === 0) {
     await writeJson(store, STORE_DAY_BASKETS_COMPLETE_KEY, { completedAt: new Date().toISOString() });
   }
   return summary;
