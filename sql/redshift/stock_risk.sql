@@ -156,7 +156,7 @@ horizon AS (
 ),
 daily AS (
   SELECT
-    h.pos_id, h.k, h.lead_days,
+    h.pos_id, h.k, h.lead_days, h.stock, h.safety_stock,
     CAST(CASE
       WHEN h.has_model = 0 THEN COALESCE(h.fallback_daily, 0)
       ELSE GREATEST(0, h.model_level + h.model_trend * DATEDIFF(day, h.model_fitted_through, h.day) + CASE CAST(EXTRACT(DOW FROM h.day) AS INTEGER)
@@ -168,6 +168,10 @@ daily AS (
 totals AS (
   SELECT
     d.pos_id,
+    -- the same on every day of a store-SKU: carried, so short needs no join (DuckDB then sizes it right and
+    -- builds the hash table of projected's join on it, not on the per-day rows)
+    MAX(d.stock) AS stock,
+    MAX(d.safety_stock) AS safety_stock,
     CAST(SUM(CASE WHEN d.k <= d.lead_days THEN d.demand ELSE 0 END) AS DECIMAL(18,6)) AS lead_demand,
     CAST(SUM(d.demand) AS DECIMAL(18,6)) AS horizon_demand,
     COUNT(*) AS horizon_days
@@ -178,28 +182,31 @@ totals AS (
 -- a store-SKU with that much left (most of them) neither runs out nor falls below safety stock within the horizon.
 -- Only the others need the day-by-day running sums.
 short AS (
-  SELECT i.pos_id, i.store_id, i.sku
+  SELECT t.pos_id
   FROM totals t
-  JOIN positioned i ON i.pos_id = t.pos_id
-  WHERE i.stock - t.horizon_demand < 0.5
-    OR i.stock - t.horizon_demand < i.safety_stock
+  WHERE t.stock - t.horizon_demand < 0.5
+    OR t.stock - t.horizon_demand < t.safety_stock
+),
+pos_arrivals AS (
+  SELECT i.pos_id, a.k, a.qty
+  FROM arrivals a
+  JOIN positioned i ON i.store_id = a.store_id AND i.sku = a.sku
 ),
 projected AS (
   SELECT
-    d.pos_id, d.k, d.demand,
+    d.pos_id, d.k, d.demand, d.stock, d.safety_stock,
     SUM(d.demand) OVER (PARTITION BY d.pos_id ORDER BY d.k ROWS UNBOUNDED PRECEDING) AS cum_demand,
     SUM(COALESCE(a.qty, 0)) OVER (PARTITION BY d.pos_id ORDER BY d.k ROWS UNBOUNDED PRECEDING) AS cum_arrivals
   FROM daily d
   JOIN short s ON s.pos_id = d.pos_id
-  LEFT JOIN arrivals a ON a.store_id = s.store_id AND a.sku = s.sku AND a.k = d.k
+  LEFT JOIN pos_arrivals a ON a.pos_id = d.pos_id AND a.k = d.k
 ),
 crossings AS (
   SELECT
     p.pos_id,
-    MIN(CASE WHEN i.stock + p.cum_arrivals - p.cum_demand < 0.5 AND p.cum_demand >= 0.5 THEN p.k END) AS stockout_k,
-    MIN(CASE WHEN i.stock + p.cum_arrivals - p.cum_demand < i.safety_stock THEN p.k END) AS below_safety_k
+    MIN(CASE WHEN p.stock + p.cum_arrivals - p.cum_demand < 0.5 AND p.cum_demand >= 0.5 THEN p.k END) AS stockout_k,
+    MIN(CASE WHEN p.stock + p.cum_arrivals - p.cum_demand < p.safety_stock THEN p.k END) AS below_safety_k
   FROM projected p
-  JOIN positioned i ON i.pos_id = p.pos_id
   GROUP BY p.pos_id
 ),
 outlook AS (
