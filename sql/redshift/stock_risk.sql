@@ -125,7 +125,12 @@ inputs AS (
     CASE WHEN COALESCE(p.lead_time_days, {{default_lead_days}}) < 1 THEN 1 ELSE COALESCE(p.lead_time_days, {{default_lead_days}}) END AS lead_days,
     CAST(CASE WHEN m.store_id IS NOT NULL THEN m.sigma ELSE COALESCE(f.sigma_daily, 0) END AS DECIMAL(18,6)) AS sigma,
     COALESCE(o.on_order_qty, 0) AS on_order_qty,
-    o.next_arrival_date
+    o.next_arrival_date,
+    -- the daily forecast's inputs, so the per-day rows below need no join (forecast_model's key is store_id, sku)
+    CASE WHEN m.store_id IS NULL THEN 0 ELSE 1 END AS has_model,
+    m.level AS model_level, m.trend AS model_trend, m.fitted_through AS model_fitted_through,
+    m.season_1, m.season_2, m.season_3, m.season_4, m.season_5, m.season_6, m.season_7,
+    f.avg_daily_demand AS fallback_daily
   FROM last_count c
   LEFT JOIN adjusted a ON a.store_id = c.store_id AND a.sku = c.sku
   LEFT JOIN sold s ON s.store_id = c.store_id AND s.sku = c.sku
@@ -138,71 +143,76 @@ positioned AS (
   SELECT
     i.*,
     CASE WHEN i.on_hand_qty > 0 THEN i.on_hand_qty ELSE 0 END AS stock,
-    CAST({{z}} * CAST(i.sigma AS DOUBLE PRECISION) * SQRT(CAST(i.lead_days AS DOUBLE PRECISION)) AS DECIMAL(12,2)) AS safety_stock
+    CAST({{z}} * CAST(i.sigma AS DOUBLE PRECISION) * SQRT(CAST(i.lead_days AS DOUBLE PRECISION)) AS DECIMAL(12,2)) AS safety_stock,
+    -- a whole-number key for the per-day rows (a store-SKU has L + review of them): their joins and groups are on
+    -- it rather than on two strings. Ordered, so an engine that evaluates this CTE once per reference numbers alike.
+    ROW_NUMBER() OVER (ORDER BY i.store_id, i.sku) AS pos_id
   FROM inputs i
 ),
 horizon AS (
-  SELECT p.store_id, p.sku, n.n AS k, CAST(DATEADD(day, n.n, CAST('{{as_of_date}}' AS DATE)) AS DATE) AS day
+  SELECT p.*, n.n AS k, CAST(DATEADD(day, n.n, CAST('{{as_of_date}}' AS DATE)) AS DATE) AS day
   FROM positioned p
   JOIN numbers n ON n.n BETWEEN 1 AND p.lead_days + {{review_days}}
 ),
 daily AS (
   SELECT
-    h.store_id, h.sku, h.k,
+    h.pos_id, h.k, h.lead_days, h.stock, h.safety_stock,
     CAST(CASE
-      WHEN m.store_id IS NULL THEN COALESCE(f.avg_daily_demand, 0)
-      ELSE GREATEST(0, m.level + m.trend * DATEDIFF(day, m.fitted_through, h.day) + CASE CAST(EXTRACT(DOW FROM h.day) AS INTEGER)
-        WHEN 1 THEN m.season_1 WHEN 2 THEN m.season_2 WHEN 3 THEN m.season_3 WHEN 4 THEN m.season_4
-        WHEN 5 THEN m.season_5 WHEN 6 THEN m.season_6 ELSE m.season_7 END)
+      WHEN h.has_model = 0 THEN COALESCE(h.fallback_daily, 0)
+      ELSE GREATEST(0, h.model_level + h.model_trend * DATEDIFF(day, h.model_fitted_through, h.day) + CASE CAST(EXTRACT(DOW FROM h.day) AS INTEGER)
+        WHEN 1 THEN h.season_1 WHEN 2 THEN h.season_2 WHEN 3 THEN h.season_3 WHEN 4 THEN h.season_4
+        WHEN 5 THEN h.season_5 WHEN 6 THEN h.season_6 ELSE h.season_7 END)
     END AS DECIMAL(18,6)) AS demand
   FROM horizon h
-  LEFT JOIN model m ON m.store_id = h.store_id AND m.sku = h.sku
-  LEFT JOIN fallback f ON f.store_id = h.store_id AND f.sku = h.sku
 ),
 totals AS (
   SELECT
-    d.store_id,
-    d.sku,
-    CAST(SUM(CASE WHEN d.k <= i.lead_days THEN d.demand ELSE 0 END) AS DECIMAL(18,6)) AS lead_demand,
+    d.pos_id,
+    -- the same on every day of a store-SKU: carried, so short needs no join (DuckDB then sizes it right and
+    -- builds the hash table of projected's join on it, not on the per-day rows)
+    MAX(d.stock) AS stock,
+    MAX(d.safety_stock) AS safety_stock,
+    CAST(SUM(CASE WHEN d.k <= d.lead_days THEN d.demand ELSE 0 END) AS DECIMAL(18,6)) AS lead_demand,
     CAST(SUM(d.demand) AS DECIMAL(18,6)) AS horizon_demand,
     COUNT(*) AS horizon_days
   FROM daily d
-  JOIN positioned i ON i.store_id = d.store_id AND i.sku = d.sku
-  GROUP BY d.store_id, d.sku
+  GROUP BY d.pos_id
 ),
 -- Daily demand is never negative and arrivals only add, so the projection never falls below stock - horizon demand:
 -- a store-SKU with that much left (most of them) neither runs out nor falls below safety stock within the horizon.
 -- Only the others need the day-by-day running sums.
 short AS (
-  SELECT t.store_id, t.sku
+  SELECT t.pos_id
   FROM totals t
-  JOIN positioned i ON i.store_id = t.store_id AND i.sku = t.sku
-  WHERE i.stock - t.horizon_demand < 0.5
-    OR i.stock - t.horizon_demand < i.safety_stock
+  WHERE t.stock - t.horizon_demand < 0.5
+    OR t.stock - t.horizon_demand < t.safety_stock
+),
+pos_arrivals AS (
+  SELECT i.pos_id, a.k, a.qty
+  FROM arrivals a
+  JOIN positioned i ON i.store_id = a.store_id AND i.sku = a.sku
 ),
 projected AS (
   SELECT
-    d.store_id, d.sku, d.k, d.demand,
-    SUM(d.demand) OVER (PARTITION BY d.store_id, d.sku ORDER BY d.k ROWS UNBOUNDED PRECEDING) AS cum_demand,
-    SUM(COALESCE(a.qty, 0)) OVER (PARTITION BY d.store_id, d.sku ORDER BY d.k ROWS UNBOUNDED PRECEDING) AS cum_arrivals
+    d.pos_id, d.k, d.demand, d.stock, d.safety_stock,
+    SUM(d.demand) OVER (PARTITION BY d.pos_id ORDER BY d.k ROWS UNBOUNDED PRECEDING) AS cum_demand,
+    SUM(COALESCE(a.qty, 0)) OVER (PARTITION BY d.pos_id ORDER BY d.k ROWS UNBOUNDED PRECEDING) AS cum_arrivals
   FROM daily d
-  JOIN short s ON s.store_id = d.store_id AND s.sku = d.sku
-  LEFT JOIN arrivals a ON a.store_id = d.store_id AND a.sku = d.sku AND a.k = d.k
+  JOIN short s ON s.pos_id = d.pos_id
+  LEFT JOIN pos_arrivals a ON a.pos_id = d.pos_id AND a.k = d.k
 ),
 crossings AS (
   SELECT
-    p.store_id,
-    p.sku,
-    MIN(CASE WHEN i.stock + p.cum_arrivals - p.cum_demand < 0.5 AND p.cum_demand >= 0.5 THEN p.k END) AS stockout_k,
-    MIN(CASE WHEN i.stock + p.cum_arrivals - p.cum_demand < i.safety_stock THEN p.k END) AS below_safety_k
+    p.pos_id,
+    MIN(CASE WHEN p.stock + p.cum_arrivals - p.cum_demand < 0.5 AND p.cum_demand >= 0.5 THEN p.k END) AS stockout_k,
+    MIN(CASE WHEN p.stock + p.cum_arrivals - p.cum_demand < p.safety_stock THEN p.k END) AS below_safety_k
   FROM projected p
-  JOIN positioned i ON i.store_id = p.store_id AND i.sku = p.sku
-  GROUP BY p.store_id, p.sku
+  GROUP BY p.pos_id
 ),
 outlook AS (
-  SELECT t.store_id, t.sku, t.lead_demand, t.horizon_demand, t.horizon_days, c.stockout_k, c.below_safety_k
+  SELECT t.pos_id, t.lead_demand, t.horizon_demand, t.horizon_days, c.stockout_k, c.below_safety_k
   FROM totals t
-  LEFT JOIN crossings c ON c.store_id = t.store_id AND c.sku = t.sku
+  LEFT JOIN crossings c ON c.pos_id = t.pos_id
 ),
 risk AS (
   SELECT
@@ -236,7 +246,7 @@ risk AS (
       WHEN i.stock * o.horizon_days > {{overstock_cover}} * i.lead_days * o.horizon_demand THEN 'overstock'
     END AS stock_flag
   FROM positioned i
-  JOIN outlook o ON o.store_id = i.store_id AND o.sku = i.sku
+  JOIN outlook o ON o.pos_id = i.pos_id
 )
 SELECT
   CAST('{{as_of_date}}' AS DATE),
