@@ -29,6 +29,7 @@ import { startWorker, workerEntry } from '../../lib/typescript-worker';
 import { readQuarantineKeys, receivedDate, writeQuarantineKeys } from './quarantine-keys';
 import { readRawObject } from './read-raw-object';
 import { objectChunks, validateChunk } from './validate-records';
+import { sentReference } from './sent-reference';
 import type { ChunkCounts, ValidateReply, ValidateTask, ValidateWorkerData } from './validate-worker';
 
 /** Chunks decompressed ahead of the workers (bounds the memory held for them). */
@@ -167,7 +168,7 @@ async function validateChunks(
     }
     return ahead.shift()!;
   };
-  const setup: ValidateWorkerData = { ref, window };
+  const setup: ValidateWorkerData = { ref: sentReference(ref), window };
   for (const worker of pool) worker.thread.postMessage(setup);
   await Promise.all(
     pool.map(async (worker) => {

@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import type { BusinessDateWindow } from '../../lib/contract/business-date-window';
 import type { ContractReference } from '../../lib/contract/types';
 import { readRawObjectSync } from './read-raw-object';
+import { receivedReference, type SentReference } from './sent-reference';
 import { objectChunks, validateChunk, type ChunkVerdicts, type RawChunk } from './validate-records';
 
 /** Where a task's records come from, and its position in the batch (raw-object order, then offset). */
@@ -32,18 +33,17 @@ export type ValidateTask = ChunkTask | ObjectTask;
 export type ChunkCounts = Omit<ChunkVerdicts, 'staged'>;
 export type ValidateReply = { order: number; chunks: ChunkCounts[] } | { order: number; error: string };
 
-/** What each thread is sent first: the part of the reference data the checks read, as Validate parsed it (cloned
- * into the thread, a fraction of the cost of parsing the CSVs again in each one: at 50,000 SKUs a parse takes half
- * a second), and the business-date window of the batch. */
+/** What each thread is sent first: the reference data as Validate parsed it (cloned into the thread, a fraction of
+ * the cost of parsing the CSVs again in each one), and the business-date window of the batch. */
 export type ValidateWorkerData = {
-  ref: ContractReference;
+  ref: SentReference;
   window: BusinessDateWindow;
 };
 
 /** Set by the first message; every later one is a task. */
-let setup: ValidateWorkerData | undefined;
+let setup: { ref: ContractReference; window: BusinessDateWindow } | undefined;
 
-function validateTask(task: ValidateTask, { ref, window }: ValidateWorkerData): ChunkCounts[] {
+function validateTask(task: ValidateTask, { ref, window }: { ref: ContractReference; window: BusinessDateWindow }): ChunkCounts[] {
   const chunks = 'body' in task ? objectChunks(readRawObjectSync(task.body), task.body, task.objectIndex, task.stagingDir) : [task];
   const counts: ChunkCounts[] = [];
   for (const chunk of chunks) {
@@ -56,7 +56,8 @@ function validateTask(task: ValidateTask, { ref, window }: ValidateWorkerData): 
 
 parentPort?.on('message', (message: ValidateWorkerData | ValidateTask) => {
   if (setup === undefined) {
-    setup = message as ValidateWorkerData;
+    const { ref, window } = message as ValidateWorkerData;
+    setup = { ref: receivedReference(ref), window };
     return;
   }
   const task = message as ValidateTask;
