@@ -32,7 +32,7 @@ import { objectChunks, validateChunk } from './validate-records';
 import { sentReference } from './sent-reference';
 import type { ChunkCounts, ValidateReply, ValidateTask, ValidateWorkerData } from './validate-worker';
 
-/** Chunks decompressed ahead of the workers (bounds the memory held for them). */
+/** Tasks read ahead of the workers, chunks decompressed or objects as stored (bounds the memory held for them). */
 const CHUNKS_AHEAD = 8;
 
 /** A chunk's verdicts with the arrival time of its raw object. */
@@ -41,7 +41,7 @@ type ChunkOutcome = ChunkCounts & { receivedAt: string };
 /** Raw objects up to this size (as stored) go to a thread whole, to be decompressed and chunked there: Validate's
  * thread then decompresses and copies nothing (at 10:1, an object of this size is about five chunks). Larger ones
  * are decompressed and chunked here, so that one large object still keeps every thread busy. */
-const WHOLE_OBJECT_MAX_BYTES = Number(process.env.VALIDATE_WHOLE_MAX ?? 2 * 1024 * 1024);
+const WHOLE_OBJECT_MAX_BYTES = 2 * 1024 * 1024;
 
 /** Whether raw object number `index` (of `count`, `size` bytes as stored) goes whole to one of `threads` threads:
  * a small one does, except the batch's last ones (one per thread), which are chunked so that the threads finish

@@ -19,7 +19,7 @@ export interface ChunkTask extends RawChunk, TaskSource {
   partPath: string;
 }
 
-/** A whole raw object as stored: the thread decompresses it and validates it chunk by chunk, as Validate would. */
+/** A whole raw object as stored: the thread decompresses it and validates it chunk by chunk, in the chunks Validate would have sent. */
 export interface ObjectTask extends TaskSource {
   body: Uint8Array;
   objectIndex: number;

@@ -6,7 +6,7 @@ import { curateBatch } from '../../../functions/pipeline/curate-batch/curate-bat
 import { rawObjectKey, runPrefix, runRecordKeys } from '../../../functions/lib/lake-layout';
 import { writeJson } from '../../../functions/lib/pipeline/json-objects';
 import { newBatchId, oldestWithin, planBatch } from '../../../functions/pipeline/plan-batch/plan-batch';
-import { validateBatch } from '../../../functions/pipeline/validate-batch/validate-batch';
+import { goesWhole, validateBatch } from '../../../functions/pipeline/validate-batch/validate-batch';
 import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
 import type { FsObjectStore } from '../../../local/adapters/fs-object-store';
 import { putRaw, sale, tempLake, withReference } from '../../helpers/lake-fixture';
@@ -119,6 +119,15 @@ describe('validate on worker threads', () => {
     }
     expect(results[0].counts).toEqual({ received: 16, valid: 8, byReason: { malformed_json: 4, unknown_store: 4 } });
     expect(results[1]).toEqual(results[0]);
+  });
+});
+
+describe('which raw objects go whole to a Validate thread', () => {
+  it('small ones, but not the last one per thread, nor any without threads', () => {
+    const small = 1024 * 1024;
+    expect([0, 1, 2, 3].map((i) => goesWhole(i, 4, small, 2))).toEqual([true, true, false, false]);
+    expect(goesWhole(0, 4, 64 * 1024 * 1024, 2)).toBe(false);
+    expect(goesWhole(0, 4, small, 0)).toBe(false);
   });
 });
 
