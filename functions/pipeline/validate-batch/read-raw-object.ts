@@ -1,4 +1,4 @@
-import { rawBytes } from '../../lib/raw-objects';
+import { rawBytes, rawBytesSync } from '../../lib/raw-objects';
 
 /** Leading bytes of objects that are not gzip NDJSON in UTF-8 as a whole, and what they are. */
 const NOT_UTF8_NDJSON: [number[], string][] = [
@@ -14,6 +14,12 @@ const NOT_UTF8_NDJSON: [number[], string][] = [
 
 const startsWith = (bytes: Uint8Array, magic: number[]): boolean => bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b);
 
+/** Why NDJSON bytes are not readable as a whole, or the bytes. */
+function checkedText(bytes: Buffer): { bytes: Buffer } | { unreadable: string } {
+  for (const [magic, what] of NOT_UTF8_NDJSON) if (startsWith(bytes, magic)) return { unreadable: what };
+  return { bytes };
+}
+
 /**
  * A raw object's NDJSON bytes, or why the object cannot be read as a whole: a gzip stream that is corrupt or
  * truncated, another compression, or text in another encoding. Such an object is quarantined whole; a line that
@@ -26,6 +32,16 @@ export async function readRawObject(body: Buffer): Promise<{ bytes: Buffer } | {
   } catch (err) {
     return { unreadable: `gzip: ${(err as Error).message}` };
   }
-  for (const [magic, what] of NOT_UTF8_NDJSON) if (startsWith(bytes, magic)) return { unreadable: what };
-  return { bytes };
+  return checkedText(bytes);
+}
+
+/** readRawObject on the calling thread (a Validate worker's). */
+export function readRawObjectSync(body: Uint8Array): { bytes: Buffer } | { unreadable: string } {
+  let bytes: Buffer;
+  try {
+    bytes = rawBytesSync(body);
+  } catch (err) {
+    return { unreadable: `gzip: ${(err as Error).message}` };
+  }
+  return checkedText(bytes);
 }

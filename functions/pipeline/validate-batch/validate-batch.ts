@@ -17,7 +17,7 @@ import {
 import type { LakeFiles, ObjectStore } from '../../lib/ports';
 import type { CommitFile } from '../../lib/pipeline/curated-commit';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
-import { MAX_OBJECTS_PER_BATCH, OBJECT_SEQ_SPAN } from '../../lib/pipeline/batch-seq';
+import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
 import { loadReferenceData } from '../../lib/pipeline/load-reference';
 import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
 import { scratchDir } from '../../lib/pipeline/work-dir';
@@ -28,15 +28,27 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntry } from '../../lib/typescript-worker';
 import { readQuarantineKeys, receivedDate, writeQuarantineKeys } from './quarantine-keys';
 import { readRawObject } from './read-raw-object';
-import { chunksOf, validateChunk, VALIDATE_CHUNK_BYTES, type ChunkVerdicts } from './validate-records';
-import type { ValidateTask, ValidateWorkerData } from './validate-worker';
+import { objectChunks, validateChunk } from './validate-records';
+import { sentReference } from './sent-reference';
+import type { ChunkCounts, ValidateReply, ValidateTask, ValidateWorkerData } from './validate-worker';
 
-/** Chunks decompressed ahead of the workers (bounds the memory held for them). */
+/** Tasks read ahead of the workers, chunks decompressed or objects as stored (bounds the memory held for them). */
 const CHUNKS_AHEAD = 8;
 
-type Counts = Omit<ChunkVerdicts, 'staged'>;
 /** A chunk's verdicts with the arrival time of its raw object. */
-type ChunkOutcome = Counts & { receivedAt: string };
+type ChunkOutcome = ChunkCounts & { receivedAt: string };
+
+/** Raw objects up to this size (as stored) go to a thread whole, to be decompressed and chunked there: Validate's
+ * thread then decompresses and copies nothing (at 10:1, an object of this size is about five chunks). Larger ones
+ * are decompressed and chunked here, so that one large object still keeps every thread busy. */
+const WHOLE_OBJECT_MAX_BYTES = 2 * 1024 * 1024;
+
+/** Whether raw object number `index` (of `count`, `size` bytes as stored) goes whole to one of `threads` threads:
+ * a small one does, except the batch's last ones (one per thread), which are chunked so that the threads finish
+ * together. */
+export function goesWhole(index: number, count: number, size: number, threads: number): boolean {
+  return threads > 0 && size <= WHOLE_OBJECT_MAX_BYTES && index < count - threads;
+}
 
 /** Quarantine rows become Parquet under quarantine/pos/received_date=YYYY-MM-DD/, one file per batch and date
  * (named by batch, so validating the same batch again rewrites the same files): written to `workDir`, and
@@ -65,8 +77,9 @@ export async function writeQuarantine(store: ObjectStore, rejectsPath: string, b
   for (const f of await quarantineFiles(rejectsPath, batchId, workDir, work)) await store.put(f.key, await readFile(f.path));
 }
 
-/** The batch's chunks in raw order: objects read and decompressed one at a time, as the threads ask. */
-async function* batchChunks(store: ObjectStore, manifest: BatchManifest, stagingDir: string): AsyncGenerator<ValidateTask> {
+/** The batch's tasks in raw order: objects read one at a time, as the threads ask, and each decompressed and
+ * chunked here, or (`whole` says which) sent as stored. */
+async function* batchTasks(store: ObjectStore, manifest: BatchManifest, stagingDir: string, whole: (index: number, size: number) => boolean): AsyncGenerator<ValidateTask> {
   if (manifest.objects.length > MAX_OBJECTS_PER_BATCH) {
     throw new PipelineStateError(`batch ${manifest.batchId}: ${manifest.objects.length} raw objects, more than the ${MAX_OBJECTS_PER_BATCH} a batch can number`);
   }
@@ -78,17 +91,13 @@ async function* batchChunks(store: ObjectStore, manifest: BatchManifest, staging
       throw withContext(context, err);
     });
     const source = { key: o.key, receivedAt: o.lastModified, batchId: manifest.batchId };
-    const read = await readRawObject(body);
-    if ('unreadable' in read) {
-      // one record, quarantined whole, so the batch's other objects are curated in the same run
-      yield { bytes: body, seqBase: index * OBJECT_SEQ_SPAN, unreadable: read.unreadable, order: order++, ...source, partPath: join(stagingDir, stagedPartName(index, 0)) };
+    if (whole(index, body.length)) {
+      // copied: the store's buffer may be a view into a larger one, and this one is transferred
+      yield { body: new Uint8Array(body), objectIndex: index, stagingDir, order: order++, ...source };
       continue;
     }
-    const bytes = read.bytes;
-    let n = 0;
-    for (const chunk of chunksOf(bytes, index, VALIDATE_CHUNK_BYTES)) {
-      yield { ...chunk, order: order++, ...source, partPath: join(stagingDir, stagedPartName(index, n++)) };
-    }
+    // an unreadable object is one record, quarantined whole, so the batch's other objects are curated in the same run
+    for (const chunk of objectChunks(await readRawObject(body), body, index, stagingDir)) yield { ...chunk, order: order++, ...source };
   }
 }
 
@@ -107,18 +116,20 @@ function startPoolWorker(): PoolWorker {
   return worker;
 }
 
-/** Sends a task to a worker (the chunk's bytes are copied into a buffer the worker then owns) and awaits its reply. */
-function runOnWorker({ thread, failure }: PoolWorker, task: ValidateTask): Promise<Counts & { order: number; error?: string }> {
+/** Sends a task to a worker (its bytes are copied into a buffer the worker then owns, or transferred when they are
+ * one already) and awaits its reply. */
+function runOnWorker({ thread, failure }: PoolWorker, task: ValidateTask): Promise<ValidateReply> {
   if (failure) return Promise.reject(failure);
-  const bytes = new Uint8Array(task.bytes); // the chunk is a view into its object's buffer: copy it out
+  // a chunk is a view into its object's buffer: copied out
+  const bytes = 'body' in task ? task.body : new Uint8Array(task.bytes);
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
     thread.once('error', onError);
-    thread.once('message', (m: Counts & { order: number; error?: string }) => {
+    thread.once('message', (m: ValidateReply) => {
       thread.off('error', onError);
       resolve(m);
     });
-    thread.postMessage({ ...task, bytes }, [bytes.buffer]);
+    thread.postMessage('body' in task ? task : { ...task, bytes }, [bytes.buffer as ArrayBuffer]); // made here, so not shared
   });
 }
 
@@ -135,15 +146,17 @@ async function validateChunks(
   stagingDir: string,
   pool: PoolWorker[],
 ): Promise<ChunkOutcome[]> {
-  const results: ChunkOutcome[] = [];
-  const chunks = batchChunks(store, manifest, stagingDir);
+  /** each task's chunks' outcomes, by the task's position */
+  const results: ChunkOutcome[][] = [];
+  const chunks = batchTasks(store, manifest, stagingDir, (index, size) => goesWhole(index, manifest.objects.length, size, pool.length));
   if (pool.length === 0) {
     for await (const task of chunks) {
+      if ('body' in task) throw new Error('unreachable: objects go whole to threads only');
       const { staged, ...counts } = validateChunk(task, ref, window, task);
       if (staged.length) await writeFile(task.partPath, staged);
-      results[task.order] = { ...counts, receivedAt: task.receivedAt };
+      results[task.order] = [{ ...counts, receivedAt: task.receivedAt }];
     }
-    return results;
+    return results.flat();
   }
   // a small read-ahead queue, so decompressing the next object overlaps the threads' work on this one
   const ahead: Promise<IteratorResult<ValidateTask>>[] = [];
@@ -155,18 +168,19 @@ async function validateChunks(
     }
     return ahead.shift()!;
   };
-  const setup: ValidateWorkerData = { ref, window };
+  const setup: ValidateWorkerData = { ref: sentReference(ref), window };
   for (const worker of pool) worker.thread.postMessage(setup);
   await Promise.all(
     pool.map(async (worker) => {
       for (let item = await next(); !item.done; item = await next()) {
-        const { order, error, ...counts } = await runOnWorker(worker, item.value);
-        if (error) throw new RetailLakeError(`validating ${item.value.key}: ${error}`);
-        results[order] = { ...counts, receivedAt: item.value.receivedAt };
+        const reply = await runOnWorker(worker, item.value);
+        if ('error' in reply) throw new RetailLakeError(`validating ${item.value.key}: ${reply.error}`);
+        const { receivedAt } = item.value;
+        results[reply.order] = reply.chunks.map((counts) => ({ ...counts, receivedAt }));
       }
     }),
   );
-  return results;
+  return results.flat();
 }
 
 /** Adds up the chunks' verdicts, setting apart rejected records already quarantined (by an earlier batch, or

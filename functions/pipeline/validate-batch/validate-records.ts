@@ -1,11 +1,13 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { BusinessDateWindow } from '../../lib/contract/business-date-window';
 import { isCanonicalValidEvent } from '../../lib/contract/canonical-fast-path';
 import { checkStageable } from '../../lib/contract/check-reference';
 import { MAX_RECORD_BYTES, type ContractReference, type Rejection, type RejectReason } from '../../lib/contract/types';
 import { parseEventText } from '../../lib/contract/validate-event';
 import { OBJECT_SEQ_SPAN } from '../../lib/pipeline/batch-seq';
+import { stagedPartName } from '../../lib/lake-layout';
 
 /** One newline-aligned piece of a raw object (the unit a Validate worker takes). */
 export interface RawChunk {
@@ -48,6 +50,22 @@ export function* chunksOf(bytes: Buffer, objectIndex: number, size: number): Gen
     yield { bytes: bytes.subarray(start, end), seqBase: objectIndex * OBJECT_SEQ_SPAN + start };
     start = end;
   }
+}
+
+/** The chunks of raw object number `objectIndex` as read (readRawObject), each with the part file its valid records
+ * go to in `stagingDir`: an unreadable object is one chunk, holding the object as stored. */
+export function* objectChunks(
+  read: { bytes: Buffer } | { unreadable: string },
+  body: Uint8Array,
+  objectIndex: number,
+  stagingDir: string,
+): Generator<RawChunk & { partPath: string }> {
+  if ('unreadable' in read) {
+    yield { bytes: body, seqBase: objectIndex * OBJECT_SEQ_SPAN, unreadable: read.unreadable, partPath: join(stagingDir, stagedPartName(objectIndex, 0)) };
+    return;
+  }
+  let n = 0;
+  for (const chunk of chunksOf(read.bytes, objectIndex, VALIDATE_CHUNK_BYTES)) yield { ...chunk, partPath: join(stagingDir, stagedPartName(objectIndex, n++)) };
 }
 
 export interface ChunkVerdicts {

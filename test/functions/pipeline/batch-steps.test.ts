@@ -6,7 +6,7 @@ import { curateBatch } from '../../../functions/pipeline/curate-batch/curate-bat
 import { rawObjectKey, runPrefix, runRecordKeys } from '../../../functions/lib/lake-layout';
 import { writeJson } from '../../../functions/lib/pipeline/json-objects';
 import { newBatchId, oldestWithin, planBatch } from '../../../functions/pipeline/plan-batch/plan-batch';
-import { validateBatch } from '../../../functions/pipeline/validate-batch/validate-batch';
+import { goesWhole, validateBatch } from '../../../functions/pipeline/validate-batch/validate-batch';
 import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
 import type { FsObjectStore } from '../../../local/adapters/fs-object-store';
 import { putRaw, sale, tempLake, withReference } from '../../helpers/lake-fixture';
@@ -122,13 +122,23 @@ describe('validate on worker threads', () => {
   });
 });
 
+describe('which raw objects go whole to a Validate thread', () => {
+  it('small ones, but not the last one per thread, nor any without threads', () => {
+    const small = 1024 * 1024;
+    expect([0, 1, 2, 3].map((i) => goesWhole(i, 4, small, 2))).toEqual([true, true, false, false]);
+    expect(goesWhole(0, 4, 64 * 1024 * 1024, 2)).toBe(false);
+    expect(goesWhole(0, 4, small, 0)).toBe(false);
+  });
+});
+
 describe('validate with a raw object that cannot be read', () => {
   it.each([1, 2])('quarantines it whole as one record and stages the other objects (%i thread(s))', async (workers) => {
     const { root, store, cleanup } = tempLake();
     try {
       await withReference(store);
       for (let f = 0; f < 3; f++) await putRaw(store, [JSON.stringify(sale())], new Date(Date.UTC(2024, 2, 10, f)), `f${f}`);
-      const broken = rawObjectKey(new Date(Date.UTC(2024, 2, 10, 1, 30)), 'pos-events', 'torn');
+      // second of four: on two threads it goes to one whole, to be decompressed there (validate-batch.ts goesWhole)
+      const broken = rawObjectKey(new Date(Date.UTC(2024, 2, 10, 0, 30)), 'pos-events', 'torn');
       await store.put(broken, gzipSync('{"a":1}\n'.repeat(1000)).subarray(0, 40));
       const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
       const v = await validateBatch(store, store, plan.batchId, 0.05, workers);

@@ -1,4 +1,16 @@
-import { parseExchangeRatesCsv, parseProductsCsv, parseStoresCsv, ReferenceDataError, STORE_FILE_COLUMNS, toCsv, type Store } from '../../../../functions/lib/reference/reference-data';
+import { parse } from 'csv-parse/sync';
+import {
+  CSV_OPTIONS,
+  parseExchangeRatesCsv,
+  parseProductsCsv,
+  parseStoresCsv,
+  plainCsvRows,
+  ReferenceDataError,
+  STORE_COLUMNS,
+  STORE_FILE_COLUMNS,
+  toCsv,
+  type Store,
+} from '../../../../functions/lib/reference/reference-data';
 import { PRODUCTS_CSV, STORES_CSV } from '../../../helpers/lake-fixture';
 
 const storeError = (text: string) => {
@@ -36,6 +48,38 @@ describe('reference data CSV', () => {
   it('rejects a product with a fractional lead time and a file with no rows', () => {
     expect(() => parseProductsCsv(PRODUCTS_CSV.replace(',5\n', ',2.5\n'), 'p.csv')).toThrow('p.csv:2 lead_time_days: must be a whole number >= 0, got "2.5"');
     expect(() => parseProductsCsv(PRODUCTS_CSV.split('\n')[0] + '\n', 'p.csv')).toThrow('p.csv: has no data rows');
+  });
+
+  describe('files with nothing to interpret, read by splitting', () => {
+    const header = [...STORE_COLUMNS];
+    const [head, ...rest] = STORES_CSV.split('\n');
+    it.each([
+      ['the fixture', STORES_CSV],
+      ['a byte order mark', `\uFEFF${STORES_CSV}`],
+      ['spaces, tabs and form feeds around fields', STORES_CSV.replace('S001,Downtown NYC,', ' \tS001 , \fDowntown NYC\t,')],
+      ['other white space at a field end', STORES_CSV.replace('Downtown NYC', 'Downtown NYC\u00a0\u2003')],
+      ['non-ASCII text', STORES_CSV.replace('Downtown NYC', 'Zürich Süd ☕')],
+      ['empty lines, and no newline at the end', `${head}\n\n${rest.join('\n\n').trimEnd()}`],
+    ])('as csv-parse reads them: %s', (_what, text) => {
+      const rows = plainCsvRows(text, header);
+      expect(rows).toEqual(parse(text, CSV_OPTIONS));
+      expect(rows).toHaveLength(3);
+    });
+
+    it.each([
+      ['a quoted field', STORES_CSV.replace('Downtown NYC', '"Downtown, NYC"')],
+      ['Windows line ends', STORES_CSV.replace(/\n/g, '\r\n')],
+      ['a line with a field too many', STORES_CSV.replace(',5000', ',5000,x')],
+      ['a line of spaces', `${STORES_CSV} \n`],
+      ['a header cell csv-parse would not trim', STORES_CSV.replace('store_id', '\u00a0store_id')],
+      ['a lone surrogate', STORES_CSV.replace('Downtown NYC', 'Downtown \ud800')],
+    ])('left to csv-parse: %s', (_what, text) => {
+      expect(plainCsvRows(text, header)).toBeUndefined();
+    });
+
+    it('still names the line of a file that is not valid CSV', () => {
+      expect(() => parseStoresCsv(STORES_CSV.replace(',5000', ',5000,x'), 'stores.csv')).toThrow(/^stores.csv:2: not valid CSV \(Invalid Record Length/);
+    });
   });
 
   describe('the optional currency column of stores.csv', () => {
