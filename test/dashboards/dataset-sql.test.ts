@@ -42,7 +42,7 @@ describe('dashboard data sets: SQL on DuckDB and on PostgreSQL as the read-only 
     pg = await startRedshiftOnPostgres(lake.root);
     await resetWarehouse(pg); // Redshift's defaults: every user may create tables in public until the deploy says otherwise
     const dashboardUser = { Username: DASHBOARD_DB_USER, SecretArn: 'arn:reader-secret', PasswordRevision: '1' };
-    await deployWarehouse(pg, warehouseDdlProperties(dashboardUser), async () => DASHBOARD_SECRET);
+    await deployWarehouse(pg, warehouseDdlProperties({ dashboardUser }), async () => DASHBOARD_SECRET);
     await pg.admin.execute(dashboardFixtureStatements());
     try {
       await duck.execute(dashboardFixtureStatements());
@@ -72,7 +72,7 @@ describe('dashboard data sets: SQL on DuckDB and on PostgreSQL as the read-only 
       await expect(qs.query(`SELECT COUNT(*) FROM ${table}`)).rejects.toThrow(/permission denied/);
     }
     // a second deploy (Update) sets the password again instead of failing on the existing user
-    await expect(deployWarehouse(pg!, warehouseDdlProperties({ Username: DASHBOARD_DB_USER, SecretArn: 'arn:reader-secret', PasswordRevision: '2' }), async () => DASHBOARD_SECRET)).resolves.toMatch(
+    await expect(deployWarehouse(pg!, warehouseDdlProperties({ dashboardUser: { Username: DASHBOARD_DB_USER, SecretArn: 'arn:reader-secret', PasswordRevision: '2' } }), async () => DASHBOARD_SECRET)).resolves.toMatch(
       /set the password of user quicksight_reader with role retail_lake_dashboards$/,
     );
   });

@@ -44,8 +44,14 @@ export function dashboardRelations(migrations: readonly Migration[] = readMigrat
   );
 }
 
-export function warehouseDdlProperties(dashboardUser?: Omit<DashboardUserProperties, 'Role'>): WarehouseDdlProperties {
-  const migrations = readMigrations();
+export interface WarehouseDdlOptions {
+  /** QuickSight's user (when QuickSight is on) */
+  dashboardUser?: Omit<DashboardUserProperties, 'Role'>;
+  /** the migrations to apply (the grants cover the relations they leave) */
+  migrations?: Migration[];
+}
+
+export function warehouseDdlProperties({ dashboardUser, migrations = readMigrations() }: WarehouseDdlOptions = {}): WarehouseDdlProperties {
   return {
     CreateIfMissing: CREATE_DB_ROLES,
     MigrationLedger: ledgerStatements(),
