@@ -3,6 +3,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as quicksight from 'aws-cdk-lib/aws-quicksight';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DatasetDefinition } from '../../../dashboards/datasets';
 import { isDirectQuery } from '../../../dashboards/definition';
@@ -40,6 +41,13 @@ const DATA_SET_ACTIONS = [
   'quicksight:CancelIngestion',
   'quicksight:UpdateDataSetPermissions',
 ];
+
+/** QuickSight's login: the warehouse must have been built with its read-only user. */
+function dashboardUserSecret(props: QuickSightWarehouseProps): secretsmanager.ISecret {
+  const secret = props.warehouse.dashboardUserSecret;
+  if (!secret) throw new ConfigurationError('QuickSight needs the warehouse built with its read-only user (RedshiftWarehouse dashboardUser)');
+  return secret;
+}
 
 export interface QuickSightWarehouseProps {
   /** resource name prefix: names the VPC connection, the data source and the dataset ids */
@@ -118,8 +126,7 @@ export class QuickSightWarehouse extends Construct {
    * with the lake key through Secrets Manager (the console grants no kms:Decrypt, and the secret uses the lake key).
    */
   private allowQuickSightToReadSecret(props: QuickSightWarehouseProps): iam.Policy {
-    const secret = props.warehouse.dashboardUserSecret;
-    if (!secret) throw new ConfigurationError('QuickSight needs the warehouse built with its dashboard user (RedshiftWarehouse dashboardUser)');
+    const secret = dashboardUserSecret(props);
     const stack = Stack.of(this);
     return new iam.Policy(this, 'SecretAccess', {
       roles: [iam.Role.fromRoleName(this, 'SecretsRole', QUICKSIGHT_SECRETS_ROLE_NAME)],
@@ -137,8 +144,7 @@ export class QuickSightWarehouse extends Construct {
   /** Over TLS, as the read-only dashboard user (never the admin: its secret could write and drop everything). */
   private createDataSource(props: QuickSightWarehouseProps): quicksight.CfnDataSource {
     const { warehouse } = props;
-    const secret = warehouse.dashboardUserSecret;
-    if (!secret) throw new ConfigurationError('QuickSight needs the warehouse built with its dashboard user (RedshiftWarehouse dashboardUser)');
+    const secret = dashboardUserSecret(props);
     return new quicksight.CfnDataSource(this, 'DataSource', {
       awsAccountId: Stack.of(this).account,
       dataSourceId: `${props.prefix}-warehouse`,
