@@ -61,7 +61,12 @@ export function warehouseDdlProperties({ dashboardUser, migrations = readMigrati
   };
 }
 
-/** A digest of the properties, shown in the template: a changed migration or grant shows up as a changed hash. */
+/**
+ * A digest of the properties, shown in the template: a changed migration or grant shows up as a changed hash. The
+ * secret's ARN is left out: at synth it is a CDK token, whose text changes with unrelated code.
+ */
 export function warehouseDdlHash(properties: WarehouseDdlProperties): string {
-  return createHash('sha256').update(JSON.stringify(properties)).digest('hex');
+  const user = properties.DashboardUser;
+  const stable = user ? { ...properties, DashboardUser: { ...user, SecretArn: undefined } } : properties;
+  return createHash('sha256').update(JSON.stringify(stable)).digest('hex');
 }

@@ -1,6 +1,6 @@
 import { relationsRead, warehouseRelations } from '../../../../infra/lib/warehouse/dashboard-relations';
 import { DASHBOARD_DB_ROLE, dashboardGrantStatements } from '../../../../infra/lib/warehouse/warehouse-access';
-import { dashboardRelations } from '../../../../infra/lib/warehouse/warehouse-ddl';
+import { dashboardRelations, warehouseDdlHash, warehouseDdlProperties } from '../../../../infra/lib/warehouse/warehouse-ddl';
 import { QUICKSIGHT_DATASETS } from '../../../../infra/lib/consumers/quicksight-datasets';
 
 const migration = (version: number, statements: string[]) => ({ version, name: `m${version}`, statements });
@@ -34,5 +34,12 @@ describe('what the dashboards database role may read', () => {
     ]);
     expect(() => dashboardGrantStatements([])).toThrow(/read no warehouse relation/);
     expect(() => dashboardGrantStatements(['x; DROP TABLE y'])).toThrow(/not a plain lower-case name/);
+  });
+
+  it("changes the DDL hash with the user's password revision, not with the text of the secret ARN's token", () => {
+    const user = (SecretArn: string, PasswordRevision: string) => warehouseDdlHash(warehouseDdlProperties({ dashboardUser: { Username: 'quicksight_reader', SecretArn, PasswordRevision } }));
+    expect(user('${Token[TOKEN.1]}', '1')).toBe(user('${Token[TOKEN.99]}', '1'));
+    expect(user('${Token[TOKEN.1]}', '1')).not.toBe(user('${Token[TOKEN.1]}', '2'));
+    expect(user('x', '1')).not.toBe(warehouseDdlHash(warehouseDdlProperties()));
   });
 });
