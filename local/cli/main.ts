@@ -152,13 +152,15 @@ program
 
 program
   .command('reload')
-  .description('rebuild the warehouse from the curated zone (every business date, or --from/--to), then reconcile')
-  .requiredOption('--warehouse', 'rebuild the warehouse (the star schema)')
+  .description('rebuild what is derived from the curated zone (every business date, or --from/--to), then reconcile')
+  .option('--warehouse', 'rebuild the warehouse (the star schema)')
+  .option('--baskets', "rebuild the lake's store_day_baskets table")
   .option('--from <date>', 'first business date, YYYY-MM-DD')
   .option('--to <date>', 'last business date, YYYY-MM-DD')
-  .action(async (opts: { from?: string; to?: string }, cmd: Command) => {
+  .action(async (opts: { warehouse?: boolean; baskets?: boolean; from?: string; to?: string }, cmd: Command) => {
     const { reloadCommand } = await import('./reload-command');
-    if (!(await reloadCommand(lakeOf(cmd), { from: opts.from, to: opts.to }))) process.exitCode = EXIT_PIPELINE_FAILED;
+    const what = { warehouse: opts.warehouse === true, baskets: opts.baskets === true };
+    if (!(await reloadCommand(lakeOf(cmd), { from: opts.from, to: opts.to }, what))) process.exitCode = EXIT_PIPELINE_FAILED;
   });
 
 program

@@ -162,6 +162,8 @@ export async function summarizeStoreDayBaskets(
   dates: readonly string[],
   work: DuckDbSettings,
   missingBytesPerRun = MISSING_BYTES_PER_RUN,
+  /** called before each month and at the end (a long rebuild shows its progress) */
+  progress?: (done: number, total: number, month: string) => void,
 ): Promise<BasketsSummary> {
   const byMonth = new Map<string, Set<string>>();
   for (const date of dates) byMonth.set(monthStart(date), (byMonth.get(monthStart(date)) ?? new Set()).add(date));
@@ -191,12 +193,15 @@ export async function summarizeStoreDayBaskets(
   const db = await createDuckDb(work);
   const conn = await db.connect();
   try {
-    for (const month of [...byMonth.keys()].sort(ascending)) {
+    const months = [...byMonth.keys()].sort(ascending);
+    for (const [i, month] of months.entries()) {
+      progress?.(i, months.length, month.slice(0, 7));
       const done = await summarizeMonth(conn, store, files, month, [...(byMonth.get(month) ?? [])].sort(ascending), workDir);
       summary.rows += done.rows;
       summary.dates += done.dates;
       summary.months += done.written ? 1 : 0;
     }
+    progress?.(months.length, months.length, '');
   } finally {
     conn.closeSync();
     db.closeSync();

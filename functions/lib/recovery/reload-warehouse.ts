@@ -30,6 +30,8 @@ export interface ReloadResult {
   /** business dates loaded (the union over both facts) */
   dates: number;
   batches: number;
+  /** the dates with sales lines in the range, sorted (what Reconcile then checks store_day_baskets on) */
+  salesDates: string[];
 }
 
 /** The business dates of the curated partitions in `range`, per table, sorted. */
@@ -103,5 +105,19 @@ export async function reloadWarehouse(
   }
   progress?.(chunks.length, chunks.length, '');
   await recordReprocessReloads(rt.store, range, now);
-  return { dates: new Set(CURATED_TABLES.flatMap((t) => dates[t])).size, batches: chunks.length };
+  return { dates: new Set(CURATED_TABLES.flatMap((t) => dates[t])).size, batches: chunks.length, salesDates: dates.sales_lines };
+}
+
+/**
+ * `reload --baskets`: rebuilds the lake's store_day_baskets for every business date of `range` (every date when it is
+ * empty) that has sales lines, each from all of its date's lines, a month at a time (on an older lake, some months
+ * without a file besides). Returns those dates. A date
+ * whose lines are all gone keeps its rows: `reprocess` of that date removes them.
+ */
+export async function reloadBaskets(rt: Pick<Runtime, 'store' | 'files' | 'settings'>, range: DateRange = {}, progress?: Progress): Promise<string[]> {
+  const problem = dateRangeProblem(range);
+  if (problem) throw new ConfigurationError(problem);
+  const dates = (await curatedDates(rt.store, range)).sales_lines;
+  await summarizeStoreDayBaskets(rt.store, rt.files, dates, rt.settings, undefined, progress);
+  return dates;
 }

@@ -6,6 +6,7 @@ import type { CommitResult, DateCheck, DateTotal, ReconcileResult } from '../../
 import { asIsoDate } from '../../lib/risk/stock-risk-sql';
 import { readSql } from '../../lib/sql-files';
 import { quarantinedByBatch, quarantineGaps, quarantineWindowStart } from './quarantine-check';
+import { basketGapMessage, basketGaps, lakeBasketRows } from './basket-check';
 
 /** How many gap dates the summary spells out with their numbers (all of them are in `dates.gapDates`). */
 const DATES_IN_SUMMARY = 10;
@@ -104,7 +105,9 @@ export function compareDates(lake: Map<string, DateTotal>, warehouse: Map<string
  * - the warehouse, grouped by business date (sql/redshift/reconcile_warehouse_by_date.sql), equals the run
  *   records' dateTotals summed per date: a gap names its dates. Dates touched by a batch recorded before dateTotals
  *   existed are listed as unchecked (they are not rescanned); the whole-warehouse totals still cover them;
- * - the tables kept at load from fact_sales (fact_basket and the aggregate tables) add up to it, date by date.
+ * - the tables kept at load from fact_sales (fact_basket and the aggregate tables) add up to it, date by date;
+ * - the lake's store_day_baskets equals the warehouse's sale baskets on the business dates the batch added sales
+ *   lines to (`basketDates` instead when given; none without a batch): a bounded read, whatever the history.
  * The result is written to control/reconcile/latest.json and, for a batch's execution, to its run record.
  */
 export async function reconcile(
@@ -114,8 +117,10 @@ export async function reconcile(
   batchId: string,
   quarantineRetentionDays = 0,
   now = new Date(),
+  basketDates?: string[],
 ): Promise<ReconcileResult> {
   const runs = await committedRuns(store);
+  const basketDays = [...(basketDates ?? runs.find((r) => r.batchId === batchId)?.affectedDates.sales_lines ?? [])].sort();
   const totals = totalsOf(runs);
   const warehouseRows = await warehouse.query(readSql('redshift/reconcile_warehouse_by_date.sql'));
   const warehouseByDate = warehouseDateTotals(warehouseRows);
@@ -139,13 +144,16 @@ export async function reconcile(
   if (derived.length > 0) {
     gaps.push(`tables kept at load differ from fact_sales on ${derived.length} business date(s): ${firstDates(derived)} (reload the warehouse: retail-lake reload --warehouse)`);
   }
+  const baskets = basketGaps(await lakeBasketRows(curated, basketDays), warehouseRows, basketDays);
+  if (baskets.length > 0) gaps.push(basketGapMessage(baskets, firstDates(baskets)));
   const uncheckedNote = check.unchecked.length > 0 ? `; ${check.unchecked.length} date(s) recorded before per-date totals checked only in the totals (${check.unchecked[0]}..${check.unchecked[check.unchecked.length - 1]})` : '';
   const out: ReconcileResult = {
     balanced: gaps.length === 0,
     summary: gaps.length === 0
       ? `balanced: ${totals.received} received = ${totals.curatedEvents} curated + ${totals.quarantined} quarantined + ${totals.duplicates} duplicates; ` +
         `quarantine = run records (${windowStart ? `batches committed since ${windowStart.toISOString()}` : 'every batch'}); ` +
-        `warehouse = run records on ${check.checked} business dates (${totals.salesLines} lines, revenue ${totals.netRevenue.toFixed(2)})${uncheckedNote}`
+        `warehouse = run records on ${check.checked} business dates (${totals.salesLines} lines, revenue ${totals.netRevenue.toFixed(2)})${uncheckedNote}` +
+        (basketDays.length > 0 ? `; store_day_baskets = warehouse sale baskets on ${basketDays.length} business dates` : '')
       : `reconciliation gap: ${gaps.join('; ')}`,
     gaps,
     totals,

@@ -24,7 +24,7 @@ describe('retail-lake reload, redrive, reprocess', () => {
 
   it('refuses bad arguments with exit 2 and one line on stderr', async () => {
     const cases = [
-      [['reload'], "required option '--warehouse'"],
+      [['reload'], 'reload: say what to rebuild: --warehouse, --baskets, or both'],
       [['reload', '--warehouse', '--from', '2024-13-01'], '--from must be a date YYYY-MM-DD, got "2024-13-01"'],
       [['reload', '--warehouse', '--from', '2024-03-02', '--to', '2024-03-01'], '--from 2024-03-02 is after --to 2024-03-01'],
       [['reprocess', '--from', '2024-03-01'], "required option '--to"],
@@ -46,11 +46,14 @@ describe('retail-lake reload, redrive, reprocess', () => {
     expect(cli(lake, 'ingest', join(dir, 'day.ndjson')).code).toBe(0);
     expect(cli(lake, 'run').stdout).toMatch(/2 records -> 1 curated, 1 quarantined/);
 
+    // the warehouse and the lake's store_day_baskets both lost
     rmSync(warehousePath(lake));
-    const reload = cli(lake, 'reload', '--warehouse');
+    rmSync(join(lake, 'curated', 'store_day_baskets'), { recursive: true });
+    const reload = cli(lake, 'reload', '--warehouse', '--baskets');
     expect(reload.code).toBe(0);
+    expect(reload.stdout).toMatch(/store_day_baskets rebuilt: 1 business dates with sales lines \(every date\)/);
     expect(reload.stdout).toMatch(/warehouse reloaded: 1 business dates from the lake \(every date\)/);
-    expect(reload.stdout).toMatch(/reconciliation {6}balanced: .*warehouse = run records on 1 business dates \(2 lines/);
+    expect(reload.stdout).toMatch(/reconciliation {6}balanced: .*warehouse = run records on 1 business dates \(2 lines.*store_day_baskets = warehouse sale baskets on 1 business dates/);
 
     expect(cli(lake, 'reference', '--stores', join(dir, 'stores.csv'), '--products', join(dir, 'products-more.csv')).code).toBe(0);
     const redrive = cli(lake, 'redrive', '--reason', 'unknown_sku');

@@ -68,7 +68,7 @@ describe('reload --warehouse', () => {
     const lake = await lakeWithWarehouse();
     try {
       const progress: number[] = [];
-      expect(await reloadWarehouse(lake, SOURCE, {}, (done) => progress.push(done))).toEqual({ dates: 4, batches: 2 });
+      expect(await reloadWarehouse(lake, SOURCE, {}, (done) => progress.push(done))).toEqual({ dates: 4, batches: 2, salesDates: ['2024-01-30', '2024-01-31', '2024-02-02', '2024-02-03'] });
       expect(progress).toEqual([0, 1, 2]);
       const lakeTotals = await curatedTotals(lake.root);
       expect(await warehouseTotals(lake.warehouse)).toEqual(lakeTotals);

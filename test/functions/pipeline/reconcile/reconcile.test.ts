@@ -1,11 +1,17 @@
-import { LATEST_RECONCILE_KEY, runPrefix, runRecordKeys } from '../../../../functions/lib/lake-layout';
+import { join } from 'node:path';
+import { LATEST_RECONCILE_KEY, runPrefix, runRecordKeys, storeDayBasketsKey } from '../../../../functions/lib/lake-layout';
 import { writeJson } from '../../../../functions/lib/pipeline/json-objects';
+import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
+import { summarizeStoreDayBaskets } from '../../../../functions/lib/pipeline/store-day-baskets';
+import { reloadBaskets } from '../../../../functions/lib/recovery/reload-warehouse';
 import type { DateTotals } from '../../../../functions/lib/pipeline/state';
 import { reconcile } from '../../../../functions/pipeline/reconcile/reconcile';
 import { CuratedQueryEngine } from '../../../../local/engine/curated-engine';
 import { CASE_DATES, DuckDbWarehouse, loadCase } from '../../../helpers/risk-fixture';
 import { committedRecord, curatedDateTotals } from '../../../helpers/run-records';
 import { tempLake } from '../../../helpers/warehouse-fixture';
+
+const settings = (root: string) => settingsFromEnv({ WORK_DIR: join(root, '.work') });
 
 describe('reconcile per business date, from the run records and the warehouse (no scan of the curated zone)', () => {
   let lake: ReturnType<typeof tempLake>;
@@ -16,6 +22,8 @@ describe('reconcile per business date, from the run records and the warehouse (n
     lake = tempLake('reconcile');
     warehouse = DuckDbWarehouse.inMemory(lake.root);
     await loadCase(lake.root, warehouse);
+    // the lake's store_day_baskets, as SummarizeBaskets keeps it beside the load
+    await summarizeStoreDayBaskets(lake.store, lake.store, CASE_DATES.sales_lines, settings(lake.root));
     curated = await CuratedQueryEngine.open(lake.root);
     lakeByDate = await curatedDateTotals(curated);
   });
@@ -74,11 +82,46 @@ describe('reconcile per business date, from the run records and the warehouse (n
     const out = await reconcile(lake.store, curated, warehouse, 'b1');
     expect(out.balanced).toBe(false);
     expect(out.dates.gapDates).toEqual([]); // the facts still equal the run records
-    expect(out.gaps).toHaveLength(1);
+    // fact_basket's rows of 2024-01-11 gone: the lake's store_day_baskets no longer equals the warehouse's either
+    expect(out.gaps).toHaveLength(2);
+    expect(out.gaps[1]).toMatch(/^the lake's store_day_baskets differs from the warehouse's sale baskets on 1 business date\(s\): 2024-01-11 \(store_day_baskets [1-9]\d* baskets, .*; warehouse 0 baskets, /);
     const lines = lakeByDate['2024-01-11'].salesLines;
     expect(out.gaps[0]).toMatch(/^tables kept at load differ from fact_sales on 3 business date\(s\): 2024-01-09 \(agg_category_day 0 units and 0\.00 revenue of fact_sales' \d+ and [\d.]+\); /);
     expect(out.gaps[0]).toMatch(/2024-01-10 \(agg_store_day 0 units and 0\.00 revenue of fact_sales' \d+ and [\d.]+\); /);
     expect(out.gaps[0]).toMatch(new RegExp(`2024-01-11 \\(fact_basket 0 lines of fact_sales' ${lines}; agg_sku_day 0 units of fact_sales' [1-9]\\d*\\)`));
     expect(out.gaps[0]).toContain('reload the warehouse');
+  });
+
+  it("names the dates where the lake's store_day_baskets and the warehouse's sale baskets differ, and reload --baskets mends them", async () => {
+    await writeJson(lake.store, runRecordKeys(runPrefix('b1')).committed, committedRecord('b1', lakeByDate, CASE_DATES));
+    const balanced = await reconcile(lake.store, curated, warehouse, 'b1');
+    expect(balanced.gaps).toEqual([]);
+    // the month's file as a summary that missed a change of 2024-01-09 would leave it: that date's rows gone
+    const key = storeDayBasketsKey('2024-01-01');
+    curated.close();
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const file = join(lake.root, key);
+    await conn.run(`COPY (SELECT * FROM read_parquet('${file}') WHERE business_date <> DATE '2024-01-09') TO '${file}.new' (FORMAT PARQUET)`);
+    conn.closeSync();
+    db.closeSync();
+    await lake.store.put(key, await lake.store.get(`${key}.new`));
+    await lake.store.delete([`${key}.new`]);
+    curated = await CuratedQueryEngine.open(lake.root);
+
+    const out = await reconcile(lake.store, curated, warehouse, 'b1');
+    expect(out.balanced).toBe(false);
+    expect(out.dates.gapDates).toEqual([]); // the warehouse still equals the run records
+    expect(out.gaps).toHaveLength(1);
+    expect(out.gaps[0]).toMatch(
+      /^the lake's store_day_baskets differs from the warehouse's sale baskets on 1 business date\(s\): 2024-01-09 \(store_day_baskets 0 baskets, 0 units, 0\.00 revenue; warehouse [1-9]\d* baskets, [1-9]\d* units, [1-9][\d.]* revenue\)/,
+    );
+    expect(out.gaps[0]).toContain('retail-lake reload --warehouse --baskets --from 2024-01-09 --to 2024-01-09');
+    // without a batch nothing changed, so nothing is read: the check is bounded by the batch's dates
+    expect((await reconcile(lake.store, curated, warehouse, '')).balanced).toBe(true);
+
+    expect(await reloadBaskets({ store: lake.store, files: lake.store, settings: settings(lake.root) }, { from: '2024-01-09', to: '2024-01-09' })).toEqual(['2024-01-09']);
+    expect((await reconcile(lake.store, curated, warehouse, 'b1')).gaps).toEqual([]);
   });
 });
