@@ -1,10 +1,20 @@
 import { createHash } from 'node:crypto';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError, RetailLakeError } from '../../../functions/lib/errors';
 import type { Warehouse } from '../../../functions/lib/ports';
 import type { DashboardUserProperties } from '../../lib/warehouse/warehouse-ddl';
 
-/** Reads a Secrets Manager secret's string (the handler's comes from the Lambda runtime's SDK). */
+/** Reads a Secrets Manager secret's string (tests of the handler inject their own). */
 export type ReadSecret = (secretArn: string) => Promise<string>;
+
+/** GetSecretValue through `client`; a secret without a string value (a binary one) is refused. */
+export function secretsManagerReader(client: SecretsManagerClient): ReadSecret {
+  return async (secretArn) => {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    if (typeof out.SecretString !== 'string') throw new ConfigurationError(`secret ${secretArn} has no string value`);
+    return out.SecretString;
+  };
+}
 
 const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
 

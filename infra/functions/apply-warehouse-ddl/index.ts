@@ -1,11 +1,12 @@
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { ConfigurationError, RetailLakeError, TransientError } from '../../../functions/lib/errors';
 import { RedshiftDataWarehouse } from '../../../functions/lib/aws/redshift-data-warehouse';
 import type { Warehouse } from '../../../functions/lib/ports';
 import { applyMigrations, type Migration } from '../../../functions/lib/warehouse/migrations';
 import type { WarehouseDdlProperties } from '../../lib/warehouse/warehouse-ddl';
-import { applyDashboardUser, type ReadSecret } from './dashboard-user';
+import { applyDashboardUser, secretsManagerReader, type ReadSecret } from './dashboard-user';
 
 /**
  * Custom resource: applies the warehouse DDL rendered at synth (infra/lib/warehouse/warehouse-ddl.ts) through the
@@ -86,26 +87,6 @@ export async function applyDdl(
   );
 }
 
-/** The Secrets Manager client's surface this handler uses. */
-interface SecretsManagerModule {
-  SecretsManagerClient: new (config: object) => { send(command: object): Promise<{ SecretString?: string }> };
-  GetSecretValueCommand: new (input: { SecretId: string }) => object;
-}
-
-/**
- * GetSecretValue with the Lambda runtime's SDK v3 (the bundle leaves every @aws-sdk/* module to the runtime). The
- * project does not depend on @aws-sdk/client-secrets-manager, so it is loaded by name; with that dependency this
- * becomes a plain import (tests inject `readSecret`).
- */
-export const readSecretWithRuntimeSdk: ReadSecret = async (secretArn) => {
-  const moduleName = '@aws-sdk/client-secrets-manager';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the Lambda runtime, not of the project (see above)
-  const sdk = require(moduleName) as SecretsManagerModule;
-  const out = await new sdk.SecretsManagerClient({}).send(new sdk.GetSecretValueCommand({ SecretId: secretArn }));
-  if (typeof out.SecretString !== 'string') throw new ConfigurationError(`secret ${secretArn} has no string value`);
-  return out.SecretString;
-};
-
 export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
   const client = new RedshiftDataClient({});
   // Leave a minute of the Lambda's time to report back, so CloudFormation never waits an hour for an answer.
@@ -114,6 +95,6 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
     event,
     (p) => new RedshiftDataWarehouse(client, { workgroupName: p.WorkgroupName, database: p.Database, secretArn: p.SecretArn }, { intervalMs: 2000, maxWaitMs }),
     putResponse,
-    readSecretWithRuntimeSdk,
+    secretsManagerReader(new SecretsManagerClient({})),
   );
 }

@@ -1,26 +1,10 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
-import { applyDdl, readSecretWithRuntimeSdk, type DdlProperties } from '../../../../infra/functions/apply-warehouse-ddl/index';
-import { redshiftPasswordHash } from '../../../../infra/functions/apply-warehouse-ddl/dashboard-user';
+import { applyDdl, type DdlProperties } from '../../../../infra/functions/apply-warehouse-ddl/index';
+import { redshiftPasswordHash, secretsManagerReader } from '../../../../infra/functions/apply-warehouse-ddl/dashboard-user';
 import type { Row } from '../../../../functions/lib/ports';
-
-/** The Lambda runtime's Secrets Manager client (the project does not install it): what the handler sends it. */
-const secretsManagerCalls: { SecretId: string }[] = [];
-jest.mock(
-  '@aws-sdk/client-secrets-manager',
-  () => ({
-    GetSecretValueCommand: class {
-      constructor(readonly input: { SecretId: string }) {}
-    },
-    SecretsManagerClient: class {
-      send(command: { input: { SecretId: string } }) {
-        secretsManagerCalls.push(command.input);
-        return Promise.resolve(command.input.SecretId.includes('binary') ? {} : { SecretString: '{"username":"u","password":"p"}' });
-      }
-    },
-  }),
-  { virtual: true },
-);
 
 const LEDGER = ['CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, name VARCHAR(128), applied_at TIMESTAMP)'];
 const props: DdlProperties = {
@@ -170,11 +154,18 @@ describe('warehouse DDL custom resource', () => {
       }
     });
 
-    it("reads the secret with the runtime SDK's GetSecretValue, and refuses a secret without a string", async () => {
-      secretsManagerCalls.length = 0;
-      await expect(readSecretWithRuntimeSdk(SECRET_ARN)).resolves.toBe('{"username":"u","password":"p"}');
-      expect(secretsManagerCalls).toEqual([{ SecretId: SECRET_ARN }]);
-      await expect(readSecretWithRuntimeSdk('arn:binary')).rejects.toThrow('secret arn:binary has no string value');
+    it("reads the secret with Secrets Manager's GetSecretValue, and refuses a secret without a string", async () => {
+      const sm = mockClient(SecretsManagerClient);
+      try {
+        sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: '{"username":"u","password":"p"}' });
+        sm.on(GetSecretValueCommand, { SecretId: 'arn:binary' }).resolves({ SecretBinary: new Uint8Array([1]) });
+        const read = secretsManagerReader(new SecretsManagerClient({ region: 'eu-west-1' }));
+        await expect(read(SECRET_ARN)).resolves.toBe('{"username":"u","password":"p"}');
+        await expect(read('arn:binary')).rejects.toThrow('secret arn:binary has no string value');
+        expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: SECRET_ARN }, { SecretId: 'arn:binary' }]);
+      } finally {
+        sm.restore();
+      }
     });
 
     it('hashes as Redshift does: md5 of the password followed by the user name', () => {
