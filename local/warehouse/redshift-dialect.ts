@@ -44,7 +44,7 @@ export interface DialectRules<T> {
 }
 
 const MAINTENANCE = /^(?:VACUUM|ANALYZE)\b/i;
-const ACCESS = /^(?:GRANT|REVOKE|ALTER\s+DEFAULT\s+PRIVILEGES|CREATE\s+ROLE)\b/i;
+const ACCESS = /^(?:GRANT|REVOKE|ALTER\s+DEFAULT\s+PRIVILEGES|CREATE\s+ROLE|(?:CREATE|ALTER)\s+USER)\b/i;
 const TABLE_DDL = /^(?:CREATE|ALTER)\s+(?:(?:LOCAL\s+)?(?:TEMP|TEMPORARY)\s+)?TABLE\b/i;
 const NO_STAND_IN = /\b(GEOMETRY|GEOGRAPHY|HLLSKETCH)\b/i;
 

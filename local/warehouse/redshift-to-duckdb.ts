@@ -34,7 +34,7 @@ export { RedshiftTranslationError, type TranslateOptions } from './redshift-dial
  *  7. Functions: GETDATE() and SYSDATE -> the current UTC timestamp; NVL( -> COALESCE(;
  *     DATEADD(part, n, x) -> (CAST(x AS TIMESTAMP) + INTERVAL (n) part) (Redshift returns a TIMESTAMP too);
  *     DATEDIFF(part, a, b) -> date_diff('part', a, b) (both count boundaries crossed).
- *  8. VACUUM, ANALYZE and access control (GRANT, REVOKE, ALTER DEFAULT PRIVILEGES, CREATE ROLE) have no local
+ *  8. VACUUM, ANALYZE and access control (GRANT, REVOKE, ALTER DEFAULT PRIVILEGES, CREATE ROLE, CREATE / ALTER USER) have no local
  *     meaning: the statement is skipped (null).
  *
  * Division: Redshift divides integers as integers; DuckDbWarehouse sets DuckDB's `integer_division` so `/`

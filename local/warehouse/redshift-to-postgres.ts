@@ -34,7 +34,8 @@ import {
  *     quarter, year: from the calendar fields; hour, minute, second: from truncated timestamps); week is refused.
  *  7. VACUUM and ANALYZE are skipped (PostgreSQL cannot VACUUM inside the transaction a batch runs in).
  *  8. Access control runs: GRANT / REVOKE / ALTER DEFAULT PRIVILEGES ... TO ROLE r -> ... TO r (Redshift names
- *     a role grantee with ROLE; PostgreSQL does not), CREATE ROLE as it is.
+ *     a role grantee with ROLE; PostgreSQL does not), GRANT ROLE r TO u -> GRANT r TO u, CREATE ROLE and
+ *     CREATE / ALTER USER as they are.
  *
  * Integer division truncates in both. Literals, quoted identifiers and comments are never rewritten.
  */
@@ -73,7 +74,7 @@ function dateDiff(part: DatePart, a: string, b: string, statement: string): stri
 
 const POSTGRES_RULES: DialectRules<PostgresStatement> = {
   engine: 'PostgreSQL',
-  access: (code) => code.replace(/\b(TO|FROM)\s+ROLE\s+/gi, '$1 '),
+  access: (code) => code.replace(/\b(TO|FROM)\s+ROLE\s+/gi, '$1 ').replace(/\bGRANT\s+ROLE\s+/gi, 'GRANT '),
   copy: (copy) => ({
     copy: {
       insertInto: `INSERT INTO ${copy.table}${copy.columns ? ` ${copy.columns}` : ''}`,

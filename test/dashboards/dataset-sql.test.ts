@@ -1,19 +1,23 @@
 import { DATASETS } from '../../dashboards/index';
 import type { DatasetDefinition } from '../../dashboards/definition';
 import type { Warehouse } from '../../functions/lib/ports';
-import { READER_DB_ROLE } from '../../infra/lib/warehouse/warehouse-access';
+import { storeRowRulesSql } from '../../infra/lib/consumers/quicksight-row-security';
+import { DASHBOARD_DB_USER } from '../../infra/lib/warehouse/warehouse-access';
+import { dashboardRelations, warehouseDdlProperties } from '../../infra/lib/warehouse/warehouse-ddl';
 import { DuckDbWarehouse } from '../../local/warehouse/duckdb-warehouse';
 import { dashboardFixtureStatements, plainRows } from '../helpers/dashboard-fixture';
-import { deployWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../helpers/redshift-on-postgres';
+import { deployWarehouse, resetWarehouse, startRedshiftOnPostgres, type RedshiftOnPostgres } from '../helpers/redshift-on-postgres';
 import { tempLake } from '../helpers/warehouse-fixture';
 
 /**
  * Every dashboard data set's SQL on both stand-ins of Redshift, on the hand-built fixture of
  * test/helpers/dashboard-fixture.ts (two currencies, GBP at 1.25 USD): DuckDB (the local warehouse) and PostgreSQL
- * (PGlite) as a user with only the read-only database role, as the dashboards read the warehouse. Each returns its
- * declared columns in order with values of the declared types, and one known answer per dashboard, worked by hand.
+ * (PGlite) as QuickSight's user, made by the deploy as in the cloud (the DDL custom resource's user from its secret,
+ * with the dashboard role: SELECT on what the data sets read, nothing else). Each returns its declared columns in
+ * order with values of the declared types, and one known answer per dashboard, worked by hand.
  */
-const DASHBOARD_USER = 'dashboards';
+const DASHBOARD_USER = DASHBOARD_DB_USER;
+const DASHBOARD_SECRET = JSON.stringify({ username: DASHBOARD_DB_USER, password: 'Fixture-Passw0rd-for-pglite' });
 type Rows = ReturnType<typeof plainRows>;
 
 const TYPE_CHECK: Record<DatasetDefinition['columns'][number]['type'], (v: unknown) => boolean> = {
@@ -36,9 +40,9 @@ describe('dashboard data sets: SQL on DuckDB and on PostgreSQL as the read-only 
     lake = tempLake('dashboards');
     const duck = DuckDbWarehouse.inMemory(lake.root);
     pg = await startRedshiftOnPostgres(lake.root);
-    await deployWarehouse(pg);
-    await pg.session.run(`CREATE ROLE ${DASHBOARD_USER}`);
-    await pg.session.run(`GRANT ${READER_DB_ROLE} TO ${DASHBOARD_USER}`);
+    await resetWarehouse(pg); // Redshift's defaults: every user may create tables in public until the deploy says otherwise
+    const dashboardUser = { Username: DASHBOARD_DB_USER, SecretArn: 'arn:reader-secret', PasswordRevision: '1' };
+    await deployWarehouse(pg, warehouseDdlProperties({ dashboardUser }), async () => DASHBOARD_SECRET);
     await pg.admin.execute(dashboardFixtureStatements());
     try {
       await duck.execute(dashboardFixtureStatements());
@@ -56,8 +60,21 @@ describe('dashboard data sets: SQL on DuckDB and on PostgreSQL as the read-only 
   const rowsOf = (engine: string, dataset: string): Rows => results[engine].get(dataset) ?? [];
   const engines = ['DuckDB', 'PostgreSQL'];
 
-  it('the read-only role may read the data sets but not change the warehouse', async () => {
-    await expect(pg!.admin.as(DASHBOARD_USER).execute([`DELETE FROM fact_sales`])).rejects.toThrow(/permission denied/);
+  it("QuickSight's user may read the data sets and the row-level-security rules, and nothing else; it cannot change the warehouse", async () => {
+    const qs = pg!.admin.as(DASHBOARD_USER);
+    await expect(qs.query(storeRowRulesSql([{ userArn: 'arn:user', storeId: 'LON' }], 'store_id'))).resolves.toHaveLength(1);
+    for (const sql of ['DELETE FROM fact_sales', `INSERT INTO dim_store (store_id) VALUES ('X')`, 'UPDATE agg_store_day SET store_id = store_id', 'CREATE TABLE qs_own (x INT)', 'DROP TABLE fact_sales']) {
+      await expect(qs.execute([sql])).rejects.toThrow(/permission denied|must be owner/);
+    }
+    // a relation no data set reads: the migrations ledger, staging, the alert outbox's state, forecasting
+    for (const table of ['schema_migrations', 'stg_sales_lines', 'stock_risk_scope', 'forecast_model']) {
+      expect(dashboardRelations()).not.toContain(table);
+      await expect(qs.query(`SELECT COUNT(*) FROM ${table}`)).rejects.toThrow(/permission denied/);
+    }
+    // a second deploy (Update) sets the password again instead of failing on the existing user
+    await expect(deployWarehouse(pg!, warehouseDdlProperties({ dashboardUser: { Username: DASHBOARD_DB_USER, SecretArn: 'arn:reader-secret', PasswordRevision: '2' } }), async () => DASHBOARD_SECRET)).resolves.toMatch(
+      /set the password of user quicksight_reader with role retail_lake_dashboards$/,
+    );
   });
 
   it.each(DATASETS.map((d) => [d.name, d] as const))('%s returns its declared columns, in order, with their types, on both', (_name, d) => {

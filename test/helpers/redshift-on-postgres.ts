@@ -1,3 +1,4 @@
+import type { ReadSecret } from '../../infra/functions/apply-warehouse-ddl/dashboard-user';
 import { applyWarehouseDdl } from '../../infra/functions/apply-warehouse-ddl/index';
 import { LOADER_DB_ROLE } from '../../infra/lib/warehouse/warehouse-access';
 import { warehouseDdlProperties, type WarehouseDdlProperties } from '../../infra/lib/warehouse/warehouse-ddl';
@@ -37,11 +38,11 @@ export async function resetWarehouse(h: RedshiftOnPostgres): Promise<void> {
 
 /**
  * The deploy, as the custom resource does it (infra/functions/apply-warehouse-ddl with the properties CDK renders):
- * roles, migrations and grants as the admin; then the pipeline user's login takes the loader role. Returns the
- * handler's account of what it applied.
+ * roles, migrations, grants and (with `DashboardUser`, its secret read by `readSecret`) QuickSight's user as the
+ * admin; then the pipeline user's login takes the loader role. Returns the handler's account of what it applied.
  */
-export async function deployWarehouse(h: RedshiftOnPostgres, properties: WarehouseDdlProperties = warehouseDdlProperties()): Promise<string> {
-  const done = await applyWarehouseDdl(h.admin, properties);
+export async function deployWarehouse(h: RedshiftOnPostgres, properties: WarehouseDdlProperties = warehouseDdlProperties(), readSecret?: ReadSecret): Promise<string> {
+  const done = await applyWarehouseDdl(h.admin, properties, readSecret);
   await h.session.run(`GRANT ${LOADER_DB_ROLE} TO ${PIPELINE_USER}`);
   return done;
 }

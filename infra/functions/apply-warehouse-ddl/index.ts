@@ -1,16 +1,19 @@
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { ConfigurationError, RetailLakeError, TransientError } from '../../../functions/lib/errors';
 import { RedshiftDataWarehouse } from '../../../functions/lib/aws/redshift-data-warehouse';
 import type { Warehouse } from '../../../functions/lib/ports';
 import { applyMigrations, type Migration } from '../../../functions/lib/warehouse/migrations';
 import type { WarehouseDdlProperties } from '../../lib/warehouse/warehouse-ddl';
+import { applyDashboardUser, secretsManagerReader, type ReadSecret } from './dashboard-user';
 
 /**
  * Custom resource: applies the warehouse DDL rendered at synth (infra/lib/warehouse/warehouse-ddl.ts) through the
  * Redshift Data API as the namespace admin, waiting for each batch: the database roles, the migrations the
- * warehouse lacks (functions/lib/warehouse/migrations.ts, each in its own transaction), then the grants. Create
- * and Update run it (applying nothing that is already applied); Delete leaves the warehouse as it is.
+ * warehouse lacks (functions/lib/warehouse/migrations.ts, each in its own transaction), the grants, then
+ * QuickSight's password user from its secret (dashboard-user.ts). Create and Update run it (applying nothing that
+ * is already applied); Delete leaves the warehouse as it is.
  */
 export interface DdlProperties extends WarehouseDdlProperties {
   WorkgroupName: string;
@@ -36,8 +39,10 @@ function migrationsOf(raw: unknown): Migration[] {
   return raw.map((m: { version: unknown; name: unknown; statements: unknown }) => ({ version: Number(m.version), name: String(m.name), statements: (m.statements as unknown[]).map(String) }));
 }
 
-/** The roles, the missing migrations, the grants; returns what it did, for the response's Reason. */
-export async function applyWarehouseDdl(warehouse: Warehouse, props: WarehouseDdlProperties): Promise<string> {
+const noSecrets: ReadSecret = () => Promise.reject(new ConfigurationError('this handler reads no secret'));
+
+/** The roles, the missing migrations, the grants, QuickSight's user; returns what it did, for the response's Reason. */
+export async function applyWarehouseDdl(warehouse: Warehouse, props: WarehouseDdlProperties, readSecret: ReadSecret = noSecrets): Promise<string> {
   for (const create of props.CreateIfMissing ?? []) {
     try {
       await warehouse.execute([create]);
@@ -47,13 +52,15 @@ export async function applyWarehouseDdl(warehouse: Warehouse, props: WarehouseDd
   }
   const applied = await applyMigrations(warehouse, migrationsOf(props.Migrations), props.MigrationLedger);
   await warehouse.execute(props.Statements);
-  return `applied migrations [${applied.join(', ')}] and ${props.Statements.length} grant statements`;
+  const user = props.DashboardUser ? `; ${await applyDashboardUser(warehouse, props.DashboardUser, readSecret)}` : '';
+  return `applied migrations [${applied.join(', ')}] and ${props.Statements.length} grant statements${user}`;
 }
 
 export async function applyDdl(
   event: CloudFormationCustomResourceEvent,
   makeWarehouse: (p: DdlProperties) => Warehouse,
   send: Send = putResponse,
+  readSecret: ReadSecret = noSecrets,
 ): Promise<void> {
   const physicalId = event.RequestType === 'Create' ? `warehouse-ddl-${event.LogicalResourceId}` : event.PhysicalResourceId;
   let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
@@ -61,7 +68,7 @@ export async function applyDdl(
   try {
     if (event.RequestType !== 'Delete') {
       const props = event.ResourceProperties as unknown as DdlProperties;
-      reason = await applyWarehouseDdl(makeWarehouse(props), props);
+      reason = await applyWarehouseDdl(makeWarehouse(props), props, readSecret);
     }
   } catch (err) {
     status = 'FAILED';
@@ -84,5 +91,10 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
   const client = new RedshiftDataClient({});
   // Leave a minute of the Lambda's time to report back, so CloudFormation never waits an hour for an answer.
   const maxWaitMs = Math.max(10_000, context.getRemainingTimeInMillis() - 60_000);
-  await applyDdl(event, (p) => new RedshiftDataWarehouse(client, { workgroupName: p.WorkgroupName, database: p.Database, secretArn: p.SecretArn }, { intervalMs: 2000, maxWaitMs }));
+  await applyDdl(
+    event,
+    (p) => new RedshiftDataWarehouse(client, { workgroupName: p.WorkgroupName, database: p.Database, secretArn: p.SecretArn }, { intervalMs: 2000, maxWaitMs }),
+    putResponse,
+    secretsManagerReader(new SecretsManagerClient({})),
+  );
 }

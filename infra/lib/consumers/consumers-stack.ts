@@ -62,6 +62,7 @@ export class ConsumersStack extends Stack {
         prefix: config.prefix,
         ownerArn,
         warehouse: props.warehouse.warehouse,
+        secretKey: buckets.key,
         vpc: network.vpc,
         securityGroup: network.quickSightSecurityGroup,
         // the owner sees every store; a manager with a QuickSight user sees their stores (none configured: owner only)

@@ -1,10 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as quicksight from 'aws-cdk-lib/aws-quicksight';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DatasetDefinition } from '../../../dashboards/datasets';
 import { isDirectQuery } from '../../../dashboards/definition';
+import { ConfigurationError } from '../../../functions/lib/errors';
 import { acknowledge } from '../common/nag';
 import type { RedshiftWarehouse } from '../warehouse/redshift-warehouse';
 import { WAREHOUSE_PORT } from '../warehouse/warehouse-network';
@@ -20,6 +23,12 @@ const DATA_SOURCE_ACTIONS = [
   'quicksight:DeleteDataSource',
   'quicksight:UpdateDataSourcePermissions',
 ];
+/**
+ * The role QuickSight reads data-source secrets with: it creates it when an admin first allows Secrets Manager
+ * (Manage QuickSight > Security & permissions), granting GetSecretValue on the secrets chosen there, not kms:Decrypt.
+ */
+export const QUICKSIGHT_SECRETS_ROLE_NAME = 'aws-quicksight-secretsmanager-role-v0';
+
 const DATA_SET_ACTIONS = [
   'quicksight:DescribeDataSet',
   'quicksight:DescribeDataSetPermissions',
@@ -33,6 +42,13 @@ const DATA_SET_ACTIONS = [
   'quicksight:UpdateDataSetPermissions',
 ];
 
+/** QuickSight's login: the warehouse must have been built with its read-only user. */
+function dashboardUserSecret(props: QuickSightWarehouseProps): secretsmanager.ISecret {
+  const secret = props.warehouse.dashboardUserSecret;
+  if (!secret) throw new ConfigurationError('QuickSight needs the warehouse built with its read-only user (RedshiftWarehouse dashboardUser)');
+  return secret;
+}
+
 export interface QuickSightWarehouseProps {
   /** resource name prefix: names the VPC connection, the data source and the dataset ids */
   readonly prefix: string;
@@ -40,6 +56,8 @@ export interface QuickSightWarehouseProps {
   readonly ownerArn: string;
   /** the warehouse the datasets query */
   readonly warehouse: RedshiftWarehouse;
+  /** the key that encrypts the warehouse's secrets (the lake key) */
+  readonly secretKey: kms.IKey;
   /** the warehouse's VPC; QuickSight's network interfaces go into its isolated subnets */
   readonly vpc: ec2.IVpc;
   /** the group QuickSight's network interfaces use (allowed into the warehouse on its port) */
@@ -66,6 +84,8 @@ export class QuickSightWarehouse extends Construct {
   readonly rowSecurityDataSets: Record<string, quicksight.CfnDataSet>;
   /** every dashboard dataset's ARN by dataset name (what the dashboards' definitions declare) */
   readonly dataSetArnByName: Record<string, string>;
+  /** what QuickSight's secrets role may read: the dashboard user's secret, and the key through Secrets Manager */
+  readonly secretAccess: iam.Policy;
 
   constructor(scope: Construct, id: string, props: QuickSightWarehouseProps) {
     super(scope, id);
@@ -78,7 +98,9 @@ export class QuickSightWarehouse extends Construct {
       subnetIds: props.vpc.isolatedSubnets.map((s) => s.subnetId),
       securityGroupIds: [props.securityGroup.securityGroupId],
     });
+    this.secretAccess = this.allowQuickSightToReadSecret(props);
     this.dataSource = this.createDataSource(props);
+    this.dataSource.node.addDependency(this.secretAccess);
     this.rowSecurityDataSets = Object.fromEntries(rowSecurityStoreColumns(QUICKSIGHT_DATASETS).map((c) => [c, this.createRowSecurityDataSet(props, c)]));
     this.dataSets = QUICKSIGHT_DATASETS.map((dataset) => this.createDataSet(props, dataset));
     this.dataSetArnByName = Object.fromEntries(QUICKSIGHT_DATASETS.map((d, i) => [d.name, this.dataSets[i].attrArn]));
@@ -99,8 +121,30 @@ export class QuickSightWarehouse extends Construct {
     return networkRole;
   }
 
+  /**
+   * QuickSight's secrets role may read the dashboard user's secret (only that one: never the admin's) and decrypt it
+   * with the lake key through Secrets Manager (the console grants no kms:Decrypt, and the secret uses the lake key).
+   */
+  private allowQuickSightToReadSecret(props: QuickSightWarehouseProps): iam.Policy {
+    const secret = dashboardUserSecret(props);
+    const stack = Stack.of(this);
+    return new iam.Policy(this, 'SecretAccess', {
+      roles: [iam.Role.fromRoleName(this, 'SecretsRole', QUICKSIGHT_SECRETS_ROLE_NAME)],
+      statements: [
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [props.secretKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+        }),
+      ],
+    });
+  }
+
+  /** Over TLS, as the read-only dashboard user (never the admin: its secret could write and drop everything). */
   private createDataSource(props: QuickSightWarehouseProps): quicksight.CfnDataSource {
     const { warehouse } = props;
+    const secret = dashboardUserSecret(props);
     return new quicksight.CfnDataSource(this, 'DataSource', {
       awsAccountId: Stack.of(this).account,
       dataSourceId: `${props.prefix}-warehouse`,
@@ -113,7 +157,7 @@ export class QuickSightWarehouse extends Construct {
           database: warehouse.database,
         },
       },
-      credentials: { secretArn: warehouse.adminSecretArn },
+      credentials: { secretArn: secret.secretArn },
       sslProperties: { disableSsl: false },
       vpcConnectionProperties: { vpcConnectionArn: this.vpcConnection.attrArn },
       permissions: [{ principal: props.ownerArn, actions: DATA_SOURCE_ACTIONS }],

@@ -48,6 +48,9 @@ export class WarehouseStack extends Stack {
       // the stage's Lambda size, as the pipeline's non-DuckDB steps use
       ddlMemorySize: config.pipeline.lambdaMemoryMb,
       removeDataOnDestroy: config.removeDataOnDestroy,
+      // QuickSight logs in with a password: its read-only user exists only where QuickSight does
+      dashboardUser: config.consumers.quicksight.enabled,
+      dashboardPasswordRevision: String(this.node.tryGetContext('dashboardPasswordRevision') ?? '1'),
     });
   }
 }

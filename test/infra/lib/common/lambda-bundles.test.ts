@@ -42,6 +42,12 @@ describe('Lambda bundles', () => {
     expect(inputs.filter((p) => p.startsWith('local/'))).toEqual([]);
   });
 
+  it("the warehouse DDL custom resource imports its SDK clients (Redshift Data, Secrets Manager), which the runtime provides, and loads no local code", async () => {
+    const { inputs, external } = await analyse(projectPath('infra', 'functions', 'apply-warehouse-ddl', 'index.ts'));
+    expect(external.filter((m) => !isBuiltin(m))).toEqual(['@aws-sdk/client-redshift-data', '@aws-sdk/client-secrets-manager']);
+    expect(inputs.filter((p) => p.startsWith('local/'))).toEqual([]);
+  });
+
   it.each(lambdas)('$name has every worker-thread entry its own code starts bundled beside it', async ({ folder, workers }) => {
     const { inputs } = await analyse(handlerEntry(folder));
     const started: string[] = [];

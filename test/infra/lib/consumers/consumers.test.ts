@@ -7,6 +7,8 @@ import { storesOfManager } from '../../../../functions/lib/reference/store-manag
 import { parseStoresCsv } from '../../../../functions/lib/reference/reference-data';
 import { managerFilterName, STORE_FILTERED_TABLES, storeRowFilter } from '../../../../infra/lib/consumers/store-access';
 import { PROJECT_ROOT } from '../../../../infra/lib/common/paths';
+import { QUICKSIGHT_SECRETS_ROLE_NAME } from '../../../../infra/lib/consumers/quicksight-warehouse';
+import { DASHBOARD_DB_ROLE, DASHBOARD_DB_USER } from '../../../../infra/lib/warehouse/warehouse-access';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
@@ -119,6 +121,56 @@ describe('consumers stack', () => {
     for (const d of datasets) for (const id of Object.keys(d.PhysicalTableMap as object)) expect(id).toMatch(/^[0-9a-zA-Z-]{1,64}$/);
     // the warehouse lets QuickSight's interfaces in on the Redshift port only
     warehouse.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5439, ToPort: 5439, IpProtocol: 'tcp' });
+  });
+
+  describe("QuickSight's read-only warehouse user", () => {
+    type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+    const statementsOf = (policy: Json): Statement[] => (policy.PolicyDocument as { Statement: Statement[] }).Statement;
+    const secretId = (): string => resourcesOfType(warehouse, 'AWS::SecretsManager::Secret')[0][0];
+
+    it('has a generated password in its own secret, encrypted with the lake key, in the characters Redshift takes', () => {
+      const secrets = resourcesOfType(warehouse, 'AWS::SecretsManager::Secret');
+      expect(secrets).toHaveLength(1);
+      const [, secret] = secrets[0];
+      expect(secret.KmsKeyId).toBeDefined();
+      const generate = secret.GenerateSecretString as Json;
+      expect(generate).toMatchObject({ SecretStringTemplate: JSON.stringify({ username: DASHBOARD_DB_USER }), GenerateStringKey: 'password', RequireEachIncludedType: true, IncludeSpace: false });
+      expect(generate.PasswordLength).toBeGreaterThanOrEqual(8);
+      expect(generate.PasswordLength).toBeLessThanOrEqual(64);
+      for (const c of ["'", '"', '\\', '/', '@', ' ']) expect(String(generate.ExcludeCharacters)).toContain(c);
+    });
+
+    it('is made by the DDL custom resource from the secret ARN (never the password) with the dashboards role', () => {
+      const [, ddl] = resourcesOfType(warehouse, 'Custom::WarehouseDdl')[0];
+      expect(ddl.DashboardUser).toEqual({ Username: DASHBOARD_DB_USER, SecretArn: { Ref: secretId() }, Role: DASHBOARD_DB_ROLE, PasswordRevision: '1' });
+      // nothing resolves the secret's value into a template
+      for (const tpl of [warehouse, template]) expect(JSON.stringify(tpl.toJSON())).not.toMatch(/resolve:secretsmanager/);
+    });
+
+    it('lets only the DDL Lambda read the secret in the warehouse stack (with the admin secret the Data API logs in with)', () => {
+      const readers = resourcesOfType(warehouse, 'AWS::IAM::Policy').filter(([, p]) => statementsOf(p).some((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue')));
+      expect(readers).toHaveLength(1);
+      expect(JSON.stringify(readers[0][1].Roles)).toMatch(/DdlHandlerRole/);
+      const resources = statementsOf(readers[0][1])
+        .filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'))
+        .flatMap((st) => [st.Resource].flat());
+      expect(resources).toEqual(expect.arrayContaining([{ Ref: secretId() }, { 'Fn::GetAtt': [expect.stringMatching(/AdminSecretLookup/), 'namespace.adminPasswordSecretArn'] }]));
+      expect(resources).toHaveLength(2);
+    });
+
+    it("is the data source's login, and QuickSight's secrets role may read that secret only, never the admin's", () => {
+      const [, source] = resourcesOfType(template, 'AWS::QuickSight::DataSource')[0];
+      const credentials = JSON.stringify(source.Credentials);
+      expect(credentials).toMatch(/DashboardUserSecret/);
+      expect(credentials).not.toMatch(/AdminSecret|adminPasswordSecretArn/);
+      const access = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Roles) === JSON.stringify([QUICKSIGHT_SECRETS_ROLE_NAME]));
+      expect(access).toHaveLength(1);
+      const [read, decrypt] = statementsOf(access[0][1]);
+      expect(read).toMatchObject({ Action: 'secretsmanager:GetSecretValue', Resource: source.Credentials && (source.Credentials as Json).SecretArn });
+      expect(decrypt).toMatchObject({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': expect.stringMatching(/^secretsmanager\./) } } });
+      expect(statementsOf(access[0][1])).toHaveLength(2);
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/adminPasswordSecretArn|AdminSecret/);
+    });
   });
 
   it('builds one Analysis and one Dashboard per dashboard definition, each with exactly the visuals of the definition', () => {

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ledgerStatements, readMigrations } from '../../../../functions/lib/warehouse/migrations';
-import { CREATE_DB_ROLES, GRANT_STATEMENTS } from '../../../../infra/lib/warehouse/warehouse-access';
+import { CREATE_DB_ROLES, dashboardGrantStatements, GRANT_STATEMENTS } from '../../../../infra/lib/warehouse/warehouse-access';
+import { dashboardRelations } from '../../../../infra/lib/warehouse/warehouse-ddl';
 import { resourcesOfType } from '../../helpers';
 import { synthesizedStage, type SynthesizedStage } from '../../synthesized-stage';
 
@@ -73,10 +74,15 @@ describe('warehouse stack', () => {
     // every migration, whole, in the properties: adding one changes them, so CloudFormation runs the handler
     expect(ddl.Migrations).toEqual(migrations);
     expect(ddl.MigrationLedger).toEqual(ledgerStatements());
-    expect(ddl.Statements).toEqual(GRANT_STATEMENTS);
+    expect(ddl.Statements).toEqual([...GRANT_STATEMENTS, ...dashboardGrantStatements(dashboardRelations())]);
     expect(ddl.CreateIfMissing).toEqual(CREATE_DB_ROLES);
     expect(ddl.Hash).toMatch(/^[0-9a-f]{64}$/);
     expect(ddl.SecretArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/AdminSecretLookup/), 'namespace.adminPasswordSecretArn'] });
+  });
+
+  it('makes no QuickSight user or secret where QuickSight is off', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(resourcesOfType(template, 'Custom::WarehouseDdl')[0][1].DashboardUser).toBeUndefined();
   });
 
   it('passes the AwsSolutions rules', () => {
