@@ -1,4 +1,5 @@
 import type { Migration } from '../../../functions/lib/warehouse/migrations';
+import { maskSql } from '../../../functions/lib/warehouse/sql-text';
 
 const CREATE = /^CREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?([a-z_][a-z0-9_]*)/i;
 const DROP = /^DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?([a-z_][a-z0-9_]*)/i;
@@ -8,13 +9,15 @@ const READ = /\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)\b/gi;
 /** EXTRACT(part FROM column): its FROM names a column */
 const EXTRACT_FROM = /\b(EXTRACT\s*\(\s*[a-z_]+\s+)FROM\b/gi;
 
-const withoutComments = (sql: string): string => sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim();
+/** The SQL's code alone: comments gone, and string literals and quoted identifiers masked (sql-text.ts's lexer), so
+ * neither a comment nor a literal can name a relation. */
+const codeOf = (sql: string): string => maskSql(sql).code.trim();
 
 /** The tables and views the migrations leave in the warehouse, in lower case. */
 export function warehouseRelations(migrations: readonly Migration[]): Set<string> {
   const relations = new Set<string>();
   for (const m of migrations) {
-    for (const statement of m.statements.map(withoutComments)) {
+    for (const statement of m.statements.map(codeOf)) {
       const created = CREATE.exec(statement);
       const dropped = DROP.exec(statement);
       const renamed = RENAME.exec(statement);
@@ -36,6 +39,6 @@ export function warehouseRelations(migrations: readonly Migration[]): Set<string
  */
 export function relationsRead(queries: readonly string[], relations: ReadonlySet<string>): string[] {
   const read = new Set<string>();
-  for (const sql of queries) for (const m of withoutComments(sql).replace(EXTRACT_FROM, '$1OF').matchAll(READ)) if (relations.has(m[1].toLowerCase())) read.add(m[1].toLowerCase());
+  for (const sql of queries) for (const m of codeOf(sql).replace(EXTRACT_FROM, '$1OF').matchAll(READ)) if (relations.has(m[1].toLowerCase())) read.add(m[1].toLowerCase());
   return [...read].sort();
 }
