@@ -44,6 +44,10 @@ describe('writePartitionFiles', () => {
     const grouped = await writePartitionFiles(conn, table, join(dir, 'd'), 20, 10);
     expect(new Set(grouped.map((f) => f.path.split('/').at(-3))).size).toBeGreaterThan(5);
     expect(grouped.map((f) => readFileSync(f.path))).toEqual(first.map((f) => readFileSync(f.path)));
+    // ... or in groups of at most 4 dates: 40 small dates, 10 COPYs
+    const fewDates = await writePartitionFiles(conn, table, join(dir, 'f'), 20, 1_000_000, 4);
+    expect(new Set(fewDates.filter((f) => !f.path.includes('large-')).map((f) => f.path.split('/').at(-3))).size).toBe(10);
+    expect(fewDates.map((f) => readFileSync(f.path))).toEqual(first.map((f) => readFileSync(f.path)));
     // a column left out of the files (the accepted ids keep only event_id) stays out
     const idsOnly = await writePartitionFiles(conn, { ...table, columns: ['event_id'], order: 'event_id' }, join(dir, 'c'), 20);
     const columns = await readRows(conn, `SELECT name FROM parquet_schema(${sqlString(idsOnly[0].path)}) WHERE name <> 'duckdb_schema'`);
