@@ -20,12 +20,12 @@ export interface LocalRuntime extends Runtime {
   close(): Promise<void>;
 }
 
-/** The pipeline settings of a local lake: every core validates on all cores unless VALIDATE_WORKERS says
- * otherwise, a batch takes at most LOCAL_MAX_BATCH_BYTES of raw objects unless MAX_BATCH_BYTES says otherwise
+/** The pipeline settings of a local lake: Validate and FitForecasts work on all cores unless VALIDATE_WORKERS and
+ * FORECAST_WORKERS say otherwise, a batch takes at most LOCAL_MAX_BATCH_BYTES of raw objects unless MAX_BATCH_BYTES says otherwise
  * (0: no cap), and the work folder (DuckDB's spill files, step scratch) is `<lake>/.work` unless WORK_DIR says
  * otherwise: on the lake's disk, so a step's output is renamed into place. */
 export function localSettings(lakeRoot: string, env: NodeJS.ProcessEnv = process.env): PipelineSettings {
-  return settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), WORK_DIR: join(resolve(lakeRoot), '.work'), MAX_BATCH_BYTES: String(LOCAL_MAX_BATCH_BYTES), ...env });
+  return settingsFromEnv({ VALIDATE_WORKERS: String(availableParallelism()), FORECAST_WORKERS: String(availableParallelism()), WORK_DIR: join(resolve(lakeRoot), '.work'), MAX_BATCH_BYTES: String(LOCAL_MAX_BATCH_BYTES), ...env });
 }
 
 /** The local warehouse's settings: a memory_limit of its own under the process budget (WAREHOUSE_RSS_PER_LIMIT_MB),

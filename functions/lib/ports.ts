@@ -130,6 +130,8 @@ export interface PipelineSettings {
   demandWindowDays: number;
   /** worker threads that validate raw objects in parallel (1: on the calling thread, as in a small Lambda) */
   validateWorkers: number;
+  /** worker threads that fit FitForecasts' series in parallel (1: on the calling thread, as in a small Lambda) */
+  forecastWorkers: number;
   /** the one writable folder the steps use: DuckDB's spill files (`duckdb/`), step scratch, and in Lambda the
    * copy of the lake prefixes they read (`lake/`). `/tmp` in Lambda, `<lake>/.work` locally. */
   workDir: string;

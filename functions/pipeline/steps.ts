@@ -114,6 +114,7 @@ const STEPS = [
     description: 'FitForecasts: weekly refit of the demand model per store and SKU (backtested), written to the lake and forecast_model',
     duckdb: true,
     sql: true,
+    workers: ['functions/pipeline/fit-forecasts/fit-worker.ts'],
     timeoutMinutes: 15,
     reads: [],
     writes: ['curated'],

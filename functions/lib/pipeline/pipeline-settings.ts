@@ -11,7 +11,7 @@ export const DEFAULT_WORK_DIR = join(tmpdir(), 'retail-lake-work');
 
 /**
  * The pipeline settings from the environment infra/ sets on every pipeline Lambda (SERVICE_LEVEL, DEAD_STOCK_DAYS,
- * OVERSTOCK_COVER, QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, MAX_BATCH_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS, WORK_DIR,
+ * OVERSTOCK_COVER, QUARANTINE_ALERT_RATE, GLUE_THRESHOLD_BYTES, MAX_BATCH_BYTES, DEMAND_WINDOW_DAYS, VALIDATE_WORKERS, FORECAST_WORKERS, WORK_DIR,
  * DUCKDB_MEMORY_MB, DUCKDB_THREADS, QUARANTINE_RETENTION_DAYS, RUN_LEASE_SECONDS,
  * REPORTING_CURRENCY); unset ones take defaults.
  */
@@ -34,6 +34,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): PipelineS
     maxBatchBytes: num('MAX_BATCH_BYTES', 0),
     demandWindowDays: num('DEMAND_WINDOW_DAYS', 28),
     validateWorkers: Math.max(1, Math.floor(num('VALIDATE_WORKERS', 1))),
+    forecastWorkers: Math.max(1, Math.floor(num('FORECAST_WORKERS', 1))),
     workDir: env.WORK_DIR || DEFAULT_WORK_DIR,
     duckdbMemoryMb: Math.floor(num('DUCKDB_MEMORY_MB', 0)),
     duckdbThreads: Math.floor(num('DUCKDB_THREADS', 0)),

@@ -5,11 +5,10 @@ import { once } from 'node:events';
 import { createDuckDb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory';
 import { sqlString } from '../../lib/duckdb/duckdb-rows';
 import { AccuracyTotals } from '../../lib/forecast/accuracy';
-import { backtestSeries, DEFAULT_BACKTEST, type BacktestSettings } from '../../lib/forecast/backtest';
+import { DEFAULT_BACKTEST, type BacktestSettings } from '../../lib/forecast/backtest';
 import { demandHistoryRowsSql, demandHistorySql, dueSeriesSql, latestFitSql, loadForecastModelStatements, type AccuracyRow } from '../../lib/forecast/forecast-sql';
 import { MODEL_NAMES, type ModelName } from '../../lib/forecast/models';
 import { WEEK } from '../../lib/forecast/series';
-import { StoreDailyTotals } from '../../lib/forecast/weekday-profile';
 import { forecastModelsKey } from '../../lib/lake-layout';
 import { packInOrder } from '../../lib/pack-in-order';
 import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
@@ -19,6 +18,11 @@ import type { MetricsPublisher, ObjectStore, Row, Warehouse } from '../../lib/po
 import { asIsoDate } from '../../lib/risk/stock-risk-sql';
 import type { CopySource } from '../../lib/warehouse/load-statements';
 import { copySourceFromEnv } from '../prepare-loads/prepare-loads';
+import { RetailLakeError } from '../../lib/errors';
+import { workerEntry } from '../../lib/typescript-worker';
+import { runOnWorker, startPoolWorker, type PoolWorker } from '../../lib/worker-pool';
+import { addDays, fitStores, type FitJob, type FittedStores, type StoreSeries } from './fit-stores';
+import type { FitReply, FitTask } from './fit-worker';
 
 export interface ForecastSettings {
   /** days of history each series is fitted on, ending with the as-of date */
@@ -32,6 +36,10 @@ export interface ForecastSettings {
   backtest?: BacktestSettings;
   /** demand-history rows one query reads at most (default HISTORY_ROWS_PER_QUERY) */
   historyRowsPerQuery?: number;
+  /** with `workers` > 1, fewer due series than this are fitted on the calling thread (default MIN_SERIES_FOR_THREADS) */
+  minSeriesForThreads?: number;
+  /** due series per fitting task (default TASK_SERIES) */
+  seriesPerTask?: number;
 }
 
 /** Series one run fits at most: about 2.5 minutes of fitting on a loaded 2-core machine (40k series took about 5),
@@ -53,21 +61,11 @@ export interface FitForecastsDeps {
   copySource?: CopySource;
   /** DuckDB's work folder and limits, for writing the Parquet file (default: from the environment) */
   duckdb?: DuckDbSettings;
+  /** threads that fit the series (default 1: this thread; settings' forecastWorkers) */
+  workers?: number;
 }
 
 const DAY_MS = 86_400_000;
-const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-/** ISO day of week, 1 = Monday .. 7 = Sunday */
-const isoDow = (date: string): number => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-
-/** One CSV line of the models file, in forecast_model's column order. */
-function modelLine(storeId: string, sku: string, asOfDate: string, nextReview: string, fit: NonNullable<ReturnType<typeof backtestSeries>>): string {
-  const seasons = new Array<number>(WEEK).fill(0);
-  for (let h = 1; h <= WEEK; h++) seasons[isoDow(addDays(asOfDate, h)) - 1] = fit.state.seasonByHorizon[h - 1];
-  const num = (v: number): string => v.toFixed(6);
-  const text = (v: string): string => `"${v.replace(/"/g, '""')}"`;
-  return [text(storeId), text(sku), asOfDate, fit.state.model, num(fit.state.level), num(fit.state.trend), ...seasons.map(num), num(fit.sigma), nextReview].join(',');
-}
 
 const MODELS_CSV_COLUMNS = `{'store_id': 'VARCHAR', 'sku': 'VARCHAR', 'fitted_through': 'DATE', 'model': 'VARCHAR', 'level': 'DECIMAL(18,6)',
   'trend': 'DECIMAL(18,6)', 'season_1': 'DECIMAL(18,6)', 'season_2': 'DECIMAL(18,6)', 'season_3': 'DECIMAL(18,6)', 'season_4': 'DECIMAL(18,6)',
@@ -86,20 +84,59 @@ async function csvToParquet(settings: DuckDbSettings, csv: string, parquet: stri
   return readFile(parquet);
 }
 
-/** Groups a store's history rows (rows[from] .. rows[to - 1], ordered by sku, date) into series, one at a time. */
-function* seriesOf(rows: Row[], from: number, to: number, historyStart: string, days: number): Generator<{ sku: string; y: Float64Array }> {
+/** A store's history rows (rows[from] .. rows[to - 1], ordered by sku, date) as its series, `due` marking the SKUs to fit. */
+function storeSeriesOf(storeId: string, rows: Row[], from: number, to: number, historyStart: string, days: number, due: Set<string>): StoreSeries {
   const start = Date.parse(`${historyStart}T00:00:00Z`);
-  let i = from;
-  while (i < to) {
-    const sku = String(rows[i].sku);
-    const y = new Float64Array(days).fill(Number.NaN);
-    for (; i < to && String(rows[i].sku) === sku; i++) {
-      const day = Math.round((Date.parse(`${asIsoDate(rows[i].date_key)}T00:00:00Z`) - start) / DAY_MS);
-      const censored = rows[i].censored === true || rows[i].censored === 'true' || rows[i].censored === 1;
-      if (day >= 0 && day < days && !censored) y[day] = Number(rows[i].units);
-    }
-    yield { sku, y };
+  const skus: string[] = [];
+  for (let i = from; i < to; i++) if (i === from || rows[i].sku !== rows[i - 1].sku) skus.push(String(rows[i].sku));
+  const values = new Float64Array(skus.length * days).fill(Number.NaN);
+  for (let i = from, s = -1; i < to; i++) {
+    if (i === from || rows[i].sku !== rows[i - 1].sku) s++;
+    const day = Math.round((Date.parse(`${asIsoDate(rows[i].date_key)}T00:00:00Z`) - start) / DAY_MS);
+    const censored = rows[i].censored === true || rows[i].censored === 'true' || rows[i].censored === 1;
+    if (day >= 0 && day < days && !censored) values[s * days + day] = Number(rows[i].units);
   }
+  return { storeId, skus, values, due: Uint8Array.from(skus, (sku) => (due.has(sku) ? 1 : 0)) };
+}
+
+/** Due series per fitting task: small enough that the threads share a group's work evenly, large enough that a
+ * task's messages cost little beside its fitting (~70 µs a series). */
+const TASK_SERIES = 1_000;
+/** Fewer due series than this are fitted on the calling thread: starting the threads would cost more than they save. */
+export const MIN_SERIES_FOR_THREADS = 2_000;
+
+/** The stores in consecutive jobs of about `seriesPerTask` due series (a store is never split). */
+function fitJobs(stores: StoreSeries[], base: Omit<FitJob, 'stores'>, seriesPerTask: number): FitJob[] {
+  const jobs: FitJob[] = [];
+  let due = Infinity;
+  for (const store of stores) {
+    if (due >= seriesPerTask) {
+      jobs.push({ ...base, stores: [] });
+      due = 0;
+    }
+    jobs[jobs.length - 1].stores.push(store);
+    due += store.due.reduce((a, d) => a + d, 0);
+  }
+  return jobs;
+}
+
+/** The jobs' results in the jobs' order: fitted on this thread, or shared among the pool's threads. */
+async function fitAll(jobs: FitJob[], pool: PoolWorker[]): Promise<FittedStores[]> {
+  if (pool.length === 0) return jobs.map(fitStores);
+  const results: FittedStores[] = [];
+  let next = 0;
+  await Promise.all(
+    pool.map(async (worker) => {
+      for (let order = next++; order < jobs.length; order = next++) {
+        const job = jobs[order];
+        // the series' buffers are made for the job: moved to the thread, not copied
+        const reply = await runOnWorker<FitReply>(worker, { ...job, order } satisfies FitTask, job.stores.map((st) => st.values.buffer as ArrayBuffer));
+        if ('error' in reply) throw new RetailLakeError(`fitting the series of stores ${job.stores[0].storeId}..: ${reply.error}`);
+        results[reply.order] = reply;
+      }
+    }),
+  );
+  return results;
 }
 
 /** A run that fitted nothing: the models in the warehouse stay, fitted through their latest date. */
@@ -162,6 +199,10 @@ export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, set
   const duckdb = deps.duckdb ?? settingsFromEnv();
   const totals = new Map<ModelName | 'selected', AccuracyTotals>([['selected', new AccuracyTotals()], ...MODEL_NAMES.map((m) => [m, new AccuracyTotals()] as const)]);
   const dir = await scratchDir(duckdb.workDir, 'fit-forecasts');
+  // the threads start first, so that loading the models in each overlaps the history's query
+  const dueSeries = [...due.values()].reduce((a, skus) => a + skus.size, 0);
+  const workers = deps.workers ?? 1;
+  const pool = workers > 1 && dueSeries >= (settings.minSeriesForThreads ?? MIN_SERIES_FOR_THREADS) ? Array.from({ length: workers }, () => startPoolWorker(workerEntry(__dirname, 'fit-worker'))) : [];
   try {
     const csv = join(dir, 'models.csv');
     const out = createWriteStream(csv);
@@ -170,22 +211,15 @@ export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, set
       const rows = await deps.warehouse.query(demandHistorySql(asOfDate, historyStart, group));
       const ranges = storeRanges(rows);
       // the stores in the due order (the accuracy totals add up the series in the same order whatever the grouping)
+      const stores: StoreSeries[] = [];
       for (const storeId of group) {
         const range = ranges.get(storeId);
-        if (!range) continue;
-        const dueSkus = due.get(storeId) as Set<string>;
-        // two passes over the store's series: the pooled weekday profile first (all its SKUs), then each due series' fit
-        const storeSeries = [...seriesOf(rows, range[0], range[1], historyStart, settings.historyDays)];
-        const storeTotals = new StoreDailyTotals(settings.historyDays);
-        for (const { y } of storeSeries) storeTotals.add(y);
-        for (const { sku, y } of storeSeries) {
-          if (!dueSkus.has(sku)) continue;
-          const fit = backtestSeries(y, backtest, storeTotals);
-          if (!fit) continue;
-          series++;
-          for (const [model, acc] of totals) acc.add(fit.holdout.forecasts[model], fit.holdout.actuals, fit.holdout.scale);
-          if (!out.write(`${modelLine(storeId, sku, asOfDate, nextReview, fit)}\n`)) await once(out, 'drain');
-        }
+        if (range) stores.push(storeSeriesOf(storeId, rows, range[0], range[1], historyStart, settings.historyDays, due.get(storeId) as Set<string>));
+      }
+      for (const fitted of await fitAll(fitJobs(stores, { asOfDate, nextReview, days: settings.historyDays, backtest }, settings.seriesPerTask ?? TASK_SERIES), pool)) {
+        series += fitted.holdouts.length;
+        for (const holdout of fitted.holdouts) for (const [model, acc] of totals) acc.add(holdout.forecasts[model], holdout.actuals, holdout.scale);
+        if (!out.write(fitted.lines)) await once(out, 'drain');
       }
     }
     out.end();
@@ -199,6 +233,7 @@ export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, set
     if (deps.metrics && bias !== null && bias !== undefined) await deps.metrics.publish([{ name: 'ForecastBias', value: bias, unit: 'Percent' }]);
     return { skipped: false, fittedThrough: asOfDate, series, modelsKey, accuracy };
   } finally {
+    await Promise.all(pool.map((w) => w.thread.terminate()));
     await rm(dir, { recursive: true, force: true });
   }
 }

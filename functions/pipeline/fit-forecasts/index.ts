@@ -10,7 +10,7 @@ export async function run(_state: PipelineState, rt: Runtime): Promise<FitForeca
   const [row] = await rt.warehouse.query(asOfDateSql());
   const asOfDate = asIsoDate(row?.as_of_date);
   if (!asOfDate) return { skipped: true, fittedThrough: null, series: 0, modelsKey: null, accuracy: [] };
-  return fitForecasts({ warehouse: rt.warehouse, store: rt.store, metrics: rt.metrics, duckdb: rt.settings }, asOfDate);
+  return fitForecasts({ warehouse: rt.warehouse, store: rt.store, metrics: rt.metrics, duckdb: rt.settings, workers: rt.settings.forecastWorkers }, asOfDate);
 }
 
 export const handler = lambdaHandler(run);

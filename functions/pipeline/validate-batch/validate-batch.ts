@@ -24,8 +24,8 @@ import { scratchDir } from '../../lib/pipeline/work-dir';
 import type { BatchManifest, ValidationResult } from '../../lib/pipeline/state';
 import { contractReference } from '../../lib/contract/check-reference';
 import type { ContractReference } from '../../lib/contract/types';
-import type { Worker } from 'node:worker_threads';
-import { startWorker, workerEntry } from '../../lib/typescript-worker';
+import { workerEntry } from '../../lib/typescript-worker';
+import { runOnWorker, startPoolWorker, type PoolWorker } from '../../lib/worker-pool';
 import { readQuarantineKeys, receivedDate, writeQuarantineKeys } from './quarantine-keys';
 import { readRawObject } from './read-raw-object';
 import { objectChunks, validateChunk } from './validate-records';
@@ -101,36 +101,16 @@ async function* batchTasks(store: ObjectStore, manifest: BatchManifest, stagingD
   }
 }
 
-/** A Validate thread, and the error that ended it if one did. */
-interface PoolWorker {
-  thread: Worker;
-  failure?: Error;
-}
-
-/** Starts a thread; it loads the validator while this thread reads the batch's reference data, which then comes
- * as its first message (validate-worker.ts). */
-function startPoolWorker(): PoolWorker {
-  const worker: PoolWorker = { thread: startWorker(workerEntry(__dirname, 'validate-worker'), {}) };
-  // kept for the next task: an error before any task listens would otherwise go unhandled, and that task wait for good
-  worker.thread.on('error', (err) => (worker.failure ??= err));
-  return worker;
-}
+/** Starts a Validate thread; it loads the validator while this thread reads the batch's reference data, which then
+ * comes as its first message (validate-worker.ts). */
+const startValidateWorker = (): PoolWorker => startPoolWorker(workerEntry(__dirname, 'validate-worker'));
 
 /** Sends a task to a worker (its bytes are copied into a buffer the worker then owns, or transferred when they are
  * one already) and awaits its reply. */
-function runOnWorker({ thread, failure }: PoolWorker, task: ValidateTask): Promise<ValidateReply> {
-  if (failure) return Promise.reject(failure);
+function validateOnWorker(worker: PoolWorker, task: ValidateTask): Promise<ValidateReply> {
   // a chunk is a view into its object's buffer: copied out
   const bytes = 'body' in task ? task.body : new Uint8Array(task.bytes);
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    thread.once('error', onError);
-    thread.once('message', (m: ValidateReply) => {
-      thread.off('error', onError);
-      resolve(m);
-    });
-    thread.postMessage('body' in task ? task : { ...task, bytes }, [bytes.buffer as ArrayBuffer]); // made here, so not shared
-  });
+  return runOnWorker<ValidateReply>(worker, 'body' in task ? task : { ...task, bytes }, [bytes.buffer as ArrayBuffer]); // made here, so not shared
 }
 
 /**
@@ -173,7 +153,7 @@ async function validateChunks(
   await Promise.all(
     pool.map(async (worker) => {
       for (let item = await next(); !item.done; item = await next()) {
-        const reply = await runOnWorker(worker, item.value);
+        const reply = await validateOnWorker(worker, item.value);
         if ('error' in reply) throw new RetailLakeError(`validating ${item.value.key}: ${reply.error}`);
         const { receivedAt } = item.value;
         results[reply.order] = reply.chunks.map((counts) => ({ ...counts, receivedAt }));
@@ -225,7 +205,7 @@ export async function validateBatch(
   now = new Date(),
 ): Promise<ValidationResult> {
   // the threads start first, so that loading the validator in each overlaps reading the batch's reference data
-  const pool = Array.from({ length: workers > 1 ? workers : 0 }, startPoolWorker);
+  const pool = Array.from({ length: workers > 1 ? workers : 0 }, startValidateWorker);
   try {
     return await validateOnPool(store, files, batchId, alertRate, pool, work, now);
   } finally {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demandHistoryRowsSql, demandHistorySql, forecastDailySql } from '../../../functions/lib/forecast/forecast-sql';
 import { forecastModelsKey } from '../../../functions/lib/lake-layout';
@@ -176,6 +176,21 @@ describe('fitForecasts and forecast_daily.sql on DuckDB and on PostgreSQL (loade
     const together = await fitted(1_000_000);
     expect(new Set(together[0].map((m) => m.store_id)).size).toBeGreaterThan(1);
     expect(await fitted(1)).toEqual(together);
+  });
+
+  it('fits the same models and accuracy on worker threads, a store a task, as on the calling thread', async () => {
+    const w = both.engines.find(([name]) => name === 'duckdb')![1];
+    const fitted = async (workers: number): Promise<[Row[], Row[], Buffer]> => {
+      await fitForecasts({ ...deps(w), workers }, AS_OF, { ...settings, force: true, minSeriesForThreads: 0, seriesPerTask: 1 });
+      return [
+        normalise(await w.query(`SELECT ${MODEL_COLUMNS} FROM forecast_model ORDER BY store_id, sku`)),
+        normalise(await w.query(`SELECT model, series, wape, bias_pct, mase FROM forecast_accuracy WHERE fitted_through = '${AS_OF}' ORDER BY model`)),
+        readFileSync(join(lake.root, forecastModelsKey(AS_OF))),
+      ];
+    };
+    const onThisThread = await fitted(1);
+    expect(new Set(onThisThread[0].map((m) => m.store_id)).size).toBeGreaterThan(1);
+    expect(await fitted(2)).toEqual(onThisThread);
   });
 
   it.each(['duckdb', 'postgres'])('%s: forecast_daily.sql is level + trend * h + the weekday season, at least 0, after fitted_through only', async (engine) => {

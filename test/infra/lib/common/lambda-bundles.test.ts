@@ -53,7 +53,7 @@ describe('Lambda bundles', () => {
     const started: string[] = [];
     for (const input of inputs.filter((p) => p.startsWith(`functions/${folder}/`))) {
       const source = readFileSync(projectPath(input), 'utf8');
-      for (const m of source.matchAll(/startWorker\(\s*workerEntry\(__dirname,\s*'([^']+)'\)/g)) started.push(`${dirname(input)}/${m[1]}.ts`);
+      for (const m of source.matchAll(/(?:startWorker|startPoolWorker)\(\s*workerEntry\(__dirname,\s*'([^']+)'\)/g)) started.push(`${dirname(input)}/${m[1]}.ts`);
     }
     expect([...workers].sort()).toEqual(started.sort());
     for (const w of workers) expect(existsSync(projectPath(w))).toBe(true);
