@@ -27,6 +27,15 @@ const WORK_DIR_SHARE = 0.8;
 
 const MIB = 1024 * 1024;
 
+/** Lambda's CPU is in proportion to memory: one vCPU at 1,769 MB (up to 6 at 10,240 MB). */
+const MB_PER_LAMBDA_VCPU = 1769;
+
+/** Worker threads for Validate and FitForecasts in a function of `memoryMb`: one per vCPU, a part of one counting
+ * (3,008 MB has 1.7 vCPU: two threads, the second on what the first leaves, and Validate's own thread reads ahead). */
+export function lambdaWorkerThreads(memoryMb: number): number {
+  return Math.max(1, Math.ceil(memoryMb / MB_PER_LAMBDA_VCPU));
+}
+
 /** DuckDB's memory_limit (MB) for a function of `memoryMb`. */
 export function duckdbMemoryLimitMb(memoryMb: number): number {
   return Math.floor(memoryMb * DUCKDB_MEMORY_SHARE);

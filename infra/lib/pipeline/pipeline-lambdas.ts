@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { duckdbMemoryLimitMb, lambdaBatchLimitBytes, validateBatchLimitBytes } from '../../../functions/lib/pipeline/batch-sizing';
+import { duckdbMemoryLimitMb, lambdaBatchLimitBytes, lambdaWorkerThreads, validateBatchLimitBytes } from '../../../functions/lib/pipeline/batch-sizing';
 import type { TopicName } from '../../../functions/lib/ports';
 import { PIPELINE_STEPS, type PipelineStep } from '../../../functions/pipeline/steps';
 import type { LakeBuckets } from '../lake/lake-storage';
@@ -84,9 +84,11 @@ export interface PipelineLambdasProps {
   readonly quickSightEnabled?: boolean;
 }
 
-/** What the DuckDB steps get: DuckDB's memory_limit from their memory (functions/lib/pipeline/batch-sizing.ts). */
+/** What the DuckDB steps get: DuckDB's memory_limit, and Validate's and FitForecasts' threads, from their memory
+ * (functions/lib/pipeline/batch-sizing.ts). */
 export function duckdbEnvironment(memoryMb: number): Record<string, string> {
-  return { DUCKDB_MEMORY_MB: String(duckdbMemoryLimitMb(memoryMb)) };
+  const threads = String(lambdaWorkerThreads(memoryMb));
+  return { DUCKDB_MEMORY_MB: String(duckdbMemoryLimitMb(memoryMb)), VALIDATE_WORKERS: threads, FORECAST_WORKERS: threads };
 }
 
 /** Batches above this go to Glue: the stage's threshold, or less if the DuckDB Lambdas could not take them. */

@@ -160,12 +160,16 @@ describe('pipeline stack', () => {
       const env = (fn.Environment as { Variables: Record<string, string> }).Variables;
       if (!step.duckdb) {
         expect(env.DUCKDB_MEMORY_MB).toBeUndefined();
+        expect(env.VALIDATE_WORKERS).toBeUndefined();
         continue;
       }
       const memoryMb = Number(fn.MemorySize);
       const ephemeralStorageMiB = Number((fn.EphemeralStorage as { Size: number }).Size);
       expect(env.DUCKDB_MEMORY_MB).toBe(String(duckdbMemoryLimitMb(memoryMb)));
       expect(Number(env.DUCKDB_MEMORY_MB)).toBeLessThan(memoryMb);
+      // a thread per vCPU (1 at 1,769 MB), a part of one counting: 3,008 MB (1.7 vCPU) validates and fits on 2
+      expect(env.VALIDATE_WORKERS).toBe(String(Math.ceil(memoryMb / 1769)));
+      expect(env.FORECAST_WORKERS).toBe(env.VALIDATE_WORKERS);
       expect(threshold).toBe(Math.min(t.config.pipeline.glueThresholdBytes, lambdaBatchLimitBytes({ memoryMb, ephemeralStorageMiB })));
       if (step.name === 'validate-batch') expect(Number(env.MAX_BATCH_BYTES)).toBe(validateBatchLimitBytes(ephemeralStorageMiB));
     }
