@@ -43,11 +43,13 @@ running AS (
   SELECT store_id, sku, date_key, kind, counted, sold,
     SUM(quantity) OVER (PARTITION BY store_id, sku ORDER BY timestamp_utc, kind, event_id ROWS UNBOUNDED PRECEDING) AS moved,
     SUM(kind) OVER (PARTITION BY store_id, sku ORDER BY timestamp_utc, kind, event_id ROWS UNBOUNDED PRECEDING) AS count_no,
-    ROW_NUMBER() OVER (PARTITION BY store_id, sku, date_key ORDER BY timestamp_utc DESC, kind DESC, event_id DESC) AS from_end
+    -- the day's last row in that order (the next row is on a later date, or there is none): its moved and count_no
+    -- are the day's end; business dates never go down as the instants go up, so one ordering serves both
+    CASE WHEN LEAD(date_key) OVER (PARTITION BY store_id, sku ORDER BY timestamp_utc, kind, event_id) = date_key THEN 0 ELSE 1 END AS day_end
   FROM events
 ),
 counted AS (
-  SELECT store_id, sku, date_key, sold, moved, count_no, from_end,
+  SELECT store_id, sku, date_key, sold, moved, count_no, day_end,
     -- the offset of the latest count: every row after a count carries that count's number
     MAX(CASE WHEN kind = 1 THEN counted - moved END) OVER (PARTITION BY store_id, sku, count_no) AS count_offset
   FROM running
@@ -56,7 +58,7 @@ event_days AS (
   -- per store-SKU and date with events: units sold, and on hand at the end of the day (NULL before the first count)
   SELECT store_id, sku, date_key,
     SUM(sold) AS sold,
-    MAX(CASE WHEN from_end = 1 AND count_no > 0 THEN count_offset + moved END) AS on_hand_end
+    MAX(CASE WHEN day_end = 1 AND count_no > 0 THEN count_offset + moved END) AS on_hand_end
   FROM counted
   GROUP BY store_id, sku, date_key
 ),
