@@ -102,8 +102,10 @@ function storeSeriesOf(storeId: string, rows: Row[], from: number, to: number, h
 /** Due series per fitting task: small enough that the threads share a group's work evenly, large enough that a
  * task's messages cost little beside its fitting (~70 µs a series). */
 const TASK_SERIES = 1_000;
-/** Fewer due series than this are fitted on the calling thread: starting the threads would cost more than they save. */
-export const MIN_SERIES_FOR_THREADS = 2_000;
+/** Fewer due series than this are fitted on the calling thread: starting the threads (0.2-0.4 s locally, where
+ * they load TypeScript) would cost more than they save at ~0.1 ms a series: fitForecasts on the demo's 2,400 series took
+ * 1.75-1.84 s on one thread and 1.88-2.13 s on two; on the seed's 19,758, two gained 0.4 s. */
+export const MIN_SERIES_FOR_THREADS = 10_000;
 
 /** The stores in consecutive jobs of about `seriesPerTask` due series (a store is never split). */
 function fitJobs(stores: StoreSeries[], base: Omit<FitJob, 'stores'>, seriesPerTask: number): FitJob[] {
