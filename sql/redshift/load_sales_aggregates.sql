@@ -15,16 +15,17 @@ WITH lines AS (
   WHERE f.date_key IN (SELECT date_key FROM stg_sales_agg_dates)
 ),
 basket_categories AS (
-  SELECT DISTINCT date_key, store_id, basket_id, category
-  FROM lines
-  WHERE event_type = 'sale'
+  -- each sale basket's categories, with how many it has
+  SELECT date_key, store_id, basket_id, category, COUNT(*) OVER (PARTITION BY date_key, store_id, basket_id) AS categories
+  FROM (
+    SELECT DISTINCT date_key, store_id, basket_id, category
+    FROM lines
+    WHERE event_type = 'sale'
+  ) d
 ),
 category_baskets AS (
   SELECT date_key, store_id, category, COUNT(*) AS baskets, SUM(CASE WHEN categories > 1 THEN 1 ELSE 0 END) AS attached_baskets
-  FROM (
-    SELECT date_key, store_id, category, COUNT(*) OVER (PARTITION BY date_key, store_id, basket_id) AS categories
-    FROM basket_categories
-  ) c
+  FROM basket_categories
   GROUP BY date_key, store_id, category
 )
 SELECT a.date_key, a.store_id, a.category, a.category, a.net_units, a.net_revenue, a.gross_margin, COALESCE(b.baskets, 0), COALESCE(b.attached_baskets, 0)
@@ -38,6 +39,8 @@ UNION ALL
 SELECT x.date_key, x.store_id, x.category, y.category, 0, 0, 0, COUNT(*), 0
 FROM basket_categories x
 JOIN basket_categories y ON y.date_key = x.date_key AND y.store_id = x.store_id AND y.basket_id = x.basket_id AND y.category > x.category
+-- only a basket of two categories or more has a pair: the others stay out of the join
+WHERE x.categories > 1 AND y.categories > 1
 GROUP BY x.date_key, x.store_id, x.category, y.category;
 
 
