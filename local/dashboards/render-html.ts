@@ -141,6 +141,9 @@ tr.critical td, .sev-critical { color: #b42318; font-weight: 600; }
 
 /** Business dates listed in the daily sales table. */
 export const TABLE_DATES = 31;
+/** At-risk SKUs listed in their table, the most urgent first (the dataset's order): a chain of a thousand stores has
+ * thousands, a page an executive reads shows the head of the list (the KPI card and the embedded data count all). */
+export const TABLE_RISK_ROWS = 200;
 
 const kpi = (label: string, value: string): string =>
   `<div class="kpi"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div></div>`;
@@ -171,7 +174,7 @@ function kpiCards(sales: Row[], risk: Row[]): string {
   ].join('\n');
 }
 
-/** The at-risk SKUs table, critical rows marked. */
+/** The at-risk SKUs table, critical rows marked: the first TABLE_RISK_ROWS of them. */
 function riskSection(risk: Row[], datasets: DatasetDefinition[]): string {
   const table = htmlTable(
     [
@@ -184,7 +187,7 @@ function riskSection(risk: Row[], datasets: DatasetDefinition[]): string {
       { label: 'Days of supply', right: true },
       { label: 'Lead time (days)', right: true },
     ],
-    risk.map((r) => [
+    risk.slice(0, TABLE_RISK_ROWS).map((r) => [
       String(r.severity),
       `${String(r.store_name)} (${String(r.store_id)})`,
       String(r.sku),
@@ -197,7 +200,8 @@ function riskSection(risk: Row[], datasets: DatasetDefinition[]): string {
     'No SKU is at risk.',
   ).replace(/<tr><td>critical<\/td>/g, '<tr class="critical"><td>critical</td>');
   const asOf = risk.length ? ` as of ${dateText(risk[0].as_of_date)}` : '';
-  return `<section><h2>At-risk SKUs${escapeHtml(asOf)}</h2><p class="empty">${describe(datasets, 'inventory_risk')}</p>
+  const head = risk.length > TABLE_RISK_ROWS ? ` (the ${TABLE_RISK_ROWS} most urgent of ${risk.length}: critical first, then the fewest days of supply)` : '';
+  return `<section><h2>At-risk SKUs${escapeHtml(asOf)}${escapeHtml(head)}</h2><p class="empty">${describe(datasets, 'inventory_risk')}</p>
 ${table}
 </section>`;
 }

@@ -4,7 +4,7 @@ import { DATASETS, datasetByName, SNAPSHOT_PAGES } from '../../../dashboards/dat
 import { run as refreshDashboards } from '../../../functions/pipeline/refresh-dashboards/index';
 import { run as stockRisk } from '../../../functions/pipeline/stock-risk/index';
 import { chartJsPath, dashboardPath, HtmlDashboardPublisher } from '../../../local/dashboards/html-dashboard';
-import { chartSeries, escapeHtml, renderDashboardHtml, TABLE_DATES } from '../../../local/dashboards/render-html';
+import { chartSeries, escapeHtml, renderDashboardHtml, TABLE_DATES, TABLE_RISK_ROWS } from '../../../local/dashboards/render-html';
 import { tempLake } from '../../helpers/warehouse-fixture';
 import { DuckDbWarehouse, loadCase, testRuntime } from '../../helpers/risk-fixture';
 
@@ -131,6 +131,29 @@ describe('HTML dashboard', () => {
     expect(html).not.toContain('<td>2024-01-09</td>');
     expect(html).toContain('<td>2024-01-10</td>');
     expect(drawCharts(html)[0].config.data.labels).toHaveLength(TABLE_DATES + 9);
+  });
+
+  it('lists the most urgent at-risk SKUs in the table, and counts and embeds them all', () => {
+    const risk = Array.from({ length: TABLE_RISK_ROWS + 5 }, (_, i) => ({
+      as_of_date: '2024-01-11',
+      store_id: 'S1',
+      store_name: 'One',
+      sku: `SKU-${String(i).padStart(4, '0')}`,
+      product_name: 'P',
+      on_hand_qty: 1,
+      avg_daily_demand: 1,
+      days_of_supply: i,
+      severity: i < 3 ? 'critical' : 'high',
+      lead_time_days: 7,
+    }));
+    const html = renderDashboardHtml({ title: 'T', generatedAt: 'now', datasets: { daily_store_sales: [], inventory_risk: risk } }, 'var Chart;', DATASETS);
+    expect(html).toContain(`At-risk SKUs as of 2024-01-11 (the ${TABLE_RISK_ROWS} most urgent of ${TABLE_RISK_ROWS + 5}`);
+    expect(html).toContain(`<td>SKU-${String(TABLE_RISK_ROWS - 1).padStart(4, '0')}</td>`);
+    expect(html).not.toContain(`<td>SKU-${String(TABLE_RISK_ROWS).padStart(4, '0')}</td>`);
+    expect(html.match(/<tr class="critical">/g)).toHaveLength(3);
+    expect(html).toContain(`At-risk SKUs</div><div class="value">${TABLE_RISK_ROWS + 5} (3 critical)`);
+    const embedded = JSON.parse(scripts(html).find((x) => x.attrs.includes('id="dashboard-data"'))!.body) as { datasets: Record<string, unknown[]> };
+    expect(embedded.datasets.inventory_risk).toHaveLength(TABLE_RISK_ROWS + 5);
   });
 
   it('adds only amounts in the reporting currency across stores, names it, and keeps each store\'s own row in its currency', () => {
