@@ -107,38 +107,58 @@ const TASK_SERIES = 1_000;
  * 1.75-1.84 s on one thread and 1.88-2.13 s on two; on the seed's 19,758, two gained 0.4 s. */
 export const MIN_SERIES_FOR_THREADS = 10_000;
 
-/** The stores in consecutive jobs of about `seriesPerTask` due series (a store is never split). */
-function fitJobs(stores: StoreSeries[], base: Omit<FitJob, 'stores'>, seriesPerTask: number): FitJob[] {
-  const jobs: FitJob[] = [];
-  let due = Infinity;
-  for (const store of stores) {
+/** The stores in consecutive jobs of about `seriesPerTask` due series (a store is never split), each store's series
+ * made when its job is taken: a group's series are never all in memory at once (112 days of every SKU of a group of
+ * 400k history rows would be hundreds of MB). */
+function* fitJobs(stores: Iterable<() => StoreSeries>, base: Omit<FitJob, 'stores'>, seriesPerTask: number): Generator<FitJob> {
+  let job: FitJob = { ...base, stores: [] };
+  let due = 0;
+  for (const seriesOf of stores) {
+    const store = seriesOf();
+    job.stores.push(store);
+    due += store.due.reduce((a, d) => a + d, 0);
     if (due >= seriesPerTask) {
-      jobs.push({ ...base, stores: [] });
+      yield job;
+      job = { ...base, stores: [] };
       due = 0;
     }
-    jobs[jobs.length - 1].stores.push(store);
-    due += store.due.reduce((a, d) => a + d, 0);
   }
-  return jobs;
+  if (job.stores.length > 0) yield job;
 }
 
-/** The jobs' results in the jobs' order: fitted on this thread, or shared among the pool's threads. */
-async function fitAll(jobs: FitJob[], pool: PoolWorker[]): Promise<FittedStores[]> {
-  if (pool.length === 0) return jobs.map(fitStores);
-  const results: FittedStores[] = [];
-  let next = 0;
+/**
+ * Fits the jobs on this thread, or shares them among the pool's threads, and hands each result to `take` in the
+ * jobs' order, as soon as the ones before it have been taken: at most a result per thread waits for its turn.
+ */
+async function fitAll(jobs: Iterator<FitJob>, pool: PoolWorker[], take: (fitted: FittedStores) => Promise<void>): Promise<void> {
+  if (pool.length === 0) {
+    for (let job = jobs.next(); !job.done; job = jobs.next()) await take(fitStores(job.value));
+    return;
+  }
+  const waiting = new Map<number, FittedStores>();
+  let sent = 0;
+  let taken = 0;
+  // one chain of takes, in order, whichever thread finishes first
+  let takes = Promise.resolve();
   await Promise.all(
     pool.map(async (worker) => {
-      for (let order = next++; order < jobs.length; order = next++) {
-        const job = jobs[order];
+      for (let job = jobs.next(); !job.done; job = jobs.next()) {
+        const order = sent++;
         // the series' buffers are made for the job: moved to the thread, not copied
-        const reply = await runOnWorker<FitReply>(worker, { ...job, order } satisfies FitTask, job.stores.map((st) => st.values.buffer as ArrayBuffer));
-        if ('error' in reply) throw new RetailLakeError(`fitting the series of stores ${job.stores[0].storeId}..: ${reply.error}`);
-        results[reply.order] = reply;
+        const reply = await runOnWorker<FitReply>(worker, { ...job.value, order } satisfies FitTask, job.value.stores.map((st) => st.values.buffer as ArrayBuffer));
+        if ('error' in reply) throw new RetailLakeError(`fitting the series of stores ${job.value.stores[0].storeId}..: ${reply.error}`);
+        waiting.set(reply.order, reply);
+        takes = takes.then(async () => {
+          for (let next = waiting.get(taken); next !== undefined; next = waiting.get(taken)) {
+            waiting.delete(taken++);
+            await take(next);
+          }
+        });
+        await takes;
       }
     }),
   );
-  return results;
+  await takes;
 }
 
 /** A run that fitted nothing: the models in the warehouse stay, fitted through their latest date. */
@@ -213,16 +233,15 @@ export async function fitForecasts(deps: FitForecastsDeps, asOfDate: string, set
       const rows = await deps.warehouse.query(demandHistorySql(asOfDate, historyStart, group));
       const ranges = storeRanges(rows);
       // the stores in the due order (the accuracy totals add up the series in the same order whatever the grouping)
-      const stores: StoreSeries[] = [];
-      for (const storeId of group) {
+      const stores = group.flatMap((storeId) => {
         const range = ranges.get(storeId);
-        if (range) stores.push(storeSeriesOf(storeId, rows, range[0], range[1], historyStart, settings.historyDays, due.get(storeId) as Set<string>));
-      }
-      for (const fitted of await fitAll(fitJobs(stores, { asOfDate, nextReview, days: settings.historyDays, backtest }, settings.seriesPerTask ?? TASK_SERIES), pool)) {
+        return range ? [() => storeSeriesOf(storeId, rows, range[0], range[1], historyStart, settings.historyDays, due.get(storeId) as Set<string>)] : [];
+      });
+      await fitAll(fitJobs(stores, { asOfDate, nextReview, days: settings.historyDays, backtest }, settings.seriesPerTask ?? TASK_SERIES), pool, async (fitted) => {
         series += fitted.holdouts.length;
         for (const holdout of fitted.holdouts) for (const [model, acc] of totals) acc.add(holdout.forecasts[model], holdout.actuals, holdout.scale);
         if (!out.write(fitted.lines)) await once(out, 'drain');
-      }
+      });
     }
     out.end();
     await once(out, 'finish');
