@@ -21,7 +21,7 @@ import { copySourceFromEnv } from '../prepare-loads/prepare-loads';
 import { RetailLakeError } from '../../lib/errors';
 import { workerEntry } from '../../lib/typescript-worker';
 import { runOnWorker, startPoolWorker, type PoolWorker } from '../../lib/worker-pool';
-import { addDays, fitStores, type FitJob, type FittedStores, type StoreSeries } from './fit-stores';
+import { addDays, DAY_MS, fitStores, type FitJob, type FittedStores, type StoreSeries } from './fit-stores';
 import type { FitReply, FitTask } from './fit-worker';
 
 export interface ForecastSettings {
@@ -65,7 +65,6 @@ export interface FitForecastsDeps {
   workers?: number;
 }
 
-const DAY_MS = 86_400_000;
 
 const MODELS_CSV_COLUMNS = `{'store_id': 'VARCHAR', 'sku': 'VARCHAR', 'fitted_through': 'DATE', 'model': 'VARCHAR', 'level': 'DECIMAL(18,6)',
   'trend': 'DECIMAL(18,6)', 'season_1': 'DECIMAL(18,6)', 'season_2': 'DECIMAL(18,6)', 'season_3': 'DECIMAL(18,6)', 'season_4': 'DECIMAL(18,6)',
@@ -128,7 +127,8 @@ function* fitJobs(stores: Iterable<() => StoreSeries>, base: Omit<FitJob, 'store
 
 /**
  * Fits the jobs on this thread, or shares them among the pool's threads, and hands each result to `take` in the
- * jobs' order, as soon as the ones before it have been taken: at most a result per thread waits for its turn.
+ * jobs' order, as soon as the ones before it have been taken. A result that comes back before an earlier job's waits
+ * for it: as many as the other threads finish meanwhile, few since the jobs are of about the same size.
  */
 async function fitAll(jobs: Iterator<FitJob>, pool: PoolWorker[], take: (fitted: FittedStores) => Promise<void>): Promise<void> {
   if (pool.length === 0) {

@@ -33,7 +33,7 @@ export interface FittedStores {
   holdouts: SeriesFit['holdout'][];
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 export const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 /** ISO day of week, 1 = Monday .. 7 = Sunday */
 const isoDow = (date: string): number => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
