@@ -182,8 +182,11 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
       }
       for (const entry of entries) {
         const full = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else if (entry.isFile() && !TEMP_SIBLING.test(entry.name)) {
+        if (entry.isDirectory()) {
+          // only a folder whose keys can start with the prefix (a month's prefix skips the table's other dates)
+          const folderKey = `${relative(this.root, full).split(sep).join('/')}/`;
+          if (folderKey.startsWith(prefix) || prefix.startsWith(folderKey)) await walk(full);
+        } else if (entry.isFile() && !TEMP_SIBLING.test(entry.name)) {
           const key = relative(this.root, full).split(sep).join('/');
           if (key.startsWith(prefix)) {
             const s = await stat(full);

@@ -29,7 +29,7 @@ import {
   STORE_DAY_BASKETS_COMPLETE_KEY,
   storeDayBasketsKey,
 } from '../lake-layout';
-import type { LakeFiles, ObjectInfo, ObjectStore } from '../ports';
+import type { LakeFiles, ObjectInfo, ObjectStore, PendingObject } from '../ports';
 import { readSql } from '../sql-files';
 import { writeJson } from './json-objects';
 import { scratchDir } from './work-dir';
@@ -70,29 +70,31 @@ function lineFilesByDate(objects: ObjectInfo[]): Map<string, ObjectInfo[]> {
 
 const bytesOf = (objects: ObjectInfo[] | undefined): number => (objects ?? []).reduce((a, o) => a + o.size, 0);
 
-/** The months of sales_lines without a store_day_baskets file, newest first, each with all its dates and bytes. */
-async function missingMonths(store: ObjectStore): Promise<Map<string, { dates: string[]; bytes: number }>> {
+/** The months of sales_lines without a store_day_baskets file, newest first, each with all its dates and bytes; and
+ * the table's files by date, as listed for that. */
+async function missingMonths(store: ObjectStore): Promise<{ missing: Map<string, { dates: string[]; bytes: number }>; lines: Map<string, ObjectInfo[]> }> {
   const months = new Map<string, { dates: string[]; bytes: number }>();
-  for (const [date, objects] of lineFilesByDate(await store.list(curatedTablePrefix('sales_lines')))) {
+  const lines = lineFilesByDate(await store.list(curatedTablePrefix('sales_lines')));
+  for (const [date, objects] of lines) {
     const month = months.get(monthStart(date)) ?? { dates: [], bytes: 0 };
     months.set(monthStart(date), { dates: [...month.dates, date], bytes: month.bytes + bytesOf(objects) });
   }
   const files = new Set((await store.list(queryableTablePrefix('store_day_baskets'))).map((o) => o.key));
   for (const month of [...months.keys()]) if (files.has(storeDayBasketsKey(month))) months.delete(month);
-  return new Map([...months].sort(([a], [b]) => ascending(b, a)));
+  return { missing: new Map([...months].sort(([a], [b]) => ascending(b, a))), lines };
 }
 
-/** Consecutive groups of dates of at most CHUNK_BYTES each (a group holds at least one date). */
-function dateChunks(dates: string[], files: Map<string, ObjectInfo[]>): string[][] {
-  const groups: string[][] = [];
+/** Consecutive groups of items of at most `limit` bytes each (a group holds at least one item). */
+function groupsByBytes<T>(items: T[], bytes: (item: T) => number, limit: number): T[][] {
+  const groups: T[][] = [];
   let size = Infinity;
-  for (const d of dates) {
-    if (size + bytesOf(files.get(d)) > CHUNK_BYTES) {
+  for (const item of items) {
+    if (size + bytes(item) > limit) {
       groups.push([]);
       size = 0;
     }
-    groups[groups.length - 1].push(d);
-    size += bytesOf(files.get(d));
+    groups[groups.length - 1].push(item);
+    size += bytes(item);
   }
   return groups;
 }
@@ -111,20 +113,43 @@ async function withLocalFiles<T>(files: LakeFiles, parts: { prefix: string; obje
   }
 }
 
-/**
- * One month: `touched` rebuilt from their lines, the month's other dates kept from its current file, written as
- * the month's new file and put; the key deleted when the month has no sales lines left. Returns what it wrote.
- */
-async function summarizeMonth(conn: DuckDBConnection, store: ObjectStore, files: LakeFiles, month: string, touched: string[], outDir: string): Promise<{ rows: number; dates: number; written: boolean }> {
-  const key = storeDayBasketsKey(month);
-  // each touched date's own listing: a listing of the month's prefix reads every date of the table locally
-  const lines = new Map<string, ObjectInfo[]>();
-  await forEachLimited(touched, PREFIXES_IN_FLIGHT, async (d) => {
-    for (const [date, objects] of lineFilesByDate(await store.list(curatedPartitionPrefix('sales_lines', d)))) lines.set(date, objects);
+/** A month to summarize: the dates to rebuild, and the month's sales_lines files by date (all of its dates). */
+interface MonthWork {
+  month: string;
+  touched: string[];
+  lines: Map<string, ObjectInfo[]>;
+}
+
+/** The months of `byMonth` in order, each with its touched dates and all its lines files: taken from `listed` (the
+ * table's files by date) when the caller has listed the whole table, else listed a month at a time (a month prefix is
+ * one listing, where a date each would be thirty). */
+async function monthsToSummarize(store: ObjectStore, byMonth: Map<string, Set<string>>, listed?: Map<string, ObjectInfo[]>): Promise<MonthWork[]> {
+  const months: MonthWork[] = [];
+  await forEachLimited([...byMonth.keys()], PREFIXES_IN_FLIGHT, async (month) => {
+    const lines = listed
+      ? new Map([...listed].filter(([date]) => monthStart(date) === month))
+      : lineFilesByDate(await store.list(curatedDatePrefix('sales_lines', month.slice(0, 8))));
+    months.push({ month, touched: [...(byMonth.get(month) ?? [])].sort(ascending), lines });
   });
+  return months.sort((a, b) => ascending(a.month, b.month));
+}
+
+/** The bytes of sales_lines a month's rebuild reads. */
+const touchedBytes = (m: MonthWork): number => m.touched.reduce((a, d) => a + bytesOf(m.lines.get(d)), 0);
+
+/**
+ * Some months at once: each one's touched dates rebuilt from their lines, its other dates kept from its current file
+ * (`current`: the table's keys), written as its new file; a month's key deleted when it has no sales lines left.
+ * The lines are read in chunks of at most CHUNK_BYTES, each in one statement, whatever the number of dates or months
+ * (a history of a thousand sparse dates is a few statements, not a few for each date). Returns what it wrote.
+ */
+async function summarizeMonths(conn: DuckDBConnection, store: ObjectStore, files: LakeFiles, months: MonthWork[], current: Set<string>, outDir: string): Promise<BasketsSummary> {
   const columns = FILE_COLUMNS.map(([c]) => c).join(', ');
+  const touched = months.flatMap((m) => m.touched);
   await conn.run(`CREATE OR REPLACE TEMP TABLE month_rows (${FILE_COLUMNS.map(([c, type]) => `${c} ${type}`).join(', ')})`);
-  for (const chunk of dateChunks(touched.filter((d) => lines.has(d)), lines)) {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE touched_dates AS SELECT unnest([${dateList(touched)}]) AS business_date`);
+  const lines = new Map(months.flatMap((m) => [...m.lines]));
+  for (const chunk of groupsByBytes(touched.filter((d) => lines.has(d)), (d) => bytesOf(lines.get(d)), CHUNK_BYTES)) {
     const parts = chunk.map((d) => ({ prefix: curatedPartitionPrefix('sales_lines', d), objects: lines.get(d) ?? [] }));
     await withLocalFiles(files, parts, async (paths) => {
       // the files carry business_date: no partition column from the path
@@ -132,22 +157,47 @@ async function summarizeMonth(conn: DuckDBConnection, store: ObjectStore, files:
       await conn.run(`INSERT INTO month_rows SELECT ${columns} FROM (${readSql('transform/store_day_baskets.duckdb.sql')}\n)`);
     });
   }
-  const currentPrefix = key.slice(0, key.lastIndexOf('/') + 1);
-  const current = (await store.list(currentPrefix)).filter((o) => o.key === key);
-  await withLocalFiles(files, current.length > 0 ? [{ prefix: currentPrefix, objects: current }] : [], async ([path]) => {
-    if (path === undefined) return;
-    await conn.run(`INSERT INTO month_rows SELECT ${columns} FROM read_parquet(${sqlString(path)}, hive_partitioning = false) WHERE business_date NOT IN (${dateList(touched)})`);
+  const kept = months.map((m) => storeDayBasketsKey(m.month)).filter((key) => current.has(key));
+  const keptParts = kept.map((key) => ({ prefix: key.slice(0, key.lastIndexOf('/') + 1), objects: [{ key, size: 0, lastModified: new Date(0) }] }));
+  await withLocalFiles(files, keptParts, async (paths) => {
+    if (paths.length === 0) return;
+    await conn.run(
+      `INSERT INTO month_rows SELECT ${columns} FROM read_parquet([${paths.map(sqlString).join(', ')}], hive_partitioning = false) WHERE business_date NOT IN (SELECT business_date FROM touched_dates)`,
+    );
   });
-  const [{ n, d }] = await readRows(conn, `SELECT count(*) AS n, count(DISTINCT business_date) FILTER (WHERE business_date IN (${dateList(touched)})) AS d FROM month_rows`);
-  // no rows left: the file stays (empty) while the month has lines, returns only, and goes when it has none
-  if (Number(n) === 0 && lines.size === 0 && lineFilesByDate(await store.list(curatedDatePrefix('sales_lines', month.slice(0, 8)))).size === 0) {
-    await store.delete([key]);
-    return { rows: 0, dates: 0, written: false };
+  const counts = new Map<string, { n: number; d: number }>();
+  for (const r of await readRows(
+    conn,
+    `SELECT CAST(date_trunc('month', business_date) AS VARCHAR) AS month, count(*) AS n,
+       count(DISTINCT business_date) FILTER (WHERE business_date IN (SELECT business_date FROM touched_dates)) AS d
+     FROM month_rows GROUP BY ALL`,
+  )) {
+    counts.set(String(r.month).slice(0, 10), { n: Number(r.n), d: Number(r.d) });
   }
-  const path = join(outDir, `${month}.parquet`);
-  await conn.run(`COPY (SELECT ${columns} FROM month_rows ORDER BY business_date, store_id, payment_method) TO ${sqlString(path)} (FORMAT PARQUET)`);
-  await putObjects(store, [{ key, path, handOver: true, body: () => readFile(path) }]);
-  return { rows: Number(n), dates: Number(d), written: true };
+  const summary: BasketsSummary = { dates: 0, months: 0, rows: 0, missingLeft: 0 };
+  const puts: PendingObject[] = [];
+  const gone: string[] = [];
+  for (const m of months) {
+    const key = storeDayBasketsKey(m.month);
+    const { n, d } = counts.get(m.month) ?? { n: 0, d: 0 };
+    // no rows left: the file stays (empty) while the month has lines, returns only, and goes when it has none
+    if (n === 0 && m.lines.size === 0) {
+      gone.push(key);
+      continue;
+    }
+    const path = join(outDir, `${m.month}.parquet`);
+    await conn.run(
+      `COPY (SELECT ${columns} FROM month_rows WHERE business_date >= DATE ${sqlString(m.month)} AND business_date < DATE ${sqlString(m.month)} + INTERVAL 1 MONTH
+        ORDER BY business_date, store_id, payment_method) TO ${sqlString(path)} (FORMAT PARQUET)`,
+    );
+    puts.push({ key, path, handOver: true, body: () => readFile(path) });
+    summary.rows += n;
+    summary.dates += d;
+    summary.months++;
+  }
+  await putObjects(store, puts);
+  if (gone.length > 0) await store.delete(gone);
+  return summary;
 }
 
 /**
@@ -162,15 +212,18 @@ export async function summarizeStoreDayBaskets(
   dates: readonly string[],
   work: DuckDbSettings,
   missingBytesPerRun = MISSING_BYTES_PER_RUN,
-  /** called before each month and at the end (a long rebuild shows its progress) */
+  /** called before each group of months read together and at the end (a long rebuild shows its progress) */
   progress?: (done: number, total: number, month: string) => void,
 ): Promise<BasketsSummary> {
   const byMonth = new Map<string, Set<string>>();
   for (const date of dates) byMonth.set(monthStart(date), (byMonth.get(monthStart(date)) ?? new Set()).add(date));
   let missingLeft = 0;
+  let listed: Map<string, ObjectInfo[]> | undefined;
   const complete = (await store.getIfExists(STORE_DAY_BASKETS_COMPLETE_KEY)) !== null;
   if (!complete) {
-    const missing = await missingMonths(store);
+    const found = await missingMonths(store);
+    const missing = found.missing;
+    listed = found.lines;
     // a touched month without a file: all of it, or its other dates would never get one
     for (const [month, { dates: monthDates }] of missing) {
       const touched = byMonth.get(month);
@@ -189,17 +242,20 @@ export async function summarizeStoreDayBaskets(
     missingLeft = others.length - taken;
   }
   const summary: BasketsSummary = { dates: 0, months: 0, rows: 0, missingLeft };
+  const months = await monthsToSummarize(store, byMonth, listed);
+  const current = new Set((await store.list(queryableTablePrefix('store_day_baskets'))).map((o) => o.key));
   const workDir = await scratchDir(work.workDir, 'baskets');
   const db = await createDuckDb(work);
   const conn = await db.connect();
   try {
-    const months = [...byMonth.keys()].sort(ascending);
-    for (const [i, month] of months.entries()) {
-      progress?.(i, months.length, month.slice(0, 7));
-      const done = await summarizeMonth(conn, store, files, month, [...(byMonth.get(month) ?? [])].sort(ascending), workDir);
-      summary.rows += done.rows;
-      summary.dates += done.dates;
-      summary.months += done.written ? 1 : 0;
+    let done = 0;
+    for (const group of groupsByBytes(months, touchedBytes, CHUNK_BYTES)) {
+      progress?.(done, months.length, group[0].month.slice(0, 7));
+      const written = await summarizeMonths(conn, store, files, group, current, workDir);
+      summary.rows += written.rows;
+      summary.dates += written.dates;
+      summary.months += written.months;
+      done += group.length;
     }
     progress?.(months.length, months.length, '');
   } finally {

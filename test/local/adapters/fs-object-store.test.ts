@@ -28,6 +28,23 @@ describe('the local object store', () => {
     }
   });
 
+  it('lists by any prefix as S3 does, also one that ends inside a folder name (a month of dates)', async () => {
+    const { store, cleanup } = tempLake('fs-list');
+    try {
+      const table = `${CURATED_PREFIX}t/`;
+      const keys = ['2024-01-31/a', '2024-02-01/a', '2024-02-01/sub/b', '2024-02-29/c', '2024-03-01/a'].map((k) => `${table}business_date=${k}.parquet`);
+      for (const key of keys) await store.put(key, 'x');
+      const list = async (prefix: string): Promise<string[]> => (await store.list(prefix)).map((o) => o.key);
+      expect(await list(`${table}business_date=2024-02-`)).toEqual(keys.slice(1, 4));
+      expect(await list(`${table}business_date=2024-02-01/s`)).toEqual([keys[2]]);
+      expect(await list(`${table}business_date=2024-0`)).toEqual(keys);
+      expect(await list(`${table}business_date=2024-02-01/a.parquet`)).toEqual([keys[1]]);
+      expect(await list(`${table}business_date=2025`)).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+
   it('puts many objects together: each body read once, every object in place, no temporary file left', async () => {
     const { root, store, cleanup } = tempLake('fs-put-many');
     try {
