@@ -61,7 +61,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * (a call waits up to `lockWaitMs` for the other to finish).
  */
 export class DuckDbWarehouse implements Warehouse {
-  private memory: { instance: DuckDBInstance; conn: DuckDBConnection } | undefined;
+  private memory: DuckDBInstance | undefined;
   private readonly translate: TranslateOptions;
   private migrated = false;
 
@@ -95,23 +95,23 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** Releases an in-memory database (a file warehouse holds nothing open between calls). */
   async close(): Promise<void> {
-    if (this.memory) {
-      this.memory.conn.closeSync();
-      this.memory.instance.closeSync();
-      this.memory = undefined;
-    }
+    this.memory?.closeSync();
+    this.memory = undefined;
   }
 
+  /** Each call has a connection of its own, as each Data API call is a session of its own: a load's temporary
+   * staging tables go with it. */
   private async withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     if (this.options.path === ':memory:') {
       return serialized(this, async () => {
-        if (!this.memory) {
-          const instance = await createDuckDb(this.options.duckdb);
-          const conn = await instance.connect();
+        this.memory ??= await createDuckDb(this.options.duckdb);
+        const conn = await this.memory.connect();
+        try {
           await this.prepare(conn);
-          this.memory = { instance, conn };
+          return await work(conn);
+        } finally {
+          conn.closeSync();
         }
-        return work(this.memory.conn);
       });
     }
     const path = resolve(this.options.path);

@@ -41,11 +41,15 @@ export interface DialectRules<T> {
   types(code: string): string;
   /** functions the engine lacks (masked code) */
   functions(code: string, restore: (code: string) => string, statement: string): string;
+  /** CREATE [TEMP] TABLE t (LIKE parent), given as its head (`CREATE TEMP TABLE t`) and the parent: the engine's
+   * form, when it has no LIKE of its own */
+  tableLike?(create: string, parent: string): string;
 }
 
 const MAINTENANCE = /^(?:VACUUM|ANALYZE)\b/i;
 const ACCESS = /^(?:GRANT|REVOKE|ALTER\s+DEFAULT\s+PRIVILEGES|CREATE\s+ROLE|(?:CREATE|ALTER)\s+USER)\b/i;
 const TABLE_DDL = /^(?:CREATE|ALTER)\s+(?:(?:LOCAL\s+)?(?:TEMP|TEMPORARY)\s+)?TABLE\b/i;
+const TABLE_LIKE = /^(CREATE\s+(?:(?:LOCAL\s+)?(?:TEMP|TEMPORARY)\s+)?TABLE\s+[\w.]+)\s*\(\s*LIKE\s+([\w.]+)\s*\)$/i;
 const NO_STAND_IN = /\b(GEOMETRY|GEOGRAPHY|HLLSKETCH)\b/i;
 
 /** A Redshift statement through an engine's rules; null when it has no meaning there. */
@@ -60,6 +64,8 @@ export function translateWith<T>(rules: DialectRules<T>, sql: string, options: T
   if (/^COPY\b/i.test(code)) return rules.copy(parseCopy(masked.restore(code), options));
   const unsupported = NO_STAND_IN.exec(code);
   if (unsupported) throw new RedshiftTranslationError(sql, `type ${unsupported[1].toUpperCase()} has no ${rules.engine} equivalent`);
+  const like = TABLE_LIKE.exec(code);
+  if (like && rules.tableLike) return rules.statement(masked.restore(rules.tableLike(like[1], like[2])));
   if (TABLE_DDL.test(code)) code = dropPhysicalDesign(code);
   code = rules.types(code);
   code = rules.functions(code, masked.restore, sql);

@@ -36,6 +36,8 @@ export { RedshiftTranslationError, type TranslateOptions } from './redshift-dial
  *     DATEDIFF(part, a, b) -> date_diff('part', a, b) (both count boundaries crossed).
  *  8. VACUUM, ANALYZE and access control (GRANT, REVOKE, ALTER DEFAULT PRIVILEGES, CREATE ROLE, CREATE / ALTER USER) have no local
  *     meaning: the statement is skipped (null).
+ *  9. CREATE [TEMP] TABLE t (LIKE parent) -> CREATE [TEMP] TABLE t AS SELECT * FROM parent LIMIT 0: DuckDB has no
+ *     LIKE; the parent's columns and types (the staging tables it is used with have no constraints to carry over).
  *
  * Division: Redshift divides integers as integers; DuckDbWarehouse sets DuckDB's `integer_division` so `/`
  * agrees. Decimal division differs in result scale between the two: the SQL casts such results explicitly.
@@ -46,6 +48,7 @@ const DUCKDB_RULES: DialectRules<string> = {
   access: () => null,
   copy: (copy) => `INSERT INTO ${copy.table}${copy.columns ? ` ${copy.columns}` : ''} ${copyReadSql(copy)}`,
   statement: (sql) => sql,
+  tableLike: (create, parent) => `${create} AS SELECT * FROM ${parent} LIMIT 0`,
   types: (code) =>
     unboundedVarchar(code)
       .replace(/\b(?:NVARCHAR|NCHAR|BPCHAR)\b/gi, 'VARCHAR')

@@ -1,14 +1,15 @@
 -- fact_inventory_event from the curated inventory_events partitions of the batch's affected business dates.
 -- Placeholders and idempotency as in load_sales_lines.sql: each date present in staging is replaced whole.
-DELETE FROM stg_inventory_events;
+-- Staged in a temporary table of the load's session, as in load_sales_lines.sql.
+CREATE TEMP TABLE tmp_inventory_events (LIKE stg_inventory_events);
 
-COPY stg_inventory_events
+COPY tmp_inventory_events
 FROM 's3://{{bucket}}/{{prefix}}'
 IAM_ROLE '{{role}}'
 FORMAT AS PARQUET;
 
 DELETE FROM fact_inventory_event
-WHERE date_key IN (SELECT DISTINCT business_date FROM stg_inventory_events);
+WHERE date_key IN (SELECT DISTINCT business_date FROM tmp_inventory_events);
 
 INSERT INTO fact_inventory_event (
   date_key, timestamp_utc, store_id, sku, event_id, event_type, on_hand_qty, reorder_point, quantity_change, reason
@@ -16,4 +17,4 @@ INSERT INTO fact_inventory_event (
 SELECT
   s.business_date, s.occurred_at, s.store_id, s.sku, s.event_id, s.event_type, s.on_hand_qty, s.reorder_point,
   s.quantity_change, s.reason
-FROM stg_inventory_events s;
+FROM tmp_inventory_events s;

@@ -60,7 +60,7 @@ export class PostgresSession {
  * The warehouse port on real PostgreSQL (PGlite, in-process), for tests of what Redshift enforces and DuckDB
  * does not: object ownership, grants and roles, transactions. Statements arrive in Redshift's dialect and go
  * through the PostgreSQL rule set of the dialect seam (local/warehouse/redshift-to-postgres.ts). Each call runs
- * in one transaction, as a Data API batch does, under `role` when one is given (SET LOCAL ROLE: the role's own
+ * in one transaction and session, as a Data API batch does (its temporary tables discarded after it), under `role` when one is given (SET LOCAL ROLE: the role's own
  * privileges, as a Data API session of that database user has).
  */
 export class PostgresWarehouse implements Warehouse {
@@ -107,6 +107,9 @@ export class PostgresWarehouse implements Warehouse {
       } catch (err) {
         await this.session.run('ROLLBACK');
         throw err;
+      } finally {
+        // each Data API call is a session of its own: a load's temporary tables end with it
+        await this.session.run('DISCARD TEMP');
       }
     });
   }

@@ -78,7 +78,7 @@ export { tempLake } from './lake-fixture';
  * currency, exchange rates, fact_basket, the category aggregates, the open order lines): its facts, products and calendar, and two stores as the load of that time wrote them.
  */
 export function loadForInitialSchema(load: string[]): string[] {
-  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|fact_purchase_order|fact_basket|agg_category_day|stg_sales_agg_dates|po_open_line|po_line_touched|agg_store_day|agg_sku_day)\b/;
+  const newerTables = /\b(?:stg_store|dim_store|stg_exchange_rate|dim_exchange_rate|dim_reporting_currency|stg_purchase_orders|tmp_purchase_orders|fact_purchase_order|fact_basket|agg_category_day|stg_sales_agg_dates|po_open_line|po_line_touched|agg_store_day|agg_sku_day)\b/;
   return [
     ...load.filter((s) => !newerTables.test(s)),
     `INSERT INTO dim_store (store_id, store_name, region, manager_email, timezone, target_daily_revenue) VALUES ('S001', 'One', 'North', 'a@example.com', 'UTC', 100), ('S002', 'Two', 'South', 'b@example.com', 'UTC', 200)`,

@@ -90,9 +90,10 @@ export function buildDerivedStatements(): string[] {
  * The Redshift statements that bring the warehouse's facts up to date after a batch: dimensions from the reference
  * CSVs (stores, products, exchange rates when the file exists, the reporting currency), the affected dates of each
  * fact from the curated Parquet, then the calendar for the date range; the dates and order lines whose derived rows
- * change are added to the work lists that buildDerivedStatements' batch then rebuilds. DML only
- * (COPY, DELETE, INSERT): the pipeline's database role owns no table and may not create or replace one, so the
- * schema comes from the migrations (./migrations.ts), applied at deploy and when the local warehouse opens.
+ * change are added to the work lists that buildDerivedStatements' batch then rebuilds. DML (COPY, DELETE, INSERT),
+ * besides each fact's temporary staging table of the batch's session (CREATE TEMP TABLE ... (LIKE stg_...)): the
+ * pipeline's database role owns no table of the schema and may not create or replace one, so the schema comes from
+ * the migrations (./migrations.ts), applied at deploy and when the local warehouse opens.
  * At most `limit` statements: with many affected dates the COPY prefixes coarsen to months, years or the
  * whole table (every date COPYed is replaced whole, so loading more dates than needed is still exact).
  */

@@ -1,4 +1,5 @@
 import { translateScript, translateStatement, RedshiftTranslationError } from '../../../local/warehouse/redshift-to-duckdb';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { splitSqlStatements, maskSql } from '../../../functions/lib/warehouse/sql-text';
 
 const opts = (keys: string[] = []) => ({ lakeRoot: '/lake', listKeys: (prefix: string) => keys.filter((k) => k.startsWith(prefix)) });
@@ -123,6 +124,28 @@ describe('redshift-to-duckdb translator', () => {
     expect(t('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ROLE r')).toBeNull();
     expect(t('CREATE ROLE r')).toBeNull();
     expect(translateScript('ANALYZE a; SELECT 1;', opts())).toEqual(['SELECT 1']);
+  });
+
+  it('rule 9: CREATE [TEMP] TABLE t (LIKE parent) becomes an empty copy of the columns, and the table works as the parent', async () => {
+    expect(t('CREATE TEMP TABLE tmp_sales_lines (LIKE stg_sales_lines)')).toBe('CREATE TEMP TABLE tmp_sales_lines AS SELECT * FROM stg_sales_lines LIMIT 0');
+    expect(t('create local temporary table a ( like public.b );')).toBe('create local temporary table a AS SELECT * FROM public.b LIMIT 0');
+    expect(t('CREATE TABLE a (LIKE b)')).toBe('CREATE TABLE a AS SELECT * FROM b LIMIT 0');
+    // anything else in the parentheses is a column list, as before
+    expect(squash(t('CREATE TABLE a (likes INTEGER ENCODE az64)'))).toBe('CREATE TABLE a (likes INTEGER)');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      await conn.run('CREATE TABLE stg (d DATE, n DECIMAL(18,2), s VARCHAR)');
+      await conn.run(`INSERT INTO stg VALUES ('2024-01-01', 1.5, 'x')`);
+      await conn.run(t('CREATE TEMP TABLE tmp (LIKE stg)') ?? '');
+      const columns = await conn.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'tmp' ORDER BY column_index`);
+      expect(columns.getRows()).toEqual([['d', 'DATE'], ['n', 'DECIMAL(18,2)'], ['s', 'VARCHAR']]);
+      expect((await conn.runAndReadAll('SELECT count(*) FROM tmp')).getRows()).toEqual([[0n]]);
+      expect((await conn.runAndReadAll(`SELECT temporary FROM duckdb_tables() WHERE table_name = 'tmp'`)).getRows()).toEqual([[true]]);
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
   });
 
   it('leaves ordinary SQL alone', () => {

@@ -46,13 +46,16 @@ describe('PrepareLoads', () => {
     ]);
     for (const c of copies) expect(c).toContain(`IAM_ROLE 'arn:aws:iam::000000000000:role/local-copy'`);
     expect(out.prefixLevel).toBe('day');
-    // DML only: the pipeline's database role owns nothing, so DDL is for the migrations (tested on PostgreSQL in
-    // test/local/warehouse/redshift-semantics.test.ts)
+    // DML only, besides the temporary staging tables of the load's session (created LIKE the schema's stg_ tables):
+    // the pipeline's database role owns nothing in the schema, so its DDL is for the migrations (tested on PostgreSQL
+    // in test/local/warehouse/redshift-semantics.test.ts)
     // the same for the derived tables' batch, which must fit the Data API's limit too
     expect(out.redshiftDerivedSqls.length).toBeGreaterThan(0);
     expect(out.redshiftDerivedSqls.length).toBeLessThanOrEqual(DATA_API_BATCH_LIMIT);
     for (const batch of [out.redshiftSqls, out.redshiftDerivedSqls]) {
-      expect(batch.filter((s) => !/^(?:COPY|DELETE|INSERT)\b/.test(s))).toEqual([]);
+      const ddl = batch.filter((s) => !/^(?:COPY|DELETE|INSERT)\b/.test(s));
+      expect(ddl.filter((s) => !/^CREATE TEMP TABLE tmp_\w+ \(LIKE stg_\w+\)$/.test(s))).toEqual([]);
+      expect(new Set(ddl).size).toBe(ddl.length);
       // every entry is one plain statement: the Data API takes one per entry
       for (const s of batch) expect(splitSqlStatements(s)).toEqual([s]);
       expect(batch.join('\n')).not.toMatch(/\{\{|TRUNCATE/);
