@@ -44,6 +44,28 @@ const asciiChars = (min: number, max: number): string => `[\\x20\\x21\\x23-\\x5b
 /** A JSON integer of at most 15 digits (so Number() is exact) and a plain decimal (no exponent). */
 const INTEGER = '-?(?:0|[1-9]\\d{0,14})';
 const DECIMAL = `${INTEGER}(?:\\.\\d{1,17})?`;
+/** Number(text) for a text INTEGER or DECIMAL matched, read without Number() where that is exact (most money):
+ * digits that make an integer below 2^53 divided by a power of ten up to 10^17 are two exact doubles, and IEEE
+ * division rounds their quotient correctly, as Number() rounds the decimal (Clinger's fast path). */
+export function plainNumber(text: string): number {
+  const negative = text.charCodeAt(0) === 45; /* - */
+  let digits = 0;
+  let scale = 1;
+  let fraction = false;
+  for (let i = negative ? 1 : 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      fraction = true;
+      continue;
+    }
+    digits = digits * 10 + (c - 48);
+    if (fraction) scale *= 10;
+  }
+  // above 2^53 the digits were rounded on the way: Number() decides
+  if (digits > Number.MAX_SAFE_INTEGER) return Number(text);
+  const value = digits / scale;
+  return negative ? -value : value;
+}
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 function jsonLiteral(value: unknown): string {
   if (typeof value === 'string' && /^[A-Za-z0-9_.-]*$/.test(value)) return escapeRegex(JSON.stringify(value));
@@ -68,7 +90,7 @@ function numberCheck(schema: Schema, integer: boolean, where: string): Check {
   if (not !== undefined && (Object.keys(not).length !== 1 || typeof not.const !== 'number')) throw new ConfigurationError(`fast path: only not: {const: <number>} is supported at ${where}`);
   const excluded = not?.const as number | undefined;
   return (text) => {
-    const n = Number(text);
+    const n = plainNumber(text);
     if (integer && !Number.isInteger(n)) return false;
     return (min === undefined || n >= min) && (max === undefined || n <= max) && (excluded === undefined || n !== excluded);
   };
@@ -89,7 +111,7 @@ const ITEM_CHECKS: Record<string, (m: RegExpExecArray, groups: Groups, ref: Cont
   lines: (m, groups, ref) => {
     const sku = m[groups.sku] ?? '';
     const discount = m[groups.discount];
-    const line = { sku, quantity: Number(m[groups.quantity]), unit_price: Number(m[groups.unit_price]), discount: discount === undefined ? undefined : Number(discount) };
+    const line = { sku, quantity: plainNumber(m[groups.quantity] ?? ''), unit_price: plainNumber(m[groups.unit_price] ?? ''), discount: discount === undefined ? undefined : plainNumber(discount) };
     return discountProblem(line) === null && lineMoneyProblem(line, ref.products.get(sku)?.unit_cost ?? 0) === null;
   },
 };

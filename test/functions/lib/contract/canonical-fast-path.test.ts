@@ -1,4 +1,4 @@
-import { compileMatchers, isCanonicalValidEvent } from '../../../../functions/lib/contract/canonical-fast-path';
+import { compileMatchers, isCanonicalValidEvent, plainNumber } from '../../../../functions/lib/contract/canonical-fast-path';
 import { eventSchemasByType } from '../../../../functions/lib/contract/event-schema';
 import { businessDateWindow } from '../../../../functions/lib/contract/business-date-window';
 import { checkStageable } from '../../../../functions/lib/contract/check-reference';
@@ -64,6 +64,11 @@ const EDITS: readonly ((line: string, rng: Rng) => string)[] = [
   (l) => l.replace(/"quantity":\d+/g, '"quantity":10000').replace(/"unit_price":[\d.]+/g, '"unit_price":999999999999.99'),
   (l) => l.replace(/"quantity":\d+/, '"quantity":10000').replace(/"unit_price":[\d.]+/, '"unit_price":1000000000000').replace(/"discount":[\d.]+/, '"discount":0.01'),
   (l) => l.replace(/"lines":\[(.*)\]/, (_m, items: string) => `"lines":[${Array(201).fill(items.split('},{')[0].replace(/\}?$/, '}')).join(',')}]`),
+  // money the fast path reads by hand (plainNumber): digits past 2^53, a discount of the whole line and a cent more
+  (l) => l.replace(/"unit_price":[\d.]+/, '"unit_price":1000000000000.00000001'),
+  (l) => l.replace(/"unit_price":[\d.]+/, '"unit_price":0.12345678901234567'),
+  (l) => l.replace(/\{"sku":"([^"]*)","quantity":\d+,"unit_price":[\d.]+(,"discount":[\d.]+)?\}/, '{"sku":"$1","quantity":3,"unit_price":19.99,"discount":59.97}'),
+  (l) => l.replace(/\{"sku":"([^"]*)","quantity":\d+,"unit_price":[\d.]+(,"discount":[\d.]+)?\}/, '{"sku":"$1","quantity":3,"unit_price":19.99,"discount":59.98}'),
   // the text between a sale's brackets, which the fast path reads item by item
   (l) => l.replace(/\}\]\}$/, '},]}'),
   (l) => l.replace('},{', '},,{'),
@@ -162,6 +167,18 @@ describe('canonical fast path', () => {
     for (const other of [reordered, spaced]) {
       expect(fullyValid(other)).toBe(true);
       expect(isCanonicalValidEvent(other, ref, window)).toBe(false);
+    }
+  });
+});
+
+describe('plainNumber', () => {
+  it('reads every integer and plain decimal as Number() does (20,000 random ones, up to 32 digits)', () => {
+    const rng = new Rng(3);
+    const digits = (n: number): string => Array.from({ length: n }, () => String(rng.int(0, 9))).join('');
+    for (let i = 0; i < 20_000; i++) {
+      const whole = rng.pick(['0', `${rng.int(1, 9)}${digits(rng.int(0, 14))}`]);
+      const text = `${rng.pick(['', '-'])}${whole}${rng.pick(['', `.${digits(rng.int(1, 17))}`])}`;
+      expect({ text, n: Object.is(plainNumber(text), Number(text)) ? 'same' : plainNumber(text) }).toEqual({ text, n: 'same' });
     }
   });
 });
