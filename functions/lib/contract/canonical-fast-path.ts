@@ -271,10 +271,14 @@ const EVENT_RULES: Record<string, (line: string, m: RegExpExecArray, groups: Gro
 };
 
 export interface EventMatcher {
+  /** the event type, compared with the one a line names */
+  type: string;
   regex: RegExp;
   checks: Check[];
   /** the group of each checked field */
   groups: Groups;
+  /** the type's EVENT_RULES, if any */
+  rule: ((line: string, m: RegExpExecArray, groups: Groups) => boolean) | undefined;
 }
 
 /** One matcher per event type: its schema with event_type pinned to that type (ajv picks the schema by it).
@@ -285,12 +289,14 @@ export function compileMatchers(schemas: Record<string, unknown>): Map<string, E
       const schema = s as Schema;
       const landings = LANDINGS[FAMILY_OF[type as EventType]] ?? {};
       const compiled = compileObject({ ...schema, properties: { ...(schema.properties as Schema), event_type: { const: type } } }, type, { path: '', landings });
-      return [type, { regex: new RegExp(`^${compiled.source}$`), checks: compiled.checks, groups: groupsOf(compiled.fields) }];
+      return [type, { type, regex: new RegExp(`^${compiled.source}$`), checks: compiled.checks, groups: groupsOf(compiled.fields), rule: EVENT_RULES[type] }];
     }),
   );
 }
 
-const matchers = compileMatchers(eventSchemasByType);
+/** A list, not a Map: the type a line names is a new string each time, and comparing it with five costs less than
+ * hashing it (a Map's get did, for every line). */
+const matchers = [...compileMatchers(eventSchemasByType).values()];
 const EVENT_TYPE = /^\{"event_id":"[^"\\]*","event_type":"([a-z_]+)"/;
 
 /** true when the line is certainly a valid event whose store and SKUs are in the reference data, dated inside
@@ -298,12 +304,13 @@ const EVENT_TYPE = /^\{"event_id":"[^"\\]*","event_type":"([a-z_]+)"/;
 export function isCanonicalValidEvent(line: string, ref: ContractReference, window: BusinessDateWindow): boolean {
   // U+FFFD is what a decoder makes of bytes that are not UTF-8: such a line is left to the full path
   if (line.includes('\uFFFD')) return false;
-  const type = EVENT_TYPE.exec(line);
-  const matcher = type && matchers.get(type[1]);
+  const type = EVENT_TYPE.exec(line)?.[1];
+  let matcher: EventMatcher | undefined;
+  for (let i = 0; i < matchers.length && type !== undefined; i++) if (matchers[i].type === type) matcher = matchers[i];
   if (!matcher) return false;
   const match = matcher.regex.exec(line);
   if (!match) return false;
   const { checks } = matcher;
   for (let i = 0; i < checks.length; i++) if (match[i + 1] !== undefined && !checks[i](match[i + 1], ref, window)) return false;
-  return EVENT_RULES[type[1]]?.(line, match, matcher.groups) ?? true;
+  return matcher.rule === undefined || matcher.rule(line, match, matcher.groups);
 }
