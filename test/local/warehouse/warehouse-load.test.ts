@@ -7,7 +7,7 @@ import { buildLoadStatements } from '../../../functions/lib/warehouse/load-state
 import { applyMigrations, readMigrations } from '../../../functions/lib/warehouse/migrations';
 import { splitSqlStatements } from '../../../functions/lib/warehouse/sql-text';
 import { prepareLoads } from '../../../functions/pipeline/prepare-loads/prepare-loads';
-import { DuckDbWarehouse, warehousePath } from '../../../local/warehouse/duckdb-warehouse';
+import { DuckDbWarehouse, stagingFirst, warehousePath } from '../../../local/warehouse/duckdb-warehouse';
 import { basketFactGaps, curatedTotals, inventoryEvent, line, PRODUCTS, STORES, tempLake, warehouseTotals, writeCurated, writeReference, type SalesLineRow, USD_ONLY } from '../../helpers/warehouse-fixture';
 
 const SOURCE = { bucket: 'local-curated', role: 'arn:aws:iam::000000000000:role/local-copy' };
@@ -96,6 +96,49 @@ describe('warehouse schema', () => {
       ).rejects.toThrow(/statement 2 of 2 failed/);
       expect(await w.query('SELECT count(*) AS n FROM dim_store')).toEqual([{ n: 0 }]);
       await expect(w.execute([`SELECT 1; SELECT 2`])).rejects.toThrow(/more than one statement/);
+    } finally {
+      await w.close();
+      lake.cleanup();
+    }
+  });
+});
+
+describe('the batch split of the local warehouse (its temporary staging tables committed first)', () => {
+  it('takes out CREATE TEMP TABLE and the COPYs into those tables, in order, and nothing else', () => {
+    const batch = [
+      'DELETE FROM stg_store',
+      "COPY stg_store FROM 's3://b/reference/stores/stores.csv' IAM_ROLE 'r' CSV",
+      'CREATE TEMP TABLE tmp_sales_lines (LIKE stg_sales_lines)',
+      "COPY tmp_sales_lines FROM 's3://b/curated/sales_lines/business_date=2024-01-01/' IAM_ROLE 'r' FORMAT AS PARQUET",
+      'DELETE FROM fact_sales WHERE date_key IN (SELECT DISTINCT business_date FROM tmp_sales_lines)',
+      "-- a comment\ncopy TMP_SALES_LINES from 's3://b/curated/sales_lines/business_date=2024-01-02/' IAM_ROLE 'r' FORMAT AS PARQUET",
+      "INSERT INTO tmp_sales_lines SELECT * FROM stg_sales_lines",
+      "COPY fact_sales FROM 's3://b/x/' IAM_ROLE 'r' FORMAT AS PARQUET",
+    ];
+    const { staging, rest } = stagingFirst(batch);
+    expect(staging.map(([n]) => n)).toEqual([3, 4, 6]);
+    expect(rest.map(([n]) => n)).toEqual([1, 2, 5, 7, 8]);
+    expect([...staging, ...rest].map(([n, s]) => batch[n - 1] === s)).toEqual(batch.map(() => true));
+  });
+
+  it('a batch whose later part fails leaves the warehouse as it was (the temporary tables committed first go with the call)', async () => {
+    const lake = tempLake();
+    await writeReference(lake.root);
+    await writeCurated(lake.root, 'sales_lines', SALES);
+    await writeCurated(lake.root, 'inventory_events', INVENTORY);
+    const w = DuckDbWarehouse.inMemory(lake.root);
+    try {
+      await w.execute(buildLoadStatements(AFFECTED, SOURCE, USD_ONLY).statements);
+      const before = await warehouseTotals(w);
+      // 2024-01-01 gets a line more: a load of it that went through would change the totals
+      await writeCurated(lake.root, 'sales_lines', [...SALES.filter((l) => l.business_date === '2024-01-01'), line({ event_id: 'e9', store_id: 'S002', sku: 'SKU-2', occurred_at: '2024-01-01 23:00:00', business_date: '2024-01-01', quantity: 7, unit_price: 2.5 })]);
+      const load = buildLoadStatements({ sales_lines: ['2024-01-01'] }, SOURCE, USD_ONLY).statements;
+      await expect(w.execute([...load, 'INSERT INTO no_such_table VALUES (1)'])).rejects.toThrow(new RegExp(`statement ${load.length + 1} of ${load.length + 1} failed`));
+      expect(await warehouseTotals(w)).toEqual(before);
+      // the next call is a session of its own: it creates the temporary tables again, and loads the line
+      await w.execute(load);
+      expect(await warehouseTotals(w)).not.toEqual(before);
+      expect(await warehouseTotals(w)).toEqual(await curatedTotals(lake.root));
     } finally {
       await w.close();
       lake.cleanup();
