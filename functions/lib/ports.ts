@@ -130,6 +130,9 @@ export interface PipelineSettings {
   demandWindowDays: number;
   /** worker threads that validate raw objects in parallel (1: on the calling thread, as in a small Lambda) */
   validateWorkers: number;
+  /** a batch of fewer bytes of raw objects (as stored) is validated on the calling thread, whatever validateWorkers
+   * says: starting the threads, each loading the validator, costs more than they save on it */
+  validateThreadsFromBytes: number;
   /** worker threads that fit FitForecasts' series in parallel (1: on the calling thread, as in a small Lambda) */
   forecastWorkers: number;
   /** the one writable folder the steps use: DuckDB's spill files (`duckdb/`), step scratch, and in Lambda the

@@ -4,6 +4,7 @@ import { commitCheckpoint } from '../../functions/pipeline/commit-checkpoint/com
 import { curateBatch } from '../../functions/pipeline/curate-batch/curate-batch';
 import { planBatch } from '../../functions/pipeline/plan-batch/plan-batch';
 import { validateBatch } from '../../functions/pipeline/validate-batch/validate-batch';
+import { settingsFromEnv } from '../../functions/lib/pipeline/pipeline-settings';
 import { CuratedQueryEngine } from '../../local/engine/curated-engine';
 import { Rng } from '../../local/simulator/random';
 import { sale, tempLake, withReference } from '../helpers/lake-fixture';
@@ -70,7 +71,7 @@ describe(`batch files fuzzed (seed ${SEED})`, () => {
       }
       const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
       expect(plan.objectCount).toBe(Object.keys(keys).length);
-      const validation = await validateBatch(store, store, plan.batchId, 1, 2);
+      const validation = await validateBatch(store, store, plan.batchId, 1, 2, { ...settingsFromEnv(), validateThreadsFromBytes: 0 });
       const curate = await curateBatch(store, store, plan.batchId);
       // commitCheckpoint throws unless received = curated + duplicates + quarantined
       const commit = await commitCheckpoint(store, plan.batchId);

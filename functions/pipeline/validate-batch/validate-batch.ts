@@ -14,12 +14,12 @@ import {
   stagedPartName,
   stagingPrefix,
 } from '../../lib/lake-layout';
-import type { LakeFiles, ObjectStore } from '../../lib/ports';
+import type { LakeFiles, ObjectStore, PipelineSettings } from '../../lib/ports';
 import type { CommitFile } from '../../lib/pipeline/curated-commit';
 import { readJson, writeJson } from '../../lib/pipeline/json-objects';
 import { MAX_OBJECTS_PER_BATCH } from '../../lib/pipeline/batch-seq';
 import { loadReferenceData } from '../../lib/pipeline/load-reference';
-import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
+import { settingsFromEnv, VALIDATE_THREADS_FROM_BYTES } from '../../lib/pipeline/pipeline-settings';
 import { scratchDir } from '../../lib/pipeline/work-dir';
 import type { BatchManifest, ValidationResult } from '../../lib/pipeline/state';
 import { contractReference } from '../../lib/contract/check-reference';
@@ -193,30 +193,47 @@ function tallyVerdicts(perChunk: ChunkOutcome[], quarantinedBefore: Set<string>)
   return { received, valid, duplicates, byReason, rows, keysByDate };
 }
 
+/** The threads Validate starts for a batch of `bytes` (its raw objects as stored): `workers` from
+ * `threadsFromBytes` on, none below (and none for one worker: the calling thread validates). */
+export function validateThreads(bytes: number, workers: number, threadsFromBytes: number): number {
+  return workers > 1 && bytes >= threadsFromBytes ? workers : 0;
+}
+
 export async function validateBatch(
   store: ObjectStore,
   files: LakeFiles,
   batchId: string,
   alertRate: number,
   workers = 1,
-  /** the work folder (scratch, DuckDB's spill files) and DuckDB's memory and threads */
-  work: DuckDbSettings = settingsFromEnv(),
+  /** the work folder (scratch, DuckDB's spill files), DuckDB's memory and threads, and the batch size from which
+   * `workers` threads are started (smaller ones are validated on the calling thread) */
+  work: DuckDbSettings & Partial<Pick<PipelineSettings, 'validateThreadsFromBytes'>> = settingsFromEnv(),
   /** the business-date window ends BUSINESS_DAYS_AHEAD after this date */
   now = new Date(),
 ): Promise<ValidationResult> {
-  // the threads start first, so that loading the validator in each overlaps reading the batch's reference data
-  const pool = Array.from({ length: workers > 1 ? workers : 0 }, startValidateWorker);
+  const manifest = await readJson<BatchManifest>(store, runRecordKeys(runPrefix(batchId)).manifest);
+  const bytes = manifest.objects.reduce((a, o) => a + o.size, 0);
+  // the threads start before the reference data is read, so that loading the validator in each overlaps reading it
+  const pool = Array.from({ length: validateThreads(bytes, workers, work.validateThreadsFromBytes ?? VALIDATE_THREADS_FROM_BYTES) }, startValidateWorker);
   try {
-    return await validateOnPool(store, files, batchId, alertRate, pool, work, now);
+    return await validateOnPool(store, files, batchId, manifest, alertRate, pool, work, now);
   } finally {
     await Promise.all(pool.map((w) => w.thread.terminate()));
   }
 }
 
 /** validateBatch's work, on the threads of `pool` (none: on this thread). */
-async function validateOnPool(store: ObjectStore, files: LakeFiles, batchId: string, alertRate: number, pool: PoolWorker[], work: DuckDbSettings, now: Date): Promise<ValidationResult> {
+async function validateOnPool(
+  store: ObjectStore,
+  files: LakeFiles,
+  batchId: string,
+  manifest: BatchManifest,
+  alertRate: number,
+  pool: PoolWorker[],
+  work: DuckDbSettings,
+  now: Date,
+): Promise<ValidationResult> {
   const keys = runRecordKeys(runPrefix(batchId));
-  const manifest = await readJson<BatchManifest>(store, keys.manifest);
   // parsed here once (a reference file that does not parse fails here), and what the checks read of it handed to the threads
   const ref = contractReference(await loadReferenceData(store));
   const arrivalDates = [...new Set(manifest.objects.map((o) => receivedDate(o.lastModified)))];

@@ -6,7 +6,8 @@ import { curateBatch } from '../../../functions/pipeline/curate-batch/curate-bat
 import { rawObjectKey, runPrefix, runRecordKeys } from '../../../functions/lib/lake-layout';
 import { writeJson } from '../../../functions/lib/pipeline/json-objects';
 import { newBatchId, oldestWithin, planBatch } from '../../../functions/pipeline/plan-batch/plan-batch';
-import { goesWhole, validateBatch } from '../../../functions/pipeline/validate-batch/validate-batch';
+import { goesWhole, validateBatch, validateThreads } from '../../../functions/pipeline/validate-batch/validate-batch';
+import { settingsFromEnv, VALIDATE_THREADS_FROM_BYTES } from '../../../functions/lib/pipeline/pipeline-settings';
 import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
 import type { FsObjectStore } from '../../../local/adapters/fs-object-store';
 import { putRaw, sale, tempLake, withReference } from '../../helpers/lake-fixture';
@@ -99,6 +100,20 @@ describe('plan, validate, curate, commit', () => {
   });
 });
 
+/** Settings that start Validate's threads whatever the batch's size (these batches are far below the default). */
+const THREADS_AT_ANY_SIZE = { ...settingsFromEnv(), validateThreadsFromBytes: 0 };
+
+describe("how many threads Validate starts", () => {
+  it('its workers from VALIDATE_THREADS_FROM_BYTES of raw objects on, none below or for one worker', () => {
+    expect(settingsFromEnv({}).validateThreadsFromBytes).toBe(VALIDATE_THREADS_FROM_BYTES);
+    expect(settingsFromEnv({ VALIDATE_THREADS_FROM_BYTES: '0' }).validateThreadsFromBytes).toBe(0);
+    expect(validateThreads(VALIDATE_THREADS_FROM_BYTES - 1, 2, VALIDATE_THREADS_FROM_BYTES)).toBe(0);
+    expect(validateThreads(VALIDATE_THREADS_FROM_BYTES, 2, VALIDATE_THREADS_FROM_BYTES)).toBe(2);
+    expect(validateThreads(1, 3, 0)).toBe(3);
+    expect(validateThreads(10 * VALIDATE_THREADS_FROM_BYTES, 1, 0)).toBe(0);
+  });
+});
+
 describe('validate on worker threads', () => {
   it('gives the same staged records, counts and quarantine as validating on one thread', async () => {
     const results = [];
@@ -109,7 +124,7 @@ describe('validate on worker threads', () => {
         await putRaw(store, [JSON.stringify(sale()), `{oops ${f}`, JSON.stringify(sale({ store_id: 'S404' })), JSON.stringify(sale())], new Date(Date.UTC(2024, 2, 10, f)), `f${f}`);
       }
       const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
-      const v = await validateBatch(store, store, plan.batchId, 0.05, workers);
+      const v = await validateBatch(store, store, plan.batchId, 0.05, workers, THREADS_AT_ANY_SIZE);
       const staged = (await store.list(`control/staging/${plan.batchId}/`)).map((o) => o.key.split('/').pop());
       const texts = await Promise.all((await store.list(`control/staging/${plan.batchId}/`)).map(async (o) => (await store.get(o.key)).toString('utf8')));
       const engine = await CuratedQueryEngine.open(root);
@@ -141,7 +156,7 @@ describe('validate with a raw object that cannot be read', () => {
       const broken = rawObjectKey(new Date(Date.UTC(2024, 2, 10, 0, 30)), 'pos-events', 'torn');
       await store.put(broken, gzipSync('{"a":1}\n'.repeat(1000)).subarray(0, 40));
       const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
-      const v = await validateBatch(store, store, plan.batchId, 0.05, workers);
+      const v = await validateBatch(store, store, plan.batchId, 0.05, workers, THREADS_AT_ANY_SIZE);
       expect({ received: v.received, valid: v.valid, quarantined: v.quarantined, byReason: v.byReason }).toEqual({ received: 4, valid: 3, quarantined: 1, byReason: { unreadable_object: 1 } });
       const engine = await CuratedQueryEngine.open(root);
       const rows = await engine.query('SELECT reason, detail, source_key FROM quarantine');
