@@ -48,7 +48,8 @@ export class RedshiftDataWarehouse implements Warehouse {
     private readonly poll: PollOptions = DEFAULT_POLL,
   ) {}
 
-  /** Runs the statements in order; each batch of up to 40 is one transaction on the Redshift side. */
+  /** Runs the statements in order; each batch of up to 40 is one transaction, and one session, on the Redshift side
+   * (a load's temporary staging tables live as long as its batch: buildLoadStatements keeps a load within one). */
   async execute(statements: string[]): Promise<void> {
     for (let i = 0; i < statements.length; i += MAX_BATCH_STATEMENTS) {
       const sqls = statements.slice(i, i + MAX_BATCH_STATEMENTS);
