@@ -139,11 +139,11 @@ const touchedBytes = (m: MonthWork): number => m.touched.reduce((a, d) => a + by
 
 /**
  * Some months at once: each one's touched dates rebuilt from their lines, its other dates kept from its current file
- * (`current`: the table's keys), written as its new file; a month's key deleted when it has no sales lines left.
+ * (`current`: the table's files by key), written as its new file; a month's key deleted when it has no sales lines left.
  * The lines are read in chunks of at most CHUNK_BYTES, each in one statement, whatever the number of dates or months
  * (a history of a thousand sparse dates is a few statements, not a few for each date). Returns what it wrote.
  */
-async function summarizeMonths(conn: DuckDBConnection, store: ObjectStore, files: LakeFiles, months: MonthWork[], current: Set<string>, outDir: string): Promise<BasketsSummary> {
+async function summarizeMonths(conn: DuckDBConnection, store: ObjectStore, files: LakeFiles, months: MonthWork[], current: Map<string, ObjectInfo>, outDir: string): Promise<BasketsSummary> {
   const columns = FILE_COLUMNS.map(([c]) => c).join(', ');
   const touched = months.flatMap((m) => m.touched);
   await conn.run(`CREATE OR REPLACE TEMP TABLE month_rows (${FILE_COLUMNS.map(([c, type]) => `${c} ${type}`).join(', ')})`);
@@ -157,8 +157,8 @@ async function summarizeMonths(conn: DuckDBConnection, store: ObjectStore, files
       await conn.run(`INSERT INTO month_rows SELECT ${columns} FROM (${readSql('transform/store_day_baskets.duckdb.sql')}\n)`);
     });
   }
-  const kept = months.map((m) => storeDayBasketsKey(m.month)).filter((key) => current.has(key));
-  const keptParts = kept.map((key) => ({ prefix: key.slice(0, key.lastIndexOf('/') + 1), objects: [{ key, size: 0, lastModified: new Date(0) }] }));
+  const kept = months.flatMap((m) => current.get(storeDayBasketsKey(m.month)) ?? []);
+  const keptParts = kept.map((o) => ({ prefix: o.key.slice(0, o.key.lastIndexOf('/') + 1), objects: [o] }));
   await withLocalFiles(files, keptParts, async (paths) => {
     if (paths.length === 0) return;
     await conn.run(
@@ -243,7 +243,7 @@ export async function summarizeStoreDayBaskets(
   }
   const summary: BasketsSummary = { dates: 0, months: 0, rows: 0, missingLeft };
   const months = await monthsToSummarize(store, byMonth, listed);
-  const current = new Set((await store.list(queryableTablePrefix('store_day_baskets'))).map((o) => o.key));
+  const current = new Map((await store.list(queryableTablePrefix('store_day_baskets'))).map((o) => [o.key, o]));
   const workDir = await scratchDir(work.workDir, 'baskets');
   const db = await createDuckDb(work);
   const conn = await db.connect();
