@@ -7,9 +7,10 @@ import { withSettings } from '../../functions/lib/duckdb/duckdb-settings';
 import { RetailLakeError, TransientError, withContext } from '../../functions/lib/errors';
 import type { Row, Warehouse } from '../../functions/lib/ports';
 import { applyMigrations, readMigrations, type Migration } from '../../functions/lib/warehouse/migrations';
-import { maskSql, previewSql, splitSqlStatements } from '../../functions/lib/warehouse/sql-text';
+import { previewSql, splitSqlStatements } from '../../functions/lib/warehouse/sql-text';
 import { assertSingleSelect, lockExternalAccess } from '../engine/read-only-sql';
 import { faultPoint } from '../adapters/fault-point';
+import { stagingTableOf } from './redshift-dialect';
 import { translateStatement, type TranslateOptions } from './redshift-to-duckdb';
 
 /** `<lake>/warehouse/warehouse.duckdb`: the local stand-in for Redshift Serverless. */
@@ -52,9 +53,6 @@ function serialized<T>(key: unknown, work: () => Promise<T>): Promise<T> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-const CREATE_TEMP_TABLE = /^CREATE\s+(?:LOCAL\s+)?(?:TEMP|TEMPORARY)\s+TABLE\s+([\w.]+)/i;
-const COPY_INTO = /^COPY\s+([\w.]+)/i;
-
 /** A batch's statements, each with its position in the batch (1-based). */
 type Numbered = [number, string][];
 
@@ -72,11 +70,9 @@ export function stagingFirst(statements: string[]): { staging: Numbered; rest: N
   const staging: Numbered = [];
   const rest: Numbered = [];
   statements.forEach((statement, i) => {
-    const code = maskSql(statement).code.trim();
-    const created = CREATE_TEMP_TABLE.exec(code)?.[1];
-    if (created !== undefined) temporary.add(created.toLowerCase());
-    const copied = COPY_INTO.exec(code)?.[1];
-    (created !== undefined || (copied !== undefined && temporary.has(copied.toLowerCase())) ? staging : rest).push([i + 1, statement]);
+    const target = stagingTableOf(statement);
+    if (target?.creates) temporary.add(target.table);
+    (target !== null && temporary.has(target.table) ? staging : rest).push([i + 1, statement]);
   });
   return { staging, rest };
 }

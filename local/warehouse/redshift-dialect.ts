@@ -72,6 +72,19 @@ export function translateWith<T>(rules: DialectRules<T>, sql: string, options: T
   return rules.statement(masked.restore(code));
 }
 
+const CREATE_TEMP_TABLE = /^CREATE\s+(?:LOCAL\s+)?(?:TEMP|TEMPORARY)\s+TABLE\s+([\w.]+)/i;
+const COPY_TABLE = /^COPY\s+([\w.]+)/i;
+
+/** The table a Redshift statement creates as a temporary one, or COPYs into (lower-cased), read from its code
+ * (comments and literals never count); null for any other statement. */
+export function stagingTableOf(sql: string): { table: string; creates: boolean } | null {
+  const code = maskSql(sql).code.trim();
+  const created = CREATE_TEMP_TABLE.exec(code)?.[1];
+  if (created !== undefined) return { table: created.toLowerCase(), creates: true };
+  const copied = COPY_TABLE.exec(code)?.[1];
+  return copied === undefined ? null : { table: copied.toLowerCase(), creates: false };
+}
+
 /** Every statement of a Redshift SQL text through an engine's rules; skipped statements left out. */
 export function translateScriptWith<T>(rules: DialectRules<T>, script: string, options: TranslateOptions): T[] {
   return splitSqlStatements(script)
