@@ -24,6 +24,12 @@ import { inventoryEvent, line, tempLake, writeCurated, writeReference } from '..
  *  S002 SKU-1: sale 2 on 01-01 before any count (no stock data that day: no row), count 1 on 01-02 09:00,
  *              sale 1 at 10:00 -> 0 and never restocked
  *  S001 SKU-2: sold, never counted -> no rows
+ *  S003 SKU-3, the order of moves and counts within a day:
+ *              01-02: sale 2 at 08:00 (before any count), count 10 at 09:00 with a sale of 1 at that very instant
+ *              (taken as counted), sale 3 at 11:00, counts 4 (k2) and 6 (k3) both at 12:00 (the greater event_id is
+ *              the later: 6), damage -5 at 13:00 -> 1 at the day's end (units 6);
+ *              01-03: sale 1 -> 0 (out of stock); 01-04 nothing (still 0);
+ *              01-05: count 1 at 08:00 with a sale of 1 at that very instant (counted) -> 1 (units 1)
  */
 async function writeCensoringCase(root: string): Promise<{ sales_lines: string[]; inventory_events: string[] }> {
   await writeReference(root);
@@ -38,14 +44,24 @@ async function writeCensoringCase(root: string): Promise<{ sales_lines: string[]
     sale('s4', 'S002', 'SKU-1', '2024-01-01 12:00:00', 2),
     sale('s5', 'S002', 'SKU-1', '2024-01-02 10:00:00', 1),
     sale('s6', 'S001', 'SKU-2', '2024-01-02 10:00:00', 4),
+    sale('x1', 'S003', 'SKU-3', '2024-01-02 08:00:00', 2),
+    sale('x2', 'S003', 'SKU-3', '2024-01-02 09:00:00', 1),
+    sale('x3', 'S003', 'SKU-3', '2024-01-02 11:00:00', 3),
+    sale('x4', 'S003', 'SKU-3', '2024-01-03 10:00:00', 1),
+    sale('x5', 'S003', 'SKU-3', '2024-01-05 08:00:00', 1),
   ]);
   await writeCurated(root, 'inventory_events', [
     count('c1', 'S001', 'SKU-1', '2024-01-01 06:00:00', 3),
     inventoryEvent({ event_id: 'a1', store_id: 'S001', sku: 'SKU-1', occurred_at: '2024-01-03 07:00:00', business_date: '2024-01-03', event_type: 'inventory_adjustment', quantity_change: 10, reason: 'receipt' }),
     count('c2', 'S001', 'SKU-1', '2024-01-04 10:00:00', 5),
     count('c3', 'S002', 'SKU-1', '2024-01-02 09:00:00', 1),
+    count('k1', 'S003', 'SKU-3', '2024-01-02 09:00:00', 10),
+    count('k3', 'S003', 'SKU-3', '2024-01-02 12:00:00', 6),
+    count('k2', 'S003', 'SKU-3', '2024-01-02 12:00:00', 4),
+    inventoryEvent({ event_id: 'a3', store_id: 'S003', sku: 'SKU-3', occurred_at: '2024-01-02 13:00:00', business_date: '2024-01-02', event_type: 'inventory_adjustment', quantity_change: -5, reason: 'damage' }),
+    count('k4', 'S003', 'SKU-3', '2024-01-05 08:00:00', 1),
   ]);
-  return { sales_lines: ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-05'], inventory_events: ['2024-01-01', '2024-01-03', '2024-01-04', '2024-01-02'] };
+  return { sales_lines: ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-05'], inventory_events: ['2024-01-01', '2024-01-03', '2024-01-04', '2024-01-02', '2024-01-05'] };
 }
 
 const history = async (w: Warehouse, asOf: string, start: string, store: string): Promise<string[]> =>
@@ -99,13 +115,20 @@ describe('demand_history.sql on DuckDB and on PostgreSQL (loader role)', () => {
     expect(await history(w, '2024-01-05', '2024-01-01', 'S002')).toEqual(['SKU-1 2024-01-02 1 censored', 'SKU-1 2024-01-03 0 censored', 'SKU-1 2024-01-04 0 censored', 'SKU-1 2024-01-05 0 censored']);
   });
 
+  it.each(['duckdb', 'postgres'])('%s: within a day, only the moves after its last count change the count (one at the very instant is counted)', async (engine) => {
+    const w = both.engines.find(([name]) => name === engine)![1];
+    expect(await history(w, '2024-01-05', '2024-01-01', 'S003')).toEqual(['SKU-3 2024-01-02 6', 'SKU-3 2024-01-03 1 censored', 'SKU-3 2024-01-04 0 censored', 'SKU-3 2024-01-05 1']);
+    // as of 01-02 the history starts with the count's day, whatever the start
+    expect(await history(w, '2024-01-02', '2023-12-01', 'S003')).toEqual(['SKU-3 2024-01-02 6']);
+  });
+
   it.each(['duckdb', 'postgres'])('%s: demand_history_rows.sql bounds each store\'s history rows (here exactly: every day has a row)', async (engine) => {
     const w = both.engines.find(([name]) => name === engine)![1];
     const bound = async (asOf: string, start: string): Promise<string[]> =>
       (await w.query(`${demandHistoryRowsSql(asOf, start)} ORDER BY store_id`)).map((r) => `${String(r.store_id)} ${Number(r.history_rows)}`);
-    // S001 SKU-1 counted from 01-01, S002 SKU-1 from 01-02; S001 SKU-2 never counted
-    expect(await bound('2024-01-05', '2024-01-01')).toEqual(['S001 5', 'S002 4']);
-    expect(await bound('2024-01-04', '2024-01-02')).toEqual(['S001 3', 'S002 3']);
+    // S001 SKU-1 counted from 01-01, S002 SKU-1 and S003 SKU-3 from 01-02; S001 SKU-2 never counted
+    expect(await bound('2024-01-05', '2024-01-01')).toEqual(['S001 5', 'S002 4', 'S003 4']);
+    expect(await bound('2024-01-04', '2024-01-02')).toEqual(['S001 3', 'S002 3', 'S003 3']);
     // as of 01-01 only S001's count exists
     expect(await bound('2024-01-01', '2023-12-01')).toEqual(['S001 1']);
     // both are read in one query, ordered by store
