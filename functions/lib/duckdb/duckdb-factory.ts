@@ -30,13 +30,13 @@ export const DUCKDB_RSS_PER_LIMIT_MB = 2.4;
 /** At most this share of the machine's memory, on a machine smaller than the budget. */
 const MACHINE_SHARE = 0.5;
 /** DuckDB fails below a few hundred MB on a batch's joins; the floor of a derived limit. */
-const MIN_DUCKDB_MEMORY_MB = 256;
+export const MIN_DUCKDB_MEMORY_MB = 256;
 
 /**
  * The same for the local warehouse (local/warehouse/): its load, stock risk and forecasts' queries peaked at 1.3 MB of
  * RSS per MB of limit over the month's batches (1,515 MB in its load at a 1 GB limit), and its load needs more than
  * Curate's limit (the open purchase-order lines of a month's history failed at 640 MB). Curate's DuckDB is closed
- * by then, so the two never work at once.
+ * by then, so the two never work at once; SummarizeBaskets' works beside the load, at the floor (besideWarehouse).
  */
 export const WAREHOUSE_RSS_PER_LIMIT_MB = 1.4;
 
@@ -54,9 +54,28 @@ export function localDuckDbMemoryMb(budgetMb: number, machineMb: number, rssPerL
  */
 export function duckDbMemoryMb(settings: Pick<DuckDbSettings, 'duckdbMemoryMb'>, env: NodeJS.ProcessEnv = process.env): number {
   if (settings.duckdbMemoryMb > 0) return settings.duckdbMemoryMb;
-  const lambdaMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
-  if (Number.isFinite(lambdaMb) && lambdaMb > 0) return duckdbMemoryLimitMb(lambdaMb);
+  const lambdaMb = lambdaMemoryMb(env);
+  if (lambdaMb !== undefined) return duckdbMemoryLimitMb(lambdaMb);
   return localMemoryLimitMb(DUCKDB_RSS_PER_LIMIT_MB, env);
+}
+
+/** The memory of the Lambda function this runs in, or undefined outside Lambda. */
+function lambdaMemoryMb(env: NodeJS.ProcessEnv): number | undefined {
+  const mb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  return Number.isFinite(mb) && mb > 0 ? mb : undefined;
+}
+
+/**
+ * The settings of a DuckDB that works while the local warehouse loads, in the same process (SummarizeBaskets, a
+ * branch of the same Parallel state): the warehouse's limit is sized to take what the budget leaves after Node
+ * (WAREHOUSE_RSS_PER_LIMIT_MB), so this one gets the floor, MIN_DUCKDB_MEMORY_MB, and spills past it. At 640 MB
+ * the 10M-line day peaked at 1,902 MiB while the two worked; at the floor, 1,726 MiB, and SummarizeBaskets (which
+ * ends well before the load) took no longer. Unchanged in Lambda, where a function's memory is its own, and when
+ * DUCKDB_MEMORY_MB is set.
+ */
+export function besideWarehouse<T extends DuckDbSettings>(settings: T, env: NodeJS.ProcessEnv = process.env): T {
+  if (settings.duckdbMemoryMb > 0 || lambdaMemoryMb(env) !== undefined) return settings;
+  return { ...settings, duckdbMemoryMb: MIN_DUCKDB_MEMORY_MB };
 }
 
 const MIB = 1024 * 1024;

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
-import { createDuckDb, DEFAULT_MEMORY_BUDGET_MB, duckDbConfig, DUCKDB_RSS_PER_LIMIT_MB, localDuckDbMemoryMb, NODE_RESERVE_MB, WAREHOUSE_RSS_PER_LIMIT_MB, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
+import { besideWarehouse, createDuckDb, DEFAULT_MEMORY_BUDGET_MB, MIN_DUCKDB_MEMORY_MB, duckDbConfig, DUCKDB_RSS_PER_LIMIT_MB, localDuckDbMemoryMb, NODE_RESERVE_MB, WAREHOUSE_RSS_PER_LIMIT_MB, withDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { duckdbMemoryLimitMb, LOCAL_MAX_BATCH_BYTES } from '../../../../functions/lib/pipeline/batch-sizing';
 import { readRows } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { settingsFromEnv } from '../../../../functions/lib/pipeline/pipeline-settings';
@@ -56,6 +56,19 @@ describe('the DuckDB factory', () => {
     expect(warehouse).toBe(localDuckDbMemoryMb(2048, totalmem() / 2 ** 20, WAREHOUSE_RSS_PER_LIMIT_MB));
     expect(warehouse * WAREHOUSE_RSS_PER_LIMIT_MB + NODE_RESERVE_MB).toBeLessThanOrEqual(2048);
     expect(warehouseSettings(localSettings('/data/lake', { DUCKDB_MEMORY_MB: '300' }), {}).duckdbMemoryMb).toBe(300);
+  });
+
+  it('gives a DuckDB that works beside the local warehouse’s load the floor, as the warehouse takes the rest of the budget', () => {
+    const local = localSettings('/data/lake', {});
+    expect(besideWarehouse(local, {})).toEqual({ ...local, duckdbMemoryMb: MIN_DUCKDB_MEMORY_MB });
+    expect(duckDbConfig(besideWarehouse(local, {}), {}).memory_limit).toBe(`${MIN_DUCKDB_MEMORY_MB}MB`);
+    // the warehouse's share leaves nothing more under the default budget
+    expect(warehouseSettings(local, {}).duckdbMemoryMb * WAREHOUSE_RSS_PER_LIMIT_MB + NODE_RESERVE_MB).toBeGreaterThan(2048 - MIN_DUCKDB_MEMORY_MB);
+    // a Lambda has its memory to itself; DUCKDB_MEMORY_MB is kept as set
+    const lambda = settingsFromEnv({});
+    expect(besideWarehouse(lambda, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008' })).toBe(lambda);
+    expect(duckDbConfig(besideWarehouse(lambda, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008' }), { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008' }).memory_limit).toBe(`${duckdbMemoryLimitMb(3008)}MB`);
+    expect(besideWarehouse(localSettings('/data/lake', { DUCKDB_MEMORY_MB: '300' }), {}).duckdbMemoryMb).toBe(300);
   });
 
   it('spills work larger than its memory limit to the temp directory (and fails without one), leaving no spill files', async () => {
