@@ -8,8 +8,8 @@
 --              sales are not its demand (a missing value for fitting, not a zero).
 -- On hand is estimated as stock_risk.sql does: the latest count + adjustments after it - units sold after it
 -- (+ returns), at the end of each day with events. Worked out per day, so that the cost follows the store-SKU-days,
--- not the sale lines (a day of 10M lines on 2,400 store-SKUs took 12.8 s with a running sum over every line, and
--- 1.3 s so): a day's moves (adjustments, sale lines) are summed, and only a count's own day looks at the instants
+-- not the sale lines (a day of 10M lines on 2,400 store-SKUs took 12.8-14 s with a running sum over every line,
+-- and 1.1-1.6 s so): a day's moves (adjustments, sale lines) are summed, and only a count's own day looks at the instants
 -- of its moves, to take those after the day's last count (a move at the very instant of a count is taken as
 -- already counted). On hand at the end of a day = (that count + its day's moves after it) + the moves of the days
 -- since: with `moved` the running total of the days' moves, `offset` = (count + moves after it) - moved at the
