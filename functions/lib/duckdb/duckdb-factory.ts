@@ -36,7 +36,7 @@ export const MIN_DUCKDB_MEMORY_MB = 256;
  * The same for the local warehouse (local/warehouse/): its load, stock risk and forecasts' queries peaked at 1.3 MB of
  * RSS per MB of limit over the month's batches (1,515 MB in its load at a 1 GB limit), and its load needs more than
  * Curate's limit (the open purchase-order lines of a month's history failed at 640 MB). Curate's DuckDB is closed
- * by then, so the two never work at once; SummarizeBaskets' works beside the load, at the floor (besideWarehouse).
+ * by then, so the two never work at once; SummarizeBaskets' DuckDB works beside the load, at the floor (besideWarehouse).
  */
 export const WAREHOUSE_RSS_PER_LIMIT_MB = 1.4;
 
