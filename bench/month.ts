@@ -3,7 +3,8 @@
  * month scale (issue 12: each analyst named query and dashboard data set answers with a median <= 1 s, worst <= 3 s
  * over a month of 1M sale lines a day). It simulates `days` business days (default 30) of `lines` sale lines in all
  * (default 1M a day), with the simulator's orders, receipts and stock counts, so open orders and stock are those of a
- * real month; ingests them, runs the pipeline once over the lot, then times every named query, data set and
+ * real month; ingests them, runs the pipeline over the lot as `run` does (a batch takes at most the local batch cap
+ * of raw objects, so a month is a few executions), then times every named query, data set and
  * dashboard page on the lake (bench/query-figures.ts). Results go to bench/results/month.json and month.md. With
  * --keep DIR the lake is built in DIR and left there, for `node --import tsx bench/query-figures.ts DIR` later.
  * It measures; it asserts nothing about timings.
@@ -40,7 +41,7 @@ export async function runMonthBench(args: MonthArgs, command: string): Promise<v
     await lakeWithInput(lake, input.reference, input.files);
     // the raw objects are in the lake now: the generated files are not needed while the pipeline runs
     rmSync(join(work, 'files'), { recursive: true, force: true });
-    log(`running the pipeline over ${args.days} day(s) in one execution...`);
+    log(`running the pipeline over ${args.days} day(s), as many executions as the batch cap takes...`);
     // 1 repeat of stage-ours' own analyst queries: the figures below time every query
     const run = await child<OursStage>(join(__dirname, 'stage-ours.ts'), [lake, '1']);
     log(`pipeline ${(run.pipelineMs / 1000).toFixed(1)} s in ${run.executions} execution(s) for ${run.saleLines.toLocaleString('en-US')} sale lines (reconciled: ${run.balanced}), peak RSS ${Math.round(run.pipelinePeakRssMb)} MB`);
