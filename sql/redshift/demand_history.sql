@@ -54,26 +54,23 @@ last_counts AS (
   ) ranked
   WHERE rn = 1
 ),
-counted_days AS (
-  -- on hand at the end of a count's day: the count + the day's moves after it
-  SELECT c.store_id, c.sku, c.date_key, c.counted + COALESCE(SUM(m.quantity), 0) AS counted_end
-  FROM last_counts c
-  LEFT JOIN moves m ON m.store_id = c.store_id AND m.sku = c.sku AND m.date_key = c.date_key AND m.timestamp_utc > c.timestamp_utc
-  GROUP BY c.store_id, c.sku, c.date_key, c.counted
-),
-move_days AS (
-  SELECT store_id, sku, date_key, SUM(sold) AS sold, SUM(quantity) AS moved
-  FROM moves
-  GROUP BY store_id, sku, date_key
+days_moved AS (
+  -- per store-SKU and date with moves or a count, in one pass over the moves: units sold, the day's moves, and on a
+  -- count's day on hand at its end (the day's last count + the day's moves after it)
+  SELECT COALESCE(m.store_id, c.store_id) AS store_id, COALESCE(m.sku, c.sku) AS sku, COALESCE(m.date_key, c.date_key) AS date_key,
+    COALESCE(SUM(m.sold), 0) AS sold,
+    COALESCE(SUM(m.quantity), 0) AS moved,
+    MAX(c.counted) + SUM(CASE WHEN m.timestamp_utc > c.timestamp_utc THEN m.quantity ELSE 0 END) AS counted_end
+  FROM moves m
+  FULL JOIN last_counts c ON c.store_id = m.store_id AND c.sku = m.sku AND c.date_key = m.date_key
+  GROUP BY COALESCE(m.store_id, c.store_id), COALESCE(m.sku, c.sku), COALESCE(m.date_key, c.date_key)
 ),
 running AS (
-  -- per store-SKU and date with events: units sold, the running total of moves, and the number of count days so far
-  SELECT k.store_id, k.sku, k.date_key, COALESCE(d.sold, 0) AS sold, c.counted_end,
-    SUM(COALESCE(d.moved, 0)) OVER (PARTITION BY k.store_id, k.sku ORDER BY k.date_key ROWS UNBOUNDED PRECEDING) AS moved,
-    COUNT(c.counted_end) OVER (PARTITION BY k.store_id, k.sku ORDER BY k.date_key ROWS UNBOUNDED PRECEDING) AS count_no
-  FROM (SELECT store_id, sku, date_key FROM move_days UNION SELECT store_id, sku, date_key FROM counted_days) k
-  LEFT JOIN move_days d ON d.store_id = k.store_id AND d.sku = k.sku AND d.date_key = k.date_key
-  LEFT JOIN counted_days c ON c.store_id = k.store_id AND c.sku = k.sku AND c.date_key = k.date_key
+  -- the running total of the days' moves, and the number of count days so far
+  SELECT store_id, sku, date_key, sold, counted_end,
+    SUM(moved) OVER (PARTITION BY store_id, sku ORDER BY date_key ROWS UNBOUNDED PRECEDING) AS moved,
+    COUNT(counted_end) OVER (PARTITION BY store_id, sku ORDER BY date_key ROWS UNBOUNDED PRECEDING) AS count_no
+  FROM days_moved
 ),
 event_days AS (
   -- on hand at the end of the day (NULL before the first count): the offset of the latest count, carried to the
