@@ -196,17 +196,18 @@ program
   // SQL that starts with a `--` comment is an argument, not an option (query-source.ts refuses a lone unknown word)
   .allowUnknownOption()
   .action(async (sql: string[], opts: QueryCliOptions, cmd: Command) => {
-    const { listNamedSql, resolveQuerySql } = await import('./query-source');
+    const { listNamedSql, namedLakeQuery, resolveQuerySql } = await import('./query-source');
     if (opts.list) {
       process.stdout.write(listNamedSql());
       return;
     }
     const { queryCommand } = await import('./query-command');
     const { text } = await import('node:stream/consumers');
-    const source = await resolveQuerySql({ sql, file: opts.file, named: opts.named, param: opts.param, warehouse: opts.warehouse }, () => text(process.stdin));
+    const src = { sql, file: opts.file, named: opts.named, param: opts.param, warehouse: opts.warehouse };
+    const source = await resolveQuerySql(src, () => text(process.stdin));
     // a terminal shows the values as they are; a file or pipe may end up in a spreadsheet
     const rawCsv = opts.rawCsv === true || process.stdout.isTTY === true;
-    process.stdout.write(await queryCommand(lakeOf(cmd), source, { warehouse: opts.warehouse, format: opts.format, rawCsv }));
+    process.stdout.write(await queryCommand(lakeOf(cmd), source, { warehouse: opts.warehouse, format: opts.format, rawCsv, named: namedLakeQuery(src) }));
   });
 
 program

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { NamedQueryError, renderNamedQuery, withDateDefaultsAnswered, type NamedQuery } from '../../functions/lib/athena/named-queries';
 import type { Row } from '../../functions/lib/ports';
 import { CuratedQueryEngine } from '../engine/curated-engine';
 import { QueryRefused, isDuckDbRefusal } from '../engine/read-only-sql';
@@ -11,6 +12,8 @@ export interface QueryOptions {
   format: OutputFormat;
   /** CSV cells as they are, formulas included (by default they are neutralised when stdout is not a terminal) */
   rawCsv?: boolean;
+  /** the named lake query `sql` renders, run with its date defaults answered first (named-queries.ts) */
+  named?: { query: NamedQuery; values: Record<string, string> };
 }
 
 const firstLine = (err: unknown): string => (err as Error).message.split('\n')[0];
@@ -31,13 +34,16 @@ export async function queryCommand(lakeRoot: string, sql: string, opts: QueryOpt
     } else {
       const engine = await CuratedQueryEngine.openReadOnly(lakeRoot, localSettings(lakeRoot));
       try {
-        rows = await engine.query(sql);
+        const run = opts.named ? renderNamedQuery(opts.named.query, await withDateDefaultsAnswered(opts.named.query, opts.named.values, engine)) : sql;
+        rows = await engine.query(run);
       } finally {
         engine.close();
       }
     }
   } catch (err) {
     if (err instanceof UsageError) throw err;
+    // a from after the latest date: the named query's values, checked once its defaults are answered
+    if (err instanceof NamedQueryError) throw new UsageError(`query: ${err.message}`);
     if (err instanceof QueryRefused || isDuckDbRefusal(err)) {
       throw new UsageError(`query: refused: this engine is read-only (as Athena is): ${firstLine(err)}`);
     }

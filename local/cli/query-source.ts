@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findNamedQuery, NamedQueryError, readNamedQueries, renderNamedQuery } from '../../functions/lib/athena/named-queries';
+import { findNamedQuery, NamedQueryError, readNamedQueries, renderNamedQuery, type NamedQuery } from '../../functions/lib/athena/named-queries';
 import { sqlRoot } from '../../functions/lib/sql-files';
 import { MIGRATIONS_FOLDER } from '../../functions/lib/warehouse/migrations';
 import { UsageError } from './errors';
@@ -82,6 +82,13 @@ export async function resolveQuerySql(src: QuerySource, readStdin: () => Promise
   }
   if (sql === '-') return nonEmpty(await readStdin(), 'stdin');
   return sql as string;
+}
+
+/** The named lake query and its values that `src` asks for (resolveQuerySql has checked them), if it asks for one:
+ * the engine answers its date defaults before it runs (query-command.ts). */
+export function namedLakeQuery(src: QuerySource): { query: NamedQuery; values: Record<string, string> } | undefined {
+  if (src.named === undefined || src.warehouse === true) return undefined;
+  return { query: findNamedQuery(src.named), values: parseParams(src.param) };
 }
 
 function nonEmpty(sql: string, from: string): string {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError, RetailLakeError } from '../errors';
+import type { QueryEngine } from '../ports';
 import { sqlRoot } from '../sql-files';
 
 /**
@@ -11,8 +12,10 @@ import { sqlRoot } from '../sql-files';
  *
  * type `date` (a value YYYY-MM-DD, rendered DATE 'YYYY-MM-DD'), `integer` (1..100000, rendered as is) or `store`
  * (a store_id, rendered as a string literal). A parameter not given takes its default expression, rendered as it
- * is (so an Athena named query holds the defaults and runs as it is). The same rendering serves
- * `retail-lake query --named` (local/cli/query-command.ts) and the Athena named queries (infra/lib/consumers).
+ * is (so an Athena named query holds the defaults and runs as it is). A default may name another parameter whose own
+ * default names none (`from`'s: 27 days before `{{to}}`, given or not). The same rendering serves
+ * `retail-lake query --named` (local/cli/query-command.ts) and the Athena named queries (infra/lib/consumers);
+ * the local engine answers the date defaults first (withDateDefaultsAnswered).
  */
 export type NamedQueryParamType = 'date' | 'integer' | 'store';
 
@@ -44,6 +47,7 @@ export class NamedQueryError extends RetailLakeError {
 
 const PARAM_LINE = /^--\s*@param\s+(\w+)\s+(date|integer|store)\s*=\s*(.+?)\s*\|\s*(.+)$/;
 const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+const PLACEHOLDER_IN = /\{\{\s*\w+\s*\}\}/;
 export const NAMED_QUERIES_FOLDER = join('athena', 'queries');
 
 /** Parses a named query's text; a placeholder without its @param line (or the reverse) is a configuration error. */
@@ -65,6 +69,14 @@ export function parseNamedQuery(name: string, text: string): NamedQuery {
   const used = new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]));
   for (const u of used) if (!declared.has(u)) throw new ConfigurationError(`named query ${name}: {{${u}}} has no @param line`);
   for (const d of declared) if (!used.has(d)) throw new ConfigurationError(`named query ${name}: parameter ${d} is declared but not used`);
+  for (const p of params) {
+    for (const [, ref] of p.defaultSql.matchAll(PLACEHOLDER)) {
+      const target = params.find((x) => x.name === ref);
+      if (!target || ref === p.name || PLACEHOLDER_IN.test(target.defaultSql)) {
+        throw new ConfigurationError(`named query ${name}: the default of ${p.name} names {{${ref}}}, which is not another parameter whose default names none`);
+      }
+    }
+  }
   return { name, description: description.join(' ').replace(/\s+/g, ' ').trim(), params, template: text };
 }
 
@@ -115,6 +127,32 @@ export function renderNamedQuery(q: NamedQuery, values: Record<string, string> =
   if (values.from !== undefined && values.to !== undefined && values.from > values.to && isRealDate(values.from) && isRealDate(values.to)) {
     throw new NamedQueryError(`named query ${q.name}: from (${values.from}) is after to (${values.to})`);
   }
-  const sql = Object.fromEntries(q.params.map((p) => [p.name, values[p.name] === undefined ? p.defaultSql : literal(q, p, values[p.name])]));
+  const sql = paramsSql(q, values);
   return q.template.replace(PLACEHOLDER, (_m, name: string) => sql[name]);
+}
+
+/** Each parameter's SQL: the value given as a literal, or the default with the parameters it names rendered. */
+function paramsSql(q: NamedQuery, values: Record<string, string>): Record<string, string> {
+  const own = Object.fromEntries(q.params.map((p) => [p.name, values[p.name] === undefined ? p.defaultSql : literal(q, p, values[p.name])]));
+  return Object.fromEntries(q.params.map((p) => [p.name, values[p.name] === undefined ? p.defaultSql.replace(PLACEHOLDER, (_m, name: string) => own[name]) : own[p.name]]));
+}
+
+/**
+ * The values to render `q` with on `engine` now: those given, and each date parameter left to its default answered
+ * first, in one query (the latest business date in sales_lines, 27 days before it). A date range of constants is
+ * one each engine prunes partitions by and compares cheaply; DuckDB runs a range whose ends are scalar subqueries as
+ * two nested-loop joins over every row of each scan (over a month of 1M sale lines a day, a quarter of top_skus'
+ * time). A default that answers NULL (no rows yet) stays the expression it is, and the query answers nothing.
+ */
+export async function withDateDefaultsAnswered(q: NamedQuery, values: Record<string, string>, engine: QueryEngine): Promise<Record<string, string>> {
+  const open = q.params.filter((p) => p.type === 'date' && values[p.name] === undefined);
+  if (open.length === 0) return values;
+  const sql = paramsSql(q, values);
+  const [answers] = await engine.query(`SELECT ${open.map((p, i) => `CAST(${sql[p.name]} AS VARCHAR) AS d${i}`).join(', ')}`);
+  const out = { ...values };
+  open.forEach((p, i) => {
+    const answer = answers?.[`d${i}`];
+    if (typeof answer === 'string' && isRealDate(answer)) out[p.name] = answer;
+  });
+  return out;
 }

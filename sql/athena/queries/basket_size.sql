@@ -2,7 +2,7 @@
 -- and date (returns excluded), as the warehouse's fact_basket and v_metric_basket count them. Amounts in the store's
 -- currency. Reads store_day_baskets (a store-date's baskets per payment method, kept from sales_lines by the
 -- pipeline), not the lines: counting distinct transactions over a month of lines took seconds.
--- @param from date = CAST((SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
+-- @param from date = CAST({{to}} - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
 -- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 -- @param store store = NULL | one store only (default: every store)
 WITH store_days AS (

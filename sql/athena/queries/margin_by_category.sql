@@ -1,7 +1,7 @@
 -- Gross margin and margin % by product category over a range of business dates (margin = net revenue -
 -- quantity x unit cost; returns negative). Amounts in the stores' own currencies, added as they are: with stores
 -- in several currencies, pick one with `store` (or use the warehouse view v_metric_category_rollup).
--- @param from date = CAST((SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
+-- @param from date = CAST({{to}} - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
 -- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 -- @param store store = NULL | one store only (default: every store)
 -- per SKU first, then the (few thousand) SKUs joined to their category

@@ -2,7 +2,7 @@
 -- and each method's share of the store's sales revenue (in %). Returns excluded. A transaction counts once on each
 -- business date it has sale lines, with the greatest of its lines' payment methods, as the warehouse's fact_basket
 -- counts it. Reads store_day_baskets (kept from sales_lines by the pipeline), not the lines.
--- @param from date = CAST((SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
+-- @param from date = CAST({{to}} - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
 -- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 -- @param store store = NULL | one store only (default: every store)
 SELECT

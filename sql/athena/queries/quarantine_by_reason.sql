@@ -1,5 +1,5 @@
 -- Rejected events by day received and reason (data quality), with one example of each.
--- @param from date = CAST(current_date - INTERVAL '29' DAY AS DATE) | first day received (default: the 30 days ending today)
+-- @param from date = CAST({{to}} - INTERVAL '29' DAY AS DATE) | first day received (default: the 30 days ending on to)
 -- @param to date = current_date | last day received (default: today)
 SELECT received_date, reason, COUNT(*) AS events, MIN(detail) AS example_detail
 FROM quarantine

@@ -1,6 +1,6 @@
 -- Return rate per store over a range of business dates: returned units as a share of sold units, and returned
 -- revenue as a share of sales revenue (both in %).
--- @param from date = CAST((SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
+-- @param from date = CAST({{to}} - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
 -- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 SELECT
   store_id,

@@ -1,7 +1,7 @@
 -- Revenue and gross margin by store and business date (the store's own calendar day), net of returns and
 -- discounts, in the store's currency. Against the store's target shaped by weekday: the warehouse view
 -- v_metric_revenue_vs_target.
--- @param from date = CAST((SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
+-- @param from date = CAST({{to}} - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
 -- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 -- @param store store = NULL | one store only (default: every store)
 -- per store and day first, then the store's name and region joined to those rows

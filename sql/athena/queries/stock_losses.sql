@@ -1,6 +1,6 @@
 -- Stock lost per store and reason over a range of business dates: units removed by shrink, damage and count
 -- corrections (negative inventory adjustments), valued at the product's unit cost.
--- @param from date = CAST((SELECT max(business_date) FROM inventory_events) - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
+-- @param from date = CAST({{to}} - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
 -- @param to date = (SELECT max(business_date) FROM inventory_events) | last business date (default: the latest in inventory_events)
 -- @param store store = NULL | one store only (default: every store)
 SELECT

@@ -1,7 +1,7 @@
 -- Top SKUs by net revenue over a range of business dates: net units (returns netted out), net revenue and the
 -- stores selling them. Amounts are in the stores' own currencies, added as they are: with stores in several
 -- currencies, pick one with `store` (or use the warehouse view v_metric_top_skus, in the reporting currency).
--- @param from date = CAST((SELECT max(business_date) FROM sales_lines) - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
+-- @param from date = CAST({{to}} - INTERVAL '27' DAY AS DATE) | first business date (default: the 28 days ending on to)
 -- @param to date = (SELECT max(business_date) FROM sales_lines) | last business date (default: the latest in sales_lines)
 -- @param store store = NULL | one store only (default: every store)
 -- @param limit integer = 20 | how many SKUs (default: 20)

@@ -65,6 +65,8 @@ describe('retail-lake query: where the SQL comes from', () => {
     it('runs a named query with --param, SQL from stdin or a file, and a warehouse metric view', () => {
       const top = cli(lake.root, 'query', '--named', 'top_skus', '--param', 'from=2026-03-01', '--param', 'to=2026-03-02', '--format', 'csv');
       expect(top).toMatchObject({ code: 0, stdout: 'sku,product_name,category,net_units,net_revenue,stores_selling\nSKU-3,Coffee 250g,Grocery,2,13.98,1\n' });
+      // the defaults, answered by the engine first: the 28 days ending on the latest date
+      expect(cli(lake.root, 'query', '--named', 'top_skus', '--format', 'csv')).toMatchObject({ code: 0, stdout: top.stdout });
       const stdin = spawnSync(process.execPath, [CLI_BIN, '--lake', lake.root, 'query', '-', '--format', 'csv'], { input: '-- how many lines\nSELECT count(*) AS n FROM sales_lines', encoding: 'utf8' });
       expect(stdin.stdout).toBe('n\n1\n');
       writeFileSync(join(lake.root, 'q.sql'), '-- a comment first\nSELECT 7 AS x');
@@ -78,6 +80,8 @@ describe('retail-lake query: where the SQL comes from', () => {
       const r = cli(lake.root, 'query', '--named', 'top_skus', '--param', 'from=yesterday');
       expect(r.code).toBe(2);
       expect(r.stderr).toBe('retail-lake: query: named query top_skus: parameter from must be a date YYYY-MM-DD, got "yesterday"\n');
+      const late = cli(lake.root, 'query', '--named', 'top_skus', '--param', 'from=2026-04-01');
+      expect(late).toMatchObject({ code: 2, stderr: 'retail-lake: query: named query top_skus: from (2026-04-01) is after to (2026-03-02)\n' });
     });
   });
 });

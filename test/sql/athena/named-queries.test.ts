@@ -1,4 +1,4 @@
-import { findNamedQuery, NamedQueryError, parseNamedQuery, readNamedQueries, renderNamedQuery } from '../../../functions/lib/athena/named-queries';
+import { findNamedQuery, NamedQueryError, parseNamedQuery, readNamedQueries, renderNamedQuery, withDateDefaultsAnswered } from '../../../functions/lib/athena/named-queries';
 import { ConfigurationError } from '../../../functions/lib/errors';
 import { summarizeStoreDayBaskets } from '../../../functions/lib/pipeline/store-day-baskets';
 import { CuratedQueryEngine } from '../../../local/engine/curated-engine';
@@ -39,6 +39,8 @@ const KNOWN: [name: string, params: Record<string, string>, rows: unknown[][]][]
   ['top_skus', {}, [['SKU-3', 'Coffee 250g', 'Grocery', 2, 13.98, 2], ['SKU-2', 'Bread', 'Bakery', 1, 2.5, 1], ['SKU-1', 'Milk 1L', 'Dairy', 2, 2.4, 1]]],
   ['top_skus', { from: '2026-01-01', limit: '2' }, [['SKU-3', 'Coffee 250g', 'Grocery', 2, 13.98, 2], ['SKU-4', 'Tea', 'Grocery', 5, 11, 1]]],
   ['top_skus', { store: 'S002' }, [['SKU-3', 'Coffee 250g', 'Grocery', 1, 6.99, 1]]],
+  // from defaults to the 28 days ending on the given to: 01-04 to 01-31 holds T5 only
+  ['top_skus', { to: '2026-01-31' }, [['SKU-4', 'Tea', 'Grocery', 5, 11, 1]]],
   // sale baskets only: S002's return T4 is no basket
   ['basket_size', {}, [['2026-03-01', 'S001', 1, 1, 6.99, 6.99, 1], ['2026-03-02', 'S001', 1, 3, 4.9, 4.9, 3], ['2026-03-02', 'S002', 1, 2, 13.98, 13.98, 2]]],
   ['basket_size', { from: '2026-03-02', to: '2026-03-02', store: 'S001' }, [['2026-03-02', 'S001', 1, 3, 4.9, 4.9, 3]]],
@@ -91,6 +93,29 @@ describe('named queries (sql/athena/queries/): parameters and known answers on t
     expect(normalise(await engine.query(renderNamedQuery(findNamedQuery(name), params)))).toEqual(rows);
   });
 
+  it.each(KNOWN)('%s %j, its date defaults answered first: the same rows', async (name, params, rows) => {
+    const q = findNamedQuery(name);
+    const values = await withDateDefaultsAnswered(q, params, engine);
+    for (const p of q.params.filter((x) => x.type === 'date')) expect(values[p.name]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const sql = renderNamedQuery(q, values);
+    expect(sql).not.toMatch(/BETWEEN \(?CAST|BETWEEN \(SELECT/);
+    expect(normalise(await engine.query(sql))).toEqual(rows);
+  });
+
+  it('answers the date defaults in one query: the latest date and 27 days before it, or before the given to', async () => {
+    const top = findNamedQuery('top_skus');
+    const asked: string[] = [];
+    const counting = { query: (sql: string) => (asked.push(sql), engine.query(sql)) };
+    expect(await withDateDefaultsAnswered(top, {}, counting)).toEqual({ from: '2026-02-03', to: '2026-03-02' });
+    expect(await withDateDefaultsAnswered(top, { to: '2026-01-31', limit: '2' }, counting)).toEqual({ from: '2026-01-04', to: '2026-01-31', limit: '2' });
+    expect(asked).toHaveLength(2);
+    expect(await withDateDefaultsAnswered(top, { from: '2026-01-01', to: '2026-01-31' }, counting)).toEqual({ from: '2026-01-01', to: '2026-01-31' });
+    expect(asked).toHaveLength(2);
+    // no rows yet: the defaults stay expressions, and the query answers nothing
+    const empty = { query: async () => [{ d0: null, d1: null }] };
+    expect(await withDateDefaultsAnswered(top, { store: 'S001' }, empty)).toEqual({ store: 'S001' });
+  });
+
   it('refuses unknown queries and parameters, malformed values and from after to', () => {
     const top = findNamedQuery('top_skus');
     expect(() => findNamedQuery('top_sku')).toThrow(new NamedQueryError('no named query "top_sku" (there are: basket_size, margin_by_category, payment_mix, quarantine_by_reason, return_rate, revenue_by_store_day, stock_losses, top_skus)'));
@@ -108,6 +133,9 @@ describe('named queries (sql/athena/queries/): parameters and known answers on t
     expect(() => parseNamedQuery('q', `-- a query\nSELECT {{to}}`)).toThrow(new ConfigurationError('named query q: {{to}} has no @param line'));
     expect(() => parseNamedQuery('q', `-- a query\n${param}\nSELECT 1`)).toThrow('parameter from is declared but not used');
     expect(() => parseNamedQuery('q', `-- a query\n-- @param from date current_date\nSELECT {{from}}`)).toThrow('malformed parameter line');
+    const chained = '-- @param a date = {{b}} | a\n-- @param b date = {{c}} | b\n-- @param c date = current_date | c';
+    expect(() => parseNamedQuery('q', `-- a query\n${chained}\nSELECT {{a}}, {{b}}, {{c}}`)).toThrow('the default of a names {{b}}, which is not another parameter whose default names none');
+    expect(() => parseNamedQuery('q', `-- a query\n-- @param a date = {{a}} | a\nSELECT {{a}}`)).toThrow('the default of a names {{a}}');
     expect(parseNamedQuery('q', `-- a query\n${param}\nSELECT {{from}}`)).toMatchObject({ description: 'a query', params: [{ name: 'from', type: 'date', defaultSql: 'current_date', description: 'first day' }] });
   });
 });
