@@ -6,6 +6,7 @@ import type { Runtime } from '../../functions/lib/ports';
 import { loadLocalDefinition, localExecutionArn } from './asl-resources';
 import { taskStates, waitStates } from './asl-states';
 import { localResourceTable, type Json, type LocalTask } from './local-tasks';
+import { heapMb, releaseHeapGrown } from './release-heap';
 import { ConfigurationError, errorChain, type ErrorLink } from '../../functions/lib/errors';
 
 export interface StepEvent {
@@ -34,10 +35,12 @@ const NO_WAIT = 0;
 /** Retries keep their count locally but not their back-off pauses. */
 const LOCAL_RETRY_MS = 10;
 
-/** A Task's local implementation that reports its start, end (with its time) or error. */
+/** A Task's local implementation that reports its start, end (with its time) or error, and leaves no large garbage
+ * in the JavaScript heap for the Tasks after it (release-heap.ts). */
 function observed(name: string, impl: LocalTask, onStep: (e: StepEvent) => void, steps: PipelineRunResult['steps'], onError: (state: string, err: unknown | undefined) => void): LocalTask {
   return async (input) => {
     const started = performance.now();
+    const heapAtStart = heapMb();
     onStep({ state: name, phase: 'start' });
     try {
       const output = await impl(input);
@@ -50,6 +53,8 @@ function observed(name: string, impl: LocalTask, onStep: (e: StepEvent) => void,
       onStep({ state: name, phase: 'error', error: (err as Error).message });
       onError(name, err);
       throw err;
+    } finally {
+      releaseHeapGrown(heapAtStart);
     }
   };
 }
