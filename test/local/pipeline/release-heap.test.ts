@@ -1,14 +1,14 @@
 import { heapMb, releaseHeapGrown } from '../../../local/pipeline/release-heap';
 
-/** Leaves about `mb` MB of garbage in the heap, as a Task does: objects and ArrayBuffers it held while it worked
- * (so they were promoted to the old generation), which no one refers to once it has returned. */
-function leaveGarbage(mb: number): number {
+/** About `mb` MB of objects and ArrayBuffers, as a Task holds while it works (so they are promoted to the old
+ * generation); they become garbage when the caller lets go of them, as a Task's do when it returns. */
+function allocate(mb: number): unknown[] {
   const held: unknown[] = [];
   for (let i = 0; i < mb; i++) {
     held.push(Array.from({ length: 8_000 }, (_, j) => ({ i, j, s: `row ${i}/${j}` })));
     held.push(new Uint8Array(512 * 1024).fill(i % 251));
   }
-  return held.length;
+  return held;
 }
 
 describe('releaseHeapGrown', () => {
@@ -16,9 +16,13 @@ describe('releaseHeapGrown', () => {
     // from a collected heap, so that no earlier garbage collected meanwhile offsets the growth
     expect(releaseHeapGrown(heapMb() - 1_000, 1)).toBe(true);
     const start = heapMb();
-    expect(leaveGarbage(300)).toBeGreaterThan(0);
+    let held: unknown[] | undefined = allocate(300);
+    // measured while still held, so that no collection V8 runs on its own can have taken it yet
     const grown = heapMb();
+    expect(held.length).toBe(600);
     expect(grown - start).toBeGreaterThan(128);
+    held = undefined;
+    expect(held).toBeUndefined();
     expect(releaseHeapGrown(start, 128)).toBe(true);
     expect(heapMb()).toBeLessThan(grown - 100);
   });
