@@ -47,7 +47,6 @@ export class NamedQueryError extends RetailLakeError {
 
 const PARAM_LINE = /^--\s*@param\s+(\w+)\s+(date|integer|store)\s*=\s*(.+?)\s*\|\s*(.+)$/;
 const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
-const PLACEHOLDER_IN = /\{\{\s*\w+\s*\}\}/;
 export const NAMED_QUERIES_FOLDER = join('athena', 'queries');
 
 /** Parses a named query's text; a placeholder without its @param line (or the reverse) is a configuration error. */
@@ -72,7 +71,8 @@ export function parseNamedQuery(name: string, text: string): NamedQuery {
   for (const p of params) {
     for (const [, ref] of p.defaultSql.matchAll(PLACEHOLDER)) {
       const target = params.find((x) => x.name === ref);
-      if (!target || ref === p.name || PLACEHOLDER_IN.test(target.defaultSql)) {
+      // a default naming its own parameter names one whose default names one
+      if (!target || target.defaultSql.match(PLACEHOLDER) !== null) {
         throw new ConfigurationError(`named query ${name}: the default of ${p.name} names {{${ref}}}, which is not another parameter whose default names none`);
       }
     }
