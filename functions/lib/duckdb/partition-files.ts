@@ -9,6 +9,10 @@
  *   rows in the order its threads deliver them, so one thread is what keeps a file's rows the same for the same
  *   input (ordered by `order` except, past DuckDB's flush threshold, across flushes). Each such file is smaller
  *   than a row group, so the order inside it does not change what a query reads.
+ * - Given more than one connection, the groups are written on all of them at once, each COPY still on one thread:
+ *   a small file costs the writer's per-file set-up, not its rows, so a history's thousand dates keep one core
+ *   busy, and a second connection writes the same files in about two thirds of the time. The groups are then
+ *   smaller (GROUP_ROWS shared between the connections), so the rows buffered at once stay the same.
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -60,19 +64,29 @@ function smallGroups(sizes: Row[], maxRows: number, maxPartitions: number): stri
   return groups;
 }
 
+/** Runs `work` with `settings` on each connection, set one connection after the other and put back in reverse
+ * order (DuckDB keeps some settings per database, some per session: either way each ends as it began). */
+function withSettingsOnAll<T>(conns: DuckDBConnection[], settings: Record<string, string | number | boolean>, work: () => Promise<T>): Promise<T> {
+  const from = (i: number): Promise<T> => (i === conns.length ? work() : withSettings(conns[i], settings, () => from(i + 1)));
+  return from(0);
+}
+
 /**
  * Writes `t`'s rows under `outDir` (created if needed; it must hold nothing else), one file per partition value.
- * Returns each value (as text, ascending) and its file. `largeRows`, `groupRows`, `groupPartitions`: LARGE_PARTITION_ROWS,
- * GROUP_ROWS, GROUP_PARTITIONS.
+ * Returns each value (as text, ascending) and its file. `connections`: one, or several of one database (then `t`
+ * must be a table of the database, not a TEMP table, which is its connection's own; see the module comment).
+ * `largeRows`, `groupRows`, `groupPartitions`: LARGE_PARTITION_ROWS, GROUP_ROWS, GROUP_PARTITIONS.
  */
 export async function writePartitionFiles(
-  conn: DuckDBConnection,
+  connections: DuckDBConnection | DuckDBConnection[],
   t: PartitionedTable,
   outDir: string,
   largeRows = LARGE_PARTITION_ROWS,
   groupRows = GROUP_ROWS,
   groupPartitions = GROUP_PARTITIONS,
 ): Promise<{ value: string; path: string }[]> {
+  const lanes = Array.isArray(connections) ? connections : [connections];
+  const conn = lanes[0];
   const sizes = await readRows(conn, `SELECT CAST(${t.partitionColumn} AS VARCHAR) AS v, count(*) AS n FROM ${t.table} GROUP BY 1 ORDER BY 1`);
   const columns = t.columns.join(', ');
   const options = t.copyOptions ? `, ${t.copyOptions}` : '';
@@ -91,24 +105,44 @@ export async function writePartitionFiles(
     files.set(value, path);
   }
 
-  // the small partitions in groups of at most GROUP_ROWS rows, one COPY each: DuckDB holds every open file's rows
-  // until it closes them at the end of the COPY, so a group's rows bound the memory the write takes
+  // the small partitions in groups of at most GROUP_ROWS rows (shared between the lanes), one COPY each: DuckDB holds
+  // every open file's rows until it closes them at the end of the COPY, so a group's rows bound the memory the write takes
   const keep = t.columns.includes(t.partitionColumn);
   const withColumn = keep ? columns : `${columns}, ${t.partitionColumn}`;
-  for (const [i, group] of smallGroups(sizes.filter((s) => Number(s.n) < largeRows), groupRows, groupPartitions).entries()) {
+  const groups = smallGroups(sizes.filter((s) => Number(s.n) < largeRows), Math.max(1, Math.floor(groupRows / lanes.length)), groupPartitions);
+  if (groups.length === 0) return sorted(files);
+  const writeGroup = async (lane: DuckDBConnection, group: string[], i: number): Promise<void> => {
     const dir = join(outDir, `partitioned-${i}`);
-    // every partition's file open at once: past the limit DuckDB closes files and starts more per partition
-    await withSettings(conn, { threads: 1, partitioned_write_max_open_files: group.length + 1 }, () =>
-      conn.run(`COPY (SELECT ${withColumn} FROM ${t.table} WHERE ${t.partitionColumn} IN (${group.map(sqlString).join(', ')})
-          ORDER BY ${t.partitionColumn}, ${t.order})
-        TO ${sqlString(dir)} (FORMAT PARQUET, PARTITION_BY (${t.partitionColumn}), WRITE_PARTITION_COLUMNS ${keep}${options})`),
-    );
+    await lane.run(`COPY (SELECT ${withColumn} FROM ${t.table} WHERE ${t.partitionColumn} IN (${group.map(sqlString).join(', ')})
+        ORDER BY ${t.partitionColumn}, ${t.order})
+      TO ${sqlString(dir)} (FORMAT PARQUET, PARTITION_BY (${t.partitionColumn}), WRITE_PARTITION_COLUMNS ${keep}${options})`);
     for (const value of group) {
       const folder = join(dir, `${t.partitionColumn}=${value}`);
       const names = (await readdir(folder)).filter((n) => n.endsWith('.parquet'));
       if (names.length !== 1) throw new PipelineStateError(`partitioned write of ${t.table}: ${names.length} files for ${t.partitionColumn}=${value}, expected 1`);
       files.set(value, join(folder, names[0]));
     }
-  }
+  };
+  // one thread per COPY (threads is the database's), and every partition's file of a group open at once: past the
+  // limit DuckDB closes files and starts more per partition
+  const maxOpen = Math.max(...groups.map((g) => g.length)) + 1;
+  const used = lanes.slice(0, groups.length);
+  await withSettings(conn, { threads: 1 }, () =>
+    withSettingsOnAll(used, { partitioned_write_max_open_files: maxOpen }, async () => {
+      // lane k writes groups k, k + lanes, ...; all settle before a failure is thrown (nothing still writes after)
+      const settled = await Promise.allSettled(
+        used.map(async (lane, k) => {
+          for (let i = k; i < groups.length; i += used.length) await writeGroup(lane, groups[i], i);
+        }),
+      );
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }),
+  );
+  return sorted(files);
+}
+
+/** The files by value, ascending. */
+function sorted(files: Map<string, string>): { value: string; path: string }[] {
   return [...files].map(([value, path]) => ({ value, path })).sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS, CURATED_PARTITION_COLUMN } from '../../lib/curated-schema';
@@ -104,7 +105,8 @@ export async function curateNewRows(conn: DuckDBConnection, byDate = false): Pro
   await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
   for (const table of CURATED_TABLES) {
     const rows = readSql(NEW_ROWS[table]);
-    await conn.run(`CREATE TEMP TABLE new_${table} AS SELECT * FROM (${rows}\n)${byDate ? `\nORDER BY business_date, ${FILE_ORDER[table]}` : ''}`);
+    // a table of the database, not TEMP (a connection's own): Curate writes its dates' files on two connections
+    await conn.run(`CREATE TABLE new_${table} AS SELECT * FROM (${rows}\n)${byDate ? `\nORDER BY business_date, ${FILE_ORDER[table]}` : ''}`);
   }
 }
 
@@ -114,9 +116,9 @@ export async function curateNewRows(conn: DuckDBConnection, byDate = false): Pro
  * (functions/lib/duckdb/partition-files.ts). Rows already in the partitions are never read or rewritten: the accepted ids kept them
  * out of the new rows. Returns the files and their dates.
  */
-async function writeBatchFiles(conn: DuckDBConnection, table: CuratedTable, batchId: string, workDir: string): Promise<{ dates: string[]; files: CommitFile[] }> {
+async function writeBatchFiles(conns: DuckDBConnection[], table: CuratedTable, batchId: string, workDir: string): Promise<{ dates: string[]; files: CommitFile[] }> {
   const written = await writePartitionFiles(
-    conn,
+    conns,
     { table: `new_${table}`, partitionColumn: CURATED_PARTITION_COLUMN, columns: Object.keys(CURATED_COLUMNS[table]), order: FILE_ORDER[table], presorted: true },
     join(workDir, table),
   );
@@ -138,6 +140,8 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
   const workDir = await scratchDir(work.workDir, 'curate');
   const db = await createDuckDb(work);
   const conn = await db.connect();
+  // a second connection writes half of a long history's small date files at the same time (partition-files.ts)
+  const second = availableParallelism() > 1 ? await db.connect() : undefined;
   try {
     await openCurateSession(conn, files, join(await files.materialize(stagingPrefix(batchId)), STAGED_EVENTS_GLOB), workDir);
 
@@ -157,7 +161,7 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
       const affectedDates = {} as Record<CuratedTable, string[]>;
       const files: CommitFile[] = [];
       for (const table of CURATED_TABLES) {
-        const written = await writeBatchFiles(conn, table, batchId, workDir);
+        const written = await writeBatchFiles(second ? [conn, second] : [conn], table, batchId, workDir);
         affectedDates[table] = written.dates;
         files.push(...written.files);
       }
@@ -182,6 +186,7 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
     await writeJson(store, runRecordKeys(runPrefix(batchId)).curate, result);
     return result;
   } finally {
+    second?.closeSync();
     conn.closeSync();
     db.closeSync();
     await rm(workDir, { recursive: true, force: true });

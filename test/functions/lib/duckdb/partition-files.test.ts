@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
+import { createDuckDb, openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { writePartitionFiles, type PartitionedTable } from '../../../../functions/lib/duckdb/partition-files';
 
@@ -67,5 +67,28 @@ describe('writePartitionFiles', () => {
     // the one-thread setting of the partitioned COPY is put back
     expect(await threads()).toEqual(threadsBefore);
     conn.closeSync();
+  });
+
+  it('writes the same files on two connections at once, each taking groups in turn, and puts their settings back', async () => {
+    const db = await createDuckDb();
+    const [one, two] = [await db.connect(), await db.connect()];
+    // a table of the database (a TEMP table would be the first connection's own)
+    await one.run(`CREATE TABLE rows AS ${rowsSql}`);
+    const setting = async (c: typeof one, name: string): Promise<unknown> => (await readRows(c, `SELECT current_setting(${sqlString(name)}) AS v`))[0].v;
+    const before = [await setting(one, 'threads'), await setting(one, 'partitioned_write_max_open_files'), await setting(two, 'partitioned_write_max_open_files')];
+    const alone = await writePartitionFiles(one, table, join(dir, 'one'), 20, 1_000_000, 4);
+    const both = await writePartitionFiles([one, two], table, join(dir, 'two'), 20, 1_000_000, 4);
+    expect(both.map((f) => f.value)).toEqual(alone.map((f) => f.value));
+    expect(both.map((f) => readFileSync(f.path))).toEqual(alone.map((f) => readFileSync(f.path)));
+    // 40 small dates in groups of 4: ten COPYs, as with one connection
+    expect(new Set(both.filter((f) => !f.path.includes('large-')).map((f) => f.path.split('/').at(-3))).size).toBe(10);
+    expect([await setting(one, 'threads'), await setting(one, 'partitioned_write_max_open_files'), await setting(two, 'partitioned_write_max_open_files')]).toEqual(before);
+    // a failing COPY on either connection fails the call, once both have stopped
+    await one.run(`CREATE TABLE bad_rows AS SELECT * FROM rows`);
+    await expect(writePartitionFiles([one, two], { ...table, table: 'bad_rows', order: 'no_such_column' }, join(dir, 'bad'), 20, 1_000_000, 4)).rejects.toThrow(/no_such_column/);
+    expect(await setting(one, 'threads')).toEqual(before[0]);
+    one.closeSync();
+    two.closeSync();
+    db.closeSync();
   });
 });
