@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -189,6 +189,7 @@ export async function curateBatch(store: ObjectStore, files: LakeFiles, batchId:
     second?.closeSync();
     conn.closeSync();
     db.closeSync();
-    await rm(workDir, { recursive: true, force: true });
+    // synchronous: a history's partitioned writes leave a folder per date, and the promise form awaits each removal
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
