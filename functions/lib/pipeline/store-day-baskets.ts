@@ -12,7 +12,8 @@
  * locally), and a step that fails part-way is run again over the same dates (PlanBatch resumes a committed batch's
  * later steps; a reprocess's dates are summarized by the warehouse reload that finishes it).
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS, PARTITION_COLUMN } from '../curated-schema';
@@ -31,6 +32,7 @@ import {
 } from '../lake-layout';
 import type { LakeFiles, ObjectInfo, ObjectStore, PendingObject } from '../ports';
 import { readSql } from '../sql-files';
+import { writePartitionFiles } from '../duckdb/partition-files';
 import { writeJson } from './json-objects';
 import { scratchDir } from './work-dir';
 
@@ -137,6 +139,15 @@ async function monthsToSummarize(store: ObjectStore, byMonth: Map<string, Set<st
 /** The bytes of sales_lines a month's rebuild reads. */
 const touchedBytes = (m: MonthWork): number => m.touched.reduce((a, d) => a + bytesOf(m.lines.get(d)), 0);
 
+/** month_rows as a local file per month that has rows (by month_start), in statements that do not grow with the
+ * months: a history's 41 months took 0.3 s as a COPY each. */
+async function writeMonthFiles(conn: DuckDBConnection, outDir: string): Promise<Map<string, string>> {
+  const columns = FILE_COLUMNS.map(([c]) => c);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE month_files AS SELECT CAST(date_trunc('month', business_date) AS DATE) AS month_start, ${columns.join(', ')} FROM month_rows`);
+  const table = { table: 'month_files', partitionColumn: 'month_start', columns, order: 'business_date, store_id, payment_method' };
+  return new Map((await writePartitionFiles(conn, table, await mkdtemp(join(outDir, 'months-')))).map((w) => [w.value, w.path]));
+}
+
 /**
  * Some months at once: each one's touched dates rebuilt from their lines, its other dates kept from its current file
  * (`current`: the table's files by key), written as its new file; a month's key deleted when it has no sales lines left.
@@ -177,6 +188,7 @@ async function summarizeMonths(conn: DuckDBConnection, store: ObjectStore, files
   const summary: BasketsSummary = { dates: 0, months: 0, rows: 0, missingLeft: 0 };
   const puts: PendingObject[] = [];
   const gone: string[] = [];
+  const written = await writeMonthFiles(conn, outDir);
   for (const m of months) {
     const key = storeDayBasketsKey(m.month);
     const { n, d } = counts.get(m.month) ?? { n: 0, d: 0 };
@@ -185,11 +197,8 @@ async function summarizeMonths(conn: DuckDBConnection, store: ObjectStore, files
       gone.push(key);
       continue;
     }
-    const path = join(outDir, `${m.month}.parquet`);
-    await conn.run(
-      `COPY (SELECT ${columns} FROM month_rows WHERE business_date >= DATE ${sqlString(m.month)} AND business_date < DATE ${sqlString(m.month)} + INTERVAL 1 MONTH
-        ORDER BY business_date, store_id, payment_method) TO ${sqlString(path)} (FORMAT PARQUET)`,
-    );
+    const path = written.get(m.month) ?? join(outDir, `${m.month}.parquet`);
+    if (!written.has(m.month)) await conn.run(`COPY (SELECT ${columns} FROM month_rows WHERE false) TO ${sqlString(path)} (FORMAT PARQUET)`);
     puts.push({ key, path, handOver: true, body: () => readFile(path) });
     summary.rows += n;
     summary.dates += d;
@@ -261,7 +270,7 @@ export async function summarizeStoreDayBaskets(
   } finally {
     conn.closeSync();
     db.closeSync();
-    await rm(workDir, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
   }
   if (!complete && missingLeft === 0) {
     await writeJson(store, STORE_DAY_BASKETS_COMPLETE_KEY, { completedAt: new Date().toISOString() });
