@@ -6,9 +6,10 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  // one synth cache folder per run: each stage the infra suites need is synthesized once (test/infra/synthesized-stage.ts)
-  globalSetup: '<rootDir>/test/infra/synth-cache-setup.ts',
-  globalTeardown: '<rootDir>/test/infra/synth-cache-teardown.ts',
+  // a temporary folder per run (TMPDIR for the workers and their child processes), removed after it, holding the
+  // synth cache: each stage the infra suites need is synthesized once (test/infra/synthesized-stage.ts)
+  globalSetup: '<rootDir>/test/run-folders-setup.ts',
+  globalTeardown: '<rootDir>/test/run-folders-teardown.ts',
   setupFiles: ['<rootDir>/local/polyfills.ts', '<rootDir>/test/setup-env.ts'],
   testTimeout: 60000,
   // jest's default (cores - 1) runs a 2-core machine in band, one suite at a time; the slowest suites mostly wait

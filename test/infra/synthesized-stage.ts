@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { StageConfig } from '../../infra/lib/config';
 import type { RetailLakeStacks } from '../../infra/lib/retail-lake-app';
-import { SYNTH_CACHE_ENV } from './synth-cache-setup';
+import { SYNTH_CACHE_ENV } from '../run-folders-setup';
 
 /** Written last by the synthesis: its presence means the stage is complete. */
 export const STAGE_FILE = 'stage.json';
