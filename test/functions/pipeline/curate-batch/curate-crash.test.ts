@@ -169,6 +169,21 @@ describe('Curate killed between any two file operations, then run again', () => 
     }
   }, 60_000);
 
+  it('curates the same files whether the staged events are a table in DuckDB’s memory or a Parquet file in scratch', async () => {
+    const [inMemory, throughFile] = [copyOfTemplate(), copyOfTemplate()];
+    try {
+      const a = await curateBatch(inMemory.store, inMemory.store, secondBatch, localSettings(inMemory.root));
+      // no staged bytes fit in memory: the Parquet file in scratch, as for a batch larger than DuckDB's memory limit
+      const b = await curateBatch(throughFile.store, throughFile.store, secondBatch, localSettings(throughFile.root), 0);
+      expect(b).toEqual(a);
+      expect(a.rows.sales_lines).toBeGreaterThan(0);
+      expect(folderDigest(join(throughFile.root, 'curated'))).toBe(folderDigest(join(inMemory.root, 'curated')));
+    } finally {
+      inMemory.cleanup();
+      throughFile.cleanup();
+    }
+  }, 60_000);
+
   it('records dateTotals equal to a GROUP BY over the batch’s curated Parquet', async () => {
     const lake = copyOfTemplate();
     try {
