@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +16,9 @@ export const RUN_TMPDIR_ENV = 'RETAIL_LAKE_TEST_TMPDIR';
  */
 export default function createRunFolders(): void {
   const run = mkdtempSync(join(tmpdir(), 'retail-lake-test-run-'));
+  // others may pass through it, as through /tmp (not list it): the Lambda environment suite runs its bundle as
+  // another user, from a folder it makes readable in here
+  chmodSync(run, 0o711);
   process.env[RUN_TMPDIR_ENV] = run;
   process.env.TMPDIR = run;
   const cache = join(run, 'synth-cache');

@@ -13,7 +13,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monthStart, PRODUCTS_KEY, storeDayBasketsKey, STORES_KEY } from '../../functions/lib/lake-layout';
+import { monthStart, PRODUCTS_KEY, stagingPrefix, storeDayBasketsKey, STORES_KEY } from '../../functions/lib/lake-layout';
+import { stagedInMemoryBytes } from '../../functions/pipeline/curate-batch/curate-batch';
 import { workPaths } from '../../functions/lib/pipeline/work-dir';
 import type { BatchPlan, CurateResult, ValidationResult } from '../../functions/lib/pipeline/state';
 import { duckdbEnvironment } from '../../infra/lib/pipeline/pipeline-lambdas';
@@ -133,6 +134,19 @@ describe("the DuckDB steps in Lambda's environment", () => {
     expect(summary.peakWorkBytes).toBeGreaterThan(0); // it read copies of the lines under /tmp
     expect(bytesUnder(join(workPaths(tmp).lake, 'curated'))).toBe(0); // and released them all
     expect(duckdbFilesUnder(run.pkg.taskDir)).toEqual([]);
+  });
+
+  it('parses the staged events into DuckDB’s memory at the smallest memory_limit that takes them there, to the same result', async () => {
+    if (!batch) throw new Error('needs the batch the previous test validated and curated');
+    const staged = bytesUnder(join(run.lake, stagingPrefix(batch.plan.batchId)));
+    expect(staged).toBeGreaterThan(0);
+    // the smallest limit whose share for staged events (stagedInMemoryBytes) holds this batch's, and the largest that does not
+    let limitMb = 1;
+    while (stagedInMemoryBytes(limitMb) < staged) limitMb++;
+    expect(stagedInMemoryBytes(limitMb - 1)).toBeLessThan(staged);
+    const inMemory = await runLambdaStep('curate-batch', { ...run, plan: batch.plan, env: { ...run.env, DUCKDB_MEMORY_MB: String(limitMb), DUCKDB_THREADS: '1' } });
+    expect(inMemory.result).toEqual(batch.curated);
+    expect(inMemory.maxRssBytes).toBeLessThan(MEMORY_MB * MB);
   });
 
   it('spills to /tmp when memory_limit is low, and curates the same batch to the same result', async () => {

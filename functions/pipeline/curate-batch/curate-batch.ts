@@ -151,16 +151,25 @@ async function stagedBytes(dir: string): Promise<number> {
 }
 
 /**
+ * The most NDJSON bytes of staged events Curate parses into a table of DuckDB's memory under a memory limit of
+ * `memoryMb` (larger batches go through a Parquet file in scratch): half the limit, less 32 MiB. Measured from the
+ * Lambda bundle (test/infra/lambda-environment.test.ts): 11.1 MiB of staged events curated through the table at a
+ * limit of 56 MB (spilling) but ran out of memory at 46 MB, where the file spills and still fits; 140 MiB at 512 MB,
+ * and the seed day's 254 MB at 640 MB, took the table with the RSS the file took.
+ */
+export const stagedInMemoryBytes = (memoryMb: number): number => Math.max(0, (memoryMb / 2 - 32) * 1024 * 1024);
+
+/**
  * `work`: the work folder (scratch, DuckDB's spill files) and DuckDB's memory and threads. `inMemoryBytes`: staged
  * events of at most this many NDJSON bytes are parsed into a table of DuckDB's memory, larger ones into a Parquet
- * file in scratch (openCurateSession); by default DuckDB's memory limit, which the table takes a fraction of.
+ * file in scratch (openCurateSession); by default stagedInMemoryBytes of DuckDB's memory limit.
  */
 export async function curateBatch(
   store: ObjectStore,
   files: LakeFiles,
   batchId: string,
   work: DuckDbSettings = settingsFromEnv(),
-  inMemoryBytes = duckDbMemoryMb(work) * 1024 * 1024,
+  inMemoryBytes = stagedInMemoryBytes(duckDbMemoryMb(work)),
 ): Promise<CurateResult> {
   const workDir = await scratchDir(work.workDir, 'curate');
   const db = await createDuckDb(work);
