@@ -54,10 +54,11 @@ const FILE_ORDER: Record<CuratedTable, string> = {
  * events of `stagedGlob` (staged_events; seq, set by Validate, is the arrival order the dedup keeps).
  * With `scratch` (a folder of the session's own), the staged events are parsed once into a Parquet file there and
  * staged_events is a view over it: each later read takes only the columns it needs, and memory does not grow
- * with the batch. Without it (a batch whose staged events fit in DuckDB's memory, and recovery's sessions),
- * staged_events is a table in DuckDB's memory: encoding and decoding the file cost more than the table (a seed
- * day's 785,000 events, 254 MB of NDJSON: 1.0-1.1 s against 0.55-0.6 s), but past the memory limit the table
- * spills, uncompressed (a 10M-line day's Curate: 35 s with the file, 43 s with the table).
+ * with the batch. Without it (a batch whose staged events take a small share of DuckDB's memory,
+ * stagedInMemoryBytes, and recovery's sessions), staged_events is a table in DuckDB's memory: encoding and decoding
+ * the file cost more than the table (a seed day's 785,000 events, 254 MB of NDJSON: 1.0-1.1 s against 0.55-0.6 s),
+ * but the table spills uncompressed (a 10M-line day's Curate: 35 s with the file, 43 s with the table) and needs
+ * more memory to go on at all.
  */
 export async function openCurateSession(conn: DuckDBConnection, files: LakeFiles, stagedGlob: string, scratch?: string): Promise<void> {
   await conn.run(`SET TimeZone = 'UTC'`);
