@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 /** The cache folder of this jest run, inherited by the workers. */
 export const SYNTH_CACHE_ENV = 'RETAIL_LAKE_SYNTH_CACHE';
-/** The temporary folder of this jest run: TMPDIR's value before the run, kept for the teardown. */
+/** The temporary folder of this jest run (the workers' TMPDIR), named for the teardown, which removes it. */
 export const RUN_TMPDIR_ENV = 'RETAIL_LAKE_TEST_TMPDIR';
 
 /**

@@ -13,9 +13,10 @@
  *   step (raw objects compress about 16:1); when Curate spills it doubles: 266 MiB at 8.1 MiB raw with memory_limit
  *   512 MB, 33 bytes per raw byte. Curate's RSS there was 728 MB: about memory_limit + 220 MB.
  * - Validate's RSS is about 150 MB plus 11 bytes per raw byte.
- * - Since Curate parses staged events that fit in its memory limit into a table rather than a Parquet file in
- *   scratch (2026-12-03), at 8.8 MiB raw with memory_limit 512 MB: RSS 727 MB, work folder 156 MiB (18 bytes per
- *   raw byte). The factors above stand.
+ * - Since Curate parses staged events of at most half its memory limit less 32 MiB (stagedInMemoryBytes) into a
+ *   table rather than a Parquet file in scratch (2026-12-03), at 8.8 MiB raw with memory_limit 512 MB (about
+ *   140 MiB of staged events: the table): RSS 727 MB, work folder 156 MiB (18 bytes per raw byte). The factors
+ *   above stand.
  */
 const DUCKDB_MEMORY_PER_RAW_BYTE = 64;
 const WORK_BYTES_PER_RAW_BYTE = 33;
