@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { BusinessDateWindow } from '../../lib/contract/business-date-window';
 import type { ContractReference } from '../../lib/contract/types';
+import { writeFileInPieces } from '../../lib/write-in-pieces';
 import { readRawObjectSync } from './read-raw-object';
 import { receivedReference, type SentReference } from './sent-reference';
 import { objectChunks, validateChunk, type ChunkVerdicts, type RawChunk } from './validate-records';
@@ -48,7 +48,7 @@ function validateTask(task: ValidateTask, { ref, window }: { ref: ContractRefere
   const counts: ChunkCounts[] = [];
   for (const chunk of chunks) {
     const { staged, ...rest } = validateChunk(chunk, ref, window, task);
-    if (staged.length) writeFileSync(chunk.partPath, staged);
+    if (staged.length) writeFileInPieces(chunk.partPath, staged);
     counts.push(rest);
   }
   return counts;
