@@ -9,8 +9,8 @@ export const WRITE_PIECE_BYTES = 1024 * 1024;
  * Why not one writeFileSync: on Linux (6.x, ext4 with large folios) a write of 2 MiB or more fills the page cache
  * with 2 MiB folios, and a virtual machine that hands free memory back to its host (free page reporting, as
  * Firecracker does) must then fault each of them in from the host. Measured on the 2-core development VM: 256 MiB
- * in 4 MiB writes took 1.4-2.9 s of kernel time, in 1 MiB writes 60-110 ms. Node's asynchronous writeFile already
- * writes in 512 KiB pieces.
+ * in 4 MiB writes took 1.4-2.9 s (1.2-2.4 s of it in the kernel), in 1 MiB writes 64-116 ms. Node's asynchronous
+ * writeFile already writes in 512 KiB pieces.
  */
 export function writeFileInPieces(path: string, bytes: Uint8Array): void {
   const fd = openSync(path, 'w');
