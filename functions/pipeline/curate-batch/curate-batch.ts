@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -142,13 +141,10 @@ async function dateTotalsOf(conn: DuckDBConnection): Promise<DateTotals> {
   return totals;
 }
 
-/** The bytes of the staged events' NDJSON part files in `dir` (STAGED_EVENTS_GLOB). */
-async function stagedBytes(dir: string): Promise<number> {
-  let bytes = 0;
-  for (const name of await readdir(dir)) {
-    if (isStagedPart(name)) bytes += (await stat(join(dir, name))).size;
-  }
-  return bytes;
+/** The bytes of the batch's staged events: its NDJSON part files (STAGED_EVENTS_GLOB), as the store lists them. */
+async function stagedBytes(store: ObjectStore, batchId: string): Promise<number> {
+  const parts = (await store.list(stagingPrefix(batchId))).filter((o) => isStagedPart(o.key.slice(o.key.lastIndexOf('/') + 1)));
+  return parts.reduce((bytes, o) => bytes + o.size, 0);
 }
 
 /**
@@ -179,7 +175,7 @@ export async function curateBatch(
   const second = availableParallelism() > 1 ? await db.connect() : undefined;
   try {
     const stagedDir = await files.materialize(stagingPrefix(batchId));
-    const inMemory = (await stagedBytes(stagedDir)) <= inMemoryBytes;
+    const inMemory = (await stagedBytes(store, batchId)) <= inMemoryBytes;
     await openCurateSession(conn, files, join(stagedDir, STAGED_EVENTS_GLOB), inMemory ? undefined : workDir);
 
     // Event ids accepted by earlier batches on the batch's dates (a lake of the flat or daily layout is moved over first).
