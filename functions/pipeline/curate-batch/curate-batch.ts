@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS, CURATED_PARTITION_COLUMN } from '../../lib/curated-schema';
 import { createDuckDb, duckDbMemoryMb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory';
@@ -21,7 +21,7 @@ import {
   STORES_KEY,
   type CuratedTable,
 } from '../../lib/lake-layout';
-import type { LakeFiles, ObjectStore } from '../../lib/ports';
+import type { LakeFiles, ObjectInfo, ObjectStore } from '../../lib/ports';
 import { commitFiles, type CommitFile } from '../../lib/pipeline/curated-commit';
 import { writeJson } from '../../lib/pipeline/json-objects';
 import { settingsFromEnv } from '../../lib/pipeline/pipeline-settings';
@@ -30,6 +30,7 @@ import type { CurateResult, DateTotals } from '../../lib/pipeline/state';
 import { readSql } from '../../lib/sql-files';
 import { acceptedIdFiles, migrateDailyAcceptedIds, migrateFlatAcceptedIds, putAcceptedIds, viewAcceptedIds } from './accepted-ids';
 import { writePartitionFiles } from '../../lib/duckdb/partition-files';
+import { packInOrder } from '../../lib/pack-in-order';
 
 /** Columns of a staged line `{"seq":..,"event":{..}}` as read from NDJSON (explicit, never inferred). */
 export const STAGED_COLUMNS = `{
@@ -51,32 +52,48 @@ const FILE_ORDER: Record<CuratedTable, string> = {
 /**
  * The start of a Curate session: the transforms' functions, the reference data (stores, products) and the staged
  * events of `stagedGlob` (staged_events; seq, set by Validate, is the arrival order the dedup keeps).
- * With `scratch` (a folder of the session's own), the staged events are parsed once into a Parquet file there and
- * staged_events is a view over it: each later read takes only the columns it needs, and memory does not grow
- * with the batch. Without it (a batch whose staged events take a small share of DuckDB's memory,
- * stagedInMemoryBytes, and recovery's sessions), staged_events is a table in DuckDB's memory: encoding and decoding
- * the file cost more than the table (a seed day's 785,000 events, 254 MB of NDJSON: 1.0-1.1 s against 0.55-0.6 s),
- * but the table spills uncompressed (a 10M-line day's Curate: 35 s with the file, 43 s with the table) and needs
- * more memory to go on at all.
+ * With `scratch` (a folder of the session's own, and the batch's staged part files in `chunks`), each chunk's staged
+ * events are parsed once into a Parquet file there and staged_events is a view over them all: each later read takes
+ * only the columns it needs, and memory does not grow with the batch. Returns those files (for curateNewRows), none
+ * for the table.
+ * Without it (a batch whose staged events take a small share of DuckDB's memory, stagedInMemoryBytes, and
+ * recovery's sessions), staged_events is a table in DuckDB's memory, one chunk: encoding and decoding the file cost
+ * more than the table (a seed day's 785,000 events, 254 MB of NDJSON: 1.0-1.1 s against 0.55-0.6 s), but the table
+ * spills uncompressed (a 10M-line day's Curate: 35 s with the file, 43 s with the table) and needs more memory to
+ * go on at all.
  */
-export async function openCurateSession(conn: DuckDBConnection, files: LakeFiles, stagedGlob: string, scratch?: string): Promise<void> {
+export async function openCurateSession(
+  conn: DuckDBConnection,
+  files: LakeFiles,
+  stagedGlob: string,
+  scratch?: { dir: string; chunks: string[][] },
+): Promise<string[]> {
   await conn.run(`SET TimeZone = 'UTC'`);
   await conn.run(readSql('transform/functions.duckdb.sql'));
   const refDir = await files.materialize(REFERENCE_PREFIX);
   const refPath = (key: string): string => join(refDir, key.slice(REFERENCE_PREFIX.length));
   await conn.run(`CREATE TEMP TABLE stores AS SELECT * FROM read_csv(${sqlString(refPath(STORES_KEY))}, header = true, all_varchar = true)`);
   await conn.run(`CREATE TEMP TABLE products AS SELECT sku, CAST(unit_cost AS DOUBLE) AS unit_cost FROM read_csv(${sqlString(refPath(PRODUCTS_KEY))}, header = true, all_varchar = true)`);
-  const staged = `SELECT seq, event.* FROM read_json(${sqlString(stagedGlob)}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`;
+  const staged = (source: string): string => `SELECT seq, event.* FROM read_json(${source}, format = 'newline_delimited', columns = ${STAGED_COLUMNS})`;
   if (scratch === undefined) {
     // the rows' order is seq's, not the files': without insertion order the parse streams instead of buffering
-    await withoutInsertionOrder(conn, () => conn.run(`CREATE TEMP TABLE staged_events AS ${staged}`));
-    return;
+    await withoutInsertionOrder(conn, () => conn.run(`CREATE TEMP TABLE staged_events AS ${staged(sqlString(stagedGlob))}`));
+    return [];
   }
-  const path = join(scratch, 'staged_events.parquet');
-  // the rows' order is seq's, not the file's: without insertion order the COPY streams instead of buffering
-  await withoutInsertionOrder(conn, () => conn.run(`COPY (${staged}) TO ${sqlString(path)} (FORMAT PARQUET)`));
-  await conn.run(`CREATE TEMP VIEW staged_events AS SELECT * FROM read_parquet(${sqlString(path)})`);
+  const chunkFiles: string[] = [];
+  for (const [i, parts] of scratch.chunks.entries()) {
+    const path = join(scratch.dir, `staged_events-${i}.parquet`);
+    // the rows' order is seq's, not the file's: without insertion order the COPY streams instead of buffering
+    await withoutInsertionOrder(conn, () => conn.run(`COPY (${staged(`[${parts.map(sqlString).join(', ')}]`)}) TO ${sqlString(path)} (FORMAT PARQUET)`));
+    chunkFiles.push(path);
+  }
+  await viewStagedEvents(conn, chunkFiles);
+  return chunkFiles;
 }
+
+/** staged_events as the view over `files`, staged events parsed to Parquet. */
+const viewStagedEvents = (conn: DuckDBConnection, files: string[]): Promise<unknown> =>
+  conn.run(`CREATE OR REPLACE TEMP VIEW staged_events AS SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}])`);
 
 /** Runs `work` with DuckDB free to reorder rows of results without ORDER BY. */
 const withoutInsertionOrder = <T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> => withSettings(conn, { preserve_insertion_order: false }, work);
@@ -95,8 +112,12 @@ const NEW_ROWS: Record<CuratedTable, string> = {
  * order (FILE_ORDER), so that a date's rows sit in row groups of their own: writeBatchFiles then reads only those
  * for each date, and the writes cost the rows, not rows times dates; and a date's file is written in that order
  * as stored, with no second sort.
+ * `chunks` (openCurateSession's files, when there are several): the rows are made and ordered a chunk at a time,
+ * each chunk's appended after the last's, so that no sort holds more than a chunk (one sort of a 10M-line day's
+ * 10.7M rows spilled 2.8 GB and took 20-23 s, twice its time per row at 1M). A date's file then holds one run in
+ * the files' order per chunk. The dedup and the dating still see the whole batch (new_events, dated_events).
  */
-export async function curateNewRows(conn: DuckDBConnection, byDate = false): Promise<void> {
+export async function curateNewRows(conn: DuckDBConnection, byDate = false, chunks: string[] = []): Promise<void> {
   await withoutInsertionOrder(conn, async () => {
     await conn.run(`CREATE TEMP TABLE new_events AS ${readSql('transform/new_events.sql')}`);
     await conn.run(`CREATE TEMP TABLE dated_events AS ${readSql('transform/dated_events.sql')}`);
@@ -109,11 +130,23 @@ export async function curateNewRows(conn: DuckDBConnection, byDate = false): Pro
     );
   }
   await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
-  for (const table of CURATED_TABLES) {
-    const rows = readSql(NEW_ROWS[table]);
-    // a table of the database, not TEMP (a connection's own): Curate writes its dates' files on two connections
-    await conn.run(`CREATE TABLE new_${table} AS SELECT * FROM (${rows}\n)${byDate ? `\nORDER BY business_date, ${FILE_ORDER[table]}` : ''}`);
+  const order = (table: CuratedTable): string => (byDate ? `\nORDER BY business_date, ${FILE_ORDER[table]}` : '');
+  if (chunks.length <= 1) {
+    for (const table of CURATED_TABLES) {
+      // a table of the database, not TEMP (a connection's own): Curate writes its dates' files on two connections
+      await conn.run(`CREATE TABLE new_${table} AS SELECT * FROM (${readSql(NEW_ROWS[table])}\n)${order(table)}`);
+    }
+    return;
   }
+  // staged_events (which new_event_lines and the transforms read) is each chunk's file in turn, then all of them again
+  for (const [i, chunk] of chunks.entries()) {
+    await viewStagedEvents(conn, [chunk]);
+    for (const table of CURATED_TABLES) {
+      const rows = `SELECT * FROM (${readSql(NEW_ROWS[table])}\n)${order(table)}`;
+      await conn.run(i === 0 ? `CREATE TABLE new_${table} AS ${rows}` : `INSERT INTO new_${table} ${rows}`);
+    }
+  }
+  await viewStagedEvents(conn, chunks);
 }
 
 /**
@@ -141,11 +174,14 @@ async function dateTotalsOf(conn: DuckDBConnection): Promise<DateTotals> {
   return totals;
 }
 
-/** The bytes of the batch's staged events: its NDJSON part files (STAGED_EVENTS_GLOB), as the store lists them. */
-async function stagedBytes(store: ObjectStore, batchId: string): Promise<number> {
-  const parts = (await store.list(stagingPrefix(batchId))).filter((o) => isStagedPart(o.key.slice(o.key.lastIndexOf('/') + 1)));
-  return parts.reduce((bytes, o) => bytes + o.size, 0);
+/** The batch's staged NDJSON part files (STAGED_EVENTS_GLOB), in seq order, as the store lists them. */
+async function stagedParts(store: ObjectStore, batchId: string): Promise<ObjectInfo[]> {
+  return (await store.list(stagingPrefix(batchId))).filter((o) => isStagedPart(o.key.slice(o.key.lastIndexOf('/') + 1)));
 }
+
+/** The least NDJSON bytes of a chunk of staged events that Curate orders at a time (see curateNewRows), whatever its
+ * memory: below it the chunks' own statements would cost more than their sorts' spills. */
+export const MIN_CHUNK_BYTES = 64 * 1024 * 1024;
 
 /**
  * The most NDJSON bytes of staged events Curate parses into a table of DuckDB's memory under a memory limit of
@@ -158,8 +194,11 @@ export const stagedInMemoryBytes = (memoryMb: number): number => Math.max(0, (me
 
 /**
  * `work`: the work folder (scratch, DuckDB's spill files) and DuckDB's memory and threads. `inMemoryBytes`: staged
- * events of at most this many NDJSON bytes are parsed into a table of DuckDB's memory, larger ones into a Parquet
- * file in scratch (openCurateSession); by default stagedInMemoryBytes of DuckDB's memory limit.
+ * events of at most this many NDJSON bytes are parsed into a table of DuckDB's memory, larger ones into Parquet
+ * files in scratch (openCurateSession); by default stagedInMemoryBytes of DuckDB's memory limit. `chunkBytes`: the
+ * latter's part files go in chunks of consecutive parts of at most this many bytes (a part larger makes a chunk
+ * alone), whose rows are ordered a chunk at a time (curateNewRows); by default the larger of inMemoryBytes and
+ * MIN_CHUNK_BYTES.
  */
 export async function curateBatch(
   store: ObjectStore,
@@ -167,6 +206,7 @@ export async function curateBatch(
   batchId: string,
   work: DuckDbSettings = settingsFromEnv(),
   inMemoryBytes = stagedInMemoryBytes(duckDbMemoryMb(work)),
+  chunkBytes = Math.max(inMemoryBytes, MIN_CHUNK_BYTES),
 ): Promise<CurateResult> {
   const workDir = await scratchDir(work.workDir, 'curate');
   const db = await createDuckDb(work);
@@ -175,15 +215,18 @@ export async function curateBatch(
   const second = availableParallelism() > 1 ? await db.connect() : undefined;
   try {
     const stagedDir = await files.materialize(stagingPrefix(batchId));
-    const inMemory = (await stagedBytes(store, batchId)) <= inMemoryBytes;
-    await openCurateSession(conn, files, join(stagedDir, STAGED_EVENTS_GLOB), inMemory ? undefined : workDir);
+    const parts = await stagedParts(store, batchId);
+    const inMemory = parts.reduce((bytes, o) => bytes + o.size, 0) <= inMemoryBytes;
+    // a larger batch in chunks of consecutive parts, each of about what the table would have held
+    const chunks = packInOrder(parts, (o) => o.size, chunkBytes).map((chunk) => chunk.map((o) => join(stagedDir, basename(o.key))));
+    const chunkFiles = await openCurateSession(conn, files, join(stagedDir, STAGED_EVENTS_GLOB), inMemory ? undefined : { dir: workDir, chunks });
 
     // Event ids accepted by earlier batches on the batch's dates (a lake of the flat or daily layout is moved over first).
     await migrateFlatAcceptedIds(conn, store, files, workDir);
     await migrateDailyAcceptedIds(conn, store, workDir);
     await viewAcceptedIds(conn, files, batchId);
 
-    await curateNewRows(conn, true);
+    await curateNewRows(conn, true, chunkFiles);
 
     const [counts] = await readRows(conn, readSql('transform/batch_counts.duckdb.sql'));
     // the staged events are in the new rows now: their memory goes to the writes (a seed day's table is 233 MB of 640)
