@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CURATED_COLUMNS, CURATED_PARTITION_COLUMN } from '../../lib/curated-schema';
 import { createDuckDb, duckDbMemoryMb, type DuckDbSettings } from '../../lib/duckdb/duckdb-factory';
@@ -108,14 +108,17 @@ const NEW_ROWS: Record<CuratedTable, string> = {
 /**
  * The transforms of sql/transform/ over staged_events, minus the ids in accepted_ids (a view the caller makes):
  * new_sales_lines, new_inventory_events and new_purchase_orders, tables in DuckDB's memory (spilled beyond its
- * memory_limit). `byDate` (Curate) stores their rows in business date order, and within a date in the files'
- * order (FILE_ORDER), so that a date's rows sit in row groups of their own: writeBatchFiles then reads only those
- * for each date, and the writes cost the rows, not rows times dates; and a date's file is written in that order
- * as stored, with no second sort.
+ * memory_limit; in chunks, below, views over Parquet files). `byDate` (Curate) stores their rows in business date
+ * order, and within a date in the files' order (FILE_ORDER), so that a date's rows sit in row groups of their own:
+ * writeBatchFiles then reads only those for each date, and the writes cost the rows, not rows times dates; and a
+ * date's file is written in that order as stored, with no second sort.
  * `chunks` (openCurateSession's files, when there are several): the rows are made and ordered a chunk at a time,
- * each chunk's appended after the last's, so that no sort holds more than a chunk (one sort of a 10M-line day's
- * 10.7M rows spilled 2.8 GB and took 20-23 s, twice its time per row at 1M). A date's file then holds one run in
- * the files' order per chunk. The dedup and the dating still see the whole batch (new_events, dated_events).
+ * each chunk's written to a Parquet file beside its staged events, and new_<table> is a view over those files in
+ * the chunks' order. No sort holds more than a chunk, and the rows are not kept in DuckDB's memory, which would
+ * spill them (one sort of a 10M-line day's 10.7M rows spilled 2.8 GB and took 20-23 s, twice its time per row at
+ * 1M; sorted a chunk at a time into one table, 16-20 s, and the date's COPY then read the spilled table). A date's
+ * file then holds one run in the files' order per chunk. The dedup and the dating still see the whole batch
+ * (new_events, dated_events).
  */
 export async function curateNewRows(conn: DuckDBConnection, byDate = false, chunks: string[] = []): Promise<void> {
   await withoutInsertionOrder(conn, async () => {
@@ -130,23 +133,26 @@ export async function curateNewRows(conn: DuckDBConnection, byDate = false, chun
     );
   }
   await conn.run(`CREATE TEMP VIEW new_event_lines AS ${readSql('transform/event_lines.duckdb.sql')}`);
-  const order = (table: CuratedTable): string => (byDate ? `\nORDER BY business_date, ${FILE_ORDER[table]}` : '');
+  const rows = (table: CuratedTable): string => `SELECT * FROM (${readSql(NEW_ROWS[table])}\n)${byDate ? `\nORDER BY business_date, ${FILE_ORDER[table]}` : ''}`;
   if (chunks.length <= 1) {
-    for (const table of CURATED_TABLES) {
-      // a table of the database, not TEMP (a connection's own): Curate writes its dates' files on two connections
-      await conn.run(`CREATE TABLE new_${table} AS SELECT * FROM (${readSql(NEW_ROWS[table])}\n)${order(table)}`);
-    }
+    // a table of the database, not TEMP (a connection's own): Curate writes its dates' files on two connections
+    for (const table of CURATED_TABLES) await conn.run(`CREATE TABLE new_${table} AS ${rows(table)}`);
     return;
   }
+  const files = new Map(CURATED_TABLES.map((table) => [table, [] as string[]]));
   // staged_events (which new_event_lines and the transforms read) is each chunk's file in turn, then all of them again
   for (const [i, chunk] of chunks.entries()) {
     await viewStagedEvents(conn, [chunk]);
     for (const table of CURATED_TABLES) {
-      const rows = `SELECT * FROM (${readSql(NEW_ROWS[table])}\n)${order(table)}`;
-      await conn.run(i === 0 ? `CREATE TABLE new_${table} AS ${rows}` : `INSERT INTO new_${table} ${rows}`);
+      const path = join(dirname(chunk), `new_${table}-${i}.parquet`);
+      await conn.run(`COPY (${rows(table)}) TO ${sqlString(path)} (FORMAT PARQUET)`);
+      files.get(table)?.push(path);
     }
   }
   await viewStagedEvents(conn, chunks);
+  // a view of the database, not TEMP, as the table above; in the files' order, which a read keeps while
+  // preserve_insertion_order is on
+  for (const [table, paths] of files) await conn.run(`CREATE VIEW new_${table} AS SELECT * FROM read_parquet([${paths.map(sqlString).join(', ')}])`);
 }
 
 /**
