@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -23,6 +23,14 @@ SKU-3,Kettle,home,Boil,15.00,39.00,Boil Ltd,14
 export function tempLake(name = 'test'): { root: string; store: FsObjectStore; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), `retail-lake-${name}-`));
   return { root, store: new FsObjectStore(root), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** A new temporary lake holding a copy of the lake at `fromRoot`, with its files' times (raw objects are read as
+ * when they arrived), so every copy is the same lake. */
+export function copyOfLake(fromRoot: string, name: string): { root: string; store: FsObjectStore; cleanup: () => void } {
+  const lake = tempLake(name);
+  cpSync(fromRoot, lake.root, { recursive: true, preserveTimestamps: true });
+  return lake;
 }
 
 export async function withReference(store: FsObjectStore): Promise<void> {

@@ -3,7 +3,6 @@
  * of the next run and reprocess again: the lake ends as after a clean reprocess, and reconcile balances.
  */
 import crypto from 'node:crypto';
-import { cpSync } from 'node:fs';
 import { COMMITS_PREFIX, PRODUCTS_KEY, QUARANTINE_KEYS_PREFIX, reprocessRecordKey, REPROCESSES_PREFIX } from '../../../../functions/lib/lake-layout';
 import { rollForward } from '../../../../functions/lib/pipeline/curated-commit';
 import { readJson } from '../../../../functions/lib/pipeline/json-objects';
@@ -18,7 +17,7 @@ import { createLocalRuntime, type LocalRuntime } from '../../../../local/local-r
 import { runPipeline } from '../../../../local/pipeline/local-runner';
 import { CrashingStore, SimulatedCrash } from '../../../helpers/crashing-store';
 import { folderDigest } from '../../../helpers/folder-digest';
-import { PRODUCTS_CSV, putRaw, sale, tempLake, withReference } from '../../../helpers/lake-fixture';
+import { copyOfLake, PRODUCTS_CSV, putRaw, sale, tempLake, withReference } from '../../../helpers/lake-fixture';
 
 const RANGE = { from: '2024-03-08', to: '2024-03-09' };
 /** when every killed reprocess runs (with the same id, see below): the same writes leave the same lake */
@@ -67,9 +66,7 @@ describe('reprocess killed at any write, then rolled forward and run again', () 
   afterAll(() => template.cleanup());
 
   async function copyOfTemplate(): Promise<{ root: string; rt: LocalRuntime; store: FsObjectStore; cleanup: () => Promise<void> }> {
-    const lake = tempLake('reprocess-crash');
-    // with the raw objects' times (read as when they arrived), so every copy is the same lake
-    cpSync(template.root, lake.root, { recursive: true, preserveTimestamps: true });
+    const lake = copyOfLake(template.root, 'reprocess-crash');
     const rt = await createLocalRuntime(lake.root, { VALIDATE_WORKERS: '1' });
     return {
       root: lake.root,

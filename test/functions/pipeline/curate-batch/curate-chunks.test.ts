@@ -3,7 +3,6 @@
  * rows, counts and totals as ordering the whole batch at once, the dedup and dating across the whole batch, and a
  * date's file made of one run in the files' order per chunk.
  */
-import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
@@ -16,7 +15,7 @@ import { validateBatch } from '../../../../functions/pipeline/validate-batch/val
 import { FsObjectStore } from '../../../../local/adapters/fs-object-store';
 import { localSettings } from '../../../../local/local-runtime';
 import { LARGE_PARTITION_ROWS } from '../../../../functions/lib/duckdb/partition-files';
-import { purchaseOrder, putRaw, sale, tempLake, withReference } from '../../../helpers/lake-fixture';
+import { copyOfLake, purchaseOrder, putRaw, sale, tempLake, withReference } from '../../../helpers/lake-fixture';
 
 const stockCount = (id: string, at: string) => ({ event_id: id, event_type: 'inventory_snapshot', schema_version: 1, store_id: 'S002', occurred_at: at, sku: 'SKU-3', on_hand_qty: 12 });
 const line = (sku: string, quantity: number) => ({ sku, quantity, unit_price: 4.5 });
@@ -55,11 +54,7 @@ describe('Curate in chunks of staged part files', () => {
   }, 60_000);
   afterAll(() => template.cleanup());
 
-  const copyOfTemplate = (): { root: string; store: FsObjectStore; cleanup: () => void } => {
-    const lake = tempLake('curate-chunks');
-    cpSync(template.root, lake.root, { recursive: true, preserveTimestamps: true });
-    return { root: lake.root, store: new FsObjectStore(lake.root), cleanup: lake.cleanup };
-  };
+  const copyOfTemplate = (): { root: string; store: FsObjectStore; cleanup: () => void } => copyOfLake(template.root, 'curate-chunks');
 
   const fileOf = (root: string, table: CuratedTable, date: string): string => sqlString(join(root, curatedBatchFileKey(table, date, batchId)));
 

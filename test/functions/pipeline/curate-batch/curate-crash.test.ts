@@ -2,7 +2,7 @@
  * Probes of issue 9's first fault: Curate killed between any two of its file operations, then a re-run. The
  * CrashingStore dies at its Nth write the way a kill -9 does (nothing after it reaches the lake).
  */
-import { cpSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
@@ -18,7 +18,7 @@ import { CuratedQueryEngine } from '../../../../local/engine/curated-engine';
 import { localSettings } from '../../../../local/local-runtime';
 import { CrashingStore, SimulatedCrash } from '../../../helpers/crashing-store';
 import { folderDigest } from '../../../helpers/folder-digest';
-import { putRaw, sale, tempLake, withReference } from '../../../helpers/lake-fixture';
+import { copyOfLake, putRaw, sale, tempLake, withReference } from '../../../helpers/lake-fixture';
 
 const inventory = (id: string, at: string) => ({ event_id: id, event_type: 'inventory_snapshot', schema_version: 1, store_id: 'S002', occurred_at: at, sku: 'SKU-3', on_hand_qty: 12 });
 
@@ -88,12 +88,7 @@ describe('Curate killed between any two file operations, then run again', () => 
   }, 60_000);
   afterAll(() => template.cleanup());
 
-  const copyOfTemplate = (): { root: string; store: FsObjectStore; cleanup: () => void } => {
-    const lake = tempLake('curate-crash');
-    // with the objects' times (the raw objects' are read as when they arrived), so every copy is the same lake
-    cpSync(template.root, lake.root, { recursive: true, preserveTimestamps: true });
-    return { root: lake.root, store: new FsObjectStore(lake.root), cleanup: lake.cleanup };
-  };
+  const copyOfTemplate = (): { root: string; store: FsObjectStore; cleanup: () => void } => copyOfLake(template.root, 'curate-crash');
   const firstIds = (): string[] => first.map((e) => String(e.event_id));
 
   it('loses no partition, counts no (event_id, line_no) twice, and ends with a clean run’s totals, at every crash point', async () => {
