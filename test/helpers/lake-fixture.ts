@@ -2,9 +2,16 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { PRODUCTS_KEY, rawObjectKey, STORES_KEY } from '../../functions/lib/lake-layout';
+import { PRODUCTS_KEY, rawObjectKey, runPrefix, runRecordKeys, STORES_KEY } from '../../functions/lib/lake-layout';
+import { writeJson } from '../../functions/lib/pipeline/json-objects';
+import type { CurateResult } from '../../functions/lib/pipeline/state';
+import { commitCheckpoint } from '../../functions/pipeline/commit-checkpoint/commit-checkpoint';
+import { curateBatch } from '../../functions/pipeline/curate-batch/curate-batch';
+import { planBatch } from '../../functions/pipeline/plan-batch/plan-batch';
+import { validateBatch } from '../../functions/pipeline/validate-batch/validate-batch';
 import { FsObjectStore } from '../../local/adapters/fs-object-store';
 import { CuratedQueryEngine } from '../../local/engine/curated-engine';
+import { localSettings } from '../../local/local-runtime';
 import { DuckDbWarehouse } from '../../local/warehouse/duckdb-warehouse';
 
 export const STORES_CSV = `store_id,store_name,region,manager_email,timezone,target_daily_revenue
@@ -94,6 +101,24 @@ export function receipt(overrides: Record<string, unknown> = {}): Record<string,
 }
 
 /** Drops lines into the raw zone the way Firehose would (gzip NDJSON under an arrival-time prefix). */
+/** A stock count (inventory_snapshot) in canonical form: 12 x SKU-3 at S002. */
+export function stockCount(id: string, at: string): Record<string, unknown> {
+  return { event_id: id, event_type: 'inventory_snapshot', schema_version: 1, store_id: 'S002', occurred_at: at, sku: 'SKU-3', on_hand_qty: 12 };
+}
+
+/** Plan, validate, curate and commit the next batch of the lake at `root` (PlanBatch resumes an interrupted one and
+ * rolls commits forward); null when there is none. Its post-commit steps are recorded done, so the next plan takes
+ * new objects. */
+export async function curateNextBatch(store: FsObjectStore, root: string): Promise<CurateResult | null> {
+  const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
+  if (plan.objectCount === 0) return null;
+  await validateBatch(store, store, plan.batchId, 1);
+  const curate = await curateBatch(store, store, plan.batchId, localSettings(root));
+  await commitCheckpoint(store, plan.batchId);
+  await writeJson(store, runRecordKeys(runPrefix(plan.batchId)).reconcile, {});
+  return curate;
+}
+
 export async function putRaw(store: FsObjectStore, lines: string[], arrival = new Date('2024-03-10T01:00:00Z'), unique = 'a'): Promise<string> {
   const key = rawObjectKey(arrival, 'pos-events', unique);
   await store.put(key, gzipSync(lines.join('\n') + '\n'));

@@ -6,18 +6,15 @@
 import { join } from 'node:path';
 import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
-import { curatedBatchFileKey, CURATED_TABLES, runPrefix, runRecordKeys, type CuratedTable } from '../../../../functions/lib/lake-layout';
-import { writeJson } from '../../../../functions/lib/pipeline/json-objects';
-import { commitCheckpoint } from '../../../../functions/pipeline/commit-checkpoint/commit-checkpoint';
+import { curatedBatchFileKey, CURATED_TABLES, type CuratedTable } from '../../../../functions/lib/lake-layout';
 import { curateBatch } from '../../../../functions/pipeline/curate-batch/curate-batch';
 import { planBatch } from '../../../../functions/pipeline/plan-batch/plan-batch';
 import { validateBatch } from '../../../../functions/pipeline/validate-batch/validate-batch';
 import { FsObjectStore } from '../../../../local/adapters/fs-object-store';
 import { localSettings } from '../../../../local/local-runtime';
 import { LARGE_PARTITION_ROWS } from '../../../../functions/lib/duckdb/partition-files';
-import { copyOfLake, purchaseOrder, putRaw, sale, tempLake, withReference } from '../../../helpers/lake-fixture';
+import { copyOfLake, curateNextBatch, purchaseOrder, putRaw, sale, stockCount, tempLake, withReference } from '../../../helpers/lake-fixture';
 
-const stockCount = (id: string, at: string) => ({ event_id: id, event_type: 'inventory_snapshot', schema_version: 1, store_id: 'S002', occurred_at: at, sku: 'SKU-3', on_hand_qty: 12 });
 const line = (sku: string, quantity: number) => ({ sku, quantity, unit_price: 4.5 });
 /** Sales of three lines each on 9 March, in two stores: a third of the lines a partition needs to be written
  * from its rows as stored (LARGE_PARTITION_ROWS; smaller ones are sorted again as they are written). */
@@ -39,11 +36,7 @@ describe('Curate in chunks of staged part files', () => {
     const { store } = template;
     await withReference(store);
     await putRaw(store, [JSON.stringify(earlier)], new Date('2024-03-10T01:00:00Z'), 'one');
-    const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
-    await validateBatch(store, store, plan.batchId, 1);
-    await curateBatch(store, store, plan.batchId, localSettings(template.root));
-    await commitCheckpoint(store, plan.batchId);
-    await writeJson(store, runRecordKeys(runPrefix(plan.batchId)).reconcile, {});
+    await curateNextBatch(store, template.root);
     for (const [i, events] of [first, second, third].entries()) {
       events.push(...bulk());
       await putRaw(store, events.map((e) => JSON.stringify(e)), new Date(Date.UTC(2024, 2, 10, 2, i)), `part-${i}`);

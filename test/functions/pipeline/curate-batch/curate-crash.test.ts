@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { openDuckDb } from '../../../../functions/lib/duckdb/duckdb-factory';
 import { readRows, sqlString } from '../../../../functions/lib/duckdb/duckdb-rows';
 import { COMMITS_PREFIX, curatedBatchFileKey, CURATED_TABLES, curatedTablePrefix, runPrefix, runRecordKeys } from '../../../../functions/lib/lake-layout';
-import { writeJson } from '../../../../functions/lib/pipeline/json-objects';
 import type { CurateResult } from '../../../../functions/lib/pipeline/state';
 import { commitCheckpoint } from '../../../../functions/pipeline/commit-checkpoint/commit-checkpoint';
 import { curateBatch } from '../../../../functions/pipeline/curate-batch/curate-batch';
@@ -18,20 +17,7 @@ import { CuratedQueryEngine } from '../../../../local/engine/curated-engine';
 import { localSettings } from '../../../../local/local-runtime';
 import { CrashingStore, SimulatedCrash } from '../../../helpers/crashing-store';
 import { folderDigest } from '../../../helpers/folder-digest';
-import { copyOfLake, putRaw, sale, tempLake, withReference } from '../../../helpers/lake-fixture';
-
-const inventory = (id: string, at: string) => ({ event_id: id, event_type: 'inventory_snapshot', schema_version: 1, store_id: 'S002', occurred_at: at, sku: 'SKU-3', on_hand_qty: 12 });
-
-/** Plan, validate, curate and commit the next batch (PlanBatch resumes an interrupted one and rolls commits forward). */
-async function runSteps(store: FsObjectStore, root: string): Promise<CurateResult | null> {
-  const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
-  if (plan.objectCount === 0) return null;
-  await validateBatch(store, store, plan.batchId, 1);
-  const curate = await curateBatch(store, store, plan.batchId, localSettings(root));
-  await commitCheckpoint(store, plan.batchId);
-  await writeJson(store, runRecordKeys(runPrefix(plan.batchId)).reconcile, {}); // its post-commit steps done: the next plan takes new objects
-  return curate;
-}
+import { copyOfLake, curateNextBatch, putRaw, sale, stockCount, tempLake, withReference } from '../../../helpers/lake-fixture';
 
 interface Totals {
   lines: number;
@@ -79,8 +65,8 @@ describe('Curate killed between any two file operations, then run again', () => 
     const { store, root } = template;
     await withReference(store);
     await putRaw(store, first.map((e) => JSON.stringify(e)), new Date('2024-03-10T01:00:00Z'), 'one');
-    await runSteps(store, root);
-    const second = [sale(), sale({ occurred_at: '2024-03-11T15:00:00Z' }), first[1], inventory('inv-1', '2024-03-11T09:00:00Z')];
+    await curateNextBatch(store, root);
+    const second = [sale(), sale({ occurred_at: '2024-03-11T15:00:00Z' }), first[1], stockCount('inv-1', '2024-03-11T09:00:00Z')];
     await putRaw(store, second.map((e) => JSON.stringify(e)), new Date('2024-03-10T02:00:00Z'), 'two');
     const plan = await planBatch(store, Number.MAX_SAFE_INTEGER);
     await validateBatch(store, store, plan.batchId, 1);
@@ -125,9 +111,9 @@ describe('Curate killed between any two file operations, then run again', () => 
         const state = folderDigest(lake.root);
         if (rerun.has(state)) continue;
         rerun.add(state);
-        expect((await runSteps(lake.store, lake.root))?.batchId).toBe(secondBatch);
+        expect((await curateNextBatch(lake.store, lake.root))?.batchId).toBe(secondBatch);
         expect({ n, totals: await readerTotals(lake.root, firstIds()) }).toEqual({ n, totals: expected });
-        expect(await runSteps(lake.store, lake.root)).toBeNull();
+        expect(await curateNextBatch(lake.store, lake.root)).toBeNull();
       } finally {
         lake.cleanup();
       }
