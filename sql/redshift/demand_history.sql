@@ -1,5 +1,6 @@
--- Daily demand history per store and SKU for forecasting (FitForecasts), {{history_start}} .. {{as_of_date}}.
--- Placeholders: as_of_date, history_start.
+-- Daily demand history per store and SKU for forecasting (FitForecasts), {{history_start}} .. {{as_of_date}}, of the
+-- stores listed in {{store_ids}}.
+-- Placeholders: as_of_date, history_start, store_ids (quoted store ids, comma separated).
 --
 -- One row per store, SKU and calendar date from the later of history_start and the store-SKU's first stock count
 -- (a store-SKU never counted has no stock data and no rows):
@@ -16,12 +17,16 @@
 -- count's day, and on hand = offset of the latest count + moved.
 -- Only facts up to as_of_date count (as-of correct); moves start at each store-SKU's latest count before
 -- history_start, so the scan does not reach back through the whole history.
+-- The stores are chosen in `anchor` and in each scan of a fact table, not around the whole query: every step then
+-- works on those stores' rows only (filtered outside, DuckDB computed the CTEs and window functions over every
+-- store for each group of stores that FitForecasts reads).
 -- Ordered by store_id, sku, date_key: the caller reads one series after another.
 WITH anchor AS (
   SELECT store_id, sku, MAX(CASE WHEN date_key < CAST('{{history_start}}' AS DATE) THEN date_key END) AS from_date
   FROM fact_inventory_event
   WHERE event_type = 'inventory_snapshot'
     AND date_key <= CAST('{{as_of_date}}' AS DATE)
+    AND store_id IN ({{store_ids}})
   GROUP BY store_id, sku
 ),
 moves AS (
@@ -31,13 +36,15 @@ moves AS (
   FROM fact_inventory_event e
   JOIN anchor a ON a.store_id = e.store_id AND a.sku = e.sku
   WHERE e.event_type = 'inventory_adjustment'
+    AND e.store_id IN ({{store_ids}})
     AND e.date_key >= COALESCE(a.from_date, CAST('{{history_start}}' AS DATE))
     AND e.date_key <= CAST('{{as_of_date}}' AS DATE)
   UNION ALL
   SELECT f.store_id, f.sku, f.date_key, f.timestamp_utc, -CAST(f.qty_sold AS BIGINT), CAST(f.qty_sold AS BIGINT)
   FROM fact_sales f
   JOIN anchor a ON a.store_id = f.store_id AND a.sku = f.sku
-  WHERE f.date_key >= COALESCE(a.from_date, CAST('{{history_start}}' AS DATE))
+  WHERE f.store_id IN ({{store_ids}})
+    AND f.date_key >= COALESCE(a.from_date, CAST('{{history_start}}' AS DATE))
     AND f.date_key <= CAST('{{as_of_date}}' AS DATE)
 ),
 last_counts AS (
@@ -49,6 +56,7 @@ last_counts AS (
     FROM fact_inventory_event e
     JOIN anchor a ON a.store_id = e.store_id AND a.sku = e.sku
     WHERE e.event_type = 'inventory_snapshot'
+      AND e.store_id IN ({{store_ids}})
       AND e.date_key >= COALESCE(a.from_date, CAST('{{history_start}}' AS DATE))
       AND e.date_key <= CAST('{{as_of_date}}' AS DATE)
   ) ranked

@@ -17,8 +17,11 @@ const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;
  * demandHistoryRowsSql), ordered by store_id, sku and date. */
 export function demandHistorySql(asOfDate: string, historyStart: string, storeIds: readonly string[]): string {
   if (storeIds.length === 0) throw new RangeError('demand history for no store');
-  const history = renderSql(readSql('redshift/demand_history.sql'), { as_of_date: isoDate('as-of date', asOfDate), history_start: isoDate('history start', historyStart) });
-  return `SELECT store_id, sku, date_key, units, censored FROM (\n${history}\n) h WHERE store_id IN (${storeIds.map(literal).join(', ')}) ORDER BY store_id, sku, date_key`;
+  return renderSql(readSql('redshift/demand_history.sql'), {
+    as_of_date: isoDate('as-of date', asOfDate),
+    history_start: isoDate('history start', historyStart),
+    store_ids: storeIds.map(literal).join(', '),
+  });
 }
 
 /** sql/redshift/demand_history_rows.sql: per store_id, history_rows, an upper bound of its rows in demandHistorySql. */
