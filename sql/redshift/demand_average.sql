@@ -6,11 +6,14 @@
 -- the SKU counts as 0), the forecast error of this estimate when stock risk uses it.
 --
 -- The fallback forecast: stock_risk.sql uses it for a store-SKU without a fitted forecast_model row (a new SKU,
--- or before the first fit). Only the store-SKUs of the run's scope (stock_risk_scope) get a row.
+-- or before the first fit). Only the store-SKUs of fallback_scope (store_id, sku), a relation of the enclosing
+-- query, get a row: stock_risk.sql's counted store-SKUs without a model. At a month's history the run's whole
+-- scope (2.3M store-SKUs, 28M lines in the window) took 20 s of a 36 s stock risk; its counted ones without a
+-- model are a fifth of it.
 WITH daily AS (
   SELECT f.store_id, f.sku, f.date_key, CAST(SUM(f.qty_sold) AS BIGINT) AS units
   FROM fact_sales f
-  JOIN stock_risk_scope sc ON sc.store_id = f.store_id AND sc.sku = f.sku
+  JOIN fallback_scope sc ON sc.store_id = f.store_id AND sc.sku = f.sku
   WHERE f.date_key BETWEEN CAST('{{window_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
   GROUP BY f.store_id, f.sku, f.date_key
 ),
@@ -18,7 +21,7 @@ store_days AS (
   SELECT store_id, COUNT(DISTINCT date_key) AS days_with_data
   FROM fact_sales
   WHERE date_key BETWEEN CAST('{{window_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
-    AND store_id IN (SELECT store_id FROM stock_risk_scope)
+    AND store_id IN (SELECT store_id FROM fallback_scope)
   GROUP BY store_id
 ),
 sums AS (

@@ -4,7 +4,8 @@
 -- so a scoped run gives each evaluated store-SKU exactly what a run over all of them gives. As-of correct: only
 -- facts and receipts with date_key <= the as-of date, orders placed on or before it, forecast models fitted
 -- through it at the latest.
--- Placeholders: as_of_date; fallback_demand_sql (demand_average.sql: store_id, sku, avg_daily_demand, sigma_daily);
+-- Placeholders: as_of_date; fallback_demand_sql (demand_average.sql: store_id, sku, avg_daily_demand, sigma_daily,
+-- for the store-SKUs of fallback_scope);
 -- z (the service level's normal quantile), review_days, default_lead_days, dead_stock_start (first date of the
 -- dead-stock window), overstock_cover.
 --
@@ -67,12 +68,18 @@ adjusted AS (
     AND e.date_key <= CAST('{{as_of_date}}' AS DATE)
   GROUP BY c.store_id, c.sku
 ),
+-- the lines after the count (qty, last_at: NULL when none), and whether a sale fell in the dead-stock window, in one
+-- join: as two, DuckDB built a hash table of the month's fact_sales for each (7.5 s apiece over 30.8M lines)
 sold AS (
-  SELECT c.store_id, c.sku, SUM(f.qty_sold) AS qty, MAX(f.timestamp_utc) AS last_at
+  SELECT
+    c.store_id, c.sku,
+    SUM(CASE WHEN f.timestamp_utc > c.timestamp_utc THEN f.qty_sold END) AS qty,
+    MAX(CASE WHEN f.timestamp_utc > c.timestamp_utc THEN f.timestamp_utc END) AS last_at,
+    MAX(CASE WHEN f.qty_sold > 0 AND f.date_key >= CAST('{{dead_stock_start}}' AS DATE) THEN 1 ELSE 0 END) AS sold_lately
   FROM last_count c
   JOIN fact_sales f ON f.store_id = c.store_id AND f.sku = c.sku
-  WHERE f.timestamp_utc > c.timestamp_utc
-    AND f.date_key <= CAST('{{as_of_date}}' AS DATE)
+  WHERE f.date_key <= CAST('{{as_of_date}}' AS DATE)
+    AND (f.timestamp_utc > c.timestamp_utc OR f.date_key >= CAST('{{dead_stock_start}}' AS DATE))
   GROUP BY c.store_id, c.sku
 ),
 po_lines AS (
@@ -83,7 +90,8 @@ po_lines AS (
     MAX(expected_date) AS expected_date
   FROM fact_purchase_order o
   WHERE o.date_key <= CAST('{{as_of_date}}' AS DATE)
-    AND EXISTS (SELECT 1 FROM stock_risk_scope sc WHERE sc.store_id = o.store_id AND sc.sku = o.sku)
+    -- only a counted store-SKU is evaluated (a fifth of the scope at a month's history)
+    AND EXISTS (SELECT 1 FROM last_count c WHERE c.store_id = o.store_id AND c.sku = o.sku)
   GROUP BY store_id, sku, po_id
 ),
 open_orders AS (
@@ -111,6 +119,12 @@ model AS (
   FROM forecast_model
   WHERE fitted_through <= CAST('{{as_of_date}}' AS DATE)
 ),
+-- the store-SKUs that need the fallback demand: counted, with no model
+fallback_scope AS (
+  SELECT c.store_id, c.sku
+  FROM last_count c
+  WHERE NOT EXISTS (SELECT 1 FROM model m WHERE m.store_id = c.store_id AND m.sku = c.sku)
+),
 fallback AS (
 {{fallback_demand_sql}}
 ),
@@ -122,6 +136,7 @@ inputs AS (
     -- bound (2^31 - 1 units is far past any risk threshold, so the flag is the same).
     LEAST(GREATEST(CAST(c.on_hand_qty AS BIGINT) + COALESCE(a.qty, 0) - COALESCE(s.qty, 0), -2147483648), 2147483647) AS on_hand_qty,
     GREATEST(c.timestamp_utc, COALESCE(a.last_at, c.timestamp_utc), COALESCE(s.last_at, c.timestamp_utc)) AS timestamp_utc,
+    COALESCE(s.sold_lately, 0) AS sold_lately,
     CASE WHEN COALESCE(p.lead_time_days, {{default_lead_days}}) < 1 THEN 1 ELSE COALESCE(p.lead_time_days, {{default_lead_days}}) END AS lead_days,
     CAST(CASE WHEN m.store_id IS NOT NULL THEN m.sigma ELSE COALESCE(f.sigma_daily, 0) END AS DECIMAL(18,6)) AS sigma,
     COALESCE(o.on_order_qty, 0) AS on_order_qty,
@@ -233,11 +248,7 @@ risk AS (
     END AS risk_flag,
     CASE
       WHEN i.stock > 0
-        AND NOT EXISTS (
-          SELECT 1 FROM fact_sales f
-          WHERE f.store_id = i.store_id AND f.sku = i.sku AND f.qty_sold > 0
-            AND f.date_key BETWEEN CAST('{{dead_stock_start}}' AS DATE) AND CAST('{{as_of_date}}' AS DATE)
-        )
+        AND i.sold_lately = 0
         AND EXISTS (
           SELECT 1 FROM fact_sales f
           WHERE f.store_id = i.store_id AND f.date_key <= CAST('{{dead_stock_start}}' AS DATE)
