@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { localMemoryLimitMb, WAREHOUSE_RSS_PER_LIMIT_MB } from '../functions/lib/duckdb/duckdb-factory';
+import { localMemoryLimitMb, MIN_DUCKDB_MEMORY_MB, WAREHOUSE_RSS_PER_LIMIT_MB } from '../functions/lib/duckdb/duckdb-factory';
 import { LOCAL_MAX_BATCH_BYTES } from '../functions/lib/pipeline/batch-sizing';
 import { settingsFromEnv } from '../functions/lib/pipeline/pipeline-settings';
 import type { IngestBuffer, PipelineSettings, Runtime } from '../functions/lib/ports';
@@ -29,10 +29,11 @@ export function localSettings(lakeRoot: string, env: NodeJS.ProcessEnv = process
 }
 
 /** The local warehouse's settings: a memory_limit of its own under the process budget (WAREHOUSE_RSS_PER_LIMIT_MB),
- * unless DUCKDB_MEMORY_MB sets one for every DuckDB. */
+ * less the floor that SummarizeBaskets' DuckDB holds beside its load (besideWarehouse), unless DUCKDB_MEMORY_MB sets
+ * one for every DuckDB. */
 export function warehouseSettings(settings: PipelineSettings, env: NodeJS.ProcessEnv = process.env): PipelineSettings {
   if (settings.duckdbMemoryMb > 0) return settings;
-  return { ...settings, duckdbMemoryMb: localMemoryLimitMb(WAREHOUSE_RSS_PER_LIMIT_MB, env) };
+  return { ...settings, duckdbMemoryMb: localMemoryLimitMb(WAREHOUSE_RSS_PER_LIMIT_MB, env, MIN_DUCKDB_MEMORY_MB) };
 }
 
 /** The local adapters behind the ports: the lake on the file system, DuckDB for Athena and Redshift, an outbox

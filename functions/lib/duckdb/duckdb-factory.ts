@@ -36,7 +36,8 @@ export const MIN_DUCKDB_MEMORY_MB = 256;
  * The same for the local warehouse (local/warehouse/): its load, stock risk and forecasts' queries peaked at 1.3 MB of
  * RSS per MB of limit over the month's batches (1,515 MB in its load at a 1 GB limit), and its load needs more than
  * Curate's limit (the open purchase-order lines of a month's history failed at 640 MB). Curate's DuckDB is closed
- * by then, so the two never work at once; SummarizeBaskets' DuckDB works beside the load, at the floor (besideWarehouse).
+ * by then, so the two never work at once; SummarizeBaskets' DuckDB works beside the load, at the floor
+ * (besideWarehouse), and the warehouse's limit leaves that floor out of the budget (local/local-runtime.ts).
  */
 export const WAREHOUSE_RSS_PER_LIMIT_MB = 1.4;
 
@@ -67,8 +68,8 @@ function lambdaMemoryMb(env: NodeJS.ProcessEnv): number | undefined {
 
 /**
  * The settings of a DuckDB that works while the local warehouse loads, in the same process (SummarizeBaskets, a
- * branch of the same Parallel state): the warehouse's limit is sized to take what the budget leaves after Node
- * (WAREHOUSE_RSS_PER_LIMIT_MB), so this one gets the floor, MIN_DUCKDB_MEMORY_MB, and spills past it. At 640 MB
+ * branch of the same Parallel state): this one gets the floor, MIN_DUCKDB_MEMORY_MB, and spills past it, and the
+ * warehouse's limit is what the budget leaves after Node and this floor (WAREHOUSE_RSS_PER_LIMIT_MB). At 640 MB
  * the 10M-line day peaked at 1,902 MiB while the two worked; at the floor, 1,726 MiB, and SummarizeBaskets (which
  * ends well before the load) took no longer. Unchanged in Lambda, where a function's memory is its own, and when
  * DUCKDB_MEMORY_MB is set.
@@ -80,9 +81,10 @@ export function besideWarehouse<T extends DuckDbSettings>(settings: T, env: Node
 
 const MIB = 1024 * 1024;
 
-/** localDuckDbMemoryMb under MEMORY_BUDGET_MB on this machine, for a DuckDB of `rssPerLimitMb`. */
-export function localMemoryLimitMb(rssPerLimitMb: number, env: NodeJS.ProcessEnv = process.env): number {
-  return localDuckDbMemoryMb(memoryBudgetMb(env), totalmem() / MIB, rssPerLimitMb);
+/** localDuckDbMemoryMb under MEMORY_BUDGET_MB on this machine, for a DuckDB of `rssPerLimitMb`, less `besideMb` that
+ * another DuckDB working at the same time holds. */
+export function localMemoryLimitMb(rssPerLimitMb: number, env: NodeJS.ProcessEnv = process.env, besideMb = 0): number {
+  return localDuckDbMemoryMb(memoryBudgetMb(env) - besideMb, totalmem() / MIB, rssPerLimitMb);
 }
 
 /** MEMORY_BUDGET_MB, or DEFAULT_MEMORY_BUDGET_MB. */

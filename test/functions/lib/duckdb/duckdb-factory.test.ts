@@ -53,17 +53,19 @@ describe('the DuckDB factory', () => {
     expect(localDuckDbMemoryMb(600, roomy)).toBe(256); // never below the floor
     // the local warehouse's limit, under the same budget
     const warehouse = warehouseSettings(localSettings('/data/lake', {}), {}).duckdbMemoryMb;
-    expect(warehouse).toBe(localDuckDbMemoryMb(2048, totalmem() / 2 ** 20, WAREHOUSE_RSS_PER_LIMIT_MB));
-    expect(warehouse * WAREHOUSE_RSS_PER_LIMIT_MB + NODE_RESERVE_MB).toBeLessThanOrEqual(2048);
+    expect(warehouse).toBe(localDuckDbMemoryMb(2048 - MIN_DUCKDB_MEMORY_MB, totalmem() / 2 ** 20, WAREHOUSE_RSS_PER_LIMIT_MB));
+    expect(warehouse * WAREHOUSE_RSS_PER_LIMIT_MB + NODE_RESERVE_MB).toBeLessThanOrEqual(2048 - MIN_DUCKDB_MEMORY_MB);
     expect(warehouseSettings(localSettings('/data/lake', { DUCKDB_MEMORY_MB: '300' }), {}).duckdbMemoryMb).toBe(300);
   });
 
-  it('gives a DuckDB that works beside the local warehouse’s load the floor, as the warehouse takes the rest of the budget', () => {
+  it('gives a DuckDB that works beside the local warehouse’s load the floor, which the warehouse’s share leaves out', () => {
     const local = localSettings('/data/lake', {});
     expect(besideWarehouse(local, {})).toEqual({ ...local, duckdbMemoryMb: MIN_DUCKDB_MEMORY_MB });
     expect(duckDbConfig(besideWarehouse(local, {}), {}).memory_limit).toBe(`${MIN_DUCKDB_MEMORY_MB}MB`);
-    // the warehouse's share leaves nothing more under the default budget
-    expect(warehouseSettings(local, {}).duckdbMemoryMb * WAREHOUSE_RSS_PER_LIMIT_MB + NODE_RESERVE_MB).toBeGreaterThan(2048 - MIN_DUCKDB_MEMORY_MB);
+    // Node's reserve, the warehouse's share and the floor beside it fill the default budget, and no more
+    const together = warehouseSettings(local, {}).duckdbMemoryMb * WAREHOUSE_RSS_PER_LIMIT_MB + NODE_RESERVE_MB + MIN_DUCKDB_MEMORY_MB;
+    expect(together).toBeLessThanOrEqual(2048);
+    expect(together).toBeGreaterThan(2048 - 2);
     // a Lambda has its memory to itself; DUCKDB_MEMORY_MB is kept as set
     const lambda = settingsFromEnv({});
     expect(besideWarehouse(lambda, { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3008' })).toBe(lambda);
