@@ -11,6 +11,7 @@ import { previewSql, splitSqlStatements } from '../../functions/lib/warehouse/sq
 import { assertSingleSelect, lockExternalAccess } from '../engine/read-only-sql';
 import { faultPoint } from '../adapters/fault-point';
 import { stagingTableOf } from './redshift-dialect';
+import { stagingViews, stagingViewSql } from './staging-views';
 import { translateStatement, type TranslateOptions } from './redshift-to-duckdb';
 
 /** `<lake>/warehouse/warehouse.duckdb`: the local stand-in for Redshift Serverless. */
@@ -32,6 +33,9 @@ export interface DuckDbWarehouseOptions {
   /** open the file read-only, with no file access and a locked configuration, and run only SELECTs (`query --warehouse`);
    * the migrations are not applied */
   readOnly?: boolean;
+  /** the average file size from which a batch's staging table is read in place (staging-views.ts)
+   * @default VIEW_MIN_BYTES_PER_FILE */
+  stagingViewMinBytesPerFile?: number;
 }
 
 // One queue per database file (a process never opens the same file twice at once: DuckDB would refuse) and
@@ -100,8 +104,8 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /** A warehouse in memory that still reads COPY sources from the lake folder (tests). */
-  static inMemory(lakeRoot: string): DuckDbWarehouse {
-    return new DuckDbWarehouse({ lakeRoot, path: ':memory:' });
+  static inMemory(lakeRoot: string, options: Pick<DuckDbWarehouseOptions, 'stagingViewMinBytesPerFile'> = {}): DuckDbWarehouse {
+    return new DuckDbWarehouse({ ...options, lakeRoot, path: ':memory:' });
   }
 
   get path(): string {
@@ -183,7 +187,21 @@ export class DuckDbWarehouse implements Warehouse {
     // keep the default.
     const { staging, rest } = stagingFirst(statements);
     await withSettings(conn, { preserve_insertion_order: false }, async () => {
-      if (staging.length > 0) await this.runTransaction(conn, staging, statements.length);
+      // staging tables read in place (staging-views.ts) are views; the others are filled as the statements say
+      const viewed = new Set<string>();
+      for (const view of stagingViews(staging.map(([, s]) => s), rest.map(([, s]) => s))) {
+        const n = staging.find(([, s]) => s === view.copies[0])?.[0] ?? 0;
+        try {
+          const sql = await stagingViewSql(conn, view, this.translate, this.options.stagingViewMinBytesPerFile);
+          if (sql === null) continue;
+          await conn.run(sql);
+          viewed.add(view.table);
+        } catch (err) {
+          throw withContext(`warehouse statement ${n} of ${statements.length} failed ("${previewSql(view.copies[0])}")`, err);
+        }
+      }
+      const tables = staging.filter(([, s]) => !viewed.has(stagingTableOf(s)?.table ?? ''));
+      if (tables.length > 0) await this.runTransaction(conn, tables, statements.length);
       await this.runTransaction(conn, rest, statements.length);
     });
   }
