@@ -15,12 +15,16 @@ WITH lines AS (
   WHERE f.date_key IN (SELECT date_key FROM stg_sales_agg_dates)
 ),
 basket_categories AS (
-  -- each sale basket's categories, with how many it has
+  -- each sale basket's categories, with how many it has. Read from the facts again, not from lines: a CTE read
+  -- twice is materialized by DuckDB, which cost more than the second scan (10M lines of a month's execution: 4 s to
+  -- build, 5.4 s to read back)
   SELECT date_key, store_id, basket_id, category, COUNT(*) OVER (PARTITION BY date_key, store_id, basket_id) AS categories
   FROM (
-    SELECT DISTINCT date_key, store_id, basket_id, category
-    FROM lines
-    WHERE event_type = 'sale'
+    SELECT DISTINCT f.date_key, f.store_id, f.basket_id, COALESCE(p.category, '(unknown)') AS category
+    FROM fact_sales f
+    LEFT JOIN dim_product p ON p.sku = f.sku
+    WHERE f.date_key IN (SELECT date_key FROM stg_sales_agg_dates)
+      AND f.event_type = 'sale'
   ) d
 ),
 category_baskets AS (
