@@ -52,6 +52,16 @@ export function partitionPrefixes(table: CuratedTable, dates: string[], level: P
   return keys.map((k) => (level === 'day' ? curatedPartitionPrefix(table, k) : curatedDatePrefix(table, k)));
 }
 
+/** Past this many affected dates of a table its load keeps every date it stages (a date list would near the Data
+ * API's 100 KB statement; replacing more dates than needed is still exact). */
+export const MAX_FILTERED_DATES = 1000;
+
+/** The load templates' {{date_filter}}: business_date among the table's affected dates (checked ISO dates). */
+export function dateFilter(dates: string[]): string {
+  if (dates.length === 0 || dates.length > MAX_FILTERED_DATES) return 'TRUE';
+  return `business_date IN (${[...new Set(dates)].sort().map((d) => `DATE '${d}'`).join(', ')})`;
+}
+
 /** A template's statements; the ones using {{prefix}} repeated for each prefix. */
 function renderTemplate(file: string, params: Record<string, string>, prefixes: string[] = []): string[] {
   const out: string[] = [];
@@ -95,7 +105,7 @@ export function buildDerivedStatements(): string[] {
  * pipeline's database role owns no table of the schema and may not create or replace one, so the schema comes from
  * the migrations (./migrations.ts), applied at deploy and when the local warehouse opens.
  * At most `limit` statements: with many affected dates the COPY prefixes coarsen to months, years or the
- * whole table (every date COPYed is replaced whole, so loading more dates than needed is still exact).
+ * whole table, and the statements after each COPY keep the affected dates of what it staged (dateFilter).
  */
 export function buildLoadStatements(
   affectedDates: Partial<Record<CuratedTable, string[]>>,
@@ -110,7 +120,8 @@ export function buildLoadStatements(
     const statements = referenceStatements(params, reference);
     for (const table of tables) {
       const prefixes = partitionPrefixes(table, affectedDates[table] ?? [], level);
-      if (prefixes.length) statements.push(...renderTemplate(LOAD_FILES[table], params, prefixes));
+      // the prefixes checked the dates: only ISO dates reach the filter
+      if (prefixes.length) statements.push(...renderTemplate(LOAD_FILES[table], { ...params, date_filter: dateFilter(affectedDates[table] ?? []) }, prefixes));
     }
     statements.push(...renderTemplate('redshift/load_calendar.sql', params));
     if (statements.length <= limit) return { statements, prefixLevel: level };

@@ -3,7 +3,7 @@ import { CURATED_COLUMNS } from '../../../functions/lib/curated-schema';
 import { createDuckDb } from '../../../functions/lib/duckdb/duckdb-factory';
 import { readRows } from '../../../functions/lib/duckdb/duckdb-rows';
 import { readSql } from '../../../functions/lib/sql-files';
-import { buildLoadStatements } from '../../../functions/lib/warehouse/load-statements';
+import { buildLoadStatements, dateFilter, MAX_FILTERED_DATES } from '../../../functions/lib/warehouse/load-statements';
 import { applyMigrations, readMigrations } from '../../../functions/lib/warehouse/migrations';
 import { splitSqlStatements } from '../../../functions/lib/warehouse/sql-text';
 import { prepareLoads } from '../../../functions/pipeline/prepare-loads/prepare-loads';
@@ -228,6 +228,27 @@ describe('warehouse load from curated Parquet', () => {
     }
     expect(buildLoadStatements(AFFECTED, SOURCE, USD_ONLY, 40).prefixLevel).toBe('day');
     expect(buildLoadStatements(AFFECTED, SOURCE, USD_ONLY, dayLevel - 1).prefixLevel).toBe('month');
+  });
+
+  it('a coarser COPY prefix stages the neighbouring dates, and replaces only the affected ones', async () => {
+    await w.execute(buildLoadStatements(AFFECTED, SOURCE, USD_ONLY).statements);
+    // 2024-01-01 and 2024-01-04 get a line more in the lake; 2024-01-01 and 2024-01-02 are loaded again, at month level
+    const more = (date: string, id: string): SalesLineRow => line({ event_id: id, store_id: 'S002', sku: 'SKU-2', occurred_at: `${date} 12:00:00`, business_date: date, quantity: 7, unit_price: 2.5 });
+    await writeCurated(lake.root, 'sales_lines', [...SALES.filter((l) => l.business_date === '2024-01-01'), more('2024-01-01', 'm1')]);
+    await writeCurated(lake.root, 'sales_lines', [...SALES.filter((l) => l.business_date === '2024-01-04'), more('2024-01-04', 'm4')]);
+    const two = { sales_lines: ['2024-01-01', '2024-01-02'] };
+    const plan = buildLoadStatements(two, SOURCE, USD_ONLY, buildLoadStatements(two, SOURCE, USD_ONLY).statements.length - 1);
+    expect(plan.prefixLevel).toBe('month');
+    await w.execute(['DELETE FROM stg_sales_agg_dates']); // the first load's work list, as the derived tables' refresh leaves it
+    await w.execute(plan.statements);
+    const lines = async (date: string): Promise<unknown> => (await w.query(`SELECT count(*) AS n FROM fact_sales WHERE date_key = '${date}'`))[0].n;
+    expect(await lines('2024-01-01')).toBe(SALES.filter((l) => l.business_date === '2024-01-01').length + 1);
+    expect(await lines('2024-01-04')).toBe(SALES.filter((l) => l.business_date === '2024-01-04').length); // staged, not replaced
+    expect((await w.query('SELECT date_key FROM stg_sales_agg_dates ORDER BY 1')).map((r) => r.date_key)).toContain('2024-01-01');
+    expect((await w.query('SELECT date_key FROM stg_sales_agg_dates ORDER BY 1')).map((r) => r.date_key)).not.toContain('2024-01-04');
+    // past MAX_FILTERED_DATES the load keeps every date it stages
+    expect(dateFilter(['2024-01-02', '2024-01-01'])).toBe("business_date IN (DATE '2024-01-01', DATE '2024-01-02')");
+    expect(dateFilter(Array.from({ length: MAX_FILTERED_DATES + 1 }, (_, i) => new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10)))).toBe('TRUE');
   });
 
   it('dim_calendar covers the date range with weekday, weekend, week, quarter and 4-4-5 fiscal period', async () => {
