@@ -53,13 +53,13 @@ export function partitionPrefixes(table: CuratedTable, dates: string[], level: P
 }
 
 /** Past this many affected dates of a table its load keeps every date it stages (a date list would near the Data
- * API's 100 KB statement; replacing more dates than needed is still exact). */
+ * API's 100 KB statement: about 26 bytes a date; replacing more dates than needed is still exact). */
 export const MAX_FILTERED_DATES = 1000;
 
 /** The load templates' {{date_filter}}: business_date among the table's affected dates (checked ISO dates). */
 export function dateFilter(dates: string[]): string {
   if (dates.length === 0 || dates.length > MAX_FILTERED_DATES) return 'TRUE';
-  return `business_date IN (${[...new Set(dates)].sort().map((d) => `DATE '${d}'`).join(', ')})`;
+  return `business_date IN (${[...new Set(dates)].sort().map((d) => `CAST('${d}' AS DATE)`).join(', ')})`;
 }
 
 /** A template's statements; the ones using {{prefix}} repeated for each prefix. */
