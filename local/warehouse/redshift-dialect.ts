@@ -61,7 +61,7 @@ export function translateWith<T>(rules: DialectRules<T>, sql: string, options: T
     const access = rules.access(code);
     return access === null ? null : rules.statement(masked.restore(access));
   }
-  if (/^COPY\b/i.test(code)) return rules.copy(parseCopy(masked.restore(code), options));
+  if (/^COPY\b/i.test(code)) return rules.copy(parseCopyStatement(sql, options));
   const unsupported = NO_STAND_IN.exec(code);
   if (unsupported) throw new RedshiftTranslationError(sql, `type ${unsupported[1].toUpperCase()} has no ${rules.engine} equivalent`);
   const like = TABLE_LIKE.exec(code);
@@ -83,6 +83,19 @@ export function stagingTableOf(sql: string): { table: string; creates: boolean }
   if (created !== undefined) return { table: created.toLowerCase(), creates: true };
   const copied = COPY_TABLE.exec(code)?.[1];
   return copied === undefined ? null : { table: copied.toLowerCase(), creates: false };
+}
+
+/** The template of `CREATE [TEMP] TABLE t (LIKE template)` (lower-cased), read from its code; null for any other
+ * statement. */
+export function likeTemplateOf(sql: string): string | null {
+  const like = TABLE_LIKE.exec(maskSql(sql).code.trim().replace(/;\s*$/, ''));
+  return like ? like[2].toLowerCase() : null;
+}
+
+/** A COPY statement (comments and a final semicolon aside) as parseCopy reads it. */
+export function parseCopyStatement(sql: string, options: TranslateOptions): CopyCommand {
+  const masked = maskSql(sql);
+  return parseCopy(masked.restore(masked.code.trim().replace(/;\s*$/, '')), options);
 }
 
 /** Every statement of a Redshift SQL text through an engine's rules; skipped statements left out. */

@@ -2,10 +2,7 @@ import { statSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readRows, sqlString } from '../../functions/lib/duckdb/duckdb-rows';
 import { maskSql } from '../../functions/lib/warehouse/sql-text';
-import { copyReadSql, parseCopy, RedshiftTranslationError, type TranslateOptions } from './redshift-dialect';
-
-const CREATE_TEMP_LIKE = /^CREATE\s+(?:LOCAL\s+)?(?:TEMP|TEMPORARY)\s+TABLE\s+([\w.]+)\s*\(\s*LIKE\s+([\w.]+)\s*\)\s*;?$/i;
-const COPY_INTO = /^COPY\s+([\w.]+)\s*(\()?/i;
+import { copyReadSql, likeTemplateOf, parseCopyStatement, RedshiftTranslationError, stagingTableOf, type TranslateOptions } from './redshift-dialect';
 
 /** A statement that writes to `table` (lower-case), read from its code (comments and literals never count). */
 function writes(sql: string, table: string): boolean {
@@ -32,19 +29,19 @@ export interface StagingView {
 export function stagingViews(staging: string[], rest: string[]): StagingView[] {
   const found = new Map<string, StagingView | null>();
   for (const sql of staging) {
-    const code = maskSql(sql).code.trim();
-    const like = CREATE_TEMP_LIKE.exec(code);
-    if (like) {
-      const table = like[1].toLowerCase();
-      found.set(table, found.has(table) ? null : { table, parent: like[2].toLowerCase(), copies: [] });
+    const target = stagingTableOf(sql);
+    if (target === null) continue;
+    const { table } = target;
+    if (target.creates) {
+      const parent = likeTemplateOf(sql);
+      found.set(table, found.has(table) || parent === null ? null : { table, parent, copies: [] });
       continue;
     }
-    const copy = COPY_INTO.exec(code);
-    if (!copy) continue;
-    const view = found.get(copy[1].toLowerCase());
+    const view = found.get(table);
     if (!view) continue;
     // a column list, or another format than Parquet: filled as a table
-    if (copy[2] !== undefined || !/\bFORMAT\s+(?:AS\s+)?PARQUET\b/i.test(code)) found.set(view.table, null);
+    const code = maskSql(sql).code.trim();
+    if (/^COPY\s+[\w.]+\s*\(/i.test(code) || !/\bFORMAT\s+(?:AS\s+)?PARQUET\b/i.test(code)) found.set(table, null);
     else view.copies.push(sql);
   }
   return [...found.values()].filter((v): v is StagingView => v !== null && v.copies.length > 0 && !rest.some((s) => writes(s, v.table)));
@@ -66,10 +63,7 @@ export async function stagingViewSql(conn: DuckDBConnection, view: StagingView, 
     conn,
     `SELECT column_name, data_type FROM duckdb_columns() WHERE lower(table_name) = ${sqlString(view.parent)} AND NOT internal ORDER BY column_index`,
   );
-  const copies = view.copies.map((sql) => {
-    const masked = maskSql(sql);
-    return parseCopy(masked.restore(masked.code.trim().replace(/;\s*$/, '')), options);
-  });
+  const copies = view.copies.map((sql) => parseCopyStatement(sql, options));
   const files = copies.flatMap((c) => c.files);
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   if (bytes < minBytesPerFile * files.length) return null;
