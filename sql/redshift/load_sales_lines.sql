@@ -4,7 +4,7 @@
 -- (functions/lib/warehouse/load-statements.ts chooses them: one per affected date, or per month or year
 -- when there are too many dates for one Data API batch). date_filter keeps the affected dates of staging (a
 -- condition on business_date; TRUE past a thousand dates): a coarser prefix stages their neighbours too, and
--- replacing those as well would change nothing but the cost (a month's third batch of 10 dates replaced 30).
+-- replacing those as well would change nothing but the cost (a month's last batch replaced all 30 dates).
 -- A curated partition holds every row of its date, deduplicated, so each date kept from staging replaces
 -- that date in the fact as a whole: loading the same dates again, or a date that got late events, changes
 -- nothing else and never double counts. DELETE, not TRUNCATE: TRUNCATE would commit the batch's transaction.
