@@ -10,6 +10,7 @@ import { applyMigrations, readMigrations, type Migration } from '../../functions
 import { previewSql, splitSqlStatements } from '../../functions/lib/warehouse/sql-text';
 import { assertSingleSelect, lockExternalAccess } from '../engine/read-only-sql';
 import { faultPoint } from '../adapters/fault-point';
+import { listLakeKeys } from './lake-keys';
 import { stagingTableOf } from './redshift-dialect';
 import { stagingViews, stagingViewSql } from './staging-views';
 import { translateStatement, type TranslateOptions } from './redshift-to-duckdb';
@@ -186,13 +187,20 @@ export class DuckDbWarehouse implements Warehouse {
     // a COPY's files in parallel instead of one after another (a long history's load reads a file per date). Queries
     // keep the default.
     const { staging, rest } = stagingFirst(statements);
+    // each COPY prefix listed once a batch: a staging table that stays a table is listed for its size first
+    const listed = new Map<string, string[]>();
+    const list = this.translate.listKeys ?? ((prefix: string): string[] => listLakeKeys(this.translate.lakeRoot, prefix));
+    const translate: TranslateOptions = {
+      ...this.translate,
+      listKeys: (prefix) => listed.get(prefix) ?? listed.set(prefix, list(prefix)).get(prefix)!,
+    };
     await withSettings(conn, { preserve_insertion_order: false }, async () => {
       // staging tables read in place (staging-views.ts) are views; the others are filled as the statements say
       const viewed = new Set<string>();
       for (const view of stagingViews(staging.map(([, s]) => s), rest.map(([, s]) => s))) {
         const n = staging.find(([, s]) => s === view.copies[0])?.[0] ?? 0;
         try {
-          const sql = await stagingViewSql(conn, view, this.translate, this.options.stagingViewMinBytesPerFile);
+          const sql = await stagingViewSql(conn, view, translate, this.options.stagingViewMinBytesPerFile);
           if (sql === null) continue;
           await conn.run(sql);
           viewed.add(view.table);
@@ -201,17 +209,17 @@ export class DuckDbWarehouse implements Warehouse {
         }
       }
       const tables = staging.filter(([, s]) => !viewed.has(stagingTableOf(s)?.table ?? ''));
-      if (tables.length > 0) await this.runTransaction(conn, tables, statements.length);
-      await this.runTransaction(conn, rest, statements.length);
+      if (tables.length > 0) await this.runTransaction(conn, tables, statements.length, translate);
+      await this.runTransaction(conn, rest, statements.length, translate);
     });
   }
 
-  private async runTransaction(conn: DuckDBConnection, statements: Numbered, total: number): Promise<void> {
+  private async runTransaction(conn: DuckDBConnection, statements: Numbered, total: number, translate: TranslateOptions): Promise<void> {
     await conn.run('BEGIN TRANSACTION');
     try {
       for (const [n, statement] of statements) {
         try {
-          const sql = translateStatement(statement, this.translate);
+          const sql = translateStatement(statement, translate);
           if (sql !== null) await conn.run(sql);
         } catch (err) {
           throw withContext(`warehouse statement ${n} of ${total} failed ("${previewSql(statement)}")`, err);
