@@ -119,6 +119,26 @@ describe('canonical fast path', () => {
     expect(isCanonicalValidEvent(decoded, ref, window)).toBe(false);
   });
 
+  it("checks each sales line's margin with its own product's unit cost", () => {
+    const valid = (line: string, r: typeof ref): boolean => {
+      const parsed = parseEventText(line);
+      return parsed.ok && checkStageable(parsed.event, r, window) === null;
+    };
+    const sale = lines.map((l) => l.line).find((l) => l.includes('"event_type":"sale"') && /"sku":"([^"]*)".*"sku":"(?!\1")/.test(l) && fullyValid(l))!;
+    const [, second] = [...sale.matchAll(/"sku":"([^"]*)"/g)].map((m) => m[1]);
+    // the second line sells 10,000 units; at a unit cost of 9e15 its margin no longer fits DECIMAL(18,2)
+    const edited = sale.replace(new RegExp(`("sku":"${second}","quantity":)\\d+`), '$110000');
+    const costly = { stores: ref.stores, products: new Map([...ref.products, [second, { ...ref.products.get(second)!, unit_cost: 9e15 }]]) };
+    expect(valid(edited, ref) && isCanonicalValidEvent(edited, ref, window)).toBe(true);
+    expect(valid(edited, costly)).toBe(false);
+    expect(isCanonicalValidEvent(edited, costly, window)).toBe(false);
+    // and the same line checked after one whose last SKU is another, in either reference data
+    const other = lines.map((l) => l.line).find((l) => l.includes('"lines"') && !l.includes(second) && fullyValid(l))!;
+    expect(isCanonicalValidEvent(other, costly, window)).toBe(true);
+    expect(isCanonicalValidEvent(edited, costly, window)).toBe(false);
+    expect(isCanonicalValidEvent(edited, ref, window)).toBe(true);
+  });
+
   it('never accepts an edited line the full validator rejects (20,000 random edits)', () => {
     const rng = new Rng(11);
     const valid = lines.filter((l) => fullyValid(l.line)).map((l) => l.line);
