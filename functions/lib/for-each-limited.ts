@@ -31,3 +31,9 @@ export async function putObjects(store: ObjectStore, objects: PendingObject[]): 
   if (store.putMany) return store.putMany(objects);
   await forEachLimited(objects, PUTS_IN_FLIGHT, async (o) => store.put(o.key, await o.body()));
 }
+
+/** Copies each `from` key to its `to` key: at once where the store can (copyMany), else PUTS_IN_FLIGHT at a time. */
+export async function copyObjects(store: ObjectStore, copies: { from: string; to: string }[]): Promise<void> {
+  if (store.copyMany) return store.copyMany(copies);
+  await forEachLimited(copies, PUTS_IN_FLIGHT, (c) => store.copy(c.from, c.to));
+}

@@ -42,6 +42,9 @@ export interface ObjectStore {
    * `body` is called once per object, when its bytes are needed. Callers use putObjects (for-each-limited.ts).
    */
   putMany?(objects: PendingObject[]): Promise<void>;
+  /** Optional: `copy` for each pair (all durable once it returns; on a failure some may be in place), where the store
+   * can do it cheaper than one copy at a time. Callers use copyObjects (for-each-limited.ts). */
+  copyMany?(copies: { from: string; to: string }[]): Promise<void>;
 }
 
 /** An object to put whose bytes are read when they are needed (a file's, say). */

@@ -5,13 +5,17 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PipelineStateError } from '../../functions/lib/errors';
 import { forEachLimited, PUTS_IN_FLIGHT } from '../../functions/lib/for-each-limited';
 import type { LakeFiles, ObjectInfo, ObjectStore, PendingObject, TaggedObject } from '../../functions/lib/ports';
-import { fsyncDir, fsyncFile, writeFileAtomic } from './atomic-file';
+import { fsyncDir, fsyncFile, syncFileSystem, writeFileAtomic } from './atomic-file';
 import { faultPoint } from './fault-point';
 
 /** A put's temporary sibling: `<file>.tmp-<8 hex>` (put and putIf). */
 const TEMP_SIBLING = /\.tmp-[0-9a-f]{8}$/;
 
 const tempSibling = (path: string): string => `${path}.tmp-${randomBytes(4).toString('hex')}`;
+
+/** From this many objects, putMany and copyMany flush the whole file system once (syncFileSystem) instead of each
+ * file and folder: a commit of a history puts thousands of small files, a batch of a day a few large ones. */
+export const FLUSH_TOGETHER_FROM = 64;
 
 /** The tail of each key's chain of conditional writes in this process. */
 const conditionalWrites = new Map<string, Promise<unknown>>();
@@ -79,39 +83,44 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
   async putMany(objects: PendingObject[]): Promise<void> {
     const temps = objects.map((o) => ({ path: this.pathOf(o.key), tmp: '', o }));
     const folders = [...new Set(temps.map((t) => dirname(t.path)))];
+    // many objects: flushed with the whole file system, once before the renames and once after
+    const together = objects.length >= FLUSH_TOGETHER_FROM;
     // each folder made once (a commit stages a history's thousand files in one)
     await forEachLimited(folders, PUTS_IN_FLIGHT, async (dir) => void (await mkdir(dir, { recursive: true })));
     await forEachLimited(temps, PUTS_IN_FLIGHT, async (t) => {
       if (t.o.path !== undefined && t.o.handOver === true) {
-        await fsyncFile(t.o.path);
+        if (!together) await fsyncFile(t.o.path);
         t.tmp = t.o.path;
-      } else t.tmp = await this.toTempSibling(t.path, t.o);
+      } else t.tmp = await this.toTempSibling(t.path, t.o, !together);
     });
+    if (together && !(await syncFileSystem(this.root))) await forEachLimited(temps, PUTS_IN_FLIGHT, (t) => fsyncFile(t.tmp));
     // the fault point where each object becomes visible, as put's
     await forEachLimited(temps, PUTS_IN_FLIGHT, async (t) => {
       faultPoint('put', t.o.key);
       try {
         await rename(t.tmp, t.path);
       } catch (err) {
-        // a file handed over from another file system: its bytes through a temporary sibling after all
+        // a file handed over from another file system: its bytes through a temporary sibling after all (flushed:
+        // the file system's flush above was not its)
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV' || t.tmp !== t.o.path) throw err;
         await rename(await this.toTempSibling(t.path, { ...t.o, path: undefined }), t.path);
       }
     });
-    await forEachLimited(folders, PUTS_IN_FLIGHT, fsyncDir);
+    if (!together || !(await syncFileSystem(this.root))) await forEachLimited(folders, PUTS_IN_FLIGHT, fsyncDir);
   }
 
-  /** `o`'s bytes, flushed, in a new temporary sibling of `path`: its local file linked, else its body written. */
-  private async toTempSibling(path: string, o: PendingObject): Promise<string> {
+  /** `o`'s bytes in a new temporary sibling of `path` (flushed, unless `flush` is false: the caller flushes the
+   * file system): its local file linked, else its body written. */
+  private async toTempSibling(path: string, o: PendingObject, flush = true): Promise<string> {
     const tmp = tempSibling(path);
     if (o.path !== undefined && (await linkIfSameFs(o.path, tmp))) {
-      await fsyncFile(tmp);
+      if (flush) await fsyncFile(tmp);
       return tmp;
     }
     const handle = await open(tmp, 'w');
     try {
       await handle.writeFile(await o.body());
-      await handle.sync();
+      if (flush) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -216,6 +225,26 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
    * key), so the linked file is already flushed. Where links are refused (another file system), a put of the content.
    */
   async copy(fromKey: string, toKey: string): Promise<void> {
+    if (await this.linkAt(fromKey, toKey)) await fsyncDir(dirname(this.pathOf(toKey)));
+  }
+
+  /** copy for each pair, the new names flushed together when there are many (FLUSH_TOGETHER_FROM): a commit of a
+   * history links a file into each of a thousand date folders. */
+  async copyMany(copies: { from: string; to: string }[]): Promise<void> {
+    if (copies.length < FLUSH_TOGETHER_FROM) {
+      await forEachLimited(copies, PUTS_IN_FLIGHT, (c) => this.copy(c.from, c.to));
+      return;
+    }
+    const linked = new Set<string>();
+    await forEachLimited(copies, PUTS_IN_FLIGHT, async (c) => {
+      if (await this.linkAt(c.from, c.to)) linked.add(dirname(this.pathOf(c.to)));
+    });
+    if (!(await syncFileSystem(this.root))) await forEachLimited([...linked], PUTS_IN_FLIGHT, fsyncDir);
+  }
+
+  /** copy's link, not flushed: true when it linked (the folder is then the caller's to flush), false when links are
+   * refused and it put the content instead (durable as put is). */
+  private async linkAt(fromKey: string, toKey: string): Promise<boolean> {
     const from = this.pathOf(fromKey);
     const path = this.pathOf(toKey);
     faultPoint('put', toKey);
@@ -227,14 +256,16 @@ export class FsObjectStore implements ObjectStore, LakeFiles {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') tmp = tempSibling(path);
       else if (code === 'ENOENT') throw new PipelineStateError(`no object at key ${fromKey}`, { cause: err });
-      else if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') return this.put(toKey, await this.get(fromKey));
-      else throw err;
+      else if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') {
+        await this.put(toKey, await this.get(fromKey));
+        return false;
+      } else throw err;
     }
     if (tmp !== undefined) {
       await link(from, tmp);
       await rename(tmp, path);
     }
-    await fsyncDir(dirname(path));
+    return true;
   }
 
   /** Deletes the objects, then the folders they leave empty (an S3 prefix with no objects does not exist). */

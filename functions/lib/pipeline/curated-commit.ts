@@ -22,7 +22,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { PipelineStateError } from '../errors';
-import { forEachLimited, putObjects, PUTS_IN_FLIGHT } from '../for-each-limited';
+import { copyObjects, putObjects } from '../for-each-limited';
 import { COMMITS_PREFIX, commitIntentKey, commitPrefix, commitStagedKey } from '../lake-layout';
 import type { ObjectStore } from '../ports';
 import { readJsonIfExists, writeJson } from './json-objects';
@@ -55,7 +55,7 @@ export interface CommitIntent {
 
 /** Steps 3 and 4: the copies from staging, the deletes, then done. The same for a commit and its roll-forward. */
 async function applyIntent(store: ObjectStore, intent: CommitIntent): Promise<void> {
-  await forEachLimited(intent.puts, PUTS_IN_FLIGHT, (put) => store.copy(put.staged, put.key));
+  await copyObjects(store, intent.puts.map((put) => ({ from: put.staged, to: put.key })));
   if (intent.deletes.length > 0) await store.delete(intent.deletes);
   // done: the intent goes first, so a crash from here on leaves staged copies with no intent, which are only removed
   await store.delete([commitIntentKey(intent.commitId)]);
