@@ -14,7 +14,8 @@
  *   busy, and a second connection writes the same files in about two thirds of the time. The groups are then
  *   smaller (GROUP_ROWS shared between the connections), so the rows buffered at once stay the same.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Row } from '../ports';
@@ -118,7 +119,8 @@ export async function writePartitionFiles(
       TO ${sqlString(dir)} (FORMAT PARQUET, PARTITION_BY (${t.partitionColumn}), WRITE_PARTITION_COLUMNS ${keep}${options})`);
     for (const value of group) {
       const folder = join(dir, `${t.partitionColumn}=${value}`);
-      const names = (await readdir(folder)).filter((n) => n.endsWith('.parquet'));
+      // synchronous: a folder per date of a history, and each awaited readdir is a round trip to libuv's pool
+      const names = readdirSync(folder).filter((n) => n.endsWith('.parquet'));
       if (names.length !== 1) throw new PipelineStateError(`partitioned write of ${t.table}: ${names.length} files for ${t.partitionColumn}=${value}, expected 1`);
       files.set(value, join(folder, names[0]));
     }

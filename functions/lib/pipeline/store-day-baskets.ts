@@ -257,6 +257,8 @@ export async function summarizeStoreDayBaskets(
   const db = await createDuckDb(work);
   const conn = await db.connect();
   try {
+    // the view over a chunk's files reads each one's footer (union_by_name), and its INSERT would read them again
+    await conn.run('SET parquet_metadata_cache = true');
     let done = 0;
     for (const group of groupsByBytes(months, touchedBytes, CHUNK_BYTES)) {
       progress?.(done, months.length, group[0].month.slice(0, 7));
