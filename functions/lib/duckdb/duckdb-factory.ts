@@ -122,7 +122,19 @@ export function duckDbConfig(settings: DuckDbSettings, env: NodeJS.ProcessEnv = 
 export async function createDuckDb(settings: DuckDbSettings = settingsFromEnv(), path = ':memory:', extra: Record<string, string> = {}): Promise<DuckDBInstance> {
   const config = { ...duckDbConfig(settings), ...extra };
   mkdirSync(workPaths(settings.workDir).duckdb, { recursive: true });
-  return DuckDBInstance.create(path, config);
+  const db = await DuckDBInstance.create(path, config);
+  const conn = await db.connect();
+  try {
+    // DuckDB prefetches a row group's column chunks (one read of the ranges it needs) only for remote files unless
+    // told to: a local file's each column chunk is then a read of its own. A history's 1,200 small date files
+    // (18 columns, a few rows each) read in 170-190 ms instead of 280-290, and the backfill's warehouse load took
+    // 0.67 s instead of 0.89; the seed day's steps were the same. The setting needs the Parquet reader loaded, which
+    // a DuckDB's configuration at open is not.
+    await conn.run(`SET GLOBAL prefetch_all_parquet_files = true`);
+  } finally {
+    conn.closeSync();
+  }
+  return db;
 }
 
 /** A connection to a new in-memory database, for long-lived engines and tests; the instance lives as long as it. */

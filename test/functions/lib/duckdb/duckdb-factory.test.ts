@@ -25,6 +25,20 @@ describe('the DuckDB factory', () => {
     expect(existsSync(join(workDir, 'duckdb'))).toBe(true);
   });
 
+  it('prefetches a Parquet row group’s column chunks in one read for local files too, on every connection, in memory and from a read-only file', async () => {
+    const settings = settingsFromEnv({ WORK_DIR: workDir, DUCKDB_MEMORY_MB: '200' });
+    const query = `SELECT current_setting('prefetch_all_parquet_files') AS prefetch`;
+    expect(await withDuckDb(settings, (conn) => readRows(conn, query))).toEqual([{ prefetch: true }]);
+    const path = join(workDir, 'w.duckdb');
+    (await createDuckDb(settings, path)).closeSync();
+    const readOnly = await createDuckDb(settings, path, { access_mode: 'READ_ONLY' });
+    const [a, b] = [await readOnly.connect(), await readOnly.connect()];
+    expect([...(await readRows(a, query)), ...(await readRows(b, query))]).toEqual([{ prefetch: true }, { prefetch: true }]);
+    a.closeSync();
+    b.closeSync();
+    readOnly.closeSync();
+  });
+
   it('sets a memory limit when the settings say 0: the Lambda’s share of its memory in Lambda, the process budget’s elsewhere', async () => {
     const settings = settingsFromEnv({ WORK_DIR: workDir });
     const local = localDuckDbMemoryMb(DEFAULT_MEMORY_BUDGET_MB, totalmem() / 2 ** 20);
