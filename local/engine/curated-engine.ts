@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { columnDefinitions } from '../../functions/lib/curated-schema';
@@ -32,24 +32,15 @@ function csvView(lakeRoot: string, t: CsvLakeTable): string {
 }
 
 /**
- * What the views depend on, cheaply: each Parquet table's partition folders with their modification times (a file
- * put, replaced or deleted in a folder changes its time) and each reference file's time and size. Equal between two
- * queries when no file came or went, so the views need not be bound again (union_by_name reads every file's footer).
+ * What the registered relations depend on: whether each Parquet table has a file (a view over its glob, else an
+ * empty table) and whether each reference file exists. Nothing finer: a DuckDB view is bound again by every query
+ * that reads it, so a view over a glob sees the files put, replaced or deleted since it was made (and, with
+ * union_by_name, their new columns) without being made again. Registering on every file that came or went bound
+ * each view at once, reading every file's footer: a history's 1,200 date files cost the pipeline's Athena refresh
+ * and its reconcile 0.1-0.2 s each, for views they then bound again.
  */
-export function lakeTablesFingerprint(lakeRoot: string): string {
-  const parts: string[] = [];
-  for (const t of LAKE_TABLES) {
-    if (t.format === 'parquet') {
-      const dir = join(lakeRoot, t.prefix);
-      if (!existsSync(dir)) continue;
-      const folders = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory());
-      parts.push(`${t.name}:${folders.map((d) => `${d.name}@${statSync(join(dir, d.name), { throwIfNoEntry: false })?.mtimeMs ?? 'gone'}`).join(',')}`);
-    } else {
-      const s = statSync(join(lakeRoot, t.key), { throwIfNoEntry: false });
-      parts.push(`${t.name}:${s ? `${s.mtimeMs}/${s.size}` : 'none'}`);
-    }
-  }
-  return parts.join('\n');
+export function lakeTablesShape(lakeRoot: string): string {
+  return LAKE_TABLES.map((t) => `${t.name}:${t.format === 'parquet' ? hasParquet(join(lakeRoot, t.prefix)) : existsSync(join(lakeRoot, t.key))}`).join('\n');
 }
 
 /** A table's files come and go (the quarantine lifecycle deletes them), so its relation switches between a view
@@ -81,7 +72,7 @@ export async function registerCuratedViews(conn: DuckDBConnection, lakeRoot: str
 
 /** The local Athena: DuckDB over the lake's curated Parquet. */
 export class CuratedQueryEngine implements QueryEngine {
-  /** the lake's fingerprint when the views were last registered */
+  /** the lake's tables' shape (lakeTablesShape) when the views were last registered */
   private registered: string | undefined;
   /** queries under way, and what to do when the last of them ends (close, when it was asked for meanwhile) */
   private inFlight = 0;
@@ -120,8 +111,8 @@ export class CuratedQueryEngine implements QueryEngine {
     return new CuratedQueryEngine(engine.instance, engine.conn, lakeRoot, true);
   }
 
-  /** Views are registered again before a query when the lake's tables changed since the last (partitions come and
-   * go between pipeline steps), unless read-only. */
+  /** Views are registered again before a query when a table got its first file or lost its last, or a reference
+   * file came or went, since the last (lakeTablesShape), unless read-only. */
   async query(sql: string): Promise<Row[]> {
     this.inFlight++;
     try {
@@ -136,11 +127,11 @@ export class CuratedQueryEngine implements QueryEngine {
     if (this.readOnly) {
       await assertSingleSelect(this.conn, sql);
     } else {
-      const fingerprint = lakeTablesFingerprint(this.lakeRoot);
-      if (fingerprint !== this.registered) {
+      const shape = lakeTablesShape(this.lakeRoot);
+      if (shape !== this.registered) {
         this.registered = undefined; // a registration that fails half way is not one
         await registerCuratedViews(this.conn, this.lakeRoot);
-        this.registered = fingerprint;
+        this.registered = shape;
       }
     }
     return readRows(this.conn, sql);
