@@ -25,9 +25,9 @@ describe('the DuckDB factory', () => {
     expect(existsSync(join(workDir, 'duckdb'))).toBe(true);
   });
 
-  it('prefetches a Parquet row group’s column chunks in one read for local files too, on every connection, in memory and from a read-only file', async () => {
+  it('prefetches a Parquet row group’s column chunks in one read for local files too, without keeping them in the cache of remote files, on every connection, in memory and from a read-only file', async () => {
     const settings = settingsFromEnv({ WORK_DIR: workDir, DUCKDB_MEMORY_MB: '200' });
-    const query = `SELECT current_setting('prefetch_all_parquet_files') AS prefetch`;
+    const query = `SELECT current_setting('prefetch_all_parquet_files') AND NOT current_setting('enable_external_file_cache') AS prefetch`;
     expect(await withDuckDb(settings, (conn) => readRows(conn, query))).toEqual([{ prefetch: true }]);
     const path = join(workDir, 'w.duckdb');
     (await createDuckDb(settings, path)).closeSync();
