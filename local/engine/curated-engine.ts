@@ -39,8 +39,8 @@ function csvView(lakeRoot: string, t: CsvLakeTable): string {
  * each view at once, reading every file's footer: a history's 1,200 date files cost the pipeline's Athena refresh
  * and its reconcile 0.1-0.2 s each, for views they then bound again.
  */
-export function lakeTablesShape(lakeRoot: string): string {
-  return LAKE_TABLES.map((t) => `${t.name}:${t.format === 'parquet' ? hasParquet(join(lakeRoot, t.prefix)) : existsSync(join(lakeRoot, t.key))}`).join('\n');
+export function lakeTablesShape(lakeRoot: string): Map<string, boolean> {
+  return new Map(LAKE_TABLES.map((t) => [t.name, t.format === 'parquet' ? hasParquet(join(lakeRoot, t.prefix)) : existsSync(join(lakeRoot, t.key))]));
 }
 
 /** A table's files come and go (the quarantine lifecycle deletes them), so its relation switches between a view
@@ -53,14 +53,17 @@ async function dropIf(conn: DuckDBConnection, name: string, kind: 'VIEW' | 'BASE
 /**
  * Registers the lake's tables (functions/lib/lake-tables.ts, what the Glue catalog is to Athena) as views over
  * their Parquet partitions and reference CSVs. A table with no files yet is an empty table of the right columns,
- * so queries never fail for lack of data.
+ * so queries never fail for lack of data. With `only`, just those tables, made again after their shape changed
+ * (lakeTablesShape): the derived views, made with all of them, read them by name in each query.
  */
-export async function registerCuratedViews(conn: DuckDBConnection, lakeRoot: string): Promise<void> {
+export async function registerCuratedViews(conn: DuckDBConnection, lakeRoot: string, only?: ReadonlySet<string>): Promise<void> {
   for (const t of LAKE_TABLES) {
+    if (only !== undefined && !only.has(t.name)) continue;
     const statement = t.format === 'parquet' ? parquetView(lakeRoot, t) : csvView(lakeRoot, t);
     await dropIf(conn, t.name, /^CREATE OR REPLACE VIEW/.test(statement) ? 'BASE TABLE' : 'VIEW');
     await conn.run(statement);
   }
+  if (only !== undefined) return;
   // Derived views (sql/athena/views/): the statements the pipeline's Athena refresh runs in the cloud.
   const viewsDir = join(sqlRoot(), 'athena', 'views');
   if (existsSync(viewsDir)) {
@@ -73,7 +76,7 @@ export async function registerCuratedViews(conn: DuckDBConnection, lakeRoot: str
 /** The local Athena: DuckDB over the lake's curated Parquet. */
 export class CuratedQueryEngine implements QueryEngine {
   /** the lake's tables' shape (lakeTablesShape) when the views were last registered */
-  private registered: string | undefined;
+  private registered: Map<string, boolean> | undefined;
   /** queries under way, and what to do when the last of them ends (close, when it was asked for meanwhile) */
   private inFlight = 0;
   private idle: (() => void) | undefined;
@@ -111,8 +114,8 @@ export class CuratedQueryEngine implements QueryEngine {
     return new CuratedQueryEngine(engine.instance, engine.conn, lakeRoot, true);
   }
 
-  /** Views are registered again before a query when a table got its first file or lost its last, or a reference
-   * file came or went, since the last (lakeTablesShape), unless read-only. */
+  /** Before a query, the tables that got their first file or lost their last, or whose reference file came or
+   * went, since the last registration (lakeTablesShape) are registered again, unless read-only. */
   async query(sql: string): Promise<Row[]> {
     this.inFlight++;
     try {
@@ -128,9 +131,12 @@ export class CuratedQueryEngine implements QueryEngine {
       await assertSingleSelect(this.conn, sql);
     } else {
       const shape = lakeTablesShape(this.lakeRoot);
-      if (shape !== this.registered) {
+      const before = this.registered;
+      // the tables whose shape changed since the last registration; all of them and the derived views the first time
+      const changed = before === undefined ? undefined : new Set([...shape].filter(([name, files]) => before.get(name) !== files).map(([name]) => name));
+      if (changed === undefined || changed.size > 0) {
         this.registered = undefined; // a registration that fails half way is not one
-        await registerCuratedViews(this.conn, this.lakeRoot);
+        await registerCuratedViews(this.conn, this.lakeRoot, changed);
         this.registered = shape;
       }
     }
